@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm';
+import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { users } from './accounts';
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    path: text('path').notNull(),
+    name: text('name').notNull(),
+    visibility: text('visibility', { enum: ['private', 'internal', 'public'] })
+      .notNull()
+      .default('private'),
+    /** last ticket iid handed out; incremented in the ticket's own transaction */
+    lastIid: integer('last_iid').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('projects_path_unique').on(sql`lower(${t.path})`)],
+);
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['guest', 'reporter', 'developer', 'maintainer', 'owner'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+/** Every per-project Service Desk setting of SPEC §7, with its default. */
+export const serviceDeskSettings = sqliteTable(
+  'service_desk_settings',
+  {
+    projectId: integer('project_id')
+      .primaryKey()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** issue template key appended to new tickets, or null */
+    issueTemplateKey: text('issue_template_key'),
+    /** From display name of customer email; null means "Support Bot" */
+    outgoingName: text('outgoing_name'),
+    /** suffix for the alias address `<slug>-<suffix>`; [a-z0-9_]+ */
+    projectKey: text('project_key'),
+    confidentialByDefault: integer('confidential_by_default', { mode: 'boolean' })
+      .notNull()
+      .default(true),
+    reopenOnExternalNote: integer('reopen_on_external_note', { mode: 'boolean' })
+      .notNull()
+      .default(false),
+    addCcParticipants: integer('add_cc_participants', { mode: 'boolean' }).notNull().default(false),
+    sendThankYou: integer('send_thank_you', { mode: 'boolean' }).notNull().default(true),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('sd_settings_project_key_unique').on(t.projectKey)],
+);
+
+/** Per-project overrides of the customer email templates (SPEC §4). */
+export const emailTemplates = sqliteTable(
+  'email_templates',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note'] }).notNull(),
+    body: text('body').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.kind] })],
+);
+
+/** Issue templates a project can append to new Service Desk tickets. */
+export const issueTemplates = sqliteTable(
+  'issue_templates',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    body: text('body').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.key] })],
+);

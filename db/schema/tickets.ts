@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { users } from './accounts';
+import { projects } from './projects';
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    iid: integer('iid').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    state: text('state', { enum: ['opened', 'closed'] }).notNull().default('opened'),
+    confidential: integer('confidential', { mode: 'boolean' }).notNull().default(false),
+    /** a user, or the Support Bot user for tickets that came in by email */
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    externalAuthor: text('external_author'),
+    assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    noteCount: integer('note_count').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    closedAt: integer('closed_at'),
+    lastActivityAt: integer('last_activity_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('tickets_project_iid_unique').on(t.projectId, t.iid),
+    index('tickets_project_state_activity_idx').on(t.projectId, t.state, t.lastActivityAt),
+    index('tickets_project_created_idx').on(t.projectId, t.createdAt),
+  ],
+);
+
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    externalAuthor: text('external_author'),
+    body: text('body').notNull(),
+    internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
+    system: integer('system', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('notes_ticket_idx').on(t.ticketId, t.id)],
+);
+
+export const labels = sqliteTable(
+  'labels',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+  },
+  (t) => [uniqueIndex('labels_project_name_unique').on(t.projectId, sql`lower(${t.name})`)],
+);
+
+export const ticketLabels = sqliteTable(
+  'ticket_labels',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    labelId: integer('label_id')
+      .notNull()
+      .references(() => labels.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.labelId] }), index('ticket_labels_label_idx').on(t.labelId)],
+);
+
+export const participants = sqliteTable(
+  'participants',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** stored lowercased */
+    email: text('email').notNull(),
+    unsubscribedAt: integer('unsubscribed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('participants_ticket_email_unique').on(t.ticketId, t.email)],
+);
+
+/**
+ * Every change, stored in the same transaction as the change. `seq` is global and monotonic;
+ * subscribers resume from the last `seq` they saw. `minAccess` is the lowest access level that
+ * may see the event (confidential tickets and internal notes need reporter).
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id'),
+    type: text('type').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    minAccess: integer('min_access').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('events_project_seq_idx').on(t.projectId, t.seq)],
+);

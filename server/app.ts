@@ -1,0 +1,50 @@
+/** Builds the application from config: database, bus, HTTP+WebSocket server. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDb, type Db } from '../db/client';
+import type { Config } from './config';
+import type { DomainCtx } from './domain/context';
+import { purgeExpiredSessions } from './domain/sessions';
+import { ensureSupportBot } from './domain/users';
+import { createInProcessBus } from './events/bus';
+import { createAppServer, type AppServer } from './http';
+
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLIENT_DIR = path.join(ROOT_DIR, 'dist', 'client');
+
+export function createDomain(config: Pick<Config, 'dataDir'>): DomainCtx & { db: Db } {
+  const db = openDb(config.dataDir);
+  const dc: DomainCtx = { db, bus: createInProcessBus(), now: () => Date.now() };
+  ensureSupportBot(db, dc.now());
+  return dc;
+}
+
+export interface RunningApp {
+  dc: DomainCtx;
+  http: AppServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config): Promise<RunningApp> {
+  const dc = createDomain(config);
+  purgeExpiredSessions(dc);
+  const http = createAppServer({ dc, config, clientDir: CLIENT_DIR });
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.port, config.host, () => resolve());
+  });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
+  const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  return {
+    dc,
+    http,
+    url,
+    async stop() {
+      await http.close();
+      dc.db.$client.close();
+    },
+  };
+}

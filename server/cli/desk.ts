@@ -1,0 +1,97 @@
+/**
+ * `npm run desk -- <command> [options]`: administration without the UI. Each command prints one
+ * line of JSON on success and exits non-zero with a clear message on error.
+ */
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { createProjectInput, createUserInput, memberInput, setupInput } from '../../shared/schemas';
+import { createDomain } from '../app';
+import { loadConfig } from '../config';
+import { ACCESS } from '../../shared/roles';
+import type { ProjectAccess } from '../domain/access';
+import { findProjectByPath } from '../domain/access';
+import { setMember } from '../domain/members';
+import { createProject } from '../domain/projects';
+import { createFirstAdmin, createUser } from '../domain/users';
+import { parseFlags, UsageError } from './args';
+
+const USAGE = `Usage: npm run desk -- <command> [options]
+
+Commands:
+  create-admin   --email <e> --password <p> [--name <n>]   create an instance administrator
+  create-user    --email <e> --password <p> [--name <n>]   create a user
+  create-project --path <group/project> [--name <n>] [--visibility private|internal|public]
+  add-member     --project <path> --email <e> --role <guest|reporter|developer|maintainer|owner>
+
+Environment: DATA_DIR (default ./data) selects the database.`;
+
+function validate<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new UsageError(
+      parsed.error.issues.map((i) => (i.path.length ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('\n'),
+    );
+  }
+  return parsed.data;
+}
+
+async function run(argv: string[]): Promise<unknown> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(command ? 0 : 2);
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'create-admin': {
+      const input = validate(setupInput, parseFlags(rest, ['email', 'password', 'name']));
+      const dc = createDomain(config);
+      // The first admin goes through setup's guarded path; later admins are ordinary users with the flag.
+      try {
+        return await createFirstAdmin(dc, input);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'SETUP_DONE') return createUser(dc, { ...input, isAdmin: true });
+        throw err;
+      }
+    }
+    case 'create-user': {
+      const input = validate(createUserInput, parseFlags(rest, ['email', 'password', 'name']));
+      return createUser(createDomain(config), input);
+    }
+    case 'create-project': {
+      const input = validate(createProjectInput, parseFlags(rest, ['path', 'name', 'visibility']));
+      const p = createProject(createDomain(config), input);
+      return { id: p.id, path: p.path, name: p.name, visibility: p.visibility };
+    }
+    case 'add-member': {
+      const flags = parseFlags(rest, ['project', 'email', 'role']);
+      const input = validate(memberInput, { projectPath: flags.project, email: flags.email, role: flags.role });
+      const dc = createDomain(config);
+      const project = findProjectByPath(dc.db, input.projectPath);
+      if (!project) throw new AppError('PROJECT_NOT_FOUND', `No project at path "${input.projectPath}".`);
+      // The CLI runs with the machine operator's authority, like an instance admin.
+      const pa: ProjectAccess = { project, role: null, access: ACCESS.admin };
+      const m = setMember(dc, pa, input);
+      return { project: project.path, email: m.user.email, role: m.role };
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+try {
+  const result = await run(process.argv.slice(2));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`Error: ${err.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (err instanceof AppError) {
+    process.stderr.write(`Error: ${err.message} (${err.code})\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,57 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { labels, ticketLabels } from '../../db/schema';
+import type { Tx } from '../events/store';
+
+const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
+
+function colorFor(name: string): string {
+  let h = 0;
+  for (const ch of name.toLowerCase()) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length] as string;
+}
+
+/** Label ids for names, creating the labels a project does not have yet. */
+export function ensureLabels(tx: Tx, projectId: number, names: string[]): number[] {
+  const unique = [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
+  const ids: number[] = [];
+  for (const name of unique) {
+    const existing = tx
+      .select({ id: labels.id })
+      .from(labels)
+      .where(and(eq(labels.projectId, projectId), sql`lower(${labels.name}) = lower(${name})`))
+      .get();
+    ids.push(
+      existing?.id ?? tx.insert(labels).values({ projectId, name, color: colorFor(name) }).returning({ id: labels.id }).get().id,
+    );
+  }
+  return ids;
+}
+
+/** Replaces a ticket's labels; returns the names added and removed. */
+export function setTicketLabels(
+  tx: Tx,
+  projectId: number,
+  ticketId: number,
+  names: string[],
+): { added: string[]; removed: string[] } {
+  const before = tx
+    .select({ id: labels.id, name: labels.name })
+    .from(ticketLabels)
+    .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
+    .where(eq(ticketLabels.ticketId, ticketId))
+    .all();
+  const ids = ensureLabels(tx, projectId, names);
+  const beforeIds = new Set(before.map((b) => b.id));
+  const toAdd = ids.filter((id) => !beforeIds.has(id));
+  const toRemove = before.filter((b) => !ids.includes(b.id));
+  if (toRemove.length > 0) {
+    tx.delete(ticketLabels)
+      .where(and(eq(ticketLabels.ticketId, ticketId), inArray(ticketLabels.labelId, toRemove.map((r) => r.id))))
+      .run();
+  }
+  for (const labelId of toAdd) tx.insert(ticketLabels).values({ ticketId, labelId }).run();
+  const added = toAdd.length
+    ? tx.select({ name: labels.name }).from(labels).where(inArray(labels.id, toAdd)).all().map((l) => l.name)
+    : [];
+  return { added, removed: toRemove.map((r) => r.name) };
+}

@@ -1,0 +1,66 @@
+import { eq, sql } from 'drizzle-orm';
+import { notes, tickets } from '../../db/schema';
+import { CAN } from '../../shared/roles';
+import type { NoteView } from '../../shared/views';
+import type { Tx } from '../events/store';
+import type { ProjectAccess } from './access';
+import { write, type DomainCtx, type Emit } from './context';
+import { noteViews, summarizeOne, type TicketRow } from './ticket-views';
+import { ticketMinAccess, visibleTicket } from './tickets';
+import type { UserRow } from './users';
+
+export interface NewNote {
+  authorId: number | null;
+  externalAuthor?: string | null;
+  body: string;
+  internal: boolean;
+  system: boolean;
+}
+
+/** Inserts a note, bumps the ticket's activity and emits `note.created`. Runs inside `write`. */
+export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote, at: number): NoteView {
+  const row = tx
+    .insert(notes)
+    .values({
+      ticketId: ticket.id,
+      authorId: note.authorId,
+      externalAuthor: note.externalAuthor ?? null,
+      body: note.body,
+      internal: note.internal,
+      system: note.system,
+      createdAt: at,
+    })
+    .returning()
+    .get();
+  const counted = !note.system && !note.internal;
+  const updated = tx
+    .update(tickets)
+    .set({
+      lastActivityAt: at,
+      updatedAt: at,
+      noteCount: counted ? sql`${tickets.noteCount} + 1` : tickets.noteCount,
+    })
+    .where(eq(tickets.id, ticket.id))
+    .returning()
+    .get();
+  const view = noteViews(tx, [row])[0] as NoteView;
+  emit({
+    projectId: ticket.projectId,
+    ticketId: ticket.id,
+    minAccess: Math.max(ticketMinAccess(updated), note.internal ? CAN.respond : 0),
+    event: { type: 'note.created', ticket: summarizeOne(tx, updated), note: view },
+  });
+  return view;
+}
+
+export function createNote(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  input: { iid: number; body: string; internal: boolean },
+): NoteView {
+  const ticket = visibleTicket(dc, pa, input.iid);
+  return write(dc, (tx, emit, at) =>
+    insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, internal: input.internal, system: false }, at),
+  );
+}

@@ -1,0 +1,92 @@
+/** Builds API views of tickets from rows, in batches (one query per kind, not per ticket). */
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { labels, notes, participants, ticketLabels, tickets, users } from '../../db/schema';
+import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../shared/views';
+import type { Tx } from '../events/store';
+import { toUserRef } from './users';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type NoteRow = typeof notes.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function userRefs(db: Tx, ids: (number | null)[]): Map<number, UserRef> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = db.select({ id: users.id, name: users.name, kind: users.kind }).from(users).where(inArray(users.id, wanted)).all();
+  return new Map(rows.map((u) => [u.id, toUserRef(u)]));
+}
+
+function labelNames(db: Tx, ticketIds: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (ticketIds.length === 0) return out;
+  const rows = db
+    .select({ ticketId: ticketLabels.ticketId, name: labels.name })
+    .from(ticketLabels)
+    .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
+    .where(inArray(ticketLabels.ticketId, ticketIds))
+    .orderBy(asc(labels.name))
+    .all();
+  for (const r of rows) {
+    const list = out.get(r.ticketId) ?? [];
+    list.push(r.name);
+    out.set(r.ticketId, list);
+  }
+  return out;
+}
+
+export function summarize(db: Tx, rows: TicketRow[]): TicketSummary[] {
+  const refs = userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
+  const names = labelNames(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    iid: r.iid,
+    title: r.title,
+    state: r.state,
+    confidential: r.confidential,
+    author: r.authorId === null ? null : (refs.get(r.authorId) ?? null),
+    externalAuthor: r.externalAuthor,
+    assignee: r.assigneeId === null ? null : (refs.get(r.assigneeId) ?? null),
+    labels: names.get(r.id) ?? [],
+    noteCount: r.noteCount,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    lastActivityAt: iso(r.lastActivityAt),
+  }));
+}
+
+export function summarizeOne(db: Tx, row: TicketRow): TicketSummary {
+  return summarize(db, [row])[0] as TicketSummary;
+}
+
+export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
+  const refs = userRefs(db, rows.map((n) => n.authorId));
+  return rows.map((n) => ({
+    id: n.id,
+    author: n.authorId === null ? null : (refs.get(n.authorId) ?? null),
+    externalAuthor: n.externalAuthor,
+    body: n.body,
+    internal: n.internal,
+    system: n.system,
+    createdAt: iso(n.createdAt),
+  }));
+}
+
+export function detail(db: Db, row: TicketRow, opts: { includeInternal: boolean }): TicketDetail {
+  const noteRows = db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.id)).all();
+  const visibleNotes = opts.includeInternal ? noteRows : noteRows.filter((n) => !n.internal);
+  const people: ParticipantView[] = db
+    .select()
+    .from(participants)
+    .where(eq(participants.ticketId, row.id))
+    .orderBy(asc(participants.id))
+    .all()
+    .map((p) => ({ email: p.email, unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
+  return {
+    ...summarizeOne(db, row),
+    description: row.description,
+    notes: noteViews(db, visibleNotes),
+    participants: people,
+  };
+}

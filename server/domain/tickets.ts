@@ -1,0 +1,252 @@
+import { and, desc, eq, exists, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { notes, participants, projects, serviceDeskSettings, tickets } from '../../db/schema';
+import { AppError } from '../../shared/errors';
+import type { TicketChange } from '../../shared/events';
+import { ACCESS, CAN } from '../../shared/roles';
+import type { TicketDetail, TicketPage } from '../../shared/views';
+import { latestSeq, type Tx } from '../events/store';
+import { membershipRole, type ProjectAccess } from './access';
+import { write, type DomainCtx, type Emit } from './context';
+import { setTicketLabels } from './labels';
+import { maskDetail, maskTicket } from './masking';
+import { insertNote } from './notes';
+import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
+import { getUser, type UserRow } from './users';
+
+/** Minimum access for events about a ticket: confidential tickets are for reporters and up. */
+export function ticketMinAccess(t: Pick<TicketRow, 'confidential'>): number {
+  return t.confidential ? CAN.seeConfidential : CAN.readTickets;
+}
+
+export function findTicket(tx: Tx, projectId: number, iid: number): TicketRow | undefined {
+  return tx.select().from(tickets).where(and(eq(tickets.projectId, projectId), eq(tickets.iid, iid))).get();
+}
+
+/** The ticket if the caller may see it; otherwise not found (confidential tickets do not leak). */
+export function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): TicketRow {
+  const row = findTicket(dc.db, pa.project.id, iid);
+  if (!row || pa.access < ticketMinAccess(row)) throw new AppError('TICKET_NOT_FOUND');
+  return row;
+}
+
+export function createTicket(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  input: {
+    title: string;
+    description?: string | undefined;
+    confidential?: boolean | undefined;
+    externalAuthor?: string | undefined;
+    labels?: string[] | undefined;
+  },
+): TicketDetail {
+  const row = write(dc, (tx, emit, at) => {
+    const { lastIid } = tx
+      .update(projects)
+      .set({ lastIid: sql`${projects.lastIid} + 1` })
+      .where(eq(projects.id, pa.project.id))
+      .returning({ lastIid: projects.lastIid })
+      .get();
+    const settings = tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, pa.project.id)).get();
+    const confidential = input.confidential ?? settings?.confidentialByDefault ?? true;
+    const ticket = tx
+      .insert(tickets)
+      .values({
+        projectId: pa.project.id,
+        iid: lastIid,
+        title: input.title,
+        description: input.description ?? '',
+        confidential: pa.project.visibility === 'public' ? true : confidential,
+        authorId: actor.id,
+        externalAuthor: input.externalAuthor ?? null,
+        createdAt: at,
+        updatedAt: at,
+        lastActivityAt: at,
+      })
+      .returning()
+      .get();
+    if (input.externalAuthor) {
+      tx.insert(participants).values({ ticketId: ticket.id, email: input.externalAuthor, createdAt: at }).run();
+    }
+    if (input.labels?.length) setTicketLabels(tx, pa.project.id, ticket.id, input.labels);
+    emit({
+      projectId: pa.project.id,
+      ticketId: ticket.id,
+      minAccess: ticketMinAccess(ticket),
+      event: { type: 'ticket.created', ticket: summarizeOne(tx, ticket) },
+    });
+    return ticket;
+  });
+  return detail(dc.db, row, { includeInternal: true });
+}
+
+export function getTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): TicketDetail {
+  const row = visibleTicket(dc, pa, iid);
+  const d = detail(dc.db, row, { includeInternal: pa.access >= CAN.respond });
+  return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d);
+}
+
+interface Cursor {
+  at: number;
+  id: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(`${c.at}:${c.id}`).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  const [at, id] = Buffer.from(raw, 'base64url').toString().split(':').map(Number);
+  if (!Number.isSafeInteger(at) || !Number.isSafeInteger(id)) {
+    throw new AppError('INVALID_INPUT', 'cursor is not one this server handed out.');
+  }
+  return { at: at as number, id: id as number };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function listTickets(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  input: { state?: 'opened' | 'closed' | 'all' | undefined; search?: string | undefined; assignee?: 'me' | 'none' | 'any' | undefined; cursor?: string | undefined; limit?: number | undefined },
+): TicketPage {
+  const limit = input.limit ?? 50;
+  const lastEventId = String(latestSeq(dc.db, pa.project.id));
+  const where: (SQL | undefined)[] = [eq(tickets.projectId, pa.project.id)];
+  const state = input.state ?? 'opened';
+  if (state !== 'all') where.push(eq(tickets.state, state));
+  if (pa.access < CAN.seeConfidential) where.push(eq(tickets.confidential, false));
+  if (input.assignee === 'me') where.push(eq(tickets.assigneeId, actor.id));
+  if (input.assignee === 'none') where.push(isNull(tickets.assigneeId));
+  if (input.search) {
+    const pattern = `%${escapeLike(input.search)}%`;
+    const asNumber = /^#?(\d+)$/.exec(input.search);
+    where.push(
+      or(
+        sql`${tickets.title} like ${pattern} escape '\\'`,
+        sql`${tickets.description} like ${pattern} escape '\\'`,
+        asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined,
+        exists(
+          dc.db
+            .select({ one: sql`1` })
+            .from(notes)
+            .where(
+              and(
+                eq(notes.ticketId, tickets.id),
+                sql`${notes.body} like ${pattern} escape '\\'`,
+                pa.access >= CAN.respond ? undefined : eq(notes.internal, false),
+              ),
+            ),
+        ),
+      ),
+    );
+  }
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor);
+    where.push(or(lt(tickets.lastActivityAt, c.at), and(eq(tickets.lastActivityAt, c.at), lt(tickets.id, c.id))));
+  }
+  const rows = dc.db
+    .select()
+    .from(tickets)
+    .where(and(...where))
+    .orderBy(desc(tickets.lastActivityAt), desc(tickets.id))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const items = summarize(dc.db, page);
+  return {
+    items: pa.access >= CAN.seeParticipantEmails ? items : items.map(maskTicket),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.lastActivityAt, id: last.id }) : null,
+    lastEventId,
+  };
+}
+
+function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow, body: string, at: number): void {
+  insertNote(tx, emit, ticket, { authorId: actor.id, body, internal: false, system: true }, at);
+}
+
+export function updateTicket(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  iid: number,
+  input: {
+    state?: 'opened' | 'closed' | undefined;
+    assigneeId?: number | null | undefined;
+    labels?: string[] | undefined;
+    title?: string | undefined;
+    confidential?: boolean | undefined;
+  },
+): TicketDetail {
+  visibleTicket(dc, pa, iid);
+  let assigneeName: string | null = null;
+  if (input.assigneeId !== undefined && input.assigneeId !== null) {
+    const assignee = getUser(dc.db, input.assigneeId);
+    const role = assignee ? membershipRole(dc.db, pa.project.id, assignee.id) : null;
+    const ok = assignee && (assignee.isAdmin || (role && ACCESS[role] >= CAN.respond));
+    if (!ok || !assignee) throw new AppError('ASSIGNEE_NOT_MEMBER');
+    assigneeName = assignee.name;
+  }
+  const row = write(dc, (tx, emit, at) => {
+    const before = findTicket(tx, pa.project.id, iid);
+    if (!before) throw new AppError('TICKET_NOT_FOUND');
+    const changes: TicketChange[] = [];
+    const set: Partial<TicketRow> = {};
+    const notesToAdd: string[] = [];
+    if (input.state !== undefined && input.state !== before.state) {
+      changes.push('state');
+      set.state = input.state;
+      set.closedAt = input.state === 'closed' ? at : null;
+      notesToAdd.push(input.state === 'closed' ? 'closed' : 'reopened');
+    }
+    if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
+      changes.push('assignee');
+      set.assigneeId = input.assigneeId;
+      notesToAdd.push(assigneeName ? `assigned to ${assigneeName}` : 'removed the assignee');
+    }
+    if (input.title !== undefined && input.title !== before.title) {
+      changes.push('title');
+      set.title = input.title;
+      notesToAdd.push(`changed title from **${before.title}** to **${input.title}**`);
+    }
+    const forcedConfidential = pa.project.visibility === 'public';
+    if (input.confidential !== undefined && input.confidential !== before.confidential && !forcedConfidential) {
+      changes.push('confidential');
+      set.confidential = input.confidential;
+      notesToAdd.push(input.confidential ? 'made the ticket confidential' : 'made the ticket visible to everyone in the project');
+    }
+    if (input.labels !== undefined) {
+      const { added, removed } = setTicketLabels(tx, pa.project.id, before.id, input.labels);
+      if (added.length || removed.length) {
+        changes.push('labels');
+        const parts = [
+          added.length ? `added ${added.map((l) => `~"${l}"`).join(' ')}` : '',
+          removed.length ? `removed ${removed.map((l) => `~"${l}"`).join(' ')}` : '',
+        ].filter(Boolean);
+        notesToAdd.push(`${parts.join(' and ')} ${added.length + removed.length > 1 ? 'labels' : 'label'}`);
+      }
+    }
+    if (changes.length === 0) return before;
+    const after = tx
+      .update(tickets)
+      .set({ ...set, updatedAt: at, lastActivityAt: at })
+      .where(eq(tickets.id, before.id))
+      .returning()
+      .get();
+    // The update event first, so viewers who just gained access know the ticket before its notes.
+    emit({
+      projectId: pa.project.id,
+      ticketId: after.id,
+      minAccess: ticketMinAccess(after),
+      event: { type: 'ticket.updated', ticket: summarizeOne(tx, after), changes },
+    });
+    for (const body of notesToAdd) systemNote(tx, emit, after, actor, body, at);
+    return after;
+  });
+  return getTicket(dc, pa, row.iid);
+}

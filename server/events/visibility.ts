@@ -1,0 +1,31 @@
+/**
+ * What one viewer may see of an event. Confidential tickets and internal notes need reporter;
+ * below reporter, participant emails are masked.
+ */
+import { CAN } from '../../shared/roles';
+import type { ProjectEvent } from '../../shared/events';
+import { maskNote, maskTicket } from '../domain/masking';
+import type { StoredEvent } from './store';
+
+export function viewEventFor(stored: StoredEvent, access: number): ProjectEvent | null {
+  const e = stored.event;
+  if (access >= CAN.seeParticipantEmails) return e;
+  if (access < CAN.readTickets) return null;
+  if (access < stored.minAccess) {
+    // The viewer saw this ticket until it turned confidential: tell them to drop it.
+    if (e.type === 'ticket.updated' && e.changes.includes('confidential')) {
+      return { type: 'ticket.hidden', iid: e.ticket.iid };
+    }
+    return null;
+  }
+  switch (e.type) {
+    case 'ticket.created':
+      return { ...e, ticket: maskTicket(e.ticket) };
+    case 'ticket.updated':
+      return { ...e, ticket: maskTicket(e.ticket) };
+    case 'note.created':
+      return { ...e, ticket: maskTicket(e.ticket), note: maskNote(e.note) };
+    case 'ticket.hidden':
+      return e;
+  }
+}

@@ -1,0 +1,99 @@
+/** One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, and WebSocket at `/trpc`. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import { resolveSession, SESSION_COOKIE } from './domain/sessions';
+import { readCookie } from './http/cookies';
+import { isForeignOrigin } from './http/origin';
+import { serveClient } from './http/static';
+import { log } from './log';
+import { createContextFactory, type AppDeps } from './trpc/context';
+import { appRouter } from './trpc/router';
+
+export const VERSION = '0.1.0';
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+};
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: reason });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export interface AppServer {
+  server: Server;
+  wss: WebSocketServer;
+  close(): Promise<void>;
+}
+
+export function createAppServer(deps: AppDeps & { clientDir: string }): AppServer {
+  const createContext = createContextFactory(deps);
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: ({ req, res }) => createContext({ req, res }),
+    maxBodySize: 2 * 1024 * 1024,
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error('procedure failed', { path, err: error.cause ?? error });
+    },
+  });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const url = req.url ?? '/';
+    if (url === '/healthz') return json(res, 200, { ok: true, version: VERSION });
+    if (url.startsWith('/trpc/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && isForeignOrigin(req, deps.config.publicUrl)) {
+        return json(res, 403, { error: { message: 'Request from a foreign origin refused.', data: { appCode: 'FOREIGN_ORIGIN' } } });
+      }
+      return trpcHandler(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
+    serveClient(deps.clientDir, req, res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ req }) => createContext({ req }),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/trpc' && path !== '/trpc/') return rejectUpgrade(socket, 404, 'No WebSocket endpoint here; use /trpc.');
+    if (isForeignOrigin(req, deps.config.publicUrl)) return rejectUpgrade(socket, 403, 'WebSocket from a foreign origin refused.');
+    if (!resolveSession(deps.dc, readCookie(req, SESSION_COOKIE))) {
+      return rejectUpgrade(socket, 401, 'Sign in first: the WebSocket needs a valid session cookie.');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  return {
+    server,
+    wss,
+    async close() {
+      wsHandler.broadcastReconnectNotification();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Serves the built client; unknown paths get index.html so client-side routes work on reload. */
+export function serveClient(root: string, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  let rel: string;
+  try {
+    rel = decodeURIComponent(url.pathname);
+  } catch {
+    res.writeHead(400).end('Bad path');
+    return;
+  }
+  let file = path.join(root, path.normalize(rel));
+  if (!file.startsWith(root)) {
+    res.writeHead(403).end('Forbidden');
+    return;
+  }
+  const isAsset = rel.startsWith('/assets/');
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    if (isAsset || path.extname(rel)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+      return;
+    }
+    file = path.join(root, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The client is not built yet: run `npm run build`.');
+      return;
+    }
+  }
+  res.writeHead(200, {
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    // Hashed assets never change; the HTML must always be revalidated to pick up new builds.
+    'Cache-Control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}

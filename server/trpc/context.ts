@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config';
+import type { DomainCtx } from '../domain/context';
+import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
+import type { UserRow } from '../domain/users';
+import { readCookie } from '../http/cookies';
+
+export interface AppDeps {
+  dc: DomainCtx;
+  config: Config;
+}
+
+export interface Context {
+  dc: DomainCtx;
+  config: Config;
+  user: UserRow | null;
+  /** the raw session token, for logout */
+  sessionToken: string | undefined;
+  clientAddress: string;
+  /** present on HTTP requests (for Set-Cookie); absent on WebSocket calls */
+  res: ServerResponse | null;
+}
+
+export function createContextFactory(deps: AppDeps) {
+  return ({ req, res }: { req: IncomingMessage; res?: ServerResponse | undefined }): Context => {
+    const token = readCookie(req, SESSION_COOKIE);
+    return {
+      dc: deps.dc,
+      config: deps.config,
+      user: resolveSession(deps.dc, token),
+      sessionToken: token,
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      res: res && 'setHeader' in res ? res : null,
+    };
+  };
+}

@@ -1,0 +1,18 @@
+import { router } from './init';
+import { authRouter } from './routers/auth';
+import { eventsRouter } from './routers/events';
+import { membersRouter, projectsRouter } from './routers/projects';
+import { notesRouter, ticketsRouter } from './routers/tickets';
+import { usersRouter } from './routers/users';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  projects: projectsRouter,
+  members: membersRouter,
+  tickets: ticketsRouter,
+  notes: notesRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,78 @@
+import { tracked, TRPCError } from '@trpc/server';
+import { eventsInput } from '../../../shared/schemas';
+import type { ProjectEventEnvelope } from '../../../shared/events';
+import { ACCESS } from '../../../shared/roles';
+import { currentAccess } from '../../domain/access';
+import { resolveSession } from '../../domain/sessions';
+import { latestSeq, readEventsAfter, type StoredEvent } from '../../events/store';
+import { viewEventFor } from '../../events/visibility';
+import { projectProcedure, router } from '../init';
+
+const REPLAY_BATCH = 500;
+
+function envelope(e: StoredEvent, access: number): ProjectEventEnvelope | null {
+  const event = viewEventFor(e, access);
+  return event ? { seq: e.seq, at: new Date(e.createdAt).toISOString(), event } : null;
+}
+
+export const eventsRouter = router({
+  /**
+   * Replays stored events after `lastEventId`, then streams live ones, each as
+   * `tracked(String(seq), envelope)`. What the caller sees is re-checked on every batch, so a
+   * member who is removed or signs out stops receiving at once.
+   */
+  project: projectProcedure()
+    .input(eventsInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { project } = ctx.pa;
+      const live: StoredEvent[] = [];
+      let wake: (() => void) | null = null;
+      // Listen before reading the replay so nothing committed in between is missed.
+      const stop = ctx.dc.bus.subscribe(project.id, (e) => {
+        live.push(e);
+        wake?.();
+      });
+      const onAbort = () => wake?.();
+      signal?.addEventListener('abort', onAbort);
+      const accessNow = (): number => {
+        const user = resolveSession(ctx.dc, ctx.sessionToken);
+        if (!user || user.id !== ctx.user.id) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
+        const access = currentAccess(ctx.dc.db, project, user);
+        if (access === ACCESS.none) throw new TRPCError({ code: 'FORBIDDEN', message: 'You no longer have access to this project.' });
+        return access;
+      };
+      try {
+        let last = input.lastEventId == null ? latestSeq(ctx.dc.db, project.id) : Number(input.lastEventId);
+        for (;;) {
+          const batch = readEventsAfter(ctx.dc.db, project.id, last, REPLAY_BATCH);
+          if (batch.length === 0) break;
+          const access = accessNow();
+          for (const e of batch) {
+            last = e.seq;
+            const env = envelope(e, access);
+            if (env) yield tracked(String(e.seq), env);
+          }
+        }
+        while (!signal?.aborted) {
+          if (live.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = null;
+            continue;
+          }
+          const batch = live.splice(0, live.length).filter((e) => e.seq > last);
+          if (batch.length === 0) continue;
+          const access = accessNow();
+          for (const e of batch) {
+            last = e.seq;
+            const env = envelope(e, access);
+            if (env) yield tracked(String(e.seq), env);
+          }
+        }
+      } finally {
+        stop();
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }),
+});

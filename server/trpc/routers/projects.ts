@@ -1,0 +1,27 @@
+import { createProjectInput, memberInput, removeMemberInput } from '../../../shared/schemas';
+import { ACCESS, CAN } from '../../../shared/roles';
+import { listMembers, removeMember, setMember } from '../../domain/members';
+import { createProject, listProjectsFor, projectView } from '../../domain/projects';
+import { adminProcedure, authedProcedure, projectProcedure, router } from '../init';
+
+export const projectsRouter = router({
+  list: authedProcedure.query(({ ctx }) => listProjectsFor(ctx.dc.db, ctx.user)),
+  get: projectProcedure().query(({ ctx }) => projectView(ctx.dc.db, ctx.pa.project, ctx.pa.role, ctx.pa.access)),
+  create: adminProcedure.input(createProjectInput).mutation(({ ctx, input }) => {
+    const project = createProject(ctx.dc, input);
+    return projectView(ctx.dc.db, project, null, ACCESS.admin);
+  }),
+});
+
+export const membersRouter = router({
+  list: projectProcedure(ACCESS.guest).query(({ ctx }) => listMembers(ctx.dc.db, ctx.pa.project.id)),
+  set: projectProcedure(CAN.manageMembers)
+    .input(memberInput)
+    .mutation(({ ctx, input }) => setMember(ctx.dc, ctx.pa, input)),
+  remove: projectProcedure(CAN.manageMembers)
+    .input(removeMemberInput)
+    .mutation(({ ctx, input }) => {
+      removeMember(ctx.dc, ctx.pa, input.email);
+      return { ok: true };
+    }),
+});

@@ -1,0 +1,26 @@
+import { createNoteInput, createTicketInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { CAN } from '../../../shared/roles';
+import { createNote } from '../../domain/notes';
+import { createTicket, getTicket, listTickets, updateTicket } from '../../domain/tickets';
+import { projectProcedure, router } from '../init';
+
+export const ticketsRouter = router({
+  list: projectProcedure()
+    .input(ticketsListInput)
+    .query(({ ctx, input }) => listTickets(ctx.dc, ctx.pa, ctx.user, input)),
+  get: projectProcedure()
+    .input(ticketRef)
+    .query(({ ctx, input }) => getTicket(ctx.dc, ctx.pa, input.iid)),
+  create: projectProcedure(CAN.respond)
+    .input(createTicketInput)
+    .mutation(({ ctx, input }) => createTicket(ctx.dc, ctx.pa, ctx.user, input)),
+  update: projectProcedure(CAN.respond)
+    .input(updateTicketInput)
+    .mutation(({ ctx, input }) => updateTicket(ctx.dc, ctx.pa, ctx.user, input.iid, input)),
+});
+
+export const notesRouter = router({
+  create: projectProcedure(CAN.respond)
+    .input(createNoteInput)
+    .mutation(({ ctx, input }) => createNote(ctx.dc, ctx.pa, ctx.user, input)),
+});

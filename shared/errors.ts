@@ -1,0 +1,52 @@
+/**
+ * The one catalogue of error codes. Domain code throws `AppError(code)`; the tRPC layer maps
+ * `status` to a tRPC code and sends `code` as `data.appCode` so clients can branch on it.
+ */
+export const ERRORS = {
+  UNAUTHENTICATED: { status: 'UNAUTHORIZED', message: 'You need to sign in first.' },
+  INVALID_CREDENTIALS: { status: 'UNAUTHORIZED', message: 'Wrong email or password.' },
+  TOO_MANY_ATTEMPTS: {
+    status: 'TOO_MANY_REQUESTS',
+    message: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
+  },
+  FORBIDDEN: { status: 'FORBIDDEN', message: 'You do not have permission to do this.' },
+  ADMIN_ONLY: { status: 'FORBIDDEN', message: 'Only an instance administrator can do this.' },
+  SETUP_DONE: {
+    status: 'CONFLICT',
+    message: 'Setup is already complete: an administrator exists. Sign in instead.',
+  },
+  EMAIL_TAKEN: { status: 'CONFLICT', message: 'A user with this email already exists.' },
+  USER_NOT_FOUND: { status: 'NOT_FOUND', message: 'No user has this email.' },
+  PROJECT_NOT_FOUND: { status: 'NOT_FOUND', message: 'Project not found.' },
+  PROJECT_PATH_TAKEN: { status: 'CONFLICT', message: 'A project with this path already exists.' },
+  TICKET_NOT_FOUND: { status: 'NOT_FOUND', message: 'Ticket not found.' },
+  NOT_A_MEMBER: { status: 'NOT_FOUND', message: 'This user is not a member of the project.' },
+  ASSIGNEE_NOT_MEMBER: {
+    status: 'BAD_REQUEST',
+    message: 'Tickets can only be assigned to project members with the reporter role or higher.',
+  },
+  OWNER_REQUIRED: {
+    status: 'FORBIDDEN',
+    message: 'Only an owner can grant, change or remove the owner role.',
+  },
+  LAST_OWNER: { status: 'CONFLICT', message: 'A project must keep at least one owner.' },
+  FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
+  INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
+  INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type ErrorStatus = (typeof ERRORS)[ErrorCode]['status'];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? ERRORS[code].message);
+    this.code = code;
+    this.name = 'AppError';
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in ERRORS;
+}

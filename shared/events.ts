@@ -1,0 +1,22 @@
+/**
+ * The live protocol: every change is one of these, stored with a global `seq` and streamed by
+ * `events.project` as `tracked(String(seq), ProjectEventEnvelope)`.
+ */
+import type { NoteView, TicketSummary } from './views';
+
+export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential';
+
+export type ProjectEvent =
+  | { type: 'ticket.created'; ticket: TicketSummary }
+  | { type: 'ticket.updated'; ticket: TicketSummary; changes: TicketChange[] }
+  | { type: 'note.created'; ticket: TicketSummary; note: NoteView }
+  /** sent instead of an update to viewers who may no longer see the ticket */
+  | { type: 'ticket.hidden'; iid: number };
+
+export type ProjectEventType = ProjectEvent['type'];
+
+export interface ProjectEventEnvelope {
+  seq: number;
+  at: string;
+  event: ProjectEvent;
+}

@@ -1,0 +1,132 @@
+/** zod validators shared by the server (input validation) and the client (forms). */
+import { z } from 'zod';
+import { ROLES, VISIBILITIES } from './roles';
+
+export const email = z
+  .string()
+  .trim()
+  .max(254, 'Email must be at most 254 characters.')
+  .pipe(z.email('Enter a valid email address.'))
+  .transform((value) => value.toLowerCase());
+
+export const password = z
+  .string()
+  .min(10, 'Password must be at least 10 characters.')
+  .max(200, 'Password must be at most 200 characters.');
+
+export const displayName = z
+  .string()
+  .trim()
+  .min(1, 'Name cannot be empty.')
+  .max(100, 'Name must be at most 100 characters.');
+
+/** `group/project` (one or more groups), like GitLab paths. */
+export const projectPath = z
+  .string()
+  .trim()
+  .min(3, 'Project path must look like group/project.')
+  .max(255, 'Project path must be at most 255 characters.')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)+$/,
+    'Project path must look like group/project: letters, digits, "_", "-", "." separated by "/".',
+  );
+
+export const role = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(', ')}.` });
+export const visibility = z.enum(VISIBILITIES, {
+  error: `Visibility must be one of: ${VISIBILITIES.join(', ')}.`,
+});
+
+export const iid = z.number({ error: 'iid must be a number.' }).int().positive();
+export const limit = z.number().int().min(1).max(100, 'limit must be at most 100.');
+
+export const ticketState = z.enum(['opened', 'closed'], {
+  error: 'state must be "opened" or "closed".',
+});
+export const ticketStateFilter = z.enum(['opened', 'closed', 'all'], {
+  error: 'state must be "opened", "closed" or "all".',
+});
+
+export const ticketTitle = z
+  .string()
+  .trim()
+  .min(1, 'Title cannot be empty.')
+  .max(255, 'Title must be at most 255 characters.');
+export const markdownBody = z
+  .string()
+  .max(1_000_000, 'Text must be at most 1,000,000 characters.');
+export const noteBody = markdownBody.refine((s) => s.trim().length > 0, 'Note cannot be empty.');
+
+export const labelName = z
+  .string()
+  .trim()
+  .min(1, 'Label names cannot be empty.')
+  .max(100, 'Label names must be at most 100 characters.')
+  .refine((s) => !/[,\n]/.test(s), 'Label names cannot contain commas or line breaks.');
+
+export const loginInput = z.object({ email, password: z.string().min(1, 'Enter your password.') });
+export const setupInput = z.object({ email, password, name: displayName.optional() });
+export const createUserInput = z.object({
+  email,
+  password,
+  name: displayName.optional(),
+  isAdmin: z.boolean().optional(),
+});
+export const createProjectInput = z.object({
+  path: projectPath,
+  name: displayName.optional(),
+  visibility: visibility.optional(),
+});
+export const projectRef = z.object({ projectPath });
+export const memberInput = z.object({ projectPath, email, role });
+export const removeMemberInput = z.object({ projectPath, email });
+
+export const ticketsListInput = z.object({
+  projectPath,
+  state: ticketStateFilter.optional(),
+  search: z.string().trim().max(200, 'Search must be at most 200 characters.').optional(),
+  assignee: z.union([z.literal('me'), z.literal('none'), z.literal('any')]).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: limit.optional(),
+});
+export const ticketRef = z.object({ projectPath, iid });
+export const createTicketInput = z.object({
+  projectPath,
+  title: ticketTitle,
+  description: markdownBody.optional(),
+  confidential: z.boolean().optional(),
+  externalAuthor: email.optional(),
+  labels: z.array(labelName).max(50).optional(),
+});
+export const updateTicketInput = z
+  .object({
+    projectPath,
+    iid,
+    state: ticketState.optional(),
+    /** user id, or null to unassign */
+    assigneeId: z.number().int().positive().nullable().optional(),
+    labels: z.array(labelName).max(50, 'At most 50 labels.').optional(),
+    title: ticketTitle.optional(),
+    confidential: z.boolean().optional(),
+  })
+  .refine(
+    (v) =>
+      v.state !== undefined ||
+      v.assigneeId !== undefined ||
+      v.labels !== undefined ||
+      v.title !== undefined ||
+      v.confidential !== undefined,
+    'Nothing to update: give at least one of state, assigneeId, labels, title, confidential.',
+  );
+export const createNoteInput = z.object({
+  projectPath,
+  iid,
+  body: noteBody,
+  internal: z.boolean({ error: 'internal must be true or false.' }),
+});
+export const eventsInput = z.object({
+  projectPath,
+  /** Resume point: the `seq` of the last event the client saw (a string, as tRPC tracks it). */
+  lastEventId: z
+    .union([z.string().regex(/^\d+$/, 'lastEventId must be a number.'), z.number().int().min(0)])
+    .nullish(),
+});

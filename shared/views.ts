@@ -1,0 +1,79 @@
+/** Shapes the API returns. Plain JSON (no transformer): dates are ISO strings. */
+import type { Role, Visibility } from './roles';
+
+export interface UserRef {
+  id: number;
+  name: string;
+  /** true for the Support Bot, which authors everything that arrives by email */
+  bot?: boolean;
+}
+
+export interface Me {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+export interface ProjectView {
+  id: number;
+  path: string;
+  name: string;
+  visibility: Visibility;
+  /** the caller's own role; null for admins and viewers who are not members */
+  role: Role | null;
+  /** the caller's access level (see shared/roles ACCESS) */
+  access: number;
+  openCount: number;
+}
+
+export interface MemberView {
+  user: UserRef & { email: string };
+  role: Role;
+  createdAt: string;
+}
+
+export interface TicketSummary {
+  id: number;
+  iid: number;
+  title: string;
+  state: 'opened' | 'closed';
+  confidential: boolean;
+  author: UserRef | null;
+  externalAuthor: string | null;
+  assignee: UserRef | null;
+  labels: string[];
+  noteCount: number;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+}
+
+export interface NoteView {
+  id: number;
+  author: UserRef | null;
+  externalAuthor: string | null;
+  body: string;
+  internal: boolean;
+  system: boolean;
+  createdAt: string;
+}
+
+export interface ParticipantView {
+  email: string;
+  unsubscribed: boolean;
+  createdAt: string;
+}
+
+export interface TicketDetail extends TicketSummary {
+  description: string;
+  notes: NoteView[];
+  participants: ParticipantView[];
+}
+
+export interface TicketPage {
+  items: TicketSummary[];
+  nextCursor: string | null;
+  /** the seq of the newest event when the page was read: subscribe from here to miss nothing */
+  lastEventId: string;
+}
