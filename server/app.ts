@@ -1,6 +1,4 @@
 /** Builds the application from config: database, bus, HTTP+WebSocket server. */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDb, type Db } from '../db/client';
 import type { Config } from './config';
 import type { DomainCtx } from './domain/context';
@@ -8,9 +6,8 @@ import { purgeExpiredSessions } from './domain/sessions';
 import { ensureSupportBot } from './domain/users';
 import { createInProcessBus } from './events/bus';
 import { createAppServer, type AppServer } from './http';
+import { CLIENT_DIR } from './paths';
 
-export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CLIENT_DIR = path.join(ROOT_DIR, 'dist', 'client');
 
 export function createDomain(config: Pick<Config, 'dataDir'>): DomainCtx & { db: Db } {
   const db = openDb(config.dataDir);
