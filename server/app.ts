@@ -5,8 +5,10 @@ import type { DomainCtx } from './domain/context';
 import { purgeExpiredSessions } from './domain/sessions';
 import { ensureSupportBot } from './domain/users';
 import { createInProcessBus } from './events/bus';
+import { watchExternalCommits } from './events/external-commits';
 import { createAppServer, type AppServer } from './http';
 import { CLIENT_DIR } from './paths';
+import { startMail, type MailRuntime } from './mail/runtime';
 
 
 export function createDomain(config: Pick<Config, 'dataDir'>): DomainCtx & { db: Db } {
@@ -19,6 +21,7 @@ export function createDomain(config: Pick<Config, 'dataDir'>): DomainCtx & { db:
 export interface RunningApp {
   dc: DomainCtx;
   http: AppServer;
+  mail: MailRuntime;
   url: string;
   stop(): Promise<void>;
 }
@@ -35,11 +38,16 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
   const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const mail = await startMail(dc, config);
+  const stopWatching = watchExternalCommits(dc.db, dc.bus);
   return {
     dc,
     http,
+    mail,
     url,
     async stop() {
+      stopWatching();
+      await mail.stop();
       await http.close();
       dc.db.$client.close();
     },

@@ -11,6 +11,21 @@ const schema = z.object({
   PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL like https://desk.example.com' }).optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  INCOMING_EMAIL: z
+    .string()
+    .default('incoming+%{key}@localhost')
+    .refine((v) => /^[^@\s]*%\{key\}[^@\s]*@[^@\s]+$/.test(v), 'INCOMING_EMAIL must be an address whose local part contains %{key}, e.g. incoming+%{key}@desk.example.com'),
+  SERVICE_DESK_EMAIL: z
+    .string()
+    .refine((v) => /^[^@\s]*%\{key\}[^@\s]*@[^@\s]+$/.test(v), 'SERVICE_DESK_EMAIL must be an address whose local part contains %{key}, e.g. contact+%{key}@example.com')
+    .optional(),
+  SMTP_LISTEN: z
+    .string()
+    .default('127.0.0.1:2525')
+    .refine((v) => v === 'off' || /^[^\s]+:\d+$/.test(v), 'SMTP_LISTEN must be host:port (e.g. 0.0.0.0:25) or "off"'),
+  IMAP_MAILBOXES: z.string().default(''),
+  MAX_EMAIL_SIZE: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
 });
 
 export interface Config {
@@ -22,6 +37,68 @@ export interface Config {
   secureCookies: boolean;
   sessionTtlMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  mail: MailConfig;
+}
+
+export interface ImapMailboxConfig {
+  /** label used for checkpoints and health; defaults to user@host/mailbox */
+  name: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+  /** what to do after a message is committed: always \\Seen, then optionally move or delete */
+  after: 'seen' | 'move' | 'delete';
+  moveTo: string;
+}
+
+export interface MailConfig {
+  incomingEmail: string;
+  serviceDeskEmail: string | null;
+  smtpListen: { host: string; port: number } | null;
+  imapMailboxes: ImapMailboxConfig[];
+  maxEmailSize: number;
+  /** messages per sender per project per minute */
+  rateLimitPerMinute: number;
+}
+
+/**
+ * IMAP_MAILBOXES: whitespace-separated URLs,
+ * `imap[s]://user:password@host[:port]/Mailbox?after=seen|move|delete&moveTo=Processed&name=label`
+ * (user and password URL-encoded).
+ */
+export function parseImapMailboxes(value: string): ImapMailboxConfig[] {
+  return value
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new Error('IMAP_MAILBOXES: each entry must be a URL like imaps://user:pass@imap.example.com/INBOX');
+      }
+      if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') throw new Error(`IMAP_MAILBOXES: use imap:// or imaps://, not ${url.protocol}`);
+      if (!url.username) throw new Error('IMAP_MAILBOXES: a user name is required');
+      const after = url.searchParams.get('after') ?? 'seen';
+      if (after !== 'seen' && after !== 'move' && after !== 'delete') throw new Error('IMAP_MAILBOXES: after= must be seen, move or delete');
+      const secure = url.protocol === 'imaps:';
+      const mailbox = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX';
+      const user = decodeURIComponent(url.username);
+      return {
+        name: url.searchParams.get('name') ?? `${user}@${url.hostname}/${mailbox}`,
+        host: url.hostname,
+        port: url.port ? Number(url.port) : secure ? 993 : 143,
+        secure,
+        user,
+        password: decodeURIComponent(url.password),
+        mailbox,
+        after,
+        moveTo: url.searchParams.get('moveTo') ?? 'Processed',
+      };
+    });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +118,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     logLevel: e.LOG_LEVEL,
+    mail: {
+      incomingEmail: e.INCOMING_EMAIL,
+      serviceDeskEmail: e.SERVICE_DESK_EMAIL ?? null,
+      smtpListen: parseListen(e.SMTP_LISTEN),
+      imapMailboxes: parseImapMailboxes(e.IMAP_MAILBOXES),
+      maxEmailSize: e.MAX_EMAIL_SIZE,
+      rateLimitPerMinute: e.INGEST_RATE_LIMIT,
+    },
   };
+}
+
+function parseListen(value: string): { host: string; port: number } | null {
+  if (value === 'off') return null;
+  const i = value.lastIndexOf(':');
+  return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(value.slice(i + 1)) };
 }

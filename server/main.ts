@@ -2,12 +2,16 @@
 import { loadConfig } from './config';
 import { startApp } from './app';
 import { log, setLogLevel } from './log';
+import { listProjectAddresses } from './mail/project-address';
 
 const config = loadConfig();
 setLogLevel(config.logLevel);
 const app = await startApp(config);
 log.info('Threadline is running', { url: app.url, dataDir: config.dataDir });
-process.stdout.write(`\n  Threadline is running at ${app.url}\n\n`);
+process.stdout.write(`\n  Threadline is running at ${app.url}\n`);
+if (app.mail.smtp) process.stdout.write(`  SMTP listener on ${config.mail.smtpListen?.host}:${app.mail.smtp.port}\n`);
+for (const p of listProjectAddresses(app.dc.db, app.mail.book)) process.stdout.write(`  ${p.path}: ${p.address}\n`);
+process.stdout.write('\n');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -24,6 +24,8 @@ export const tickets = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     closedAt: integer('closed_at'),
     lastActivityAt: integer('last_activity_at').notNull(),
+    /** the inbound message this ticket came from (view original email) */
+    emailId: integer('email_id'),
   },
   (t) => [
     uniqueIndex('tickets_project_iid_unique').on(t.projectId, t.iid),
@@ -45,6 +47,8 @@ export const notes = sqliteTable(
     internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
     system: integer('system', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
+    /** the inbound message this note came from (view original email) */
+    emailId: integer('email_id'),
   },
   (t) => [index('notes_ticket_idx').on(t.ticketId, t.id)],
 );

@@ -1,6 +1,7 @@
 /** Who may do what in a project (SPEC §5). The one place access levels are computed. */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import type { Tx } from '../events/store';
 import { memberships, projects } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import { ACCESS, ROLES, roleLevel, type Role } from '../../shared/roles';
@@ -14,7 +15,7 @@ export interface ProjectAccess {
   access: number;
 }
 
-export function findProjectByPath(db: Db, path: string): ProjectRow | undefined {
+export function findProjectByPath(db: Tx, path: string): ProjectRow | undefined {
   return db.select().from(projects).where(sql`lower(${projects.path}) = lower(${path})`).get();
 }
 

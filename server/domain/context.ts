@@ -30,6 +30,6 @@ export function write<T>(dc: DomainCtx, fn: (tx: Tx, emit: Emit, at: number) => 
     },
     { behavior: 'immediate' },
   );
-  for (const e of pending) dc.bus.publish(e);
+  for (const projectId of new Set(pending.map((e) => e.projectId))) dc.bus.publish(projectId);
   return result;
 }

@@ -15,6 +15,8 @@ export interface NewNote {
   body: string;
   internal: boolean;
   system: boolean;
+  /** the inbound message the note came from */
+  emailId?: number | null;
 }
 
 /** Inserts a note, bumps the ticket's activity and emits `note.created`. Runs inside `write`. */
@@ -29,6 +31,7 @@ export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote,
       internal: note.internal,
       system: note.system,
       createdAt: at,
+      emailId: note.emailId ?? null,
     })
     .returning()
     .get();

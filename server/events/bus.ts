@@ -1,34 +1,36 @@
 /**
- * Publishes committed events to live subscribers. In-process today; the interface is what a
- * PostgreSQL LISTEN/NOTIFY bus would implement when several app nodes share one database.
+ * Tells live subscribers that a project has new committed events. Subscribers then read the
+ * events table after their last `seq`, so the table is the single source of order: no gaps and
+ * no duplicates, whichever process committed. In-process today; PostgreSQL LISTEN/NOTIFY can
+ * implement the same interface when several app nodes share one database.
  */
-import type { StoredEvent } from './store';
-
-export type EventListener = (event: StoredEvent) => void;
+export type Wake = () => void;
 
 export interface EventBus {
-  publish(event: StoredEvent): void;
-  /** Listen to one project's events; returns the function that stops listening. */
-  subscribe(projectId: number, listener: EventListener): () => void;
+  publish(projectId: number): void;
+  /** Wake every subscriber (another process committed something). */
+  publishAll(): void;
+  subscribe(projectId: number, wake: Wake): () => void;
 }
 
 export function createInProcessBus(): EventBus {
-  const listeners = new Map<number, Set<EventListener>>();
+  const listeners = new Map<number, Set<Wake>>();
   return {
-    publish(event) {
-      const set = listeners.get(event.projectId);
-      if (!set) return;
-      for (const listener of set) listener(event);
+    publish(projectId) {
+      for (const wake of listeners.get(projectId) ?? []) wake();
     },
-    subscribe(projectId, listener) {
+    publishAll() {
+      for (const set of listeners.values()) for (const wake of set) wake();
+    },
+    subscribe(projectId, wake) {
       let set = listeners.get(projectId);
       if (!set) {
         set = new Set();
         listeners.set(projectId, set);
       }
-      set.add(listener);
+      set.add(wake);
       return () => {
-        set.delete(listener);
+        set.delete(wake);
         if (set.size === 0) listeners.delete(projectId);
       };
     },

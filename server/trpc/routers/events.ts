@@ -25,11 +25,11 @@ export const eventsRouter = router({
     .input(eventsInput)
     .subscription(async function* ({ ctx, input, signal }) {
       const { project } = ctx.pa;
-      const live: StoredEvent[] = [];
+      let woken = true;
       let wake: (() => void) | null = null;
-      // Listen before reading the replay so nothing committed in between is missed.
-      const stop = ctx.dc.bus.subscribe(project.id, (e) => {
-        live.push(e);
+      // Listen before the first read so nothing committed in between is missed.
+      const stop = ctx.dc.bus.subscribe(project.id, () => {
+        woken = true;
         wake?.();
       });
       const onAbort = () => wake?.();
@@ -43,31 +43,25 @@ export const eventsRouter = router({
       };
       try {
         let last = input.lastEventId == null ? latestSeq(ctx.dc.db, project.id) : Number(input.lastEventId);
-        for (;;) {
-          const batch = readEventsAfter(ctx.dc.db, project.id, last, REPLAY_BATCH);
-          if (batch.length === 0) break;
-          const access = accessNow();
-          for (const e of batch) {
-            last = e.seq;
-            const env = envelope(e, access);
-            if (env) yield tracked(String(e.seq), env);
-          }
-        }
         while (!signal?.aborted) {
-          if (live.length === 0) {
+          if (!woken) {
             await new Promise<void>((resolve) => {
               wake = resolve;
             });
             wake = null;
             continue;
           }
-          const batch = live.splice(0, live.length).filter((e) => e.seq > last);
-          if (batch.length === 0) continue;
-          const access = accessNow();
-          for (const e of batch) {
-            last = e.seq;
-            const env = envelope(e, access);
-            if (env) yield tracked(String(e.seq), env);
+          woken = false;
+          // The table is the order: read everything after the last sent seq, in batches.
+          for (;;) {
+            const batch = readEventsAfter(ctx.dc.db, project.id, last, REPLAY_BATCH);
+            if (batch.length === 0) break;
+            const access = accessNow();
+            for (const e of batch) {
+              last = e.seq;
+              const env = envelope(e, access);
+              if (env) yield tracked(String(e.seq), env);
+            }
           }
         }
       } finally {

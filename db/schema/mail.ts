@@ -1,0 +1,144 @@
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { projects } from './projects';
+import { notes, tickets } from './tickets';
+
+/** Raw messages, content-addressed by sha256, stored before anything else happens. */
+export const rawMessages = sqliteTable('raw_messages', {
+  sha256: text('sha256').primaryKey(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  size: integer('size').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * One row per message received from a source. (source, uidvalidity, uid) is unique for IMAP,
+ * so a redelivered UID is a no-op. `status` is the outcome; `pending` rows are finished by
+ * recovery on start.
+ */
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source').notNull(),
+    uidvalidity: integer('uidvalidity'),
+    uid: integer('uid'),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    messageId: text('message_id'),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    status: text('status', {
+      enum: ['pending', 'ticket', 'note', 'ignored', 'rejected', 'unsubscribed', 'quarantined', 'duplicate', 'discarded'],
+    }).notNull(),
+    /** why it was ignored or rejected (a code), or the quarantine error */
+    reason: text('reason'),
+    error: text('error'),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    noteId: integer('note_id').references(() => notes.id, { onDelete: 'set null' }),
+    attempts: integer('attempts').notNull().default(0),
+    receivedAt: integer('received_at').notNull(),
+    processedAt: integer('processed_at'),
+  },
+  (t) => [
+    uniqueIndex('inbound_source_uid_unique').on(t.source, t.uidvalidity, t.uid),
+    index('inbound_status_idx').on(t.status, t.id),
+    index('inbound_from_project_idx').on(t.projectId, t.fromAddress, t.receivedAt),
+  ],
+);
+
+/**
+ * Every Message-ID seen or sent per project, for exactly-once ingest, threading and loop
+ * detection. `ticketId` becomes null when a ticket is deleted: the row is the tombstone.
+ */
+export const messageIds = sqliteTable(
+  'message_ids',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.messageId] }), index('message_ids_id_idx').on(t.messageId)],
+);
+
+/** A fresh key per outbound email per recipient; replies to `incoming+<key>@` land on the ticket. */
+export const replyKeys = sqliteTable(
+  'reply_keys',
+  {
+    key: text('key').primaryKey(),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('reply_keys_ticket_idx').on(t.ticketId)],
+);
+
+/** Files stored under DATA_DIR/attachments by sha256, linked to a ticket (and a note). */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    noteId: integer('note_id').references(() => notes.id, { onDelete: 'cascade' }),
+    /** public, unguessable id used in URLs */
+    token: text('token').notNull(),
+    sha256: text('sha256').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('attachments_token_unique').on(t.token), index('attachments_ticket_idx').on(t.ticketId)],
+);
+
+/** Durable outbox: queued in the transaction of the change that causes the email. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['thank_you', 'new_note', 'new_participant', 'rejection'] }).notNull(),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    toAddress: text('to_address').notNull(),
+    fromAddress: text('from_address').notNull(),
+    subject: text('subject').notNull(),
+    /** fixed at queue time so a resend after a crash is the same message */
+    messageId: text('message_id').notNull(),
+    /** what to compose (JSON, see server/mail/outbound/spec.ts) */
+    spec: text('spec', { mode: 'json' }).notNull(),
+    /** the composed bytes, kept from the first attempt so every retry sends the same message */
+    raw: blob('raw', { mode: 'buffer' }),
+    status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt), uniqueIndex('outbox_message_id_unique').on(t.messageId)],
+);
+
+/** IMAP checkpoints and health, one row per configured mailbox. */
+export const mailboxes = sqliteTable('mailboxes', {
+  name: text('name').primaryKey(),
+  uidvalidity: integer('uidvalidity'),
+  lastUid: integer('last_uid').notNull().default(0),
+  state: text('state').notNull().default('starting'),
+  lastError: text('last_error'),
+  lastErrorAt: integer('last_error_at'),
+  messagesToday: integer('messages_today').notNull().default(0),
+  day: text('day'),
+  updatedAt: integer('updated_at').notNull(),
+});

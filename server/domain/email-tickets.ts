@@ -1,0 +1,182 @@
+/**
+ * The domain side of email: tickets and notes authored by the Support Bot, participants,
+ * Message-IDs, reply keys, unsubscribes. Every function runs inside the caller's `write()`
+ * transaction, so a message's ticket, its event and the emails it causes commit together.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { attachments, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../db/schema';
+import type { Emit } from './context';
+import type { Tx } from '../events/store';
+import { insertNote } from './notes';
+import { ticketMinAccess } from './tickets';
+import { summarizeOne, type TicketRow } from './ticket-views';
+import type { ProjectRow } from './access';
+import { setTicketLabels } from './labels';
+
+export const MAX_PARTICIPANTS = 10;
+
+export type ServiceDeskSettings = typeof serviceDeskSettings.$inferSelect;
+
+export function settingsFor(tx: Tx, projectId: number): ServiceDeskSettings | undefined {
+  return tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
+}
+
+export function findProjectById(tx: Tx, id: number): ProjectRow | undefined {
+  return tx.select().from(projects).where(eq(projects.id, id)).get();
+}
+
+export function findProjectByKeySuffix(tx: Tx, suffix: string): ProjectRow | undefined {
+  const row = tx
+    .select({ project: projects })
+    .from(serviceDeskSettings)
+    .innerJoin(projects, eq(projects.id, serviceDeskSettings.projectId))
+    .where(eq(serviceDeskSettings.projectKey, suffix))
+    .get();
+  return row?.project;
+}
+
+/** Which ticket of the project, if any, a Message-ID belongs to. `null` ticketId = deleted (tombstone). */
+export function ticketForMessageIds(tx: Tx, projectId: number, ids: string[]): { ticketId: number | null } | undefined {
+  if (ids.length === 0) return undefined;
+  return tx
+    .select({ ticketId: messageIds.ticketId })
+    .from(messageIds)
+    .where(and(eq(messageIds.projectId, projectId), inArray(messageIds.messageId, ids)))
+    .get();
+}
+
+export function isKnownMessageId(tx: Tx, projectId: number, id: string): boolean {
+  return !!tx.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(messageIds.messageId, id))).get();
+}
+
+export function isOwnMessageId(tx: Tx, id: string): boolean {
+  return !!tx.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.messageId, id), eq(messageIds.direction, 'out'))).get();
+}
+
+export function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): void {
+  tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().run();
+}
+
+export function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): string {
+  const key = randomBytes(16).toString('hex');
+  tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), createdAt: at }).run();
+  return key;
+}
+
+export function findReplyKey(tx: Tx, key: string) {
+  return tx.select().from(replyKeys).where(eq(replyKeys.key, key)).get();
+}
+
+export function ticketById(tx: Tx, id: number): TicketRow | undefined {
+  return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+}
+
+export function participantEmails(tx: Tx, ticketId: number): string[] {
+  return tx.select({ email: participants.email }).from(participants).where(eq(participants.ticketId, ticketId)).all().map((p) => p.email);
+}
+
+/**
+ * Adds participants (lowercased, deduped, at most MAX_PARTICIPANTS per ticket). Returns the
+ * addresses actually added and those dropped by the limit.
+ */
+export function addParticipants(tx: Tx, ticketId: number, emails: string[], at: number): { added: string[]; dropped: string[] } {
+  const existing = new Set(participantEmails(tx, ticketId));
+  const added: string[] = [];
+  const dropped: string[] = [];
+  for (const raw of emails) {
+    const email = raw.toLowerCase();
+    if (existing.has(email)) continue;
+    if (existing.size >= MAX_PARTICIPANTS) {
+      dropped.push(email);
+      continue;
+    }
+    tx.insert(participants).values({ ticketId, email, createdAt: at }).onConflictDoNothing().run();
+    existing.add(email);
+    added.push(email);
+  }
+  return { added, dropped };
+}
+
+export interface NewEmailTicket {
+  project: ProjectRow;
+  botId: number;
+  title: string;
+  description: string;
+  confidential: boolean;
+  externalAuthor: string;
+  emailId: number;
+  labels: string[];
+}
+
+export function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): TicketRow {
+  const { lastIid } = tx
+    .update(projects)
+    .set({ lastIid: sql`${projects.lastIid} + 1` })
+    .where(eq(projects.id, input.project.id))
+    .returning({ lastIid: projects.lastIid })
+    .get();
+  const ticket = tx
+    .insert(tickets)
+    .values({
+      projectId: input.project.id,
+      iid: lastIid,
+      title: input.title,
+      description: input.description,
+      confidential: input.project.visibility === 'public' ? true : input.confidential,
+      authorId: input.botId,
+      externalAuthor: input.externalAuthor,
+      createdAt: at,
+      updatedAt: at,
+      lastActivityAt: at,
+      emailId: input.emailId,
+    })
+    .returning()
+    .get();
+  if (input.labels.length) setTicketLabels(tx, input.project.id, ticket.id, input.labels);
+  emit({
+    projectId: ticket.projectId,
+    ticketId: ticket.id,
+    minAccess: ticketMinAccess(ticket),
+    event: { type: 'ticket.created', ticket: summarizeOne(tx, ticket) },
+  });
+  return ticket;
+}
+
+export function botNote(tx: Tx, emit: Emit, ticket: TicketRow, botId: number, body: string, at: number, opts: { internal?: boolean; system?: boolean } = {}) {
+  return insertNote(tx, emit, ticket, { authorId: botId, body, internal: opts.internal ?? false, system: opts.system ?? true }, at);
+}
+
+export function insertAttachments(
+  tx: Tx,
+  list: { token: string; sha256: string; filename: string; contentType: string; size: number }[],
+  ticket: Pick<TicketRow, 'id' | 'projectId'>,
+  noteId: number | null,
+  at: number,
+): void {
+  for (const a of list) {
+    tx.insert(attachments)
+      .values({ token: a.token, sha256: a.sha256, filename: a.filename, contentType: a.contentType, size: a.size, projectId: ticket.projectId, ticketId: ticket.id, noteId, createdAt: at })
+      .run();
+  }
+}
+
+export function unsubscribe(tx: Tx, ticketId: number, email: string, at: number): boolean {
+  const res = tx
+    .update(participants)
+    .set({ unsubscribedAt: at })
+    .where(and(eq(participants.ticketId, ticketId), eq(participants.email, email.toLowerCase()), sql`${participants.unsubscribedAt} is null`))
+    .run();
+  return res.changes > 0;
+}
+
+export function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number): TicketRow {
+  const after = tx.update(tickets).set({ state: 'opened', closedAt: null, updatedAt: at, lastActivityAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+  emit({
+    projectId: after.projectId,
+    ticketId: after.id,
+    minAccess: ticketMinAccess(after),
+    event: { type: 'ticket.updated', ticket: summarizeOne(tx, after), changes: ['state'] },
+  });
+  return after;
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAddressBook, fullPathSlug, projectKey } from './addresses';
+
+const book = createAddressBook({ incoming: 'incoming+%{key}@desk.example.com', alias: 'contact+%{key}@example.com' });
+
+test('full_path_slug as GitLab: lowercase, dashes, trimmed', () => {
+  assert.equal(fullPathSlug('acme/Mobile_App'), 'acme-mobile-app');
+  assert.equal(fullPathSlug('-weird./Path.'), 'weird--path');
+  assert.equal(fullPathSlug(`a/${'b'.repeat(80)}`).length, 63);
+  assert.equal(projectKey({ id: 7, path: 'acme/Mobile_App' }), 'acme-mobile-app-7-issue-');
+});
+
+test('keys are found in our addresses, with or without angle brackets, case-insensitively', () => {
+  assert.deepEqual(book.match('incoming+abc-1-issue-@desk.example.com'), { key: 'abc-1-issue-', mailbox: 'incoming' });
+  assert.deepEqual(book.match('<Incoming+KEY@DESK.example.com>'), { key: 'KEY', mailbox: 'incoming' });
+  assert.deepEqual(book.match('contact+acme-app-help@example.com'), { key: 'acme-app-help', mailbox: 'alias' });
+  assert.equal(book.match('incoming+x@desk.example.com.evil.test'), null);
+  assert.equal(book.match('someone@example.com'), null);
+});
+
+test('the dot in the template is literal, not a wildcard', () => {
+  assert.equal(book.match('incoming+x@deskXexample.com'), null);
+});
+
+test('every address of ours is ours, keyed or bare', () => {
+  assert.equal(book.isOurs('incoming+whatever@desk.example.com'), true);
+  assert.equal(book.isOurs('incoming@desk.example.com'), true);
+  assert.equal(book.isOurs('CONTACT+x@example.com'), true);
+  assert.equal(book.isOurs('bob@example.com'), false);
+});

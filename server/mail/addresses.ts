@@ -1,0 +1,87 @@
+/**
+ * Our addresses and the keys inside them (SPEC §1). `%{key}` in INCOMING_EMAIL and
+ * SERVICE_DESK_EMAIL marks where the key goes: `incoming+%{key}@desk.example.com`.
+ */
+
+export interface AddressTemplates {
+  incoming: string;
+  alias: string | null;
+}
+
+export interface MatchedKey {
+  key: string;
+  mailbox: 'incoming' | 'alias';
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `incoming+%{key}@host` → /^<?incoming\+(.+)@host>?$/i */
+export function templateRegex(template: string): RegExp {
+  const [before, after] = template.split('%{key}') as [string, string | undefined];
+  if (after === undefined) return new RegExp(`^<?${escapeRegex(template)}>?$`, 'i');
+  return new RegExp(`^<?${escapeRegex(before)}(.+)${escapeRegex(after)}>?$`, 'i');
+}
+
+export function fillTemplate(template: string, key: string): string {
+  return template.replace('%{key}', key);
+}
+
+export function createAddressBook(t: AddressTemplates) {
+  const incoming = templateRegex(t.incoming);
+  const alias = t.alias ? templateRegex(t.alias) : null;
+  const bare = [t.incoming.replace('+%{key}', '').replace('%{key}', ''), t.alias?.replace('+%{key}', '').replace('%{key}', '')]
+    .filter((a): a is string => !!a)
+    .map((a) => a.toLowerCase());
+  return {
+    templates: t,
+    /** The key in one of our addresses, or null when the address is not ours. */
+    match(address: string): MatchedKey | null {
+      const a = address.trim();
+      // The alias is checked first: mail there always goes to Service Desk (SPEC §1).
+      const m = alias?.exec(a);
+      if (m?.[1]) return { key: m[1], mailbox: 'alias' };
+      const i = incoming.exec(a);
+      if (i?.[1]) return { key: i[1], mailbox: 'incoming' };
+      return null;
+    },
+    /** Every one of our addresses (with or without key) is never a participant or recipient. */
+    isOurs(address: string): boolean {
+      const a = address.trim().toLowerCase();
+      return incoming.test(a) || (alias?.test(a) ?? false) || bare.includes(a);
+    },
+    incomingFor(key: string): string {
+      return fillTemplate(t.incoming, key);
+    },
+    aliasFor(key: string): string | null {
+      return t.alias ? fillTemplate(t.alias, key) : null;
+    },
+    /** The incoming address without a key (`incoming@host`): From of system mail. */
+    bare(): string {
+      return t.incoming.replace(/[+.-]?%\{key\}/, '');
+    },
+    /** The host part of the incoming address, used in Message-IDs and reply-key references. */
+    host(): string {
+      return t.incoming.split('@')[1] ?? 'localhost';
+    },
+  };
+}
+
+export type AddressBook = ReturnType<typeof createAddressBook>;
+
+/** GitLab's full_path_slug: lowercase, non [a-z0-9] → '-', 63 chars, trim '-' and '.'. */
+export function fullPathSlug(path: string): string {
+  return path
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '-')
+    .slice(0, 63)
+    .replace(/^[-.]+|[-.]+$/g, '');
+}
+
+/** The project-key part of the incoming address: `<slug>-<id>-issue-`. */
+export function projectKey(project: { id: number; path: string }): string {
+  return `${fullPathSlug(project.path)}-${project.id}-issue-`;
+}
+
+export const REPLY_KEY_RE = /^[0-9a-f]{32}$/;

@@ -1,0 +1,245 @@
+/** Decides what a parsed message is and applies it, inside the ingest transaction (SPEC §2). */
+import { randomBytes } from 'node:crypto';
+import type { Emit } from '../../domain/context';
+import type { Tx } from '../../events/store';
+import { finishInbound, recentFromSender, type InboundRow } from '../../domain/inbound-log';
+import {
+  addParticipants,
+  botNote,
+  findProjectById,
+  findProjectByKeySuffix,
+  findReplyKey,
+  insertAttachments,
+  insertEmailTicket,
+  isKnownMessageId,
+  isOwnMessageId,
+  recordMessageId,
+  reopenTicket,
+  settingsFor,
+  ticketById,
+  ticketForMessageIds,
+  unsubscribe,
+  type ServiceDeskSettings,
+} from '../../domain/email-tickets';
+import { findProjectByPath, type ProjectRow } from '../../domain/access';
+import { insertNote } from '../../domain/notes';
+import { issueTemplate } from '../../domain/issue-templates';
+import type { TicketRow } from '../../domain/ticket-views';
+import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
+import { queueEmail } from '../outbound/queue';
+import { bodyMarkdown, neutraliseQuickActions } from './body';
+import { findKey } from './find-key';
+import { ignoreReason, type IgnoreReason } from './ignore-rules';
+import type { ParsedEmail } from './parse';
+import { markdownLink, rewriteCids, type PreparedAttachment } from './prepare-attachments';
+import { rejectionSpec, type RejectionCode } from './rejections';
+import { noteBodyFromReply, trimReply } from './reply-trim';
+import { extractTemplateActions } from './template-actions';
+import type { IngestDeps } from './receive';
+
+export type Outcome =
+  | { status: 'ticket'; inboundId: number; projectPath: string; iid: number }
+  | { status: 'note'; inboundId: number; projectPath: string; iid: number; noteId: number }
+  | { status: 'ignored'; inboundId: number; reason: IgnoreReason }
+  | { status: 'rejected'; inboundId: number; error: RejectionCode; rejectionTo: string | null }
+  | { status: 'unsubscribed'; inboundId: number; email: string }
+  | { status: 'quarantined'; inboundId: number; error: string }
+  | { status: 'duplicate'; inboundId: number; of: number };
+
+interface Ctx {
+  tx: Tx;
+  emit: Emit;
+  at: number;
+  deps: IngestDeps;
+  row: InboundRow;
+  parsed: ParsedEmail;
+  prepared: PreparedAttachment[];
+  tooLarge: boolean;
+  envelopeTo: string[];
+}
+
+type Target =
+  | { kind: 'project'; project: ProjectRow; settings: ServiceDeskSettings | undefined }
+  | { kind: 'reply'; project: ProjectRow; ticket: TicketRow }
+  | { kind: 'unsubscribe'; ticket: TicketRow; email: string }
+  | { kind: 'reject'; code: RejectionCode };
+
+function resolveKey(c: Ctx): Target {
+  const found = findKey(c.parsed, c.deps.book, c.envelopeTo);
+  if (!found) return { kind: 'reject', code: 'UnknownIncomingEmail' };
+  const key = found.key.toLowerCase();
+  if (found.mailbox === 'incoming') {
+    const unsub = /^([0-9a-f]{32})[-+]unsubscribe$/.exec(key);
+    const replyKey = unsub?.[1] ?? (REPLY_KEY_RE.test(key) ? key : null);
+    if (replyKey) {
+      const rk = findReplyKey(c.tx, replyKey);
+      if (!rk) return { kind: 'reject', code: 'ReplyKeyNotFound' };
+      const ticket = rk.ticketId === null ? undefined : ticketById(c.tx, rk.ticketId);
+      if (!ticket) return { kind: 'reject', code: 'TicketNotFound' };
+      if (unsub) return { kind: 'unsubscribe', ticket, email: rk.email };
+      const project = findProjectById(c.tx, ticket.projectId);
+      return project ? { kind: 'reply', project, ticket } : { kind: 'reject', code: 'ProjectNotFound' };
+    }
+  }
+  let project: ProjectRow | undefined;
+  const byId = /^(.+)-(\d+)-issue-$/.exec(key);
+  const alias = /^(.+)-([a-z0-9_]+)$/.exec(key);
+  if (byId?.[1] && byId[2]) {
+    project = findProjectById(c.tx, Number(byId[2]));
+    if (project && fullPathSlug(project.path) !== byId[1]) project = undefined;
+  } else if (key.includes('/') && !key.includes('+')) {
+    project = findProjectByPath(c.tx, key);
+  } else if (found.mailbox === 'alias' && alias?.[1] && alias[2]) {
+    project = findProjectByKeySuffix(c.tx, alias[2]);
+    if (project && fullPathSlug(project.path) !== alias[1]) project = undefined;
+  } else {
+    return { kind: 'reject', code: found.mailbox === 'incoming' ? 'ReplyKeyNotFound' : 'ProjectNotFound' };
+  }
+  if (!project) return { kind: 'reject', code: 'ProjectNotFound' };
+  const settings = settingsFor(c.tx, project.id);
+  if (settings && !settings.enabled) return { kind: 'reject', code: 'ProjectNotFound' };
+  return { kind: 'project', project, settings };
+}
+
+function base(c: Ctx) {
+  return { messageId: c.parsed.messageId, fromAddress: c.parsed.from?.address ?? null, subject: c.parsed.subject };
+}
+
+function reject(c: Ctx, code: RejectionCode, projectId: number | null): Outcome {
+  const to = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? null;
+  if (to && !c.deps.book.isOurs(to)) {
+    queueEmail(c.tx, {
+      kind: 'rejection',
+      projectId,
+      ticketId: null,
+      spec: rejectionSpec({ ...c.parsed, from: to }, code, {
+        fromAddress: c.deps.book.bare(),
+        fromName: 'Support Bot',
+        messageId: `<rejection-${randomBytes(12).toString('hex')}@${c.deps.book.host()}>`,
+        date: new Date(c.at),
+      }),
+    }, c.at);
+  }
+  finishInbound(c.tx, c.row.id, { ...base(c), status: 'rejected', reason: code, projectId }, c.at);
+  return { status: 'rejected', inboundId: c.row.id, error: code, rejectionTo: to };
+}
+
+function ignore(c: Ctx, reason: IgnoreReason, projectId: number | null = null): Outcome {
+  finishInbound(c.tx, c.row.id, { ...base(c), status: 'ignored', reason, projectId }, c.at);
+  return { status: 'ignored', inboundId: c.row.id, reason };
+}
+
+function attachmentLinks(list: PreparedAttachment[], skip: Set<string>): string {
+  const links = list.filter((a) => !skip.has(a.token)).map(markdownLink);
+  return links.length ? `\n\n${links.join('\n')}` : '';
+}
+
+function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {
+  if (!settings?.addCcParticipants) return [];
+  return c.parsed.cc.map((a) => a.address).filter((a) => !c.deps.book.isOurs(a));
+}
+
+function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Outcome {
+  let html = c.parsed.html;
+  let inlineUsed = new Set<string>();
+  if (!c.parsed.text?.trim() && html) ({ html, used: inlineUsed } = rewriteCids(html, c.prepared));
+  let description = neutraliseQuickActions(bodyMarkdown(c.parsed.text, html)) + attachmentLinks(c.prepared, inlineUsed);
+  let labels: string[] = [];
+  let confidential = settings?.confidentialByDefault ?? true;
+  let templateMissing: string | null = null;
+  if (settings?.issueTemplateKey) {
+    const body = issueTemplate(c.tx, project.id, settings.issueTemplateKey);
+    if (body?.trim()) {
+      const actions = extractTemplateActions(body);
+      description = `${description}  \n${actions.text}`;
+      labels = actions.labels;
+      confidential ||= actions.confidential;
+    } else templateMissing = settings.issueTemplateKey;
+  }
+  const ticket = insertEmailTicket(c.tx, c.emit, {
+    project,
+    botId: c.deps.supportBotId,
+    title: (c.parsed.subject || '(no subject)').slice(0, 255),
+    description,
+    confidential,
+    externalAuthor: author,
+    emailId: c.row.id,
+    labels,
+  }, c.at);
+  insertAttachments(c.tx, c.prepared, ticket, null, c.at);
+  addParticipants(c.tx, ticket.id, [author], c.at);
+  const cc = addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at);
+  if (cc.added.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
+  if (templateMissing) {
+    botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
+      `WARNING: The template file ${templateMissing}.md used for service desk issues is empty or could not be found. Please check service desk settings and update the file to be used.`,
+      c.at, { internal: true, system: false });
+  }
+  recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at);
+  return { status: 'ticket', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid };
+}
+
+function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined): Outcome {
+  const author = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? c.parsed.sender?.address ?? '';
+  let html = c.parsed.html;
+  let inlineUsed = new Set<string>();
+  if (!c.parsed.text?.trim() && html) ({ html, used: inlineUsed } = rewriteCids(html, c.prepared));
+  const trimmed = trimReply(bodyMarkdown(c.parsed.text, html));
+  const links = attachmentLinks(c.prepared, inlineUsed);
+  if (!trimmed.visible && !links) return reject(c, 'EmptyEmail', project.id);
+  const note = insertNote(c.tx, c.emit, ticket, {
+    authorId: c.deps.supportBotId,
+    externalAuthor: author,
+    body: neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links })),
+    internal: false,
+    system: false,
+    emailId: c.row.id,
+  }, c.at);
+  insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
+  const cc = addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
+  const newCc = cc.added.filter((a) => a !== author);
+  if (newCc.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
+  if (ticket.state === 'closed' && settings?.reopenOnExternalNote) {
+    const reopened = reopenTicket(c.tx, c.emit, ticket, c.at);
+    botNote(c.tx, c.emit, reopened, c.deps.supportBotId,
+      'This ticket has been reopened because it received a new comment from an external participant.', c.at, { internal: true, system: false });
+  }
+  recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
+  return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
+}
+
+export function applyMessage(c: Ctx): Outcome {
+  const ignored = ignoreReason(c.parsed, (a) => c.deps.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
+  if (ignored) return ignore(c, ignored);
+  const target = resolveKey(c);
+  if (target.kind === 'reject') return reject(c, target.code, null);
+  if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
+  if (target.kind === 'unsubscribe') {
+    if (unsubscribe(c.tx, target.ticket.id, target.email, c.at)) {
+      botNote(c.tx, c.emit, target.ticket, c.deps.supportBotId, `unsubscribed ${target.email}`, c.at);
+    }
+    finishInbound(c.tx, c.row.id, { ...base(c), status: 'unsubscribed', projectId: target.ticket.projectId, ticketId: target.ticket.id }, c.at);
+    return { status: 'unsubscribed', inboundId: c.row.id, email: target.email };
+  }
+  const { project } = target;
+  if (isKnownMessageId(c.tx, project.id, c.parsed.messageId)) {
+    finishInbound(c.tx, c.row.id, { ...base(c), status: 'duplicate', projectId: project.id }, c.at);
+    return { status: 'duplicate', inboundId: c.row.id, of: c.row.id };
+  }
+  const from = c.parsed.from?.address ?? c.parsed.sender?.address;
+  if (from && recentFromSender(c.tx, project.id, from, c.at - 60_000) >= c.deps.rateLimitPerMinute) {
+    return ignore(c, 'rate-limited', project.id);
+  }
+  const settings = settingsFor(c.tx, project.id);
+  if (target.kind === 'reply') return addReply(c, project, target.ticket, settings);
+  const thread = ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
+  if (thread) {
+    const ticket = thread.ticketId === null ? undefined : ticketById(c.tx, thread.ticketId);
+    return ticket ? addReply(c, project, ticket, settings) : reject(c, 'TicketNotFound', project.id);
+  }
+  const author = c.parsed.replyTo[0]?.address ?? c.parsed.from?.address ?? c.parsed.sender?.address;
+  if (!author) throw new Error('The message has no From, Reply-To or Sender address, so there is nobody to answer.');
+  return createTicket(c, project, settings, author);
+}

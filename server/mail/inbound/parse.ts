@@ -1,0 +1,100 @@
+/** Parses a raw message into what ingest needs, with every header value kept raw too. */
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type Attachment, type HeaderLines } from 'mailparser';
+
+export interface Address {
+  address: string;
+  name: string;
+}
+
+export interface ParsedEmail {
+  /** `<id>`, derived from sha256 when the message has none */
+  messageId: string;
+  derivedMessageId: boolean;
+  subject: string;
+  from: Address | null;
+  replyTo: Address[];
+  sender: Address | null;
+  to: Address[];
+  cc: Address[];
+  inReplyTo: string[];
+  references: string[];
+  /** lowercased header name → raw values in order (unfolded) */
+  headers: Map<string, string[]>;
+  text: string | null;
+  html: string | null;
+  attachments: Attachment[];
+  contentType: string;
+}
+
+export class UnparsableEmailError extends Error {}
+
+function flatten(value: AddressObject | AddressObject[] | undefined): Address[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const out: Address[] = [];
+  const walk = (entries: { address?: string; name: string; group?: { address?: string; name: string }[] }[]) => {
+    for (const e of entries) {
+      if (e.group) walk(e.group);
+      else if (e.address && e.address.includes('@')) out.push({ address: e.address.trim().toLowerCase(), name: e.name ?? '' });
+    }
+  };
+  for (const obj of list) walk(obj.value);
+  return out;
+}
+
+function rawHeaders(lines: HeaderLines): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const { key, line } of lines) {
+    const colon = line.indexOf(':');
+    const value = (colon >= 0 ? line.slice(colon + 1) : '').replace(/\r?\n[ \t]+/g, ' ').trim();
+    const list = map.get(key.toLowerCase()) ?? [];
+    list.push(value);
+    map.set(key.toLowerCase(), list);
+  }
+  return map;
+}
+
+/** Message ids in a header value: `<a@b> <c@d>`, also comma-joined or bare. */
+export function messageIdList(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  const joined = Array.isArray(value) ? value.join(' ') : value;
+  const bracketed = joined.match(/<[^<>\s]+>/g);
+  if (bracketed) return bracketed.map((id) => id.toLowerCase());
+  return joined
+    .split(/[\s,]+/)
+    .filter((s) => s.includes('@'))
+    .map((s) => `<${s.toLowerCase()}>`);
+}
+
+export function sha256(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
+  if (parsed.headerLines.length === 0) {
+    throw new UnparsableEmailError('The message has no header fields, so it is not an email.');
+  }
+  const headers = rawHeaders(parsed.headerLines);
+  const ids = messageIdList(parsed.messageId);
+  const messageId = ids[0] ?? `<${sha256(raw)}@derived.threadline>`;
+  const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
+  return {
+    messageId,
+    derivedMessageId: ids.length === 0,
+    subject: (parsed.subject ?? '').trim(),
+    from: flatten(parsed.from)[0] ?? null,
+    replyTo: flatten(parsed.replyTo),
+    sender,
+    to: flatten(parsed.to),
+    cc: flatten(parsed.cc),
+    inReplyTo: messageIdList(parsed.inReplyTo),
+    references: messageIdList(parsed.references),
+    headers,
+    text: parsed.text ?? null,
+    html: typeof parsed.html === 'string' ? parsed.html : null,
+    attachments: parsed.attachments,
+    contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
+  };
+}

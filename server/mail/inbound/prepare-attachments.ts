@@ -1,0 +1,79 @@
+/**
+ * Stores a message's attachments (files are content-addressed, so a retry writes nothing new)
+ * and works out how each is linked: images as `![name](url)`, others as `[name](url)`, inline
+ * `cid:` images rewritten in the HTML. Signatures of multipart/signed are dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AttachmentStore } from '../../files/attachment-store';
+import { findForwarded } from './forwarded';
+import type { ParsedEmail } from './parse';
+
+export interface PreparedAttachment {
+  token: string;
+  sha256: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  cid: string | null;
+  url: string;
+}
+
+const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature', 'application/pgp-signature']);
+
+function safeFilename(name: string | undefined, fallback: string): string {
+  const cleaned = (name ?? '').replace(/[\\/\x00-\x1f\x7f]/g, '_').replace(/^\.+/, '').trim().slice(0, 200);
+  return cleaned || fallback;
+}
+
+function extensionFor(contentType: string): string {
+  const sub = contentType.split('/')[1]?.split(/[;+]/)[0] ?? 'bin';
+  return sub === 'jpeg' ? 'jpg' : sub.replace(/[^a-z0-9]/gi, '') || 'bin';
+}
+
+export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: AttachmentStore): PreparedAttachment[] {
+  const out: PreparedAttachment[] = [];
+  const add = (content: Buffer, filename: string, contentType: string, cid: string | null) => {
+    const token = randomBytes(16).toString('hex');
+    out.push({
+      token,
+      sha256: store.put(content),
+      filename,
+      contentType,
+      size: content.length,
+      cid,
+      url: `/attachments/${token}/${encodeURIComponent(filename)}`,
+    });
+  };
+  let n = 0;
+  for (const a of m.attachments) {
+    if (SIGNATURE_TYPES.has(a.contentType.toLowerCase())) continue;
+    n++;
+    const fallback = `attachment-${n}.${extensionFor(a.contentType)}`;
+    add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
+  }
+  for (const f of findForwarded(raw)) {
+    add(f.raw, safeFilename(`${f.subject.replace(/[^\p{L}\p{N} ._-]/gu, '').slice(0, 80) || 'forwarded'}.eml`, 'forwarded.eml'), 'message/rfc822', null);
+  }
+  return out;
+}
+
+export function isImage(a: PreparedAttachment): boolean {
+  return a.contentType.startsWith('image/');
+}
+
+export function markdownLink(a: PreparedAttachment): string {
+  const label = a.filename.replace(/[[\]]/g, '');
+  return isImage(a) ? `![${label}](${a.url})` : `[${label}](${a.url})`;
+}
+
+/** Points `cid:` references in HTML at the stored files; returns the HTML and the cids used. */
+export function rewriteCids(html: string, list: PreparedAttachment[]): { html: string; used: Set<string> } {
+  const used = new Set<string>();
+  const rewritten = html.replace(/(["'(])cid:([^"')\s>]+)/gi, (match, q: string, cid: string) => {
+    const a = list.find((x) => x.cid && x.cid.toLowerCase() === cid.toLowerCase());
+    if (!a) return match;
+    used.add(a.token);
+    return `${q}${a.url}`;
+  });
+  return { html: rewritten, used };
+}

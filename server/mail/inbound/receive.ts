@@ -1,0 +1,106 @@
+/**
+ * The one ingest pipeline every source feeds (SPEC §2, §3): store raw first, then decide and
+ * apply in one transaction (ticket or note, participants, Message-IDs, events, queued email),
+ * and only then let the source acknowledge. A message that cannot be processed is quarantined
+ * with its error; if even that cannot be written, `receive` throws and the source must not
+ * acknowledge (SMTP answers 4xx, IMAP leaves the message).
+ */
+import { write, type DomainCtx } from '../../domain/context';
+import { finishInbound, getInbound, rawOf, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
+import { sha256, parseEmail, UnparsableEmailError, type ParsedEmail } from './parse';
+import type { AddressBook } from '../addresses';
+import type { AttachmentStore } from '../../files/attachment-store';
+import { applyMessage, type Outcome } from './apply';
+import { prepareAttachments } from './prepare-attachments';
+import { log } from '../../log';
+
+export type { Outcome } from './apply';
+
+export interface IngestDeps {
+  dc: DomainCtx;
+  book: AddressBook;
+  files: AttachmentStore;
+  maxEmailSize: number;
+  rateLimitPerMinute: number;
+  supportBotId: number;
+  /** called after a commit that may have queued email */
+  onQueued?: () => void;
+}
+
+export interface ReceiveSource extends SourceRef {
+  /** SMTP RCPT TO addresses, searched for the key like Delivered-To */
+  envelopeTo?: string[];
+}
+
+const HEADER_LIMIT = 256 * 1024;
+
+function headerPart(raw: Buffer): Buffer {
+  const text = raw.subarray(0, HEADER_LIMIT).toString('latin1');
+  const m = /\r?\n\r?\n/.exec(text);
+  return raw.subarray(0, m ? m.index + m[0].length : Math.min(raw.length, HEADER_LIMIT));
+}
+
+export function createIngest(deps: IngestDeps) {
+  const { dc } = deps;
+
+  function quarantine(row: InboundRow, err: unknown, parsed?: ParsedEmail): Outcome {
+    const message = err instanceof Error ? err.message : String(err);
+    write(dc, (tx, _emit, at) =>
+      finishInbound(tx, row.id, {
+        status: 'quarantined',
+        error: message,
+        messageId: parsed?.messageId ?? null,
+        fromAddress: parsed?.from?.address ?? null,
+        subject: parsed?.subject ?? null,
+      }, at),
+    );
+    if (!(err instanceof UnparsableEmailError)) log.error('message quarantined', { inboundId: row.id, err });
+    return { status: 'quarantined', inboundId: row.id, error: message };
+  }
+
+  async function processRow(row: InboundRow, raw: Buffer, src: ReceiveSource): Promise<Outcome> {
+    if (row.size === 0) {
+      write(dc, (tx, _e, at) => finishInbound(tx, row.id, { status: 'ignored', reason: 'empty' }, at));
+      return { status: 'ignored', inboundId: row.id, reason: 'empty' };
+    }
+    // Only the header part of an oversized message is kept; `row.size` is its real size.
+    const tooLarge = row.size > deps.maxEmailSize;
+    let parsed: ParsedEmail;
+    try {
+      parsed = await parseEmail(tooLarge ? headerPart(raw) : raw);
+    } catch (err) {
+      return quarantine(row, err);
+    }
+    try {
+      const prepared = tooLarge ? [] : prepareAttachments(parsed, raw, deps.files);
+      const outcome = write(dc, (tx, emit, at) =>
+        applyMessage({ tx, emit, at, deps, row, parsed, prepared, tooLarge, envelopeTo: src.envelopeTo ?? [] }),
+      );
+      deps.onQueued?.();
+      return outcome;
+    } catch (err) {
+      return quarantine(row, err, parsed);
+    }
+  }
+
+  return {
+    /** Ingests one raw message from a source. Resolves once its outcome is committed. */
+    async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
+      const sha = sha256(raw);
+      const keep = raw.length > deps.maxEmailSize ? headerPart(raw) : raw;
+      const { row, existed } = storeInbound(dc.db, src, raw, sha, dc.now(), keep);
+      if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id, of: row.id };
+      return processRow(row, raw, src);
+    },
+
+    /** Processes a stored message again (quarantine retry, or `pending` rows after a crash). */
+    async reprocess(id: number): Promise<Outcome | null> {
+      const row = getInbound(dc.db, id);
+      if (!row) return null;
+      const raw = rawOf(dc.db, row.sha256) ?? Buffer.alloc(0);
+      return processRow(row, raw, { source: row.source });
+    },
+  };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { noteBodyFromReply, trimReply } from './reply-trim';
+import { neutraliseQuickActions, bodyMarkdown, tidy } from './body';
+
+test('"On … wrote:" and quotes are trimmed and kept', () => {
+  const t = trimReply('Thanks, fixed!\n\nOn Tue, Nov 3, 2026 at 10:00 AM Support <s@x.io> wrote:\n> Hello\n> there\n');
+  assert.equal(t.visible, 'Thanks, fixed!');
+  assert.match(t.trimmed, /wrote:[\s\S]*> Hello/);
+  assert.match(noteBodyFromReply(t), /^Thanks, fixed!\n\n<details><summary>…<\/summary>[\s\S]*> there[\s\S]*<\/details>$/);
+});
+
+test('Outlook From:/Sent: blocks, signatures and "Sent from my iPhone" are trimmed', () => {
+  const outlook = trimReply('Yes please.\n\nFrom: Support <x@y.com>\nSent: Tuesday, November 3, 2026 10:00 AM\nTo: Bob <bob@z.com>\nSubject: RE: Help\n\nHello there\n');
+  assert.equal(outlook.visible, 'Yes please.');
+  assert.match(outlook.trimmed, /Hello there/);
+  assert.equal(trimReply('Sure.\n\n-- \nBob\nACME Inc').visible, 'Sure.');
+  assert.equal(trimReply('Ok, will do\n\nSent from my iPhone').visible, 'Ok, will do');
+});
+
+test('a reply that is only quotes leaves nothing visible', () => {
+  assert.equal(trimReply('On Mon, Bob wrote:\n> old text\n> more\n').visible, '');
+});
+
+test('customer quick actions are neutralised, code blocks left alone', () => {
+  assert.equal(neutraliseQuickActions('Hi\n/close\n  /label ~bug\nnot /this'), 'Hi\n`/close`\n  `/label ~bug`\nnot /this');
+  assert.equal(neutraliseQuickActions('```\n/close\n```'), '```\n/close\n```');
+});
+
+test('trailing whitespace is removed per line; HTML-only mail becomes Markdown', () => {
+  assert.equal(tidy('a  \r\nb\t\r\n\r\n'), 'a\nb');
+  const md = bodyMarkdown(null, '<p>Hi <b>there</b>, see <a href="https://x.test/a">this</a></p><ul><li>one</li><li>two</li></ul><blockquote>quoted</blockquote><table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>');
+  assert.match(md, /\*\*there\*\*/);
+  assert.match(md, /\[this\]\(https:\/\/x\.test\/a\)/);
+  assert.match(md, /^- one$/m);
+  assert.match(md, /^> quoted$/m);
+  assert.match(md, /^\| A \| B \|$/m);
+  assert.match(md, /^\| 1 \| 2 \|$/m);
+});

@@ -1,0 +1,34 @@
+/** Where composed email goes. SMTP (outbound issue) and the local folder implement this. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Envelope {
+  from: string;
+  to: string[];
+}
+
+export type SendResult = { ok: true; response: string } | { ok: false; permanent: boolean; response: string };
+
+export interface Transport {
+  readonly name: string;
+  send(raw: Buffer, envelope: Envelope, hint: { id: number; messageId: string }): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+/** The embedded default: every message is an .eml file in DATA_DIR/outbox, so newcomers see what would be sent. */
+export function createFolderTransport(dataDir: string): Transport {
+  const dir = path.join(dataDir, 'outbox');
+  mkdirSync(dir, { recursive: true });
+  return {
+    name: 'folder',
+    async send(raw, _envelope, hint) {
+      const safeId = hint.messageId.replace(/[^A-Za-z0-9@._-]/g, '');
+      const file = path.join(dir, `${String(hint.id).padStart(6, '0')}-${safeId}.eml`);
+      // write-then-rename: a crash never leaves half a file under the final name
+      writeFileSync(`${file}.tmp`, raw);
+      renameSync(`${file}.tmp`, file);
+      return { ok: true, response: `written to ${path.relative(dataDir, file)}` };
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Sends queued email. Bytes are composed once and stored before the first attempt, so a resend
+ * after a crash is the very same message (same Message-ID, same bytes). Temporary failures
+ * retry with exponential backoff; permanent ones fail visibly with the server's answer.
+ */
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { outbox } from '../../../db/schema';
+import type { DomainCtx } from '../../domain/context';
+import { log } from '../../log';
+import { compose } from './compose';
+import type { OutboundSpec } from './spec';
+import type { Transport } from './transport';
+
+const MAX_ATTEMPTS = 12;
+const BATCH = 50;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(60 * 60 * 1000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export interface OutboxWorker {
+  start(): void;
+  stop(): Promise<void>;
+  /** Process due messages now (after a commit that queued some). */
+  kick(): void;
+  /** Resolves when nothing is due (tests, CLI). */
+  drain(): Promise<void>;
+}
+
+export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { pollMs?: number } = {}): OutboxWorker {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = true;
+
+  async function sendOne(row: typeof outbox.$inferSelect): Promise<void> {
+    let raw = row.raw;
+    if (!raw) {
+      raw = await compose(row.spec as OutboundSpec);
+      dc.db.update(outbox).set({ raw }).where(eq(outbox.id, row.id)).run();
+    }
+    let result;
+    try {
+      result = await transport.send(raw, { from: row.fromAddress, to: [row.toAddress] }, { id: row.id, messageId: row.messageId });
+    } catch (err) {
+      result = { ok: false as const, permanent: false, response: err instanceof Error ? err.message : String(err) };
+    }
+    const at = dc.now();
+    if (result.ok) {
+      dc.db.update(outbox).set({ status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id)).run();
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const failed = result.permanent || attempts >= MAX_ATTEMPTS;
+    dc.db
+      .update(outbox)
+      .set({ status: failed ? 'failed' : 'queued', attempts, lastError: result.response, nextAttemptAt: at + backoffMs(attempts) })
+      .where(eq(outbox.id, row.id))
+      .run();
+    log.warn(failed ? 'email failed' : 'email will be retried', { id: row.id, to: row.toAddress, response: result.response, attempts });
+  }
+
+  async function runOnce(): Promise<void> {
+    for (;;) {
+      const due = dc.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, dc.now())))
+        .orderBy(asc(outbox.id))
+        .limit(BATCH)
+        .all();
+      if (due.length === 0) return;
+      for (const row of due) await sendOne(row);
+    }
+  }
+
+  function kick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await runOnce();
+        } catch (err) {
+          log.error('outbox worker failed', { err });
+        }
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+  }
+
+  return {
+    start() {
+      stopped = false;
+      const tick = () => {
+        if (stopped) return;
+        kick();
+        timer = setTimeout(tick, opts.pollMs ?? 1000);
+      };
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      await transport.close();
+    },
+    kick,
+    async drain() {
+      kick();
+      while (running) await running;
+    },
+  };
+}

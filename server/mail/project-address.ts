@@ -1,0 +1,29 @@
+/** The address customers write to, per project (SPEC §1: custom, else alias, else incoming). */
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { projects, serviceDeskSettings } from '../../db/schema';
+import { fullPathSlug, projectKey, type AddressBook } from './addresses';
+
+export function projectAddress(
+  book: AddressBook,
+  project: { id: number; path: string },
+  settings: { projectKey: string | null } | undefined,
+): string {
+  const alias = settings?.projectKey ? book.aliasFor(`${fullPathSlug(project.path)}-${settings.projectKey}`) : null;
+  return alias ?? book.incomingFor(projectKey(project));
+}
+
+export function listProjectAddresses(db: Db, book: AddressBook): { path: string; address: string; enabled: boolean }[] {
+  return db
+    .select({ project: projects, settings: serviceDeskSettings })
+    .from(projects)
+    .leftJoin(serviceDeskSettings, eq(serviceDeskSettings.projectId, projects.id))
+    .orderBy(asc(projects.path))
+    .limit(1000)
+    .all()
+    .map(({ project, settings }) => ({
+      path: project.path,
+      address: projectAddress(book, project, settings ?? undefined),
+      enabled: settings?.enabled ?? true,
+    }));
+}

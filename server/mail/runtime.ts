@@ -1,0 +1,64 @@
+/**
+ * Wires the mail side: the ingest pipeline, its sources (SMTP listener, IMAP mailboxes) and the
+ * outbox worker. Pending messages left by a crash are finished before sources start.
+ */
+import type { Config } from '../config';
+import type { DomainCtx } from '../domain/context';
+import { pendingInbound } from '../domain/inbound-log';
+import { ensureSupportBot } from '../domain/users';
+import { createAttachmentStore } from '../files/attachment-store';
+import { log } from '../log';
+import { createAddressBook, type AddressBook } from './addresses';
+import { createIngest, type Ingest } from './inbound/receive';
+import { createFolderTransport, type Transport } from './outbound/transport';
+import { createOutboxWorker, type OutboxWorker } from './outbound/worker';
+import { startImapWorker, type ImapWorker } from './sources/imap';
+import { startSmtpListener, type SmtpListener } from './sources/smtp-listener';
+
+export interface MailRuntime {
+  book: AddressBook;
+  ingest: Ingest;
+  outbox: OutboxWorker;
+  smtp: SmtpListener | null;
+  imap: ImapWorker[];
+  stop(): Promise<void>;
+}
+
+export function createMailCore(dc: DomainCtx, config: Config, transport?: Transport) {
+  const book = createAddressBook({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail });
+  const outbox = createOutboxWorker(dc, transport ?? createFolderTransport(config.dataDir));
+  const ingest = createIngest({
+    dc,
+    book,
+    files: createAttachmentStore(config.dataDir),
+    maxEmailSize: config.mail.maxEmailSize,
+    rateLimitPerMinute: config.mail.rateLimitPerMinute,
+    supportBotId: ensureSupportBot(dc.db, dc.now()).id,
+    onQueued: () => outbox.kick(),
+  });
+  return { book, ingest, outbox };
+}
+
+export async function startMail(dc: DomainCtx, config: Config, opts: { transport?: Transport } = {}): Promise<MailRuntime> {
+  const { book, ingest, outbox } = createMailCore(dc, config, opts.transport);
+  const pending = pendingInbound(dc.db);
+  for (const row of pending) await ingest.reprocess(row.id);
+  if (pending.length) log.info('finished messages left pending by a restart', { count: pending.length });
+  outbox.start();
+  const smtp = config.mail.smtpListen
+    ? await startSmtpListener({ ...config.mail.smtpListen, book, ingest, maxEmailSize: config.mail.maxEmailSize })
+    : null;
+  const imap = config.mail.imapMailboxes.map((m) => startImapWorker(m, ingest, dc));
+  return {
+    book,
+    ingest,
+    outbox,
+    smtp,
+    imap,
+    async stop() {
+      await Promise.all(imap.map((w) => w.stop()));
+      await smtp?.close();
+      await outbox.stop();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * One IMAP mailbox: IDLE for push, a checkpoint of UIDVALIDITY + last UID, everything after the
+ * checkpoint fetched on start and on every reconnect, reconnect with backoff forever. A message
+ * is flagged \Seen (and moved or deleted, per mailbox) only after its outcome is committed.
+ */
+import { ImapFlow } from 'imapflow';
+import { and, eq, inArray } from 'drizzle-orm';
+import { inboundMessages, mailboxes } from '../../../db/schema';
+import type { ImapMailboxConfig } from '../../config';
+import type { DomainCtx } from '../../domain/context';
+import type { Ingest } from '../inbound/receive';
+import { log } from '../../log';
+
+const FETCH_BATCH = 50;
+
+export interface ImapWorker {
+  name: string;
+  stop(): Promise<void>;
+  /** resolves when the mailbox is selected and idling (tests) */
+  ready(): Promise<void>;
+}
+
+function backoff(attempt: number): number {
+  return Math.min(60_000, 500 * 2 ** Math.min(attempt, 7)) * (0.8 + Math.random() * 0.4);
+}
+
+export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: DomainCtx, opts: { onError?: (err: unknown) => void } = {}): ImapWorker {
+  const source = `imap:${cfg.name}`;
+  let stopped = false;
+  let client: ImapFlow | null = null;
+  let wakeSleep: (() => void) | null = null;
+  let readyResolve: (() => void) | null = null;
+  let readyPromise = new Promise<void>((r) => (readyResolve = r));
+
+  const setState = (state: string, err?: unknown) => {
+    const at = dc.now();
+    const day = new Date(at).toISOString().slice(0, 10);
+    const fields = err
+      ? { state, lastError: err instanceof Error ? err.message : String(err), lastErrorAt: at, updatedAt: at }
+      : { state, updatedAt: at };
+    dc.db.insert(mailboxes).values({ name: cfg.name, day, ...fields }).onConflictDoUpdate({ target: mailboxes.name, set: fields }).run();
+  };
+
+  const checkpoint = () => dc.db.select().from(mailboxes).where(eq(mailboxes.name, cfg.name)).get();
+
+  async function afterCommit(c: ImapFlow, uid: number): Promise<void> {
+    await c.messageFlagsAdd({ uid: String(uid) }, ['\\Seen'], { uid: true });
+    if (cfg.after === 'move') await c.messageMove({ uid: String(uid) }, cfg.moveTo, { uid: true });
+    else if (cfg.after === 'delete') await c.messageDelete({ uid: String(uid) }, { uid: true });
+  }
+
+  /** Messages committed before a crash but not yet flagged get their \Seen (and move/delete) now. */
+  async function finishUnflagged(c: ImapFlow, uidvalidity: number, lastUid: number): Promise<void> {
+    if (lastUid === 0) return;
+    const unseen = (await c.search({ seen: false, uid: `1:${lastUid}` }, { uid: true })) || [];
+    if (unseen.length === 0) return;
+    const done = dc.db
+      .select({ uid: inboundMessages.uid, status: inboundMessages.status })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.source, source), eq(inboundMessages.uidvalidity, uidvalidity), inArray(inboundMessages.uid, unseen)))
+      .all()
+      .filter((r) => r.status !== 'pending');
+    for (const r of done) if (r.uid !== null) await afterCommit(c, r.uid);
+  }
+
+  async function fetchNew(c: ImapFlow, uidvalidity: number): Promise<void> {
+    for (;;) {
+      const last = checkpoint()?.lastUid ?? 0;
+      const uids = ((await c.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last).sort((a, b) => a - b);
+      if (uids.length === 0) return;
+      const batch = uids.slice(0, FETCH_BATCH);
+      const messages: { uid: number; source: Buffer }[] = [];
+      for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
+        if (m.source) messages.push({ uid: m.uid, source: m.source });
+      }
+      messages.sort((a, b) => a.uid - b.uid);
+      for (const m of messages) {
+        // receive() commits the outcome (or quarantine) before we touch the server.
+        await ingest.receive(m.source, { source, uidvalidity, uid: m.uid });
+        const at = dc.now();
+        const day = new Date(at).toISOString().slice(0, 10);
+        const row = checkpoint();
+        const today = row?.day === day ? row.messagesToday + 1 : 1;
+        dc.db.update(mailboxes).set({ lastUid: m.uid, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, cfg.name)).run();
+        await afterCommit(c, m.uid);
+      }
+      // a UID that vanished between SEARCH and FETCH (expunged) must not stall the checkpoint
+      const maxBatch = batch[batch.length - 1] as number;
+      if ((checkpoint()?.lastUid ?? 0) < maxBatch) {
+        dc.db.update(mailboxes).set({ lastUid: maxBatch }).where(eq(mailboxes.name, cfg.name)).run();
+      }
+    }
+  }
+
+  async function session(): Promise<void> {
+    const c = new ImapFlow({
+      host: cfg.host,
+      port: cfg.port,
+      secure: cfg.secure,
+      auth: { user: cfg.user, pass: cfg.password },
+      logger: false,
+      autoIdleDelay: 200,
+      maxIdleTime: 5 * 60_000,
+    });
+    client = c;
+    c.on('error', (err: unknown) => log.warn('imap connection error', { mailbox: cfg.name, err }));
+    setState('connecting');
+    await c.connect();
+    const lock = await c.getMailboxLock(cfg.mailbox);
+    try {
+      const mailbox = c.mailbox;
+      if (!mailbox) throw new Error(`could not open mailbox ${cfg.mailbox}`);
+      const uidvalidity = Number(mailbox.uidValidity);
+      const cp = checkpoint();
+      if (cp?.uidvalidity !== uidvalidity) {
+        // New or rebuilt mailbox: UIDs mean something else now. Start over; Message-IDs dedupe.
+        dc.db.update(mailboxes).set({ uidvalidity, lastUid: 0 }).where(eq(mailboxes.name, cfg.name)).run();
+      }
+      await finishUnflagged(c, uidvalidity, checkpoint()?.lastUid ?? 0);
+      let pending = Promise.resolve();
+      let dirty = false;
+      const pull = () => {
+        dirty = true;
+        pending = pending.then(async () => {
+          while (dirty && !stopped) {
+            dirty = false;
+            setState('fetching');
+            await fetchNew(c, uidvalidity);
+            setState('idle');
+          }
+        });
+        return pending;
+      };
+      c.on('exists', () => {
+        pull().catch((err: unknown) => {
+          log.warn('imap fetch failed; reconnecting', { mailbox: cfg.name, err });
+          c.close();
+        });
+      });
+      await pull();
+      readyResolve?.();
+      await new Promise<void>((resolve) => c.once('close', () => resolve()));
+      await pending.catch(() => undefined);
+    } finally {
+      lock.release();
+    }
+  }
+
+  void (async () => {
+    let attempt = 0;
+    while (!stopped) {
+      try {
+        await session();
+        attempt = 0;
+      } catch (err) {
+        if (stopped) break;
+        setState('error', err);
+        opts.onError?.(err);
+        log.warn('imap mailbox disconnected; reconnecting', { mailbox: cfg.name, err, attempt });
+      }
+      if (stopped) break;
+      setState('reconnecting');
+      readyPromise = new Promise<void>((r) => (readyResolve = r));
+      await new Promise<void>((resolve) => {
+        wakeSleep = resolve;
+        setTimeout(resolve, backoff(attempt++));
+      });
+      wakeSleep = null;
+    }
+  })();
+
+  return {
+    name: cfg.name,
+    async stop() {
+      stopped = true;
+      wakeSleep?.();
+      if (client) await client.logout().catch(() => client?.close());
+      setState('stopped');
+    },
+    ready: () => readyPromise,
+  };
+}

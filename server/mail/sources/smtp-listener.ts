@@ -1,0 +1,75 @@
+/**
+ * The built-in SMTP listener: accepts mail for our addresses only (550 otherwise: never an open
+ * relay), enforces the size limit (552), and answers 250 only after the message's outcome is
+ * committed; any failure before that answers 451 so the sender retries.
+ */
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { AddressBook } from '../addresses';
+import type { Ingest } from '../inbound/receive';
+import { log } from '../../log';
+
+export interface SmtpListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+function smtpError(message: string, code: number): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+export async function startSmtpListener(opts: {
+  host: string;
+  port: number;
+  book: AddressBook;
+  ingest: Ingest;
+  maxEmailSize: number;
+  hostname?: string;
+}): Promise<SmtpListener> {
+  const server = new SMTPServer({
+    name: opts.hostname ?? opts.book.host(),
+    banner: 'Threadline',
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    disableReverseLookup: true,
+    size: opts.maxEmailSize,
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!opts.book.isOurs(address.address)) {
+        return callback(smtpError(`5.7.1 <${address.address}>: relay access denied; this server only accepts mail for its own addresses`, 550));
+      }
+      callback();
+    },
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', (err) => callback(smtpError(`4.3.0 ${err.message}`, 451)));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          return callback(smtpError(`5.3.4 Message too big: the limit is ${opts.maxEmailSize} bytes`, 552));
+        }
+        const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+        opts.ingest
+          .receive(Buffer.concat(chunks), { source: 'smtp', envelopeTo })
+          .then((outcome) => callback(null, `2.0.0 Ok: ${outcome.status} (${outcome.inboundId})`))
+          .catch((err: unknown) => {
+            log.error('smtp ingest failed; answering 451 so the sender retries', { err });
+            callback(smtpError('4.3.0 Temporary failure storing the message; please retry', 451));
+          });
+      });
+    },
+  });
+  server.on('error', (err) => log.warn('smtp listener error', { err }));
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
