@@ -8,8 +8,8 @@ import { createInProcessBus } from './events/bus';
 import { watchExternalCommits } from './events/external-commits';
 import { createAppServer, type AppServer } from './http';
 import { CLIENT_DIR } from './paths';
+import { createAttachmentStore } from './files/attachment-store';
 import { startMail, type MailRuntime } from './mail/runtime';
-
 
 export function createDomain(config: Pick<Config, 'dataDir'>): DomainCtx & { db: Db } {
   const db = openDb(config.dataDir);
@@ -29,7 +29,8 @@ export interface RunningApp {
 export async function startApp(config: Config): Promise<RunningApp> {
   const dc = createDomain(config);
   purgeExpiredSessions(dc);
-  const http = createAppServer({ dc, config, clientDir: CLIENT_DIR });
+  const mail = await startMail(dc, config);
+  const http = createAppServer({ dc, config, mail, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => resolve());
@@ -38,7 +39,6 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
   const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
-  const mail = await startMail(dc, config);
   const stopWatching = watchExternalCommits(dc.db, dc.bus);
   return {
     dc,

@@ -8,6 +8,8 @@ import { resolveSession, SESSION_COOKIE } from './domain/sessions';
 import { readCookie } from './http/cookies';
 import { isForeignOrigin } from './http/origin';
 import { serveClient } from './http/static';
+import { serveAttachment } from './http/attachments';
+import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
 import { createContextFactory, type AppDeps } from './trpc/context';
 import { appRouter } from './trpc/router';
@@ -40,7 +42,7 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export function createAppServer(deps: AppDeps & { clientDir: string }): AppServer {
+export function createAppServer(deps: AppDeps & { clientDir: string; files: AttachmentStore }): AppServer {
   const createContext = createContextFactory(deps);
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -63,6 +65,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string }): AppServe
       return trpcHandler(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
+    if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     serveClient(deps.clientDir, req, res);
   });
 

@@ -30,6 +30,12 @@ export const ERRORS = {
     message: 'Only an owner can grant, change or remove the owner role.',
   },
   LAST_OWNER: { status: 'CONFLICT', message: 'A project must keep at least one owner.' },
+  PROJECT_KEY_TAKEN: {
+    status: 'CONFLICT',
+    message: 'Project key is already in use for another service desk address.',
+  },
+  INBOUND_NOT_FOUND: { status: 'NOT_FOUND', message: 'No received message has this id.' },
+  NOT_QUARANTINED: { status: 'CONFLICT', message: 'Only quarantined messages can be retried or discarded.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
   INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },

@@ -130,3 +130,30 @@ export const eventsInput = z.object({
     .union([z.string().regex(/^\d+$/, 'lastEventId must be a number.'), z.number().int().min(0)])
     .nullish(),
 });
+
+export const projectKeySuffix = z
+  .string()
+  .trim()
+  .max(255, 'Project key must be at most 255 characters.')
+  .regex(/^[a-z0-9_]+$/, "Project key can contain only lowercase letters, digits, and '_'.");
+
+export const serviceDeskUpdateInput = z.object({
+  projectPath,
+  enabled: z.boolean().optional(),
+  issueTemplateKey: z.string().trim().min(1).max(255).nullable().optional(),
+  outgoingName: z.string().trim().max(255, 'Outgoing display name must be at most 255 characters.').nullable().optional(),
+  projectKey: projectKeySuffix.nullable().optional(),
+  confidentialByDefault: z.boolean().optional(),
+  reopenOnExternalNote: z.boolean().optional(),
+  addCcParticipants: z.boolean().optional(),
+  sendThankYou: z.boolean().optional(),
+});
+
+export const inboundListInput = z
+  .object({
+    status: z.array(z.enum(['pending', 'ticket', 'note', 'ignored', 'rejected', 'unsubscribed', 'quarantined', 'duplicate', 'discarded'])).optional(),
+    beforeId: z.number().int().positive().optional(),
+    limit: limit.optional(),
+  })
+  .optional();
+export const inboundRef = z.object({ id: z.number({ error: 'id must be a number.' }).int().positive() });

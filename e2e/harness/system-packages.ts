@@ -12,7 +12,11 @@ interface Need {
   aptPackages: string[];
 }
 
-export const NEEDS: Need[] = [{ what: 'Chromium (browser tests)', probe: '/usr/bin/chromium', aptPackages: ['chromium'] }];
+export const NEEDS: Need[] = [
+  { what: 'Chromium (browser tests)', probe: '/usr/bin/chromium', aptPackages: ['chromium'] },
+  { what: 'Dovecot (a real IMAP server for ingest tests)', probe: '/usr/sbin/dovecot', aptPackages: ['dovecot-imapd'] },
+  { what: 'swaks (a real command-line SMTP client)', probe: '/usr/bin/swaks', aptPackages: ['swaks'] },
+];
 
 export function ensureSystemPackages(needs: Need[] = NEEDS): void {
   const missing = needs.filter((n) => !existsSync(n.probe));

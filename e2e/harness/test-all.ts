@@ -69,7 +69,7 @@ async function e2eSuite(tmp: string): Promise<Counts> {
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'threadline-tests-'));
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 try {
-  if (only !== 'unit') ensureSystemPackages();
+  ensureSystemPackages();
   const suites: [string, (t: string) => Promise<Counts>][] = [];
   if (only !== 'e2e') suites.push(['unit and integration', unitSuite]);
   if (only !== 'unit') suites.push(['e2e (Playwright, Chromium)', e2eSuite]);

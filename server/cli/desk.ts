@@ -14,6 +14,7 @@ import { setMember } from '../domain/members';
 import { createProject } from '../domain/projects';
 import { createFirstAdmin, createUser } from '../domain/users';
 import { parseFlags, UsageError } from './args';
+import { ingestCommand, quarantineCommand, TempFailure } from './mail-commands';
 
 const USAGE = `Usage: npm run desk -- <command> [options]
 
@@ -22,6 +23,11 @@ Commands:
   create-user    --email <e> --password <p> [--name <n>]   create a user
   create-project --path <group/project> [--name <n>] [--visibility private|internal|public]
   add-member     --project <path> --email <e> --role <guest|reporter|developer|maintainer|owner>
+  ingest <file.eml|->                       ingest one raw email (use - for stdin, e.g. from an MTA pipe);
+                                            exits 75 (EX_TEMPFAIL) if it could not be stored, so the MTA retries
+  quarantine list                           list quarantined messages
+  quarantine retry <id>                     process a quarantined message again
+  quarantine discard <id>                   drop a quarantined message (kept, marked discarded)
 
 Environment: DATA_DIR (default ./data) selects the database.`;
 
@@ -74,6 +80,10 @@ async function run(argv: string[]): Promise<unknown> {
       const m = setMember(dc, pa, input);
       return { project: project.path, email: m.user.email, role: m.role };
     }
+    case 'ingest':
+      return ingestCommand(config, rest);
+    case 'quarantine':
+      return quarantineCommand(config, rest);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
@@ -93,5 +103,5 @@ try {
     process.exit(1);
   }
   process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  process.exit(err instanceof TempFailure ? 75 : 1);
 }

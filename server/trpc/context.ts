@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
+import type { MailRuntime } from '../mail/runtime';
 import type { DomainCtx } from '../domain/context';
 import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
 import type { UserRow } from '../domain/users';
@@ -8,11 +9,13 @@ import { readCookie } from '../http/cookies';
 export interface AppDeps {
   dc: DomainCtx;
   config: Config;
+  mail: MailRuntime;
 }
 
 export interface Context {
   dc: DomainCtx;
   config: Config;
+  mail: MailRuntime;
   user: UserRow | null;
   /** the raw session token, for logout */
   sessionToken: string | undefined;
@@ -27,6 +30,7 @@ export function createContextFactory(deps: AppDeps) {
     return {
       dc: deps.dc,
       config: deps.config,
+      mail: deps.mail,
       user: resolveSession(deps.dc, token),
       sessionToken: token,
       clientAddress: req.socket.remoteAddress ?? 'unknown',

@@ -4,6 +4,8 @@ import { eventsRouter } from './routers/events';
 import { membersRouter, projectsRouter } from './routers/projects';
 import { notesRouter, ticketsRouter } from './routers/tickets';
 import { usersRouter } from './routers/users';
+import { serviceDeskRouter } from './routers/service-desk';
+import { inboundRouter } from './routers/inbound';
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,6 +15,8 @@ export const appRouter = router({
   tickets: ticketsRouter,
   notes: notesRouter,
   events: eventsRouter,
+  serviceDesk: serviceDeskRouter,
+  inbound: inboundRouter,
 });
 
 export type AppRouter = typeof appRouter;

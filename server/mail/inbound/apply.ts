@@ -44,7 +44,7 @@ export type Outcome =
   | { status: 'rejected'; inboundId: number; error: RejectionCode; rejectionTo: string | null }
   | { status: 'unsubscribed'; inboundId: number; email: string }
   | { status: 'quarantined'; inboundId: number; error: string }
-  | { status: 'duplicate'; inboundId: number; of: number };
+  | { status: 'duplicate'; inboundId: number };
 
 interface Ctx {
   tx: Tx;
@@ -226,7 +226,7 @@ export function applyMessage(c: Ctx): Outcome {
   const { project } = target;
   if (isKnownMessageId(c.tx, project.id, c.parsed.messageId)) {
     finishInbound(c.tx, c.row.id, { ...base(c), status: 'duplicate', projectId: project.id }, c.at);
-    return { status: 'duplicate', inboundId: c.row.id, of: c.row.id };
+    return { status: 'duplicate', inboundId: c.row.id };
   }
   const from = c.parsed.from?.address ?? c.parsed.sender?.address;
   if (from && recentFromSender(c.tx, project.id, from, c.at - 60_000) >= c.deps.rateLimitPerMinute) {

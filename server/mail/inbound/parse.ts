@@ -73,10 +73,14 @@ export function sha256(raw: Buffer): string {
 
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
-  if (parsed.headerLines.length === 0) {
+  const wellFormed = parsed.headerLines.filter((h) => /^[\x21-\x39\x3b-\x7e]+:/.test(h.line));
+  if (wellFormed.length === 0) {
     throw new UnparsableEmailError('The message has no header fields, so it is not an email.');
   }
-  const headers = rawHeaders(parsed.headerLines);
+  const headers = rawHeaders(wellFormed);
+  if (!['from', 'sender', 'reply-to', 'to', 'subject', 'message-id', 'date'].some((h) => headers.has(h))) {
+    throw new UnparsableEmailError('The message has none of the standard header fields (From, To, Subject, Date, Message-ID).');
+  }
   const ids = messageIdList(parsed.messageId);
   const messageId = ids[0] ?? `<${sha256(raw)}@derived.threadline>`;
   const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;

@@ -3,7 +3,7 @@
  * and works out how each is linked: images as `![name](url)`, others as `[name](url)`, inline
  * `cid:` images rewritten in the HTML. Signatures of multipart/signed are dropped.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { findForwarded } from './forwarded';
 import type { ParsedEmail } from './parse';
@@ -41,7 +41,7 @@ export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Attachmen
       contentType,
       size: content.length,
       cid,
-      url: `/attachments/${token}/${encodeURIComponent(filename)}`,
+      url: `/attachments/${token}/${linkSafe(filename)}`,
     });
   };
   let n = 0;
@@ -51,10 +51,18 @@ export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Attachmen
     const fallback = `attachment-${n}.${extensionFor(a.contentType)}`;
     add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
   }
+  // mailparser keeps rfc822 parts sent as attachments; ones it dissolved are added here.
+  const kept = new Set(out.map((a) => a.sha256));
   for (const f of findForwarded(raw)) {
+    if (kept.has(createHash('sha256').update(f.raw).digest('hex'))) continue;
     add(f.raw, safeFilename(`${f.subject.replace(/[^\p{L}\p{N} ._-]/gu, '').slice(0, 80) || 'forwarded'}.eml`, 'forwarded.eml'), 'message/rfc822', null);
   }
   return out;
+}
+
+/** Only what would break a Markdown link is escaped; the name stays readable. */
+function linkSafe(filename: string): string {
+  return filename.replace(/[\s()<>[\]%#?]/g, (c) => encodeURIComponent(c));
 }
 
 export function isImage(a: PreparedAttachment): boolean {

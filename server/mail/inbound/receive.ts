@@ -89,7 +89,7 @@ export function createIngest(deps: IngestDeps) {
       const sha = sha256(raw);
       const keep = raw.length > deps.maxEmailSize ? headerPart(raw) : raw;
       const { row, existed } = storeInbound(dc.db, src, raw, sha, dc.now(), keep);
-      if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id, of: row.id };
+      if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
       return processRow(row, raw, src);
     },
 

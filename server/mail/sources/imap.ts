@@ -20,6 +20,11 @@ export interface ImapWorker {
   ready(): Promise<void>;
 }
 
+async function ensureFolder(c: ImapFlow, path: string): Promise<void> {
+  const list = await c.list();
+  if (!list.some((m) => m.path === path)) await c.mailboxCreate(path);
+}
+
 function backoff(attempt: number): number {
   return Math.min(60_000, 500 * 2 ** Math.min(attempt, 7)) * (0.8 + Math.random() * 0.4);
 }
@@ -106,44 +111,48 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     c.on('error', (err: unknown) => log.warn('imap connection error', { mailbox: cfg.name, err }));
     setState('connecting');
     await c.connect();
-    const lock = await c.getMailboxLock(cfg.mailbox);
-    try {
-      const mailbox = c.mailbox;
-      if (!mailbox) throw new Error(`could not open mailbox ${cfg.mailbox}`);
-      const uidvalidity = Number(mailbox.uidValidity);
-      const cp = checkpoint();
-      if (cp?.uidvalidity !== uidvalidity) {
-        // New or rebuilt mailbox: UIDs mean something else now. Start over; Message-IDs dedupe.
-        dc.db.update(mailboxes).set({ uidvalidity, lastUid: 0 }).where(eq(mailboxes.name, cfg.name)).run();
-      }
-      await finishUnflagged(c, uidvalidity, checkpoint()?.lastUid ?? 0);
-      let pending = Promise.resolve();
-      let dirty = false;
-      const pull = () => {
-        dirty = true;
-        pending = pending.then(async () => {
-          while (dirty && !stopped) {
-            dirty = false;
-            setState('fetching');
-            await fetchNew(c, uidvalidity);
-            setState('idle');
-          }
-        });
-        return pending;
-      };
-      c.on('exists', () => {
-        pull().catch((err: unknown) => {
-          log.warn('imap fetch failed; reconnecting', { mailbox: cfg.name, err });
-          c.close();
-        });
-      });
-      await pull();
-      readyResolve?.();
-      await new Promise<void>((resolve) => c.once('close', () => resolve()));
-      await pending.catch(() => undefined);
-    } finally {
-      lock.release();
+    // Keep the mailbox open without holding a lock: imapflow only IDLEs while no lock is held.
+    const mailbox = await c.mailboxOpen(cfg.mailbox);
+    const uidvalidity = Number(mailbox.uidValidity);
+    if (checkpoint()?.uidvalidity !== uidvalidity) {
+      // New or rebuilt mailbox: UIDs mean something else now. Start over; Message-IDs dedupe.
+      dc.db.update(mailboxes).set({ uidvalidity, lastUid: 0 }).where(eq(mailboxes.name, cfg.name)).run();
     }
+    const locked = async (fn: () => Promise<void>) => {
+      const lock = await c.getMailboxLock(cfg.mailbox);
+      try {
+        await fn();
+      } finally {
+        lock.release();
+      }
+    };
+    if (cfg.after === 'move') await ensureFolder(c, cfg.moveTo);
+    await locked(() => finishUnflagged(c, uidvalidity, checkpoint()?.lastUid ?? 0));
+    let pending = Promise.resolve();
+    let dirty = false;
+    const pull = () => {
+      dirty = true;
+      pending = pending.then(async () => {
+        while (dirty && !stopped) {
+          dirty = false;
+          setState('fetching');
+          await locked(() => fetchNew(c, uidvalidity));
+          setState('idle');
+        }
+      });
+      return pending;
+    };
+    c.on('exists', () => {
+      pull().catch((err: unknown) => {
+        log.warn('imap fetch failed; reconnecting', { mailbox: cfg.name, err });
+        c.close();
+      });
+    });
+    const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+    await pull();
+    readyResolve?.();
+    await closed;
+    await pending.catch(() => undefined);
   }
 
   void (async () => {

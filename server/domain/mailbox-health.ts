@@ -1,0 +1,34 @@
+import { asc } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { mailboxes } from '../../db/schema';
+
+export interface MailboxHealth {
+  name: string;
+  state: string;
+  uidvalidity: number | null;
+  lastUid: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  messagesToday: number;
+  /** ms since the worker last reported */
+  lagMs: number;
+}
+
+export function listMailboxes(db: Db, now: number): MailboxHealth[] {
+  const today = new Date(now).toISOString().slice(0, 10);
+  return db
+    .select()
+    .from(mailboxes)
+    .orderBy(asc(mailboxes.name))
+    .all()
+    .map((m) => ({
+      name: m.name,
+      state: m.state,
+      uidvalidity: m.uidvalidity,
+      lastUid: m.lastUid,
+      lastError: m.lastError,
+      lastErrorAt: m.lastErrorAt === null ? null : new Date(m.lastErrorAt).toISOString(),
+      messagesToday: m.day === today ? m.messagesToday : 0,
+      lagMs: now - m.updatedAt,
+    }));
+}

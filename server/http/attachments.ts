@@ -1,0 +1,55 @@
+/**
+ * GET /attachments/<token>/<name>: only for users who may see the ticket. Customer files are
+ * never rendered by the browser as active content: only plain image types are shown inline,
+ * everything else is a download, with nosniff and a sandboxing CSP.
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { eq } from 'drizzle-orm';
+import { attachments, projects, tickets } from '../../db/schema';
+import type { DomainCtx } from '../domain/context';
+import { currentAccess } from '../domain/access';
+import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
+import { ticketMinAccess } from '../domain/tickets';
+import type { AttachmentStore } from '../files/attachment-store';
+import { readCookie } from './cookies';
+
+const INLINE_SAFE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+function deny(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message);
+}
+
+export function serveAttachment(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage, res: ServerResponse): void {
+  const m = /^\/attachments\/([0-9a-f]{32})(?:\/[^?]*)?(?:\?.*)?$/.exec(req.url ?? '');
+  if (!m?.[1]) return deny(res, 404, 'Not found');
+  const user = resolveSession(dc, readCookie(req, SESSION_COOKIE));
+  if (!user) return deny(res, 401, 'Sign in to download attachments.');
+  const row = dc.db
+    .select({ a: attachments, t: tickets, p: projects })
+    .from(attachments)
+    .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
+    .innerJoin(projects, eq(projects.id, attachments.projectId))
+    .where(eq(attachments.token, m[1]))
+    .get();
+  // Not found, not allowed and confidential all look the same: nothing leaks.
+  if (!row || currentAccess(dc.db, row.p, user) < ticketMinAccess(row.t)) return deny(res, 404, 'Not found');
+  const file = store.path(row.a.sha256);
+  if (!existsSync(file)) return deny(res, 410, 'The file is missing from storage.');
+  const inline = INLINE_SAFE.has(row.a.contentType);
+  res.writeHead(200, {
+    'Content-Type': inline ? row.a.contentType : 'application/octet-stream',
+    'Content-Length': String(row.a.size),
+    'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', row.a.filename),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'private, max-age=3600',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  store.open(row.a.sha256).pipe(res);
+}

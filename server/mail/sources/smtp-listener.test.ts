@@ -1,0 +1,113 @@
+/** The built-in SMTP listener through a real SMTP conversation (nodemailer as the client). */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import nodemailer from 'nodemailer';
+import type { ProjectEventEnvelope } from '../../../shared/events';
+import { collect, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+
+let app: TestApp;
+let rep: Session;
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+
+function transport() {
+  return nodemailer.createTransport({ host: '127.0.0.1', port: app.mail.smtp!.port, secure: false, ignoreTLS: true });
+}
+
+before(async () => {
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', MAX_EMAIL_SIZE: '65536' });
+  await seedAdmin(app);
+  seedProject(app, 'acme/app', 'private');
+  await seedUser(app, 'rep@test.io');
+  seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  rep = await signIn(app, 'rep@test.io');
+});
+after(() => app.close());
+
+test('an email becomes a ticket, live, and 250 comes only after it is stored', async () => {
+  const { lastEventId } = await rep.trpc.tickets.list.query({ projectPath: 'acme/app' });
+  const live = rep.live();
+  const sub = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: 'acme/app', lastEventId }, h));
+  try {
+    const info = await transport().sendMail({
+      from: 'Jane Customer <jane@example.com>',
+      to: TO,
+      subject: 'My order never arrived',
+      text: 'Order #123 is late.\n/close\n',
+      messageId: '<order-123@example.com>',
+    });
+    assert.match(info.response, /^250 .*Ok: ticket/);
+    const tickets = await rep.trpc.tickets.list.query({ projectPath: 'acme/app' });
+    const t = tickets.items.find((x) => x.title === 'My order never arrived');
+    assert.ok(t, 'ticket is in the queue once 250 was answered');
+    assert.equal(t.externalAuthor, 'jane@example.com');
+    assert.equal(t.author?.name, 'Support Bot');
+    assert.equal(t.confidential, true);
+    const detail = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
+    assert.match(detail.description, /^Order #123 is late\.\n`\/close`$/);
+    assert.equal(detail.state, 'opened', 'a customer cannot close a ticket with a quick action');
+    const [first] = await sub.waitFor(1);
+    assert.equal(first?.data.event.type, 'ticket.created');
+  } finally {
+    sub.stop();
+    live.close();
+  }
+});
+
+test('a reply threads by In-Reply-To and is reply-trimmed', async () => {
+  const info = await transport().sendMail({
+    from: 'jane@example.com',
+    to: TO,
+    subject: 'Re: My order never arrived',
+    text: 'Any news?\n\nOn Mon, 2 Nov 2026 at 10:00, Support <x@desk.test> wrote:\n> earlier text\n',
+    inReplyTo: '<order-123@example.com>',
+    references: ['<order-123@example.com>'],
+  });
+  assert.match(info.response, /Ok: note/);
+  const list = await rep.trpc.tickets.list.query({ projectPath: 'acme/app' });
+  const t = list.items.find((x) => x.title === 'My order never arrived')!;
+  const detail = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
+  const note = detail.notes.find((n) => n.externalAuthor === 'jane@example.com');
+  assert.ok(note);
+  assert.match(note.body, /^Any news\?\n\n<details><summary>…<\/summary>[\s\S]*earlier text[\s\S]*<\/details>$/);
+});
+
+test('the same Message-ID delivered twice is one ticket', async () => {
+  const mail = { from: 'bob@example.com', to: TO, subject: 'Twice', text: 'same', messageId: '<twice@example.com>' };
+  const a = await transport().sendMail(mail);
+  const b = await transport().sendMail(mail);
+  assert.match(a.response, /Ok: ticket/);
+  assert.match(b.response, /Ok: duplicate/);
+  const list = await rep.trpc.tickets.list.query({ projectPath: 'acme/app', search: 'Twice' });
+  assert.equal(list.items.filter((x) => x.title === 'Twice').length, 1);
+});
+
+test('never an open relay: other recipients get 550 and nothing is stored', async () => {
+  const before = (app.dc.db.$client.prepare('select count(*) n from inbound_messages').get() as { n: number }).n;
+  await assert.rejects(
+    transport().sendMail({ from: 'spammer@example.com', to: 'victim@elsewhere.test', subject: 'relay', text: 'x' }),
+    (err: { responseCode?: number }) => err.responseCode === 550,
+  );
+  const afterCount = (app.dc.db.$client.prepare('select count(*) n from inbound_messages').get() as { n: number }).n;
+  assert.equal(afterCount, before);
+});
+
+test('over the size limit: 552', async () => {
+  await assert.rejects(
+    transport().sendMail({ from: 'big@example.com', to: TO, subject: 'huge', text: 'x'.repeat(100_000) }),
+    (err: { responseCode?: number }) => err.responseCode === 552,
+  );
+});
+
+test('when the message cannot be stored the listener answers 451 so the sender retries', async () => {
+  app.dc.db.$client.pragma('query_only = ON');
+  try {
+    await assert.rejects(
+      transport().sendMail({ from: 'later@example.com', to: TO, subject: 'retry me', text: 'x', messageId: '<retry-me@example.com>' }),
+      (err: { responseCode?: number }) => err.responseCode === 451,
+    );
+  } finally {
+    app.dc.db.$client.pragma('query_only = OFF');
+  }
+  const again = await transport().sendMail({ from: 'later@example.com', to: TO, subject: 'retry me', text: 'x', messageId: '<retry-me@example.com>' });
+  assert.match(again.response, /Ok: ticket/);
+});

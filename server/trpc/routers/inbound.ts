@@ -1,0 +1,46 @@
+/** Instance-admin views of mail: every received message, quarantine actions, mailbox health. */
+import { inboundListInput, inboundRef } from '../../../shared/schemas';
+import { AppError } from '../../../shared/errors';
+import { getInbound, listInbound, setInboundStatus, type InboundRow } from '../../domain/inbound-log';
+import { listMailboxes } from '../../domain/mailbox-health';
+import { adminProcedure, router } from '../init';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function view(r: InboundRow) {
+  return {
+    id: r.id,
+    source: r.source,
+    uid: r.uid,
+    messageId: r.messageId,
+    from: r.fromAddress,
+    subject: r.subject,
+    size: r.size,
+    status: r.status,
+    reason: r.reason,
+    error: r.error,
+    ticketId: r.ticketId,
+    receivedAt: iso(r.receivedAt),
+    processedAt: iso(r.processedAt),
+  };
+}
+
+export const inboundRouter = router({
+  list: adminProcedure.input(inboundListInput).query(({ ctx, input }) =>
+    listInbound(ctx.dc.db, { status: input?.status, beforeId: input?.beforeId, limit: input?.limit ?? 50 }).map(view),
+  ),
+  retry: adminProcedure.input(inboundRef).mutation(async ({ ctx, input }) => {
+    const row = getInbound(ctx.dc.db, input.id);
+    if (!row) throw new AppError('INBOUND_NOT_FOUND');
+    if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
+    return ctx.mail.ingest.reprocess(row.id);
+  }),
+  discard: adminProcedure.input(inboundRef).mutation(({ ctx, input }) => {
+    const row = getInbound(ctx.dc.db, input.id);
+    if (!row) throw new AppError('INBOUND_NOT_FOUND');
+    if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
+    setInboundStatus(ctx.dc.db, row.id, 'discarded', ctx.dc.now());
+    return view({ ...row, status: 'discarded' });
+  }),
+  mailboxes: adminProcedure.query(({ ctx }) => listMailboxes(ctx.dc.db, ctx.dc.now())),
+});
