@@ -1,0 +1,174 @@
+/**
+ * The fixture corpus (fixtures/manifest.json): every .eml goes through the real pipeline, in
+ * order, on a real SQLite file, and its outcome is compared with what the manifest expects.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { simpleParser } from 'mailparser';
+import { createDomain } from '../../app';
+import { loadConfig } from '../../config';
+import type { DomainCtx } from '../../domain/context';
+import { createProject } from '../../domain/projects';
+import { recordMessageId } from '../../domain/email-tickets';
+import { attachments, notes, outbox, participants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import { createMailCore } from '../runtime';
+import type { Outcome } from './receive';
+import { compose } from '../outbound/compose';
+import type { OutboundSpec } from '../outbound/spec';
+import { REJECTIONS } from './rejections';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const REPLY_KEY = '0123456789abcdef0123456789abcdef';
+
+interface Text {
+  includes?: string[];
+  excludes?: string[];
+}
+type Expect =
+  | { outcome: 'ticket'; project: string; title: string; externalAuthor: string; description?: Text; participants?: string[]; attachments?: string[] }
+  | { outcome: 'note'; ticketOf: string; author: string; body?: Text; trimmed?: boolean; trimmedIncludes?: string[] }
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'rejected'; error: keyof typeof REJECTIONS; rejectionTo: string }
+  | { outcome: 'unsubscribed'; email: string }
+  | { outcome: 'quarantined' }
+  | { outcome: 'duplicate' };
+interface Entry {
+  file: string;
+  purpose: string;
+  expect: Expect;
+}
+
+const manifest = JSON.parse(readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as Entry[];
+let dataDir: string;
+let dc: DomainCtx;
+let core: ReturnType<typeof createMailCore>;
+const ticketByFile = new Map<string, number>();
+
+function checkText(label: string, actual: string, t: Text | undefined): void {
+  for (const s of t?.includes ?? []) assert.ok(actual.includes(s), `${label} should include ${JSON.stringify(s)}:\n${actual}`);
+  for (const s of t?.excludes ?? []) assert.ok(!actual.includes(s), `${label} should not include ${JSON.stringify(s)}:\n${actual}`);
+}
+
+before(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-corpus-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    INCOMING_EMAIL: 'incoming+%{key}@desk.test',
+    SERVICE_DESK_EMAIL: 'contact+%{key}@support.test',
+    MAX_EMAIL_SIZE: '262144',
+    LOG_LEVEL: 'error',
+  });
+  dc = createDomain(config);
+  const app = createProject(dc, { path: 'acme/app' });
+  const disabled = createProject(dc, { path: 'acme/disabled' });
+  assert.deepEqual([app.id, disabled.id], [1, 2]);
+  dc.db.update(serviceDeskSettings).set({ projectKey: 'help', addCcParticipants: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
+  dc.db.update(serviceDeskSettings).set({ enabled: false }).where(eq(serviceDeskSettings.projectId, 2)).run();
+  core = createMailCore(dc, config);
+});
+
+after(() => {
+  dc.db.$client.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function seedAfterFirstTicket(ticketId: number): void {
+  dc.db.insert(replyKeys).values({ key: REPLY_KEY, ticketId, projectId: 1, email: 'alice@example.com', createdAt: dc.now() }).run();
+  recordMessageId(dc.db, 1, '<ticket-1@desk.test>', ticketId, 'out', dc.now());
+  recordMessageId(dc.db, 1, '<threadline-out-2@desk.test>', ticketId, 'out', dc.now());
+}
+
+describe('fixture corpus', () => {
+  test('the manifest covers at least 40 fixtures', () => {
+    assert.ok(manifest.length >= 40, `only ${manifest.length} fixtures`);
+    assert.equal(manifest[0]?.file, 'gmail-new-ticket.eml');
+  });
+
+  for (const entry of manifest) {
+    test(`${entry.file}: ${entry.expect.outcome} — ${entry.purpose}`, async () => {
+      const raw = readFileSync(path.join(FIXTURES, entry.file));
+      const outboxBefore = dc.db.select().from(outbox).all().length;
+      const out: Outcome = await core.ingest.receive(raw, { source: 'cli' });
+      const e = entry.expect;
+      assert.equal(out.status, e.outcome, `outcome was ${JSON.stringify(out)}`);
+      switch (e.outcome) {
+        case 'ticket': {
+          assert.ok(out.status === 'ticket');
+          const t = dc.db.select().from(tickets).where(eq(tickets.iid, out.iid)).get()!;
+          ticketByFile.set(entry.file, t.id);
+          if (ticketByFile.size === 1) seedAfterFirstTicket(t.id);
+          assert.equal(out.projectPath, e.project);
+          assert.equal(t.title, e.title);
+          assert.equal(t.externalAuthor, e.externalAuthor);
+          checkText('description', t.description, e.description);
+          if (e.participants) {
+            const got = dc.db.select().from(participants).where(eq(participants.ticketId, t.id)).all().map((p) => p.email).sort();
+            assert.deepEqual(got, [...e.participants].sort());
+          }
+          if (e.attachments) {
+            const got = dc.db.select().from(attachments).where(eq(attachments.ticketId, t.id)).all().map((a) => a.filename).sort();
+            assert.deepEqual(got, [...e.attachments].sort());
+            for (const name of e.attachments) assert.ok(t.description.includes(encodeURIComponent(name)) || t.description.includes(name), `description links ${name}`);
+          }
+          break;
+        }
+        case 'note': {
+          assert.ok(out.status === 'note');
+          const n = dc.db.select().from(notes).where(eq(notes.id, out.noteId)).get()!;
+          assert.equal(n.ticketId, ticketByFile.get(e.ticketOf), `threads onto the ticket of ${e.ticketOf}`);
+          assert.equal(n.externalAuthor, e.author);
+          checkText('note', n.body, e.body);
+          if (e.trimmed !== undefined) assert.equal(n.body.includes('<details>'), e.trimmed, `trimmed part kept collapsed: ${n.body}`);
+          for (const s of e.trimmedIncludes ?? []) {
+            const hidden = n.body.slice(n.body.indexOf('<details>'));
+            assert.ok(hidden.includes(s), `collapsed part should include ${JSON.stringify(s)}:\n${n.body}`);
+          }
+          break;
+        }
+        case 'ignored':
+          assert.ok(out.status === 'ignored');
+          assert.equal(out.reason, e.reason);
+          assert.equal(dc.db.select().from(outbox).all().length, outboxBefore, 'no reply to ignored mail');
+          break;
+        case 'rejected': {
+          assert.ok(out.status === 'rejected');
+          assert.equal(out.error, e.error);
+          const queued = dc.db.select().from(outbox).all().slice(outboxBefore);
+          assert.equal(queued.length, 1, 'one rejection email');
+          const mail = await simpleParser(await compose(queued[0]!.spec as OutboundSpec));
+          assert.equal(queued[0]!.toAddress, e.rejectionTo);
+          assert.match(mail.subject ?? '', /^\[Rejected\]/);
+          assert.equal(mail.headers.get('auto-submitted'), 'auto-replied');
+          assert.ok(mail.text?.includes('Unfortunately, your email message could not be processed.'));
+          assert.ok(mail.text?.includes(REJECTIONS[e.error].reason), mail.text);
+          break;
+        }
+        case 'unsubscribed': {
+          assert.ok(out.status === 'unsubscribed');
+          assert.equal(out.email, e.email);
+          const p = dc.db.select().from(participants).where(eq(participants.email, e.email)).all();
+          assert.ok(p.some((x) => x.unsubscribedAt !== null));
+          break;
+        }
+        case 'quarantined':
+        case 'duplicate':
+          break;
+      }
+    });
+  }
+
+  test('feeding the whole corpus again changes nothing: every message is a duplicate or re-ignored', async () => {
+    const count = () => ({
+      tickets: dc.db.select().from(tickets).all().length,
+      notes: dc.db.select().from(notes).all().length,
+    });
+    const before = count();
+    for (const entry of manifest) await core.ingest.receive(readFileSync(path.join(FIXTURES, entry.file)), { source: 'cli' });
+    assert.deepEqual(count(), before);
+  });
+});
