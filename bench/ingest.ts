@@ -1,0 +1,137 @@
+/**
+ * `npm run bench -- ingest`: (a) sustained SMTP ingest throughput for 2,000 realistic 5–50 KB
+ * messages next to mailparser's raw parse rate of the same messages; (b) SMTP end-of-DATA →
+ * WebSocket event latency; (c) IMAP APPEND (real Dovecot) → event latency. The server runs as
+ * its own process, as in production. Results: bench/results/ingest.json.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import WebSocket from 'ws';
+import type { ProjectEventEnvelope } from '../shared/events';
+import { createDomain } from '../server/app';
+import { createProject } from '../server/domain/projects';
+import { createFirstAdmin } from '../server/domain/users';
+import { ensureDovecotInstalled, startDovecot } from '../server/testing/dovecot';
+import { serverProcess } from '../server/testing/server-process';
+import type { AppRouter } from '../server/trpc/router';
+import { realisticMessage, rng, summary, writeResults } from './lib';
+
+const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 2000);
+const LATENCY_SAMPLES = 200;
+const IMAP_SAMPLES = 40;
+const TO = 'incoming+acme-app-1-issue-@bench.test';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-'));
+const dc = createDomain({ dataDir });
+createProject(dc, { path: 'acme/app' });
+await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
+dc.db.$client.close();
+
+ensureDovecotInstalled();
+const dovecot = await startDovecot({ users: ['desk'] });
+const server = await serverProcess(dataDir, {
+  INCOMING_EMAIL: 'incoming+%{key}@bench.test',
+  INGEST_RATE_LIMIT: '1000000',
+  IMAP_MAILBOXES: `imap://desk:${dovecot.password}@${dovecot.host}:${dovecot.port}/INBOX?name=bench`,
+});
+await server.start();
+
+// A subscribed WebSocket client, like a responder's browser.
+let cookie = '';
+const http = createTRPCClient<AppRouter>({
+  links: [httpLink({ url: `${server.url}/trpc`, fetch: async (u, init) => {
+    const res = await fetch(u, init as RequestInit);
+    const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
+    if (c) cookie = c.split(';')[0] as string;
+    return res;
+  } })],
+});
+await http.auth.login.mutate({ email: 'bench@bench.test', password: 'bench-password-1' });
+class CookieWS extends WebSocket {
+  constructor(url: string) {
+    super(url, { headers: { cookie, origin: server.url } });
+  }
+}
+const wsClient = createWSClient({ url: `${server.url.replace('http', 'ws')}/trpc`, WebSocket: CookieWS as unknown as typeof globalThis.WebSocket });
+const live = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+const waiters = new Map<string, (at: number) => void>();
+let created = 0;
+const sub = live.events.project.subscribe({ projectPath: 'acme/app' }, {
+  onData(item: { data: ProjectEventEnvelope }) {
+    const e = item.data.event;
+    if (e.type !== 'ticket.created') return;
+    created++;
+    waiters.get(e.ticket.title)?.(performance.now());
+  },
+});
+const eventFor = (title: string) => new Promise<number>((resolve) => waiters.set(title, resolve));
+await new Promise((r) => setTimeout(r, 300));
+
+// (a) throughput, and mailparser's raw rate on the same messages
+const random = rng(42);
+const messages = Array.from({ length: COUNT }, (_, i) => realisticMessage(i, TO, random));
+const totalBytes = messages.reduce((n, m) => n + Buffer.byteLength(m), 0);
+let t0 = performance.now();
+for (const m of messages) await simpleParser(m);
+const parseRate = COUNT / ((performance.now() - t0) / 1000);
+
+const pool = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 8, maxMessages: Infinity });
+const createdBefore = created;
+t0 = performance.now();
+await Promise.all(messages.map((raw, i) => pool.sendMail({ envelope: { from: `customer${i}@bench.test`, to: [TO] }, raw })));
+const ingestSeconds = (performance.now() - t0) / 1000;
+const throughput = COUNT / ingestSeconds;
+while (created - createdBefore < COUNT) await new Promise((r) => setTimeout(r, 20));
+
+// (b) SMTP → event latency, one message at a time over a warm pooled connection
+const smtpLatency: number[] = [];
+for (let i = 0; i < LATENCY_SAMPLES; i++) {
+  const title = `Latency ${i}`;
+  const got = eventFor(title);
+  const start = performance.now();
+  await pool.sendMail({ from: 'lat@bench.test', to: TO, subject: title, text: 'How fast is this?' });
+  smtpLatency.push((await got) - start);
+}
+pool.close();
+
+// (c) IMAP APPEND into Dovecot → event latency (includes Dovecot's own ~500 ms IDLE delay)
+const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: 'desk', pass: dovecot.password }, logger: false });
+await imap.connect();
+const imapLatency: number[] = [];
+for (let i = 0; i < IMAP_SAMPLES; i++) {
+  const title = `IMAP latency ${i}`;
+  const got = eventFor(title);
+  const start = performance.now();
+  await imap.append('INBOX', `From: lat@bench.test\r\nTo: ${TO}\r\nSubject: ${title}\r\nMessage-ID: <imap-lat-${i}-${Date.now()}@bench.test>\r\n\r\nhi\r\n`);
+  imapLatency.push((await got) - start);
+}
+await imap.logout();
+
+const results = {
+  when: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, node: process.version },
+  throughput: {
+    messages: COUNT,
+    megabytes: Math.round((totalBytes / 1e6) * 10) / 10,
+    messagesPerSecond: Math.round(throughput),
+    mailparserRawParsePerSecond: Math.round(parseRate),
+    ratioToRawParse: Math.round((throughput / parseRate) * 100) / 100,
+    targets: { messagesPerSecond: 300, ratioToRawParse: 0.5 },
+  },
+  smtpToEventMs: { ...summary(smtpLatency), targetP99: 100 },
+  imapAppendToEventMs: { ...summary(imapLatency), targetP99: 700, note: 'Dovecot notifies IDLE clients ~500 ms after a delivery by itself' },
+};
+console.log(JSON.stringify(results, null, 2));
+console.log(`written to ${writeResults('ingest', results)}`);
+
+sub.unsubscribe();
+wsClient.close();
+await server.stop();
+await dovecot.destroy();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

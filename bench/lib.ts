@@ -1,0 +1,68 @@
+/** Shared bench helpers: percentiles, results file, deterministic realistic mail. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+export function summary(samples: number[]): { n: number; p50: number; p99: number; max: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { n: s.length, p50: r(percentile(s, 50)), p99: r(percentile(s, 99)), max: r(s[s.length - 1] ?? NaN) };
+}
+
+export function writeResults(name: string, data: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return file;
+}
+
+/** mulberry32: the same "random" corpus every run */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = 'order invoice printer shipment account password refund delivery login error screen update broken please thanks urgent help customer support ticket problem since yesterday again working not'.split(' ');
+
+/** A realistic customer email of 5–50 KB: text + HTML alternative, sometimes a small attachment. */
+export function realisticMessage(i: number, to: string, random: () => number): string {
+  const target = 5_000 + Math.floor(random() * 45_000);
+  const para = () => Array.from({ length: 40 + Math.floor(random() * 40) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  const paras: string[] = [];
+  let size = 0;
+  const withAttachment = random() < 0.3;
+  const textBudget = withAttachment ? target * 0.4 : target * 0.5;
+  while (size < textBudget) {
+    const p = para();
+    paras.push(p);
+    size += p.length;
+  }
+  const text = paras.join('\r\n\r\n');
+  const html = `<html><body>${paras.map((p) => `<p>${p}</p>`).join('')}</body></html>`;
+  const b = `b${i}x`;
+  const parts = [
+    `--${b}\r\nContent-Type: multipart/alternative; boundary="${b}a"\r\n\r\n--${b}a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n--${b}a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n--${b}a--`,
+  ];
+  if (withAttachment) {
+    const bytes = Buffer.alloc(Math.floor(target * 0.15), i % 251);
+    parts.push(`--${b}\r\nContent-Type: application/pdf; name="doc${i}.pdf"\r\nContent-Disposition: attachment; filename="doc${i}.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${bytes.toString('base64').replace(/.{76}/g, '$&\r\n')}`);
+  }
+  return (
+    `From: Customer ${i} <customer${i}@bench.test>\r\nTo: ${to}\r\nSubject: Bench message ${i}\r\nMessage-ID: <bench-${i}-${Date.now()}@bench.test>\r\n` +
+    `Date: Sun, 22 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n${parts.join('\r\n')}\r\n--${b}--\r\n`
+  );
+}
