@@ -17,9 +17,7 @@ export interface SourceRef {
  * Stores the raw bytes and a `pending` row in one transaction, before any processing. For IMAP,
  * a (source, uidvalidity, uid) seen before returns the existing row instead.
  */
-export function storeInbound(db: Db, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw): { row: InboundRow; existed: boolean } {
-  return db.transaction(
-    (tx) => {
+export function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw): { row: InboundRow; existed: boolean } {
       if (src.uid !== undefined) {
         const existing = tx
           .select()
@@ -35,9 +33,6 @@ export function storeInbound(db: Db, src: SourceRef, raw: Buffer, sha: string, a
         .returning()
         .get();
       return { row, existed: false };
-    },
-    { behavior: 'immediate' },
-  );
 }
 
 export interface Finish {

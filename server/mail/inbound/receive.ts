@@ -5,7 +5,8 @@
  * with its error; if even that cannot be written, `receive` throws and the source must not
  * acknowledge (SMTP answers 4xx, IMAP leaves the message).
  */
-import { write, type DomainCtx } from '../../domain/context';
+import type { DomainCtx } from '../../domain/context';
+import { createGroupCommit } from '../../domain/group-commit';
 import { finishInbound, getInbound, rawOf, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
 import { sha256, parseEmail, UnparsableEmailError, type ParsedEmail } from './parse';
 import type { AddressBook } from '../addresses';
@@ -42,10 +43,11 @@ function headerPart(raw: Buffer): Buffer {
 
 export function createIngest(deps: IngestDeps) {
   const { dc } = deps;
+  const write = createGroupCommit(dc);
 
-  function quarantine(row: InboundRow, err: unknown, parsed?: ParsedEmail): Outcome {
+  async function quarantine(row: InboundRow, err: unknown, parsed?: ParsedEmail): Promise<Outcome> {
     const message = err instanceof Error ? err.message : String(err);
-    write(dc, (tx, _emit, at) =>
+    await write((tx, _emit, at) =>
       finishInbound(tx, row.id, {
         status: 'quarantined',
         error: message,
@@ -60,7 +62,7 @@ export function createIngest(deps: IngestDeps) {
 
   async function processRow(row: InboundRow, raw: Buffer, src: ReceiveSource): Promise<Outcome> {
     if (row.size === 0) {
-      write(dc, (tx, _e, at) => finishInbound(tx, row.id, { status: 'ignored', reason: 'empty' }, at));
+      await write((tx, _e, at) => finishInbound(tx, row.id, { status: 'ignored', reason: 'empty' }, at));
       return { status: 'ignored', inboundId: row.id, reason: 'empty' };
     }
     // Only the header part of an oversized message is kept; `row.size` is its real size.
@@ -73,7 +75,7 @@ export function createIngest(deps: IngestDeps) {
     }
     try {
       const prepared = tooLarge ? [] : prepareAttachments(parsed, raw, deps.files);
-      const outcome = write(dc, (tx, emit, at) =>
+      const outcome = await write((tx, emit, at) =>
         applyMessage({ tx, emit, at, deps, row, parsed, prepared, tooLarge, envelopeTo: src.envelopeTo ?? [] }),
       );
       deps.onQueued?.();
@@ -88,7 +90,7 @@ export function createIngest(deps: IngestDeps) {
     async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
       const sha = sha256(raw);
       const keep = raw.length > deps.maxEmailSize ? headerPart(raw) : raw;
-      const { row, existed } = storeInbound(dc.db, src, raw, sha, dc.now(), keep);
+      const { row, existed } = await write((tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
       return processRow(row, raw, src);
     },

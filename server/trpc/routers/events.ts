@@ -1,5 +1,6 @@
 import { tracked, TRPCError } from '@trpc/server';
 import { eventsInput } from '../../../shared/schemas';
+import { AppError } from '../../../shared/errors';
 import type { ProjectEventEnvelope } from '../../../shared/events';
 import { ACCESS } from '../../../shared/roles';
 import { currentAccess } from '../../domain/access';
@@ -36,9 +37,15 @@ export const eventsRouter = router({
       signal?.addEventListener('abort', onAbort);
       const accessNow = (): number => {
         const user = resolveSession(ctx.dc, ctx.sessionToken);
-        if (!user || user.id !== ctx.user.id) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
+        if (!user || user.id !== ctx.user.id) {
+          const cause = new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: cause.message, cause });
+        }
         const access = currentAccess(ctx.dc.db, project, user);
-        if (access === ACCESS.none) throw new TRPCError({ code: 'FORBIDDEN', message: 'You no longer have access to this project.' });
+        if (access === ACCESS.none) {
+          const cause = new AppError('FORBIDDEN', 'You no longer have access to this project.');
+          throw new TRPCError({ code: 'FORBIDDEN', message: cause.message, cause });
+        }
         return access;
       };
       try {

@@ -1,0 +1,56 @@
+import { Match, Show, Switch } from 'solid-js';
+import type { NoteView } from '../../shared/views';
+import { fullTime, relativeTime } from '../lib/relative-time';
+
+export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor'>): string {
+  if (n.externalAuthor) return `${n.externalAuthor} (external participant)`;
+  return n.author?.name ?? 'Someone';
+}
+
+/** System notes carry a little Markdown (`**title**`, `~"label"`); as plain text that syntax is only noise. */
+function plainSystemText(body: string): string {
+  return body.replace(/\*\*/g, '').replace(/~"([^"]*)"/g, '“$1”');
+}
+
+function When(props: { at: string }) {
+  return (
+    <time class="note-time" datetime={props.at} title={fullTime(props.at)}>
+      {relativeTime(props.at)}
+    </time>
+  );
+}
+
+export default function NoteItem(props: { note: NoteView }) {
+  const n = () => props.note;
+  const kind = () => (n().system ? 'system' : n().internal ? 'internal' : n().externalAuthor ? 'external' : 'reply');
+  return (
+    <li
+      class={`note note-${kind()}`}
+      data-testid="note"
+      data-note-id={n().id}
+      data-internal={String(n().internal)}
+      data-system={String(n().system)}
+    >
+      <Switch>
+        <Match when={n().system}>
+          <p class="note-system-line">
+            <strong>{n().author?.name ?? 'Someone'}</strong> {plainSystemText(n().body)} · <When at={n().createdAt} />
+          </p>
+        </Match>
+        <Match when={true}>
+          <header class="note-head">
+            <strong class="note-author">{noteAuthor(n())}</strong>
+            <Show when={n().internal}>
+              <span class="tag tag-internal">Internal note</span>
+            </Show>
+            <Show when={kind() === 'external'}>
+              <span class="tag tag-external">Customer</span>
+            </Show>
+            <When at={n().createdAt} />
+          </header>
+          <div class="note-body">{n().body}</div>
+        </Match>
+      </Switch>
+    </li>
+  );
+}

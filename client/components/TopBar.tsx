@@ -1,0 +1,39 @@
+import { A, useNavigate } from '@solidjs/router';
+import { Show } from 'solid-js';
+import { logout, me } from '../stores/session';
+import ConnectionIndicator from './ConnectionIndicator';
+
+export default function TopBar() {
+  const navigate = useNavigate();
+  async function signOut() {
+    await logout().catch(() => undefined);
+    navigate('/login', { replace: true });
+  }
+  return (
+    <header class="topbar">
+      <nav class="topbar-inner" aria-label="Main">
+        <A href="/" class="brand" end>
+          Threadline
+        </A>
+        <Show when={me()}>
+          {(user) => (
+            <div class="topbar-right">
+              <ConnectionIndicator />
+              <Show when={user().isAdmin}>
+                <A href="/admin" class="topbar-link">
+                  Admin
+                </A>
+              </Show>
+              <span class="topbar-user" title={user().email}>
+                {user().name}
+              </span>
+              <button type="button" class="button button-quiet" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </div>
+          )}
+        </Show>
+      </nav>
+    </header>
+  );
+}

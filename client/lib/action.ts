@@ -1,0 +1,23 @@
+import { createSignal } from 'solid-js';
+import { noteAuthError } from '../stores/session';
+import { errorMessage } from './errors';
+
+/** Wraps a mutation for a form: tracks pending, keeps the server's error message to show. */
+export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
+  const [pending, setPending] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  async function run(...args: A): Promise<R | undefined> {
+    setPending(true);
+    setError(null);
+    try {
+      return await fn(...args);
+    } catch (err) {
+      noteAuthError(err);
+      setError(errorMessage(err));
+      return undefined;
+    } finally {
+      setPending(false);
+    }
+  }
+  return { run, pending, error, setError };
+}

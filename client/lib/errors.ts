@@ -1,0 +1,20 @@
+import { isTRPCClientError } from '@trpc/client';
+import { isErrorCode, type ErrorCode } from '../../shared/errors';
+
+/** The server's message for a failed call: clear sentences written for users. */
+export function errorMessage(err: unknown): string {
+  if (isTRPCClientError(err)) {
+    // A dropped connection surfaces as a fetch TypeError wrapped by tRPC.
+    if (err.cause instanceof TypeError) return 'Cannot reach the server. Check your connection and try again.';
+    return err.message;
+  }
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}
+
+export function errorCode(err: unknown): ErrorCode | null {
+  if (!isTRPCClientError(err)) return null;
+  const data: unknown = err.data;
+  if (data && typeof data === 'object' && 'appCode' in data && isErrorCode(data.appCode)) return data.appCode;
+  return null;
+}

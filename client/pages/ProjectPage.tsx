@@ -1,0 +1,74 @@
+/** `/p/<group/project>[/-/...]`: loads the project once and shows the queue, a ticket or members. */
+import { A, useParams } from '@solidjs/router';
+import { createMemo, createResource, Match, Show, Switch } from 'solid-js';
+import FormError from '../components/FormError';
+import { errorMessage } from '../lib/errors';
+import { membersHref, parseProjectRoute, queueHref } from '../lib/project-route';
+import { api } from '../lib/trpc';
+import { noteAuthError } from '../stores/session';
+import MembersPage from './MembersPage';
+import QueuePage from './QueuePage';
+import TicketPage from './TicketPage';
+
+export default function ProjectPage() {
+  const params = useParams<{ path: string }>();
+  const route = createMemo(() => parseProjectRoute(params.path ?? ''));
+  const projectPath = createMemo(() => route().projectPath);
+  const ticketIid = createMemo(() => {
+    const r = route();
+    return r.page === 'ticket' ? r.iid : null;
+  });
+  const [project] = createResource(projectPath, (path) =>
+    api.projects.get.query({ projectPath: path }).catch((err: unknown) => {
+      noteAuthError(err);
+      throw err;
+    }),
+  );
+
+  return (
+    <Switch>
+      <Match when={project.error}>
+        <section class="empty">
+          <FormError error={errorMessage(project.error)} />
+          <A href="/">Back to your projects</A>
+        </section>
+      </Match>
+      <Match when={project()}>
+        {(p) => (
+          <div class="stack">
+            <div class="project-head">
+              <div>
+                <p class="crumbs">
+                  <A href="/">Projects</A> <span aria-hidden="true">/</span> <span class="mono">{p().path}</span>
+                </p>
+                <h1 class="project-name">{p().name}</h1>
+              </div>
+              <nav class="tabs" aria-label="Project">
+                <A href={queueHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page !== 'members' }}>
+                  Queue
+                </A>
+                <A href={membersHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page === 'members' }}>
+                  Members
+                </A>
+              </nav>
+            </div>
+            <Switch fallback={<p class="empty">Page not found.</p>}>
+              <Match when={route().page === 'queue'}>
+                <QueuePage project={p()} />
+              </Match>
+              <Match when={route().page === 'members'}>
+                <MembersPage project={p()} />
+              </Match>
+              <Match when={ticketIid()} keyed>
+                {(iid) => <TicketPage project={p()} iid={iid} />}
+              </Match>
+            </Switch>
+          </div>
+        )}
+      </Match>
+      <Match when={true}>
+        <p class="muted">Loading…</p>
+      </Match>
+    </Switch>
+  );
+}

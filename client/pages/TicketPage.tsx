@@ -1,0 +1,150 @@
+import { A } from '@solidjs/router';
+import { For, Match, Show, Switch } from 'solid-js';
+import { CAN } from '../../shared/roles';
+import type { ProjectView, TicketDetail } from '../../shared/views';
+import AssigneePicker from '../components/AssigneePicker';
+import Composer from '../components/Composer';
+import FormError from '../components/FormError';
+import { LockIcon } from '../components/Icons';
+import LabelsEditor from '../components/LabelsEditor';
+import NoteItem from '../components/NoteItem';
+import StateToggle from '../components/StateToggle';
+import { queueHref } from '../lib/project-route';
+import { fullTime, relativeTime } from '../lib/relative-time';
+import { createTicketView } from '../stores/ticket';
+
+function Requester(props: { ticket: TicketDetail }) {
+  return (
+    <Show when={props.ticket.externalAuthor} fallback={<strong>{props.ticket.author?.name ?? 'Someone'}</strong>}>
+      <strong>{props.ticket.externalAuthor} (external participant)</strong>
+    </Show>
+  );
+}
+
+function Header(props: { ticket: TicketDetail }) {
+  const t = () => props.ticket;
+  return (
+    <header class="ticket-header">
+      <h1 class="ticket-title">
+        <span data-testid="ticket-title">{t().title}</span> <span class="muted mono">#{t().iid}</span>
+      </h1>
+      <div class="ticket-badges">
+        <span class={`badge badge-state badge-${t().state}`} data-testid="ticket-state" data-state={t().state}>
+          {t().state === 'opened' ? 'Open' : 'Closed'}
+        </span>
+        <Show when={t().confidential}>
+          <span class="badge badge-confidential" title="Only reporters and up can see this ticket">
+            <LockIcon /> Confidential
+          </span>
+        </Show>
+        <span class="muted">
+          Opened by <Requester ticket={t()} />{' '}
+          <time datetime={t().createdAt} title={fullTime(t().createdAt)}>
+            {relativeTime(t().createdAt)}
+          </time>
+        </span>
+      </div>
+    </header>
+  );
+}
+
+function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond: boolean; onUpdated(t: TicketDetail): void }) {
+  return (
+    <aside class="ticket-side-panel stack" aria-label="Ticket details">
+      <Show
+        when={props.canRespond}
+        fallback={
+          <div class="side-block">
+            <span class="side-title">Assignee</span>
+            <span>{props.ticket.assignee?.name ?? 'Unassigned'}</span>
+          </div>
+        }
+      >
+        <AssigneePicker projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
+        <LabelsEditor projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
+        <StateToggle projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
+      </Show>
+      <Show when={!props.canRespond && props.ticket.labels.length > 0}>
+        <div class="side-block">
+          <span class="side-title">Labels</span>
+          <div class="labels">
+            <For each={props.ticket.labels}>{(l) => <span class="label">{l}</span>}</For>
+          </div>
+        </div>
+      </Show>
+      <div class="side-block">
+        <span class="side-title">Participants</span>
+        <Show when={props.ticket.participants.length > 0} fallback={<span class="muted">No external participants.</span>}>
+          <ul class="participants" data-testid="participants">
+            <For each={props.ticket.participants}>
+              {(p) => (
+                <li>
+                  <span class="mono">{p.email}</span>
+                  <Show when={p.unsubscribed}>
+                    <span class="muted"> (unsubscribed)</span>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </div>
+    </aside>
+  );
+}
+
+export default function TicketPage(props: { project: ProjectView; iid: number }) {
+  const view = createTicketView(props.project.path, props.iid);
+  const canRespond = () => props.project.access >= CAN.respond;
+
+  return (
+    <Switch>
+      <Match when={view.hidden()}>
+        <div class="notice" role="alert" data-testid="ticket-hidden">
+          <p>You can no longer see this ticket.</p>
+          <A href={queueHref(props.project.path)}>Back to the queue</A>
+        </div>
+      </Match>
+      <Match when={view.ticket()}>
+        {(ticket) => (
+          <article class="ticket-layout">
+            <div class="ticket-thread stack">
+              <Header ticket={ticket()} />
+              <FormError error={view.error()} />
+              <ol class="thread" aria-label="Conversation">
+                <li class="note note-description">
+                  <header class="note-head">
+                    <Requester ticket={ticket()} />
+                    <span class="muted">opened this ticket</span>
+                  </header>
+                  <div class="note-body" data-testid="ticket-description">
+                    {ticket().description || <span class="muted">No description.</span>}
+                  </div>
+                </li>
+                <For each={ticket().notes}>{(n) => <NoteItem note={n} />}</For>
+              </ol>
+              <Show when={canRespond()}>
+                <Composer
+                  projectPath={props.project.path}
+                  iid={props.iid}
+                  hasParticipants={ticket().participants.length > 0}
+                  onPosted={view.addNote}
+                />
+              </Show>
+            </div>
+            <Sidebar project={props.project} ticket={ticket()} canRespond={canRespond()} onUpdated={view.applyAnswer} />
+          </article>
+        )}
+      </Match>
+      <Match when={view.error()}>
+        <div class="empty">
+          <FormError error={view.error()} />
+          <A href={queueHref(props.project.path)}>Back to the queue</A>
+        </div>
+      </Match>
+      <Match when={true}>
+        <p class="muted">Loading ticket…</p>
+      </Match>
+    </Switch>
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * The live connection: owns the WebSocket's lifecycle and the subscriptions to project events.
+ * Each subscription remembers the last `seq` it applied, so after the browser was offline it
+ * resumes from there: the server replays what was missed, and duplicates are dropped here.
+ */
+import { createSignal } from 'solid-js';
+import type { ProjectEventEnvelope } from '../../shared/events';
+import { errorCode, errorMessage } from '../lib/errors';
+import { closeSocket, openSocket, api } from '../lib/trpc';
+
+export type ConnectionState = 'connecting' | 'live' | 'offline' | 'reconnecting';
+
+const [connection, setConnection] = createSignal<ConnectionState>('connecting');
+export { connection };
+
+interface Follow {
+  projectPath: string;
+  lastSeq: number;
+  onEvent(envelope: ProjectEventEnvelope): void;
+  onError(message: string): void;
+  sub: { unsubscribe(): void } | null;
+}
+
+const follows = new Set<Follow>();
+let started = false;
+let socketOpen = false;
+/** Bumped whenever a socket is replaced, so callbacks from an old socket are ignored. */
+let generation = 0;
+let everLive = false;
+/** Failed attempts since the socket was last open: the upgrade is refused once the session ends. */
+let failedAttempts = 0;
+let onSessionEnded: () => void = () => undefined;
+
+function checkSession(): void {
+  api.auth.me.query().catch((err: unknown) => {
+    if (errorCode(err) === 'UNAUTHENTICATED') onSessionEnded();
+  });
+}
+
+function attach(f: Follow): void {
+  f.sub = api.events.project.subscribe(
+    { projectPath: f.projectPath, lastEventId: String(f.lastSeq) },
+    {
+      onData({ data }) {
+        if (data.seq <= f.lastSeq) return;
+        f.lastSeq = data.seq;
+        f.onEvent(data);
+      },
+      onError(err) {
+        f.sub = null;
+        f.onError(errorMessage(err));
+        // The server ends subscriptions whose session has ended; find out if that is why.
+        checkSession();
+      },
+    },
+  );
+}
+
+function detachAll(): void {
+  for (const f of follows) {
+    f.sub?.unsubscribe();
+    f.sub = null;
+  }
+}
+
+function connect(): void {
+  const gen = ++generation;
+  setConnection(everLive ? 'reconnecting' : 'connecting');
+  openSocket({
+    onOpen() {
+      if (gen !== generation) return;
+      everLive = true;
+      failedAttempts = 0;
+      setConnection('live');
+    },
+    onClose() {
+      if (gen !== generation) return;
+      setConnection('reconnecting');
+      if (++failedAttempts % 5 === 2) checkSession();
+    },
+  });
+  socketOpen = true;
+  for (const f of follows) attach(f);
+}
+
+function disconnect(): void {
+  generation++;
+  detachAll();
+  socketOpen = false;
+  closeSocket();
+}
+
+function goOffline(): void {
+  disconnect();
+  setConnection('offline');
+}
+
+function goOnline(): void {
+  if (started && !socketOpen) connect();
+}
+
+/**
+ * After sign-in: the WebSocket upgrade is refused without a session cookie. `sessionEnded` is
+ * called when reconnecting fails because the session is gone (expired, or signed out elsewhere).
+ */
+export function startLive(sessionEnded: () => void): void {
+  if (started) return;
+  started = true;
+  onSessionEnded = sessionEnded;
+  failedAttempts = 0;
+  window.addEventListener('offline', goOffline);
+  window.addEventListener('online', goOnline);
+  // Not gated on navigator.onLine: it can read false on a LAN-only machine that still reaches us.
+  connect();
+}
+
+export function stopLive(): void {
+  if (!started) return;
+  started = false;
+  everLive = false;
+  window.removeEventListener('offline', goOffline);
+  window.removeEventListener('online', goOnline);
+  disconnect();
+  setConnection('connecting');
+}
+
+/**
+ * Follows a project's events from `fromSeq` (the `lastEventId` of the snapshot the caller
+ * rendered). Returns the function that stops following.
+ */
+export function followProject(
+  projectPath: string,
+  fromSeq: number,
+  onEvent: (envelope: ProjectEventEnvelope) => void,
+  onError: (message: string) => void,
+): () => void {
+  const f: Follow = { projectPath, lastSeq: fromSeq, onEvent, onError, sub: null };
+  follows.add(f);
+  if (socketOpen) attach(f);
+  return () => {
+    follows.delete(f);
+    f.sub?.unsubscribe();
+    f.sub = null;
+  };
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ProjectEvent } from '../../shared/events';
+import type { TicketSummary } from '../../shared/views';
+import { patchQueue, type QueueFilter } from './queue-patch';
+
+const open: QueueFilter = { state: 'opened', search: '' };
+
+function ticket(iid: number, minute: number, over: Partial<TicketSummary> = {}): TicketSummary {
+  const at = new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString();
+  return {
+    id: iid + 100,
+    iid,
+    title: `Ticket ${iid}`,
+    state: 'opened',
+    confidential: false,
+    author: { id: 1, name: 'Ada' },
+    externalAuthor: null,
+    assignee: null,
+    labels: [],
+    noteCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    lastActivityAt: at,
+    ...over,
+  };
+}
+
+const iids = (items: TicketSummary[]) => items.map((t) => t.iid);
+
+test('a new ticket is inserted at the top of an open queue', () => {
+  const items = [ticket(2, 20), ticket(1, 10)];
+  const next = patchQueue(items, { type: 'ticket.created', ticket: ticket(3, 30) }, open);
+  assert.deepEqual(iids(next), [3, 2, 1]);
+});
+
+test('a new ticket that does not match the search stays out', () => {
+  const next = patchQueue([], { type: 'ticket.created', ticket: ticket(3, 30, { title: 'Printer on fire' }) }, {
+    state: 'opened',
+    search: 'login',
+  });
+  assert.deepEqual(next, []);
+});
+
+test('a duplicate ticket.created (replayed after a reconnect) is ignored', () => {
+  const items = [ticket(3, 30), ticket(1, 10)];
+  const next = patchQueue(items, { type: 'ticket.created', ticket: ticket(3, 30) }, open);
+  assert.equal(next, items);
+  assert.deepEqual(iids(next), [3, 1]);
+});
+
+test('a note on an older ticket replaces its row and moves it to the top', () => {
+  const items = [ticket(2, 20), ticket(1, 10)];
+  const bumped = ticket(1, 40, { noteCount: 1 });
+  const note = {
+    id: 9,
+    author: { id: 1, name: 'Ada' },
+    externalAuthor: null,
+    body: 'Hi',
+    internal: false,
+    system: false,
+    createdAt: bumped.lastActivityAt,
+  };
+  const next = patchQueue(items, { type: 'note.created', ticket: bumped, note }, open);
+  assert.deepEqual(iids(next), [1, 2]);
+  assert.equal(next[0]?.noteCount, 1);
+});
+
+test('closing a ticket removes it from the open queue and adds it to the closed one', () => {
+  const closed = ticket(2, 50, { state: 'closed' });
+  const event: ProjectEvent = { type: 'ticket.updated', ticket: closed, changes: ['state'] };
+  assert.deepEqual(iids(patchQueue([ticket(2, 20), ticket(1, 10)], event, open)), [1]);
+  assert.deepEqual(iids(patchQueue([ticket(5, 5, { state: 'closed' })], event, { state: 'closed', search: '' })), [2, 5]);
+  assert.deepEqual(iids(patchQueue([ticket(2, 20)], event, { state: 'all', search: '' })), [2]);
+});
+
+test('ticket.hidden removes the row; an unknown iid changes nothing', () => {
+  const items = [ticket(2, 20), ticket(1, 10)];
+  assert.deepEqual(iids(patchQueue(items, { type: 'ticket.hidden', iid: 2 }, open)), [1]);
+  assert.equal(patchQueue(items, { type: 'ticket.hidden', iid: 7 }, open), items);
+});
+
+test('a row already shown stays when its new title no longer matches the search', () => {
+  const items = [ticket(4, 10, { title: 'Login fails' })];
+  const renamed = ticket(4, 30, { title: 'Cannot sign in' });
+  const next = patchQueue(items, { type: 'ticket.updated', ticket: renamed, changes: ['title'] }, { state: 'opened', search: 'login' });
+  assert.deepEqual(next.map((t) => t.title), ['Cannot sign in']);
+});

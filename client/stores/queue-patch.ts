@@ -1,0 +1,57 @@
+/**
+ * Applies one live event to the queue the user is looking at, without refetching. Pure, so the
+ * rules (what enters, moves or leaves the list) are tested on their own.
+ */
+import type { ProjectEvent } from '../../shared/events';
+import type { TicketSummary } from '../../shared/views';
+
+export type StateFilter = 'opened' | 'closed' | 'all';
+
+export interface QueueFilter {
+  state: StateFilter;
+  search: string;
+}
+
+export function matchesState(ticket: TicketSummary, state: StateFilter): boolean {
+  return state === 'all' || ticket.state === state;
+}
+
+/**
+ * The server also searches descriptions and notes; here only the title and `#iid` are known,
+ * so a new ticket that matches only by its description shows up on the next load instead.
+ */
+export function matchesSearch(ticket: TicketSummary, search: string): boolean {
+  const q = search.trim().toLowerCase();
+  if (!q) return true;
+  const asNumber = /^#?(\d+)$/.exec(q);
+  if (asNumber && Number(asNumber[1]) === ticket.iid) return true;
+  return ticket.title.toLowerCase().includes(q);
+}
+
+/** Newest activity first; ties by id, as the server orders. */
+export function byActivity(a: TicketSummary, b: TicketSummary): number {
+  const diff = Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
+  return diff !== 0 ? diff : b.id - a.id;
+}
+
+function upsert(items: TicketSummary[], ticket: TicketSummary, filter: QueueFilter): TicketSummary[] {
+  const present = items.some((t) => t.iid === ticket.iid);
+  if (!matchesState(ticket, filter.state)) return present ? items.filter((t) => t.iid !== ticket.iid) : items;
+  // A row already shown matched the server's fuller search; keep it rather than guess.
+  if (present) return items.map((t) => (t.iid === ticket.iid ? ticket : t)).sort(byActivity);
+  if (!matchesSearch(ticket, filter.search)) return items;
+  return [...items, ticket].sort(byActivity);
+}
+
+export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: QueueFilter): TicketSummary[] {
+  switch (event.type) {
+    case 'ticket.created':
+      if (items.some((t) => t.iid === event.ticket.iid)) return items;
+      return upsert(items, event.ticket, filter);
+    case 'ticket.updated':
+    case 'note.created':
+      return upsert(items, event.ticket, filter);
+    case 'ticket.hidden':
+      return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;
+  }
+}

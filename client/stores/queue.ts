@@ -1,0 +1,81 @@
+/**
+ * One project's queue for one filter: a snapshot from `tickets.list`, then patched from live
+ * events that start right after that snapshot's `lastEventId`. Changing the filter takes a new
+ * snapshot and follows again from there.
+ */
+import { createEffect, createSignal, onCleanup } from 'solid-js';
+import type { TicketSummary } from '../../shared/views';
+import { errorMessage } from '../lib/errors';
+import { api } from '../lib/trpc';
+import { followProject } from './live';
+import { patchQueue, type QueueFilter } from './queue-patch';
+import { noteAuthError } from './session';
+
+export function createQueue(projectPath: () => string, filter: () => QueueFilter) {
+  const [items, setItems] = createSignal<TicketSummary[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const [nextCursor, setNextCursor] = createSignal<string | null>(null);
+  const [loadingMore, setLoadingMore] = createSignal(false);
+  let stopFollowing: (() => void) | null = null;
+  let generation = 0;
+
+  function stop(): void {
+    generation++;
+    stopFollowing?.();
+    stopFollowing = null;
+  }
+
+  createEffect(() => {
+    const path = projectPath();
+    const f = filter();
+    stop();
+    const gen = generation;
+    setError(null);
+    api.tickets.list
+      .query({ projectPath: path, state: f.state, search: f.search.trim() || undefined })
+      .then((page) => {
+        if (gen !== generation) return;
+        setItems(page.items);
+        setNextCursor(page.nextCursor);
+        setLoaded(true);
+        stopFollowing = followProject(
+          path,
+          Number(page.lastEventId),
+          ({ event }) => setItems((current) => patchQueue(current, event, f)),
+          setError,
+        );
+      })
+      .catch((err: unknown) => {
+        if (gen !== generation) return;
+        noteAuthError(err);
+        setError(errorMessage(err));
+        setLoaded(true);
+      });
+  });
+  onCleanup(stop);
+
+  /** Older tickets: rows the live patches already brought in are not repeated. */
+  async function loadMore(): Promise<void> {
+    const cursor = nextCursor();
+    if (!cursor || loadingMore()) return;
+    const gen = generation;
+    const f = filter();
+    setLoadingMore(true);
+    try {
+      const page = await api.tickets.list.query({ projectPath: projectPath(), state: f.state, search: f.search.trim() || undefined, cursor });
+      if (gen !== generation) return;
+      setItems((current) => {
+        const known = new Set(current.map((t) => t.iid));
+        return [...current, ...page.items.filter((t) => !known.has(t.iid))];
+      });
+      setNextCursor(page.nextCursor);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  return { items, loaded, error, nextCursor, loadingMore, loadMore };
+}

@@ -1,0 +1,56 @@
+/** Who is signed in: `undefined` while we ask the server, `null` when nobody is. */
+import { createSignal } from 'solid-js';
+import type { Me } from '../../shared/views';
+import { errorCode } from '../lib/errors';
+import { api } from '../lib/trpc';
+import { startLive, stopLive } from './live';
+
+const [me, setMe] = createSignal<Me | null | undefined>(undefined);
+const [needsSetup, setNeedsSetup] = createSignal(false);
+
+export { me, needsSetup };
+
+function sessionEnded(): void {
+  stopLive();
+  setMe(null);
+}
+
+function signedIn(user: Me): void {
+  setNeedsSetup(false);
+  setMe(user);
+  startLive(sessionEnded);
+}
+
+/** Asks the server once at start-up; having no session is not an error. */
+export async function loadSession(): Promise<void> {
+  try {
+    signedIn(await api.auth.me.query());
+  } catch (err) {
+    if (errorCode(err) !== 'UNAUTHENTICATED') throw err;
+    const status = await api.auth.status.query();
+    setNeedsSetup(status.needsSetup);
+    setMe(null);
+  }
+}
+
+export async function login(email: string, password: string): Promise<void> {
+  signedIn(await api.auth.login.mutate({ email, password }));
+}
+
+export async function setup(input: { email: string; name: string; password: string }): Promise<void> {
+  signedIn(await api.auth.setup.mutate({ email: input.email, password: input.password, name: input.name.trim() || undefined }));
+}
+
+export async function logout(): Promise<void> {
+  stopLive();
+  try {
+    await api.auth.logout.mutate();
+  } finally {
+    setMe(null);
+  }
+}
+
+/** Call with any failed request: if the session has ended, the app goes back to sign-in. */
+export function noteAuthError(err: unknown): void {
+  if (errorCode(err) === 'UNAUTHENTICATED') sessionEnded();
+}

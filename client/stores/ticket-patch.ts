@@ -1,0 +1,39 @@
+/** Applies one live event to the open ticket page. Pure, like queue-patch. */
+import type { ProjectEvent } from '../../shared/events';
+import type { TicketDetail, TicketSummary } from '../../shared/views';
+
+export type TicketPatch = { kind: 'same' } | { kind: 'changed'; ticket: TicketDetail } | { kind: 'hidden' };
+
+function withSummary(detail: TicketDetail, summary: TicketSummary): TicketDetail {
+  return { ...detail, ...summary, description: detail.description, notes: detail.notes, participants: detail.participants };
+}
+
+export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPatch {
+  switch (event.type) {
+    case 'ticket.hidden':
+      return event.iid === detail.iid ? { kind: 'hidden' } : { kind: 'same' };
+    case 'ticket.created':
+      return { kind: 'same' };
+    case 'ticket.updated':
+      if (event.ticket.iid !== detail.iid) return { kind: 'same' };
+      return { kind: 'changed', ticket: withSummary(detail, event.ticket) };
+    case 'note.created': {
+      if (event.ticket.iid !== detail.iid) return { kind: 'same' };
+      const next = withSummary(detail, event.ticket);
+      if (detail.notes.some((n) => n.id === event.note.id)) return { kind: 'changed', ticket: next };
+      return { kind: 'changed', ticket: { ...next, notes: [...detail.notes, event.note] } };
+    }
+  }
+}
+
+/**
+ * Folds a fresh copy from a mutation's answer into what the page shows. Live events may have
+ * overtaken the answer, so an older copy only contributes notes the page does not have yet.
+ */
+export function mergeTicket(current: TicketDetail, incoming: TicketDetail): TicketDetail {
+  const newer = Date.parse(incoming.updatedAt) >= Date.parse(current.updatedAt);
+  const base = newer ? incoming : current;
+  const byId = new Map(current.notes.map((n) => [n.id, n]));
+  for (const n of incoming.notes) byId.set(n.id, n);
+  return { ...base, notes: [...byId.values()].sort((a, b) => a.id - b.id) };
+}

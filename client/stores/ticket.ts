@@ -1,0 +1,64 @@
+/**
+ * One open ticket: the event position is read first, then the ticket, then events are followed
+ * from that position. Events between the two reads are replayed; applying them is idempotent.
+ */
+import { createSignal, onCleanup } from 'solid-js';
+import type { NoteView, TicketDetail } from '../../shared/views';
+import { errorMessage } from '../lib/errors';
+import { api } from '../lib/trpc';
+import { followProject } from './live';
+import { noteAuthError } from './session';
+import { mergeTicket, patchTicket } from './ticket-patch';
+
+export function createTicketView(projectPath: string, iid: number) {
+  const [ticket, setTicket] = createSignal<TicketDetail | null>(null);
+  const [hidden, setHidden] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let stopFollowing: (() => void) | null = null;
+  let disposed = false;
+
+  async function load(): Promise<void> {
+    try {
+      const { lastEventId } = await api.tickets.list.query({ projectPath, state: 'all', limit: 1 });
+      const detail = await api.tickets.get.query({ projectPath, iid });
+      if (disposed) return;
+      setTicket(detail);
+      stopFollowing = followProject(
+        projectPath,
+        Number(lastEventId),
+        ({ event }) => {
+          const current = ticket();
+          if (!current) return;
+          const result = patchTicket(current, event);
+          if (result.kind === 'hidden') setHidden(true);
+          if (result.kind === 'changed') setTicket(result.ticket);
+        },
+        setError,
+      );
+    } catch (err) {
+      if (disposed) return;
+      noteAuthError(err);
+      setError(errorMessage(err));
+    }
+  }
+
+  void load();
+  onCleanup(() => {
+    disposed = true;
+    stopFollowing?.();
+  });
+
+  /** Shows a mutation's answer at once instead of waiting for its event. */
+  function applyAnswer(fresh: TicketDetail): void {
+    const current = ticket();
+    setTicket(current ? mergeTicket(current, fresh) : fresh);
+  }
+
+  function addNote(note: NoteView): void {
+    const current = ticket();
+    if (!current || current.notes.some((n) => n.id === note.id)) return;
+    setTicket({ ...current, notes: [...current.notes, note].sort((a, b) => a.id - b.id) });
+  }
+
+  return { ticket, hidden, error, applyAnswer, addNote };
+}

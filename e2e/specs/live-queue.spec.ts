@@ -1,0 +1,66 @@
+import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
+
+test('responders see each other’s tickets and notes live, and catch up after going offline', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  const title = `Checkout button does nothing ${Date.now()}`;
+
+  await b.page.goto(`/p/${PROJECT}`);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(b.page.getByTestId('queue')).toBeAttached();
+  // Survives client-side navigation only: proves nothing below reloads B's page.
+  await b.page.evaluate(() => document.documentElement.setAttribute('data-e2e-same-page', 'yes'));
+
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-description').fill('Tapping "Pay" on iOS shows a spinner forever.');
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+
+  const row = b.page.getByTestId('ticket-row').filter({ hasText: title });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Alice Reporter');
+  await row.getByRole('link', { name: title }).click();
+  await expect(b.page.getByTestId('ticket-title')).toHaveText(title);
+  await expect(b.page.getByTestId('ticket-state')).toHaveText('Open');
+
+  const firstReply = 'Thanks, we can reproduce it and are on it.';
+  await a.page.getByTestId('composer').fill(firstReply);
+  await a.page.getByTestId('composer-submit').click();
+  await expect(a.page.getByTestId('note').filter({ hasText: firstReply })).toHaveCount(1);
+
+  const bNotes = b.page.getByTestId('note');
+  await expect(bNotes.filter({ hasText: firstReply })).toHaveCount(1);
+  await expect(bNotes.filter({ hasText: firstReply })).toHaveAttribute('data-internal', 'false');
+
+  await b.context.setOffline(true);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
+  await expect(b.page.getByTestId('connection')).toHaveText('Offline — will reconnect');
+
+  const closingReply = 'Fixed in 2.4.1; closing this ticket.';
+  await a.page.getByTestId('composer').fill(closingReply);
+  await a.page.getByTestId('composer-submit').click();
+  await expect(a.page.getByTestId('note').filter({ hasText: closingReply })).toHaveCount(1);
+  await a.page.getByTestId('toggle-state').click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(a.page.getByTestId('note').and(a.page.locator('[data-system="true"]')).filter({ hasText: 'closed' })).toHaveCount(1);
+
+  // While offline B has not heard of any of it.
+  await expect(b.page.getByTestId('ticket-state')).toHaveText('Open');
+  await expect(bNotes.filter({ hasText: closingReply })).toHaveCount(0);
+
+  await b.context.setOffline(false);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(b.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(bNotes.filter({ hasText: closingReply })).toHaveCount(1);
+  await expect(b.page.locator('[data-testid="note"][data-system="true"]').filter({ hasText: 'closed' })).toHaveCount(1);
+  await expect(bNotes.filter({ hasText: firstReply })).toHaveCount(1);
+  // The thread matches what A sees, note for note, in the same order.
+  const ids = (page: typeof a.page) => page.getByTestId('note').evaluateAll((els) => els.map((el) => el.getAttribute('data-note-id')));
+  expect(await ids(b.page)).toEqual(await ids(a.page));
+  await expect(b.page.locator('html')).toHaveAttribute('data-e2e-same-page', 'yes');
+
+  await a.context.close();
+  await b.context.close();
+});
