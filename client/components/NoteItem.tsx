@@ -1,6 +1,7 @@
 import { Match, Show, Switch } from 'solid-js';
 import type { NoteView } from '../../shared/views';
 import { fullTime, relativeTime } from '../lib/relative-time';
+import BodyText from './BodyText';
 
 export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor'>): string {
   if (n.externalAuthor) return `${n.externalAuthor} (external participant)`;
@@ -48,7 +49,9 @@ export default function NoteItem(props: { note: NoteView }) {
             </Show>
             <When at={n().createdAt} />
           </header>
-          <div class="note-body">{n().body}</div>
+          <div class="note-body">
+            <BodyText body={n().body} />
+          </div>
         </Match>
       </Switch>
     </li>

@@ -6,6 +6,7 @@ export type ProjectRoute =
   | { page: 'queue'; projectPath: string }
   | { page: 'ticket'; projectPath: string; iid: number }
   | { page: 'members'; projectPath: string }
+  | { page: 'service-desk'; projectPath: string }
   | { page: 'unknown'; projectPath: string };
 
 export function parseProjectRoute(splat: string): ProjectRoute {
@@ -15,6 +16,7 @@ export function parseProjectRoute(splat: string): ProjectRoute {
   const rest = sep < 0 ? '' : clean.slice(sep + 3);
   if (rest === '') return { page: 'queue', projectPath };
   if (rest === 'members') return { page: 'members', projectPath };
+  if (rest === 'service-desk') return { page: 'service-desk', projectPath };
   const ticket = /^tickets\/(\d+)$/.exec(rest);
   if (ticket) return { page: 'ticket', projectPath, iid: Number(ticket[1]) };
   return { page: 'unknown', projectPath };
@@ -23,3 +25,4 @@ export function parseProjectRoute(splat: string): ProjectRoute {
 export const queueHref = (projectPath: string) => `/p/${projectPath}`;
 export const ticketHref = (projectPath: string, iid: number) => `/p/${projectPath}/-/tickets/${iid}`;
 export const membersHref = (projectPath: string) => `/p/${projectPath}/-/members`;
+export const serviceDeskHref = (projectPath: string) => `/p/${projectPath}/-/service-desk`;

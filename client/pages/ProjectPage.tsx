@@ -3,7 +3,9 @@ import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, Match, Show, Switch } from 'solid-js';
 import FormError from '../components/FormError';
 import { errorMessage } from '../lib/errors';
-import { membersHref, parseProjectRoute, queueHref } from '../lib/project-route';
+import { membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
+import { CAN } from '../../shared/roles';
+import ServiceDeskPage from './ServiceDeskPage';
 import { api } from '../lib/trpc';
 import { noteAuthError } from '../stores/session';
 import MembersPage from './MembersPage';
@@ -44,9 +46,14 @@ export default function ProjectPage() {
                 <h1 class="project-name">{p().name}</h1>
               </div>
               <nav class="tabs" aria-label="Project">
-                <A href={queueHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page !== 'members' }}>
+                <A href={queueHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page === 'queue' || route().page === 'ticket' }}>
                   Queue
                 </A>
+                <Show when={p().access >= CAN.respond}>
+                  <A href={serviceDeskHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page === 'service-desk' }}>
+                    Service Desk
+                  </A>
+                </Show>
                 <A href={membersHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page === 'members' }}>
                   Members
                 </A>
@@ -58,6 +65,9 @@ export default function ProjectPage() {
               </Match>
               <Match when={route().page === 'members'}>
                 <MembersPage project={p()} />
+              </Match>
+              <Match when={route().page === 'service-desk'}>
+                <ServiceDeskPage project={p()} />
               </Match>
               <Match when={ticketIid()} keyed>
                 {(iid) => <TicketPage project={p()} iid={iid} />}

@@ -7,6 +7,7 @@ import Composer from '../components/Composer';
 import FormError from '../components/FormError';
 import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
+import BodyText from '../components/BodyText';
 import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
 import { queueHref } from '../lib/project-route';
@@ -118,7 +119,7 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                     <span class="muted">opened this ticket</span>
                   </header>
                   <div class="note-body" data-testid="ticket-description">
-                    {ticket().description || <span class="muted">No description.</span>}
+                    {ticket().description ? <BodyText body={ticket().description} /> : <span class="muted">No description.</span>}
                   </div>
                 </li>
                 <For each={ticket().notes}>{(n) => <NoteItem note={n} />}</For>

@@ -1,0 +1,72 @@
+import { startAppServer, type AppServer } from '../fixtures/app-server';
+import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
+import { freePort } from '../../server/testing/dovecot';
+import { ensureSwaksInstalled, sendWithSwaks } from '../../server/testing/swaks';
+
+let mailApp: AppServer;
+let smtp: string;
+
+test.beforeAll(async () => {
+  ensureSwaksInstalled();
+  const port = await freePort();
+  smtp = `127.0.0.1:${port}`;
+  mailApp = await startAppServer({ seed: SEED, env: { SMTP_LISTEN: smtp, INCOMING_EMAIL: 'incoming+%{key}@desk.test' } });
+});
+test.afterAll(async () => {
+  await mailApp?.stop();
+});
+
+test('an email sent with a real SMTP client appears live for two responders, and the reply threads onto it', async ({ browser }) => {
+  const a = await signIn(browser, mailApp.url, USERS.alice);
+  const b = await signIn(browser, mailApp.url, USERS.bob);
+
+  await a.page.goto(`/p/${PROJECT}/-/service-desk`);
+  const address = a.page.getByTestId('service-desk-address');
+  await expect(address).toHaveText('incoming+acme-mobile-app-1-issue-@desk.test');
+  await expect(a.page.getByTestId('copy-address')).toBeVisible();
+
+  for (const s of [a, b]) {
+    await s.page.goto(`/p/${PROJECT}`);
+    await expect(s.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+    await s.page.evaluate(() => document.documentElement.setAttribute('data-e2e-same-page', 'yes'));
+  }
+
+  const subject = `Refund not received ${Date.now()}`;
+  const messageId = `<refund-${Date.now()}@customer.test>`;
+  const sent = await sendWithSwaks({
+    server: smtp,
+    from: 'maria@customer.test',
+    to: ['incoming+acme-mobile-app-1-issue-@desk.test'],
+    header: { Subject: subject, From: 'Maria Customer <maria@customer.test>', 'Message-ID': messageId },
+    body: 'I returned the shoes two weeks ago and still have no refund.',
+  });
+  expect(sent.code, sent.stderr).toBe(0);
+
+  for (const s of [a, b]) {
+    const row = s.page.getByTestId('ticket-row').filter({ hasText: subject });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('maria@customer.test');
+  }
+  await b.page.getByTestId('ticket-row').filter({ hasText: subject }).getByRole('link', { name: subject }).click();
+  await expect(b.page.getByTestId('ticket-title')).toHaveText(subject);
+  await expect(b.page.getByText('I returned the shoes two weeks ago')).toBeVisible();
+
+  const reply = await sendWithSwaks({
+    server: smtp,
+    from: 'maria@customer.test',
+    to: ['incoming+acme-mobile-app-1-issue-@desk.test'],
+    header: { Subject: `Re: ${subject}`, 'In-Reply-To': messageId, References: messageId },
+    body: 'Here is my order number: 5521.\n\nOn Monday Support wrote:\n> We are looking into it.',
+  });
+  expect(reply.code, reply.stderr).toBe(0);
+
+  const note = b.page.getByTestId('note').filter({ hasText: 'Here is my order number: 5521.' });
+  await expect(note).toHaveCount(1);
+  await expect(note).toContainText('maria@customer.test');
+  await expect(a.page.getByTestId('ticket-row').filter({ hasText: subject })).toBeVisible();
+  for (const s of [a, b]) {
+    await expect(s.page.locator('html')).toHaveAttribute('data-e2e-same-page', 'yes');
+  }
+  await a.context.close();
+  await b.context.close();
+});
