@@ -24,9 +24,32 @@ export function openDb(dataDir: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   // FULL: a commit we acknowledge (an SMTP 250, an IMAP \Seen) must survive a power cut.
   sqlite.pragma('synchronous = FULL');
+  cacheStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder });
   return db;
+}
+
+/**
+ * drizzle prepares every query anew and better-sqlite3 keeps no cache, so compiling SQL was a
+ * large share of ingest time. Statements are cached by SQL text; sharing one is safe because
+ * every call runs to completion synchronously (we never hold an iterator open).
+ */
+function cacheStatements(sqlite: Database.Database, max = 1000): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      // drizzle switches some statements to raw (array) mode; start every use in the default mode
+      if (stmt.reader) stmt.raw(false);
+      return stmt;
+    }
+    stmt = prepare(source);
+    cache.set(source, stmt);
+    if (cache.size > max) cache.delete(cache.keys().next().value as string);
+    return stmt;
+  }) as typeof sqlite.prepare;
 }
 
 export { schema };

@@ -36,6 +36,7 @@ function decodeBody(body: Buffer, cte: string): Buffer {
 
 export function findForwarded(raw: Buffer, depth = 0, out: ForwardedPart[] = []): ForwardedPart[] {
   if (depth > 8) return out;
+  if (depth === 0 && raw.indexOf('message/rfc822', 0, 'latin1') < 0 && raw.indexOf('MESSAGE/RFC822', 0, 'latin1') < 0) return out;
   const { headers, body } = splitHeadersAndBody(raw);
   const ctype = header(headers, 'Content-Type');
   const type = ctype.split(';')[0]?.trim().toLowerCase() ?? '';
