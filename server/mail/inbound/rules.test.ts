@@ -113,3 +113,28 @@ test('attachments download only for those who may see the ticket, never as activ
   assert.equal((await fetch(`${app.url}${url}`, { headers: { cookie: guest.cookie } })).status, 404, 'but not confidential ones');
   settings({ confidentialByDefault: true });
 });
+
+test('rejections are written to the local outbox folder; quarantine can be listed, retried and discarded by admins', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const out = await app.mail.ingest.receive(Buffer.from('From: lost@customer.test\r\nTo: nobody@elsewhere.test\r\nSubject: Where does this go\r\nMessage-ID: <lost@customer.test>\r\n\r\nhi\r\n'), { source: 'cli' });
+  assert.equal(out.status, 'rejected');
+  await app.mail.outbox.drain();
+  const dir = path.join(app.dataDir, 'outbox');
+  const file = readdirSync(dir).find((f) => readFileSync(path.join(dir, f), 'utf8').includes('Subject: [Rejected] Where does this go'));
+  assert.ok(file, 'rejection .eml written');
+  const eml = readFileSync(path.join(dir, file), 'utf8');
+  assert.match(eml, /^To: lost@customer\.test$/m);
+  assert.match(eml, /^In-Reply-To: <lost@customer\.test>$/m);
+  assert.match(eml, /^Auto-Submitted: auto-replied$/m);
+
+  const admin = await signIn(app, 'admin@test.io');
+  const q = await app.mail.ingest.receive(Buffer.from([0, 1, 2, 3]), { source: 'cli' });
+  assert.equal(q.status, 'quarantined');
+  const listed = await admin.trpc.inbound.list.query({ status: ['quarantined'] });
+  assert.ok(listed.some((m) => m.id === q.inboundId && /no header fields/.test(m.error ?? '')));
+  assert.equal((await admin.trpc.inbound.retry.mutate({ id: q.inboundId }))?.status, 'quarantined');
+  assert.equal((await admin.trpc.inbound.discard.mutate({ id: q.inboundId })).status, 'discarded');
+  await assert.rejects(admin.trpc.inbound.discard.mutate({ id: q.inboundId }), /Only quarantined messages/);
+  await assert.rejects(rep.trpc.inbound.list.query(), /Only an instance administrator/);
+});

@@ -61,11 +61,15 @@ async function flagsOf(user: string, folder = 'INBOX'): Promise<{ subject: strin
 
 before(async () => {
   ensureDovecotInstalled();
-  dovecot = await startDovecot({ users: ['desk', 'archive'] });
+  dovecot = await startDovecot({ users: ['desk', 'archive', 'shredder'] });
   const base = `imap://%s:${dovecot.password}@${dovecot.host}:${dovecot.port}/INBOX`;
   app = await startTestApp({
     INCOMING_EMAIL: 'incoming+%{key}@desk.test',
-    IMAP_MAILBOXES: `${base.replace('%s', 'desk')}?name=desk ${base.replace('%s', 'archive')}?name=archive&after=move&moveTo=Done`,
+    IMAP_MAILBOXES: [
+      `${base.replace('%s', 'desk')}?name=desk`,
+      `${base.replace('%s', 'archive')}?name=archive&after=move&moveTo=Done`,
+      `${base.replace('%s', 'shredder')}?name=shredder&after=delete`,
+    ].join(' '),
   });
   await seedAdmin(app);
   seedProject(app, 'acme/app');
@@ -110,6 +114,19 @@ test('after=move moves processed mail to the configured folder', async () => {
   for (let i = 0; i < 50 && (await flagsOf('archive', 'Done')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual((await flagsOf('archive', 'Done')).map((m) => m.subject), ['Move me']);
   assert.deepEqual(await flagsOf('archive', 'INBOX'), []);
+});
+
+test('after=delete deletes and expunges processed mail', async () => {
+  await dovecot.deliver('shredder', mail('Delete me'));
+  await waitForTitles(['Delete me']);
+  for (let i = 0; i < 50 && (await flagsOf('shredder')).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(await flagsOf('shredder'), []);
+});
+
+test('mailbox health is reported per mailbox', async () => {
+  const health = app.dc.db.$client.prepare('select name, state, last_uid from mailboxes order by name').all() as { name: string; state: string; last_uid: number }[];
+  assert.deepEqual(health.map((h) => h.name), ['archive', 'desk', 'shredder']);
+  assert.ok(health.every((h) => h.state === 'idle' && h.last_uid >= 1), JSON.stringify(health));
 });
 
 test('the same Message-ID through SMTP and IMAP is one ticket', async () => {
