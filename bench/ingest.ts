@@ -14,6 +14,7 @@ import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
 import type { ProjectEventEnvelope } from '../shared/events';
 import { createDomain } from '../server/app';
+import { loadConfig } from '../server/config';
 import { createProject } from '../server/domain/projects';
 import { createFirstAdmin } from '../server/domain/users';
 import { ensureDovecotInstalled, startDovecot } from '../server/testing/dovecot';
@@ -27,7 +28,7 @@ const IMAP_SAMPLES = 40;
 const TO = 'incoming+acme-app-1-issue-@bench.test';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-'));
-const dc = createDomain({ dataDir });
+const dc = createDomain(loadConfig({ DATA_DIR: dataDir }));
 createProject(dc, { path: 'acme/app' });
 await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
 dc.db.$client.close();

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { DomainCtx } from './domain/context';
 import { purgeExpiredSessions } from './domain/sessions';
 import { ensureSupportBot } from './domain/users';
+import { mailContext } from './domain/mail-context';
 import { createInProcessBus } from './events/bus';
 import { watchExternalCommits } from './events/external-commits';
 import { createAppServer, type AppServer } from './http';
@@ -11,9 +12,9 @@ import { CLIENT_DIR } from './paths';
 import { createAttachmentStore } from './files/attachment-store';
 import { startMail, type MailRuntime } from './mail/runtime';
 
-export function createDomain(config: Pick<Config, 'dataDir'>): DomainCtx & { db: Db } {
+export function createDomain(config: Config): DomainCtx & { db: Db } {
   const db = openDb(config.dataDir);
-  const dc: DomainCtx = { db, bus: createInProcessBus(), now: () => Date.now() };
+  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config), now: () => Date.now() };
   ensureSupportBot(db, dc.now());
   return dc;
 }

@@ -26,6 +26,14 @@ const schema = z.object({
   IMAP_MAILBOXES: z.string().default(''),
   MAX_EMAIL_SIZE: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  SMTP_URL: z
+    .string()
+    .refine((v) => v === '' || /^smtps?:\/\//.test(v), 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465')
+    .default(''),
+  MAIL_FROM: z.string().optional(),
+  SYSTEM_HEADER: z.string().default(''),
+  SYSTEM_FOOTER: z.string().default(''),
+  ADDITIONAL_EMAIL_TEXT: z.string().default(''),
 });
 
 export interface Config {
@@ -62,6 +70,13 @@ export interface MailConfig {
   maxEmailSize: number;
   /** messages per sender per project per minute */
   rateLimitPerMinute: number;
+  /** outbound SMTP; null = write .eml files to DATA_DIR/outbox */
+  smtpUrl: string | null;
+  /** From address of customer email; defaults to the incoming address without key */
+  mailFrom: string | null;
+  systemHeader: string;
+  systemFooter: string;
+  additionalText: string;
 }
 
 /**
@@ -125,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       imapMailboxes: parseImapMailboxes(e.IMAP_MAILBOXES),
       maxEmailSize: e.MAX_EMAIL_SIZE,
       rateLimitPerMinute: e.INGEST_RATE_LIMIT,
+      smtpUrl: e.SMTP_URL || null,
+      mailFrom: e.MAIL_FROM || null,
+      systemHeader: e.SYSTEM_HEADER,
+      systemFooter: e.SYSTEM_FOOTER,
+      additionalText: e.ADDITIONAL_EMAIL_TEXT,
     },
   };
 }

@@ -9,6 +9,7 @@ import { readCookie } from './http/cookies';
 import { isForeignOrigin } from './http/origin';
 import { serveClient } from './http/static';
 import { serveAttachment } from './http/attachments';
+import { handleUnsubscribe } from './http/unsubscribe';
 import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
 import { createContextFactory, type AppDeps } from './trpc/context';
@@ -64,6 +65,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
       }
       return trpcHandler(req, res);
     }
+    if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     serveClient(deps.clientDir, req, res);

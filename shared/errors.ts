@@ -36,6 +36,12 @@ export const ERRORS = {
   },
   INBOUND_NOT_FOUND: { status: 'NOT_FOUND', message: 'No received message has this id.' },
   NOT_QUARANTINED: { status: 'CONFLICT', message: 'Only quarantined messages can be retried or discarded.' },
+  TOO_MANY_PARTICIPANTS: {
+    status: 'BAD_REQUEST',
+    message: 'A ticket can have at most 10 external participants.',
+  },
+  OUR_ADDRESS: { status: 'BAD_REQUEST', message: 'Our own Service Desk addresses cannot be participants.' },
+  OUTBOX_NOT_FOUND: { status: 'NOT_FOUND', message: 'No queued email has this id.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
   INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },

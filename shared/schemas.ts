@@ -157,3 +157,9 @@ export const inboundListInput = z
   })
   .optional();
 export const inboundRef = z.object({ id: z.number({ error: 'id must be a number.' }).int().positive() });
+
+export const participantsInput = z.object({
+  projectPath,
+  iid,
+  emails: z.array(email).min(1, 'Give at least one email address.').max(6, 'At most 6 emails at a time.'),
+});

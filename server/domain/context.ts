@@ -1,11 +1,13 @@
 import type { Db } from '../../db/client';
 import type { EventBus } from '../events/bus';
+import type { MailContext } from './mail-context';
 import { appendEvent, type NewEvent, type StoredEvent, type Tx } from '../events/store';
 
 /** What domain functions need: the database, the bus, and a clock tests can control. */
 export interface DomainCtx {
   db: Db;
   bus: EventBus;
+  mail: MailContext;
   now(): number;
 }
 

@@ -8,6 +8,8 @@ import { write, type DomainCtx, type Emit } from './context';
 import { noteViews, summarizeOne, type TicketRow } from './ticket-views';
 import { ticketMinAccess, visibleTicket } from './tickets';
 import type { UserRow } from './users';
+import { sendNewNote } from './notifications';
+import { settingsFor } from './email-tickets';
 
 export interface NewNote {
   authorId: number | null;
@@ -63,7 +65,12 @@ export function createNote(
   input: { iid: number; body: string; internal: boolean },
 ): NoteView {
   const ticket = visibleTicket(dc, pa, input.iid);
-  return write(dc, (tx, emit, at) =>
-    insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, internal: input.internal, system: false }, at),
-  );
+  return write(dc, (tx, emit, at) => {
+    const note = insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, internal: input.internal, system: false }, at);
+    // Internal notes never leave the building; public replies go to every subscribed participant.
+    if (!input.internal) {
+      sendNewNote(tx, dc.mail, { ticket, project: pa.project, settings: settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null }, at);
+    }
+    return note;
+  });
 }

@@ -10,6 +10,7 @@ import { write, type DomainCtx, type Emit } from './context';
 import { setTicketLabels } from './labels';
 import { maskDetail, maskTicket } from './masking';
 import { insertNote } from './notes';
+import { sendNewParticipant } from './notifications';
 import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
 import { getUser, type UserRow } from './users';
 
@@ -70,6 +71,8 @@ export function createTicket(
       tx.insert(participants).values({ ticketId: ticket.id, email: input.externalAuthor, createdAt: at }).run();
     }
     if (input.labels?.length) setTicketLabels(tx, pa.project.id, ticket.id, input.labels);
+    // A customer added by a responder is told, as any added participant is (no thank-you: not from email).
+    if (input.externalAuthor) sendNewParticipant(tx, dc.mail, ticket, pa.project, settings, [input.externalAuthor], at);
     emit({
       projectId: pa.project.id,
       ticketId: ticket.id,

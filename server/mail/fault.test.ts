@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
 import { createDomain } from '../app';
+import { loadConfig } from '../config';
 import { createProject } from '../domain/projects';
 import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../testing/dovecot';
 import { serverProcess } from '../testing/server-process';
@@ -22,7 +23,7 @@ let dovecot: Dovecot | null = null;
 function freshDataDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-fault-'));
   dirs.push(dir);
-  const dc = createDomain({ dataDir: dir });
+  const dc = createDomain(loadConfig({ DATA_DIR: dir }));
   createProject(dc, { path: 'acme/app' });
   dc.db.$client.close();
   return dir;

@@ -8,7 +8,8 @@ import { pendingInbound } from '../domain/inbound-log';
 import { ensureSupportBot } from '../domain/users';
 import { createAttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
-import { createAddressBook, type AddressBook } from './addresses';
+import type { AddressBook } from './addresses';
+import { createSmtpTransport } from './outbound/smtp-transport';
 import { createIngest, type Ingest } from './inbound/receive';
 import { createFolderTransport, type Transport } from './outbound/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbound/worker';
@@ -25,12 +26,14 @@ export interface MailRuntime {
 }
 
 export function createMailCore(dc: DomainCtx, config: Config, transport?: Transport) {
-  const book = createAddressBook({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail });
-  const outbox = createOutboxWorker(dc, transport ?? createFolderTransport(config.dataDir));
+  const book = dc.mail.book;
+  const files = createAttachmentStore(config.dataDir);
+  const chosen = transport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl) : createFolderTransport(config.dataDir));
+  const outbox = createOutboxWorker(dc, chosen, { store: files });
   const ingest = createIngest({
     dc,
     book,
-    files: createAttachmentStore(config.dataDir),
+    files,
     maxEmailSize: config.mail.maxEmailSize,
     rateLimitPerMinute: config.mail.rateLimitPerMinute,
     supportBotId: ensureSupportBot(dc.db, dc.now()).id,

@@ -2,7 +2,8 @@ import { router } from './init';
 import { authRouter } from './routers/auth';
 import { eventsRouter } from './routers/events';
 import { membersRouter, projectsRouter } from './routers/projects';
-import { notesRouter, ticketsRouter } from './routers/tickets';
+import { notesRouter, participantsRouter, ticketsRouter } from './routers/tickets';
+import { outboxRouter } from './routers/outbox';
 import { usersRouter } from './routers/users';
 import { serviceDeskRouter } from './routers/service-desk';
 import { inboundRouter } from './routers/inbound';
@@ -14,6 +15,8 @@ export const appRouter = router({
   members: membersRouter,
   tickets: ticketsRouter,
   notes: notesRouter,
+  participants: participantsRouter,
+  outbox: outboxRouter,
   events: eventsRouter,
   serviceDesk: serviceDeskRouter,
   inbound: inboundRouter,

@@ -18,15 +18,16 @@ import {
   settingsFor,
   ticketById,
   ticketForMessageIds,
-  unsubscribe,
   type ServiceDeskSettings,
 } from '../../domain/email-tickets';
 import { findProjectByPath, type ProjectRow } from '../../domain/access';
+import { unsubscribeParticipant } from '../../domain/unsubscribe';
 import { insertNote } from '../../domain/notes';
 import { issueTemplate } from '../../domain/issue-templates';
 import type { TicketRow } from '../../domain/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
-import { queueEmail } from '../outbound/queue';
+import { queueEmail } from '../../domain/outbox';
+import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/notifications';
 import { bodyMarkdown, neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';
@@ -170,6 +171,9 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
   addParticipants(c.tx, ticket.id, [author], c.at);
   const cc = addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at);
   if (cc.added.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
+  const mc = c.deps.dc.mail;
+  sendThankYou(c.tx, mc, ticket, project, settings, c.at);
+  sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
     botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
       `WARNING: The template file ${templateMissing}.md used for service desk issues is empty or could not be found. Please check service desk settings and update the file to be used.`,
@@ -200,6 +204,17 @@ function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: Serv
   const cc = addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
   const newCc = cc.added.filter((a) => a !== author);
   if (newCc.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
+  const mc = c.deps.dc.mail;
+  sendNewNote(c.tx, mc, {
+    ticket,
+    project,
+    settings,
+    body: trimmed.visible + links,
+    authorName: author,
+    externalAuthor: author,
+    attachments: c.prepared.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType, size: a.size })),
+  }, c.at);
+  sendNewParticipant(c.tx, mc, ticket, project, settings, newCc, c.at);
   if (ticket.state === 'closed' && settings?.reopenOnExternalNote) {
     const reopened = reopenTicket(c.tx, c.emit, ticket, c.at);
     botNote(c.tx, c.emit, reopened, c.deps.supportBotId,
@@ -217,9 +232,7 @@ export function applyMessage(c: Ctx): Outcome {
   if (target.kind === 'reject') return reject(c, target.code, null);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
   if (target.kind === 'unsubscribe') {
-    if (unsubscribe(c.tx, target.ticket.id, target.email, c.at)) {
-      botNote(c.tx, c.emit, target.ticket, c.deps.supportBotId, `unsubscribed ${target.email}`, c.at);
-    }
+    unsubscribeParticipant(c.tx, c.emit, target.ticket, target.email, c.deps.supportBotId, c.at);
     finishInbound(c.tx, c.row.id, { ...base(c), status: 'unsubscribed', projectId: target.ticket.projectId, ticketId: target.ticket.id }, c.at);
     return { status: 'unsubscribed', inboundId: c.row.id, email: target.email };
   }

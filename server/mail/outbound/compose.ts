@@ -1,8 +1,9 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutboundSpec } from './spec';
+import type { AttachmentStore } from '../../files/attachment-store';
 
 /** Composes the RFC 5322 bytes of a spec (multipart/alternative when there is HTML). */
-export function compose(spec: OutboundSpec): Promise<Buffer> {
+export function compose(spec: OutboundSpec, store?: AttachmentStore): Promise<Buffer> {
   const mail = new MailComposer({
     from: { name: spec.from.name, address: spec.from.address },
     to: spec.to,
@@ -15,6 +16,9 @@ export function compose(spec: OutboundSpec): Promise<Buffer> {
     references: spec.references,
     headers: spec.headers,
     date: new Date(spec.date),
+    attachments: store
+      ? (spec.attachments ?? []).map((a) => ({ filename: a.filename, path: store.path(a.sha256), contentType: a.contentType }))
+      : [],
   });
   return new Promise((resolve, reject) => {
     mail.compile().build((err, message) => (err ? reject(err) : resolve(message)));

@@ -12,4 +12,6 @@ export interface OutboundSpec {
   /** extra headers: Auto-Submitted, List-Id, List-Unsubscribe, … */
   headers: Record<string, string>;
   date: string;
+  /** stored files to attach (by sha256, from DATA_DIR/attachments) */
+  attachments?: { filename: string; sha256: string; contentType: string }[];
 }

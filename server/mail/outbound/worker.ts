@@ -10,6 +10,7 @@ import { log } from '../../log';
 import { compose } from './compose';
 import type { OutboundSpec } from './spec';
 import type { Transport } from './transport';
+import type { AttachmentStore } from '../../files/attachment-store';
 
 const MAX_ATTEMPTS = 12;
 const BATCH = 50;
@@ -27,7 +28,7 @@ export interface OutboxWorker {
   drain(): Promise<void>;
 }
 
-export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { pollMs?: number } = {}): OutboxWorker {
+export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { pollMs?: number; store?: AttachmentStore } = {}): OutboxWorker {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -36,7 +37,7 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
   async function sendOne(row: typeof outbox.$inferSelect): Promise<void> {
     let raw = row.raw;
     if (!raw) {
-      raw = await compose(row.spec as OutboundSpec);
+      raw = await compose(row.spec as OutboundSpec, opts.store);
       dc.db.update(outbox).set({ raw }).where(eq(outbox.id, row.id)).run();
     }
     let result;

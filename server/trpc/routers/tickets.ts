@@ -1,4 +1,5 @@
-import { createNoteInput, createTicketInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { createNoteInput, createTicketInput, participantsInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { addTicketParticipants, removeTicketParticipants } from '../../domain/participants';
 import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes';
 import { createTicket, getTicket, listTickets, updateTicket } from '../../domain/tickets';
@@ -17,6 +18,15 @@ export const ticketsRouter = router({
   update: projectProcedure(CAN.respond)
     .input(updateTicketInput)
     .mutation(({ ctx, input }) => updateTicket(ctx.dc, ctx.pa, ctx.user, input.iid, input)),
+});
+
+export const participantsRouter = router({
+  add: projectProcedure(CAN.respond)
+    .input(participantsInput)
+    .mutation(({ ctx, input }) => addTicketParticipants(ctx.dc, ctx.pa, ctx.user, input.iid, input.emails)),
+  remove: projectProcedure(CAN.respond)
+    .input(participantsInput)
+    .mutation(({ ctx, input }) => removeTicketParticipants(ctx.dc, ctx.pa, ctx.user, input.iid, input.emails)),
 });
 
 export const notesRouter = router({

@@ -1,0 +1,160 @@
+/**
+ * Customer email (SPEC §4), queued in the transaction of the change that causes it: thank_you,
+ * new_note, new_participant. One message per recipient, each with its own reply key, threading
+ * headers, List-* headers and one-click unsubscribe. Internal and system notes send nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { emailTemplates, messageIds, participants } from '../../db/schema';
+import type { Tx } from '../events/store';
+import { fullPathSlug } from '../mail/addresses';
+import type { OutboundSpec } from '../mail/outbound/spec';
+import { defaultTemplate, render, type TemplateKind, type Vars } from '../mail/outbound/templates';
+import type { ProjectRow } from './access';
+import { newReplyKey, type ServiceDeskSettings } from './email-tickets';
+import type { MailContext } from './mail-context';
+import { queueEmail } from './outbox';
+import type { TicketRow } from './ticket-views';
+
+export const ATTACH_LIMIT_BYTES = 10 * 1024 * 1024;
+
+export interface MailAttachment {
+  filename: string;
+  sha256: string;
+  contentType: string;
+  size: number;
+}
+
+interface Send {
+  kind: TemplateKind;
+  ticket: TicketRow;
+  project: ProjectRow;
+  settings: ServiceDeskSettings | undefined;
+  to: string;
+  fromName: string;
+  noteText?: string;
+  attachments?: MailAttachment[];
+}
+
+export function templateSource(tx: Tx, projectId: number, kind: TemplateKind): string {
+  const row = tx
+    .select({ body: emailTemplates.body })
+    .from(emailTemplates)
+    .where(and(eq(emailTemplates.projectId, projectId), eq(emailTemplates.kind, kind)))
+    .get();
+  return row?.body ?? defaultTemplate(kind);
+}
+
+/** Relative links (attachments) become absolute, since the email is read outside the app. */
+function absolutize(markdown: string, publicUrl: string): string {
+  return markdown.replace(/\]\((\/attachments\/)/g, `](${publicUrl}$1`);
+}
+
+export function templateVars(mc: MailContext, ticket: TicketRow, project: ProjectRow, unsubscribeUrl: string, noteText = ''): Vars {
+  return {
+    ISSUE_ID: `#${ticket.iid}`,
+    ISSUE_PATH: `${project.path}#${ticket.iid}`,
+    // Confidential tickets: never a link to the ticket in customer email.
+    ISSUE_URL: ticket.confidential ? '' : `${mc.publicUrl}/p/${project.path}/-/tickets/${ticket.iid}`,
+    ISSUE_DESCRIPTION: absolutize(ticket.description, mc.publicUrl),
+    UNSUBSCRIBE_URL: unsubscribeUrl,
+    SYSTEM_HEADER: mc.header,
+    SYSTEM_FOOTER: mc.footer,
+    ADDITIONAL_TEXT: mc.additional,
+    NOTE_TEXT: absolutize(noteText, mc.publicUrl),
+  };
+}
+
+function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): { messageId: string; root: string; first: boolean } {
+  const host = mc.book.host();
+  const root = `<ticket-${ticket.id}@${host}>`;
+  const used = tx
+    .select({ id: messageIds.messageId })
+    .from(messageIds)
+    .where(and(eq(messageIds.projectId, ticket.projectId), eq(messageIds.messageId, root)))
+    .get();
+  if (!used) return { messageId: root, root, first: true };
+  return { messageId: `<ticket-${ticket.id}-${randomBytes(8).toString('hex')}@${host}>`, root, first: false };
+}
+
+function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
+  const key = newReplyKey(tx, s.ticket, s.to, at);
+  const host = mc.book.host();
+  const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${key}`;
+  const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
+  const rendered = render(templateSource(tx, s.project.id, s.kind), templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText), subject);
+  const ids = threadIds(tx, mc, s.ticket);
+  const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
+  const spec: OutboundSpec = {
+    from: { name: s.fromName, address: mc.from },
+    to: s.to,
+    replyTo: mc.book.incomingFor(key),
+    subject,
+    text: rendered.text,
+    html: rendered.html,
+    messageId: ids.messageId,
+    ...(ids.first ? {} : { inReplyTo: ids.root, references: [`<reply-${key}@${host}>`, ids.root] }),
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      'List-Id': `${s.project.path} <${fullPathSlug(s.project.path)}-${s.project.id}.${host}>`,
+      'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${mc.book.incomingFor(`${key}-unsubscribe`)}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+    date: new Date(at).toISOString(),
+    // Up to 10 MB in all are attached; beyond that the links in the text are enough.
+    ...(s.attachments?.length && total <= ATTACH_LIMIT_BYTES
+      ? { attachments: s.attachments.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType })) }
+      : {}),
+  };
+  queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
+  tx.insert(messageIds).values({ projectId: s.project.id, messageId: ids.messageId, ticketId: s.ticket.id, direction: 'out', createdAt: at }).onConflictDoNothing().run();
+}
+
+function displayName(settings: ServiceDeskSettings | undefined): string {
+  return settings?.outgoingName?.trim() || 'Support Bot';
+}
+
+function subscribed(tx: Tx, ticketId: number): string[] {
+  return tx
+    .select({ email: participants.email })
+    .from(participants)
+    .where(and(eq(participants.ticketId, ticketId), isNull(participants.unsubscribedAt)))
+    .orderBy(participants.id)
+    .all()
+    .map((p) => p.email);
+}
+
+function isSubscribed(tx: Tx, ticketId: number, email: string): boolean {
+  return subscribed(tx, ticketId).includes(email.toLowerCase());
+}
+
+export function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number): void {
+  if (settings && !settings.sendThankYou) return;
+  if (!ticket.externalAuthor || mc.book.isOurs(ticket.externalAuthor)) return;
+  if (!isSubscribed(tx, ticket.id, ticket.externalAuthor)) return;
+  queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(settings) }, at);
+}
+
+export function sendNewParticipant(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, emails: string[], at: number): void {
+  for (const to of emails) {
+    if (mc.book.isOurs(to) || !isSubscribed(tx, ticket.id, to)) continue;
+    queue(tx, mc, { kind: 'new_participant', ticket, project, settings, to, fromName: displayName(settings) }, at);
+  }
+}
+
+/** A public note: every subscribed participant except the note's own external author. */
+export function sendNewNote(
+  tx: Tx,
+  mc: MailContext,
+  n: { ticket: TicketRow; project: ProjectRow; settings: ServiceDeskSettings | undefined; body: string; authorName: string; externalAuthor: string | null; attachments?: MailAttachment[] },
+  at: number,
+): void {
+  const exclude = n.externalAuthor?.toLowerCase();
+  const fromName = n.externalAuthor ? displayName(n.settings) : `${n.authorName} (via ${displayName(n.settings)})`;
+  for (const to of subscribed(tx, n.ticket.id)) {
+    if (to === exclude || mc.book.isOurs(to)) continue;
+    queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);
+  }
+}
+

@@ -1,0 +1,52 @@
+/**
+ * /unsubscribe/<key>: GET shows a confirmation page (link scanners must not unsubscribe anyone);
+ * POST unsubscribes — RFC 8058 one-click (`List-Unsubscribe=One-Click`) or the page's button —
+ * without a CSRF token, since the unguessable key is the authority.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DomainCtx } from '../domain/context';
+import { lookupUnsubscribe, unsubscribeByKey } from '../domain/unsubscribe';
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+function page(res: ServerResponse, status: number, title: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>` +
+      `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}` +
+      `button{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}</style>` +
+      `</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`,
+  );
+}
+
+export function handleUnsubscribe(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): void {
+  const key = /^\/unsubscribe\/([0-9a-f]{32})\/?(?:\?.*)?$/.exec(req.url ?? '')?.[1];
+  const target = key ? lookupUnsubscribe(dc, key) : null;
+  if (!key || !target) {
+    page(res, 404, 'Link not valid', '<p>This unsubscribe link is not valid. It may have been mistyped.</p>');
+    return;
+  }
+  const thread = `${escapeHtml(target.ticketTitle)} (#${target.iid})`;
+  if (req.method === 'POST') {
+    // Drain the body (RFC 8058 sends "List-Unsubscribe=One-Click"); its content does not matter.
+    req.resume();
+    req.on('end', () => {
+      unsubscribeByKey(dc, key);
+      page(res, 200, 'Unsubscribed', `<p>You have been unsubscribed from this thread.</p><p>${escapeHtml(target.email)} will get no more email about “${thread}”.</p>`);
+    });
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, POST' }).end();
+    return;
+  }
+  page(
+    res,
+    200,
+    'Unsubscribe from this thread?',
+    `<p>${escapeHtml(target.email)} will stop getting email about “${thread}”.</p>` +
+      `<form method="post" action="/unsubscribe/${key}"><button type="submit">Unsubscribe</button></form>`,
+  );
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultTemplate, fill, render, unknownPlaceholders, type Vars } from './templates';
+
+const vars: Vars = {
+  ISSUE_ID: '#7',
+  ISSUE_PATH: 'acme/app#7',
+  ISSUE_URL: '',
+  ISSUE_DESCRIPTION: 'Printer <b>on</b> fire',
+  UNSUBSCRIBE_URL: 'https://desk.test/unsubscribe/abc',
+  SYSTEM_HEADER: '',
+  SYSTEM_FOOTER: 'ACME Support',
+  ADDITIONAL_TEXT: '',
+  NOTE_TEXT: 'Hello <script>alert(1)</script> <img src=x onerror=alert(2)> [link](javascript:alert(3))',
+};
+
+test('placeholders allow spaces inside the braces; unknown ones stay and are reported', () => {
+  assert.equal(fill('Ticket %{ ISSUE_ID } / %{ISSUE_PATH}', vars), 'Ticket #7 / acme/app#7');
+  assert.equal(fill('Hi %{CUSTOMER_NAME}', vars), 'Hi %{CUSTOMER_NAME}');
+  assert.deepEqual(unknownPlaceholders('%{ISSUE_ID} %{ CUSTOMER_NAME } %{FOO}'), ['CUSTOMER_NAME', 'FOO']);
+});
+
+test('the default thank-you text is GitLab\'s', () => {
+  const r = render(defaultTemplate('thank_you'), vars, 'Re: x (#7)');
+  assert.match(r.text, /Thank you for your support request! We are tracking your request as ticket #7, and will respond as soon as we can\./);
+  assert.match(r.html, /We are tracking your request as ticket #7/);
+  assert.match(r.text, /Unsubscribe from this thread: https:\/\/desk\.test\/unsubscribe\/abc/);
+  assert.match(r.text, /ACME Support\n$/);
+});
+
+test('customer text in placeholders cannot inject script or active markup', () => {
+  const r = render('%{NOTE_TEXT}\n\n%{ISSUE_DESCRIPTION}', vars, '<script>x</script>');
+  assert.ok(!/<script/i.test(r.html), r.html);
+  assert.ok(!/onerror/i.test(r.html), r.html);
+  assert.ok(!/javascript:/i.test(r.html), r.html);
+  assert.match(r.html, /<title>&lt;script&gt;x&lt;\/script&gt;<\/title>/);
+});

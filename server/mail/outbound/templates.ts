@@ -1,0 +1,108 @@
+/**
+ * Customer email templates (SPEC §4): Markdown with `%{NAME}` placeholders (spaces inside the
+ * braces allowed), rendered to sanitised HTML inside templates/layout.html, with the filled
+ * Markdown as the plain-text alternative. Unknown placeholders stay as written and are reported.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+import { ROOT_DIR } from '../../paths';
+
+export const TEMPLATE_KINDS = ['thank_you', 'new_participant', 'new_note'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const PLACEHOLDERS = [
+  'ISSUE_ID',
+  'ISSUE_PATH',
+  'ISSUE_URL',
+  'ISSUE_DESCRIPTION',
+  'UNSUBSCRIBE_URL',
+  'SYSTEM_HEADER',
+  'SYSTEM_FOOTER',
+  'ADDITIONAL_TEXT',
+  'NOTE_TEXT',
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type Vars = Record<Placeholder, string>;
+
+const PLACEHOLDER_RE = /%\{\s*([A-Za-z0-9_]+)\s*\}/g;
+const cache = new Map<string, string>();
+
+function readTemplateFile(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(path.join(ROOT_DIR, 'templates', name), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+export function defaultTemplate(kind: TemplateKind): string {
+  return readTemplateFile(`${kind}.md`);
+}
+
+export function unknownPlaceholders(source: string): string[] {
+  const known = new Set<string>(PLACEHOLDERS);
+  return [...new Set([...source.matchAll(PLACEHOLDER_RE)].map((m) => m[1] as string).filter((n) => !known.has(n)))];
+}
+
+export function fill(source: string, vars: Partial<Vars>): string {
+  return source.replace(PLACEHOLDER_RE, (whole, name: string) => {
+    const value = (vars as Record<string, string | undefined>)[name];
+    return value === undefined ? whole : value;
+  });
+}
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
+    'a', 'img', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'span', 'div',
+  ],
+  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }) },
+};
+
+export function markdownToSafeHtml(markdown: string): string {
+  return sanitizeHtml(marked.parse(markdown, { async: false, gfm: true, breaks: true }) as string, SANITIZE);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+export interface Rendered {
+  text: string;
+  html: string;
+  unknown: string[];
+}
+
+/**
+ * Fills and renders a template. Placeholder values are customer or responder text: they are
+ * inserted into the Markdown, and the resulting HTML is sanitised as a whole, so nothing they
+ * carry can become script or active markup.
+ */
+export function render(source: string, vars: Vars, subject: string): Rendered {
+  const markdown = fill(source, vars).replace(/\n{3,}/g, '\n\n').trim();
+  const unsubscribe = vars.UNSUBSCRIBE_URL
+    ? `You are receiving this because you are a participant. <a href="${escapeHtml(vars.UNSUBSCRIBE_URL)}">Unsubscribe</a> from this thread.`
+    : '';
+  const block = (md: string) => (md.trim() ? markdownToSafeHtml(md) : '');
+  const html = readTemplateFile('layout.html')
+    .replace('{{subject}}', escapeHtml(subject))
+    .replace('{{header}}', block(vars.SYSTEM_HEADER))
+    .replace('{{body}}', markdownToSafeHtml(markdown))
+    .replace('{{unsubscribe}}', unsubscribe)
+    .replace('{{footer}}', block(vars.SYSTEM_FOOTER));
+  const text = [
+    vars.SYSTEM_HEADER.trim(),
+    markdown,
+    vars.UNSUBSCRIBE_URL ? `--\nUnsubscribe from this thread: ${vars.UNSUBSCRIBE_URL}` : '',
+    vars.SYSTEM_FOOTER.trim(),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  return { text: `${text}\n`, html, unknown: unknownPlaceholders(source) };
+}
