@@ -23,7 +23,10 @@ export interface RunningApp {
   dc: DomainCtx;
   http: AppServer;
   mail: MailRuntime;
+  /** the public URL (PUBLIC_URL, or derived from HOST and the real port) */
   url: string;
+  /** where this process actually listens */
+  localUrl: string;
   stop(): Promise<void>;
 }
 
@@ -41,11 +44,13 @@ export async function startApp(config: Config): Promise<RunningApp> {
   // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
   const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   const stopWatching = watchExternalCommits(dc.db, dc.bus);
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     dc,
     http,
     mail,
     url,
+    localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`,
     async stop() {
       stopWatching();
       await mail.stop();

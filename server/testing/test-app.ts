@@ -29,6 +29,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await startApp(config);
   return {
     ...app,
+    url: app.localUrl,
     dataDir,
     async close() {
       await app.stop();

@@ -1,0 +1,188 @@
+/** Customer email through a real SMTP server (smtp-sink), and the customer's replies coming back. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+
+let sink: SmtpSink;
+let app: TestApp;
+let rep: Session;
+const P = 'acme/app';
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+let seq = 0;
+
+/** The raw (unfolded) value of a header, as sent. */
+const header = (m: ParsedMail, name: string): string => {
+  const line = m.headerLines.find((h) => h.key === name)?.line ?? '';
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+};
+
+async function inbound(raw: string) {
+  return app.mail.ingest.receive(Buffer.from(raw), { source: 'cli' });
+}
+
+function customerMail(opts: { from?: string; to?: string; subject?: string; body?: string; extra?: string; id?: string }): string {
+  return `From: ${opts.from ?? 'Jane <jane@customer.test>'}\r\nTo: ${opts.to ?? TO}\r\nSubject: ${opts.subject ?? 'Help'}\r\nMessage-ID: ${opts.id ?? `<c-${++seq}@customer.test>`}\r\n${opts.extra ?? ''}\r\n${opts.body ?? 'Hello'}\r\n`;
+}
+
+/** Waits for `n` more messages at the sink and returns them parsed. */
+async function next(n = 1): Promise<(ParsedMail & { rcpt: string[] })[]> {
+  const before = sink.messages.length;
+  app.mail.outbox.kick();
+  const all = await sink.waitFor(before + n);
+  return Promise.all(all.slice(before).map(async (c) => Object.assign(await simpleParser(c.raw), { rcpt: c.to })));
+}
+
+before(async () => {
+  sink = await startSmtpSink();
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test', SYSTEM_FOOTER: 'ACME Support Desk' });
+  await seedAdmin(app);
+  seedProject(app, P);
+  await seedUser(app, 'rep@test.io', 'Rita Responder');
+  seedMember(app, P, 'rep@test.io', 'reporter');
+  rep = await signIn(app, 'rep@test.io');
+});
+after(async () => {
+  await app.close();
+  await sink.stop();
+});
+
+test('a new ticket by email gets the thank-you: one recipient, GitLab headers, threading root, no link when confidential', async () => {
+  const out = await inbound(customerMail({ subject: 'Printer on fire', body: 'It is on fire.' }));
+  assert.ok(out.status === 'ticket');
+  const [m] = await next();
+  assert.ok(m);
+  assert.deepEqual(m.rcpt, ['jane@customer.test']);
+  assert.equal(m.subject, `Re: Printer on fire (#${out.iid})`);
+  assert.equal(m.from?.value[0]?.name, 'Support Bot');
+  assert.equal(m.from?.value[0]?.address, 'incoming@desk.test');
+  assert.match(m.replyTo?.value[0]?.address ?? '', /^incoming\+[0-9a-f]{32}@desk\.test$/);
+  assert.equal(header(m, 'auto-submitted'), 'auto-generated');
+  assert.equal(header(m, 'x-auto-response-suppress'), 'All');
+  assert.match(header(m, 'list-id'), /acme-app-1\.desk\.test/);
+  const key = /incoming\+([0-9a-f]{32})@/.exec(m.replyTo?.value[0]?.address ?? '')?.[1];
+  assert.equal(header(m, 'list-unsubscribe'), `<https://desk.test/unsubscribe/${key}>, <mailto:incoming+${key}-unsubscribe@desk.test>`);
+  assert.equal(header(m, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
+  assert.match(m.messageId ?? '', /^<ticket-\d+@desk\.test>$/);
+  assert.match(m.text ?? '', /We are tracking your request as ticket #\d+, and will respond as soon as we can\./);
+  assert.match(m.text ?? '', /ACME Support Desk/);
+  assert.match(typeof m.html === 'string' ? m.html : '', /We are tracking your request as ticket #\d+/);
+  assert.ok(!(m.text ?? '').includes('/-/tickets/'), 'confidential: no link to the ticket');
+});
+
+test('round trip: reply to the Reply-To, responder answers, customer answers again with References only', async () => {
+  const first = await inbound(customerMail({ subject: 'Round trip', id: '<rt-1@customer.test>' }));
+  assert.ok(first.status === 'ticket');
+  const [thanks] = await next();
+  const replyTo = thanks!.replyTo!.value[0]!.address!;
+  const noteIn = await inbound(customerMail({ to: replyTo, subject: 'Re: Round trip', body: 'More details: model X200.' }));
+  assert.equal(noteIn.status, 'note');
+
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: first.iid, body: 'Between us: known bug.', internal: true });
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: first.iid, body: 'Please **restart** the printer.', internal: false });
+  const [reply] = await next();
+  assert.ok(reply);
+  assert.deepEqual(reply.rcpt, ['jane@customer.test']);
+  assert.equal(reply.from?.value[0]?.name, 'Rita Responder (via Support Bot)');
+  assert.match(reply.text ?? '', /Please \*\*restart\*\* the printer\./);
+  assert.match(typeof reply.html === 'string' ? reply.html : '', /<strong>restart<\/strong>/);
+  assert.ok(!(reply.text ?? '').includes('known bug'), 'the internal note was never sent');
+  assert.equal(sink.messages.filter((c) => c.raw.toString().includes('known bug')).length, 0);
+  const root = thanks!.messageId!;
+  assert.equal(reply.inReplyTo, root);
+  const refs = Array.isArray(reply.references) ? reply.references : [reply.references];
+  assert.match(refs[0] ?? '', /^<reply-[0-9a-f]{32}@desk\.test>$/);
+  assert.equal(refs[1], root);
+
+  // An email client that keeps only References (no key in To, no In-Reply-To) still threads.
+  const back = await inbound(customerMail({ subject: 'Re: Re: Round trip', body: 'Restarted, works now.', extra: `References: <x@y> ${reply.messageId}\r\n` }));
+  assert.ok(back.status === 'note');
+  assert.equal(back.iid, first.iid);
+});
+
+test('one message per participant, each with its own reply key; the note author gets none', async () => {
+  const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Shared thread', externalAuthor: 'a@customer.test' });
+  const [welcome] = await next();
+  assert.deepEqual(welcome!.rcpt, ['a@customer.test']);
+  assert.match(welcome!.text ?? '', /You have been added to ticket #\d+/);
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['b@customer.test'] });
+  await next();
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: 'Update for both of you.', internal: false });
+  const two = await next(2);
+  assert.deepEqual(two.map((m) => m.rcpt).sort(), [['a@customer.test'], ['b@customer.test']]);
+  assert.notEqual(two[0]!.replyTo!.value[0]!.address, two[1]!.replyTo!.value[0]!.address);
+  for (const m of two) assert.equal(header(m, 'to').split(',').length, 1, 'never a shared To list');
+  // b answers by email: a is told, b is not.
+  const bKey = two.find((m) => m.rcpt[0] === 'b@customer.test')!.replyTo!.value[0]!.address!;
+  await inbound(customerMail({ from: 'b@customer.test', to: bKey, subject: 'Re: Shared thread', body: 'Thanks from B' }));
+  const [toA] = await next();
+  assert.deepEqual(toA!.rcpt, ['a@customer.test']);
+  assert.match(toA!.text ?? '', /Thanks from B/);
+});
+
+test('unsubscribe: GET only confirms, POST (one-click) unsubscribes, then no more mail; mailto works too', async () => {
+  const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Unsubscribe me', externalAuthor: 'u1@customer.test' });
+  const [m] = await next();
+  const url = /<(https:\/\/desk\.test\/unsubscribe\/[0-9a-f]{32})>/.exec(header(m!, 'list-unsubscribe'))![1]!;
+  const local = url.replace('https://desk.test', app.url);
+  const page = await fetch(local);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Unsubscribe from this thread\?/);
+  let detail = await rep.trpc.tickets.get.query({ projectPath: P, iid: t.iid });
+  assert.equal(detail.participants[0]?.unsubscribed, false, 'a GET (link scanner) changes nothing');
+  const post = await fetch(local, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example' }, body: 'List-Unsubscribe=One-Click' });
+  assert.equal(post.status, 200);
+  assert.match(await post.text(), /You have been unsubscribed from this thread\./);
+  detail = await rep.trpc.tickets.get.query({ projectPath: P, iid: t.iid });
+  assert.equal(detail.participants[0]?.unsubscribed, true);
+  assert.ok(detail.notes.some((n) => n.system && n.body === 'unsubscribed u1@customer.test'));
+  const count = sink.messages.length;
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: 'Anyone there?', internal: false });
+  await app.mail.outbox.drain();
+  assert.equal(sink.messages.length, count, 'no mail after unsubscribing');
+
+  const t2 = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Unsubscribe by mail', externalAuthor: 'u2@customer.test' });
+  const [m2] = await next();
+  const mailto = /<mailto:([^>]+)>/.exec(header(m2!, 'list-unsubscribe'))![1]!;
+  const out = await inbound(customerMail({ from: 'u2@customer.test', to: mailto, subject: 'unsubscribe', body: '' }));
+  assert.equal(out.status, 'unsubscribed');
+  assert.equal((await rep.trpc.tickets.get.query({ projectPath: P, iid: t2.iid })).participants[0]?.unsubscribed, true);
+});
+
+test('attachments of an emailed note are attached for the other participants', async () => {
+  const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'With files', externalAuthor: 'c1@customer.test' });
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['c2@customer.test'] });
+  const mails = await next(2);
+  const c1Key = mails.find((m) => m.rcpt[0] === 'c1@customer.test')!.replyTo!.value[0]!.address!;
+  const body = `--b\r\nContent-Type: text/plain\r\n\r\nLog attached\r\n--b\r\nContent-Type: text/plain; name="log.txt"\r\nContent-Disposition: attachment; filename="log.txt"\r\n\r\nERROR 42\r\n--b--`;
+  await inbound(customerMail({ from: 'c1@customer.test', to: c1Key, subject: 'Re: With files', extra: 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n', body }));
+  const [m] = await next();
+  assert.deepEqual(m!.rcpt, ['c2@customer.test']);
+  assert.deepEqual(m!.attachments.map((a) => [a.filename, a.content.toString().trim()]), [['log.txt', 'ERROR 42']]);
+  assert.match(m!.text ?? '', /https:\/\/desk\.test\/attachments\/[0-9a-f]{32}\/log\.txt/);
+});
+
+test('a 550 answer marks the email failed with the server\'s reason; 4xx and a server that is down are retried', async () => {
+  sink.failWith = (rcpt) => (rcpt === 'gone@customer.test' ? { code: 550, message: 'No such user here' } : null);
+  await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Bounce', externalAuthor: 'gone@customer.test' });
+  await app.mail.outbox.drain();
+  const admin = await signIn(app, 'admin@test.io');
+  const failed = (await admin.trpc.outbox.list.query({ status: ['failed'] })).find((r) => r.to === 'gone@customer.test');
+  assert.ok(failed);
+  assert.match(failed.lastError ?? '', /550.*No such user here/);
+  sink.failWith = null;
+
+  await sink.stop();
+  const before = sink.messages.length;
+  const made = [];
+  for (let i = 0; i < 5; i++) made.push(await rep.trpc.tickets.create.mutate({ projectPath: P, title: `Down ${i}`, externalAuthor: `down${i}@customer.test` }));
+  await app.mail.outbox.drain();
+  const queued = await admin.trpc.outbox.list.query({ status: ['queued'] });
+  assert.ok(queued.filter((r) => r.to.startsWith('down')).every((r) => r.attempts >= 1 && r.lastError), 'attempted, kept queued with the error');
+  await sink.start();
+  for (const r of queued) await admin.trpc.outbox.retry.mutate({ id: r.id });
+  const got = await sink.waitFor(before + 5);
+  const ids = got.slice(before).map((c) => /^Message-ID: (.+)$/im.exec(c.raw.toString())?.[1]);
+  assert.equal(new Set(ids).size, 5, 'five distinct messages, none twice');
+});
