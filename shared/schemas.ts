@@ -163,3 +163,18 @@ export const participantsInput = z.object({
   iid,
   emails: z.array(email).min(1, 'Give at least one email address.').max(6, 'At most 6 emails at a time.'),
 });
+
+export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note'], {
+  error: 'kind must be thank_you, new_participant or new_note.',
+});
+export const emailTemplateUpdateInput = z.object({
+  projectPath,
+  kind: emailTemplateKind,
+  /** null restores the default */
+  body: z.string().max(100_000, 'Template must be at most 100,000 characters.').nullable(),
+});
+export const emailTemplatePreviewInput = z.object({
+  projectPath,
+  kind: emailTemplateKind,
+  body: z.string().max(100_000, 'Template must be at most 100,000 characters.'),
+});

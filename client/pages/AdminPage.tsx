@@ -2,6 +2,7 @@ import { Navigate } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import FormError from '../components/FormError';
 import NewUserForm from '../components/NewUserForm';
+import { MailboxesPanel, OutboxPanel, QuarantinePanel } from '../components/MailAdminPanels';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { me } from '../stores/session';
@@ -40,6 +41,9 @@ function UsersPanel() {
         </table>
       </section>
       <NewUserForm onCreated={() => void refetch()} />
+      <MailboxesPanel />
+      <QuarantinePanel />
+      <OutboxPanel />
     </section>
   );
 }

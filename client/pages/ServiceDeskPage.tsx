@@ -3,6 +3,7 @@ import { createResource, createSignal, Show } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView } from '../../shared/views';
 import CopyButton from '../components/CopyButton';
+import EmailTemplatesEditor from '../components/EmailTemplatesEditor';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
@@ -108,6 +109,7 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
                 </Show>
                 <FormError error={save.error()} />
               </form>
+              <EmailTemplatesEditor projectPath={props.project.path} />
             </Show>
           </>
         )}

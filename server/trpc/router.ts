@@ -4,6 +4,7 @@ import { eventsRouter } from './routers/events';
 import { membersRouter, projectsRouter } from './routers/projects';
 import { notesRouter, participantsRouter, ticketsRouter } from './routers/tickets';
 import { outboxRouter } from './routers/outbox';
+import { emailTemplatesRouter } from './routers/email-templates';
 import { usersRouter } from './routers/users';
 import { serviceDeskRouter } from './routers/service-desk';
 import { inboundRouter } from './routers/inbound';
@@ -17,6 +18,7 @@ export const appRouter = router({
   notes: notesRouter,
   participants: participantsRouter,
   outbox: outboxRouter,
+  emailTemplates: emailTemplatesRouter,
   events: eventsRouter,
   serviceDesk: serviceDeskRouter,
   inbound: inboundRouter,
