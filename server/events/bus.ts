@@ -11,16 +11,25 @@ export interface EventBus {
   /** Wake every subscriber (another process committed something). */
   publishAll(): void;
   subscribe(projectId: number, wake: Wake): () => void;
+  /** Woken after any commit that stored events (the outbox worker uses it to send at once). */
+  subscribeAll(wake: Wake): () => void;
 }
 
 export function createInProcessBus(): EventBus {
   const listeners = new Map<number, Set<Wake>>();
+  const everything = new Set<Wake>();
   return {
     publish(projectId) {
       for (const wake of listeners.get(projectId) ?? []) wake();
+      for (const wake of everything) wake();
     },
     publishAll() {
       for (const set of listeners.values()) for (const wake of set) wake();
+      for (const wake of everything) wake();
+    },
+    subscribeAll(wake) {
+      everything.add(wake);
+      return () => everything.delete(wake);
     },
     subscribe(projectId, wake) {
       let set = listeners.get(projectId);

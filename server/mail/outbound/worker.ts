@@ -13,7 +13,8 @@ import type { Transport } from './transport';
 import type { AttachmentStore } from '../../files/attachment-store';
 
 const MAX_ATTEMPTS = 12;
-const BATCH = 50;
+const BATCH = 100;
+const CONCURRENCY = 5;
 
 export function backoffMs(attempts: number): number {
   return Math.min(60 * 60 * 1000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -71,7 +72,13 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
         .limit(BATCH)
         .all();
       if (due.length === 0) return;
-      for (const row of due) await sendOne(row);
+      // A few at a time over the transport's connection pool.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(CONCURRENCY, due.length) }, async () => {
+          for (let i = next++; i < due.length; i = next++) await sendOne(due[i] as (typeof due)[number]);
+        }),
+      );
     }
   }
 
@@ -94,9 +101,12 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
     });
   }
 
+  let unsubscribe: (() => void) | null = null;
   return {
     start() {
       stopped = false;
+      // Every commit that stored events may have queued email: look at once, not at the next poll.
+      unsubscribe = dc.bus.subscribeAll(() => kick());
       const tick = () => {
         if (stopped) return;
         kick();
@@ -106,6 +116,7 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
       if (timer) clearTimeout(timer);
       await running;
       await transport.close();

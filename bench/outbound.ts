@@ -1,0 +1,97 @@
+/**
+ * `npm run bench -- outbound`: (a) emails/s from a full outbox to a real SMTP sink on loopback
+ * (pooled connections); (b) delay from a responder's reply (tRPC over HTTP) to the email being
+ * accepted by the sink, p50/p99, with the server in its own process. Results:
+ * bench/results/outbound.json.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { createDomain } from '../server/app';
+import { loadConfig } from '../server/config';
+import { addTicketParticipants } from '../server/domain/participants';
+import { createProject } from '../server/domain/projects';
+import { createNote } from '../server/domain/notes';
+import { createTicket } from '../server/domain/tickets';
+import { createFirstAdmin, findUserByEmail } from '../server/domain/users';
+import { ACCESS } from '../shared/roles';
+import { createSmtpTransport } from '../server/mail/outbound/smtp-transport';
+import { createOutboxWorker } from '../server/mail/outbound/worker';
+import { startSmtpSink } from '../server/testing/smtp-sink';
+import { serverProcess } from '../server/testing/server-process';
+import type { AppRouter } from '../server/trpc/router';
+import { summary, writeResults } from './lib';
+
+const EMAILS = Number(process.env.BENCH_OUTBOUND_COUNT ?? 2000);
+const SAMPLES = 200;
+const sink = await startSmtpSink();
+
+// (a) throughput: fill the outbox (200 public notes × 10 participants), then drain it.
+const dirA = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-out-'));
+const config = loadConfig({ DATA_DIR: dirA, INCOMING_EMAIL: 'incoming+%{key}@bench.test', LOG_LEVEL: 'error' });
+const dc = createDomain(config);
+const project = createProject(dc, { path: 'acme/app' });
+await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
+const admin = findUserByEmail(dc.db, 'bench@bench.test')!;
+const pa = { project, role: null, access: ACCESS.admin };
+const t = createTicket(dc, pa, admin, { title: 'Fan-out', confidential: true });
+addTicketParticipants(dc, pa, admin, t.iid, Array.from({ length: 6 }, (_, i) => `p${i}@customer.test`));
+addTicketParticipants(dc, pa, admin, t.iid, Array.from({ length: 4 }, (_, i) => `q${i}@customer.test`));
+for (let i = 0; i < EMAILS / 10; i++) createNote(dc, pa, admin, { iid: t.iid, body: `Update number ${i}: all good.`, internal: false });
+const queued = (dc.db.$client.prepare("select count(*) n from outbox where kind = 'new_note'").get() as { n: number }).n;
+sink.clear();
+const worker = createOutboxWorker(dc, createSmtpTransport(`${sink.url}?tls=off`));
+const t0 = performance.now();
+await worker.drain();
+await sink.waitFor(queued + 10, 120_000); // + the 10 new_participant emails
+const seconds = (performance.now() - t0) / 1000;
+const perSecond = sink.messages.length / seconds;
+await worker.stop();
+dc.db.$client.close();
+rmSync(dirA, { recursive: true, force: true });
+
+// (b) latency: a responder's reply over HTTP → the email accepted by the sink
+const dirB = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-out-'));
+const dcB = createDomain(loadConfig({ DATA_DIR: dirB }));
+const projB = createProject(dcB, { path: 'acme/app' });
+await createFirstAdmin(dcB, { email: 'bench@bench.test', password: 'bench-password-1' });
+const adminB = findUserByEmail(dcB.db, 'bench@bench.test')!;
+const ticketB = createTicket(dcB, { project: projB, role: null, access: ACCESS.admin }, adminB, { title: 'Latency', externalAuthor: 'lat@customer.test' });
+dcB.db.$client.close();
+const server = await serverProcess(dirB, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', SMTP_URL: `${sink.url}?tls=off`, SMTP_LISTEN: 'off' });
+await server.start();
+let cookie = '';
+const api = createTRPCClient<AppRouter>({
+  links: [httpLink({ url: `${server.url}/trpc`, fetch: async (u, init) => {
+    const headers = new Headers(init?.headers);
+    if (cookie) headers.set('cookie', cookie);
+    const res = await fetch(u, { ...init, headers } as RequestInit);
+    const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
+    if (c) cookie = c.split(';')[0] as string;
+    return res;
+  } })],
+});
+await api.auth.login.mutate({ email: 'bench@bench.test', password: 'bench-password-1' });
+await sink.waitFor(sink.messages.length + 1, 10_000).catch(() => undefined); // the new_participant email
+const latency: number[] = [];
+for (let i = 0; i < SAMPLES; i++) {
+  const before = sink.messages.length;
+  const start = performance.now();
+  await api.notes.create.mutate({ projectPath: 'acme/app', iid: ticketB.iid, body: `Reply ${i}`, internal: false });
+  await sink.waitFor(before + 1, 10_000);
+  latency.push(performance.now() - start);
+}
+await server.stop();
+await sink.stop();
+rmSync(dirB, { recursive: true, force: true });
+
+const results = {
+  when: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, node: process.version },
+  throughput: { emails: sink.messages.length ? queued + 10 : 0, seconds: Math.round(seconds * 100) / 100, emailsPerSecond: Math.round(perSecond), target: 200 },
+  replyToSinkMs: { ...summary(latency), targetP99: 250 },
+};
+console.log(JSON.stringify(results, null, 2));
+console.log(`written to ${writeResults('outbound', results)}`);
+process.exit(0);
