@@ -186,3 +186,39 @@ test('a 550 answer marks the email failed with the server\'s reason; 4xx and a s
   const ids = got.slice(before).map((c) => /^Message-ID: (.+)$/im.exec(c.raw.toString())?.[1]);
   assert.equal(new Set(ids).size, 5, 'five distinct messages, none twice');
 });
+
+test('the thank-you switch, a link for non-confidential tickets, and attachments over 10 MB linked not attached', async () => {
+  const { eq } = await import('drizzle-orm');
+  const { serviceDeskSettings, outbox } = await import('../../../db/schema');
+  const { write } = await import('../../domain/context');
+  const { sendNewNote } = await import('../../domain/notifications');
+  const { findTicket } = await import('../../domain/tickets');
+  const { findProjectByPath } = await import('../../domain/access');
+  const set = (s: Partial<typeof serviceDeskSettings.$inferInsert>) => app.dc.db.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run();
+
+  set({ sendThankYou: false });
+  const quiet = await inbound(customerMail({ from: 'quiet@customer.test', subject: 'No thanks please' }));
+  assert.equal(quiet.status, 'ticket');
+  await app.mail.outbox.drain();
+  assert.equal(sink.messages.filter((m) => m.to.includes('quiet@customer.test')).length, 0);
+  set({ sendThankYou: true, confidentialByDefault: false });
+
+  const open = await inbound(customerMail({ from: 'open@customer.test', subject: 'Public one' }));
+  assert.ok(open.status === 'ticket');
+  const [m] = await next();
+  assert.ok((m!.text ?? '').includes(`https://desk.test/p/acme/app/-/tickets/${open.iid}`) || (typeof m!.html === 'string' && m!.html.includes(`/p/acme/app/-/tickets/${open.iid}`)), 'non-confidential: linked');
+  set({ confidentialByDefault: true });
+
+  const project = findProjectByPath(app.dc.db, P)!;
+  const ticket = findTicket(app.dc.db, project.id, open.iid)!;
+  const before = app.dc.db.select().from(outbox).all().length;
+  write(app.dc, (tx, _emit, at) =>
+    sendNewNote(tx, app.dc.mail, {
+      ticket, project, settings: undefined, body: 'big file', authorName: 'X', externalAuthor: null,
+      attachments: [{ filename: 'huge.bin', sha256: 'f'.repeat(64), contentType: 'application/octet-stream', size: 11 * 1024 * 1024 }],
+    }, at),
+  );
+  const row = app.dc.db.select().from(outbox).all().slice(before)[0]!;
+  assert.equal((row.spec as { attachments?: unknown[] }).attachments, undefined, 'over 10 MB: not attached');
+  await app.mail.outbox.drain();
+});

@@ -90,15 +90,18 @@ export function render(source: string, vars: Vars, subject: string): Rendered {
     ? `You are receiving this because you are a participant. <a href="${escapeHtml(vars.UNSUBSCRIBE_URL)}">Unsubscribe</a> from this thread.`
     : '';
   const block = (md: string) => (md.trim() ? markdownToSafeHtml(md) : '');
+  // Like GitLab's "View it on GitLab": only non-confidential tickets have a URL to show.
+  const view = vars.ISSUE_URL ? `<p style="font-size:13px;"><a href="${escapeHtml(vars.ISSUE_URL)}">View ticket ${escapeHtml(vars.ISSUE_ID)}</a></p>` : '';
   const html = readTemplateFile('layout.html')
     .replace('{{subject}}', escapeHtml(subject))
     .replace('{{header}}', block(vars.SYSTEM_HEADER))
-    .replace('{{body}}', markdownToSafeHtml(markdown))
+    .replace('{{body}}', markdownToSafeHtml(markdown) + view)
     .replace('{{unsubscribe}}', unsubscribe)
     .replace('{{footer}}', block(vars.SYSTEM_FOOTER));
   const text = [
     vars.SYSTEM_HEADER.trim(),
     markdown,
+    vars.ISSUE_URL ? `View ticket ${vars.ISSUE_ID}: ${vars.ISSUE_URL}` : '',
     vars.UNSUBSCRIBE_URL ? `--\nUnsubscribe from this thread: ${vars.UNSUBSCRIBE_URL}` : '',
     vars.SYSTEM_FOOTER.trim(),
   ]
