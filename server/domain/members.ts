@@ -1,5 +1,6 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import type { Tx } from '../events/store';
 import { memberships, users } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import { ACCESS, type Role } from '../../shared/roles';
@@ -22,6 +23,14 @@ export function listMembers(db: Db, projectId: number): MemberView[] {
       role: r.role,
       createdAt: new Date(r.createdAt).toISOString(),
     }));
+}
+
+function currentRole(tx: Tx, projectId: number, userId: number): Role | undefined {
+  return tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+    .get()?.role;
 }
 
 function ownerCount(db: Db, projectId: number): number {
@@ -47,14 +56,10 @@ export function setMember(
   if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
   return dc.db.transaction(
     (tx) => {
-      const current = tx
-        .select({ role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.projectId, pa.project.id), eq(memberships.userId, user.id)))
-        .get();
-      const touchesOwner = input.role === 'owner' || current?.role === 'owner';
+      const current = currentRole(tx, pa.project.id, user.id);
+      const touchesOwner = input.role === 'owner' || current === 'owner';
       if (touchesOwner && pa.access < ACCESS.owner) throw new AppError('OWNER_REQUIRED');
-      if (current?.role === 'owner' && input.role !== 'owner' && ownerCount(dc.db, pa.project.id) <= 1) {
+      if (current === 'owner' && input.role !== 'owner' && ownerCount(dc.db, pa.project.id) <= 1) {
         throw new AppError('LAST_OWNER');
       }
       const at = dc.now();
@@ -77,13 +82,9 @@ export function removeMember(dc: DomainCtx, pa: ProjectAccess, email: string): v
   if (!user) throw new AppError('USER_NOT_FOUND');
   dc.db.transaction(
     (tx) => {
-      const current = tx
-        .select({ role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.projectId, pa.project.id), eq(memberships.userId, user.id)))
-        .get();
+      const current = currentRole(tx, pa.project.id, user.id);
       if (!current) throw new AppError('NOT_A_MEMBER');
-      if (current.role === 'owner') {
+      if (current === 'owner') {
         if (pa.access < ACCESS.owner) throw new AppError('OWNER_REQUIRED');
         if (ownerCount(dc.db, pa.project.id) <= 1) throw new AppError('LAST_OWNER');
       }

@@ -37,12 +37,13 @@ export function createProject(
   }
 }
 
-function openCounts(db: Db, projectIds: number[]): Map<number, number> {
+/** Open tickets per project; `includeConfidential` only for viewers who may see them (reporter+). */
+function openCounts(db: Db, projectIds: number[], includeConfidential: boolean): Map<number, number> {
   if (projectIds.length === 0) return new Map();
   const rows = db
     .select({ projectId: tickets.projectId, n: count() })
     .from(tickets)
-    .where(and(inArray(tickets.projectId, projectIds), eq(tickets.state, 'opened')))
+    .where(and(inArray(tickets.projectId, projectIds), eq(tickets.state, 'opened'), includeConfidential ? undefined : eq(tickets.confidential, false)))
     .groupBy(tickets.projectId)
     .all();
   return new Map(rows.map((r) => [r.projectId, r.n]));
@@ -65,8 +66,8 @@ export function listProjectsFor(db: Db, user: UserRow): ProjectView[] {
     const access = accessLevel(project, user, role);
     return { project, role, access };
   });
-  const full = openCounts(db, views.filter((v) => v.access >= roleLevel('reporter')).map((v) => v.project.id));
-  const restricted = openPublicCounts(db, views.filter((v) => v.access < roleLevel('reporter')).map((v) => v.project.id));
+  const full = openCounts(db, views.filter((v) => v.access >= roleLevel('reporter')).map((v) => v.project.id), true);
+  const restricted = openCounts(db, views.filter((v) => v.access < roleLevel('reporter')).map((v) => v.project.id), false);
   return views.map(({ project, role, access }) => ({
     id: project.id,
     path: project.path,
@@ -78,19 +79,8 @@ export function listProjectsFor(db: Db, user: UserRow): ProjectView[] {
   }));
 }
 
-function openPublicCounts(db: Db, projectIds: number[]): Map<number, number> {
-  if (projectIds.length === 0) return new Map();
-  const rows = db
-    .select({ projectId: tickets.projectId, n: count() })
-    .from(tickets)
-    .where(and(inArray(tickets.projectId, projectIds), eq(tickets.state, 'opened'), eq(tickets.confidential, false)))
-    .groupBy(tickets.projectId)
-    .all();
-  return new Map(rows.map((r) => [r.projectId, r.n]));
-}
-
 export function projectView(db: Db, project: ProjectRow, role: ProjectView['role'], access: number): ProjectView {
-  const counts = access >= roleLevel('reporter') ? openCounts(db, [project.id]) : openPublicCounts(db, [project.id]);
+  const counts = openCounts(db, [project.id], access >= roleLevel('reporter'));
   return {
     id: project.id,
     path: project.path,
