@@ -42,6 +42,10 @@ export const ERRORS = {
   },
   OUR_ADDRESS: { status: 'BAD_REQUEST', message: 'Our own Service Desk addresses cannot be participants.' },
   OUTBOX_NOT_FOUND: { status: 'NOT_FOUND', message: 'No queued email has this id.' },
+  REPLY_COLLISION: {
+    status: 'CONFLICT',
+    message: 'Someone replied to the customer after you started writing. Read the new reply, then send yours anyway or edit it.',
+  },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
   INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },

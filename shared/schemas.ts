@@ -122,6 +122,12 @@ export const createNoteInput = z.object({
   iid,
   body: noteBody,
   internal: z.boolean({ error: 'internal must be true or false.' }),
+  /**
+   * Collision guard for public replies: the newest public note id the responder had seen when
+   * they started writing. A newer public note refuses the reply (REPLY_COLLISION) until the
+   * responder has seen it and sends again with its id.
+   */
+  seenNoteId: z.number().int().min(0).optional(),
 });
 export const eventsInput = z.object({
   projectPath,

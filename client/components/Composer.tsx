@@ -1,21 +1,51 @@
-import { createSignal } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import type { NoteView } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 
-export default function Composer(props: { projectPath: string; iid: number; hasParticipants: boolean; onPosted(note: NoteView): void }) {
+/** The newest public conversation note (what a reply answers), 0 when there is none. */
+export function latestPublicNoteId(notes: NoteView[]): number {
+  return notes.reduce((max, n) => (!n.internal && !n.system && n.id > max ? n.id : max), 0);
+}
+
+export default function Composer(props: {
+  projectPath: string;
+  iid: number;
+  hasParticipants: boolean;
+  recipients: string[];
+  latestPublicNoteId: () => number;
+  onPosted(note: NoteView): void;
+}) {
   const [body, setBody] = createSignal('');
   const [internal, setInternal] = createSignal(false);
+  // What the responder had seen when they started writing: a newer public reply is a collision.
+  const [seen, setSeen] = createSignal<number | null>(null);
+  const [collision, setCollision] = createSignal(false);
   const action = createAction(() =>
-    api.notes.create.mutate({ projectPath: props.projectPath, iid: props.iid, body: body(), internal: internal() }),
+    api.notes.create.mutate({
+      projectPath: props.projectPath,
+      iid: props.iid,
+      body: body(),
+      internal: internal(),
+      ...(internal() ? {} : { seenNoteId: seen() ?? props.latestPublicNoteId() }),
+    }),
   );
 
   async function send() {
     if (action.pending() || !body().trim()) return;
     const note = await action.run();
-    if (!note) return;
+    if (!note) {
+      if (action.code() === 'REPLY_COLLISION') {
+        // The new reply is on screen now: a second send is a deliberate choice.
+        setSeen(props.latestPublicNoteId());
+        setCollision(true);
+      }
+      return;
+    }
     setBody('');
+    setSeen(null);
+    setCollision(false);
     props.onPosted(note);
   }
 
@@ -43,7 +73,10 @@ export default function Composer(props: { projectPath: string; iid: number; hasP
               : 'Reply…'
         }
         value={body()}
-        onInput={(e) => setBody(e.currentTarget.value)}
+        onInput={(e) => {
+          if (seen() === null) setSeen(props.latestPublicNoteId());
+          setBody(e.currentTarget.value);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
@@ -51,7 +84,24 @@ export default function Composer(props: { projectPath: string; iid: number; hasP
           }
         }}
       />
-      <FormError error={action.error()} />
+      <Show when={!internal() && props.recipients.length > 0}>
+        <p class="muted composer-recipients" data-testid="composer-recipients">
+          Will be emailed to: {props.recipients.join(', ')}
+        </p>
+      </Show>
+      <Show when={collision()} fallback={<FormError error={action.error()} />}>
+        <div class="form-error" role="alert" data-testid="collision">
+          <p>Someone replied to the customer after you started writing — their reply is shown above.</p>
+          <div class="actions">
+            <button type="button" class="button button-small" data-testid="collision-send" onClick={() => void send()}>
+              Send mine anyway
+            </button>
+            <button type="button" class="button button-small" onClick={() => setCollision(false)}>
+              Keep editing
+            </button>
+          </div>
+        </div>
+      </Show>
       <div class="composer-bar">
         <label class="check">
           <input type="checkbox" data-testid="composer-internal" checked={internal()} onChange={(e) => setInternal(e.currentTarget.checked)} />

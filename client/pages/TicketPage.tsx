@@ -3,7 +3,7 @@ import { For, Match, Show, Switch } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView, TicketDetail } from '../../shared/views';
 import AssigneePicker from '../components/AssigneePicker';
-import Composer from '../components/Composer';
+import Composer, { latestPublicNoteId } from '../components/Composer';
 import FormError from '../components/FormError';
 import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
@@ -129,6 +129,8 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                   projectPath={props.project.path}
                   iid={props.iid}
                   hasParticipants={ticket().participants.length > 0}
+                  recipients={ticket().participants.filter((p) => !p.unsubscribed).map((p) => p.email)}
+                  latestPublicNoteId={() => latestPublicNoteId(ticket().notes)}
                   onPosted={view.addNote}
                 />
               </Show>

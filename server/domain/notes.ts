@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { AppError } from '../../shared/errors';
 import { notes, tickets } from '../../db/schema';
 import { CAN } from '../../shared/roles';
 import type { NoteView } from '../../shared/views';
@@ -58,14 +59,29 @@ export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote,
   return view;
 }
 
+/** The newest public conversation note (customer or responder reply) of a ticket, 0 if none. */
+export function latestPublicNoteId(tx: Tx, ticketId: number): number {
+  return (
+    tx
+      .select({ id: sql<number | null>`max(${notes.id})` })
+      .from(notes)
+      .where(and(eq(notes.ticketId, ticketId), eq(notes.internal, false), eq(notes.system, false)))
+      .get()?.id ?? 0
+  );
+}
+
 export function createNote(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
-  input: { iid: number; body: string; internal: boolean },
+  input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined },
 ): NoteView {
   const ticket = visibleTicket(dc, pa, input.iid);
   return write(dc, (tx, emit, at) => {
+    // Checked inside the write lock: of two racing replies, the second is always refused.
+    if (!input.internal && input.seenNoteId !== undefined && latestPublicNoteId(tx, ticket.id) > input.seenNoteId) {
+      throw new AppError('REPLY_COLLISION');
+    }
     const note = insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, internal: input.internal, system: false }, at);
     // Internal notes never leave the building; public replies go to every subscribed participant.
     if (!input.internal) {
