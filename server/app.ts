@@ -7,6 +7,7 @@ import { ensureSupportBot } from './domain/users';
 import { mailContext } from './domain/mail-context';
 import { createInProcessBus } from './events/bus';
 import { watchExternalCommits } from './events/external-commits';
+import { createPresenceHub } from './events/presence';
 import { createAppServer, type AppServer } from './http';
 import { CLIENT_DIR } from './paths';
 import { createAttachmentStore } from './files/attachment-store';
@@ -34,7 +35,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const dc = createDomain(config);
   purgeExpiredSessions(dc);
   const mail = await startMail(dc, config);
-  const http = createAppServer({ dc, config, mail, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
+  const presence = createPresenceHub();
+  const http = createAppServer({ dc, config, mail, presence, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => resolve());
@@ -53,6 +55,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`,
     async stop() {
       stopWatching();
+      presence.stop();
       await mail.stop();
       await http.close();
       dc.db.$client.close();

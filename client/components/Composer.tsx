@@ -3,6 +3,7 @@ import type { NoteView } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
+import { noteTyping } from '../stores/presence';
 
 /** The newest public conversation note (what a reply answers), 0 when there is none. */
 export function latestPublicNoteId(notes: NoteView[]): number {
@@ -76,6 +77,7 @@ export default function Composer(props: {
         onInput={(e) => {
           if (seen() === null) setSeen(props.latestPublicNoteId());
           setBody(e.currentTarget.value);
+          noteTyping();
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {

@@ -4,6 +4,7 @@ import type { TicketSummary } from '../../shared/views';
 import { ticketHref } from '../lib/project-route';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { CommentIcon, LockIcon } from './Icons';
+import PresenceLine from './PresenceLine';
 
 export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'author'>): string {
   return t.externalAuthor ?? t.author?.name ?? 'unknown';
@@ -27,6 +28,7 @@ export default function TicketRow(props: { projectPath: string; ticket: TicketSu
             <span class="badge badge-closed">Closed</span>
           </Show>
           <For each={t().labels}>{(label) => <span class="label">{label}</span>}</For>
+          <PresenceLine iid={t().iid} compact />
         </div>
         <div class="ticket-meta">
           <span class="mono">#{t().iid}</span> · {requesterName(t())}

@@ -1,6 +1,7 @@
 /** `/p/<group/project>[/-/...]`: loads the project once and shows the queue, a ticket or members. */
 import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createResource, Match, onCleanup, Show, Switch } from 'solid-js';
+import { joinPresence, setViewing } from '../stores/presence';
 import FormError from '../components/FormError';
 import { errorMessage } from '../lib/errors';
 import { membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
@@ -26,6 +27,15 @@ export default function ProjectPage() {
       throw err;
     }),
   );
+
+  // Responders announce where they are: the queue, or the ticket they have open.
+  createEffect(() => {
+    const p = project();
+    if (!p || p.access < CAN.respond) return;
+    const leave = joinPresence(p.path);
+    onCleanup(leave);
+  });
+  createEffect(() => setViewing(ticketIid()));
 
   return (
     <Switch>

@@ -8,6 +8,7 @@ import FormError from '../components/FormError';
 import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
 import BodyText from '../components/BodyText';
+import PresenceLine from '../components/PresenceLine';
 import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
 import { queueHref } from '../lib/project-route';
@@ -44,6 +45,7 @@ function Header(props: { ticket: TicketDetail }) {
             {relativeTime(t().createdAt)}
           </time>
         </span>
+        <PresenceLine iid={t().iid} />
       </div>
     </header>
   );

@@ -56,10 +56,32 @@ function attach(f: Follow): void {
   );
 }
 
+interface Hook {
+  attach(): { unsubscribe(): void };
+  sub: { unsubscribe(): void } | null;
+}
+const hooks = new Set<Hook>();
+
+/** Runs `attach` every time the live connection opens (and stops it when it drops). */
+export function whileConnected(attach: () => { unsubscribe(): void }): () => void {
+  const h: Hook = { attach, sub: null };
+  hooks.add(h);
+  if (socketOpen) h.sub = attach();
+  return () => {
+    hooks.delete(h);
+    h.sub?.unsubscribe();
+    h.sub = null;
+  };
+}
+
 function detachAll(): void {
   for (const f of follows) {
     f.sub?.unsubscribe();
     f.sub = null;
+  }
+  for (const h of hooks) {
+    h.sub?.unsubscribe();
+    h.sub = null;
   }
 }
 
@@ -81,6 +103,7 @@ function connect(): void {
   });
   socketOpen = true;
   for (const f of follows) attach(f);
+  for (const h of hooks) h.sub = h.attach();
 }
 
 function disconnect(): void {

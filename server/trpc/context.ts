@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { MailRuntime } from '../mail/runtime';
+import type { PresenceHub } from '../events/presence';
 import type { DomainCtx } from '../domain/context';
 import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
 import type { UserRow } from '../domain/users';
@@ -10,12 +11,14 @@ export interface AppDeps {
   dc: DomainCtx;
   config: Config;
   mail: MailRuntime;
+  presence: PresenceHub;
 }
 
 export interface Context {
   dc: DomainCtx;
   config: Config;
   mail: MailRuntime;
+  presence: PresenceHub;
   user: UserRow | null;
   /** the raw session token, for logout */
   sessionToken: string | undefined;
@@ -31,6 +34,7 @@ export function createContextFactory(deps: AppDeps) {
       dc: deps.dc,
       config: deps.config,
       mail: deps.mail,
+      presence: deps.presence,
       user: resolveSession(deps.dc, token),
       sessionToken: token,
       clientAddress: req.socket.remoteAddress ?? 'unknown',

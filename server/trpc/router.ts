@@ -5,6 +5,7 @@ import { membersRouter, projectsRouter } from './routers/projects';
 import { notesRouter, participantsRouter, ticketsRouter } from './routers/tickets';
 import { outboxRouter } from './routers/outbox';
 import { emailTemplatesRouter } from './routers/email-templates';
+import { presenceRouter } from './routers/presence';
 import { usersRouter } from './routers/users';
 import { serviceDeskRouter } from './routers/service-desk';
 import { inboundRouter } from './routers/inbound';
@@ -19,6 +20,7 @@ export const appRouter = router({
   participants: participantsRouter,
   outbox: outboxRouter,
   emailTemplates: emailTemplatesRouter,
+  presence: presenceRouter,
   events: eventsRouter,
   serviceDesk: serviceDeskRouter,
   inbound: inboundRouter,

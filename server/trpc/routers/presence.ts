@@ -1,0 +1,60 @@
+/**
+ * Presence (SPEC §8): responders see who is viewing and typing, in the queue and on a ticket.
+ * Only responders (reporter+) take part, so nobody below reporter learns of confidential tickets.
+ */
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { AppError } from '../../../shared/errors';
+import { currentAccess } from '../../domain/access';
+import { iid } from '../../../shared/schemas';
+import { CAN } from '../../../shared/roles';
+import { ticketMinAccess, findTicket } from '../../domain/tickets';
+import { projectProcedure, router } from '../init';
+
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, "-" or "_".');
+
+export const presenceRouter = router({
+  /** Joins the project's presence for this tab and streams everyone's presence whenever it changes. */
+  project: projectProcedure(CAN.respond)
+    .input(z.object({ clientId, iid: iid.nullable().optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const hub = ctx.presence;
+      const projectId = ctx.pa.project.id;
+      let dirty = true;
+      let wake: (() => void) | null = null;
+      const stopListening = hub.listen(projectId, () => {
+        dirty = true;
+        wake?.();
+      });
+      const t = input.iid == null ? null : findTicket(ctx.dc.db, projectId, input.iid);
+      const leave = hub.join(projectId, input.clientId, ctx.user, t && ctx.pa.access >= ticketMinAccess(t) ? t.iid : null);
+      const onAbort = () => wake?.();
+      signal?.addEventListener('abort', onAbort);
+      try {
+        while (!signal?.aborted) {
+          if (!dirty) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
+            continue;
+          }
+          dirty = false;
+          if (currentAccess(ctx.dc.db, ctx.pa.project, ctx.user) < CAN.respond) {
+            throw new TRPCError({ code: 'FORBIDDEN', message: 'You no longer take part in this project.', cause: new AppError('FORBIDDEN') });
+          }
+          yield hub.snapshot(projectId);
+        }
+      } finally {
+        leave();
+        stopListening();
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }),
+  update: projectProcedure(CAN.respond)
+    .input(z.object({ clientId, iid: iid.nullable(), typing: z.boolean() }))
+    .mutation(({ ctx, input }) => {
+      // Only a ticket the caller may see can be announced.
+      const t = input.iid === null ? null : findTicket(ctx.dc.db, ctx.pa.project.id, input.iid);
+      const viewing = t && ctx.pa.access >= ticketMinAccess(t) ? input.iid : null;
+      return { ok: ctx.presence.update(ctx.pa.project.id, input.clientId, ctx.user.id, { iid: viewing, typing: viewing !== null && input.typing }) };
+    }),
+});
