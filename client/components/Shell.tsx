@@ -7,6 +7,7 @@ import { createResource, Match, Switch } from 'solid-js';
 import { errorMessage } from '../lib/errors';
 import { loadSession, me, needsSetup } from '../stores/session';
 import TopBar from './TopBar';
+import Toasts from './Toasts';
 
 const PUBLIC_PATHS = ['/login', '/setup'];
 
@@ -24,6 +25,7 @@ export default function Shell(props: RouteSectionProps) {
   return (
     <>
       <TopBar />
+      <Toasts />
       <main class="page">
         <Switch>
           <Match when={session.error}>

@@ -2,6 +2,7 @@ import { A, useNavigate } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { logout, me } from '../stores/session';
 import ConnectionIndicator from './ConnectionIndicator';
+import NotifyMenu from './NotifyMenu';
 
 export default function TopBar() {
   const navigate = useNavigate();
@@ -19,6 +20,7 @@ export default function TopBar() {
           {(user) => (
             <div class="topbar-right">
               <ConnectionIndicator />
+              <NotifyMenu />
               <Show when={user().isAdmin}>
                 <A href="/admin" class="topbar-link">
                   Admin

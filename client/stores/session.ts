@@ -4,6 +4,7 @@ import type { Me } from '../../shared/views';
 import { errorCode } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { startLive, stopLive } from './live';
+import { startNotifications, stopNotifications } from './notifications';
 
 const [me, setMe] = createSignal<Me | null | undefined>(undefined);
 const [needsSetup, setNeedsSetup] = createSignal(false);
@@ -11,6 +12,7 @@ const [needsSetup, setNeedsSetup] = createSignal(false);
 export { me, needsSetup };
 
 function sessionEnded(): void {
+  stopNotifications();
   stopLive();
   setMe(null);
 }
@@ -19,6 +21,7 @@ function signedIn(user: Me): void {
   setNeedsSetup(false);
   setMe(user);
   startLive(sessionEnded);
+  void startNotifications(user).catch(() => undefined);
 }
 
 /** Asks the server once at start-up; having no session is not an error. */
@@ -42,6 +45,7 @@ export async function setup(input: { email: string; name: string; password: stri
 }
 
 export async function logout(): Promise<void> {
+  stopNotifications();
   stopLive();
   try {
     await api.auth.logout.mutate();

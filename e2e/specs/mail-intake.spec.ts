@@ -47,6 +47,8 @@ test('an email sent with a real SMTP client appears live for two responders, and
     await expect(row).toBeVisible();
     await expect(row).toContainText('maria@customer.test');
   }
+  // Instant notification, wherever the responder is in the app.
+  await expect(a.page.getByTestId('toast').filter({ hasText: subject })).toContainText('New ticket in Mobile App');
   await b.page.getByTestId('ticket-row').filter({ hasText: subject }).getByRole('link', { name: subject }).click();
   await expect(b.page.getByTestId('ticket-title')).toHaveText(subject);
   await expect(b.page.getByText('I returned the shoes two weeks ago')).toBeVisible();
@@ -60,6 +62,7 @@ test('an email sent with a real SMTP client appears live for two responders, and
   });
   expect(reply.code, reply.stderr).toBe(0);
 
+  await expect(a.page.getByTestId('toast').filter({ hasText: 'maria@customer.test replied' })).toBeVisible();
   const note = b.page.getByTestId('note').filter({ hasText: 'Here is my order number: 5521.' });
   await expect(note).toHaveCount(1);
   await expect(note).toContainText('maria@customer.test');

@@ -1,0 +1,97 @@
+/**
+ * Instant notification of new tickets and customer replies in every project the user answers
+ * for: an in-app toast, a browser Notification once allowed, and the unread count in the tab
+ * title. The mode (all / assigned to me / off) is kept per user in this browser.
+ */
+import { createSignal } from 'solid-js';
+import { CAN } from '../../shared/roles';
+import { api } from '../lib/trpc';
+import { followProject } from './live';
+import { noticeFor, type Notice, type NotifyMode } from './notify-rules';
+
+export interface Toast extends Notice {
+  id: number;
+  href: string;
+}
+
+const [toasts, setToasts] = createSignal<Toast[]>([]);
+const [unread, setUnread] = createSignal(0);
+const [mode, setModeSignal] = createSignal<NotifyMode>('all');
+export { toasts, unread, mode };
+
+let stops: (() => void)[] = [];
+let toastId = 0;
+let userId = 0;
+const baseTitle = document.title || 'Threadline';
+
+function storageKey(): string {
+  return `threadline.notify.${userId}`;
+}
+
+function updateTitle(): void {
+  document.title = unread() > 0 ? `(${unread()}) ${baseTitle}` : baseTitle;
+}
+
+function clearUnread(): void {
+  if (document.visibilityState === 'visible' && document.hasFocus()) {
+    setUnread(0);
+    updateTitle();
+  }
+}
+
+export function setMode(m: NotifyMode): void {
+  setModeSignal(m);
+  localStorage.setItem(storageKey(), m);
+  if (m !== 'off' && 'Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
+}
+
+export function dismiss(id: number): void {
+  setToasts((list) => list.filter((t) => t.id !== id));
+}
+
+function show(n: Notice, projectPath: string): void {
+  const href = `/p/${projectPath}/-/tickets/${n.iid}`;
+  const toast = { ...n, id: ++toastId, href };
+  setToasts((list) => [...list.slice(-3), toast]);
+  setTimeout(() => dismiss(toast.id), 8000);
+  if (document.visibilityState !== 'visible' || !document.hasFocus()) {
+    setUnread((u) => u + 1);
+    updateTitle();
+    if ('Notification' in window && Notification.permission === 'granted') {
+      const bn = new Notification(n.title, { body: n.body, tag: `${projectPath}#${n.iid}` });
+      bn.onclick = () => {
+        window.focus();
+        location.assign(href);
+      };
+    }
+  }
+}
+
+/** After sign-in: follow every project this user answers for. */
+export async function startNotifications(me: { id: number }): Promise<void> {
+  stopNotifications();
+  userId = me.id;
+  setModeSignal((localStorage.getItem(storageKey()) as NotifyMode | null) ?? 'all');
+  window.addEventListener('focus', clearUnread);
+  document.addEventListener('visibilitychange', clearUnread);
+  const projects = (await api.projects.list.query()).filter((p) => p.access >= CAN.respond && p.role !== null);
+  for (const p of projects) {
+    const { lastEventId } = await api.tickets.list.query({ projectPath: p.path, limit: 1 });
+    stops.push(
+      followProject(p.path, Number(lastEventId), ({ event }) => {
+        const n = noticeFor(event, mode(), userId, p.name);
+        if (n) show(n, p.path);
+      }, () => undefined),
+    );
+  }
+}
+
+export function stopNotifications(): void {
+  for (const s of stops) s();
+  stops = [];
+  window.removeEventListener('focus', clearUnread);
+  document.removeEventListener('visibilitychange', clearUnread);
+  setToasts([]);
+  setUnread(0);
+  updateTitle();
+}

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NoteView, TicketSummary } from '../../shared/views';
+import { noticeFor } from './notify-rules';
+
+const ticket = (assigneeId: number | null): TicketSummary => ({
+  id: 1, iid: 7, title: 'Broken', state: 'opened', confidential: true, author: null, externalAuthor: 'c@x.test',
+  assignee: assigneeId ? { id: assigneeId, name: 'A' } : null, labels: [], noteCount: 0,
+  createdAt: '', updatedAt: '', lastActivityAt: '',
+});
+const note = (over: Partial<NoteView>): NoteView => ({ id: 1, author: null, externalAuthor: 'c@x.test', body: 'hi', internal: false, system: false, createdAt: '', ...over });
+
+test('new tickets and customer replies notify; responders\' notes, internal and system notes do not', () => {
+  assert.equal(noticeFor({ type: 'ticket.created', ticket: ticket(null) }, 'all', 1, 'App')?.title, 'New ticket in App');
+  assert.equal(noticeFor({ type: 'note.created', ticket: ticket(null), note: note({}) }, 'all', 1, 'App')?.title, 'c@x.test replied');
+  assert.equal(noticeFor({ type: 'note.created', ticket: ticket(null), note: note({ externalAuthor: null }) }, 'all', 1, 'App'), null);
+  assert.equal(noticeFor({ type: 'note.created', ticket: ticket(null), note: note({ system: true }) }, 'all', 1, 'App'), null);
+  assert.equal(noticeFor({ type: 'ticket.updated', ticket: ticket(null), changes: ['state'] }, 'all', 1, 'App'), null);
+});
+
+test('"assigned to me" only hears about my tickets; "off" hears nothing', () => {
+  assert.equal(noticeFor({ type: 'note.created', ticket: ticket(2), note: note({}) }, 'assigned', 1, 'App'), null);
+  assert.ok(noticeFor({ type: 'note.created', ticket: ticket(1), note: note({}) }, 'assigned', 1, 'App'));
+  assert.equal(noticeFor({ type: 'ticket.created', ticket: ticket(null) }, 'off', 1, 'App'), null);
+});
