@@ -8,6 +8,7 @@ import { errorMessage } from '../lib/errors';
 import { loadSession, me, needsSetup } from '../stores/session';
 import TopBar from './TopBar';
 import Toasts from './Toasts';
+import ShortcutsHelp from './ShortcutsHelp';
 
 const PUBLIC_PATHS = ['/login', '/setup'];
 
@@ -26,6 +27,7 @@ export default function Shell(props: RouteSectionProps) {
     <>
       <TopBar />
       <Toasts />
+      <ShortcutsHelp />
       <main class="page">
         <Switch>
           <Match when={session.error}>

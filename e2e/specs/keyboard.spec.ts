@@ -1,0 +1,40 @@
+import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
+
+test('the keyboard drives the queue and the ticket: j/k, o, a, e, r, n, / and ?', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const title = `Keyboard only ${Date.now()}`;
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await a.page.goto(`/p/${PROJECT}`);
+  await expect(a.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+
+  await a.page.keyboard.press('?');
+  await expect(a.page.getByTestId('shortcuts')).toContainText('Assign the ticket to me');
+  await a.page.keyboard.press('Escape');
+  await expect(a.page.getByTestId('shortcuts')).toHaveCount(0);
+
+  await a.page.keyboard.press('/');
+  await expect(a.page.locator('#queue-search')).toBeFocused();
+  await a.page.locator('#queue-search').blur();
+
+  await a.page.keyboard.press('j');
+  await expect(a.page.locator('.ticket-row-selected')).toContainText(title); // newest first
+  await a.page.keyboard.press('o');
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+
+  await a.page.keyboard.press('a');
+  await expect(a.page.locator('[data-testid="note"][data-system="true"]').filter({ hasText: 'assigned to Alice Reporter' })).toHaveCount(1);
+  await a.page.keyboard.press('e');
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await a.page.keyboard.press('n');
+  await expect(a.page.getByTestId('composer')).toBeFocused();
+  await expect(a.page.getByTestId('composer-internal')).toBeChecked();
+  await a.page.getByTestId('composer').blur();
+  await a.page.keyboard.press('r');
+  await expect(a.page.getByTestId('composer')).toBeFocused();
+  await expect(a.page.getByTestId('composer-internal')).not.toBeChecked();
+  await a.context.close();
+});
