@@ -46,6 +46,7 @@ export const ERRORS = {
     status: 'CONFLICT',
     message: 'Someone replied to the customer after you started writing. Read the new reply, then send yours anyway or edit it.',
   },
+  EMAIL_NOT_FOUND: { status: 'NOT_FOUND', message: 'This ticket or note did not come from an email.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
   INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },

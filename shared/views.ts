@@ -57,6 +57,8 @@ export interface NoteView {
   internal: boolean;
   system: boolean;
   createdAt: string;
+  /** arrived by email: the original can be viewed */
+  fromEmail: boolean;
 }
 
 export interface ParticipantView {
@@ -67,6 +69,8 @@ export interface ParticipantView {
 
 export interface TicketDetail extends TicketSummary {
   description: string;
+  /** created from an email: the original can be viewed */
+  fromEmail: boolean;
   notes: NoteView[];
   participants: ParticipantView[];
 }

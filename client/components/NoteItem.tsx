@@ -2,6 +2,7 @@ import { Match, Show, Switch } from 'solid-js';
 import type { NoteView } from '../../shared/views';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import BodyText from './BodyText';
+import OriginalEmail from './OriginalEmail';
 
 export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor'>): string {
   if (n.externalAuthor) return `${n.externalAuthor} (external participant)`;
@@ -21,7 +22,7 @@ function When(props: { at: string }) {
   );
 }
 
-export default function NoteItem(props: { note: NoteView }) {
+export default function NoteItem(props: { note: NoteView; projectPath?: string; iid?: number; canSeeEmail?: boolean }) {
   const n = () => props.note;
   const kind = () => (n().system ? 'system' : n().internal ? 'internal' : n().externalAuthor ? 'external' : 'reply');
   return (
@@ -52,6 +53,9 @@ export default function NoteItem(props: { note: NoteView }) {
           <div class="note-body">
             <BodyText body={n().body} />
           </div>
+          <Show when={n().fromEmail && props.canSeeEmail && props.projectPath && props.iid}>
+            <OriginalEmail projectPath={props.projectPath as string} iid={props.iid as number} noteId={n().id} />
+          </Show>
         </Match>
       </Switch>
     </li>

@@ -9,6 +9,7 @@ import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
 import BodyText from '../components/BodyText';
 import PresenceLine from '../components/PresenceLine';
+import OriginalEmail from '../components/OriginalEmail';
 import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
 import { queueHref } from '../lib/project-route';
@@ -123,8 +124,11 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                   <div class="note-body" data-testid="ticket-description">
                     {ticket().description ? <BodyText body={ticket().description} /> : <span class="muted">No description.</span>}
                   </div>
+                  <Show when={ticket().fromEmail && canRespond()}>
+                    <OriginalEmail projectPath={props.project.path} iid={props.iid} />
+                  </Show>
                 </li>
-                <For each={ticket().notes}>{(n) => <NoteItem note={n} />}</For>
+                <For each={ticket().notes}>{(n) => <NoteItem note={n} projectPath={props.project.path} iid={props.iid} canSeeEmail={canRespond()} />}</For>
               </ol>
               <Show when={canRespond()}>
                 <Composer

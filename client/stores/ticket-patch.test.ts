@@ -6,7 +6,7 @@ import { mergeTicket, patchTicket } from './ticket-patch';
 const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString();
 
 function note(id: number, body = `note ${id}`): NoteView {
-  return { id, author: { id: 1, name: 'Ada' }, externalAuthor: null, body, internal: false, system: false, createdAt: at(id) };
+  return { id, author: { id: 1, name: 'Ada' }, externalAuthor: null, body, internal: false, system: false, createdAt: at(id), fromEmail: false };
 }
 
 function detail(over: Partial<TicketDetail> = {}): TicketDetail {
@@ -14,6 +14,7 @@ function detail(over: Partial<TicketDetail> = {}): TicketDetail {
     id: 7,
     iid: 3,
     title: 'Login fails',
+    fromEmail: false,
     state: 'opened',
     confidential: false,
     author: { id: 1, name: 'Ada' },

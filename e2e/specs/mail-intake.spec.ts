@@ -52,6 +52,9 @@ test('an email sent with a real SMTP client appears live for two responders, and
   await b.page.getByTestId('ticket-row').filter({ hasText: subject }).getByRole('link', { name: subject }).click();
   await expect(b.page.getByTestId('ticket-title')).toHaveText(subject);
   await expect(b.page.getByText('I returned the shoes two weeks ago')).toBeVisible();
+  await b.page.getByTestId('view-original').first().click();
+  await expect(b.page.getByTestId('original-email')).toContainText('maria@customer.test');
+  await expect(b.page.getByTestId('original-email')).toContainText(subject);
 
   const reply = await sendWithSwaks({
     server: smtp,

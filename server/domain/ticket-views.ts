@@ -70,6 +70,7 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
     internal: n.internal,
     system: n.system,
     createdAt: iso(n.createdAt),
+    fromEmail: n.emailId !== null,
   }));
 }
 
@@ -86,6 +87,7 @@ export function detail(db: Db, row: TicketRow, opts: { includeInternal: boolean 
   return {
     ...summarizeOne(db, row),
     description: row.description,
+    fromEmail: row.emailId !== null,
     notes: noteViews(db, visibleNotes),
     participants: people,
   };

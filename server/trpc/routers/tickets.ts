@@ -1,5 +1,7 @@
 import { createNoteInput, createTicketInput, participantsInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/participants';
+import { originalEmail } from '../../domain/original-email';
+import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes';
 import { createTicket, getTicket, listTickets, updateTicket } from '../../domain/tickets';
@@ -12,6 +14,10 @@ export const ticketsRouter = router({
   get: projectProcedure()
     .input(ticketRef)
     .query(({ ctx, input }) => getTicket(ctx.dc, ctx.pa, input.iid)),
+  /** The original email behind a ticket (or one of its notes), sanitised; responders only. */
+  originalEmail: projectProcedure(CAN.seeParticipantEmails)
+    .input(ticketRef.extend({ noteId: z.number().int().positive().optional(), allowRemoteImages: z.boolean().optional() }))
+    .query(({ ctx, input }) => originalEmail(ctx.dc, ctx.pa, { iid: input.iid, noteId: input.noteId, allowRemoteImages: input.allowRemoteImages ?? false })),
   create: projectProcedure(CAN.respond)
     .input(createTicketInput)
     .mutation(({ ctx, input }) => createTicket(ctx.dc, ctx.pa, ctx.user, input)),
