@@ -85,6 +85,9 @@ export const ticketsListInput = z.object({
   state: ticketStateFilter.optional(),
   search: z.string().trim().max(200, 'Search must be at most 200 characters.').optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), z.literal('any')]).optional(),
+  label: labelName.optional(),
+  confidential: z.boolean().optional(),
+  sort: z.enum(['activity', 'newest'], { error: 'sort must be "activity" or "newest".' }).optional(),
   cursor: z.string().max(100).optional(),
   limit: limit.optional(),
 });

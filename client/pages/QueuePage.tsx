@@ -7,7 +7,8 @@ import NewTicketForm from '../components/NewTicketForm';
 import TicketRow from '../components/TicketRow';
 import { ticketHref } from '../lib/project-route';
 import { createQueue } from '../stores/queue';
-import type { QueueFilter, StateFilter } from '../stores/queue-patch';
+import type { AssigneeFilter, QueueFilter, SortOrder, StateFilter } from '../stores/queue-patch';
+import { me } from '../stores/session';
 
 const STATES: { value: StateFilter; label: string }[] = [
   { value: 'opened', label: 'Open' },
@@ -26,10 +27,15 @@ export default function QueuePage(props: { project: ProjectView }) {
     const s = one(params.state);
     return s === 'closed' || s === 'all' ? s : 'opened';
   };
+  const assignee = (): AssigneeFilter => {
+    const a = one(params.assignee);
+    return a === 'me' || a === 'none' ? a : 'any';
+  };
+  const sort = (): SortOrder => (one(params.sort) === 'newest' ? 'newest' : 'activity');
   const filter = createMemo<QueueFilter>(
-    () => ({ state: state(), search: one(params.search) }),
+    () => ({ state: state(), search: one(params.search), assignee: assignee(), sort: sort(), myId: me()?.id ?? 0 }),
     { state: 'opened', search: '' },
-    { equals: (a, b) => a.state === b.state && a.search === b.search },
+    { equals: (a, b) => a.state === b.state && a.search === b.search && a.assignee === b.assignee && a.sort === b.sort && a.myId === b.myId },
   );
   const queue = createQueue(() => props.project.path, filter);
   const canRespond = () => props.project.access >= CAN.respond;
@@ -91,6 +97,21 @@ export default function QueuePage(props: { project: ProjectView }) {
             }}
           />
         </form>
+        <label class="visually-hidden" for="queue-assignee">
+          Assignee
+        </label>
+        <select id="queue-assignee" data-testid="filter-assignee" value={assignee()} onChange={(e) => setParams({ assignee: e.currentTarget.value === 'any' ? undefined : e.currentTarget.value })}>
+          <option value="any">Anyone</option>
+          <option value="me">Assigned to me</option>
+          <option value="none">Unassigned</option>
+        </select>
+        <label class="visually-hidden" for="queue-sort">
+          Sort
+        </label>
+        <select id="queue-sort" data-testid="filter-sort" value={sort()} onChange={(e) => setParams({ sort: e.currentTarget.value === 'activity' ? undefined : e.currentTarget.value })}>
+          <option value="activity">Last activity</option>
+          <option value="newest">Newest</option>
+        </select>
         <Show when={canRespond() && !composing()}>
           <button type="button" class="button button-primary" data-testid="new-ticket-open" onClick={() => setComposing(true)}>
             New ticket

@@ -87,3 +87,16 @@ test('a row already shown stays when its new title no longer matches the search'
   const next = patchQueue(items, { type: 'ticket.updated', ticket: renamed, changes: ['title'] }, { state: 'opened', search: 'login' });
   assert.deepEqual(next.map((t) => t.title), ['Cannot sign in']);
 });
+
+test('"assigned to me": a ticket assigned away leaves, one assigned to me enters; newest order by creation', () => {
+  const mine: QueueFilter = { state: 'opened', search: '', assignee: 'me', myId: 5 };
+  const base = ticket(1, 0);
+  let list = patchQueue([], { type: 'ticket.updated', ticket: { ...base, assignee: { id: 5, name: 'Me' } }, changes: ['assignee'] }, mine);
+  assert.deepEqual(iids(list), [1]);
+  list = patchQueue(list, { type: 'ticket.updated', ticket: { ...base, assignee: { id: 6, name: 'Other' } }, changes: ['assignee'] }, mine);
+  assert.deepEqual(iids(list), []);
+  const newest: QueueFilter = { state: 'all', search: '', sort: 'newest' };
+  // created first but active last: by creation it still sorts below the newer ticket
+  const older = ticket(1, 0, { lastActivityAt: new Date(Date.UTC(2030, 0, 1, 13, 0)).toISOString() });
+  assert.deepEqual(iids(patchQueue([older], { type: 'ticket.created', ticket: ticket(2, 5) }, newest)), [2, 1]);
+});

@@ -7,9 +7,22 @@ import type { TicketSummary } from '../../shared/views';
 
 export type StateFilter = 'opened' | 'closed' | 'all';
 
+export type AssigneeFilter = 'any' | 'me' | 'none';
+export type SortOrder = 'activity' | 'newest';
+
 export interface QueueFilter {
   state: StateFilter;
   search: string;
+  assignee?: AssigneeFilter;
+  sort?: SortOrder;
+  /** the signed-in user, for "assigned to me" */
+  myId?: number;
+}
+
+export function matchesAssignee(ticket: TicketSummary, f: QueueFilter): boolean {
+  if (!f.assignee || f.assignee === 'any') return true;
+  if (f.assignee === 'none') return ticket.assignee === null;
+  return ticket.assignee?.id === f.myId;
 }
 
 export function matchesState(ticket: TicketSummary, state: StateFilter): boolean {
@@ -34,13 +47,21 @@ export function byActivity(a: TicketSummary, b: TicketSummary): number {
   return diff !== 0 ? diff : b.id - a.id;
 }
 
+export function byNewest(a: TicketSummary, b: TicketSummary): number {
+  const diff = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  return diff !== 0 ? diff : b.id - a.id;
+}
+
 function upsert(items: TicketSummary[], ticket: TicketSummary, filter: QueueFilter): TicketSummary[] {
   const present = items.some((t) => t.iid === ticket.iid);
-  if (!matchesState(ticket, filter.state)) return present ? items.filter((t) => t.iid !== ticket.iid) : items;
+  const order = filter.sort === 'newest' ? byNewest : byActivity;
+  if (!matchesState(ticket, filter.state) || !matchesAssignee(ticket, filter)) {
+    return present ? items.filter((t) => t.iid !== ticket.iid) : items;
+  }
   // A row already shown matched the server's fuller search; keep it rather than guess.
-  if (present) return items.map((t) => (t.iid === ticket.iid ? ticket : t)).sort(byActivity);
+  if (present) return items.map((t) => (t.iid === ticket.iid ? ticket : t)).sort(order);
   if (!matchesSearch(ticket, filter.search)) return items;
-  return [...items, ticket].sort(byActivity);
+  return [...items, ticket].sort(order);
 }
 
 export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: QueueFilter): TicketSummary[] {

@@ -26,6 +26,13 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     stopFollowing = null;
   }
 
+  const listInput = (f: QueueFilter) => ({
+    state: f.state,
+    search: f.search.trim() || undefined,
+    assignee: f.assignee && f.assignee !== 'any' ? f.assignee : undefined,
+    sort: f.sort,
+  });
+
   createEffect(() => {
     const path = projectPath();
     const f = filter();
@@ -33,7 +40,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     const gen = generation;
     setError(null);
     api.tickets.list
-      .query({ projectPath: path, state: f.state, search: f.search.trim() || undefined })
+      .query({ projectPath: path, ...listInput(f) })
       .then((page) => {
         if (gen !== generation) return;
         setItems(page.items);
@@ -63,7 +70,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     const f = filter();
     setLoadingMore(true);
     try {
-      const page = await api.tickets.list.query({ projectPath: projectPath(), state: f.state, search: f.search.trim() || undefined, cursor });
+      const page = await api.tickets.list.query({ projectPath: projectPath(), ...listInput(f), cursor });
       if (gen !== generation) return;
       setItems((current) => {
         const known = new Set(current.map((t) => t.iid));

@@ -1,5 +1,6 @@
-import { and, desc, eq, exists, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { notes, participants, projects, serviceDeskSettings, tickets } from '../../db/schema';
+import { and, desc, eq, exists, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { labels, participants, projects, serviceDeskSettings, ticketLabels, tickets } from '../../db/schema';
+import { ticketMatches } from './search';
 import { AppError } from '../../shared/errors';
 import type { TicketChange } from '../../shared/events';
 import { ACCESS, CAN } from '../../shared/roles';
@@ -107,15 +108,20 @@ function decodeCursor(raw: string): Cursor {
   return { at: at as number, id: id as number };
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export function listTickets(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
-  input: { state?: 'opened' | 'closed' | 'all' | undefined; search?: string | undefined; assignee?: 'me' | 'none' | 'any' | undefined; cursor?: string | undefined; limit?: number | undefined },
+  input: {
+    state?: 'opened' | 'closed' | 'all' | undefined;
+    search?: string | undefined;
+    assignee?: 'me' | 'none' | 'any' | undefined;
+    label?: string | undefined;
+    confidential?: boolean | undefined;
+    sort?: 'activity' | 'newest' | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  },
 ): TicketPage {
   const limit = input.limit ?? 50;
   const lastEventId = String(latestSeq(dc.db, pa.project.id));
@@ -126,37 +132,31 @@ export function listTickets(
   if (input.assignee === 'me') where.push(eq(tickets.assigneeId, actor.id));
   if (input.assignee === 'none') where.push(isNull(tickets.assigneeId));
   if (input.search) {
-    const pattern = `%${escapeLike(input.search)}%`;
-    const asNumber = /^#?(\d+)$/.exec(input.search);
+    const asNumber = /^#?(\d+)$/.exec(input.search.trim());
+    where.push(or(asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined, ticketMatches(input.search, pa.access >= CAN.respond)) ?? sql`0`);
+  }
+  if (input.label) {
     where.push(
-      or(
-        sql`${tickets.title} like ${pattern} escape '\\'`,
-        sql`${tickets.description} like ${pattern} escape '\\'`,
-        asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined,
-        exists(
-          dc.db
-            .select({ one: sql`1` })
-            .from(notes)
-            .where(
-              and(
-                eq(notes.ticketId, tickets.id),
-                sql`${notes.body} like ${pattern} escape '\\'`,
-                pa.access >= CAN.respond ? undefined : eq(notes.internal, false),
-              ),
-            ),
-        ),
+      exists(
+        dc.db
+          .select({ one: sql`1` })
+          .from(ticketLabels)
+          .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
+          .where(and(eq(ticketLabels.ticketId, tickets.id), sql`lower(${labels.name}) = lower(${input.label})`)),
       ),
     );
   }
+  if (input.confidential !== undefined) where.push(eq(tickets.confidential, input.confidential));
+  const sortColumn = input.sort === 'newest' ? tickets.createdAt : tickets.lastActivityAt;
   if (input.cursor) {
     const c = decodeCursor(input.cursor);
-    where.push(or(lt(tickets.lastActivityAt, c.at), and(eq(tickets.lastActivityAt, c.at), lt(tickets.id, c.id))));
+    where.push(or(lt(sortColumn, c.at), and(eq(sortColumn, c.at), lt(tickets.id, c.id))));
   }
   const rows = dc.db
     .select()
     .from(tickets)
     .where(and(...where))
-    .orderBy(desc(tickets.lastActivityAt), desc(tickets.id))
+    .orderBy(desc(sortColumn), desc(tickets.id))
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
@@ -164,7 +164,7 @@ export function listTickets(
   const items = summarize(dc.db, page);
   return {
     items: pa.access >= CAN.seeParticipantEmails ? items : items.map(maskTicket),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.lastActivityAt, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: input.sort === 'newest' ? last.createdAt : last.lastActivityAt, id: last.id }) : null,
     lastEventId,
   };
 }
