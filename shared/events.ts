@@ -4,7 +4,7 @@
  */
 import type { NoteView, TicketSummary } from './views';
 
-export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential';
+export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential' | 'participants';
 
 export type ProjectEvent =
   | { type: 'ticket.created'; ticket: TicketSummary }

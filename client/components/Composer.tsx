@@ -18,7 +18,14 @@ export default function Composer(props: {
   latestPublicNoteId: () => number;
   onPosted(note: NoteView): void;
 }) {
-  const [body, setBody] = createSignal('');
+  // Drafts survive reloads and navigation, per ticket, in this browser.
+  const draftKey = () => `threadline.draft.${props.projectPath}#${props.iid}`;
+  const [body, setBodySignal] = createSignal(localStorage.getItem(draftKey()) ?? '');
+  const setBody = (value: string) => {
+    setBodySignal(value);
+    if (value.trim()) localStorage.setItem(draftKey(), value);
+    else localStorage.removeItem(draftKey());
+  };
   const [internal, setInternal] = createSignal(false);
   // What the responder had seen when they started writing: a newer public reply is a collision.
   const [seen, setSeen] = createSignal<number | null>(null);

@@ -9,6 +9,7 @@ import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
 import BodyText from '../components/BodyText';
 import PresenceLine from '../components/PresenceLine';
+import ParticipantsEditor from '../components/ParticipantsEditor';
 import OriginalEmail from '../components/OriginalEmail';
 import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
@@ -76,23 +77,12 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
           </div>
         </div>
       </Show>
-      <div class="side-block">
-        <span class="side-title">Participants</span>
-        <Show when={props.ticket.participants.length > 0} fallback={<span class="muted">No external participants.</span>}>
-          <ul class="participants" data-testid="participants">
-            <For each={props.ticket.participants}>
-              {(p) => (
-                <li>
-                  <span class="mono">{p.email}</span>
-                  <Show when={p.unsubscribed}>
-                    <span class="muted"> (unsubscribed)</span>
-                  </Show>
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-      </div>
+      <ParticipantsEditor
+        projectPath={props.project.path}
+        ticket={props.ticket}
+        canEdit={props.canRespond}
+        onChanged={(participants) => props.onUpdated({ ...props.ticket, participants })}
+      />
     </aside>
   );
 }

@@ -32,6 +32,8 @@ export function createTicketView(projectPath: string, iid: number) {
           const result = patchTicket(current, event);
           if (result.kind === 'hidden') setHidden(true);
           if (result.kind === 'changed') setTicket(result.ticket);
+          // Participants are not in events: re-read them when they change.
+          if (event.type === 'ticket.updated' && event.changes.includes('participants')) void refreshParticipants();
         },
         setError,
       );
@@ -40,6 +42,12 @@ export function createTicketView(projectPath: string, iid: number) {
       noteAuthError(err);
       setError(errorMessage(err));
     }
+  }
+
+  async function refreshParticipants(): Promise<void> {
+    const fresh = await api.tickets.get.query({ projectPath, iid }).catch(() => null);
+    const current = ticket();
+    if (fresh && current && !disposed) setTicket({ ...current, participants: fresh.participants });
   }
 
   void load();

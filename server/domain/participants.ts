@@ -4,12 +4,24 @@ import { participants } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import type { ParticipantView } from '../../shared/views';
 import type { ProjectAccess } from './access';
-import { write, type DomainCtx } from './context';
+import { write, type DomainCtx, type Emit } from './context';
+import type { Tx } from '../events/store';
+import { summarizeOne, type TicketRow } from './ticket-views';
 import { addParticipants, MAX_PARTICIPANTS, participantEmails, settingsFor } from './email-tickets';
 import { insertNote } from './notes';
 import { sendNewParticipant } from './notifications';
-import { findTicket, visibleTicket } from './tickets';
+import { findTicket, ticketMinAccess, visibleTicket } from './tickets';
 import type { UserRow } from './users';
+
+/** Participants are not in the summary: viewers of the ticket re-read them on this change. */
+export function emitParticipantsChanged(tx: Tx, emit: Emit, ticket: TicketRow): void {
+  emit({
+    projectId: ticket.projectId,
+    ticketId: ticket.id,
+    minAccess: ticketMinAccess(ticket),
+    event: { type: 'ticket.updated', ticket: summarizeOne(tx, ticket), changes: ['participants'] },
+  });
+}
 
 function views(dc: DomainCtx, ticketId: number): ParticipantView[] {
   return dc.db
@@ -32,6 +44,7 @@ export function addTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: U
     if (existing.size + fresh.length > MAX_PARTICIPANTS) throw new AppError('TOO_MANY_PARTICIPANTS');
     const { added } = addParticipants(tx, ticket.id, fresh, at);
     if (added.length) {
+      emitParticipantsChanged(tx, emit, ticket);
       insertNote(tx, emit, ticket, { authorId: actor.id, body: `added ${added.join(', ')}`, internal: false, system: true }, at);
       sendNewParticipant(tx, dc.mail, ticket, pa.project, settingsFor(tx, pa.project.id), added, at);
     }
@@ -48,6 +61,7 @@ export function removeTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor
     const present = participantEmails(tx, ticket.id).filter((e) => lower.includes(e));
     if (present.length) {
       tx.delete(participants).where(and(eq(participants.ticketId, ticket.id), inArray(participants.email, present))).run();
+      emitParticipantsChanged(tx, emit, ticket);
       insertNote(tx, emit, ticket, { authorId: actor.id, body: `removed ${present.join(', ')}`, internal: false, system: true }, at);
     }
     return views(dc, ticket.id);

@@ -5,10 +5,12 @@ import { write } from './context';
 import { botNote, findReplyKey, ticketById, unsubscribe } from './email-tickets';
 import type { TicketRow } from './ticket-views';
 import { ensureSupportBot } from './users';
+import { emitParticipantsChanged } from './participants';
 
 /** Marks the participant unsubscribed and leaves the system note; false if they already were. */
 export function unsubscribeParticipant(tx: Tx, emit: Emit, ticket: TicketRow, email: string, botId: number, at: number): boolean {
   if (!unsubscribe(tx, ticket.id, email, at)) return false;
+  emitParticipantsChanged(tx, emit, ticket);
   botNote(tx, emit, ticket, botId, `unsubscribed ${email}`, at);
   return true;
 }

@@ -22,6 +22,7 @@ import {
 } from '../../domain/email-tickets';
 import { findProjectByPath, type ProjectRow } from '../../domain/access';
 import { unsubscribeParticipant } from '../../domain/unsubscribe';
+import { emitParticipantsChanged } from '../../domain/participants';
 import { insertNote } from '../../domain/notes';
 import { issueTemplate } from '../../domain/issue-templates';
 import type { TicketRow } from '../../domain/ticket-views';
@@ -203,6 +204,7 @@ function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: Serv
   insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
   const cc = addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
   const newCc = cc.added.filter((a) => a !== author);
+  if (cc.added.length) emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
   const mc = c.deps.dc.mail;
   sendNewNote(c.tx, mc, {
