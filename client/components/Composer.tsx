@@ -1,4 +1,5 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+import { complete, hintsFor, QUICK_ACTION_HINTS } from '../lib/quick-action-hints';
 import type { NoteView } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
@@ -30,6 +31,16 @@ export default function Composer(props: {
   // What the responder had seen when they started writing: a newer public reply is a collision.
   const [seen, setSeen] = createSignal<number | null>(null);
   const [collision, setCollision] = createSignal(false);
+  const [hints, setHints] = createSignal<typeof QUICK_ACTION_HINTS>([]);
+  let box: HTMLTextAreaElement | undefined;
+  function pick(h: (typeof QUICK_ACTION_HINTS)[number]) {
+    if (!box) return;
+    const done = complete(body(), box.selectionStart, h.command, h.args !== '');
+    setBody(done.text);
+    setHints([]);
+    box.focus();
+    box.setSelectionRange(done.cursor, done.cursor);
+  }
   const action = createAction(() =>
     api.notes.create.mutate({
       projectPath: props.projectPath,
@@ -70,6 +81,7 @@ export default function Composer(props: {
         {internal() ? 'Internal note' : 'Reply'}
       </label>
       <textarea
+        ref={box}
         id="composer"
         data-testid="composer"
         rows={4}
@@ -84,15 +96,36 @@ export default function Composer(props: {
         onInput={(e) => {
           if (seen() === null) setSeen(props.latestPublicNoteId());
           setBody(e.currentTarget.value);
+          setHints(hintsFor(e.currentTarget.value, e.currentTarget.selectionStart));
           noteTyping();
         }}
         onKeyDown={(e) => {
+          const first = hints()[0];
+          if (e.key === 'Tab' && first) {
+            e.preventDefault();
+            pick(first);
+            return;
+          }
+          if (e.key === 'Escape') setHints([]);
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void send();
           }
         }}
       />
+      <Show when={hints().length > 0}>
+        <ul class="hints" role="listbox" aria-label="Quick actions" data-testid="quick-action-hints">
+          <For each={hints()}>
+            {(h) => (
+              <li role="option" aria-selected="false">
+                <button type="button" class="hint" onMouseDown={(e) => e.preventDefault()} onClick={() => pick(h)}>
+                  <code>{h.command}</code> <span class="muted">{h.args}</span> — {h.help}
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <Show when={!internal() && props.recipients.length > 0}>
         <p class="muted composer-recipients" data-testid="composer-recipients">
           Will be emailed to: {props.recipients.join(', ')}

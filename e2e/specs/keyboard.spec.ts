@@ -38,3 +38,23 @@ test('the keyboard drives the queue and the ticket: j/k, o, a, e, r, n, / and ?'
   await expect(a.page.getByTestId('composer-internal')).not.toBeChecked();
   await a.context.close();
 });
+
+test('quick actions autocomplete in the composer and run on send', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const title = `Quick actions ${Date.now()}`;
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  const box = a.page.getByTestId('composer');
+  await box.click();
+  await box.pressSequentially('On it\n/cl');
+  await expect(a.page.getByTestId('quick-action-hints')).toContainText('/close');
+  await box.press('Tab');
+  await expect(box).toHaveValue('On it\n/close');
+  await a.page.getByTestId('composer-submit').click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(a.page.getByTestId('note').filter({ hasText: 'On it' })).toHaveCount(1);
+  await a.context.close();
+});

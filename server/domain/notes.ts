@@ -11,6 +11,8 @@ import { ticketMinAccess, visibleTicket } from './tickets';
 import type { UserRow } from './users';
 import { sendNewNote } from './notifications';
 import { settingsFor } from './email-tickets';
+import { extractQuickActions } from './quick-actions';
+import { applyQuickActions } from './apply-quick-actions';
 
 export interface NewNote {
   authorId: number | null;
@@ -77,6 +79,26 @@ export function createNote(
   input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined },
 ): NoteView {
   const ticket = visibleTicket(dc, pa, input.iid);
+  const { body, actions, errors } = extractQuickActions(input.body);
+  if (errors.length) throw new AppError('QUICK_ACTION_FAILED', errors.join(' '));
+  if (actions.length && !body) {
+    // Only commands: nothing to post, every effect shows as its own system note.
+    const last = applyQuickActions(dc, pa, actor, input.iid, actions);
+    if (!last) throw new AppError('TICKET_NOT_FOUND');
+    return last;
+  }
+  const note = postNote(dc, pa, actor, ticket, { ...input, body });
+  if (actions.length) applyQuickActions(dc, pa, actor, input.iid, actions);
+  return note;
+}
+
+function postNote(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  ticket: TicketRow,
+  input: { body: string; internal: boolean; seenNoteId?: number | undefined },
+): NoteView {
   return write(dc, (tx, emit, at) => {
     // Checked inside the write lock: of two racing replies, the second is always refused.
     if (!input.internal && input.seenNoteId !== undefined && latestPublicNoteId(tx, ticket.id) > input.seenNoteId) {

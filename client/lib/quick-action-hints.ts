@@ -1,0 +1,26 @@
+/** Quick actions a responder can type in the composer, for autocomplete (SPEC §5). */
+export const QUICK_ACTION_HINTS: { command: string; args: string; help: string }[] = [
+  { command: '/close', args: '', help: 'Close the ticket' },
+  { command: '/reopen', args: '', help: 'Reopen the ticket' },
+  { command: '/assign', args: '@user', help: 'Assign to a member' },
+  { command: '/unassign', args: '', help: 'Remove the assignee' },
+  { command: '/label', args: '~label', help: 'Add labels' },
+  { command: '/add_email', args: 'a@b.c', help: 'Add up to 6 participants' },
+  { command: '/remove_email', args: 'a@b.c', help: 'Remove participants' },
+  { command: '/convert_to_ticket', args: 'a@b.c', help: 'Make it a Service Desk ticket for this email' },
+];
+
+/** The hints for the line the cursor is on, when it is a command being typed. */
+export function hintsFor(text: string, cursor: number): typeof QUICK_ACTION_HINTS {
+  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
+  const typed = text.slice(lineStart, cursor);
+  if (!/^\/[a-z_]*$/.test(typed)) return [];
+  return QUICK_ACTION_HINTS.filter((h) => h.command.startsWith(typed));
+}
+
+/** Replaces the command being typed with the chosen one (and a space when it takes arguments). */
+export function complete(text: string, cursor: number, command: string, takesArgs: boolean): { text: string; cursor: number } {
+  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
+  const insert = `${command}${takesArgs ? ' ' : ''}`;
+  return { text: text.slice(0, lineStart) + insert + text.slice(cursor), cursor: lineStart + insert.length };
+}

@@ -1,0 +1,93 @@
+/** Runs responders' quick actions through the same domain functions the UI buttons use. */
+import { and, desc, eq } from 'drizzle-orm';
+import { memberships, notes, tickets, users } from '../../db/schema';
+import { AppError } from '../../shared/errors';
+import { ACCESS, CAN } from '../../shared/roles';
+import type { NoteView } from '../../shared/views';
+import type { ProjectAccess } from './access';
+import { write, type DomainCtx } from './context';
+import { addParticipants, settingsFor } from './email-tickets';
+import { insertNote } from './notes';
+import { addTicketParticipants, emitParticipantsChanged, removeTicketParticipants } from './participants';
+import type { QuickAction } from './quick-actions';
+import { findTicket, updateTicket } from './tickets';
+import { noteViews } from './ticket-views';
+import { ensureSupportBot, type UserRow } from './users';
+
+/** `@alice` → a project member (reporter+) whose email starts `alice@`, or whose name or email is given. */
+function resolveAssignee(dc: DomainCtx, pa: ProjectAccess, username: string): number {
+  const wanted = username.toLowerCase();
+  const candidates = dc.db
+    .select({ id: users.id, email: users.email, name: users.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.projectId, pa.project.id))
+    .all()
+    .filter((u) => ACCESS[u.role] >= CAN.respond);
+  const hit = candidates.find((u) => u.email === wanted || u.email.split('@')[0] === wanted || u.name.toLowerCase() === wanted);
+  if (!hit) throw new AppError('QUICK_ACTION_FAILED', `Could not apply assign command: no member with the reporter role or higher matches @${username}.`);
+  return hit.id;
+}
+
+function convertToTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, email: string): void {
+  const settings = settingsFor(dc.db, pa.project.id);
+  if (settings && !settings.enabled) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because Service Desk is disabled.');
+  const bot = ensureSupportBot(dc.db, dc.now());
+  write(dc, (tx, emit, at) => {
+    const ticket = findTicket(tx, pa.project.id, iid);
+    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+    if (ticket.externalAuthor || ticket.authorId === bot.id) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because it is already a ticket.');
+    const converted = tx.update(tickets).set({ authorId: bot.id, externalAuthor: email, updatedAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+    addParticipants(tx, ticket.id, [email], at);
+    emitParticipantsChanged(tx, emit, converted);
+    insertNote(tx, emit, converted, { authorId: actor.id, body: `Converted to a Service Desk ticket: ${email} is now its external author and a participant. No thank-you email was sent.`, internal: true, system: false }, at);
+  });
+}
+
+export function applyQuickActions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, actions: QuickAction[]): NoteView | null {
+  // Resolve everything that can fail before changing anything.
+  const assignees = new Map(actions.filter((a) => a.kind === 'assign').map((a) => [a, resolveAssignee(dc, pa, a.username)]));
+  for (const a of actions) {
+    if (a.kind === 'add_email' && a.emails.some((e) => dc.mail.book.isOurs(e))) throw new AppError('OUR_ADDRESS');
+  }
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'close':
+      case 'reopen':
+        updateTicket(dc, pa, actor, iid, { state: a.kind === 'close' ? 'closed' : 'opened' });
+        break;
+      case 'assign':
+        updateTicket(dc, pa, actor, iid, { assigneeId: assignees.get(a) ?? null });
+        break;
+      case 'unassign':
+        updateTicket(dc, pa, actor, iid, { assigneeId: null });
+        break;
+      case 'label': {
+        const current = findTicket(dc.db, pa.project.id, iid);
+        const existing = current ? ticketLabelNames(dc, current.id) : [];
+        updateTicket(dc, pa, actor, iid, { labels: [...existing, ...a.labels] });
+        break;
+      }
+      case 'add_email':
+        addTicketParticipants(dc, pa, actor, iid, a.emails);
+        break;
+      case 'remove_email':
+        removeTicketParticipants(dc, pa, actor, iid, a.emails);
+        break;
+      case 'convert_to_ticket':
+        convertToTicket(dc, pa, actor, iid, a.email);
+        break;
+    }
+  }
+  const ticket = findTicket(dc.db, pa.project.id, iid);
+  if (!ticket) return null;
+  const last = dc.db.select().from(notes).where(and(eq(notes.ticketId, ticket.id))).orderBy(desc(notes.id)).limit(1).get();
+  return last ? (noteViews(dc.db, [last])[0] ?? null) : null;
+}
+
+function ticketLabelNames(dc: DomainCtx, ticketId: number): string[] {
+  return dc.db.$client
+    .prepare('select l.name from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = ?')
+    .all(ticketId)
+    .map((r) => (r as { name: string }).name);
+}
