@@ -28,7 +28,7 @@ const schema = z.object({
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   SMTP_URL: z
     .string()
-    .refine((v) => v === '' || /^smtps?:\/\//.test(v), 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465')
+    .refine((v) => v === '' || (/^smtps?:\/\//.test(v) && URL.canParse(v)), 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465 (user and password URL-encoded)')
     .default(''),
   MAIL_FROM: z.string().optional(),
   SYSTEM_HEADER: z.string().default(''),

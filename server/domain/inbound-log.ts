@@ -90,3 +90,13 @@ export function recentFromSender(tx: Tx, projectId: number, from: string, since:
       .get()?.n ?? 0
   );
 }
+
+/** Counts a processing attempt before it starts, so a message that crashes us is not retried forever. */
+export function bumpAttempts(db: Db, id: number): number {
+  return db
+    .update(inboundMessages)
+    .set({ attempts: sql`${inboundMessages.attempts} + 1` })
+    .where(eq(inboundMessages.id, id))
+    .returning({ attempts: inboundMessages.attempts })
+    .get()?.attempts ?? 0;
+}

@@ -5,8 +5,12 @@ export function maskTicket<T extends TicketSummary>(t: T): T {
   return t.externalAuthor ? { ...t, externalAuthor: maskEmail(t.externalAuthor) } : t;
 }
 
+const EMAIL_IN_TEXT = /[^\s<>(),;:"']+@[^\s<>(),;:"']+\.[A-Za-z]{2,}/g;
+
+/** External authors, and the addresses system notes name ("added a@b.c"), are masked. */
 export function maskNote(n: NoteView): NoteView {
-  return n.externalAuthor ? { ...n, externalAuthor: maskEmail(n.externalAuthor) } : n;
+  const body = n.system ? n.body.replace(EMAIL_IN_TEXT, (e) => maskEmail(e)) : n.body;
+  return { ...n, body, externalAuthor: n.externalAuthor ? maskEmail(n.externalAuthor) : null };
 }
 
 export function maskParticipant(p: ParticipantView): ParticipantView {

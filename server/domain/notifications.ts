@@ -65,16 +65,25 @@ export function templateVars(mc: MailContext, ticket: TicketRow, project: Projec
   };
 }
 
+/**
+ * The ticket's thread root is the Message-ID of its first email. It carries a random part: a
+ * guessable `<ticket-<id>@host>` would let anyone thread mail onto any ticket via References.
+ */
 function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): { messageId: string; root: string; first: boolean } {
   const host = mc.book.host();
-  const root = `<ticket-${ticket.id}@${host}>`;
-  const used = tx
+  const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
+  const root = tx
     .select({ id: messageIds.messageId })
     .from(messageIds)
-    .where(and(eq(messageIds.projectId, ticket.projectId), eq(messageIds.messageId, root)))
-    .get();
-  if (!used) return { messageId: root, root, first: true };
-  return { messageId: `<ticket-${ticket.id}-${randomBytes(8).toString('hex')}@${host}>`, root, first: false };
+    .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, 'out')))
+    .orderBy(messageIds.createdAt)
+    .limit(1)
+    .get()?.id;
+  if (!root) {
+    const id = fresh();
+    return { messageId: id, root: id, first: true };
+  }
+  return { messageId: fresh(), root, first: false };
 }
 
 function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { outbox } from '../../db/schema';
 import type { Tx } from '../events/store';
@@ -83,4 +83,15 @@ export function retryOutbox(db: Db, id: number, now: number): OutboxView | null 
   if (row) return view(row);
   const existing = db.select().from(outbox).where(eq(outbox.id, id)).get();
   return existing ? view(existing) : null;
+}
+
+/** Rejections sent to one address recently: forged senders must not turn us into a spam cannon. */
+export function recentRejectionsTo(tx: Tx, to: string, since: number): number {
+  return (
+    tx
+      .select({ n: sql<number>`count(*)` })
+      .from(outbox)
+      .where(and(eq(outbox.kind, 'rejection'), eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
+      .get()?.n ?? 0
+  );
 }

@@ -43,6 +43,7 @@ export function createTicket(
     labels?: string[] | undefined;
   },
 ): TicketDetail {
+  if (input.externalAuthor && dc.mail.book.isOurs(input.externalAuthor)) throw new AppError('OUR_ADDRESS');
   const row = write(dc, (tx, emit, at) => {
     const { lastIid } = tx
       .update(projects)

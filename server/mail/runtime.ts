@@ -4,7 +4,6 @@
  */
 import type { Config } from '../config';
 import type { DomainCtx } from '../domain/context';
-import { pendingInbound } from '../domain/inbound-log';
 import { ensureSupportBot } from '../domain/users';
 import { createAttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
@@ -44,9 +43,8 @@ export function createMailCore(dc: DomainCtx, config: Config, transport?: Transp
 
 export async function startMail(dc: DomainCtx, config: Config, opts: { transport?: Transport } = {}): Promise<MailRuntime> {
   const { book, ingest, outbox } = createMailCore(dc, config, opts.transport);
-  const pending = pendingInbound(dc.db);
-  for (const row of pending) await ingest.reprocess(row.id);
-  if (pending.length) log.info('finished messages left pending by a restart', { count: pending.length });
+  const recovered = await ingest.recoverPending();
+  if (recovered) log.info('finished messages left pending by a restart', { count: recovered });
   outbox.start();
   const smtp = config.mail.smtpListen
     ? await startSmtpListener({ ...config.mail.smtpListen, book, ingest, maxEmailSize: config.mail.maxEmailSize })

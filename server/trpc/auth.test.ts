@@ -118,3 +118,15 @@ test('malformed requests do not crash the server', async () => {
   const res = await fetch(`${app.url}/healthz`);
   assert.equal(res.status, 200);
 });
+
+test('calls over an open WebSocket stop working the moment the session ends', async () => {
+  const s = await signIn(app, 'known@test.io');
+  const live = s.live();
+  try {
+    assert.equal((await live.trpc.auth.me.query()).email, 'known@test.io');
+    await s.trpc.auth.logout.mutate();
+    assert.equal(await outcome(live.trpc.auth.me.query()), 'UNAUTHORIZED');
+  } finally {
+    live.close();
+  }
+});

@@ -135,3 +135,29 @@ test('turning a ticket confidential tells guests to drop it; turning it back sho
     guestLive.close();
   }
 });
+
+test('a replay from 0 does not show guests a ticket that has since turned confidential; system notes mask emails', async () => {
+  const t = await reporter.trpc.tickets.create.mutate({ projectPath: P, title: 'Will become secret', confidential: false });
+  await reporter.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['cfo@bigcorp.test'] });
+  const asGuest = await guest.trpc.tickets.get.query({ projectPath: P, iid: t.iid });
+  const added = asGuest.notes.find((n) => n.system && n.body.startsWith('added'));
+  assert.equal(added?.body, 'added cf*****@b*****.t**');
+  await reporter.trpc.tickets.update.mutate({ projectPath: P, iid: t.iid, confidential: true });
+  const live = outsider.live();
+  const sub = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P, lastEventId: '0' }, h));
+  try {
+    await reporter.trpc.tickets.create.mutate({ projectPath: P, title: 'Marker after', confidential: false });
+    for (;;) {
+      const seen = JSON.stringify(sub.items.map((i) => i.data.event));
+      if (seen.includes('Marker after')) {
+        assert.ok(!seen.includes('Will become secret'), 'the hidden ticket never shows in the replay');
+        assert.ok(!seen.includes('cfo@bigcorp.test'));
+        break;
+      }
+      await sub.waitFor(sub.items.length + 1);
+    }
+  } finally {
+    sub.stop();
+    live.close();
+  }
+});

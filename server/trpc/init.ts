@@ -5,6 +5,7 @@ import { ACCESS } from '../../shared/roles';
 import { projectRef } from '../../shared/schemas';
 import { projectAccess, requireAccess, type ProjectAccess } from '../domain/access';
 import type { UserRow } from '../domain/users';
+import { resolveSession } from '../domain/sessions';
 import type { Context } from './context';
 
 function zodMessage(err: ZodError): string {
@@ -53,8 +54,11 @@ const errorMapping = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(errorMapping);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new AppError('UNAUTHENTICATED');
-  return next({ ctx: { ...ctx, user: ctx.user as UserRow } });
+  // A WebSocket's context is made once per connection: look the session up again on every call,
+  // so a sign-out, an expiry or a lost admin flag takes effect at once there too.
+  const user = ctx.res === null ? resolveSession(ctx.dc, ctx.sessionToken) : ctx.user;
+  if (!user) throw new AppError('UNAUTHENTICATED');
+  return next({ ctx: { ...ctx, user: user as UserRow } });
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -27,7 +27,7 @@ import { insertNote } from '../../domain/notes';
 import { issueTemplate } from '../../domain/issue-templates';
 import type { TicketRow } from '../../domain/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
-import { queueEmail } from '../../domain/outbox';
+import { queueEmail, recentRejectionsTo } from '../../domain/outbox';
 import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/notifications';
 import { bodyMarkdown, neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
@@ -47,6 +47,10 @@ export type Outcome =
   | { status: 'unsubscribed'; inboundId: number; email: string }
   | { status: 'quarantined'; inboundId: number; error: string }
   | { status: 'duplicate'; inboundId: number };
+
+/** At most this many rejection emails per recipient per hour (the rest are still recorded). */
+const MAX_REJECTIONS_PER_WINDOW = 5;
+const REJECTION_WINDOW_MS = 60 * 60 * 1000;
 
 interface Ctx {
   tx: Tx;
@@ -109,7 +113,8 @@ function base(c: Ctx) {
 
 function reject(c: Ctx, code: RejectionCode, projectId: number | null): Outcome {
   const to = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? null;
-  if (to && !c.deps.book.isOurs(to)) {
+  const flooded = to !== null && recentRejectionsTo(c.tx, to, c.at - REJECTION_WINDOW_MS) >= MAX_REJECTIONS_PER_WINDOW;
+  if (to && !c.deps.book.isOurs(to) && !flooded) {
     queueEmail(c.tx, {
       kind: 'rejection',
       projectId,

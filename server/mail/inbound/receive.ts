@@ -7,7 +7,7 @@
  */
 import type { DomainCtx } from '../../domain/context';
 import { createGroupCommit } from '../../domain/group-commit';
-import { finishInbound, getInbound, rawOf, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
+import { bumpAttempts, finishInbound, getInbound, pendingInbound, rawOf, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
 import { sha256, parseEmail, UnparsableEmailError, type ParsedEmail } from './parse';
 import type { AddressBook } from '../addresses';
 import type { AttachmentStore } from '../../files/attachment-store';
@@ -34,6 +34,7 @@ export interface ReceiveSource extends SourceRef {
 }
 
 const HEADER_LIMIT = 256 * 1024;
+const MAX_RECOVERY_ATTEMPTS = 3;
 
 function headerPart(raw: Buffer): Buffer {
   const text = raw.subarray(0, HEADER_LIMIT).toString('latin1');
@@ -95,7 +96,25 @@ export function createIngest(deps: IngestDeps) {
       return processRow(row, raw, src);
     },
 
-    /** Processes a stored message again (quarantine retry, or `pending` rows after a crash). */
+    /**
+     * Finishes messages left `pending` by a stop or crash. Each try is counted first: a message
+     * that keeps killing the process goes to quarantine instead of stopping every restart.
+     */
+    async recoverPending(): Promise<number> {
+      const rows = pendingInbound(dc.db);
+      for (const row of rows) {
+        const attempts = bumpAttempts(dc.db, row.id);
+        if (attempts > MAX_RECOVERY_ATTEMPTS) {
+          await quarantine(row, new Error(`Processing did not finish in ${attempts - 1} attempts: the server stopped during each one.`));
+          continue;
+        }
+        const raw = rawOf(dc.db, row.sha256) ?? Buffer.alloc(0);
+        await processRow(row, raw, { source: row.source });
+      }
+      return rows.length;
+    },
+
+    /** Processes a stored message again (quarantine retry). */
     async reprocess(id: number): Promise<Outcome | null> {
       const row = getInbound(dc.db, id);
       if (!row) return null;

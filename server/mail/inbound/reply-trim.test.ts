@@ -37,3 +37,11 @@ test('trailing whitespace is removed per line; HTML-only mail becomes Markdown',
   assert.match(md, /^\| A \| B \|$/m);
   assert.match(md, /^\| 1 \| 2 \|$/m);
 });
+
+test('pathological replies (huge runs of blank lines, endless quotes) are handled, not stalled on', () => {
+  const blank = trimReply(`Real answer\n${'\n'.repeat(200_000)}tail`);
+  assert.equal(blank.visible.startsWith('Real answer'), true);
+  const quotes = trimReply(`Answer\n\nOn Mon, Bob wrote:\n${'> old\n'.repeat(100_000)}`);
+  assert.equal(quotes.visible, 'Answer');
+  assert.ok(quotes.trimmed.length > 100_000, 'nothing is lost: the history is kept collapsed');
+});

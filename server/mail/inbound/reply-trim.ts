@@ -9,9 +9,15 @@ export interface Trimmed {
   trimmed: string;
 }
 
-const OUTLOOK_BLOCK = /^\s*(?:\*\*)?From:(?:\*\*)?\s.+\n\s*(?:\*\*)?(?:Sent|Date):(?:\*\*)?\s/m;
-const ORIGINAL_MESSAGE = /^\s*-{2,}\s*Original Message\s*-{2,}\s*$/im;
-const MOBILE_SIGNATURE = /^\s*(Sent from my (iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (iOS|Android))\b.*$/im;
+const OUTLOOK_BLOCK = /^[ \t]*(?:\*\*)?From:(?:\*\*)?[ \t].+\n[ \t]*(?:\*\*)?(?:Sent|Date):(?:\*\*)?[ \t]/m;
+const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*Original Message[ \t]*-{2,}[ \t]*$/im;
+const MOBILE_SIGNATURE = /^[ \t]*(Sent from my (iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (iOS|Android))\b.*$/im;
+/**
+ * Trimming libraries are superlinear on pathological input (thousands of blank lines), and one
+ * message must never stall the server: blank runs are squeezed and only the head is parsed;
+ * anything past it counts as quoted history, which is where it almost always is.
+ */
+const TRIM_LIMIT = 16 * 1024;
 
 function cutAt(text: string, re: RegExp): Trimmed | null {
   const m = re.exec(text);
@@ -19,7 +25,10 @@ function cutAt(text: string, re: RegExp): Trimmed | null {
   return { visible: text.slice(0, m.index), trimmed: text.slice(m.index) };
 }
 
-export function trimReply(body: string): Trimmed {
+export function trimReply(input: string): Trimmed {
+  const squeezed = input.replace(/\r\n?/g, '\n').replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
+  const body = squeezed.slice(0, TRIM_LIMIT);
+  const tail = squeezed.slice(TRIM_LIMIT);
   const parsed = new EmailReplyParser().read(body);
   let visible = parsed.getVisibleText().replace(/\s+$/, '');
   let trimmed = '';
@@ -36,7 +45,8 @@ export function trimReply(body: string): Trimmed {
       visible = cut.visible;
     }
   }
-  return { visible: visible.replace(/^\s+|\s+$/g, ''), trimmed: trimmed.replace(/^\s+|\s+$/g, '') };
+  if (tail) trimmed = `${trimmed}${tail}`;
+  return { visible: visible.trim(), trimmed: trimmed.trim() };
 }
 
 export function noteBodyFromReply(t: Trimmed): string {

@@ -138,3 +138,12 @@ test('rejections are written to the local outbox folder; quarantine can be liste
   await assert.rejects(admin.trpc.inbound.discard.mutate({ id: q.inboundId }), /Only quarantined messages/);
   await assert.rejects(rep.trpc.inbound.list.query(), /Only an instance administrator/);
 });
+
+test('a flood of mail with a forged sender gets at most 5 rejection emails per hour', async () => {
+  for (let i = 0; i < 8; i++) {
+    const out = await app.mail.ingest.receive(Buffer.from(`From: forged@victim.test\r\nTo: nobody@nowhere.test\r\nSubject: spam ${i}\r\nMessage-ID: <spam-${i}@x.test>\r\n\r\nbuy\r\n`), { source: 'cli' });
+    assert.equal(out.status, 'rejected', 'every message is still recorded');
+  }
+  const n = app.dc.db.$client.prepare("select count(*) n from outbox where kind = 'rejection' and to_address = 'forged@victim.test'").get() as { n: number };
+  assert.equal(n.n, 5);
+});

@@ -64,7 +64,7 @@ test('a new ticket by email gets the thank-you: one recipient, GitLab headers, t
   const key = /incoming\+([0-9a-f]{32})@/.exec(m.replyTo?.value[0]?.address ?? '')?.[1];
   assert.equal(header(m, 'list-unsubscribe'), `<https://desk.test/unsubscribe/${key}>, <mailto:incoming+${key}-unsubscribe@desk.test>`);
   assert.equal(header(m, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
-  assert.match(m.messageId ?? '', /^<ticket-\d+@desk\.test>$/);
+  assert.match(m.messageId ?? '', /^<ticket-\d+-[0-9a-f]{24}@desk\.test>$/, 'thread root with a random part: not guessable');
   assert.match(m.text ?? '', /We are tracking your request as ticket #\d+, and will respond as soon as we can\./);
   assert.match(m.text ?? '', /ACME Support Desk/);
   assert.match(typeof m.html === 'string' ? m.html : '', /We are tracking your request as ticket #\d+/);
@@ -221,4 +221,38 @@ test('the thank-you switch, a link for non-confidential tickets, and attachments
   const row = app.dc.db.select().from(outbox).all().slice(before)[0]!;
   assert.equal((row.spec as { attachments?: unknown[] }).attachments, undefined, 'over 10 MB: not attached');
   await app.mail.outbox.drain();
+});
+
+test('review regressions: a guessed thread id does not hijack a ticket; one broken email does not resend its siblings', async () => {
+  const { outbox } = await import('../../../db/schema');
+  const { eq } = await import('drizzle-orm');
+  const victim = await inbound(customerMail({ from: 'victim@customer.test', subject: 'Private matter' }));
+  assert.ok(victim.status === 'ticket');
+  await next();
+  const ticketId = app.dc.db.$client.prepare('select id from tickets where iid = ?').get(victim.iid) as { id: number };
+  const attack = await inbound(customerMail({ from: 'attacker@evil.test', subject: 'Re: hi', extra: `References: <ticket-${ticketId.id}@desk.test>\r\n` }));
+  assert.equal(attack.status, 'ticket', 'a new ticket of its own, not a note on the victim\'s');
+
+  // Three emails queued at once; the middle one cannot be composed (its attachment is gone).
+  const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Siblings', externalAuthor: 's1@customer.test' });
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['s2@customer.test', 's3@customer.test'] });
+  await app.mail.outbox.drain();
+  const before = sink.messages.length;
+  await app.mail.outbox.stop();
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: 'To all three', internal: false });
+  const rows = app.dc.db.select().from(outbox).where(eq(outbox.status, 'queued')).all();
+  assert.equal(rows.length, 3);
+  const broken = rows[1]!;
+  app.dc.db.update(outbox).set({ spec: { ...(broken.spec as object), attachments: [{ filename: 'gone.bin', sha256: '0'.repeat(64), contentType: 'application/octet-stream' }] } }).where(eq(outbox.id, broken.id)).run();
+  const { createOutboxWorker } = await import('./worker');
+  const { createSmtpTransport } = await import('./smtp-transport');
+  const { createAttachmentStore } = await import('../../files/attachment-store');
+  const worker = createOutboxWorker(app.dc, createSmtpTransport(`${sink.url}?tls=off`), { store: createAttachmentStore(app.dataDir) });
+  await worker.drain();
+  await worker.drain();
+  await worker.stop();
+  assert.equal(sink.messages.length, before + 2, 'each healthy email exactly once');
+  const failed = app.dc.db.select().from(outbox).where(eq(outbox.id, broken.id)).get()!;
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.lastError ?? '', /Could not be composed/);
 });

@@ -48,7 +48,7 @@ export function unknownPlaceholders(source: string): string[] {
 }
 
 export function fill(source: string, vars: Partial<Vars>): string {
-  return source.replace(PLACEHOLDER_RE, (whole, name: string) => {
+  return source.replace(PLACEHOLDER_RE, (whole: string, name: string) => {
     const value = (vars as Record<string, string | undefined>)[name];
     return value === undefined ? whole : value;
   });
@@ -92,12 +92,15 @@ export function render(source: string, vars: Vars, subject: string): Rendered {
   const block = (md: string) => (md.trim() ? markdownToSafeHtml(md) : '');
   // Like GitLab's "View it on GitLab": only non-confidential tickets have a URL to show.
   const view = vars.ISSUE_URL ? `<p style="font-size:13px;"><a href="${escapeHtml(vars.ISSUE_URL)}">View ticket ${escapeHtml(vars.ISSUE_ID)}</a></p>` : '';
-  const html = readTemplateFile('layout.html')
-    .replace('{{subject}}', escapeHtml(subject))
-    .replace('{{header}}', block(vars.SYSTEM_HEADER))
-    .replace('{{body}}', markdownToSafeHtml(markdown) + view)
-    .replace('{{unsubscribe}}', unsubscribe)
-    .replace('{{footer}}', block(vars.SYSTEM_FOOTER));
+  // Function replacers: `$'` or `$&` in customer text must not act as replacement patterns.
+  const parts: Record<string, string> = {
+    subject: escapeHtml(subject),
+    header: block(vars.SYSTEM_HEADER),
+    body: markdownToSafeHtml(markdown) + view,
+    unsubscribe,
+    footer: block(vars.SYSTEM_FOOTER),
+  };
+  const html = readTemplateFile('layout.html').replace(/\{\{(subject|header|body|unsubscribe|footer)\}\}/g, (_m, k: string) => parts[k] ?? '');
   const text = [
     vars.SYSTEM_HEADER.trim(),
     markdown,

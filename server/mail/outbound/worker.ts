@@ -12,7 +12,8 @@ import type { OutboundSpec } from './spec';
 import type { Transport } from './transport';
 import type { AttachmentStore } from '../../files/attachment-store';
 
-const MAX_ATTEMPTS = 12;
+/** With backoff capped at an hour, about three days of retries before a message fails. */
+const MAX_ATTEMPTS = 80;
 const BATCH = 100;
 const CONCURRENCY = 5;
 
@@ -35,7 +36,25 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
   let again = false;
   let stopped = true;
 
+  /** Never throws: one bad row must not abort the batch (that would resend its siblings). */
   async function sendOne(row: typeof outbox.$inferSelect): Promise<void> {
+    try {
+      await attempt(row);
+    } catch (err) {
+      log.error('email could not be processed', { id: row.id, err });
+      try {
+        dc.db
+          .update(outbox)
+          .set({ status: 'failed', attempts: row.attempts + 1, lastError: `Could not be composed or recorded: ${err instanceof Error ? err.message : String(err)}` })
+          .where(eq(outbox.id, row.id))
+          .run();
+      } catch {
+        // the database itself is failing; the row stays queued and is tried again later
+      }
+    }
+  }
+
+  async function attempt(row: typeof outbox.$inferSelect): Promise<void> {
     let raw = row.raw;
     if (!raw) {
       raw = await compose(row.spec as OutboundSpec, opts.store);

@@ -32,6 +32,7 @@ export async function startSmtpListener(opts: {
     disabledCommands: ['AUTH', 'STARTTLS'],
     disableReverseLookup: true,
     size: opts.maxEmailSize,
+    maxClients: 200,
     logger: false,
     onRcptTo(address, _session, callback) {
       if (!opts.book.isOurs(address.address)) {
@@ -41,10 +42,15 @@ export async function startSmtpListener(opts: {
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      // Past the limit the rest is read and dropped: an oversized message must not fill memory.
+      stream.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= opts.maxEmailSize) chunks.push(c);
+      });
       stream.on('error', (err) => callback(smtpError(`4.3.0 ${err.message}`, 451)));
       stream.on('end', () => {
-        if (stream.sizeExceeded) {
+        if (stream.sizeExceeded || size > opts.maxEmailSize) {
           return callback(smtpError(`5.3.4 Message too big: the limit is ${opts.maxEmailSize} bytes`, 552));
         }
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);

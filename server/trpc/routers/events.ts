@@ -2,7 +2,10 @@ import { tracked, TRPCError } from '@trpc/server';
 import { eventsInput } from '../../../shared/schemas';
 import { AppError } from '../../../shared/errors';
 import type { ProjectEventEnvelope } from '../../../shared/events';
-import { ACCESS } from '../../../shared/roles';
+import { ACCESS, CAN } from '../../../shared/roles';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { tickets } from '../../../db/schema';
 import { currentAccess } from '../../domain/access';
 import { resolveSession } from '../../domain/sessions';
 import { latestSeq, readEventsAfter, type StoredEvent } from '../../events/store';
@@ -10,6 +13,14 @@ import { viewEventFor } from '../../events/visibility';
 import { projectProcedure, router } from '../init';
 
 const REPLAY_BATCH = 500;
+
+function confidentialNow(db: Db, batch: StoredEvent[]): Set<number> {
+  const ids = [...new Set(batch.map((e) => e.ticketId).filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Set();
+  return new Set(
+    db.select({ id: tickets.id }).from(tickets).where(and(inArray(tickets.id, ids), eq(tickets.confidential, true))).all().map((t) => t.id),
+  );
+}
 
 function envelope(e: StoredEvent, access: number): ProjectEventEnvelope | null {
   const event = viewEventFor(e, access);
@@ -64,10 +75,15 @@ export const eventsRouter = router({
             const batch = readEventsAfter(ctx.dc.db, project.id, last, REPLAY_BATCH);
             if (batch.length === 0) break;
             const access = accessNow();
+            // Below reporter, what counts is whether the ticket is confidential now, not when the
+            // event was stored: a replay must not show a ticket that has since been hidden.
+            const hiddenNow = access < CAN.seeConfidential ? confidentialNow(ctx.dc.db, batch) : new Set<number>();
             for (const e of batch) {
               last = e.seq;
               const env = envelope(e, access);
-              if (env) yield tracked(String(e.seq), env);
+              if (!env) continue;
+              if (e.ticketId !== null && hiddenNow.has(e.ticketId) && env.event.type !== 'ticket.hidden') continue;
+              yield tracked(String(e.seq), env);
             }
           }
         }
