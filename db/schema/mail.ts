@@ -27,6 +27,8 @@ export const inboundMessages = sqliteTable(
     messageId: text('message_id'),
     fromAddress: text('from_address'),
     subject: text('subject'),
+    /** SMTP RCPT TO addresses (JSON array): needed again when the message is reprocessed */
+    envelopeTo: text('envelope_to', { mode: 'json' }).$type<string[]>(),
     status: text('status', {
       enum: ['pending', 'ticket', 'note', 'ignored', 'rejected', 'unsubscribed', 'quarantined', 'duplicate', 'discarded'],
     }).notNull(),

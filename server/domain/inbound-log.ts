@@ -11,6 +11,9 @@ export interface SourceRef {
   source: string;
   uidvalidity?: number | undefined;
   uid?: number | undefined;
+  envelopeTo?: string[] | undefined;
+  /** the message's real size when only part of it was fetched (oversized IMAP mail) */
+  size?: number | undefined;
 }
 
 /**
@@ -26,10 +29,19 @@ export function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, a
           .get();
         if (existing) return { row: existing, existed: true };
       }
-      tx.insert(rawMessages).values({ sha256: sha, bytes: keepBytes, size: raw.length, createdAt: at }).onConflictDoNothing().run();
+      tx.insert(rawMessages).values({ sha256: sha, bytes: keepBytes, size: src.size ?? raw.length, createdAt: at }).onConflictDoNothing().run();
       const row = tx
         .insert(inboundMessages)
-        .values({ source: src.source, uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null, uid: src.uid ?? null, sha256: sha, size: raw.length, status: 'pending', receivedAt: at })
+        .values({
+          source: src.source,
+          uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null,
+          uid: src.uid ?? null,
+          envelopeTo: src.envelopeTo?.length ? src.envelopeTo : null,
+          sha256: sha,
+          size: src.size ?? raw.length,
+          status: 'pending',
+          receivedAt: at,
+        })
         .returning()
         .get();
       return { row, existed: false };

@@ -49,7 +49,7 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
   const smtp = config.mail.smtpListen
     ? await startSmtpListener({ ...config.mail.smtpListen, book, ingest, maxEmailSize: config.mail.maxEmailSize })
     : null;
-  const imap = config.mail.imapMailboxes.map((m) => startImapWorker(m, ingest, dc));
+  const imap = config.mail.imapMailboxes.map((m) => startImapWorker(m, ingest, dc, { maxEmailSize: config.mail.maxEmailSize }));
   return {
     book,
     ingest,

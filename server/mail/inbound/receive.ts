@@ -28,10 +28,8 @@ export interface IngestDeps {
   onQueued?: () => void;
 }
 
-export interface ReceiveSource extends SourceRef {
-  /** SMTP RCPT TO addresses, searched for the key like Delivered-To */
-  envelopeTo?: string[];
-}
+/** `envelopeTo`: SMTP RCPT TO addresses, searched for the key like Delivered-To (and stored). */
+export type ReceiveSource = SourceRef;
 
 const HEADER_LIMIT = 256 * 1024;
 const MAX_RECOVERY_ATTEMPTS = 3;
@@ -90,7 +88,7 @@ export function createIngest(deps: IngestDeps) {
     /** Ingests one raw message from a source. Resolves once its outcome is committed. */
     async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
       const sha = sha256(raw);
-      const keep = raw.length > deps.maxEmailSize ? headerPart(raw) : raw;
+      const keep = (src.size ?? raw.length) > deps.maxEmailSize ? headerPart(raw) : raw;
       const { row, existed } = await write((tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
       return processRow(row, raw, src);
@@ -109,7 +107,7 @@ export function createIngest(deps: IngestDeps) {
           continue;
         }
         const raw = rawOf(dc.db, row.sha256) ?? Buffer.alloc(0);
-        await processRow(row, raw, { source: row.source });
+        await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
       }
       return rows.length;
     },
@@ -119,7 +117,7 @@ export function createIngest(deps: IngestDeps) {
       const row = getInbound(dc.db, id);
       if (!row) return null;
       const raw = rawOf(dc.db, row.sha256) ?? Buffer.alloc(0);
-      return processRow(row, raw, { source: row.source });
+      return processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
     },
   };
 }

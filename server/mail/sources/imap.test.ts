@@ -65,6 +65,7 @@ before(async () => {
   const base = `imap://%s:${dovecot.password}@${dovecot.host}:${dovecot.port}/INBOX`;
   app = await startTestApp({
     INCOMING_EMAIL: 'incoming+%{key}@desk.test',
+    MAX_EMAIL_SIZE: '65536',
     IMAP_MAILBOXES: [
       `${base.replace('%s', 'desk')}?name=desk`,
       `${base.replace('%s', 'archive')}?name=archive&after=move&moveTo=Done`,
@@ -106,6 +107,17 @@ test('one bad message never blocks the mailbox: it is quarantined and the next o
   await waitForTitles(['After the bad one']);
   const q = app.dc.db.$client.prepare("select count(*) n from inbound_messages where status = 'quarantined' and source = 'imap:desk'").get() as { n: number };
   assert.equal(q.n, 1);
+});
+
+test('an oversized message is fetched only as far as its header, rejected, and the mailbox goes on', async () => {
+  await dovecot.deliver('desk', mail('Way too big', '').replace('Hello about Way too big', 'x'.repeat(200_000)));
+  await dovecot.deliver('desk', mail('After the big one'));
+  await waitForTitles(['After the big one']);
+  const row = app.dc.db.$client.prepare("select status, reason, size from inbound_messages where subject = 'Way too big'").get() as { status: string; reason: string; size: number };
+  assert.deepEqual({ status: row.status, reason: row.reason }, { status: 'rejected', reason: 'EmailTooLarge' });
+  assert.ok(row.size > 200_000, 'the real size is recorded');
+  const stored = app.dc.db.$client.prepare("select length(r.bytes) n from raw_messages r join inbound_messages i on i.sha256 = r.sha256 where i.subject = 'Way too big'").get() as { n: number };
+  assert.ok(stored.n < 10_000, 'only the header part was kept');
 });
 
 test('after=move moves processed mail to the configured folder', async () => {

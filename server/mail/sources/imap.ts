@@ -12,6 +12,7 @@ import type { Ingest } from '../inbound/receive';
 import { log } from '../../log';
 
 const FETCH_BATCH = 50;
+const HEADER_BYTES = 256 * 1024;
 
 export interface ImapWorker {
   name: string;
@@ -29,7 +30,7 @@ function backoff(attempt: number): number {
   return Math.min(60_000, 500 * 2 ** Math.min(attempt, 7)) * (0.8 + Math.random() * 0.4);
 }
 
-export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: DomainCtx, opts: { onError?: (err: unknown) => void } = {}): ImapWorker {
+export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: DomainCtx, opts: { maxEmailSize: number; onError?: (err: unknown) => void }): ImapWorker {
   const source = `imap:${cfg.name}`;
   let stopped = false;
   let client: ImapFlow | null = null;
@@ -74,20 +75,24 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
       const uids = ((await c.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last).sort((a, b) => a - b);
       if (uids.length === 0) return;
       const batch = uids.slice(0, FETCH_BATCH);
-      const messages: { uid: number; source: Buffer }[] = [];
-      for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
-        if (m.source) messages.push({ uid: m.uid, source: m.source });
-      }
-      messages.sort((a, b) => a.uid - b.uid);
-      for (const m of messages) {
+      // Sizes first, then one message at a time: memory stays bounded by one message, and an
+      // oversized one is fetched only as far as its header (enough to reject it politely).
+      const sizes = new Map<number, number>();
+      for await (const m of c.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      for (const uid of batch) {
+        const size = sizes.get(uid);
+        if (size === undefined) continue;
+        const oversized = size > opts.maxEmailSize;
+        const m = await c.fetchOne(String(uid), { uid: true, source: oversized ? { maxLength: HEADER_BYTES } : true }, { uid: true });
+        if (!m || !m.source) continue;
         // receive() commits the outcome (or quarantine) before we touch the server.
-        await ingest.receive(m.source, { source, uidvalidity, uid: m.uid });
+        await ingest.receive(m.source, { source, uidvalidity, uid, ...(oversized ? { size } : {}) });
         const at = dc.now();
         const day = new Date(at).toISOString().slice(0, 10);
         const row = checkpoint();
         const today = row?.day === day ? row.messagesToday + 1 : 1;
-        dc.db.update(mailboxes).set({ lastUid: m.uid, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, cfg.name)).run();
-        await afterCommit(c, m.uid);
+        dc.db.update(mailboxes).set({ lastUid: uid, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, cfg.name)).run();
+        await afterCommit(c, uid);
       }
       // a UID that vanished between SEARCH and FETCH (expunged) must not stall the checkpoint
       const maxBatch = batch[batch.length - 1] as number;

@@ -111,3 +111,13 @@ test('when the message cannot be stored the listener answers 451 so the sender r
   const again = await transport().sendMail({ from: 'later@example.com', to: TO, subject: 'retry me', text: 'x', messageId: '<retry-me@example.com>' });
   assert.match(again.response, /Ok: ticket/);
 });
+
+test('a Bcc\'d message (our address only in the envelope) becomes a ticket, and the envelope is kept for reprocessing', async () => {
+  const info = await transport().sendMail({
+    envelope: { from: 'bcc@example.com', to: [TO] },
+    raw: 'From: bcc@example.com\r\nTo: someone-else@example.com\r\nSubject: Blind copy\r\nMessage-ID: <bcc-1@example.com>\r\n\r\nhello\r\n',
+  });
+  assert.match(info.response, /Ok: ticket/);
+  const row = app.dc.db.$client.prepare("select envelope_to from inbound_messages where message_id = '<bcc-1@example.com>'").get() as { envelope_to: string };
+  assert.deepEqual(JSON.parse(row.envelope_to), [TO]);
+});

@@ -1,0 +1,1 @@
+ALTER TABLE `inbound_messages` ADD `envelope_to` text;
