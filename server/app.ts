@@ -8,6 +8,7 @@ import { mailContext } from './domain/mail-context';
 import { createInProcessBus } from './events/bus';
 import { watchExternalCommits } from './events/external-commits';
 import { createPresenceHub } from './events/presence';
+import { createEventFeed } from './events/feed';
 import { createAppServer, type AppServer } from './http';
 import { CLIENT_DIR } from './paths';
 import { createAttachmentStore } from './files/attachment-store';
@@ -36,7 +37,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   purgeExpiredSessions(dc);
   const mail = await startMail(dc, config);
   const presence = createPresenceHub();
-  const http = createAppServer({ dc, config, mail, presence, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
+  const feed = createEventFeed(dc.db, dc.bus);
+  const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => resolve());
@@ -56,6 +58,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     async stop() {
       stopWatching();
       presence.stop();
+      feed.stop();
       await mail.stop();
       await http.close();
       dc.db.$client.close();

@@ -15,6 +15,7 @@ export interface ServerProcess {
   kill9(): Promise<void>;
   stop(): Promise<void>;
   output(): string;
+  pid(): number | undefined;
 }
 
 export async function serverProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -34,6 +35,7 @@ export async function serverProcess(dataDir: string, env: Record<string, string>
     smtpPort,
     env: fullEnv,
     output: () => out,
+    pid: () => child?.pid,
     async start() {
       child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/main.ts')], {
         cwd: ROOT_DIR,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { MailRuntime } from '../mail/runtime';
 import type { PresenceHub } from '../events/presence';
+import type { EventFeed } from '../events/feed';
 import type { DomainCtx } from '../domain/context';
 import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
 import type { UserRow } from '../domain/users';
@@ -12,6 +13,7 @@ export interface AppDeps {
   config: Config;
   mail: MailRuntime;
   presence: PresenceHub;
+  feed: EventFeed;
 }
 
 export interface Context {
@@ -19,6 +21,7 @@ export interface Context {
   config: Config;
   mail: MailRuntime;
   presence: PresenceHub;
+  feed: EventFeed;
   user: UserRow | null;
   /** the raw session token, for logout */
   sessionToken: string | undefined;
@@ -35,6 +38,7 @@ export function createContextFactory(deps: AppDeps) {
       config: deps.config,
       mail: deps.mail,
       presence: deps.presence,
+      feed: deps.feed,
       user: resolveSession(deps.dc, token),
       sessionToken: token,
       clientAddress: req.socket.remoteAddress ?? 'unknown',

@@ -8,11 +8,12 @@ import type { Db } from '../../../db/client';
 import { tickets } from '../../../db/schema';
 import { currentAccess } from '../../domain/access';
 import { resolveSession } from '../../domain/sessions';
-import { latestSeq, readEventsAfter, type StoredEvent } from '../../events/store';
+import { latestSeq, type StoredEvent } from '../../events/store';
 import { viewEventFor } from '../../events/visibility';
 import { projectProcedure, router } from '../init';
 
 const REPLAY_BATCH = 500;
+const ACCESS_TTL_MS = 1000;
 
 function confidentialNow(db: Db, batch: StoredEvent[]): Set<number> {
   const ids = [...new Set(batch.map((e) => e.ticketId).filter((id): id is number => id !== null))];
@@ -46,7 +47,18 @@ export const eventsRouter = router({
       });
       const onAbort = () => wake?.();
       signal?.addEventListener('abort', onAbort);
+      // Session and membership are re-read at most every second per subscriber: a sign-out or a
+      // removal takes effect within a second without 500 subscribers querying on every event.
+      let checkedAt = 0;
+      let access = 0;
       const accessNow = (): number => {
+        const now = Date.now();
+        if (now - checkedAt < ACCESS_TTL_MS) return access;
+        access = readAccess();
+        checkedAt = now;
+        return access;
+      };
+      const readAccess = (): number => {
         const user = resolveSession(ctx.dc, ctx.sessionToken);
         if (!user || user.id !== ctx.user.id) {
           const cause = new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
@@ -72,7 +84,7 @@ export const eventsRouter = router({
           woken = false;
           // The table is the order: read everything after the last sent seq, in batches.
           for (;;) {
-            const batch = readEventsAfter(ctx.dc.db, project.id, last, REPLAY_BATCH);
+            const batch = ctx.feed.after(project.id, last, REPLAY_BATCH);
             if (batch.length === 0) break;
             const access = accessNow();
             // Below reporter, what counts is whether the ticket is confidential now, not when the

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench -- live`: (a) fan-out — 500 WebSocket subscribers on one project, time from a
+ * note's commit to its event at each client, p50/p99; (b) queue — 100,000 tickets, first page
+ * with a filter and with a search query, server time p50/p99; (c) server RSS with 100,000 tickets
+ * and 500 subscribers; (d) client bundle size gzipped. Results: bench/results/live.json.
+ */
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
+import WebSocket from 'ws';
+import type { ProjectEventEnvelope } from '../shared/events';
+import { ACCESS } from '../shared/roles';
+import { createDomain } from '../server/app';
+import { loadConfig } from '../server/config';
+import { createProject } from '../server/domain/projects';
+import { listTickets } from '../server/domain/tickets';
+import { createFirstAdmin, findUserByEmail } from '../server/domain/users';
+import { CLIENT_DIR } from '../server/paths';
+import { serverProcess } from '../server/testing/server-process';
+import type { AppRouter } from '../server/trpc/router';
+import { summary, writeResults } from './lib';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 500);
+const NOTES = 50;
+const QUERIES = 200;
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-live-'));
+const dc = createDomain(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' }));
+const project = createProject(dc, { path: 'acme/app' });
+await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
+const admin = findUserByEmail(dc.db, 'bench@bench.test')!;
+
+// 100,000 tickets, written directly (the FTS triggers index them as they go).
+const WORDS = 'printer invoice refund login password shipment broken screen update account delivery error'.split(' ');
+const insert = dc.db.$client.prepare(
+  `insert into tickets (project_id, iid, title, description, state, confidential, author_id, external_author, assignee_id, note_count, created_at, updated_at, last_activity_at)
+   values (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, ?, ?)`,
+);
+const t0 = Date.now() - TICKETS * 1000;
+dc.db.$client.transaction(() => {
+  for (let i = 1; i <= TICKETS; i++) {
+    const at = t0 + i * 1000;
+    const w = (k: number) => WORDS[(i * 7 + k * 13) % WORDS.length];
+    insert.run(project.id, i, `${w(1)} ${w(2)} problem ${i}`, `Customer writes about ${w(3)} and ${w(4)}.`, i % 3 === 0 ? 'closed' : 'opened', admin.id, `c${i}@customer.test`, i % 5 === 0 ? admin.id : null, at, at, at);
+  }
+  dc.db.$client.prepare('update projects set last_iid = ? where id = ?').run(TICKETS, project.id);
+})();
+
+// (b) queue queries, server-side time
+const pa = { project, role: null, access: ACCESS.admin };
+const time = (fn: () => void) => {
+  const s = performance.now();
+  fn();
+  return performance.now() - s;
+};
+for (let i = 0; i < 20; i++) listTickets(dc, pa, admin, { state: 'opened', assignee: 'none', limit: 50 });
+const filtered = Array.from({ length: QUERIES }, () => time(() => listTickets(dc, pa, admin, { state: 'opened', assignee: 'none', limit: 50 })));
+const searched = Array.from({ length: QUERIES }, (_, i) => time(() => listTickets(dc, pa, admin, { state: 'all', search: `${WORDS[i % WORDS.length]} problem`, limit: 50 })));
+dc.db.$client.close();
+
+// (a) fan-out with the server in its own process
+const server = await serverProcess(dataDir, { SMTP_LISTEN: 'off' });
+await server.start();
+let cookie = '';
+const http = createTRPCClient<AppRouter>({
+  links: [httpLink({ url: `${server.url}/trpc`, fetch: async (u, init) => {
+    const headers = new Headers(init?.headers);
+    if (cookie) headers.set('cookie', cookie);
+    const res = await fetch(u, { ...init, headers } as RequestInit);
+    const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
+    if (c) cookie = c.split(';')[0] as string;
+    return res;
+  } })],
+});
+await http.auth.login.mutate({ email: 'bench@bench.test', password: 'bench-password-1' });
+class CookieWS extends WebSocket {
+  constructor(url: string) {
+    super(url, { headers: { cookie, origin: server.url } });
+  }
+}
+const latencies: number[] = [];
+const pending = new Map<number, number>(); // note id → clients still to receive it
+let resolveNote: (() => void) | null = null;
+const { lastEventId } = await http.tickets.list.query({ projectPath: 'acme/app', limit: 1 });
+const clients = Array.from({ length: SUBSCRIBERS }, () => {
+  const ws = createWSClient({ url: `${server.url.replace('http', 'ws')}/trpc`, WebSocket: CookieWS as unknown as typeof globalThis.WebSocket });
+  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+  let ready: () => void = () => undefined;
+  const subscribed = new Promise<void>((r) => (ready = r));
+  api.events.project.subscribe({ projectPath: 'acme/app', lastEventId }, {
+    onStarted: () => ready(),
+    onData({ data }: { data: ProjectEventEnvelope }) {
+      if (data.event.type !== 'note.created') return;
+      latencies.push(Date.now() - Date.parse(data.at));
+      const left = (pending.get(data.event.note.id) ?? SUBSCRIBERS) - 1;
+      pending.set(data.event.note.id, left);
+      if (left === 0) resolveNote?.();
+    },
+  });
+  return { ws, subscribed };
+});
+await Promise.all(clients.map((c) => c.subscribed));
+await new Promise((r) => setTimeout(r, 500));
+const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid()}/status`, 'utf8'))?.[1] ?? 0);
+for (let i = 0; i < NOTES; i++) {
+  const all = new Promise<void>((r) => (resolveNote = r));
+  await http.notes.create.mutate({ projectPath: 'acme/app', iid: TICKETS - (i % 10), body: `Fan-out ${i}`, internal: false });
+  await all;
+}
+const rss = rssKb();
+for (const c of clients) void c.ws.close();
+await server.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+// (d) the client bundle, gzipped
+const assets = path.join(CLIENT_DIR, 'assets');
+const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+const gzipped = js.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f))).length, 0);
+
+const results = {
+  when: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, node: process.version },
+  fanOut: { subscribers: SUBSCRIBERS, notes: NOTES, commitToClientMs: { ...summary(latencies), targetP99: 50 } },
+  queue: {
+    tickets: TICKETS,
+    firstPageWithFilterMs: { ...summary(filtered), target: 10 },
+    firstPageWithSearchMs: { ...summary(searched), target: 50 },
+  },
+  serverRssMb: { value: Math.round(rss / 1024), target: 250, with: `${TICKETS} tickets, ${SUBSCRIBERS} subscribers` },
+  clientBundleGzipKb: { value: Math.round((gzipped / 1024) * 10) / 10, target: 100 },
+};
+console.log(JSON.stringify(results, null, 2));
+console.log(`written to ${writeResults('live', results)}`);
+process.exit(0);

@@ -1,0 +1,71 @@
+/**
+ * One reader per project for live subscribers. When the bus says a project has new events, the
+ * first subscriber to ask reads them from the table once; the other hundreds get the same parsed
+ * events from memory. Older positions (a client resuming from far back) read the table directly.
+ */
+import type { Db } from '../../db/client';
+import type { EventBus } from './bus';
+import { readEventsAfter, type StoredEvent } from './store';
+
+const KEEP = 2000;
+
+interface ProjectFeed {
+  /** events in seq order, contiguous for this project from `from` (exclusive) on */
+  events: StoredEvent[];
+  from: number;
+  stale: boolean;
+}
+
+export interface EventFeed {
+  after(projectId: number, afterSeq: number, limit: number): StoredEvent[];
+  stop(): void;
+}
+
+export function createEventFeed(db: Db, bus: EventBus): EventFeed {
+  const feeds = new Map<number, ProjectFeed>();
+  const stopAll = bus.subscribeAll(() => {
+    for (const f of feeds.values()) f.stale = true;
+  });
+
+  function refresh(projectId: number, f: ProjectFeed): void {
+    for (;;) {
+      const batch = readEventsAfter(db, projectId, f.events.at(-1)?.seq ?? f.from, 500);
+      f.events.push(...batch);
+      if (batch.length < 500) break;
+    }
+    if (f.events.length > KEEP) {
+      const drop = f.events.length - KEEP;
+      f.from = (f.events[drop - 1] as StoredEvent).seq;
+      f.events.splice(0, drop);
+    }
+    f.stale = false;
+  }
+
+  /** First index with seq > afterSeq (events are sorted by seq). */
+  function firstAfter(events: StoredEvent[], afterSeq: number): number {
+    let lo = 0;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((events[mid] as StoredEvent).seq > afterSeq) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  return {
+    after(projectId, afterSeq, limit) {
+      let f = feeds.get(projectId);
+      if (!f) {
+        // Start the shared window at the caller's position: everything after it is read once.
+        f = { events: [], from: afterSeq, stale: true };
+        feeds.set(projectId, f);
+      }
+      if (afterSeq < f.from) return readEventsAfter(db, projectId, afterSeq, limit);
+      if (f.stale) refresh(projectId, f);
+      const start = firstAfter(f.events, afterSeq);
+      return f.events.slice(start, start + limit);
+    },
+    stop: stopAll,
+  };
+}
