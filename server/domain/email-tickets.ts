@@ -180,3 +180,16 @@ export function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number):
   });
   return after;
 }
+
+/**
+ * A ticket one of our sent emails belongs to, found by the ids a reply quotes (In-Reply-To,
+ * References): for clients that answer our From address instead of the Reply-To.
+ */
+export function ticketForOurMessageIds(tx: Tx, ids: string[]): { ticketId: number | null; projectId: number } | undefined {
+  if (ids.length === 0) return undefined;
+  return tx
+    .select({ ticketId: messageIds.ticketId, projectId: messageIds.projectId })
+    .from(messageIds)
+    .where(and(inArray(messageIds.messageId, ids), eq(messageIds.direction, 'out')))
+    .get();
+}

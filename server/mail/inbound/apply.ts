@@ -18,6 +18,7 @@ import {
   settingsFor,
   ticketById,
   ticketForMessageIds,
+  ticketForOurMessageIds,
   type ServiceDeskSettings,
 } from '../../domain/email-tickets';
 import { findProjectByPath, type ProjectRow } from '../../domain/access';
@@ -72,7 +73,14 @@ type Target =
 
 function resolveKey(c: Ctx): Target {
   const found = findKey(c.parsed, c.deps.book, c.envelopeTo);
-  if (!found) return { kind: 'reject', code: 'UnknownIncomingEmail' };
+  if (!found) {
+    // No key anywhere, but it answers one of our emails (sent to our bare From address).
+    const ours = ticketForOurMessageIds(c.tx, [...c.parsed.inReplyTo, ...c.parsed.references]);
+    const ticket = ours?.ticketId ? ticketById(c.tx, ours.ticketId) : undefined;
+    const project = ticket ? findProjectById(c.tx, ticket.projectId) : undefined;
+    if (ticket && project) return { kind: 'reply', project, ticket };
+    return { kind: 'reject', code: 'UnknownIncomingEmail' };
+  }
   const key = found.key.toLowerCase();
   if (found.mailbox === 'incoming') {
     const unsub = /^([0-9a-f]{32})[-+]unsubscribe$/.exec(key);

@@ -256,3 +256,13 @@ test('review regressions: a guessed thread id does not hijack a ticket; one brok
   assert.equal(failed.status, 'failed');
   assert.match(failed.lastError ?? '', /Could not be composed/);
 });
+
+test('a reply sent to our bare From address (not the Reply-To) still threads by In-Reply-To', async () => {
+  // Runs after the outbox was stopped above: the thank-you is composed by hand from the queue.
+  const first = await inbound(customerMail({ from: 'fromonly@customer.test', subject: 'Reply to From' }));
+  assert.ok(first.status === 'ticket');
+  const row = app.dc.db.$client.prepare("select message_id from outbox where to_address = 'fromonly@customer.test'").get() as { message_id: string };
+  const reply = await inbound(customerMail({ from: 'fromonly@customer.test', to: 'incoming@desk.test', subject: 'Re: Reply to From', body: 'Answering the From address', extra: `In-Reply-To: ${row.message_id}\r\n` }));
+  assert.ok(reply.status === 'note');
+  assert.equal(reply.iid, first.iid);
+});
