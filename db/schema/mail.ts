@@ -64,7 +64,11 @@ export const messageIds = sqliteTable(
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.messageId] }), index('message_ids_id_idx').on(t.messageId)],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.messageId] }),
+    index('message_ids_id_idx').on(t.messageId),
+    index('message_ids_ticket_idx').on(t.ticketId, t.direction, t.createdAt),
+  ],
 );
 
 /** A fresh key per outbound email per recipient; replies to `incoming+<key>@` land on the ticket. */

@@ -9,7 +9,7 @@ import { emailTemplates, messageIds, participants } from '../../db/schema';
 import type { Tx } from '../events/store';
 import { fullPathSlug } from '../mail/addresses';
 import type { OutboundSpec } from '../mail/outbound/spec';
-import { defaultTemplate, render, type TemplateKind, type Vars } from '../mail/outbound/templates';
+import { defaultTemplate, type TemplateKind, type Vars } from '../mail/outbound/templates';
 import type { ProjectRow } from './access';
 import { newReplyKey, type ServiceDeskSettings } from './email-tickets';
 import type { MailContext } from './mail-context';
@@ -91,7 +91,6 @@ function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
   const host = mc.book.host();
   const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${key}`;
   const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
-  const rendered = render(templateSource(tx, s.project.id, s.kind), templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText), subject);
   const ids = threadIds(tx, mc, s.ticket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const spec: OutboundSpec = {
@@ -99,8 +98,12 @@ function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
     to: s.to,
     replyTo: mc.book.incomingFor(key),
     subject,
-    text: rendered.text,
-    html: rendered.html,
+    text: '',
+    // Rendered when the worker composes the message, outside this transaction.
+    template: (() => {
+      const source = templateSource(tx, s.project.id, s.kind);
+      return { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText)) };
+    })(),
     messageId: ids.messageId,
     ...(ids.first ? {} : { inReplyTo: ids.root, references: [`<reply-${key}@${host}>`, ids.root] }),
     headers: {
@@ -119,6 +122,19 @@ function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
   queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
   tx.insert(messageIds).values({ projectId: s.project.id, messageId: ids.messageId, ticketId: s.ticket.id, direction: 'out', createdAt: at }).onConflictDoNothing().run();
 }
+
+/** Only what the template (and the layout) uses is stored: a description can be megabytes. */
+function usedVars(source: string, vars: Vars): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of LAYOUT_VARS) out[name] = vars[name];
+  for (const m of source.matchAll(/%\{\s*([A-Za-z0-9_]+)\s*\}/g)) {
+    const name = m[1] as keyof Vars;
+    if (name in vars) out[name] = vars[name];
+  }
+  return out;
+}
+
+const LAYOUT_VARS = ['ISSUE_ID', 'ISSUE_URL', 'UNSUBSCRIBE_URL', 'SYSTEM_HEADER', 'SYSTEM_FOOTER'] as const;
 
 function displayName(settings: ServiceDeskSettings | undefined): string {
   return settings?.outgoingName?.trim() || 'Support Bot';

@@ -6,6 +6,11 @@ export interface OutboundSpec {
   subject: string;
   text: string;
   html?: string;
+  /**
+   * A template to render at send time instead of `text`/`html`: Markdown rendering and HTML
+   * sanitising are kept out of the transaction that queues the email (ingest's hot path).
+   */
+  template?: { source: string; vars: Record<string, string> };
   messageId: string;
   inReplyTo?: string;
   references?: string[];

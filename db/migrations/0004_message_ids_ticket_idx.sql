@@ -1,0 +1,1 @@
+CREATE INDEX `message_ids_ticket_idx` ON `message_ids` (`ticket_id`,`direction`,`created_at`);
