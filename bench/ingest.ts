@@ -7,20 +7,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
+import { createTRPCClient, wsLink } from '@trpc/client';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import WebSocket from 'ws';
 import type { ProjectEventEnvelope } from '../shared/events';
 import { createDomain } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createProject } from '../server/domain/projects';
 import { createFirstAdmin } from '../server/domain/users';
-import { ensureDovecotInstalled, startDovecot } from '../server/testing/dovecot';
-import { serverProcess } from '../server/testing/server-process';
+import { ensureDovecotInstalled, startDovecot } from '../e2e/fixtures/dovecot';
+import { serverProcess } from '../e2e/fixtures/server-process';
 import type { AppRouter } from '../server/trpc/router';
-import { realisticMessage, rng, summary, writeResults } from './lib';
+import { benchSession, realisticMessage, rng, summary, writeResults } from './lib';
 
 const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 2000);
 const LATENCY_SAMPLES = 200;
@@ -43,22 +42,8 @@ const server = await serverProcess(dataDir, {
 await server.start();
 
 // A subscribed WebSocket client, like a responder's browser.
-let cookie = '';
-const http = createTRPCClient<AppRouter>({
-  links: [httpLink({ url: `${server.url}/trpc`, fetch: async (u, init) => {
-    const res = await fetch(u, init as RequestInit);
-    const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
-    if (c) cookie = c.split(';')[0] as string;
-    return res;
-  } })],
-});
-await http.auth.login.mutate({ email: 'bench@bench.test', password: 'bench-password-1' });
-class CookieWS extends WebSocket {
-  constructor(url: string) {
-    super(url, { headers: { cookie, origin: server.url } });
-  }
-}
-const wsClient = createWSClient({ url: `${server.url.replace('http', 'ws')}/trpc`, WebSocket: CookieWS as unknown as typeof globalThis.WebSocket });
+const session = await benchSession(server.url, 'bench@bench.test', 'bench-password-1');
+const wsClient = session.ws();
 const live = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
 const waiters = new Map<string, (at: number) => void>();
 let created = 0;

@@ -1,4 +1,5 @@
 /** Shared bench helpers: percentiles, results file, deterministic realistic mail. */
+import type { AppRouter } from '../server/trpc/router';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,4 +66,36 @@ export function realisticMessage(i: number, to: string, random: () => number): s
     `From: Customer ${i} <customer${i}@bench.test>\r\nTo: ${to}\r\nSubject: Bench message ${i}\r\nMessage-ID: <bench-${i}-${Date.now()}@bench.test>\r\n` +
     `Date: Sun, 22 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n${parts.join('\r\n')}\r\n--${b}--\r\n`
   );
+}
+
+/** A signed-in tRPC client over HTTP, and WebSocket clients carrying the same session cookie. */
+export async function benchSession(url: string, email: string, password: string) {
+  const { createTRPCClient, createWSClient, httpLink } = await import('@trpc/client');
+  const { default: WebSocket } = await import('ws');
+  let cookie = '';
+  const http = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        fetch: async (u, init) => {
+          const headers = new Headers(init?.headers);
+          if (cookie) headers.set('cookie', cookie);
+          const res = await fetch(u, { ...init, headers } as RequestInit);
+          const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
+          if (c) cookie = c.split(';')[0] as string;
+          return res;
+        },
+      }),
+    ],
+  });
+  await http.auth.login.mutate({ email, password });
+  class CookieWS extends WebSocket {
+    constructor(address: string) {
+      super(address, { headers: { cookie, origin: url } });
+    }
+  }
+  return {
+    http,
+    ws: () => createWSClient({ url: `${url.replace('http', 'ws')}/trpc`, WebSocket: CookieWS as unknown as typeof globalThis.WebSocket }),
+  };
 }

@@ -8,8 +8,7 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
-import WebSocket from 'ws';
+import { createTRPCClient, wsLink } from '@trpc/client';
 import type { ProjectEventEnvelope } from '../shared/events';
 import { ACCESS } from '../shared/roles';
 import { createDomain } from '../server/app';
@@ -18,9 +17,9 @@ import { createProject } from '../server/domain/projects';
 import { listTickets } from '../server/domain/tickets';
 import { createFirstAdmin, findUserByEmail } from '../server/domain/users';
 import { CLIENT_DIR } from '../server/paths';
-import { serverProcess } from '../server/testing/server-process';
+import { serverProcess } from '../e2e/fixtures/server-process';
 import type { AppRouter } from '../server/trpc/router';
-import { summary, writeResults } from './lib';
+import { benchSession, summary, writeResults } from './lib';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 500);
@@ -64,29 +63,14 @@ dc.db.$client.close();
 // (a) fan-out with the server in its own process
 const server = await serverProcess(dataDir, { SMTP_LISTEN: 'off' });
 await server.start();
-let cookie = '';
-const http = createTRPCClient<AppRouter>({
-  links: [httpLink({ url: `${server.url}/trpc`, fetch: async (u, init) => {
-    const headers = new Headers(init?.headers);
-    if (cookie) headers.set('cookie', cookie);
-    const res = await fetch(u, { ...init, headers } as RequestInit);
-    const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
-    if (c) cookie = c.split(';')[0] as string;
-    return res;
-  } })],
-});
-await http.auth.login.mutate({ email: 'bench@bench.test', password: 'bench-password-1' });
-class CookieWS extends WebSocket {
-  constructor(url: string) {
-    super(url, { headers: { cookie, origin: server.url } });
-  }
-}
+const session = await benchSession(server.url, 'bench@bench.test', 'bench-password-1');
+const http = session.http;
 const latencies: number[] = [];
 const pending = new Map<number, number>(); // note id → clients still to receive it
 let resolveNote: (() => void) | null = null;
 const { lastEventId } = await http.tickets.list.query({ projectPath: 'acme/app', limit: 1 });
 const clients = Array.from({ length: SUBSCRIBERS }, () => {
-  const ws = createWSClient({ url: `${server.url.replace('http', 'ws')}/trpc`, WebSocket: CookieWS as unknown as typeof globalThis.WebSocket });
+  const ws = session.ws();
   const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
   let ready: () => void = () => undefined;
   const subscribed = new Promise<void>((r) => (ready = r));

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import { createDomain } from '../server/app';
 import { loadConfig } from '../server/config';
 import { addTicketParticipants } from '../server/domain/participants';
@@ -18,10 +17,9 @@ import { createFirstAdmin, findUserByEmail } from '../server/domain/users';
 import { ACCESS } from '../shared/roles';
 import { createSmtpTransport } from '../server/mail/outbound/smtp-transport';
 import { createOutboxWorker } from '../server/mail/outbound/worker';
-import { startSmtpSink } from '../server/testing/smtp-sink';
-import { serverProcess } from '../server/testing/server-process';
-import type { AppRouter } from '../server/trpc/router';
-import { summary, writeResults } from './lib';
+import { startSmtpSink } from '../e2e/fixtures/smtp-sink';
+import { serverProcess } from '../e2e/fixtures/server-process';
+import { benchSession, summary, writeResults } from './lib';
 
 const EMAILS = Number(process.env.BENCH_OUTBOUND_COUNT ?? 2000);
 const SAMPLES = 200;
@@ -61,18 +59,7 @@ const ticketB = createTicket(dcB, { project: projB, role: null, access: ACCESS.a
 dcB.db.$client.close();
 const server = await serverProcess(dirB, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', SMTP_URL: `${sink.url}?tls=off`, SMTP_LISTEN: 'off' });
 await server.start();
-let cookie = '';
-const api = createTRPCClient<AppRouter>({
-  links: [httpLink({ url: `${server.url}/trpc`, fetch: async (u, init) => {
-    const headers = new Headers(init?.headers);
-    if (cookie) headers.set('cookie', cookie);
-    const res = await fetch(u, { ...init, headers } as RequestInit);
-    const c = res.headers.getSetCookie().find((x) => x.startsWith('tl_session='));
-    if (c) cookie = c.split(';')[0] as string;
-    return res;
-  } })],
-});
-await api.auth.login.mutate({ email: 'bench@bench.test', password: 'bench-password-1' });
+const api = (await benchSession(server.url, 'bench@bench.test', 'bench-password-1')).http;
 await sink.waitFor(sink.messages.length + 1, 10_000).catch(() => undefined); // the new_participant email
 const latency: number[] = [];
 for (let i = 0; i < SAMPLES; i++) {

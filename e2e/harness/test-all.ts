@@ -37,7 +37,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
 }
 
 async function unitSuite(tmp: string): Promise<Counts> {
-  const files = ['server', 'shared', 'client', 'db'].flatMap((d) => (existsSync(path.join(ROOT, d)) ? findTests(path.join(ROOT, d)) : []));
+  const files = ['server', 'shared', 'client', 'db', 'e2e'].flatMap((d) => (existsSync(path.join(ROOT, d)) ? findTests(path.join(ROOT, d)) : []));
   if (files.length === 0) return { passed: 0, failed: 1, skipped: 0 };
   const tap = path.join(tmp, 'unit.tap');
   const code = await run(process.execPath, [

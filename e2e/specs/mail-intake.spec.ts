@@ -1,7 +1,7 @@
 import { startAppServer, type AppServer } from '../fixtures/app-server';
 import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
-import { freePort } from '../../server/testing/dovecot';
-import { ensureSwaksInstalled, sendWithSwaks } from '../../server/testing/swaks';
+import { freePort } from '../fixtures/dovecot';
+import { ensureSwaksInstalled, sendWithSwaks } from '../fixtures/swaks';
 
 let mailApp: AppServer;
 let smtp: string;

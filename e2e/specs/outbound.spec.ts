@@ -1,9 +1,9 @@
 import { simpleParser } from 'mailparser';
 import { startAppServer, type AppServer } from '../fixtures/app-server';
 import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
-import { freePort } from '../../server/testing/dovecot';
-import { startSmtpSink, type SmtpSink } from '../../server/testing/smtp-sink';
-import { ensureSwaksInstalled, sendWithSwaks } from '../../server/testing/swaks';
+import { freePort } from '../fixtures/dovecot';
+import { startSmtpSink, type SmtpSink } from '../fixtures/smtp-sink';
+import { ensureSwaksInstalled, sendWithSwaks } from '../fixtures/swaks';
 
 let app: AppServer;
 let sink: SmtpSink;

@@ -12,8 +12,8 @@ import nodemailer from 'nodemailer';
 import { createDomain } from '../app';
 import { loadConfig } from '../config';
 import { createProject } from '../domain/projects';
-import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../testing/dovecot';
-import { serverProcess } from '../testing/server-process';
+import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../e2e/fixtures/dovecot';
+import { serverProcess } from '../../e2e/fixtures/server-process';
 
 const N = 500;
 const TO = 'incoming+acme-app-1-issue-@desk.test';

@@ -11,8 +11,8 @@ import nodemailer from 'nodemailer';
 import { createDomain } from '../../app';
 import { loadConfig } from '../../config';
 import { createProject } from '../../domain/projects';
-import { serverProcess } from '../../testing/server-process';
-import { startSmtpSink, type Captured } from '../../testing/smtp-sink';
+import { serverProcess } from '../../../e2e/fixtures/server-process';
+import { startSmtpSink, type Captured } from '../../../e2e/fixtures/smtp-sink';
 
 const N = 200;
 const TO = 'incoming+acme-app-1-issue-@desk.test';

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink';
+import { startSmtpSink, type SmtpSink } from '../../../e2e/fixtures/smtp-sink';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
 
 let sink: SmtpSink;

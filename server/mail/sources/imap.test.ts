@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type { ProjectEventEnvelope } from '../../../shared/events';
-import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../testing/dovecot';
+import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../../e2e/fixtures/dovecot';
 import { collect, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
 
 let dovecot: Dovecot;
