@@ -76,3 +76,48 @@ test('an email sent with a real SMTP client appears live for two responders, and
   await a.context.close();
   await b.context.close();
 });
+
+test('three browsers: the maintainer turns on "add Cc participants" and the next email\'s Cc becomes a participant for both responders', async ({ browser }) => {
+  const admin = await signIn(browser, mailApp.url, USERS.admin);
+  const a = await signIn(browser, mailApp.url, USERS.alice);
+  const b = await signIn(browser, mailApp.url, USERS.bob);
+  await admin.page.goto(`/p/${PROJECT}/-/service-desk`);
+  const cc = admin.page.getByTestId('sd-addCcParticipants');
+  await expect(cc).not.toBeChecked();
+  await cc.check();
+  await expect(cc).toBeChecked();
+  await admin.page.reload();
+  await expect(admin.page.getByTestId('sd-addCcParticipants')).toBeChecked();
+
+  for (const s of [a, b]) {
+    await s.page.goto(`/p/${PROJECT}`);
+    await expect(s.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  }
+  const subject = `Cc me too ${Date.now()}`;
+  const sent = await sendWithSwaks({
+    server: smtp,
+    from: 'lead@customer.test',
+    to: ['incoming+acme-mobile-app-1-issue-@desk.test'],
+    header: { Subject: subject, Cc: 'colleague@customer.test' },
+    body: 'Please keep my colleague in the loop.',
+  });
+  expect(sent.code, sent.stderr).toBe(0);
+  for (const s of [a, b]) {
+    await s.page.getByTestId('ticket-row').filter({ hasText: subject }).getByRole('link', { name: subject }).click();
+    await expect(s.page.locator('[data-testid="participant"][data-email="colleague@customer.test"]')).toHaveCount(1);
+  }
+  // The settings are the maintainer's: responders do not even see the switches.
+  await a.page.goto(`/p/${PROJECT}/-/service-desk`);
+  await expect(a.page.getByTestId('service-desk-address')).toBeVisible();
+  await expect(a.page.getByTestId('sd-addCcParticipants')).toHaveCount(0);
+  for (const s of [admin, a, b]) await s.context.close();
+});
+
+test('a guest sees no Service Desk tab and no confidential email tickets', async ({ browser }) => {
+  const g = await signIn(browser, mailApp.url, USERS.gina);
+  await g.page.goto(`/p/${PROJECT}`);
+  await expect(g.page.getByTestId('queue')).toBeAttached();
+  await expect(g.page.getByRole('link', { name: 'Service Desk' })).toHaveCount(0);
+  await expect(g.page.getByTestId('ticket-row')).toHaveCount(0);
+  await g.context.close();
+});
