@@ -47,6 +47,8 @@ export interface TicketSummary {
   createdAt: string;
   updatedAt: string;
   lastActivityAt: string;
+  /** when the caller last read it (in `tickets.list` answers only; events leave it out) */
+  readAt?: string | null;
 }
 
 export interface NoteView {

@@ -5,6 +5,7 @@ import { ticketHref } from '../lib/project-route';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { CommentIcon, LockIcon } from './Icons';
 import PresenceLine from './PresenceLine';
+import { isUnread } from '../stores/queue-patch';
 
 export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'author'>): string {
   return t.externalAuthor ?? t.author?.name ?? 'unknown';
@@ -13,9 +14,12 @@ export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'author'
 export default function TicketRow(props: { projectPath: string; ticket: TicketSummary }) {
   const t = () => props.ticket;
   return (
-    <li class="ticket-row" data-testid="ticket-row" data-iid={t().iid} data-state={t().state}>
+    <li class="ticket-row" classList={{ 'ticket-row-unread': isUnread(t()) }} data-testid="ticket-row" data-iid={t().iid} data-state={t().state} data-unread={String(isUnread(t()))}>
       <div class="ticket-main">
         <div class="ticket-line">
+          <Show when={isUnread(t())}>
+            <span class="unread-dot" title="New activity since you last read it" aria-label="Unread" />
+          </Show>
           <A class="ticket-link" href={ticketHref(props.projectPath, t().iid)}>
             {t().title}
           </A>

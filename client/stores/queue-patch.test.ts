@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProjectEvent } from '../../shared/events';
 import type { TicketSummary } from '../../shared/views';
-import { patchQueue, type QueueFilter } from './queue-patch';
+import { isUnread, patchQueue, type QueueFilter } from './queue-patch';
 
 const open: QueueFilter = { state: 'opened', search: '' };
 
@@ -99,4 +99,14 @@ test('"assigned to me": a ticket assigned away leaves, one assigned to me enters
   // created first but active last: by creation it still sorts below the newer ticket
   const older = ticket(1, 0, { lastActivityAt: new Date(Date.UTC(2030, 0, 1, 13, 0)).toISOString() });
   assert.deepEqual(iids(patchQueue([older], { type: 'ticket.created', ticket: ticket(2, 5) }, newest)), [2, 1]);
+});
+
+test('unread: new tickets are unread; a read row becomes unread again on new activity, keeping its read time', () => {
+  const read = ticket(1, 0, { readAt: new Date(Date.UTC(2030, 0, 1, 12, 1)).toISOString() });
+  assert.equal(isUnread(read), false);
+  const [fresh] = patchQueue([], { type: 'ticket.created', ticket: ticket(2, 3) }, open);
+  assert.equal(isUnread(fresh!), true);
+  const [bumped] = patchQueue([read], { type: 'ticket.updated', ticket: ticket(1, 5), changes: ['state'] }, { state: 'all', search: '' });
+  assert.equal(bumped!.readAt, read.readAt);
+  assert.equal(isUnread(bumped!), true);
 });

@@ -58,8 +58,9 @@ function upsert(items: TicketSummary[], ticket: TicketSummary, filter: QueueFilt
   if (!matchesState(ticket, filter.state) || !matchesAssignee(ticket, filter)) {
     return present ? items.filter((t) => t.iid !== ticket.iid) : items;
   }
-  // A row already shown matched the server's fuller search; keep it rather than guess.
-  if (present) return items.map((t) => (t.iid === ticket.iid ? ticket : t)).sort(order);
+  // A row already shown matched the server's fuller search; keep it rather than guess. Events
+  // carry no per-user read time: the row keeps its own.
+  if (present) return items.map((t) => (t.iid === ticket.iid ? { ...ticket, readAt: t.readAt ?? null } : t)).sort(order);
   if (!matchesSearch(ticket, filter.search)) return items;
   return [...items, ticket].sort(order);
 }
@@ -75,4 +76,9 @@ export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: 
     case 'ticket.hidden':
       return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;
   }
+}
+
+/** New activity since this user last read the ticket (or never read it). */
+export function isUnread(t: TicketSummary): boolean {
+  return !t.readAt || Date.parse(t.lastActivityAt) > Date.parse(t.readAt);
 }

@@ -23,6 +23,7 @@ export function createTicketView(projectPath: string, iid: number) {
       const detail = await api.tickets.get.query({ projectPath, iid });
       if (disposed) return;
       setTicket(detail);
+      markRead();
       stopFollowing = followProject(
         projectPath,
         Number(lastEventId),
@@ -31,7 +32,10 @@ export function createTicketView(projectPath: string, iid: number) {
           if (!current) return;
           const result = patchTicket(current, event);
           if (result.kind === 'hidden') setHidden(true);
-          if (result.kind === 'changed') setTicket(result.ticket);
+          if (result.kind === 'changed') {
+            setTicket(result.ticket);
+            markRead();
+          }
           // Participants are not in events: re-read them when they change.
           if (event.type === 'ticket.updated' && event.changes.includes('participants')) void refreshParticipants();
         },
@@ -42,6 +46,16 @@ export function createTicketView(projectPath: string, iid: number) {
       noteAuthError(err);
       setError(errorMessage(err));
     }
+  }
+
+  // Reading the open ticket keeps it "read" for this user; calls are batched (one per 300 ms).
+  let readTimer: ReturnType<typeof setTimeout> | null = null;
+  function markRead(): void {
+    if (readTimer) return;
+    readTimer = setTimeout(() => {
+      readTimer = null;
+      if (!disposed) void api.tickets.markRead.mutate({ projectPath, iid }).catch(() => undefined);
+    }, 300);
   }
 
   async function refreshParticipants(): Promise<void> {

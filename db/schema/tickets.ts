@@ -114,3 +114,18 @@ export const events = sqliteTable(
   },
   (t) => [index('events_project_seq_idx').on(t.projectId, t.seq)],
 );
+
+/** When each user last read each ticket: unread markers in the queue. */
+export const ticketReads = sqliteTable(
+  'ticket_reads',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    readAt: integer('read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.ticketId] })],
+);

@@ -64,3 +64,31 @@ test('responders see each other’s tickets and notes live, and catch up after g
   await a.context.close();
   await b.context.close();
 });
+
+test('unread markers: a new ticket is unread, reading it clears the marker, new activity brings it back live', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  const title = `Unread marker ${Date.now()}`;
+  await b.page.goto(`/p/${PROJECT}`);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+
+  const row = b.page.getByTestId('ticket-row').filter({ hasText: title });
+  await expect(row).toHaveAttribute('data-unread', 'true');
+  const read = b.page.waitForResponse((r) => r.url().includes('tickets.markRead') && r.ok());
+  await row.getByRole('link', { name: title }).click();
+  await expect(b.page.getByTestId('ticket-title')).toHaveText(title);
+  await read;
+  await b.page.goBack();
+  await expect(b.page.getByTestId('ticket-row').filter({ hasText: title })).toHaveAttribute('data-unread', 'false');
+
+  await a.page.getByTestId('composer').fill('A new reply for the queue');
+  await a.page.getByTestId('composer-submit').click();
+  await expect(b.page.getByTestId('ticket-row').filter({ hasText: title })).toHaveAttribute('data-unread', 'true');
+  await a.context.close();
+  await b.context.close();
+});

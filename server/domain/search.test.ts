@@ -62,3 +62,14 @@ test('filters: label, confidential, and sort by newest', async () => {
   const page2 = await rep.trpc.tickets.list.query({ projectPath: P, state: 'all', sort: 'newest', limit: 2, cursor: page1.nextCursor! });
   assert.deepEqual([...page1.items, ...page2.items].map((t) => t.iid), [3, 2, 1]);
 });
+
+test('unread markers: tickets.list tells each user when they last read each ticket', async () => {
+  const before = await rep.trpc.tickets.list.query({ projectPath: P, state: 'all' });
+  assert.ok(before.items.every((t) => t.readAt === null), 'nothing read yet');
+  const { readAt } = await rep.trpc.tickets.markRead.mutate({ projectPath: P, iid: 1 });
+  const after = await rep.trpc.tickets.list.query({ projectPath: P, state: 'all' });
+  assert.equal(after.items.find((t) => t.iid === 1)?.readAt, readAt);
+  const forGuest = await guest.trpc.tickets.list.query({ projectPath: P, state: 'all' });
+  assert.equal(forGuest.items.find((t) => t.iid === 1)?.readAt, null, 'read times are per user');
+  await assert.rejects(guest.trpc.tickets.markRead.mutate({ projectPath: P, iid: 3 }), /Ticket not found/);
+});

@@ -1,5 +1,5 @@
-import { and, desc, eq, exists, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { labels, participants, projects, serviceDeskSettings, ticketLabels, tickets } from '../../db/schema';
+import { and, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { labels, participants, projects, serviceDeskSettings, ticketLabels, ticketReads, tickets } from '../../db/schema';
 import { ticketMatches } from './search';
 import { AppError } from '../../shared/errors';
 import type { TicketChange } from '../../shared/events';
@@ -162,12 +162,37 @@ export function listTickets(
     .all();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const items = summarize(dc.db, page);
+  const reads = readTimes(dc, actor.id, page.map((r) => r.id));
+  const items = summarize(dc.db, page).map((t) => ({ ...t, readAt: reads.get(t.id) ?? null }));
   return {
     items: pa.access >= CAN.seeParticipantEmails ? items : items.map(maskTicket),
     nextCursor: rows.length > limit && last ? encodeCursor({ at: input.sort === 'newest' ? last.createdAt : last.lastActivityAt, id: last.id }) : null,
     lastEventId,
   };
+}
+
+function readTimes(dc: DomainCtx, userId: number, ticketIds: number[]): Map<number, string> {
+  if (ticketIds.length === 0) return new Map();
+  return new Map(
+    dc.db
+      .select()
+      .from(ticketReads)
+      .where(and(eq(ticketReads.userId, userId), inArray(ticketReads.ticketId, ticketIds)))
+      .all()
+      .map((r) => [r.ticketId, new Date(r.readAt).toISOString()]),
+  );
+}
+
+/** Marks a ticket read for this user (the queue's unread marker goes away). */
+export function markRead(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number): { readAt: string } {
+  const ticket = visibleTicket(dc, pa, iid);
+  const at = dc.now();
+  dc.db
+    .insert(ticketReads)
+    .values({ userId: actor.id, ticketId: ticket.id, readAt: at })
+    .onConflictDoUpdate({ target: [ticketReads.userId, ticketReads.ticketId], set: { readAt: at } })
+    .run();
+  return { readAt: new Date(at).toISOString() };
 }
 
 function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow, body: string, at: number): void {

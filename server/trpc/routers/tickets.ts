@@ -4,7 +4,7 @@ import { originalEmail } from '../../domain/original-email';
 import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes';
-import { createTicket, getTicket, listTickets, updateTicket } from '../../domain/tickets';
+import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets';
 import { projectProcedure, router } from '../init';
 
 export const ticketsRouter = router({
@@ -18,6 +18,10 @@ export const ticketsRouter = router({
   originalEmail: projectProcedure(CAN.seeParticipantEmails)
     .input(ticketRef.extend({ noteId: z.number().int().positive().optional(), allowRemoteImages: z.boolean().optional() }))
     .query(({ ctx, input }) => originalEmail(ctx.dc, ctx.pa, { iid: input.iid, noteId: input.noteId, allowRemoteImages: input.allowRemoteImages ?? false })),
+  /** The caller has read the ticket: its unread marker goes away. */
+  markRead: projectProcedure()
+    .input(ticketRef)
+    .mutation(({ ctx, input }) => markRead(ctx.dc, ctx.pa, ctx.user, input.iid)),
   create: projectProcedure(CAN.respond)
     .input(createTicketInput)
     .mutation(({ ctx, input }) => createTicket(ctx.dc, ctx.pa, ctx.user, input)),
