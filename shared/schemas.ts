@@ -187,3 +187,5 @@ export const emailTemplatePreviewInput = z.object({
   kind: emailTemplateKind,
   body: z.string().max(100_000, 'Template must be at most 100,000 characters.'),
 });
+
+export const markdownPreviewInput = z.object({ projectPath, text: markdownBody });

@@ -61,6 +61,8 @@ export interface NoteView {
   createdAt: string;
   /** arrived by email: the original can be viewed */
   fromEmail: boolean;
+  /** the body rendered from Markdown and sanitised on the server */
+  html: string;
 }
 
 export interface ParticipantView {
@@ -71,6 +73,7 @@ export interface ParticipantView {
 
 export interface TicketDetail extends TicketSummary {
   description: string;
+  descriptionHtml: string;
   /** created from an email: the original can be viewed */
   fromEmail: boolean;
   notes: NoteView[];

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { complete, hintsFor, QUICK_ACTION_HINTS } from '../lib/quick-action-hints';
 import type { NoteView } from '../../shared/views';
 import { createAction } from '../lib/action';
@@ -32,6 +32,11 @@ export default function Composer(props: {
   const [seen, setSeen] = createSignal<number | null>(null);
   const [collision, setCollision] = createSignal(false);
   const [hints, setHints] = createSignal<typeof QUICK_ACTION_HINTS>([]);
+  const [previewing, setPreviewing] = createSignal(false);
+  const [preview] = createResource(
+    () => (previewing() ? body() : null),
+    (text) => api.notes.preview.query({ projectPath: props.projectPath, text }).then((r) => r.html),
+  );
   let box: HTMLTextAreaElement | undefined;
   function pick(h: (typeof QUICK_ACTION_HINTS)[number]) {
     if (!box) return;
@@ -80,8 +85,12 @@ export default function Composer(props: {
       <label class="visually-hidden" for="composer">
         {internal() ? 'Internal note' : 'Reply'}
       </label>
+      <Show when={previewing()}>
+        <div class="note-body markdown composer-preview" data-testid="composer-preview" innerHTML={preview() ?? ''} />
+      </Show>
       <textarea
         ref={box}
+        hidden={previewing()}
         id="composer"
         data-testid="composer"
         rows={4}
@@ -145,6 +154,9 @@ export default function Composer(props: {
         </div>
       </Show>
       <div class="composer-bar">
+        <button type="button" class="button button-quiet button-small" data-testid="composer-preview-toggle" onClick={() => setPreviewing((p) => !p)}>
+          {previewing() ? 'Write' : 'Preview'}
+        </button>
         <label class="check">
           <input type="checkbox" data-testid="composer-internal" checked={internal()} onChange={(e) => setInternal(e.currentTarget.checked)} />
           Internal note

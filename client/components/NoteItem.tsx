@@ -1,7 +1,6 @@
 import { Match, Show, Switch } from 'solid-js';
 import type { NoteView } from '../../shared/views';
 import { fullTime, relativeTime } from '../lib/relative-time';
-import BodyText from './BodyText';
 import OriginalEmail from './OriginalEmail';
 
 export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor'>): string {
@@ -50,9 +49,8 @@ export default function NoteItem(props: { note: NoteView; projectPath?: string; 
             </Show>
             <When at={n().createdAt} />
           </header>
-          <div class="note-body">
-            <BodyText body={n().body} />
-          </div>
+          {/* Rendered and sanitised by the server (server/domain/markdown.ts). */}
+          <div class="note-body markdown" innerHTML={n().html} />
           <Show when={n().fromEmail && props.canSeeEmail && props.projectPath && props.iid}>
             <OriginalEmail projectPath={props.projectPath as string} iid={props.iid as number} noteId={n().id} />
           </Show>

@@ -7,7 +7,6 @@ import Composer, { latestPublicNoteId } from '../components/Composer';
 import FormError from '../components/FormError';
 import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
-import BodyText from '../components/BodyText';
 import PresenceLine from '../components/PresenceLine';
 import ParticipantsEditor from '../components/ParticipantsEditor';
 import OriginalEmail from '../components/OriginalEmail';
@@ -111,9 +110,10 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                     <Requester ticket={ticket()} />
                     <span class="muted">opened this ticket</span>
                   </header>
-                  <div class="note-body" data-testid="ticket-description">
-                    {ticket().description ? <BodyText body={ticket().description} /> : <span class="muted">No description.</span>}
-                  </div>
+                  <Show when={ticket().descriptionHtml} fallback={<div class="note-body muted" data-testid="ticket-description">No description.</div>}>
+                    {/* Rendered and sanitised by the server (server/domain/markdown.ts). */}
+                    <div class="note-body markdown" data-testid="ticket-description" innerHTML={ticket().descriptionHtml} />
+                  </Show>
                   <Show when={ticket().fromEmail && canRespond()}>
                     <OriginalEmail projectPath={props.project.path} iid={props.iid} />
                   </Show>

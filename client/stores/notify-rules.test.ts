@@ -8,7 +8,7 @@ const ticket = (assigneeId: number | null): TicketSummary => ({
   assignee: assigneeId ? { id: assigneeId, name: 'A' } : null, labels: [], noteCount: 0,
   createdAt: '', updatedAt: '', lastActivityAt: '',
 });
-const note = (over: Partial<NoteView>): NoteView => ({ id: 1, author: null, externalAuthor: 'c@x.test', body: 'hi', internal: false, system: false, createdAt: '', fromEmail: true, ...over });
+const note = (over: Partial<NoteView>): NoteView => ({ id: 1, author: null, externalAuthor: 'c@x.test', body: 'hi', internal: false, system: false, createdAt: '', fromEmail: true, html: '', ...over });
 
 test('new tickets and customer replies notify; responders\' notes, internal and system notes do not', () => {
   assert.equal(noticeFor({ type: 'ticket.created', ticket: ticket(null) }, 'all', 1, 'App')?.title, 'New ticket in App');

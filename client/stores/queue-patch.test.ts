@@ -61,6 +61,7 @@ test('a note on an older ticket replaces its row and moves it to the top', () =>
     system: false,
     createdAt: bumped.lastActivityAt,
     fromEmail: false,
+    html: '',
   };
   const next = patchQueue(items, { type: 'note.created', ticket: bumped, note }, open);
   assert.deepEqual(iids(next), [1, 2]);

@@ -6,7 +6,7 @@ import { mergeTicket, patchTicket } from './ticket-patch';
 const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString();
 
 function note(id: number, body = `note ${id}`): NoteView {
-  return { id, author: { id: 1, name: 'Ada' }, externalAuthor: null, body, internal: false, system: false, createdAt: at(id), fromEmail: false };
+  return { id, author: { id: 1, name: 'Ada' }, externalAuthor: null, body, internal: false, system: false, createdAt: at(id), fromEmail: false, html: '' };
 }
 
 function detail(over: Partial<TicketDetail> = {}): TicketDetail {
@@ -15,6 +15,7 @@ function detail(over: Partial<TicketDetail> = {}): TicketDetail {
     iid: 3,
     title: 'Login fails',
     fromEmail: false,
+    descriptionHtml: '',
     state: 'opened',
     confidential: false,
     author: { id: 1, name: 'Ada' },

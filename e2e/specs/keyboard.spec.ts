@@ -58,3 +58,24 @@ test('quick actions autocomplete in the composer and run on send', async ({ brow
   await expect(a.page.getByTestId('note').filter({ hasText: 'On it' })).toHaveCount(1);
   await a.context.close();
 });
+
+test('Markdown: the composer previews it and the thread shows it rendered, safely', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const title = `Markdown ${Date.now()}`;
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await a.page.getByTestId('composer').fill('Please **restart** it.\n\n- step one\n- step two\n\n<img src=x onerror="document.title=\'pwned\'">');
+  await a.page.getByTestId('composer-preview-toggle').click();
+  await expect(a.page.getByTestId('composer-preview').locator('strong')).toHaveText('restart');
+  await a.page.getByTestId('composer-preview-toggle').click();
+  await a.page.getByTestId('composer-submit').click();
+  const note = a.page.getByTestId('note').filter({ hasText: 'Please restart it.' });
+  await expect(note.locator('.note-body strong')).toHaveText('restart');
+  await expect(note.locator('li')).toHaveCount(2);
+  await expect(note.locator('img')).toHaveCount(0);
+  expect(await a.page.title()).not.toBe('pwned');
+  await a.context.close();
+});

@@ -10,7 +10,7 @@ const EMAIL_IN_TEXT = /[^\s<>(),;:"']+@[^\s<>(),;:"']+\.[A-Za-z]{2,}/g;
 /** External authors, and the addresses system notes name ("added a@b.c"), are masked. */
 export function maskNote(n: NoteView): NoteView {
   const body = n.system ? n.body.replace(EMAIL_IN_TEXT, (e) => maskEmail(e)) : n.body;
-  return { ...n, body, externalAuthor: n.externalAuthor ? maskEmail(n.externalAuthor) : null };
+  return { ...n, body, html: n.system ? '' : n.html, externalAuthor: n.externalAuthor ? maskEmail(n.externalAuthor) : null };
 }
 
 export function maskParticipant(p: ParticipantView): ParticipantView {

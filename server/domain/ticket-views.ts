@@ -5,6 +5,7 @@ import { labels, notes, participants, ticketLabels, tickets, users } from '../..
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../shared/views';
 import type { Tx } from '../events/store';
 import { toUserRef } from './users';
+import { renderMarkdown } from './markdown';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NoteRow = typeof notes.$inferSelect;
@@ -71,6 +72,7 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
     system: n.system,
     createdAt: iso(n.createdAt),
     fromEmail: n.emailId !== null,
+    html: n.system ? '' : renderMarkdown(n.body),
   }));
 }
 
@@ -87,6 +89,7 @@ export function detail(db: Db, row: TicketRow, opts: { includeInternal: boolean 
   return {
     ...summarizeOne(db, row),
     description: row.description,
+    descriptionHtml: renderMarkdown(row.description),
     fromEmail: row.emailId !== null,
     notes: noteViews(db, visibleNotes),
     participants: people,

@@ -1,4 +1,5 @@
-import { createNoteInput, createTicketInput, participantsInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { renderMarkdown } from '../../domain/markdown';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/participants';
 import { originalEmail } from '../../domain/original-email';
 import { z } from 'zod';
@@ -40,6 +41,10 @@ export const participantsRouter = router({
 });
 
 export const notesRouter = router({
+  /** The composer's preview: Markdown rendered and sanitised exactly as the thread will show it. */
+  preview: projectProcedure(CAN.respond)
+    .input(markdownPreviewInput.pick({ text: true }))
+    .query(({ input }) => ({ html: renderMarkdown(input.text) })),
   create: projectProcedure(CAN.respond)
     .input(createNoteInput)
     .mutation(({ ctx, input }) => createNote(ctx.dc, ctx.pa, ctx.user, input)),

@@ -1,0 +1,26 @@
+/**
+ * Markdown of tickets and notes → safe HTML for the browser. Customer text is untrusted: the
+ * HTML is sanitised to an allowlist, links open safely, and images load only from our own
+ * attachment URLs (a remote image in a customer's mail would tell them who reads it, and when).
+ */
+import { marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'img',
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'span',
+  ],
+  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title'], td: ['align'], th: ['align'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href'],
+  transformTags: {
+    a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }),
+  },
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^\/attachments\/[0-9a-f]{32}\//.test(frame.attribs.src ?? ''),
+};
+
+export function renderMarkdown(markdown: string): string {
+  if (!markdown.trim()) return '';
+  return sanitizeHtml(marked.parse(markdown, { async: false, gfm: true, breaks: true }) as string, OPTIONS);
+}
