@@ -1,4 +1,5 @@
 import { Route, Router } from '@solidjs/router';
+import AllQueuePage from './pages/AllQueuePage';
 import AdminPage from './pages/AdminPage';
 import LoginPage from './pages/LoginPage';
 import NotFoundPage from './pages/NotFoundPage';
@@ -14,6 +15,7 @@ export default function App() {
       <Route path="/login" component={LoginPage} />
       <Route path="/" component={ProjectsPage} />
       <Route path="/admin" component={AdminPage} />
+      <Route path="/queue" component={AllQueuePage} />
       <Route path="/p/*path" component={ProjectPage} />
       <Route path="*" component={NotFoundPage} />
     </Router>

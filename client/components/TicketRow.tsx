@@ -11,7 +11,7 @@ export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'author'
   return t.externalAuthor ?? t.author?.name ?? 'unknown';
 }
 
-export default function TicketRow(props: { projectPath: string; ticket: TicketSummary }) {
+export default function TicketRow(props: { projectPath: string; ticket: TicketSummary; showProject?: boolean }) {
   const t = () => props.ticket;
   return (
     <li class="ticket-row" classList={{ 'ticket-row-unread': isUnread(t()) }} data-testid="ticket-row" data-iid={t().iid} data-state={t().state} data-unread={String(isUnread(t()))}>
@@ -35,6 +35,9 @@ export default function TicketRow(props: { projectPath: string; ticket: TicketSu
           <PresenceLine iid={t().iid} compact />
         </div>
         <div class="ticket-meta">
+          <Show when={props.showProject}>
+            <span class="mono" data-testid="row-project">{props.projectPath}</span>{' '}
+          </Show>
           <span class="mono">#{t().iid}</span> · {requesterName(t())}
           <Show when={t().externalAuthor}>
             <span class="muted"> (external)</span>

@@ -21,6 +21,9 @@ export default function TopBar() {
             <div class="topbar-right">
               <ConnectionIndicator />
               <NotifyMenu />
+              <A href="/queue" class="topbar-link" data-testid="all-queue-link">
+                All my tickets
+              </A>
               <Show when={user().isAdmin}>
                 <A href="/admin" class="topbar-link">
                   Admin

@@ -92,3 +92,22 @@ test('unread markers: a new ticket is unread, reading it clears the marker, new 
   await a.context.close();
   await b.context.close();
 });
+
+test('"All my projects" lists the responder'''s projects''' tickets with their path, live', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  await b.page.getByTestId('all-queue-link').click();
+  await expect(b.page.getByRole('heading', { name: 'All my projects' })).toBeVisible();
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  const title = `Across projects ${Date.now()}`;
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  const row = b.page.getByTestId('ticket-row').filter({ hasText: title });
+  await expect(row.getByTestId('row-project')).toHaveText(PROJECT);
+  await row.getByRole('link', { name: title }).click();
+  await expect(b.page.getByTestId('ticket-title')).toHaveText(title);
+  await a.context.close();
+  await b.context.close();
+});
