@@ -93,7 +93,7 @@ test('unread markers: a new ticket is unread, reading it clears the marker, new 
   await b.context.close();
 });
 
-test('"All my projects" lists the responder'''s projects''' tickets with their path, live', async ({ browser, app }) => {
+test('"All my projects" lists the tickets of the responder\'s projects with their path, live', async ({ browser, app }) => {
   const a = await signIn(browser, app.url, USERS.alice);
   const b = await signIn(browser, app.url, USERS.bob);
   await b.page.getByTestId('all-queue-link').click();
