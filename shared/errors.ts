@@ -48,6 +48,7 @@ export const ERRORS = {
   },
   EMAIL_NOT_FOUND: { status: 'NOT_FOUND', message: 'This ticket or note did not come from an email.' },
   QUICK_ACTION_FAILED: { status: 'BAD_REQUEST', message: 'A quick action could not be applied.' },
+  ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
   INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },

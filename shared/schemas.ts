@@ -189,3 +189,12 @@ export const emailTemplatePreviewInput = z.object({
 });
 
 export const markdownPreviewInput = z.object({ projectPath, text: markdownBody });
+
+export const issueTemplateKey = z
+  .string()
+  .trim()
+  .min(1, 'Template name cannot be empty.')
+  .max(100, 'Template name must be at most 100 characters.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'Template names use letters, digits, spaces, "_", "-" and ".".');
+export const issueTemplateSaveInput = z.object({ projectPath, key: issueTemplateKey, body: markdownBody });
+export const issueTemplateRefInput = z.object({ projectPath, key: issueTemplateKey });

@@ -4,6 +4,7 @@ import { CAN } from '../../shared/roles';
 import type { ProjectView } from '../../shared/views';
 import CopyButton from '../components/CopyButton';
 import EmailTemplatesEditor from '../components/EmailTemplatesEditor';
+import IssueTemplatesEditor from '../components/IssueTemplatesEditor';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
@@ -109,6 +110,7 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
                 </Show>
                 <FormError error={save.error()} />
               </form>
+              <IssueTemplatesEditor projectPath={props.project.path} selected={s().issueTemplateKey} onSelect={(k) => void apply({ issueTemplateKey: k })} />
               <EmailTemplatesEditor projectPath={props.project.path} />
             </Show>
           </>

@@ -121,3 +121,27 @@ test('a guest sees no Service Desk tab and no confidential email tickets', async
   await expect(g.page.getByTestId('ticket-row')).toHaveCount(0);
   await g.context.close();
 });
+
+test('a maintainer writes an issue template and picks it; the next emailed ticket carries it and its label', async ({ browser }) => {
+  const admin = await signIn(browser, mailApp.url, USERS.admin);
+  await admin.page.goto(`/p/${PROJECT}/-/service-desk`);
+  await admin.page.getByTestId('issue-template-key').fill('support');
+  await admin.page.getByTestId('issue-template-body').fill('Triage checklist: device, version.\n/label ~from-email');
+  await admin.page.getByRole('button', { name: 'Save issue template' }).click();
+  const select = admin.page.getByTestId('issue-template-select');
+  await expect(select.locator('option', { hasText: 'support' })).toHaveCount(1);
+  await select.selectOption('support');
+  await admin.page.reload();
+  await expect(admin.page.getByTestId('issue-template-select')).toHaveValue('support');
+
+  const subject = `Templated ${Date.now()}`;
+  const sent = await sendWithSwaks({ server: smtp, from: 'tpl@customer.test', to: ['incoming+acme-mobile-app-1-issue-@desk.test'], header: { Subject: subject }, body: 'My phone app crashes.' });
+  expect(sent.code, sent.stderr).toBe(0);
+  await admin.page.goto(`/p/${PROJECT}`);
+  const row = admin.page.getByTestId('ticket-row').filter({ hasText: subject });
+  await expect(row).toContainText('from-email');
+  await row.getByRole('link', { name: subject }).click();
+  await expect(admin.page.getByTestId('ticket-description')).toContainText('Triage checklist: device, version.');
+  await expect(admin.page.getByTestId('ticket-description')).not.toContainText('/label');
+  await admin.context.close();
+});

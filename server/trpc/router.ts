@@ -6,6 +6,7 @@ import { notesRouter, participantsRouter, ticketsRouter } from './routers/ticket
 import { outboxRouter } from './routers/outbox';
 import { emailTemplatesRouter } from './routers/email-templates';
 import { presenceRouter } from './routers/presence';
+import { issueTemplatesRouter } from './routers/issue-templates';
 import { usersRouter } from './routers/users';
 import { serviceDeskRouter } from './routers/service-desk';
 import { inboundRouter } from './routers/inbound';
@@ -21,6 +22,7 @@ export const appRouter = router({
   outbox: outboxRouter,
   emailTemplates: emailTemplatesRouter,
   presence: presenceRouter,
+  issueTemplates: issueTemplatesRouter,
   events: eventsRouter,
   serviceDesk: serviceDeskRouter,
   inbound: inboundRouter,

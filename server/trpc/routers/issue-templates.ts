@@ -1,0 +1,22 @@
+import { AppError } from '../../../shared/errors';
+import { CAN } from '../../../shared/roles';
+import { issueTemplateRefInput, issueTemplateSaveInput } from '../../../shared/schemas';
+import { deleteIssueTemplate, listIssueTemplates, saveIssueTemplate } from '../../domain/issue-templates';
+import { projectProcedure, router } from '../init';
+
+/** Issue templates a project can append to new Service Desk tickets (SPEC §2, §7). */
+export const issueTemplatesRouter = router({
+  list: projectProcedure(CAN.respond).query(({ ctx }) => listIssueTemplates(ctx.dc.db, ctx.pa.project.id)),
+  save: projectProcedure(CAN.configureServiceDesk)
+    .input(issueTemplateSaveInput)
+    .mutation(({ ctx, input }) => {
+      saveIssueTemplate(ctx.dc.db, ctx.pa.project.id, input.key, input.body, ctx.dc.now());
+      return listIssueTemplates(ctx.dc.db, ctx.pa.project.id);
+    }),
+  delete: projectProcedure(CAN.configureServiceDesk)
+    .input(issueTemplateRefInput)
+    .mutation(({ ctx, input }) => {
+      if (!deleteIssueTemplate(ctx.dc.db, ctx.pa.project.id, input.key)) throw new AppError('ISSUE_TEMPLATE_NOT_FOUND');
+      return listIssueTemplates(ctx.dc.db, ctx.pa.project.id);
+    }),
+});
