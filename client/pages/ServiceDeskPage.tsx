@@ -10,7 +10,6 @@ import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 
-type Settings = Awaited<ReturnType<typeof api.serviceDesk.get.query>>;
 type Toggle = 'enabled' | 'confidentialByDefault' | 'reopenOnExternalNote' | 'addCcParticipants' | 'sendThankYou';
 
 const TOGGLES: { key: Toggle; label: string; hint: string }[] = [

@@ -11,7 +11,7 @@ import { insertNote } from './notes';
 import { addTicketParticipants, emitParticipantsChanged, removeTicketParticipants } from './participants';
 import type { QuickAction } from './quick-actions';
 import { findTicket, updateTicket } from './tickets';
-import { noteViews } from './ticket-views';
+import { noteViews, summarizeOne } from './ticket-views';
 import { ensureSupportBot, type UserRow } from './users';
 
 /** `@alice` → a project member (reporter+) whose email starts `alice@`, or whose name or email is given. */
@@ -64,7 +64,7 @@ export function applyQuickActions(dc: DomainCtx, pa: ProjectAccess, actor: UserR
         break;
       case 'label': {
         const current = findTicket(dc.db, pa.project.id, iid);
-        const existing = current ? ticketLabelNames(dc, current.id) : [];
+        const existing = current ? summarizeOne(dc.db, current).labels : [];
         updateTicket(dc, pa, actor, iid, { labels: [...existing, ...a.labels] });
         break;
       }
@@ -83,11 +83,4 @@ export function applyQuickActions(dc: DomainCtx, pa: ProjectAccess, actor: UserR
   if (!ticket) return null;
   const last = dc.db.select().from(notes).where(and(eq(notes.ticketId, ticket.id))).orderBy(desc(notes.id)).limit(1).get();
   return last ? (noteViews(dc.db, [last])[0] ?? null) : null;
-}
-
-function ticketLabelNames(dc: DomainCtx, ticketId: number): string[] {
-  return dc.db.$client
-    .prepare('select l.name from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = ?')
-    .all(ticketId)
-    .map((r) => (r as { name: string }).name);
 }
