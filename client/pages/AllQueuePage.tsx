@@ -1,56 +1,81 @@
 /** "All my projects": one live queue over every project this user answers for. */
-import { useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, For, Show } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView, TicketSummary } from '../../shared/views';
+import QueueFilters from '../components/QueueFilters';
 import TicketRow from '../components/TicketRow';
+import { useQueueParams } from '../lib/queue-params';
 import { api } from '../lib/trpc';
 import { createQueue } from '../stores/queue';
-import { byActivity, type AssigneeFilter, type QueueFilter } from '../stores/queue-patch';
-import { me } from '../stores/session';
+import { mergePages } from '../stores/merge-pages';
+import type { QueueFilter } from '../stores/queue-patch';
+import { emptyQueueText } from './QueuePage';
 
-function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter }) {
-  // One live queue per project (snapshot + events), merged by last activity.
+function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter; filtered: () => boolean; set: ReturnType<typeof useQueueParams>['set'] }) {
+  // One live queue per project (snapshot + events), merged in the chosen order.
   const queues = props.projects.map((p) => ({ path: p.path, q: createQueue(() => p.path, props.filter) }));
-  const rows = createMemo(() =>
-    queues
-      .flatMap(({ path, q }) => q.items().map((t) => ({ path, t })))
-      .sort((a, b) => byActivity(a.t, b.t)),
+  const merged = createMemo(() =>
+    mergePages(
+      queues.map(({ path, q }) => ({ key: path, items: q.items(), hasMore: q.nextCursor() !== null })),
+      props.filter().sort ?? 'activity',
+    ),
   );
   const loaded = () => queues.every(({ q }) => q.loaded());
+  const counts = () => {
+    const all = queues.map(({ q }) => q.counts());
+    return all.every((c) => c !== null) ? all.reduce((sum, c) => ({ opened: sum.opened + c!.opened, closed: sum.closed + c!.closed }), { opened: 0, closed: 0 }) : null;
+  };
+  const [labels] = createResource(() =>
+    Promise.all(props.projects.map((p) => api.labels.list.query({ projectPath: p.path }).catch(() => []))).then((lists) =>
+      [...new Map(lists.flat().map((l) => [l.name.toLowerCase(), l.name])).values()].sort((a, b) => a.localeCompare(b)),
+    ),
+  );
+  const loadingMore = () => queues.some(({ q }) => q.loadingMore());
   return (
-    <Show when={loaded()} fallback={<p class="muted">Loading tickets…</p>}>
-      <ul class="queue" data-testid="queue" aria-label="Tickets in all my projects">
-        <For each={rows()}>{(r: { path: string; t: TicketSummary }) => <TicketRow projectPath={r.path} ticket={r.t} showProject />}</For>
-      </ul>
-      <Show when={rows().length === 0}>
-        <p class="empty">No open tickets in your projects. All caught up.</p>
+    <>
+      <div class="toolbar">
+        <QueueFilters
+          filter={props.filter()}
+          set={props.set}
+          filtered={props.filtered()}
+          counts={counts()}
+          labels={labels() ?? []}
+          canSeeConfidential={props.projects.some((p) => p.access >= CAN.seeConfidential)}
+        />
+      </div>
+      <Show when={loaded()} fallback={<p class="muted">Loading tickets…</p>}>
+        <ul class="queue" data-testid="queue" aria-label="Tickets in all my projects">
+          <For each={merged().rows}>{(r: { key: string; item: TicketSummary }) => <TicketRow projectPath={r.key} ticket={r.item} showProject />}</For>
+        </ul>
+        <Show when={merged().rows.length === 0 && merged().pending.length === 0}>
+          <p class="empty">{emptyQueueText(props.filtered(), props.filter().state)}</p>
+        </Show>
+        <Show when={merged().pending.length > 0}>
+          <button
+            type="button"
+            class="button"
+            data-testid="load-more"
+            disabled={loadingMore()}
+            onClick={() => void Promise.all(queues.filter(({ path }) => merged().pending.includes(path)).map(({ q }) => q.loadMore()))}
+          >
+            {loadingMore() ? 'Loading…' : 'Load older tickets'}
+          </button>
+        </Show>
       </Show>
-    </Show>
+    </>
   );
 }
 
 export default function AllQueuePage() {
-  const [params, setParams] = useSearchParams();
-  const assignee = (): AssigneeFilter => (params.assignee === 'me' || params.assignee === 'none' ? params.assignee : 'any');
-  const filter = createMemo<QueueFilter>(
-    () => ({ state: 'opened', search: '', assignee: assignee(), myId: me()?.id ?? 0 }),
-    { state: 'opened', search: '' },
-    { equals: (a, b) => a.assignee === b.assignee && a.myId === b.myId },
-  );
   const [projects] = createResource(() => api.projects.list.query().then((list) => list.filter((p) => p.access >= CAN.respond && p.role !== null)));
+  const { filter, set, filtered } = useQueueParams(() => (projects() ?? []).some((p) => p.access >= CAN.seeConfidential));
   return (
     <section class="stack">
       <div class="page-head">
         <h1>All my projects</h1>
-        <select data-testid="filter-assignee" value={assignee()} onChange={(e) => setParams({ assignee: e.currentTarget.value === 'any' ? undefined : e.currentTarget.value })}>
-          <option value="any">Anyone</option>
-          <option value="me">Assigned to me</option>
-          <option value="none">Unassigned</option>
-        </select>
       </div>
       <Show when={projects()} keyed>
-        {(list) => <Merged projects={list} filter={filter} />}
+        {(list) => <Merged projects={list} filter={filter} filtered={filtered} set={set} />}
       </Show>
     </section>
   );

@@ -1,10 +1,11 @@
 /** The project's Service Desk address (with copy) and, for maintainers, its settings (SPEC §7). */
-import { createResource, createSignal, Show } from 'solid-js';
+import { createResource, Show } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView } from '../../shared/views';
 import CopyButton from '../components/CopyButton';
 import EmailTemplatesEditor from '../components/EmailTemplatesEditor';
 import IssueTemplatesEditor from '../components/IssueTemplatesEditor';
+import ProjectKeyField from '../components/ProjectKeyField';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
@@ -26,14 +27,6 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
   const save = createAction((changes: Omit<Parameters<typeof api.serviceDesk.update.mutate>[0], 'projectPath'>) =>
     api.serviceDesk.update.mutate({ projectPath: props.project.path, ...changes }),
   );
-  const [keyDraft, setKeyDraft] = createSignal<string | null>(null);
-  const keyError = () => {
-    const v = keyDraft();
-    if (v === null || v === '') return null;
-    // Mirrors shared/schemas projectKeySuffix without pulling zod into the bundle.
-    if (v.length > 255) return 'Project key must be at most 255 characters.';
-    return /^[a-z0-9_]+$/.test(v) ? null : "Project key can contain only lowercase letters, digits, and '_'.";
-  };
 
   async function apply(changes: Parameters<typeof save.run>[0]) {
     const next = await save.run(changes);
@@ -90,23 +83,8 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
                       onChange={(e) => void apply({ outgoingName: e.currentTarget.value.trim() || null })}
                     />
                   </label>
-                  <label class="field">
-                    <span>Project key (alias address suffix)</span>
-                    <input
-                      type="text"
-                      value={s().projectKey ?? ''}
-                      placeholder="e.g. support"
-                      aria-invalid={keyError() ? 'true' : 'false'}
-                      onInput={(e) => setKeyDraft(e.currentTarget.value)}
-                      onChange={(e) => {
-                        if (!keyError()) void apply({ projectKey: e.currentTarget.value.trim() || null });
-                      }}
-                    />
-                  </label>
                 </div>
-                <Show when={keyError()}>
-                  <p class="form-error">{keyError()}</p>
-                </Show>
+                <ProjectKeyField projectPath={props.project.path} value={s().projectKey} disabled={save.pending()} onSave={(projectKey) => void apply({ projectKey })} />
                 <FormError error={save.error()} />
               </form>
               <IssueTemplatesEditor projectPath={props.project.path} selected={s().issueTemplateKey} onSelect={(k) => void apply({ issueTemplateKey: k })} />

@@ -12,6 +12,7 @@ import ParticipantsEditor from '../components/ParticipantsEditor';
 import OriginalEmail from '../components/OriginalEmail';
 import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
+import ConfidentialToggle from '../components/ConfidentialToggle';
 import { queueHref } from '../lib/project-route';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
@@ -67,6 +68,7 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
         <AssigneePicker projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
         <LabelsEditor projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
         <StateToggle projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
+        <ConfidentialToggle projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
       </Show>
       <Show when={!props.canRespond && props.ticket.labels.length > 0}>
         <div class="side-block">

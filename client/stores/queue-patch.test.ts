@@ -111,3 +111,29 @@ test('unread: new tickets are unread; a read row becomes unread again on new act
   assert.equal(bumped!.readAt, read.readAt);
   assert.equal(isUnread(bumped!), true);
 });
+
+test('label filter: a ticket labelled live enters, one losing the label leaves (case-insensitive)', () => {
+  const billing: QueueFilter = { state: 'opened', search: '', label: 'billing' };
+  let list = patchQueue([], { type: 'ticket.created', ticket: ticket(1, 0) }, billing);
+  assert.deepEqual(iids(list), []);
+  list = patchQueue(list, { type: 'ticket.updated', ticket: ticket(1, 2, { labels: ['Billing'] }), changes: ['labels'] }, billing);
+  assert.deepEqual(iids(list), [1]);
+  list = patchQueue(list, { type: 'ticket.updated', ticket: ticket(1, 3, { labels: ['bug'] }), changes: ['labels'] }, billing);
+  assert.deepEqual(iids(list), []);
+});
+
+test('confidential filter: making a ticket public removes it from the confidential-only queue', () => {
+  const secret: QueueFilter = { state: 'opened', search: '', confidential: 'yes' };
+  const list = [ticket(2, 20, { confidential: true }), ticket(1, 10, { confidential: true })];
+  const next = patchQueue(list, { type: 'ticket.updated', ticket: ticket(2, 30, { confidential: false }), changes: ['confidential'] }, secret);
+  assert.deepEqual(iids(next), [1]);
+  const pub: QueueFilter = { state: 'opened', search: '', confidential: 'no' };
+  assert.deepEqual(iids(patchQueue(next, { type: 'ticket.created', ticket: ticket(3, 40, { confidential: true }) }, pub)), [1]);
+});
+
+test('closing with a label filter on: the row leaves the open queue even though the label still matches', () => {
+  const f: QueueFilter = { state: 'opened', search: '', label: 'vip' };
+  const list = [ticket(2, 20, { labels: ['vip'] }), ticket(1, 10, { labels: ['vip'] })];
+  const next = patchQueue(list, { type: 'ticket.updated', ticket: ticket(1, 30, { labels: ['vip'], state: 'closed' }), changes: ['state'] }, f);
+  assert.deepEqual(iids(next), [2]);
+});

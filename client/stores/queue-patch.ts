@@ -9,12 +9,16 @@ export type StateFilter = 'opened' | 'closed' | 'all';
 
 export type AssigneeFilter = 'any' | 'me' | 'none';
 export type SortOrder = 'activity' | 'newest';
+export type ConfidentialFilter = 'any' | 'yes' | 'no';
 
 export interface QueueFilter {
   state: StateFilter;
   search: string;
   assignee?: AssigneeFilter;
   sort?: SortOrder;
+  /** label name, matched case-insensitively as the server does; empty for any */
+  label?: string;
+  confidential?: ConfidentialFilter;
   /** the signed-in user, for "assigned to me" */
   myId?: number;
 }
@@ -23,6 +27,20 @@ export function matchesAssignee(ticket: TicketSummary, f: QueueFilter): boolean 
   if (!f.assignee || f.assignee === 'any') return true;
   if (f.assignee === 'none') return ticket.assignee === null;
   return ticket.assignee?.id === f.myId;
+}
+
+export function matchesLabel(ticket: TicketSummary, label: string | undefined): boolean {
+  const want = label?.trim().toLowerCase();
+  return !want || ticket.labels.some((l) => l.toLowerCase() === want);
+}
+
+export function matchesConfidential(ticket: TicketSummary, c: ConfidentialFilter | undefined): boolean {
+  return !c || c === 'any' || ticket.confidential === (c === 'yes');
+}
+
+/** Everything but the search, which the server answers more fully than the client can. */
+export function matchesFilter(ticket: TicketSummary, f: QueueFilter): boolean {
+  return matchesState(ticket, f.state) && matchesAssignee(ticket, f) && matchesLabel(ticket, f.label) && matchesConfidential(ticket, f.confidential);
 }
 
 export function matchesState(ticket: TicketSummary, state: StateFilter): boolean {
@@ -55,7 +73,7 @@ export function byNewest(a: TicketSummary, b: TicketSummary): number {
 function upsert(items: TicketSummary[], ticket: TicketSummary, filter: QueueFilter): TicketSummary[] {
   const present = items.some((t) => t.iid === ticket.iid);
   const order = filter.sort === 'newest' ? byNewest : byActivity;
-  if (!matchesState(ticket, filter.state) || !matchesAssignee(ticket, filter)) {
+  if (!matchesFilter(ticket, filter)) {
     return present ? items.filter((t) => t.iid !== ticket.iid) : items;
   }
   // A row already shown matched the server's fuller search; keep it rather than guess. Events

@@ -8,6 +8,7 @@ import type { TicketSummary } from '../../shared/views';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { followProject } from './live';
+import { patchCounts, type QueueCounts } from './count-patch';
 import { patchQueue, type QueueFilter } from './queue-patch';
 import { noteAuthError } from './session';
 
@@ -17,21 +18,42 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
   const [error, setError] = createSignal<string | null>(null);
   const [nextCursor, setNextCursor] = createSignal<string | null>(null);
   const [loadingMore, setLoadingMore] = createSignal(false);
+  const [counts, setCounts] = createSignal<QueueCounts | null>(null);
   let stopFollowing: (() => void) | null = null;
   let generation = 0;
+  let countsTimer: ReturnType<typeof setTimeout> | undefined;
 
   function stop(): void {
     generation++;
+    clearTimeout(countsTimer);
+    countsTimer = undefined;
     stopFollowing?.();
     stopFollowing = null;
   }
 
-  const listInput = (f: QueueFilter) => ({
-    state: f.state,
+  const filterInput = (f: QueueFilter) => ({
     search: f.search.trim() || undefined,
     assignee: f.assignee && f.assignee !== 'any' ? f.assignee : undefined,
-    sort: f.sort,
+    label: f.label?.trim() || undefined,
+    confidential: f.confidential === 'yes' ? true : f.confidential === 'no' ? false : undefined,
   });
+  const listInput = (f: QueueFilter) => ({ state: f.state, sort: f.sort, ...filterInput(f) });
+
+  function fetchCounts(path: string, f: QueueFilter, gen: number): void {
+    api.tickets.counts
+      .query({ projectPath: path, ...filterInput(f) })
+      .then((next) => gen === generation && setCounts(next))
+      .catch(() => undefined);
+  }
+
+  /** At most one counts query per couple of seconds, however many events arrive. */
+  function refetchCountsSoon(path: string, f: QueueFilter, gen: number): void {
+    if (countsTimer !== undefined) return;
+    countsTimer = setTimeout(() => {
+      countsTimer = undefined;
+      if (gen === generation) fetchCounts(path, f, gen);
+    }, 1500 + Math.random() * 1000);
+  }
 
   createEffect(() => {
     const path = projectPath();
@@ -39,6 +61,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     stop();
     const gen = generation;
     setError(null);
+    fetchCounts(path, f, gen);
     api.tickets.list
       .query({ projectPath: path, ...listInput(f) })
       .then((page) => {
@@ -49,7 +72,18 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
         stopFollowing = followProject(
           path,
           Number(page.lastEventId),
-          ({ event }) => setItems((current) => patchQueue(current, event, f)),
+          ({ event }) => {
+            const current = items();
+            const iid = event.type === 'ticket.hidden' ? event.iid : event.ticket.iid;
+            const known = current.find((t) => t.iid === iid);
+            const c = counts();
+            if (c) {
+              const next = patchCounts(c, event, f, known);
+              if (next) setCounts(next);
+              else refetchCountsSoon(path, f, gen);
+            }
+            setItems(patchQueue(current, event, f));
+          },
           setError,
         );
       })
@@ -84,5 +118,5 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     }
   }
 
-  return { items, loaded, error, nextCursor, loadingMore, loadMore };
+  return { items, loaded, error, nextCursor, loadingMore, loadMore, counts };
 }

@@ -16,7 +16,7 @@ test('a guest never sees confidential tickets, live or on load, and cannot open 
   await reporter.page.goto(`/p/${PROJECT}`);
   await reporter.page.getByTestId('new-ticket-open').click();
   await reporter.page.getByTestId('new-ticket-title').fill(secret);
-  await expect(reporter.page.getByLabel('Confidential')).toBeChecked();
+  await expect(reporter.page.getByLabel('Confidential', { exact: true })).toBeChecked();
   await reporter.page.getByTestId('new-ticket-submit').click();
   await expect(reporter.page.getByTestId('ticket-title')).toHaveText(secret);
   const secretUrl = new URL(reporter.page.url()).pathname;
@@ -24,7 +24,7 @@ test('a guest never sees confidential tickets, live or on load, and cannot open 
   await reporter.page.getByRole('link', { name: 'Queue' }).click();
   await reporter.page.getByTestId('new-ticket-open').click();
   await reporter.page.getByTestId('new-ticket-title').fill(open);
-  await reporter.page.getByLabel('Confidential').uncheck();
+  await reporter.page.getByLabel('Confidential', { exact: true }).uncheck();
   await reporter.page.getByTestId('new-ticket-submit').click();
   await expect(reporter.page.getByTestId('ticket-title')).toHaveText(open);
 
@@ -36,6 +36,21 @@ test('a guest never sees confidential tickets, live or on load, and cannot open 
   await expect(guest.page.getByTestId('ticket-row').filter({ hasText: open })).toBeVisible();
   await expect(guest.page.getByTestId('ticket-row').filter({ hasText: secret })).toHaveCount(0);
 
+  // Nor in search results or counts: both tickets carry the stamp, the guest finds and counts one.
+  await expect(guest.page.getByTestId('filter-confidential')).toHaveCount(0);
+  await guest.page.getByLabel('Search tickets').fill(String(stamp));
+  await expect(guest.page.getByTestId('count-all')).toHaveText('1');
+  await expect(guest.page.getByTestId('count-opened')).toHaveText('1');
+  await expect(guest.page.getByTestId('ticket-row')).toHaveCount(1);
+  await expect(guest.page.getByTestId('ticket-row').filter({ hasText: open })).toBeVisible();
+  await reporter.page.getByRole('link', { name: 'Queue' }).click();
+  await reporter.page.getByLabel('Search tickets').fill(String(stamp));
+  await expect(reporter.page.getByTestId('count-opened')).toHaveText('2');
+  await reporter.page.getByTestId('filter-confidential').selectOption('yes');
+  await expect(reporter.page.getByTestId('ticket-row')).toHaveCount(1);
+  await expect(reporter.page.getByTestId('ticket-row').filter({ hasText: secret })).toBeVisible();
+  await expect(reporter.page.getByTestId('count-opened')).toHaveText('1');
+
   await guest.page.goto(secretUrl);
   await expect(guest.page.getByRole('alert')).toHaveText('Ticket not found.');
   await expect(guest.page.getByTestId('ticket-title')).toHaveCount(0);
@@ -46,7 +61,7 @@ test('a guest never sees confidential tickets, live or on load, and cannot open 
   await expect(guest.page.getByTestId('composer')).toHaveCount(0);
   await expect(guest.page.getByTestId('toggle-state')).toHaveCount(0);
 
-  await reporter.page.getByRole('link', { name: 'Queue' }).click();
+  await reporter.page.getByTestId('filter-clear').click();
   await expect(reporter.page.getByTestId('ticket-row').filter({ hasText: secret })).toBeVisible();
 
   await guest.context.close();

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { labels, ticketLabels } from '../../db/schema';
+import { labels, ticketLabels, tickets } from '../../db/schema';
 import type { Tx } from '../events/store';
 
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
@@ -54,4 +54,22 @@ export function setTicketLabels(
     ? tx.select({ name: labels.name }).from(labels).where(inArray(labels.id, toAdd)).all().map((l) => l.name)
     : [];
   return { added, removed: toRemove.map((r) => r.name) };
+}
+
+/**
+ * A project's labels, by name, for filters and pickers. Without `includeConfidential`, only
+ * labels on tickets everyone may see: a label used only on confidential tickets says too much.
+ */
+export function listLabels(tx: Tx, projectId: number, includeConfidential: boolean): { name: string; color: string }[] {
+  const visible = includeConfidential
+    ? undefined
+    : sql`exists (select 1 from ${ticketLabels} join ${tickets} on ${tickets.id} = ${ticketLabels.ticketId}
+        where ${ticketLabels.labelId} = ${labels.id} and ${tickets.confidential} = 0)`;
+  return tx
+    .select({ name: labels.name, color: labels.color })
+    .from(labels)
+    .where(and(eq(labels.projectId, projectId), visible))
+    .orderBy(sql`lower(${labels.name})`)
+    .limit(500)
+    .all();
 }

@@ -1,7 +1,8 @@
 /** Service Desk settings per project (SPEC §7) and the address customers write to. */
 import { and, eq, ne } from 'drizzle-orm';
-import { projects, serviceDeskSettings } from '../../db/schema';
-import { AppError } from '../../shared/errors';
+import { serviceDeskSettings } from '../../db/schema';
+import { AppError, ERRORS } from '../../shared/errors';
+import type { Tx } from '../events/store';
 import type { ProjectAccess } from './access';
 import type { DomainCtx } from './context';
 import { fullPathSlug, projectKey, type AddressBook } from '../mail/addresses';
@@ -47,6 +48,36 @@ export function serviceDeskView(book: AddressBook, project: { id: number; path: 
   };
 }
 
+/**
+ * slug+suffix must be unique across projects, since it is the alias address; the database keeps
+ * keys unique outright (sd_settings_project_key_unique), which implies it, so that is the check.
+ */
+export function projectKeyTaken(tx: Tx, project: { id: number }, key: string): boolean {
+  return !!tx
+    .select({ id: serviceDeskSettings.projectId })
+    .from(serviceDeskSettings)
+    .where(and(ne(serviceDeskSettings.projectId, project.id), eq(serviceDeskSettings.projectKey, key)))
+    .get();
+}
+
+export interface ProjectKeyCheck {
+  ok: boolean;
+  /** why the key cannot be used, as a sentence */
+  message: string | null;
+  /** the address customers would write to with this key */
+  address: string | null;
+}
+
+/** What the settings form shows as the maintainer types a project key. */
+export function checkProjectKey(dc: DomainCtx, book: AddressBook, project: { id: number; path: string }, key: string): ProjectKeyCheck {
+  if (!key) return { ok: true, message: null, address: projectAddress(book, project, { projectKey: null }) };
+  if (!book.aliasFor('x')) {
+    return { ok: false, message: 'Project keys need the alias address: set SERVICE_DESK_EMAIL on the server first.', address: null };
+  }
+  if (projectKeyTaken(dc.db, project, key)) return { ok: false, message: ERRORS.PROJECT_KEY_TAKEN.message, address: null };
+  return { ok: true, message: null, address: projectAddress(book, project, { projectKey: key }) };
+}
+
 export function updateSettings(
   dc: DomainCtx,
   pa: ProjectAccess,
@@ -55,17 +86,7 @@ export function updateSettings(
   readSettings(dc, pa.project.id);
   return dc.db.transaction(
     (tx) => {
-      if (input.projectKey) {
-        // slug+suffix must be unique across projects: it is the alias address
-        const mine = `${fullPathSlug(pa.project.path)}-${input.projectKey}`;
-        const others = tx
-          .select({ path: projects.path, key: serviceDeskSettings.projectKey })
-          .from(serviceDeskSettings)
-          .innerJoin(projects, eq(projects.id, serviceDeskSettings.projectId))
-          .where(and(ne(serviceDeskSettings.projectId, pa.project.id)))
-          .all();
-        if (others.some((o) => o.key && `${fullPathSlug(o.path)}-${o.key}` === mine)) throw new AppError('PROJECT_KEY_TAKEN');
-      }
+      if (input.projectKey && projectKeyTaken(tx, pa.project, input.projectKey)) throw new AppError('PROJECT_KEY_TAKEN');
       const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
       return tx
         .update(serviceDeskSettings)

@@ -10,6 +10,7 @@ import { issueTemplatesRouter } from './routers/issue-templates';
 import { usersRouter } from './routers/users';
 import { serviceDeskRouter } from './routers/service-desk';
 import { inboundRouter } from './routers/inbound';
+import { labelsRouter } from './routers/labels';
 
 export const appRouter = router({
   auth: authRouter,
@@ -26,6 +27,7 @@ export const appRouter = router({
   events: eventsRouter,
   serviceDesk: serviceDeskRouter,
   inbound: inboundRouter,
+  labels: labelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

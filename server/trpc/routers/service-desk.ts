@@ -1,6 +1,7 @@
-import { serviceDeskUpdateInput } from '../../../shared/schemas';
+import { z } from 'zod';
+import { projectKeySuffix, serviceDeskUpdateInput } from '../../../shared/schemas';
 import { ACCESS, CAN } from '../../../shared/roles';
-import { readSettings, serviceDeskView, updateSettings } from '../../domain/service-desk';
+import { checkProjectKey, readSettings, serviceDeskView, updateSettings } from '../../domain/service-desk';
 import { isUniqueViolation } from '../../domain/users';
 import { AppError } from '../../../shared/errors';
 import { projectProcedure, router } from '../init';
@@ -10,6 +11,15 @@ export const serviceDeskRouter = router({
   get: projectProcedure(ACCESS.reporter).query(({ ctx }) =>
     serviceDeskView(ctx.mail.book, ctx.pa.project, readSettings(ctx.dc, ctx.pa.project.id)),
   ),
+  /** Validation as the maintainer types: format, uniqueness, and the address it would give. */
+  checkKey: projectProcedure(CAN.configureServiceDesk)
+    .input(z.object({ projectKey: z.string().max(1000, 'Project key must be at most 255 characters.') }))
+    .query(({ ctx, input }) => {
+      const key = input.projectKey.trim();
+      const format = projectKeySuffix.safeParse(key);
+      if (key && !format.success) return { ok: false, message: format.error.issues[0]?.message ?? 'Invalid project key.', address: null };
+      return checkProjectKey(ctx.dc, ctx.mail.book, ctx.pa.project, key);
+    }),
   update: projectProcedure(CAN.configureServiceDesk)
     .input(serviceDeskUpdateInput)
     .mutation(({ ctx, input }) => {

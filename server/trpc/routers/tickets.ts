@@ -5,6 +5,7 @@ import { originalEmail } from '../../domain/original-email';
 import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes';
+import { countTickets } from '../../domain/ticket-counts';
 import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets';
 import { projectProcedure, router } from '../init';
 
@@ -12,6 +13,10 @@ export const ticketsRouter = router({
   list: projectProcedure()
     .input(ticketsListInput)
     .query(({ ctx, input }) => listTickets(ctx.dc, ctx.pa, ctx.user, input)),
+  /** Open and closed counts for the queue's other filters, with the caller's visibility. */
+  counts: projectProcedure()
+    .input(ticketsListInput.omit({ state: true, sort: true, cursor: true, limit: true }))
+    .query(({ ctx, input }) => countTickets(ctx.dc, ctx.pa, ctx.user, input)),
   get: projectProcedure()
     .input(ticketRef)
     .query(({ ctx, input }) => getTicket(ctx.dc, ctx.pa, input.iid)),

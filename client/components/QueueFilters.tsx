@@ -1,0 +1,127 @@
+/** The queue's filter bar: state (with counts), search, assignee, sort, label, confidentiality. */
+import { createSignal, For, onCleanup, Show } from 'solid-js';
+import type { QueueParam } from '../lib/queue-params';
+import type { QueueCounts } from '../stores/count-patch';
+import type { QueueFilter, StateFilter } from '../stores/queue-patch';
+
+const STATES: { value: StateFilter; label: string }[] = [
+  { value: 'opened', label: 'Open' },
+  { value: 'closed', label: 'Closed' },
+  { value: 'all', label: 'All' },
+];
+
+export default function QueueFilters(props: {
+  filter: QueueFilter;
+  set(changes: Partial<Record<QueueParam, string | undefined>>, replace?: boolean): void;
+  filtered: boolean;
+  counts: QueueCounts | null;
+  labels: string[];
+  canSeeConfidential: boolean;
+}) {
+  const [draft, setDraft] = createSignal(props.filter.search);
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  const applySearch = (value: string) => {
+    clearTimeout(debounce);
+    props.set({ search: value.trim() || undefined }, true);
+  };
+  onCleanup(() => clearTimeout(debounce));
+  const countFor = (s: StateFilter): number | null => {
+    const c = props.counts;
+    if (!c) return null;
+    return s === 'all' ? c.opened + c.closed : c[s];
+  };
+  const label = () => props.filter.label ?? '';
+  const labelKnown = () => props.labels.some((l) => l.toLowerCase() === label().toLowerCase());
+
+  return (
+    <>
+      <div class="segmented" role="group" aria-label="Ticket state">
+        <For each={STATES}>
+          {(s) => (
+            <button type="button" class="segment" aria-pressed={props.filter.state === s.value} onClick={() => props.set({ state: s.value })}>
+              {s.label}
+              <Show when={countFor(s.value) !== null}>
+                {' '}
+                <span class="count" data-testid={`count-${s.value}`}>
+                  {countFor(s.value)}
+                </span>
+              </Show>
+            </button>
+          )}
+        </For>
+      </div>
+      <form
+        class="search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          applySearch(draft());
+        }}
+      >
+        <label class="visually-hidden" for="queue-search">
+          Search tickets
+        </label>
+        <input
+          id="queue-search"
+          type="search"
+          placeholder="Search title, text or #number"
+          value={draft()}
+          onInput={(e) => {
+            const value = e.currentTarget.value;
+            setDraft(value);
+            clearTimeout(debounce);
+            debounce = setTimeout(() => applySearch(value), 300);
+          }}
+        />
+      </form>
+      <label class="visually-hidden" for="queue-assignee">
+        Assignee
+      </label>
+      <select id="queue-assignee" data-testid="filter-assignee" value={props.filter.assignee ?? 'any'} onChange={(e) => props.set({ assignee: e.currentTarget.value })}>
+        <option value="any">Anyone</option>
+        <option value="me">Assigned to me</option>
+        <option value="none">Unassigned</option>
+      </select>
+      <label class="visually-hidden" for="queue-sort">
+        Sort
+      </label>
+      <select id="queue-sort" data-testid="filter-sort" value={props.filter.sort ?? 'activity'} onChange={(e) => props.set({ sort: e.currentTarget.value })}>
+        <option value="activity">Last activity</option>
+        <option value="newest">Newest</option>
+      </select>
+      <label class="visually-hidden" for="queue-label">
+        Label
+      </label>
+      <select id="queue-label" data-testid="filter-label" value={label()} onChange={(e) => props.set({ label: e.currentTarget.value })}>
+        <option value="">Any label</option>
+        <For each={props.labels}>{(l) => <option value={l}>{l}</option>}</For>
+        <Show when={label() && !labelKnown()}>
+          <option value={label()}>{label()}</option>
+        </Show>
+      </select>
+      <Show when={props.canSeeConfidential}>
+        <label class="visually-hidden" for="queue-confidential">
+          Confidentiality
+        </label>
+        <select id="queue-confidential" data-testid="filter-confidential" value={props.filter.confidential ?? 'any'} onChange={(e) => props.set({ confidential: e.currentTarget.value })}>
+          <option value="any">Confidential or not</option>
+          <option value="yes">Confidential only</option>
+          <option value="no">Not confidential</option>
+        </select>
+      </Show>
+      <Show when={props.filtered}>
+        <button
+          type="button"
+          class="button button-quiet button-small"
+          data-testid="filter-clear"
+          onClick={() => {
+            setDraft('');
+            props.set({ search: undefined, label: undefined, assignee: undefined, confidential: undefined });
+          }}
+        >
+          Clear filters
+        </button>
+      </Show>
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+/** The queue's filters live in the URL (shareable, kept on reload); this reads and writes them. */
+import { useSearchParams } from '@solidjs/router';
+import { createMemo } from 'solid-js';
+import type { AssigneeFilter, ConfidentialFilter, QueueFilter, SortOrder, StateFilter } from '../stores/queue-patch';
+import { me } from '../stores/session';
+
+function one(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+export type QueueParam = 'state' | 'search' | 'assignee' | 'sort' | 'label' | 'confidential';
+
+export function useQueueParams(canSeeConfidential: () => boolean) {
+  const [params, setParams] = useSearchParams();
+  const state = (): StateFilter => {
+    const s = one(params.state);
+    return s === 'closed' || s === 'all' ? s : 'opened';
+  };
+  const assignee = (): AssigneeFilter => {
+    const a = one(params.assignee);
+    return a === 'me' || a === 'none' ? a : 'any';
+  };
+  const sort = (): SortOrder => (one(params.sort) === 'newest' ? 'newest' : 'activity');
+  const confidential = (): ConfidentialFilter => {
+    const c = one(params.confidential);
+    return canSeeConfidential() && (c === 'yes' || c === 'no') ? c : 'any';
+  };
+  const filter = createMemo<QueueFilter>(
+    () => ({
+      state: state(),
+      search: one(params.search),
+      assignee: assignee(),
+      sort: sort(),
+      label: one(params.label),
+      confidential: confidential(),
+      myId: me()?.id ?? 0,
+    }),
+    { state: 'opened', search: '' },
+    {
+      equals: (a, b) =>
+        a.state === b.state &&
+        a.search === b.search &&
+        a.assignee === b.assignee &&
+        a.sort === b.sort &&
+        a.label === b.label &&
+        a.confidential === b.confidential &&
+        a.myId === b.myId,
+    },
+  );
+  /** Sets filters; a default value removes the parameter, so clean URLs stay clean. */
+  const set = (changes: Partial<Record<QueueParam, string | undefined>>, replace = false) => {
+    const defaults: Record<QueueParam, string> = { state: 'opened', search: '', assignee: 'any', sort: 'activity', label: '', confidential: 'any' };
+    const next: Partial<Record<QueueParam, string | undefined>> = {};
+    for (const [k, v] of Object.entries(changes) as [QueueParam, string | undefined][]) next[k] = v === undefined || v === defaults[k] ? undefined : v;
+    setParams(next, { replace });
+  };
+  const filtered = () => {
+    const f = filter();
+    return !!(f.search.trim() || f.label || f.assignee !== 'any' || f.confidential !== 'any');
+  };
+  return { filter, set, filtered };
+}

@@ -1,0 +1,60 @@
+/**
+ * Keeps the queue's open/closed counts right from live events. Where an event alone cannot tell
+ * (a label change under a label filter, a hidden ticket that was not on screen, a search the
+ * server answers more fully), it says so and the caller asks the server again, debounced.
+ */
+import type { ProjectEvent, TicketChange } from '../../shared/events';
+import type { TicketSummary } from '../../shared/views';
+import { matchesAssignee, matchesConfidential, matchesLabel, matchesSearch, type QueueFilter } from './queue-patch';
+
+export interface QueueCounts {
+  opened: number;
+  closed: number;
+}
+
+function matchesBesidesState(t: TicketSummary, f: QueueFilter): boolean {
+  return matchesAssignee(t, f) && matchesLabel(t, f.label) && matchesConfidential(t, f.confidential);
+}
+
+/** Changes that can move a ticket in or out of this filter (the state aside). */
+function membershipChanges(changes: TicketChange[], f: QueueFilter): TicketChange[] {
+  return changes.filter(
+    (c) =>
+      (c === 'assignee' && f.assignee !== undefined && f.assignee !== 'any') ||
+      (c === 'labels' && !!f.label) ||
+      (c === 'confidential' && f.confidential !== undefined && f.confidential !== 'any') ||
+      (c === 'title' && !!f.search.trim()),
+  );
+}
+
+function bump(c: QueueCounts, state: 'opened' | 'closed', by: number): QueueCounts {
+  return { ...c, [state]: Math.max(0, c[state] + by) };
+}
+
+/**
+ * The counts after `event`, or null when only the server can say. `known` is the ticket as the
+ * list showed it before the event, if it was on screen.
+ */
+export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter, known: TicketSummary | undefined): QueueCounts | null {
+  const searching = !!f.search.trim();
+  switch (event.type) {
+    case 'ticket.created':
+      if (!matchesBesidesState(event.ticket, f)) return c;
+      if (searching && !matchesSearch(event.ticket, f.search)) return null;
+      return bump(c, event.ticket.state, 1);
+    case 'note.created':
+      // A note can make a ticket match a search by its text; nothing else moves.
+      return searching ? null : c;
+    case 'ticket.hidden':
+      return known ? bump(c, known.state, -1) : null;
+    case 'ticket.updated': {
+      if (membershipChanges(event.changes, f).length > 0) return null;
+      if (!event.changes.includes('state')) return c;
+      if (!matchesBesidesState(event.ticket, f)) return c;
+      if (searching && !known) return null;
+      const to = event.ticket.state;
+      if (known && known.state === to) return c;
+      return bump(bump(c, to, 1), to === 'opened' ? 'closed' : 'opened', -1);
+    }
+  }
+}
