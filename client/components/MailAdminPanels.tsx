@@ -1,4 +1,4 @@
-/** Admin views of mail: outbound email (status, retry now), quarantine (retry, discard), mailbox health. */
+/** Admin views of mail: outbound email (status, retry now) and mailbox health. */
 import { createResource, For, Show } from 'solid-js';
 import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
@@ -52,41 +52,51 @@ export function OutboxPanel() {
   );
 }
 
-export function QuarantinePanel() {
-  const [rows, { refetch }] = createResource(() => api.inbound.list.query({ status: ['quarantined'], limit: 50 }));
-  const retry = createAction((id: number) => api.inbound.retry.mutate({ id }));
-  const discard = createAction((id: number) => api.inbound.discard.mutate({ id }));
+function lag(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 3_600_000)} h`;
+}
+
+export function MailboxesPanel() {
+  const [rows] = createResource(() => api.inbound.mailboxes.query());
   return (
-    <section class="stack" aria-labelledby="quarantine-heading">
-      <h2 id="quarantine-heading">Quarantine</h2>
-      <FormError error={rows.error ? errorMessage(rows.error) : (retry.error() ?? discard.error())} />
+    <section class="stack" aria-labelledby="mailboxes-heading">
+      <h2 id="mailboxes-heading">Mailboxes</h2>
+      <FormError error={rows.error ? errorMessage(rows.error) : null} />
       <Show when={rows()?.length === 0}>
-        <p class="muted">No message is waiting: everything received became a ticket, a note, or a recorded rejection.</p>
+        <p class="muted">No IMAP mailbox is configured (IMAP_MAILBOXES). Mail arrives through the SMTP listener or `desk ingest`.</p>
       </Show>
       <Show when={(rows()?.length ?? 0) > 0}>
-        <table class="table" data-testid="quarantine">
+        <table class="table" data-testid="mailboxes">
           <thead>
             <tr>
-              <th scope="col">From</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Error</th>
-              <th scope="col" />
+              <th scope="col">Mailbox</th>
+              <th scope="col">State</th>
+              <th scope="col">Last UID</th>
+              <th scope="col" title="Time since the mailbox last reported in">Lag</th>
+              <th scope="col">Today</th>
+              <th scope="col">Last error</th>
             </tr>
           </thead>
           <tbody>
             <For each={rows()}>
-              {(r) => (
-                <tr>
-                  <td class="mono">{r.from ?? '—'}</td>
-                  <td>{r.subject ?? '—'}</td>
-                  <td class="muted">{r.error}</td>
-                  <td class="cell-actions">
-                    <button type="button" class="button button-small" onClick={async () => (await retry.run(r.id)) && refetch()}>
-                      Retry
-                    </button>{' '}
-                    <button type="button" class="button button-small button-danger" onClick={async () => (await discard.run(r.id)) && refetch()}>
-                      Discard
-                    </button>
+              {(m) => (
+                <tr data-state={m.state}>
+                  <td class="mono">{m.name}</td>
+                  <td>
+                    <span class="badge badge-soft" classList={{ 'badge-danger': m.state === 'error' }}>
+                      {m.state}
+                    </span>
+                  </td>
+                  <td>
+                    {m.lastUid} <span class="muted">(UIDVALIDITY {m.uidvalidity ?? '—'})</span>
+                  </td>
+                  <td>{lag(m.lagMs)}</td>
+                  <td>{m.messagesToday}</td>
+                  <td class="muted">
+                    {m.lastError ?? ''}
+                    <Show when={m.lastErrorAt}>{(at) => <> · {relativeTime(at())}</>}</Show>
                   </td>
                 </tr>
               )}
@@ -95,42 +105,5 @@ export function QuarantinePanel() {
         </table>
       </Show>
     </section>
-  );
-}
-
-export function MailboxesPanel() {
-  const [rows] = createResource(() => api.inbound.mailboxes.query());
-  return (
-    <Show when={(rows()?.length ?? 0) > 0}>
-      <section class="stack" aria-labelledby="mailboxes-heading">
-        <h2 id="mailboxes-heading">Mailboxes</h2>
-        <table class="table" data-testid="mailboxes">
-          <thead>
-            <tr>
-              <th scope="col">Mailbox</th>
-              <th scope="col">State</th>
-              <th scope="col">Last UID</th>
-              <th scope="col">Today</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={rows()}>
-              {(m) => (
-                <tr>
-                  <td class="mono">{m.name}</td>
-                  <td>
-                    <span class="badge badge-soft">{m.state}</span>
-                  </td>
-                  <td>{m.lastUid}</td>
-                  <td>{m.messagesToday}</td>
-                  <td class="muted">{m.lastError ?? ''}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </section>
-    </Show>
   );
 }

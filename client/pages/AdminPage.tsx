@@ -2,7 +2,9 @@ import { Navigate } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import FormError from '../components/FormError';
 import NewUserForm from '../components/NewUserForm';
-import { MailboxesPanel, OutboxPanel, QuarantinePanel } from '../components/MailAdminPanels';
+import { MailboxesPanel, OutboxPanel } from '../components/MailAdminPanels';
+import ProjectsPanel from '../components/ProjectsPanel';
+import ReceivedMailPanel from '../components/ReceivedMailPanel';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { me } from '../stores/session';
@@ -41,8 +43,9 @@ function UsersPanel() {
         </table>
       </section>
       <NewUserForm onCreated={() => void refetch()} />
+      <ProjectsPanel />
       <MailboxesPanel />
-      <QuarantinePanel />
+      <ReceivedMailPanel />
       <OutboxPanel />
     </section>
   );

@@ -112,3 +112,14 @@ export function bumpAttempts(db: Db, id: number): number {
     .returning({ attempts: inboundMessages.attempts })
     .get()?.attempts ?? 0;
 }
+
+const SOURCE_LIMIT = 256 * 1024;
+
+/** The stored bytes of a received message as text, for admins to read (the start of it when large). */
+export function inboundSource(db: Db, row: InboundRow): { text: string; truncated: boolean; size: number } | null {
+  const raw = db.select({ bytes: rawMessages.bytes, size: rawMessages.size }).from(rawMessages).where(eq(rawMessages.sha256, row.sha256)).get();
+  if (!raw) return null;
+  // latin1 shows every byte as one character: 8-bit headers and broken encodings stay readable.
+  const part = raw.bytes.subarray(0, SOURCE_LIMIT);
+  return { text: part.toString('latin1'), truncated: raw.bytes.length > SOURCE_LIMIT || raw.size > raw.bytes.length, size: raw.size };
+}

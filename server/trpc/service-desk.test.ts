@@ -72,3 +72,13 @@ test('without SERVICE_DESK_EMAIL a key cannot be used, and the form says why', a
     await plain.close();
   }
 });
+
+test('projects.addresses: admins see every project address; others are refused', async () => {
+  const admin = await signIn(app, 'admin@test.io');
+  const list = await admin.trpc.projects.addresses.query();
+  assert.deepEqual(
+    list.find((p) => p.path === 'acme/app'),
+    { path: 'acme/app', address: 'contact+acme-app-support@help.example.com', enabled: true },
+  );
+  assert.equal(await outcome(maintainer.trpc.projects.addresses.query()), 'FORBIDDEN');
+});

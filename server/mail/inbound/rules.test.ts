@@ -133,6 +133,13 @@ test('rejections are written to the local outbox folder; quarantine can be liste
   assert.equal(q.status, 'quarantined');
   const listed = await admin.trpc.inbound.list.query({ status: ['quarantined'] });
   assert.ok(listed.some((m) => m.id === q.inboundId && /no header fields/.test(m.error ?? '')));
+  // the stored bytes can be read back to see what arrived
+  const seen = await admin.trpc.inbound.get.query({ id: q.inboundId });
+  assert.equal(seen.raw?.text, '\u0000\u0001\u0002\u0003');
+  assert.equal(seen.raw?.truncated, false);
+  assert.equal(seen.status, 'quarantined');
+  await assert.rejects(rep.trpc.inbound.get.query({ id: q.inboundId }), /Only an instance administrator/);
+  await assert.rejects(admin.trpc.inbound.get.query({ id: 999_999 }), /No received message has this id/);
   assert.equal((await admin.trpc.inbound.retry.mutate({ id: q.inboundId }))?.status, 'quarantined');
   assert.equal((await admin.trpc.inbound.discard.mutate({ id: q.inboundId })).status, 'discarded');
   await assert.rejects(admin.trpc.inbound.discard.mutate({ id: q.inboundId }), /Only quarantined messages/);

@@ -1,7 +1,7 @@
 /** Instance-admin views of mail: every received message, quarantine actions, mailbox health. */
 import { inboundListInput, inboundRef } from '../../../shared/schemas';
 import { AppError } from '../../../shared/errors';
-import { getInbound, listInbound, setInboundStatus, type InboundRow } from '../../domain/inbound-log';
+import { getInbound, inboundSource, listInbound, setInboundStatus, type InboundRow } from '../../domain/inbound-log';
 import { listMailboxes } from '../../domain/mailbox-health';
 import { adminProcedure, router } from '../init';
 
@@ -29,6 +29,12 @@ export const inboundRouter = router({
   list: adminProcedure.input(inboundListInput).query(({ ctx, input }) =>
     listInbound(ctx.dc.db, { status: input?.status, beforeId: input?.beforeId, limit: input?.limit ?? 50 }).map(view),
   ),
+  /** One received message with its stored source (as text), to see why it failed. */
+  get: adminProcedure.input(inboundRef).query(({ ctx, input }) => {
+    const row = getInbound(ctx.dc.db, input.id);
+    if (!row) throw new AppError('INBOUND_NOT_FOUND');
+    return { ...view(row), raw: inboundSource(ctx.dc.db, row) };
+  }),
   retry: adminProcedure.input(inboundRef).mutation(async ({ ctx, input }) => {
     const row = getInbound(ctx.dc.db, input.id);
     if (!row) throw new AppError('INBOUND_NOT_FOUND');

@@ -2,10 +2,13 @@ import { createProjectInput, memberInput, removeMemberInput } from '../../../sha
 import { ACCESS, CAN } from '../../../shared/roles';
 import { listMembers, removeMember, setMember } from '../../domain/members';
 import { createProject, listProjectsFor, projectView } from '../../domain/projects';
+import { listProjectAddresses } from '../../mail/project-address';
 import { adminProcedure, authedProcedure, projectProcedure, router } from '../init';
 
 export const projectsRouter = router({
   list: authedProcedure.query(({ ctx }) => listProjectsFor(ctx.dc.db, ctx.user)),
+  /** Admins: every project's Service Desk address and whether it takes mail. */
+  addresses: adminProcedure.query(({ ctx }) => listProjectAddresses(ctx.dc.db, ctx.mail.book)),
   get: projectProcedure().query(({ ctx }) => projectView(ctx.dc.db, ctx.pa.project, ctx.pa.role, ctx.pa.access)),
   create: adminProcedure.input(createProjectInput).mutation(({ ctx, input }) => {
     const project = createProject(ctx.dc, input);
