@@ -14,7 +14,10 @@ export function OutboxPanel() {
       <h2 id="outbox-heading">Outgoing email</h2>
       <p class="muted">Without SMTP_URL, every message is written as an .eml file to DATA_DIR/outbox.</p>
       <FormError error={rows.error ? errorMessage(rows.error) : retry.error()} />
-      <table class="table" data-testid="outbox">
+      <Show when={rows()?.length === 0}>
+        <p class="muted">No email has been queued yet.</p>
+      </Show>
+      <table class="table" data-testid="outbox" hidden={(rows()?.length ?? 0) === 0}>
         <thead>
           <tr>
             <th scope="col">To</th>
@@ -65,7 +68,7 @@ export function MailboxesPanel() {
       <h2 id="mailboxes-heading">Mailboxes</h2>
       <FormError error={rows.error ? errorMessage(rows.error) : null} />
       <Show when={rows()?.length === 0}>
-        <p class="muted">No IMAP mailbox is configured (IMAP_MAILBOXES). Mail arrives through the SMTP listener or `desk ingest`.</p>
+        <p class="muted">No IMAP mailbox is configured (<code>IMAP_MAILBOXES</code>). Mail arrives through the SMTP listener or <code>desk ingest</code>.</p>
       </Show>
       <Show when={(rows()?.length ?? 0) > 0}>
         <table class="table" data-testid="mailboxes">
