@@ -16,6 +16,9 @@ export default defineConfig({
     proxy: {
       '/trpc': { target, ws: true, changeOrigin: false },
       '/healthz': { target },
+      '/uploads': { target },
+      '/attachments': { target },
+      '/unsubscribe': { target },
     },
   },
 });

@@ -1,4 +1,7 @@
-/** One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, and WebSocket at `/trpc`. */
+/**
+ * One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, WebSocket at `/trpc`,
+ * attachment downloads at `/attachments` and composer uploads at `/uploads`.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -10,6 +13,7 @@ import { isForeignOrigin } from './http/origin';
 import { serveClient } from './http/static';
 import { serveAttachment } from './http/attachments';
 import { handleUnsubscribe } from './http/unsubscribe';
+import { handleUpload } from './http/uploads';
 import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
 import { createContextFactory, type AppDeps } from './trpc/context';
@@ -66,6 +70,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
       return trpcHandler(req, res);
     }
     if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
+    if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     serveClient(deps.clientDir, req, res);

@@ -4,6 +4,8 @@ import type { NoteView } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
+import AttachButton from './AttachButton';
+import { createUploads, droppedFiles } from '../lib/upload';
 import { noteTyping } from '../stores/presence';
 
 /** The newest public conversation note (what a reply answers), 0 when there is none. */
@@ -38,6 +40,16 @@ export default function Composer(props: {
     (text) => api.notes.preview.query({ projectPath: props.projectPath, text }).then((r) => r.html),
   );
   let box: HTMLTextAreaElement | undefined;
+  const uploads = createUploads({
+    projectPath: () => props.projectPath,
+    iid: () => props.iid,
+    box: () => box,
+    text: body,
+    setText(value) {
+      if (seen() === null) setSeen(props.latestPublicNoteId());
+      setBody(value);
+    },
+  });
   function pick(h: (typeof QUICK_ACTION_HINTS)[number]) {
     if (!box) return;
     const done = complete(body(), box.selectionStart, h.command, h.args !== '');
@@ -57,7 +69,7 @@ export default function Composer(props: {
   );
 
   async function send() {
-    if (action.pending() || !body().trim()) return;
+    if (action.pending() || uploads.pending() > 0 || !body().trim()) return;
     const note = await action.run();
     if (!note) {
       if (action.code() === 'REPLY_COLLISION') {
@@ -80,6 +92,16 @@ export default function Composer(props: {
       onSubmit={(e) => {
         e.preventDefault();
         void send();
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const files = droppedFiles(e.dataTransfer, 'drop');
+        if (!files.length) return;
+        e.preventDefault();
+        if (previewing()) setPreviewing(false);
+        uploads.attach(files);
       }}
     >
       <label class="visually-hidden" for="composer">
@@ -107,6 +129,12 @@ export default function Composer(props: {
           setBody(e.currentTarget.value);
           setHints(hintsFor(e.currentTarget.value, e.currentTarget.selectionStart));
           noteTyping();
+        }}
+        onPaste={(e) => {
+          const files = droppedFiles(e.clipboardData, 'paste');
+          if (!files.length) return;
+          e.preventDefault();
+          uploads.attach(files);
         }}
         onKeyDown={(e) => {
           const first = hints()[0];
@@ -140,6 +168,7 @@ export default function Composer(props: {
           Will be emailed to: {props.recipients.join(', ')}
         </p>
       </Show>
+      <FormError error={uploads.error()} />
       <Show when={collision()} fallback={<FormError error={action.error()} />}>
         <div class="form-error" role="alert" data-testid="collision">
           <p>Someone replied to the customer after you started writing — their reply is shown above.</p>
@@ -157,11 +186,17 @@ export default function Composer(props: {
         <button type="button" class="button button-quiet button-small" data-testid="composer-preview-toggle" onClick={() => setPreviewing((p) => !p)}>
           {previewing() ? 'Write' : 'Preview'}
         </button>
+        <AttachButton
+          onFiles={(files) => {
+            setPreviewing(false);
+            uploads.attach(files);
+          }}
+        />
         <label class="check">
           <input type="checkbox" data-testid="composer-internal" checked={internal()} onChange={(e) => setInternal(e.currentTarget.checked)} />
           Internal note
         </label>
-        <button type="submit" class="button button-primary" data-testid="composer-submit" disabled={action.pending() || !body().trim()}>
+        <button type="submit" class="button button-primary" data-testid="composer-submit" disabled={action.pending() || uploads.pending() > 0 || !body().trim()}>
           {internal() ? 'Add internal note' : 'Send reply'}
         </button>
       </div>

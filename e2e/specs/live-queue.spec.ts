@@ -111,3 +111,50 @@ test('"All my projects" lists the tickets of the responder\'s projects with thei
   await a.context.close();
   await b.context.close();
 });
+
+test('counts and filters follow live events: a new ticket counts, closing moves it, a label brings it into a filtered queue', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  const stamp = Date.now();
+  const label = `vip${stamp}`;
+  const title = `Invoice shows the wrong VAT ${stamp}`;
+
+  await b.page.goto(`/p/${PROJECT}`);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(b.page.getByTestId('count-opened')).toHaveText(/^\d+$/);
+  const opened = Number(await b.page.getByTestId('count-opened').textContent());
+  const closed = Number(await b.page.getByTestId('count-closed').textContent());
+
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await expect(b.page.getByTestId('count-opened')).toHaveText(String(opened + 1));
+  await expect(b.page.getByTestId('ticket-row').filter({ hasText: title })).toBeVisible();
+
+  // B narrows the queue to a label nobody uses yet: empty, zero counts.
+  await b.page.evaluate(() => document.documentElement.setAttribute('data-e2e-same-page', 'yes'));
+  await b.page.getByTestId('filter-sort').selectOption('newest');
+  await b.page.goto(`/p/${PROJECT}?label=${label}`);
+  await expect(b.page.getByTestId('count-opened')).toHaveText('0');
+  await expect(b.page.getByText('No tickets match these filters.')).toBeVisible();
+
+  await a.page.getByTestId('labels').fill(label);
+  await a.page.getByRole('button', { name: 'Save labels' }).click();
+  await expect(b.page.getByTestId('ticket-row').filter({ hasText: title })).toBeVisible();
+  await expect(b.page.getByTestId('count-opened')).toHaveText('1');
+
+  await a.page.getByTestId('toggle-state').click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(b.page.getByTestId('ticket-row').filter({ hasText: title })).toHaveCount(0);
+  await expect(b.page.getByTestId('count-opened')).toHaveText('0');
+  await expect(b.page.getByTestId('count-closed')).toHaveText('1');
+
+  await b.page.getByTestId('filter-clear').click();
+  await expect(b.page.getByTestId('count-opened')).toHaveText(String(opened));
+  await expect(b.page.getByTestId('count-closed')).toHaveText(String(closed + 1));
+
+  await a.context.close();
+  await b.context.close();
+});

@@ -13,6 +13,7 @@ import { sendNewNote } from './notifications';
 import { settingsFor } from './email-tickets';
 import { extractQuickActions } from './quick-actions';
 import { applyQuickActions } from './apply-quick-actions';
+import { claimUploads } from './uploads';
 
 export interface NewNote {
   authorId: number | null;
@@ -105,9 +106,11 @@ function postNote(
       throw new AppError('REPLY_COLLISION');
     }
     const note = insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, internal: input.internal, system: false }, at);
+    const files = claimUploads(tx, ticket.id, note.id, input.body);
     // Internal notes never leave the building; public replies go to every subscribed participant.
     if (!input.internal) {
-      sendNewNote(tx, dc.mail, { ticket, project: pa.project, settings: settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null }, at);
+      const n = { ticket, project: pa.project, settings: settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null, attachments: files };
+      sendNewNote(tx, dc.mail, n, at);
     }
     return note;
   });

@@ -1,0 +1,26 @@
+/** Where uploads go in the composer's text: a placeholder at the cursor, then the file's Markdown. */
+
+export function placeholderFor(filename: string): string {
+  return `[Uploading ${filename.replace(/[[\]]/g, '')}…]()`;
+}
+
+/** `insert` in place of the selection [start, end); the cursor goes after it. */
+export function spliceText(text: string, start: number, end: number, insert: string): { text: string; cursor: number } {
+  return { text: text.slice(0, start) + insert + text.slice(end), cursor: start + insert.length };
+}
+
+/**
+ * The placeholder replaced by `to`, the cursor kept where the person left it. A placeholder they
+ * edited away gets `to` appended, so a finished upload is never lost; an empty `to` just removes.
+ */
+export function swapText(text: string, cursor: number, from: string, to: string): { text: string; cursor: number } {
+  const at = text.indexOf(from);
+  if (at < 0) {
+    if (!to) return { text, cursor };
+    const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+    return { text: text + sep + to, cursor };
+  }
+  const end = at + from.length;
+  const moved = cursor <= at ? cursor : cursor >= end ? cursor + to.length - from.length : at + to.length;
+  return { text: text.slice(0, at) + to + text.slice(end), cursor: moved };
+}
