@@ -10,6 +10,7 @@ export const ERRORS = {
     message: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
   },
   FORBIDDEN: { status: 'FORBIDDEN', message: 'You do not have permission to do this.' },
+  FILE_TOO_LARGE: { status: 'PAYLOAD_TOO_LARGE', message: 'The file is too large: uploads are limited to 10 MB each.' },
   ADMIN_ONLY: { status: 'FORBIDDEN', message: 'Only an instance administrator can do this.' },
   SETUP_DONE: {
     status: 'CONFLICT',

@@ -2,9 +2,7 @@
 import { createSignal } from 'solid-js';
 import type { UploadReply } from '../../server/domain/uploads';
 import { placeholderFor, spliceText, swapText } from './upload-text';
-
-/** The server's UPLOAD_LIMIT_BYTES: refused here before any byte is sent. */
-const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+import { UPLOAD_LIMIT_BYTES } from '../../shared/limits';
 
 export async function uploadFile(projectPath: string, iid: number, file: File): Promise<UploadReply> {
   const query = new URLSearchParams({ projectPath, iid: String(iid), filename: file.name });

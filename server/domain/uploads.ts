@@ -12,11 +12,12 @@ import type { Tx } from '../events/store';
 import type { AttachmentStore } from '../files/attachment-store';
 import { requireAccess, type ProjectAccess } from './access';
 import type { DomainCtx } from './context';
+import { UPLOAD_LIMIT_BYTES } from '../../shared/limits';
 import type { MailAttachment } from './notifications';
 import type { TicketRow } from './ticket-views';
 import { visibleTicket } from './tickets';
 
-export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+export { UPLOAD_LIMIT_BYTES };
 
 export interface UploadReply {
   token: string;
@@ -83,7 +84,7 @@ export function storeUpload(
   input: { filename: string; contentType: string | undefined; content: Buffer },
 ): UploadReply {
   if (input.content.length === 0) throw new AppError('INVALID_INPUT', 'The file is empty.');
-  if (input.content.length > UPLOAD_LIMIT_BYTES) throw new AppError('INVALID_INPUT', tooLargeMessage());
+  if (input.content.length > UPLOAD_LIMIT_BYTES) throw new AppError('FILE_TOO_LARGE', tooLargeMessage());
   const filename = safeUploadName(input.filename);
   const contentType = uploadContentType(input.contentType, input.content);
   const token = randomBytes(16).toString('hex');

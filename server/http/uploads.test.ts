@@ -105,7 +105,7 @@ test('refused: no session, a foreign origin, a guest, a non-member, a confidenti
 
   const big = Buffer.alloc(10 * 1024 * 1024 + 1, 1);
   const declared = await errorOf(await upload({ iid: t.iid, filename: 'big.bin', body: big, cookie: rep.cookie }));
-  assert.deepEqual(declared, { status: 413, message: 'The file is too large: uploads are limited to 10 MB each.', appCode: 'INVALID_INPUT' });
+  assert.deepEqual(declared, { status: 413, message: 'The file is too large: uploads are limited to 10 MB each.', appCode: 'FILE_TOO_LARGE' });
   // Without a Content-Length the body is counted as it arrives.
   const stream = new Blob([big]).stream();
   const counted = await errorOf(await upload({ iid: t.iid, filename: 'big.bin', body: stream, cookie: rep.cookie, chunked: true }));

@@ -22,7 +22,7 @@ const query = z.object({
   filename: z.string({ error: 'filename is required.' }).trim().min(1, 'filename is required.').max(1000, 'filename is too long.'),
 });
 
-const HTTP_STATUS: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+const HTTP_STATUS: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413 };
 
 function fail(res: ServerResponse, status: number, appCode: ErrorCode, message: string = ERRORS[appCode].message): void {
   if (res.headersSent) return;
@@ -71,11 +71,11 @@ async function upload(dc: DomainCtx, store: AttachmentStore, publicUrl: string, 
   // Refused before reading when the size is declared; otherwise counted while reading.
   if (declared > UPLOAD_LIMIT_BYTES) {
     res.setHeader('Connection', 'close');
-    return fail(res, 413, 'INVALID_INPUT', tooLargeMessage());
+    return fail(res, 413, 'FILE_TOO_LARGE', tooLargeMessage());
   }
   const ticket = uploadTarget(dc, projectAccess(dc.db, user, params.data.projectPath), params.data.iid);
   const content = await readBody(req, UPLOAD_LIMIT_BYTES);
-  if (!content) return fail(res, 413, 'INVALID_INPUT', tooLargeMessage());
+  if (!content) return fail(res, 413, 'FILE_TOO_LARGE', tooLargeMessage());
   const reply = storeUpload(dc, store, ticket, { filename: params.data.filename, contentType: req.headers['content-type'], content });
   res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
 }
