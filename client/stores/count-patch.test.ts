@@ -3,26 +3,9 @@ import { test } from 'node:test';
 import type { TicketSummary } from '../../shared/views';
 import { patchCounts, type QueueCounts } from './count-patch';
 import type { QueueFilter } from './queue-patch';
+import { ticketAt } from './test-ticket';
 
-function ticket(iid: number, over: Partial<TicketSummary> = {}): TicketSummary {
-  const at = new Date(Date.UTC(2030, 0, 1, 12, iid)).toISOString();
-  return {
-    id: iid + 100,
-    iid,
-    title: `Ticket ${iid}`,
-    state: 'opened',
-    confidential: false,
-    author: null,
-    externalAuthor: 'c@example.com',
-    assignee: null,
-    labels: [],
-    noteCount: 0,
-    createdAt: at,
-    updatedAt: at,
-    lastActivityAt: at,
-    ...over,
-  };
-}
+const ticket = (iid: number, over: Partial<TicketSummary> = {}) => ticketAt(iid, iid, over);
 
 const c: QueueCounts = { opened: 3, closed: 2 };
 const all: QueueFilter = { state: 'opened', search: '' };

@@ -3,28 +3,11 @@ import { test } from 'node:test';
 import type { ProjectEvent } from '../../shared/events';
 import type { TicketSummary } from '../../shared/views';
 import { isUnread, patchQueue, type QueueFilter } from './queue-patch';
+import { ticketAt } from './test-ticket';
 
 const open: QueueFilter = { state: 'opened', search: '' };
 
-function ticket(iid: number, minute: number, over: Partial<TicketSummary> = {}): TicketSummary {
-  const at = new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString();
-  return {
-    id: iid + 100,
-    iid,
-    title: `Ticket ${iid}`,
-    state: 'opened',
-    confidential: false,
-    author: { id: 1, name: 'Ada' },
-    externalAuthor: null,
-    assignee: null,
-    labels: [],
-    noteCount: 0,
-    createdAt: at,
-    updatedAt: at,
-    lastActivityAt: at,
-    ...over,
-  };
-}
+const ticket = ticketAt;
 
 const iids = (items: TicketSummary[]) => items.map((t) => t.iid);
 
