@@ -31,6 +31,9 @@ export const tickets = sqliteTable(
     uniqueIndex('tickets_project_iid_unique').on(t.projectId, t.iid),
     index('tickets_project_state_activity_idx').on(t.projectId, t.state, t.lastActivityAt),
     index('tickets_project_created_idx').on(t.projectId, t.createdAt),
+    // The queue's default order across states (and the search results' order): a search walks
+    // this index and stops at the first page instead of sorting every match.
+    index('tickets_project_activity_idx').on(t.projectId, t.lastActivityAt, t.id),
   ],
 );
 

@@ -2,8 +2,11 @@
  * One reader per project for live subscribers. When the bus says a project has new events, the
  * first subscriber to ask reads them from the table once; the other hundreds get the same parsed
  * events from memory. Older positions (a client resuming from far back) read the table directly.
+ * Which tickets are confidential now is shared the same way, until the next commit.
  */
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { tickets } from '../../db/schema';
 import type { EventBus } from './bus';
 import { readEventsAfter, type StoredEvent } from './store';
 
@@ -18,13 +21,19 @@ interface ProjectFeed {
 
 export interface EventFeed {
   after(projectId: number, afterSeq: number, limit: number): StoredEvent[];
+  /** The tickets of these events that are confidential now (not when the event was stored). */
+  confidentialNow(batch: StoredEvent[]): Set<number>;
   stop(): void;
 }
 
 export function createEventFeed(db: Db, bus: EventBus): EventFeed {
   const feeds = new Map<number, ProjectFeed>();
+  // Every commit that could change a ticket's confidentiality stores an event and wakes the bus
+  // (other processes' commits too, through external-commits), so the answers hold until then.
+  const confidential = new Map<number, boolean>();
   const stopAll = bus.subscribeAll(() => {
     for (const f of feeds.values()) f.stale = true;
+    confidential.clear();
   });
 
   function refresh(projectId: number, f: ProjectFeed): void {
@@ -65,6 +74,20 @@ export function createEventFeed(db: Db, bus: EventBus): EventFeed {
       if (f.stale) refresh(projectId, f);
       const start = firstAfter(f.events, afterSeq);
       return f.events.slice(start, start + limit);
+    },
+    confidentialNow(batch) {
+      const unknown = new Set<number>();
+      for (const e of batch) if (e.ticketId !== null && !confidential.has(e.ticketId)) unknown.add(e.ticketId);
+      if (unknown.size > 0) {
+        const ids = [...unknown];
+        const hidden = new Set(
+          db.select({ id: tickets.id }).from(tickets).where(and(inArray(tickets.id, ids), eq(tickets.confidential, true))).all().map((t) => t.id),
+        );
+        for (const id of ids) confidential.set(id, hidden.has(id));
+      }
+      const now = new Set<number>();
+      for (const e of batch) if (e.ticketId !== null && confidential.get(e.ticketId)) now.add(e.ticketId);
+      return now;
     },
     stop: stopAll,
   };

@@ -3,7 +3,7 @@
  * below reporter, participant emails are masked.
  */
 import { CAN } from '../../shared/roles';
-import type { ProjectEvent } from '../../shared/events';
+import type { ProjectEvent, ProjectEventEnvelope } from '../../shared/events';
 import { maskNote, maskTicket } from '../domain/masking';
 import type { StoredEvent } from './store';
 
@@ -28,4 +28,23 @@ export function viewEventFor(stored: StoredEvent, access: number): ProjectEvent 
     case 'ticket.hidden':
       return e;
   }
+}
+
+const envelopes = new WeakMap<StoredEvent, Map<number, ProjectEventEnvelope | null>>();
+
+/**
+ * The envelope a viewer at this access level gets. Built once per event and level and shared by
+ * every subscriber at that level (nothing downstream mutates it), so a fan-out to hundreds of
+ * viewers masks and dates each event a handful of times, not once per viewer.
+ */
+export function envelopeFor(stored: StoredEvent, access: number): ProjectEventEnvelope | null {
+  let byAccess = envelopes.get(stored);
+  if (!byAccess) envelopes.set(stored, (byAccess = new Map()));
+  let env = byAccess.get(access);
+  if (env === undefined) {
+    const event = viewEventFor(stored, access);
+    env = event ? { seq: stored.seq, at: new Date(stored.createdAt).toISOString(), event } : null;
+    byAccess.set(access, env);
+  }
+  return env;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_project_activity_idx` ON `tickets` (`project_id`,`last_activity_at`,`id`);
