@@ -1,6 +1,6 @@
-import { and, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { labels, participants, projects, serviceDeskSettings, ticketLabels, ticketReads, tickets } from '../../db/schema';
-import { ticketMatches } from './search';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { participants, projects, serviceDeskSettings, ticketReads, tickets } from '../../db/schema';
+import { queueConditions } from './queue-filter';
 import { AppError } from '../../shared/errors';
 import type { TicketChange } from '../../shared/events';
 import { ACCESS, CAN } from '../../shared/roles';
@@ -126,28 +126,9 @@ export function listTickets(
 ): TicketPage {
   const limit = input.limit ?? 50;
   const lastEventId = String(latestSeq(dc.db, pa.project.id));
-  const where: (SQL | undefined)[] = [eq(tickets.projectId, pa.project.id)];
+  const where: (SQL | undefined)[] = queueConditions(dc, pa, actor, input);
   const state = input.state ?? 'opened';
   if (state !== 'all') where.push(eq(tickets.state, state));
-  if (pa.access < CAN.seeConfidential) where.push(eq(tickets.confidential, false));
-  if (input.assignee === 'me') where.push(eq(tickets.assigneeId, actor.id));
-  if (input.assignee === 'none') where.push(isNull(tickets.assigneeId));
-  if (input.search) {
-    const asNumber = /^#?(\d+)$/.exec(input.search.trim());
-    where.push(or(asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined, ticketMatches(input.search, pa.access >= CAN.respond)) ?? sql`0`);
-  }
-  if (input.label) {
-    where.push(
-      exists(
-        dc.db
-          .select({ one: sql`1` })
-          .from(ticketLabels)
-          .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
-          .where(and(eq(ticketLabels.ticketId, tickets.id), sql`lower(${labels.name}) = lower(${input.label})`)),
-      ),
-    );
-  }
-  if (input.confidential !== undefined) where.push(eq(tickets.confidential, input.confidential));
   const sortColumn = input.sort === 'newest' ? tickets.createdAt : tickets.lastActivityAt;
   if (input.cursor) {
     const c = decodeCursor(input.cursor);
