@@ -18,6 +18,7 @@ import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
 import { createContextFactory, type AppDeps } from './trpc/context';
 import { appRouter } from './trpc/router';
+import { wsEncoder } from './trpc/ws-encoder';
 
 export const VERSION = '0.1.0';
 
@@ -82,6 +83,8 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     router: appRouter,
     createContext: ({ req }) => createContext({ req }),
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    // One JSON text per event envelope and access level, not one per subscriber.
+    experimental_encoder: wsEncoder,
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

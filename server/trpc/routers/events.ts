@@ -8,6 +8,7 @@ import { latestSeq } from '../../events/store';
 import { createViewerAccessBoard, type ViewerAccess, type ViewerAccessBoard } from '../../events/viewer-access';
 import { envelopeFor } from '../../events/visibility';
 import { projectProcedure, router, toTRPCError } from '../init';
+import { shareForEncoding } from '../ws-encoder';
 
 const REPLAY_BATCH = 500;
 
@@ -24,7 +25,7 @@ type TrackedEnvelope = ReturnType<typeof tracked<ProjectEventEnvelope>>;
 const trackedEnvelopes = new WeakMap<ProjectEventEnvelope, TrackedEnvelope>();
 function trackedOnce(env: ProjectEventEnvelope): TrackedEnvelope {
   let t = trackedEnvelopes.get(env);
-  if (!t) trackedEnvelopes.set(env, (t = tracked(String(env.seq), env)));
+  if (!t) trackedEnvelopes.set(env, (t = tracked(String(env.seq), shareForEncoding(env))));
   return t;
 }
 
