@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
-import { attachments, projects, tickets } from '../../db/schema';
+import { attachments, notes, projects, tickets } from '../../db/schema';
+import { CAN } from '../../shared/roles';
 import type { DomainCtx } from '../domain/context';
 import { currentAccess } from '../domain/access';
 import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
@@ -31,14 +32,17 @@ export function serveAttachment(dc: DomainCtx, store: AttachmentStore, req: Inco
   const user = resolveSession(dc, readCookie(req, SESSION_COOKIE));
   if (!user) return deny(res, 401, 'Sign in to download attachments.');
   const row = dc.db
-    .select({ a: attachments, t: tickets, p: projects })
+    .select({ a: attachments, t: tickets, p: projects, internal: notes.internal })
     .from(attachments)
     .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
     .innerJoin(projects, eq(projects.id, attachments.projectId))
+    .leftJoin(notes, eq(notes.id, attachments.noteId))
     .where(eq(attachments.token, m[1]))
     .get();
   // Not found, not allowed and confidential all look the same: nothing leaks.
-  if (!row || currentAccess(dc.db, row.p, user) < ticketMinAccess(row.t)) return deny(res, 404, 'Not found');
+  // A file of an internal note is as private as the note: responders only.
+  const needs = Math.max(ticketMinAccess(row?.t ?? { confidential: true }), row?.internal ? CAN.respond : 0);
+  if (!row || currentAccess(dc.db, row.p, user) < needs) return deny(res, 404, 'Not found');
   const file = store.path(row.a.sha256);
   if (!existsSync(file)) return deny(res, 410, 'The file is missing from storage.');
   const inline = INLINE_SAFE.has(row.a.contentType);

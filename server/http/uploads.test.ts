@@ -168,6 +168,9 @@ test('an internal note claims its uploads and sends nothing; over 10 MB in all, 
   const mailed = sink.messages.length;
   const internal = await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: `See ${secret.markdown}`, internal: true });
   assert.equal(app.dc.db.select().from(attachments).where(eq(attachments.token, secret.token)).get()?.noteId, internal.id);
+  // the file is as private as its internal note: a guest who can see the ticket still gets nothing
+  assert.equal((await fetch(`${app.url}${secret.url}`, { headers: { cookie: guest.cookie } })).status, 404);
+  assert.equal(await (await fetch(`${app.url}${secret.url}`, { headers: { cookie: rep.cookie } })).text(), 'between us');
 
   const a = await up('a.bin', Buffer.alloc(6 * 1024 * 1024, 1));
   const b = await up('b.bin', Buffer.alloc(6 * 1024 * 1024, 2));
