@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NoteView, TicketDetail } from '../../shared/views';
 import { mergeTicket, patchTicket } from './ticket-patch';
+import { ticketAt } from './test-ticket';
 
 const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString();
 
@@ -11,21 +12,9 @@ function note(id: number, body = `note ${id}`): NoteView {
 
 function detail(over: Partial<TicketDetail> = {}): TicketDetail {
   return {
-    id: 7,
-    iid: 3,
-    title: 'Login fails',
+    ...ticketAt(3, 0, { id: 7, title: 'Login fails' }),
     fromEmail: false,
     descriptionHtml: '',
-    state: 'opened',
-    confidential: false,
-    author: { id: 1, name: 'Ada' },
-    externalAuthor: null,
-    assignee: null,
-    labels: [],
-    noteCount: 0,
-    createdAt: at(0),
-    updatedAt: at(0),
-    lastActivityAt: at(0),
     description: 'It fails.',
     notes: [],
     participants: [],
