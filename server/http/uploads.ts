@@ -29,20 +29,31 @@ function fail(res: ServerResponse, status: number, appCode: ErrorCode, message: 
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { message, data: { appCode } } }));
 }
 
-/** The body, or null once it passes `limit` (the rest is discarded, not buffered). */
+/** The body, or null as soon as it passes `limit`: nothing more is buffered or waited for. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) over = true;
-      if (!over) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        return resolve(null);
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Answers 413 and closes the connection, so a sender that did not declare its size stops. */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('Connection', 'close');
+  res.on('finish', () => req.destroy());
+  fail(res, 413, 'FILE_TOO_LARGE', tooLargeMessage());
 }
 
 export function handleUpload(dc: DomainCtx, store: AttachmentStore, publicUrl: string, req: IncomingMessage, res: ServerResponse): void {
@@ -69,13 +80,10 @@ async function upload(dc: DomainCtx, store: AttachmentStore, publicUrl: string, 
   }
   const declared = Number(req.headers['content-length']);
   // Refused before reading when the size is declared; otherwise counted while reading.
-  if (declared > UPLOAD_LIMIT_BYTES) {
-    res.setHeader('Connection', 'close');
-    return fail(res, 413, 'FILE_TOO_LARGE', tooLargeMessage());
-  }
+  if (declared > UPLOAD_LIMIT_BYTES) return tooLarge(req, res);
   const ticket = uploadTarget(dc, projectAccess(dc.db, user, params.data.projectPath), params.data.iid);
   const content = await readBody(req, UPLOAD_LIMIT_BYTES);
-  if (!content) return fail(res, 413, 'FILE_TOO_LARGE', tooLargeMessage());
+  if (!content) return tooLarge(req, res);
   const reply = storeUpload(dc, store, ticket, { filename: params.data.filename, contentType: req.headers['content-type'], content });
   res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
 }
