@@ -13,6 +13,8 @@ export const tickets = sqliteTable(
     iid: integer('iid').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
+    /** the description rendered once when written (sanitised HTML); null for rows from before */
+    descriptionHtml: text('description_html'),
     state: text('state', { enum: ['opened', 'closed'] }).notNull().default('opened'),
     confidential: integer('confidential', { mode: 'boolean' }).notNull().default(false),
     /** a user, or the Support Bot user for tickets that came in by email */
@@ -47,6 +49,8 @@ export const notes = sqliteTable(
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     externalAuthor: text('external_author'),
     body: text('body').notNull(),
+    /** the body rendered once when written (sanitised HTML); null for rows from before */
+    bodyHtml: text('body_html'),
     internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
     system: integer('system', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
