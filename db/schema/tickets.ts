@@ -102,6 +102,22 @@ export const participants = sqliteTable(
 );
 
 /**
+ * Addresses once participants of a ticket. Its history still names them ("removed a@b"), so
+ * they stay among the addresses masked for guests after the participant row is gone.
+ */
+export const removedParticipants = sqliteTable(
+  'removed_participants',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    removedAt: integer('removed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.email] })],
+);
+
+/**
  * Every change, stored in the same transaction as the change. `seq` is global and monotonic;
  * subscribers resume from the last `seq` they saw. `minAccess` is the lowest access level that
  * may see the event (confidential tickets and internal notes need reporter).
