@@ -1,4 +1,5 @@
 /** The only reader of process.env. Everything configurable is validated here, once, at start. */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,6 +12,19 @@ const schema = z.object({
   PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL like https://desk.example.com' }).optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .default('off')
+    .transform((v, ctx) => {
+      const trust = parseTrustProxy(v);
+      if (trust) return trust;
+      ctx.issues.push({
+        code: 'custom',
+        input: v,
+        message: 'TRUST_PROXY must be off (the default), true, the number of proxies in front of Threadline (e.g. 2), or their addresses (e.g. 10.0.0.2,10.1.0.0/16)',
+      });
+      return z.NEVER;
+    }),
   INCOMING_EMAIL: z
     .string()
     .default('incoming+%{key}@localhost')
@@ -45,7 +59,40 @@ export interface Config {
   secureCookies: boolean;
   sessionTtlMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** which peers may tell us the client's address in X-Forwarded-For */
+  trustProxy: TrustProxy;
   mail: MailConfig;
+}
+
+/**
+ * off: the client is the TCP peer. hops: that many reverse proxies stand in front of us, each
+ * appending its peer to X-Forwarded-For. addresses: peers at these addresses (or CIDR ranges)
+ * are our proxies, wherever they sit in the chain.
+ */
+export type TrustProxy =
+  | { mode: 'off' }
+  | { mode: 'hops'; hops: number }
+  | { mode: 'addresses'; addresses: string[] };
+
+/** TRUST_PROXY: off/false/0, true/1, a hop count, or a comma-separated list of addresses and CIDR ranges. */
+export function parseTrustProxy(value: string): TrustProxy | null {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === '0') return { mode: 'off' };
+  if (v === 'true') return { mode: 'hops', hops: 1 };
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 20 ? { mode: 'hops', hops } : null;
+  }
+  const addresses = v.split(/[\s,]+/).filter(Boolean);
+  return addresses.every(isAddressOrRange) ? { mode: 'addresses', addresses } : null;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export interface ImapMailboxConfig {
@@ -133,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
     mail: {
       incomingEmail: e.INCOMING_EMAIL,
       serviceDeskEmail: e.SERVICE_DESK_EMAIL ?? null,

@@ -4,6 +4,7 @@ import { users } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import type { UserRef } from '../../shared/views';
 import type { DomainCtx } from './context';
+import { lockedEmails, unlockSignIn } from './login-throttle';
 import { hashPassword } from './passwords';
 
 export const SUPPORT_BOT_EMAIL = 'support-bot@threadline.invalid';
@@ -16,6 +17,11 @@ export interface PublicUser {
   email: string;
   name: string;
   isAdmin: boolean;
+}
+
+/** A user as the admin list shows them: `locked` while too many failed sign-ins keep them out. */
+export interface AdminUserView extends PublicUser {
+  locked: boolean;
 }
 
 export function toPublicUser(u: UserRow): PublicUser {
@@ -96,15 +102,24 @@ export async function createFirstAdmin(
   );
 }
 
-export function listUsers(db: Db, opts: { afterId?: number | undefined; limit: number }): PublicUser[] {
-  return db
+export function listUsers(dc: DomainCtx, opts: { afterId?: number | undefined; limit: number }): AdminUserView[] {
+  const rows = dc.db
     .select()
     .from(users)
     .where(and(eq(users.kind, 'human'), gt(users.id, opts.afterId ?? 0)))
     .orderBy(asc(users.id))
     .limit(opts.limit)
-    .all()
-    .map(toPublicUser);
+    .all();
+  const locked = lockedEmails(dc, rows.map((u) => u.email));
+  return rows.map((u) => ({ ...toPublicUser(u), locked: locked.has(u.email) }));
+}
+
+/** Clears a user's failed sign-ins so they can sign in again at once. */
+export function unlockUser(dc: DomainCtx, ref: { userId: number } | { email: string }): AdminUserView {
+  const user = 'userId' in ref ? getUser(dc.db, ref.userId) : findUserByEmail(dc.db, ref.email);
+  if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
+  unlockSignIn(dc, user.email);
+  return { ...toPublicUser(user), locked: false };
 }
 
 /** The system user that authors everything arriving by email. Created once, never signs in. */

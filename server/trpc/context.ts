@@ -6,6 +6,7 @@ import type { EventFeed } from '../events/feed';
 import type { DomainCtx } from '../domain/context';
 import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
 import type { UserRow } from '../domain/users';
+import { clientAddressResolver } from '../http/client-address';
 import { readCookie } from '../http/cookies';
 
 export interface AppDeps {
@@ -31,6 +32,7 @@ export interface Context {
 }
 
 export function createContextFactory(deps: AppDeps) {
+  const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
   return ({ req, res }: { req: IncomingMessage; res?: ServerResponse | undefined }): Context => {
     const token = readCookie(req, SESSION_COOKIE);
     return {
@@ -41,7 +43,7 @@ export function createContextFactory(deps: AppDeps) {
       feed: deps.feed,
       user: resolveSession(deps.dc, token),
       sessionToken: token,
-      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      clientAddress: clientAddressOf(req),
       res: res && 'setHeader' in res ? res : null,
     };
   };
