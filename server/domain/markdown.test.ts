@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertNoActiveUrl, HOSTILE_URLS } from '../testing/hostile-urls';
 import { renderMarkdown } from './markdown';
 
 test('Markdown renders; script, handlers, javascript: links and remote images do not survive', () => {
@@ -13,4 +14,13 @@ test('the collapsed quote of a trimmed reply renders as a real <details>', () =>
   const html = renderMarkdown('Thanks!\n\n<details><summary>…</summary>\n\n> old text\n\n</details>');
   assert.match(html, /<details><summary>…<\/summary>/);
   assert.match(html, /<blockquote>/);
+});
+
+test('a scheme hidden by control, invisible or encoded characters is dropped from links and images', () => {
+  for (const url of HOSTILE_URLS) {
+    for (const md of [`[x](${url})`, `<${url}>`, `<a href="${url}">x</a>`, `![x](${url})`, `<img src="${url}">`]) {
+      assertNoActiveUrl(renderMarkdown(`${md} [ok](https://ok.test/)`), JSON.stringify(md));
+    }
+  }
+  assert.match(renderMarkdown('<a href="\u2028javascript:alert(1)">x</a> [ok](https://ok.test/)'), /<a>x<\/a> <a href="https:\/\/ok\.test\/"/);
 });

@@ -5,6 +5,10 @@
  */
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { safeUrl, withUrl } from './safe-url';
+
+const LINK_SCHEMES = ['http', 'https', 'mailto'] as const;
+const OWN_IMAGE = /^\/attachments\/[0-9a-f]{32}\//;
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -15,9 +19,13 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   transformTags: {
-    a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }),
+    a: (tagName, attribs) => ({ tagName, attribs: withUrl(attribs, 'href', safeUrl(attribs.href ?? '', LINK_SCHEMES, { relative: true })) }),
+    img: (tagName, attribs) => {
+      const url = safeUrl(attribs.src ?? '', [], { relative: true });
+      return { tagName, attribs: withUrl(attribs, 'src', url !== null && OWN_IMAGE.test(url) ? url : null) };
+    },
   },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !/^\/attachments\/[0-9a-f]{32}\//.test(frame.attribs.src ?? ''),
+  exclusiveFilter: (frame) => frame.tag === 'img' && !OWN_IMAGE.test(frame.attribs.src ?? ''),
 };
 
 export function renderMarkdown(markdown: string): string {

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type TestApp } from '../testing/test-app';
+import { assertNoActiveUrl, HOSTILE_URLS } from '../testing/hostile-urls';
 import { sanitizeEmailHtml } from './original-email';
 
 test('sanitising: no script, styles, handlers or javascript: links; remote images blocked until allowed', () => {
@@ -12,6 +13,36 @@ test('sanitising: no script, styles, handlers or javascript: links; remote image
   }
   assert.match(blocked.html, /<b>there<\/b>/);
   assert.match(sanitizeEmailHtml(html, true).html, /src="https:\/\/t\.example\/track\.gif"/);
+});
+
+test('sanitising: a scheme hidden by control, invisible or encoded characters is dropped from links and images', () => {
+  for (const url of HOSTILE_URLS) {
+    for (const html of [`<a href="${url}">x</a>`, `<img src="${url}">`]) {
+      for (const allow of [false, true]) assertNoActiveUrl(sanitizeEmailHtml(html, allow).html, JSON.stringify(html));
+    }
+  }
+  const out = sanitizeEmailHtml('<a href="\u2028javascript:alert(1)">x</a><a href="https://ok.test/">ok</a><img src="\u2028javascript:alert(2)" alt="bad">', true).html;
+  assert.equal(out, '<a>x</a><a href="https://ok.test/">ok</a>');
+});
+
+test('sanitising: inline data: images only of raster types, never SVG; the blocked-image stand-in is no SVG either', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+  const svg = [
+    'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 onload=%22alert(1)%22/%3E',
+    'DATA:image/SVG+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+',
+    '\u2028data:image/svg+xml,<svg/>',
+    'data:text/html,<script>alert(1)</script>',
+  ];
+  for (const allow of [false, true]) {
+    const { html } = sanitizeEmailHtml(`<img src="${png}" alt="dot">${svg.map((s) => `<img src="${s}">`).join('')}<img src="//t.example/px.gif">`, allow);
+    assert.ok(!/svg|text\/html/i.test(html), html);
+    assert.equal((html.match(/<img/g) ?? []).length, 2, `the PNG and the protocol-relative remote image remain: ${html}`);
+    assert.ok(html.includes(`src="${png}"`), html);
+  }
+  const blocked = sanitizeEmailHtml('<img src="//t.example/px.gif"><img src="https://t.example/a.png">', false);
+  assert.equal(blocked.remoteImages, 2, 'a protocol-relative image counts as remote');
+  assert.ok(!/src="(?:https?:)?\/\//.test(blocked.html), blocked.html);
+  assert.match(blocked.html, /src="data:image\/gif;base64,[^"]+" title="Blocked remote image: https:\/\/t\.example\/px\.gif"/);
 });
 
 let app: TestApp;

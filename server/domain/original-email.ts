@@ -11,6 +11,7 @@ import { parseEmail } from '../mail/inbound/parse';
 import type { ProjectAccess } from './access';
 import type { DomainCtx } from './context';
 import { getInbound, rawOf } from './inbound-log';
+import { safeUrl, urlScheme, withUrl } from './safe-url';
 import { visibleTicket } from './tickets';
 
 export interface OriginalEmail {
@@ -24,7 +25,23 @@ export interface OriginalEmail {
   remoteImages: number;
 }
 
-const BLOCKED_IMAGE = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%2224%22 height=%2224%22/%3E';
+/** A transparent GIF in place of a blocked remote image, so no SVG data URL has to be allowed. */
+const BLOCKED_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+/** Raster types only: an SVG image can carry script and links of its own. */
+const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp)(?:;[a-z0-9=._+-]*)*,/i;
+
+type ImageSource = { kind: 'remote' | 'inline'; url: string } | null;
+
+/** Where an image of the email comes from: a remote server, the message itself, or nowhere we allow. */
+function imageSource(src: string): ImageSource {
+  const url = safeUrl(src, ['http', 'https', 'data', 'cid'], { relative: false });
+  if (url === null) return null;
+  const scheme = urlScheme(url);
+  if (scheme === 'http' || scheme === 'https') return { kind: 'remote', url };
+  if (scheme === 'data') return DATA_IMAGE.test(url) ? { kind: 'inline', url } : null;
+  return { kind: 'inline', url };
+}
 
 export function sanitizeEmailHtml(html: string, allowRemoteImages: boolean): { html: string; remoteImages: number } {
   let remoteImages = 0;
@@ -41,16 +58,18 @@ export function sanitizeEmailHtml(html: string, allowRemoteImages: boolean): { h
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https', 'data', 'cid'] },
     transformTags: {
-      a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }),
+      a: (tagName, attribs) => ({ tagName, attribs: withUrl(attribs, 'href', safeUrl(attribs.href ?? '', ['http', 'https', 'mailto'], { relative: true })) }),
       img: (tagName, attribs) => {
-        const src = attribs.src ?? '';
-        if (/^https?:/i.test(src)) {
+        const source = imageSource(attribs.src ?? '');
+        if (source?.kind === 'remote') {
           remoteImages++;
-          if (!allowRemoteImages) return { tagName, attribs: { ...attribs, src: BLOCKED_IMAGE, title: `Blocked remote image: ${src}` } };
+          if (!allowRemoteImages) return { tagName, attribs: { ...attribs, src: BLOCKED_IMAGE, title: `Blocked remote image: ${source.url}` } };
         }
-        return { tagName, attribs };
+        return { tagName, attribs: withUrl(attribs, 'src', source?.url ?? null) };
       },
     },
+    // An image whose address was refused is dropped, not shown broken.
+    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
   });
   return { html: clean, remoteImages };
 }

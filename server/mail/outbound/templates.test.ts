@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultTemplate, fill, render, unknownPlaceholders, type Vars } from './templates';
+import { assertNoActiveUrl, HOSTILE_URLS } from '../../testing/hostile-urls';
+import { defaultTemplate, fill, markdownToSafeHtml, render, unknownPlaceholders, type Vars } from './templates';
 
 const vars: Vars = {
   ISSUE_ID: '#7',
@@ -34,4 +35,16 @@ test('customer text in placeholders cannot inject script or active markup', () =
   assert.ok(!/onerror/i.test(r.html), r.html);
   assert.ok(!/javascript:/i.test(r.html), r.html);
   assert.match(r.html, /<title>&lt;script&gt;x&lt;\/script&gt;<\/title>/);
+});
+
+test('in email HTML, a scheme hidden by control, invisible or encoded characters is dropped from links and images', () => {
+  for (const url of HOSTILE_URLS) {
+    for (const md of [`[x](${url})`, `<${url}>`, `<a href="${url}">x</a>`, `![x](${url})`, `<img src="${url}">`]) {
+      assertNoActiveUrl(markdownToSafeHtml(md), JSON.stringify(md));
+    }
+  }
+  const html = markdownToSafeHtml('<a href="\u2028javascript:alert(1)">x</a> [ok](https://ok.test/) <img src="\u2028javascript:alert(2)"> ![logo](https://ok.test/l.png)');
+  assert.match(html, /<a>x<\/a> <a href="https:\/\/ok\.test\/"/);
+  assert.doesNotMatch(html, /alert\(2\)/, 'the refused image is gone');
+  assert.match(html, /<img src="https:\/\/ok\.test\/l\.png" alt="logo" \/>/);
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { ROOT_DIR } from '../../paths';
+import { safeUrl, withUrl } from '../../domain/safe-url';
 
 export const TEMPLATE_KINDS = ['thank_you', 'new_participant', 'new_note'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
@@ -62,7 +63,12 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] },
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }) },
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: withUrl(attribs, 'href', safeUrl(attribs.href ?? '', ['http', 'https', 'mailto'], { relative: true })) }),
+    img: (tagName, attribs) => ({ tagName, attribs: withUrl(attribs, 'src', safeUrl(attribs.src ?? '', ['http', 'https'], { relative: false })) }),
+  },
+  // An image whose address was refused is dropped, not left as an empty frame.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
 export function markdownToSafeHtml(markdown: string): string {
