@@ -1,7 +1,8 @@
 /** Where uploads go in the composer's text: a placeholder at the cursor, then the file's Markdown. */
+import { escapeLinkLabel } from '../../shared/attachment-markdown';
 
 export function placeholderFor(filename: string): string {
-  return `[Uploading ${filename.replace(/[[\]]/g, '')}…]()`;
+  return `[Uploading ${escapeLinkLabel(filename)}…]()`;
 }
 
 /** `insert` in place of the selection [start, end); the cursor goes after it. */

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { attachments } from '../../db/schema';
+import { attachmentMarkdown, attachmentUrl } from '../../shared/attachment-markdown';
 import { AppError } from '../../shared/errors';
 import { CAN } from '../../shared/roles';
 import type { Tx } from '../events/store';
@@ -56,16 +57,6 @@ export function uploadContentType(claimed: string | undefined, content: Buffer):
   return type;
 }
 
-/** Only what would break a Markdown link is escaped; the name stays readable in email text. */
-function linkSafe(filename: string): string {
-  return filename.replace(/[\s()<>[\]%#?]/g, (c) => encodeURIComponent(c));
-}
-
-function markdownFor(filename: string, contentType: string, url: string): string {
-  const label = filename.replace(/[[\]]/g, '');
-  return contentType in IMAGE_MAGIC ? `![${label}](${url})` : `[${label}](${url})`;
-}
-
 /**
  * The ticket a caller may attach files to: one they can see (else "not found", so a guest
  * cannot probe for confidential tickets) and respond on. Checked before the body is read.
@@ -93,8 +84,8 @@ export function storeUpload(
     .insert(attachments)
     .values({ projectId: ticket.projectId, ticketId: ticket.id, noteId: null, token, sha256, filename, contentType, size: input.content.length, createdAt: dc.now() })
     .run();
-  const url = `/attachments/${token}/${linkSafe(filename)}`;
-  return { token, filename, url, contentType, size: input.content.length, markdown: markdownFor(filename, contentType, url) };
+  const url = attachmentUrl(token, filename);
+  return { token, filename, url, contentType, size: input.content.length, markdown: attachmentMarkdown(filename, url, contentType in IMAGE_MAGIC) };
 }
 
 export function tooLargeMessage(): string {

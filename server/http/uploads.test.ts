@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { attachments, outbox } from '../../db/schema';
 import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
+import { renderMarkdown } from '../domain/markdown';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 const P = 'acme/app';
@@ -85,6 +86,16 @@ test('a responder uploads a file and an image; both download, the image inline; 
   const fake = (await (await upload({ iid: t.iid, filename: 'fake.png', body: '<svg/>', type: 'image/png', cookie: rep.cookie })).json()) as { contentType: string; markdown: string };
   assert.equal(fake.contentType, 'application/octet-stream');
   assert.match(fake.markdown, /^\[fake\.png\]/);
+});
+
+test('a hostile file name becomes the text of one link to the upload, not markup or a link of its own', async () => {
+  const t = await ticket('Hostile name');
+  const name = 'x](javascript:alert(1))<img src=x onerror=alert(1)>.pdf';
+  const up = (await (await upload({ iid: t.iid, filename: name, body: '%PDF-1.4', cookie: rep.cookie })).json()) as { url: string; markdown: string };
+  assert.match(up.url, /^\/attachments\/[0-9a-f]{32}\/[^()<>[\]\s]+$/);
+  const html = renderMarkdown(`Here: ${up.markdown}`);
+  assert.equal(html, `<p>Here: <a href="${up.url}">x](javascript:alert(1))&lt;img src=x onerror=alert(1)&gt;.pdf</a></p>\n`);
+  assert.equal(await (await fetch(`${app.url}${up.url}`, { headers: { cookie: rep.cookie } })).text(), '%PDF-1.4');
 });
 
 test('refused: no session, a foreign origin, a guest, a non-member, a confidential ticket below reporter, too large, empty', async () => {

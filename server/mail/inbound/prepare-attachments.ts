@@ -4,6 +4,7 @@
  * `cid:` images rewritten in the HTML. Signatures of multipart/signed are dropped.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { attachmentMarkdown, attachmentUrl } from '../../../shared/attachment-markdown';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { findForwarded } from './forwarded';
 import type { ParsedEmail } from './parse';
@@ -41,7 +42,7 @@ export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Attachmen
       contentType,
       size: content.length,
       cid,
-      url: `/attachments/${token}/${linkSafe(filename)}`,
+      url: attachmentUrl(token, filename),
     });
   };
   let n = 0;
@@ -60,18 +61,12 @@ export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Attachmen
   return out;
 }
 
-/** Only what would break a Markdown link is escaped; the name stays readable. */
-function linkSafe(filename: string): string {
-  return filename.replace(/[\s()<>[\]%#?]/g, (c) => encodeURIComponent(c));
-}
-
 export function isImage(a: PreparedAttachment): boolean {
   return a.contentType.startsWith('image/');
 }
 
 export function markdownLink(a: PreparedAttachment): string {
-  const label = a.filename.replace(/[[\]]/g, '');
-  return isImage(a) ? `![${label}](${a.url})` : `[${label}](${a.url})`;
+  return attachmentMarkdown(a.filename, a.url, isImage(a));
 }
 
 /** Points `cid:` references in HTML at the stored files; returns the HTML and the cids used. */
