@@ -18,6 +18,7 @@ export default defineConfig({
       '/healthz': { target },
       '/uploads': { target },
       '/attachments': { target },
+      '/original-email': { target },
       '/unsubscribe': { target },
     },
   },

@@ -1,6 +1,7 @@
 /**
  * One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, WebSocket at `/trpc`,
- * attachment downloads at `/attachments` and composer uploads at `/uploads`.
+ * attachment downloads at `/attachments`, composer uploads at `/uploads` and the original email's
+ * framed document at `/original-email`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,7 @@ import { readCookie } from './http/cookies';
 import { isForeignOrigin } from './http/origin';
 import { serveClient } from './http/static';
 import { serveAttachment } from './http/attachments';
+import { serveOriginalEmail } from './http/original-email';
 import { handleUnsubscribe } from './http/unsubscribe';
 import { handleUpload } from './http/uploads';
 import type { AttachmentStore } from './files/attachment-store';
@@ -74,6 +76,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
+    if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, req, res);
     serveClient(deps.clientDir, req, res);
   });
 

@@ -1,4 +1,8 @@
-/** The email as sent: sanitised HTML in a sandboxed frame (no scripts, no same-origin), remote images blocked until allowed. */
+/**
+ * The email as sent: sanitised HTML in a sandboxed frame (no scripts, no same-origin), remote
+ * images blocked until allowed. The frame loads /original-email, a document with its own CSP:
+ * a srcdoc frame would inherit the app's, which never lets remote images load.
+ */
 import { createResource, createSignal, Show } from 'solid-js';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
@@ -8,9 +12,15 @@ export default function OriginalEmail(props: { projectPath: string; iid: number;
   const [open, setOpen] = createSignal(false);
   const [allowRemote, setAllowRemote] = createSignal(false);
   const [mail] = createResource(
-    () => (open() ? { projectPath: props.projectPath, iid: props.iid, noteId: props.noteId, allowRemoteImages: allowRemote() } : null),
+    () => (open() ? { projectPath: props.projectPath, iid: props.iid, noteId: props.noteId } : null),
     (input) => api.tickets.originalEmail.query(input),
   );
+  const frameUrl = () => {
+    const q = new URLSearchParams({ projectPath: props.projectPath, iid: String(props.iid) });
+    if (props.noteId !== undefined) q.set('noteId', String(props.noteId));
+    if (allowRemote()) q.set('remoteImages', '1');
+    return `/original-email?${q}`;
+  };
   return (
     <div class="original-email">
       <button type="button" class="button button-quiet button-small" data-testid="view-original" onClick={() => setOpen((o) => !o)}>
@@ -48,7 +58,7 @@ export default function OriginalEmail(props: { projectPath: string; iid: number;
                 </p>
               </Show>
               <Show when={m().html} fallback={<pre class="original-text">{m().text}</pre>}>
-                <iframe title="Original email" sandbox="" class="original-frame" data-testid="original-frame" srcdoc={m().html ?? ''} />
+                <iframe title="Original email" sandbox="" class="original-frame" data-testid="original-frame" src={frameUrl()} />
               </Show>
             </div>
           )}
