@@ -49,6 +49,10 @@ export const ERRORS = {
   },
   EMAIL_NOT_FOUND: { status: 'NOT_FOUND', message: 'This ticket or note did not come from an email.' },
   QUICK_ACTION_FAILED: { status: 'BAD_REQUEST', message: 'A quick action could not be applied.' },
+  PRESENCE_CLIENT_TAKEN: {
+    status: 'CONFLICT',
+    message: 'This presence client id belongs to another session. Use a new client id for this tab.',
+  },
   ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },

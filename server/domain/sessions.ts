@@ -10,6 +10,11 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A session's stored id, for state that must follow a session without keeping its secret token. */
+export function sessionIdFor(token: string): string {
+  return hashToken(token);
+}
+
 /** Returns the token for the cookie; only its hash is stored. */
 export function createSession(dc: DomainCtx, userId: number, ttlMs: number): { token: string; expiresAt: number } {
   const token = randomBytes(32).toString('base64url');

@@ -53,3 +53,46 @@ test('responders see each other join, view a ticket, type, and leave; guests can
   await assert.rejects(g.waitFor(1), (err: { data?: { code?: string } }) => err.data?.code === 'FORBIDDEN');
   gl.close();
 });
+
+test('a client id belongs to the session that joined with it: another session is refused and changes nothing', async () => {
+  const repAgain = await signIn(app, 'rep@test.io');
+  const owner = rep.live();
+  const mine = collect<Snap>((h) => owner.trpc.presence.project.subscribe({ projectPath: P, clientId: 'rep-tab-owned', iid: 1 }, h));
+  await mine.waitFor(1);
+
+  const taken = (err: { data?: { code?: string; appCode?: string }; message?: string }) =>
+    err.data?.code === 'CONFLICT' && err.data.appCode === 'PRESENCE_CLIENT_TAKEN' && /belongs to another session/.test(err.message ?? '');
+  for (const other of [dev, repAgain]) {
+    const l = other.live();
+    const hijack = collect<Snap>((h) => l.trpc.presence.project.subscribe({ projectPath: P, clientId: 'rep-tab-owned' }, h));
+    await assert.rejects(hijack.waitFor(1), taken);
+    assert.equal((await other.trpc.presence.update.mutate({ projectPath: P, clientId: 'rep-tab-owned', iid: null, typing: false })).ok, false);
+    l.close();
+  }
+
+  const watcherLive = dev.live();
+  const watcher = collect<Snap>((h) => watcherLive.trpc.presence.project.subscribe({ projectPath: P, clientId: 'dev-watcher' }, h));
+  const [first] = await watcher.waitFor(1);
+  assert.deepEqual(
+    first?.filter((p) => p.clientId === 'rep-tab-owned').map(({ name, iid, typing }) => ({ name, iid, typing })),
+    [{ name: 'rep', iid: 1, typing: false }],
+    'the owner is still shown, on the ticket it views',
+  );
+  assert.equal((await rep.trpc.presence.update.mutate({ projectPath: P, clientId: 'rep-tab-owned', iid: null, typing: false })).ok, true);
+
+  mine.stop();
+  owner.close();
+  for (;;) {
+    const last = watcher.items.at(-1);
+    if (last && !last.some((p) => p.clientId === 'rep-tab-owned')) break;
+    await watcher.waitFor(watcher.items.length + 1);
+  }
+  // Once its owner has left, the id is free again.
+  const laterLive = repAgain.live();
+  const later = collect<Snap>((h) => laterLive.trpc.presence.project.subscribe({ projectPath: P, clientId: 'rep-tab-owned' }, h));
+  await later.waitFor(1);
+  later.stop();
+  laterLive.close();
+  watcher.stop();
+  watcherLive.close();
+});

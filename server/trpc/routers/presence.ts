@@ -8,26 +8,38 @@ import { AppError } from '../../../shared/errors';
 import { currentAccess } from '../../domain/access';
 import { iid } from '../../../shared/schemas';
 import { CAN } from '../../../shared/roles';
+import { sessionIdFor } from '../../domain/sessions';
 import { ticketMinAccess, findTicket } from '../../domain/tickets';
-import { projectProcedure, router } from '../init';
+import type { Context } from '../context';
+import { projectProcedure, router, toTRPCError } from '../init';
 
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, "-" or "_".');
 
+/** The caller's session, which owns the client ids it joins with. */
+function sessionOf(ctx: Context): string {
+  if (!ctx.sessionToken) throw new AppError('UNAUTHENTICATED');
+  return sessionIdFor(ctx.sessionToken);
+}
+
 export const presenceRouter = router({
-  /** Joins the project's presence for this tab and streams everyone's presence whenever it changes. */
+  /**
+   * Joins the project's presence for this tab and streams everyone's presence whenever it changes.
+   * A client id another session is using is refused (PRESENCE_CLIENT_TAKEN).
+   */
   project: projectProcedure(CAN.respond)
     .input(z.object({ clientId, iid: iid.nullable().optional() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const hub = ctx.presence;
       const projectId = ctx.pa.project.id;
+      const t = input.iid == null ? null : findTicket(ctx.dc.db, projectId, input.iid);
+      const leave = hub.join(projectId, input.clientId, sessionOf(ctx), ctx.user, t && ctx.pa.access >= ticketMinAccess(t) ? t.iid : null);
+      if (!leave) throw toTRPCError(new AppError('PRESENCE_CLIENT_TAKEN'));
       let dirty = true;
       let wake: (() => void) | null = null;
       const stopListening = hub.listen(projectId, () => {
         dirty = true;
         wake?.();
       });
-      const t = input.iid == null ? null : findTicket(ctx.dc.db, projectId, input.iid);
-      const leave = hub.join(projectId, input.clientId, ctx.user, t && ctx.pa.access >= ticketMinAccess(t) ? t.iid : null);
       const onAbort = () => wake?.();
       signal?.addEventListener('abort', onAbort);
       try {
@@ -49,12 +61,13 @@ export const presenceRouter = router({
         signal?.removeEventListener('abort', onAbort);
       }
     }),
+  /** Announces what this tab views and whether it types; `ok: false` (no effect) unless the caller's session owns the tab's entry. */
   update: projectProcedure(CAN.respond)
     .input(z.object({ clientId, iid: iid.nullable(), typing: z.boolean() }))
     .mutation(({ ctx, input }) => {
       // Only a ticket the caller may see can be announced.
       const t = input.iid === null ? null : findTicket(ctx.dc.db, ctx.pa.project.id, input.iid);
       const viewing = t && ctx.pa.access >= ticketMinAccess(t) ? input.iid : null;
-      return { ok: ctx.presence.update(ctx.pa.project.id, input.clientId, ctx.user.id, { iid: viewing, typing: viewing !== null && input.typing }) };
+      return { ok: ctx.presence.update(ctx.pa.project.id, input.clientId, sessionOf(ctx), { iid: viewing, typing: viewing !== null && input.typing }) };
     }),
 });
