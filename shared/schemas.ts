@@ -2,6 +2,23 @@
 import { z } from 'zod';
 import { ROLES, VISIBILITIES } from './roles';
 
+/**
+ * What a single-line field never holds: C0 and C1 control characters (CR and LF would let a title
+ * or display name break into mail headers; TAB and the rest only garble), the Unicode line and
+ * paragraph separators, and the bidi embeddings, overrides and isolates that make text read
+ * differently from what it is.
+ */
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
+
+/** Trimmed one-line text of at most `max` characters; `field` names it in the messages. */
+export function singleLineText(field: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(SINGLE_LINE, { message: `${field} must be a single line without control characters.`, abort: true })
+    .max(max, `${field} must be at most ${max} characters.`);
+}
+
 export const email = z
   .string()
   .trim()
@@ -14,11 +31,7 @@ export const password = z
   .min(10, 'Password must be at least 10 characters.')
   .max(200, 'Password must be at most 200 characters.');
 
-export const displayName = z
-  .string()
-  .trim()
-  .min(1, 'Name cannot be empty.')
-  .max(100, 'Name must be at most 100 characters.');
+export const displayName = singleLineText('Name', 100).min(1, 'Name cannot be empty.');
 
 /** `group/project` (one or more groups), like GitLab paths. */
 export const projectPath = z
@@ -46,22 +59,15 @@ export const ticketStateFilter = z.enum(['opened', 'closed', 'all'], {
   error: 'state must be "opened", "closed" or "all".',
 });
 
-export const ticketTitle = z
-  .string()
-  .trim()
-  .min(1, 'Title cannot be empty.')
-  .max(255, 'Title must be at most 255 characters.');
+export const ticketTitle = singleLineText('Title', 255).min(1, 'Title cannot be empty.');
 export const markdownBody = z
   .string()
   .max(1_000_000, 'Text must be at most 1,000,000 characters.');
 export const noteBody = markdownBody.refine((s) => s.trim().length > 0, 'Note cannot be empty.');
 
-export const labelName = z
-  .string()
-  .trim()
+export const labelName = singleLineText('Label names', 100)
   .min(1, 'Label names cannot be empty.')
-  .max(100, 'Label names must be at most 100 characters.')
-  .refine((s) => !/[,\n]/.test(s), 'Label names cannot contain commas or line breaks.');
+  .refine((s) => !s.includes(','), 'Label names cannot contain commas.');
 
 export const loginInput = z.object({ email, password: z.string().min(1, 'Enter your password.') });
 export const setupInput = z.object({ email, password, name: displayName.optional() });
@@ -83,7 +89,7 @@ export const removeMemberInput = z.object({ projectPath, email });
 export const ticketsListInput = z.object({
   projectPath,
   state: ticketStateFilter.optional(),
-  search: z.string().trim().max(200, 'Search must be at most 200 characters.').optional(),
+  search: singleLineText('Search', 200).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), z.literal('any')]).optional(),
   label: labelName.optional(),
   confidential: z.boolean().optional(),
@@ -140,6 +146,10 @@ export const eventsInput = z.object({
     .nullish(),
 });
 
+export const issueTemplateKey = singleLineText('Template name', 100)
+  .min(1, 'Template name cannot be empty.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'Template names use letters, digits, spaces, "_", "-" and ".".');
+
 export const projectKeySuffix = z
   .string()
   .trim()
@@ -149,8 +159,8 @@ export const projectKeySuffix = z
 export const serviceDeskUpdateInput = z.object({
   projectPath,
   enabled: z.boolean().optional(),
-  issueTemplateKey: z.string().trim().min(1).max(255).nullable().optional(),
-  outgoingName: z.string().trim().max(255, 'Outgoing display name must be at most 255 characters.').nullable().optional(),
+  issueTemplateKey: issueTemplateKey.nullable().optional(),
+  outgoingName: singleLineText('Outgoing display name', 255).nullable().optional(),
   projectKey: projectKeySuffix.nullable().optional(),
   confidentialByDefault: z.boolean().optional(),
   reopenOnExternalNote: z.boolean().optional(),
@@ -190,11 +200,5 @@ export const emailTemplatePreviewInput = z.object({
 
 export const markdownPreviewInput = z.object({ projectPath, text: markdownBody });
 
-export const issueTemplateKey = z
-  .string()
-  .trim()
-  .min(1, 'Template name cannot be empty.')
-  .max(100, 'Template name must be at most 100 characters.')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'Template names use letters, digits, spaces, "_", "-" and ".".');
 export const issueTemplateSaveInput = z.object({ projectPath, key: issueTemplateKey, body: markdownBody });
 export const issueTemplateRefInput = z.object({ projectPath, key: issueTemplateKey });
