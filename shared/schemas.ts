@@ -68,6 +68,9 @@ export const noteBody = markdownBody.refine((s) => s.trim().length > 0, 'Note ca
 export const labelName = singleLineText('Label names', 100)
   .min(1, 'Label names cannot be empty.')
   .refine((s) => !s.includes(','), 'Label names cannot contain commas.');
+export const MAX_LABELS = 50;
+/** A ticket's labels, as the API sets them and as `/label` adds them. */
+export const ticketLabels = z.array(labelName).max(MAX_LABELS, `A ticket can have at most ${MAX_LABELS} labels.`);
 
 export const loginInput = z.object({ email, password: z.string().min(1, 'Enter your password.') });
 export const setupInput = z.object({ email, password, name: displayName.optional() });
@@ -104,7 +107,7 @@ export const createTicketInput = z.object({
   description: markdownBody.optional(),
   confidential: z.boolean().optional(),
   externalAuthor: email.optional(),
-  labels: z.array(labelName).max(50).optional(),
+  labels: ticketLabels.optional(),
 });
 export const updateTicketInput = z
   .object({
@@ -113,7 +116,7 @@ export const updateTicketInput = z
     state: ticketState.optional(),
     /** user id, or null to unassign */
     assigneeId: z.number().int().positive().nullable().optional(),
-    labels: z.array(labelName).max(50, 'At most 50 labels.').optional(),
+    labels: ticketLabels.optional(),
     title: ticketTitle.optional(),
     confidential: z.boolean().optional(),
   })
@@ -177,11 +180,12 @@ export const inboundListInput = z
   .optional();
 export const inboundRef = z.object({ id: z.number({ error: 'id must be a number.' }).int().positive() });
 
-export const participantsInput = z.object({
-  projectPath,
-  iid,
-  emails: z.array(email).min(1, 'Give at least one email address.').max(6, 'At most 6 emails at a time.'),
-});
+/** Participant addresses for one call, as the API takes them and as `/add_email` and `/remove_email` do. */
+export const participantEmailList = z
+  .array(email)
+  .min(1, 'Give at least one email address.')
+  .max(6, 'At most 6 emails at a time.');
+export const participantsInput = z.object({ projectPath, iid, emails: participantEmailList });
 
 export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note'], {
   error: 'kind must be thank_you, new_participant or new_note.',

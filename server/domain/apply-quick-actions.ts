@@ -3,6 +3,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { memberships, notes, tickets, users } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import { ACCESS, CAN } from '../../shared/roles';
+import { ticketLabels } from '../../shared/schemas';
 import type { NoteView } from '../../shared/views';
 import type { ProjectAccess } from './access';
 import { write, type DomainCtx } from './context';
@@ -29,6 +30,16 @@ function resolveAssignee(dc: DomainCtx, pa: ProjectAccess, username: string): nu
   return hit.id;
 }
 
+/** `/label` adds to the ticket's labels: the result must still be a label list the API would accept. */
+function checkLabelTotal(dc: DomainCtx, pa: ProjectAccess, iid: number, actions: QuickAction[]): void {
+  const adding = actions.flatMap((a) => (a.kind === 'label' ? a.labels : []));
+  if (adding.length === 0) return;
+  const current = findTicket(dc.db, pa.project.id, iid);
+  const existing = current ? summarizeOne(dc.db, current).labels : [];
+  const result = ticketLabels.safeParse([...new Set([...existing, ...adding].map((l) => l.toLowerCase()))]);
+  if (!result.success) throw new AppError('QUICK_ACTION_FAILED', `Could not apply label command: ${result.error.issues[0]?.message ?? 'too many labels.'}`);
+}
+
 function convertToTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, email: string): void {
   const settings = settingsFor(dc.db, pa.project.id);
   if (settings && !settings.enabled) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because Service Desk is disabled.');
@@ -47,6 +58,7 @@ function convertToTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: 
 export function applyQuickActions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, actions: QuickAction[]): NoteView | null {
   // Resolve everything that can fail before changing anything.
   const assignees = new Map(actions.filter((a) => a.kind === 'assign').map((a) => [a, resolveAssignee(dc, pa, a.username)]));
+  checkLabelTotal(dc, pa, iid, actions);
   for (const a of actions) {
     if (a.kind === 'add_email' && a.emails.some((e) => dc.mail.book.isOurs(e))) throw new AppError('OUR_ADDRESS');
   }

@@ -1,7 +1,7 @@
 /** Quick actions typed by responders, through notes.create over HTTP. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { outcome, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 let app: TestApp;
 let rep: Session;
@@ -47,4 +47,33 @@ test('errors are refused before anything happens, with GitLab\'s wording', async
   assert.equal(t.author?.bot, true);
   assert.deepEqual(t.participants.map((p) => p.email), ['buyer@customer.test']);
   await assert.rejects(rep.trpc.notes.create.mutate({ projectPath: P, iid: fresh.iid, body: '/convert_to_ticket x@customer.test', internal: false }), /because it is already a ticket/);
+});
+
+test('quick actions refuse exactly what the API refuses, with a precise message, and change nothing', async () => {
+  const { iid } = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Validated like the API' });
+  const note = (body: string) => rep.trpc.notes.create.mutate({ projectPath: P, iid, body, internal: true });
+  const failed = (message: RegExp) => (err: { data?: { code?: string; appCode?: string }; message?: string }) =>
+    err.data?.code === 'BAD_REQUEST' && err.data.appCode === 'QUICK_ACTION_FAILED' && message.test(err.message ?? '');
+  const labels = (n: number, prefix = 'l') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+  assert.equal(await outcome(rep.trpc.tickets.update.mutate({ projectPath: P, iid, labels: labels(51) })), 'BAD_REQUEST');
+  await assert.rejects(note(`Tagging.\n/label ${labels(51).map((l) => `~${l}`).join(' ')}`), failed(/^Could not apply label command: A ticket can have at most 50 labels\.$/));
+  await assert.rejects(note('Tagging.\n/label ~billing,urgent'), failed(/^Could not apply label command: "billing,urgent": Label names cannot contain commas\.$/));
+  await assert.rejects(note(`Tagging.\n/label ~${'x'.repeat(5000)}`), failed(/^Could not apply label command: "x{40}…": Label names must be at most 100 characters\.$/));
+
+  // An address the old check let through: the API refuses it, and now /add_email does too.
+  const bad = 'bob@customer..test';
+  assert.equal(await outcome(rep.trpc.participants.add.mutate({ projectPath: P, iid, emails: [bad] })), 'BAD_REQUEST');
+  await assert.rejects(note(`Adding.\n/add_email ok@customer.test ${bad}`), failed(/^No email participants were added\. "bob@customer\.\.test": Enter a valid email address\.$/));
+  await assert.rejects(note(`/convert_to_ticket ${bad}`), failed(/format was invalid/));
+
+  // `/label` adds to what the ticket has: the total is held to the API's limit too.
+  await rep.trpc.tickets.update.mutate({ projectPath: P, iid, labels: labels(30) });
+  await assert.rejects(note(`/label ${labels(21, 'm').map((l) => `~${l}`).join(' ')}`), failed(/^Could not apply label command: A ticket can have at most 50 labels\.$/));
+  await note(`/label ${labels(20, 'm').map((l) => `~${l}`).join(' ')} ~L0`);
+
+  const t = await rep.trpc.tickets.get.query({ projectPath: P, iid });
+  assert.equal(t.labels.length, 50);
+  assert.deepEqual(t.participants, []);
+  assert.deepEqual(t.notes.filter((n) => !n.system).map((n) => n.body), [], 'no refused note was posted');
 });
