@@ -13,6 +13,8 @@ import { createAppServer, type AppServer } from './http';
 import { CLIENT_DIR } from './paths';
 import { createAttachmentStore } from './files/attachment-store';
 import { startMail, type MailRuntime } from './mail/runtime';
+import { closeRenderPool, warmRenderPool } from './render';
+import { startRenderBackfill } from './domain/render-backfill';
 
 export function createDomain(config: Config): DomainCtx & { db: Db } {
   const db = openDb(config.dataDir);
@@ -34,6 +36,7 @@ export interface RunningApp {
 
 export async function startApp(config: Config): Promise<RunningApp> {
   const dc = createDomain(config);
+  warmRenderPool();
   purgeExpiredSessions(dc);
   const mail = await startMail(dc, config);
   const presence = createPresenceHub();
@@ -48,6 +51,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
   // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
   const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   const stopWatching = watchExternalCommits(dc.db, dc.bus);
+  const stopBackfill = startRenderBackfill(dc);
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     dc,
@@ -57,11 +61,13 @@ export async function startApp(config: Config): Promise<RunningApp> {
     localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`,
     async stop() {
       stopWatching();
+      await stopBackfill();
       presence.stop();
       feed.stop();
       await mail.stop();
       await http.close();
       dc.db.$client.close();
+      await closeRenderPool();
     },
   };
 }

@@ -4,7 +4,8 @@ import { emailTemplates } from '../../db/schema';
 import type { ProjectRow } from './access';
 import type { DomainCtx } from './context';
 import { templateSource, templateVars } from './notifications';
-import { defaultTemplate, render, TEMPLATE_KINDS, unknownPlaceholders, type TemplateKind } from '../mail/outbound/templates';
+import { defaultTemplate, TEMPLATE_KINDS, unknownPlaceholders, type TemplateKind } from '../mail/outbound/templates';
+import { renderEmailTemplate } from '../render';
 import type { TicketRow } from './ticket-views';
 
 export interface EmailTemplateView {
@@ -35,7 +36,7 @@ export function saveEmailTemplate(dc: DomainCtx, projectId: number, kind: Templa
 }
 
 /** A sample ticket so the preview shows every placeholder filled. */
-export function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, kind: TemplateKind, body: string) {
+export async function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, kind: TemplateKind, body: string) {
   const ticket = {
     id: 0,
     iid: 42,
@@ -45,6 +46,6 @@ export function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, kind: T
   } as TicketRow;
   const vars = templateVars(dc.mail, ticket, project, `${dc.mail.publicUrl}/unsubscribe/sample`, kind === 'new_note' ? 'Thanks for waiting! The kettle was shipped today; tracking number **ZX-889**.' : '');
   const subject = `Re: ${ticket.title} (#${ticket.iid})`;
-  const r = render(body, vars, subject);
+  const r = await renderEmailTemplate(body, vars, subject);
   return { subject, html: r.html, text: r.text, unknownPlaceholders: r.unknown };
 }

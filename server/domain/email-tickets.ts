@@ -103,6 +103,7 @@ export interface NewEmailTicket {
   botId: number;
   title: string;
   description: string;
+  descriptionHtml: string;
   confidential: boolean;
   externalAuthor: string;
   emailId: number;
@@ -123,6 +124,7 @@ export function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at:
       iid: lastIid,
       title: input.title,
       description: input.description,
+      descriptionHtml: input.descriptionHtml,
       confidential: input.project.visibility === 'public' ? true : input.confidential,
       authorId: input.botId,
       externalAuthor: input.externalAuthor,

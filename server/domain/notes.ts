@@ -14,11 +14,15 @@ import { settingsFor } from './email-tickets';
 import { extractQuickActions } from './quick-actions';
 import { applyQuickActions } from './apply-quick-actions';
 import { claimUploads } from './uploads';
+import { markdownToHtml } from '../render';
+import { plainTextHtml } from '../render/plain-html';
 
 export interface NewNote {
   authorId: number | null;
   externalAuthor?: string | null;
   body: string;
+  /** `body` rendered (in the render worker) before the transaction; plain text when absent */
+  bodyHtml?: string;
   internal: boolean;
   system: boolean;
   /** the inbound message the note came from */
@@ -34,6 +38,7 @@ export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote,
       authorId: note.authorId,
       externalAuthor: note.externalAuthor ?? null,
       body: note.body,
+      bodyHtml: note.system ? '' : (note.bodyHtml ?? plainTextHtml(note.body)),
       internal: note.internal,
       system: note.system,
       createdAt: at,
@@ -73,13 +78,13 @@ export function latestPublicNoteId(tx: Tx, ticketId: number): number {
   );
 }
 
-export function createNote(
+export async function createNote(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
   input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined },
-): NoteView {
-  const ticket = visibleTicket(dc, pa, input.iid);
+): Promise<NoteView> {
+  visibleTicket(dc, pa, input.iid);
   const { body, actions, errors } = extractQuickActions(input.body);
   if (errors.length) throw new AppError('QUICK_ACTION_FAILED', errors.join(' '));
   if (actions.length && !body) {
@@ -88,7 +93,9 @@ export function createNote(
     if (!last) throw new AppError('TICKET_NOT_FOUND');
     return last;
   }
-  const note = postNote(dc, pa, actor, ticket, { ...input, body });
+  // Rendered before the write, off the main thread; the ticket is read again after the wait.
+  const bodyHtml = await markdownToHtml(body);
+  const note = postNote(dc, pa, actor, visibleTicket(dc, pa, input.iid), { ...input, body, bodyHtml });
   if (actions.length) applyQuickActions(dc, pa, actor, input.iid, actions);
   return note;
 }
@@ -98,14 +105,14 @@ function postNote(
   pa: ProjectAccess,
   actor: UserRow,
   ticket: TicketRow,
-  input: { body: string; internal: boolean; seenNoteId?: number | undefined },
+  input: { body: string; bodyHtml: string; internal: boolean; seenNoteId?: number | undefined },
 ): NoteView {
   return write(dc, (tx, emit, at) => {
     // Checked inside the write lock: of two racing replies, the second is always refused.
     if (!input.internal && input.seenNoteId !== undefined && latestPublicNoteId(tx, ticket.id) > input.seenNoteId) {
       throw new AppError('REPLY_COLLISION');
     }
-    const note = insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, internal: input.internal, system: false }, at);
+    const note = insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, bodyHtml: input.bodyHtml, internal: input.internal, system: false }, at);
     const files = claimUploads(tx, ticket.id, note.id, input.body);
     // Internal notes never leave the building; public replies go to every subscribed participant.
     if (!input.internal) {

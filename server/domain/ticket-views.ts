@@ -5,7 +5,7 @@ import { labels, notes, participants, ticketLabels, tickets, users } from '../..
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../shared/views';
 import type { Tx } from '../events/store';
 import { toUserRef } from './users';
-import { renderMarkdown } from './markdown';
+import { plainTextHtml } from '../render/plain-html';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NoteRow = typeof notes.$inferSelect;
@@ -72,7 +72,8 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
     system: n.system,
     createdAt: iso(n.createdAt),
     fromEmail: n.emailId !== null,
-    html: n.system ? '' : renderMarkdown(n.body),
+    // Rendered when written; rows from before that show as text until the backfill reaches them.
+    html: n.system ? '' : (n.bodyHtml ?? plainTextHtml(n.body)),
   }));
 }
 
@@ -89,7 +90,7 @@ export function detail(db: Db, row: TicketRow, opts: { includeInternal: boolean 
   return {
     ...summarizeOne(db, row),
     description: row.description,
-    descriptionHtml: renderMarkdown(row.description),
+    descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
     fromEmail: row.emailId !== null,
     notes: noteViews(db, visibleNotes),
     participants: people,

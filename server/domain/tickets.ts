@@ -14,6 +14,7 @@ import { insertNote } from './notes';
 import { sendNewParticipant } from './notifications';
 import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
 import { getUser, type UserRow } from './users';
+import { markdownToHtml } from '../render';
 
 /** Minimum access for events about a ticket: confidential tickets are for reporters and up. */
 export function ticketMinAccess(t: Pick<TicketRow, 'confidential'>): number {
@@ -31,7 +32,7 @@ export function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): Ti
   return row;
 }
 
-export function createTicket(
+export async function createTicket(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
@@ -42,8 +43,9 @@ export function createTicket(
     externalAuthor?: string | undefined;
     labels?: string[] | undefined;
   },
-): TicketDetail {
+): Promise<TicketDetail> {
   if (input.externalAuthor && dc.mail.book.isOurs(input.externalAuthor)) throw new AppError('OUR_ADDRESS');
+  const descriptionHtml = await markdownToHtml(input.description ?? '');
   const row = write(dc, (tx, emit, at) => {
     const { lastIid } = tx
       .update(projects)
@@ -60,6 +62,7 @@ export function createTicket(
         iid: lastIid,
         title: input.title,
         description: input.description ?? '',
+        descriptionHtml,
         confidential: pa.project.visibility === 'public' ? true : confidential,
         authorId: actor.id,
         externalAuthor: input.externalAuthor ?? null,

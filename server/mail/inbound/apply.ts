@@ -30,11 +30,11 @@ import type { TicketRow } from '../../domain/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
 import { queueEmail, recentRejectionsTo } from '../../domain/outbox';
 import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/notifications';
-import { bodyMarkdown, neutraliseQuickActions } from './body';
+import { neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';
 import type { ParsedEmail } from './parse';
-import { markdownLink, rewriteCids, type PreparedAttachment } from './prepare-attachments';
+import { markdownLink, type PreparedAttachment } from './prepare-attachments';
 import { rejectionSpec, type RejectionCode } from './rejections';
 import { noteBodyFromReply, trimReply } from './reply-trim';
 import { extractTemplateActions } from './template-actions';
@@ -63,6 +63,47 @@ interface Ctx {
   prepared: PreparedAttachment[];
   tooLarge: boolean;
   envelopeTo: string[];
+  /** the body as Markdown, converted (in the render worker) before the transaction */
+  body: MessageBody;
+  /** Markdown → HTML rendered before the transaction; a miss aborts the attempt (RenderMiss) */
+  rendered: ReadonlyMap<string, string>;
+}
+
+export interface MessageBody {
+  markdown: string;
+  /** attachments shown inline in the body (cid: images), not linked again below it */
+  inlineUsed: Set<string>;
+}
+
+/**
+ * Thrown inside the ingest transaction when a text has to be shown that was not rendered ahead:
+ * the attempt rolls back, the text is rendered in the worker, and the message is applied again.
+ * Rendering never happens inside the transaction or on the event loop.
+ */
+export class RenderMiss extends Error {
+  constructor(readonly markdown: string) {
+    super('Markdown not rendered ahead of the transaction');
+  }
+}
+
+function htmlOf(c: Ctx, markdown: string): string {
+  if (!markdown.trim()) return '';
+  const html = c.rendered.get(markdown);
+  if (html === undefined) throw new RenderMiss(markdown);
+  return html;
+}
+
+/** The Markdown a new ticket's description starts with (before any issue template). */
+export function descriptionMarkdown(body: MessageBody, prepared: PreparedAttachment[]): string {
+  return neutraliseQuickActions(body.markdown) + attachmentLinks(prepared, body.inlineUsed);
+}
+
+/** A reply's note: the trimmed answer (quoted history folded away) and its attachment links. */
+export function replyMarkdown(body: MessageBody, prepared: PreparedAttachment[]) {
+  const trimmed = trimReply(body.markdown);
+  const links = attachmentLinks(prepared, body.inlineUsed);
+  const note = neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links }));
+  return { trimmed, links, note, empty: !trimmed.visible && !links };
 }
 
 type Target =
@@ -155,10 +196,7 @@ function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {
 }
 
 function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Outcome {
-  let html = c.parsed.html;
-  let inlineUsed = new Set<string>();
-  if (!c.parsed.text?.trim() && html) ({ html, used: inlineUsed } = rewriteCids(html, c.prepared));
-  let description = neutraliseQuickActions(bodyMarkdown(c.parsed.text, html)) + attachmentLinks(c.prepared, inlineUsed);
+  let description = descriptionMarkdown(c.body, c.prepared);
   let labels: string[] = [];
   let confidential = settings?.confidentialByDefault ?? true;
   let templateMissing: string | null = null;
@@ -171,11 +209,13 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
       confidential ||= actions.confidential;
     } else templateMissing = settings.issueTemplateKey;
   }
+  const descriptionHtml = htmlOf(c, description);
   const ticket = insertEmailTicket(c.tx, c.emit, {
     project,
     botId: c.deps.supportBotId,
     title: (c.parsed.subject || '(no subject)').slice(0, 255),
     description,
+    descriptionHtml,
     confidential,
     externalAuthor: author,
     emailId: c.row.id,
@@ -200,16 +240,13 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
 
 function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined): Outcome {
   const author = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? c.parsed.sender?.address ?? '';
-  let html = c.parsed.html;
-  let inlineUsed = new Set<string>();
-  if (!c.parsed.text?.trim() && html) ({ html, used: inlineUsed } = rewriteCids(html, c.prepared));
-  const trimmed = trimReply(bodyMarkdown(c.parsed.text, html));
-  const links = attachmentLinks(c.prepared, inlineUsed);
-  if (!trimmed.visible && !links) return reject(c, 'EmptyEmail', project.id);
+  const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
+  if (empty) return reject(c, 'EmptyEmail', project.id);
   const note = insertNote(c.tx, c.emit, ticket, {
     authorId: c.deps.supportBotId,
     externalAuthor: author,
-    body: neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links })),
+    body,
+    bodyHtml: htmlOf(c, body),
     internal: false,
     system: false,
     emailId: c.row.id,

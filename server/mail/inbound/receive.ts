@@ -11,8 +11,9 @@ import { bumpAttempts, finishInbound, getInbound, pendingInbound, rawOf, storeIn
 import { sha256, parseEmail, UnparsableEmailError, type ParsedEmail } from './parse';
 import type { AddressBook } from '../addresses';
 import type { AttachmentStore } from '../../files/attachment-store';
-import { applyMessage, type Outcome } from './apply';
-import { prepareAttachments } from './prepare-attachments';
+import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type MessageBody, type Outcome } from './apply';
+import { emailBodyMarkdown, markdownToHtml } from '../../render';
+import { prepareAttachments, rewriteCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 
 export type { Outcome } from './apply';
@@ -32,7 +33,26 @@ export interface IngestDeps {
 export type ReceiveSource = SourceRef;
 
 const HEADER_LIMIT = 256 * 1024;
+/** a message is applied again at most this many times to render texts it did not expect */
+const MAX_RENDER_ROUNDS = 3;
 const MAX_RECOVERY_ATTEMPTS = 3;
+
+/** The body as Markdown, converted in the render worker (cid: images pointed at our copies first). */
+async function messageBody(parsed: ParsedEmail, prepared: PreparedAttachment[]): Promise<MessageBody> {
+  let html = parsed.html;
+  let inlineUsed = new Set<string>();
+  if (!parsed.text?.trim() && html) ({ html, used: inlineUsed } = rewriteCids(html, prepared));
+  return { markdown: await emailBodyMarkdown(parsed.text, html), inlineUsed };
+}
+
+/** Renders ahead the text the message most likely becomes: a reply's note, or a new description. */
+async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: PreparedAttachment[]): Promise<Map<string, string>> {
+  const rendered = new Map<string, string>();
+  const threaded = parsed.inReplyTo.length > 0 || parsed.references.length > 0;
+  const markdown = threaded ? replyMarkdown(body, prepared).note : descriptionMarkdown(body, prepared);
+  if (markdown.trim()) rendered.set(markdown, await markdownToHtml(markdown));
+  return rendered;
+}
 
 function headerPart(raw: Buffer): Buffer {
   const text = raw.subarray(0, HEADER_LIMIT).toString('latin1');
@@ -74,11 +94,20 @@ export function createIngest(deps: IngestDeps) {
     }
     try {
       const prepared = tooLarge ? [] : prepareAttachments(parsed, raw, deps.files);
-      const outcome = await write((tx, emit, at) =>
-        applyMessage({ tx, emit, at, deps, row, parsed, prepared, tooLarge, envelopeTo: src.envelopeTo ?? [] }),
-      );
-      deps.onQueued?.();
-      return outcome;
+      const body: MessageBody = tooLarge ? { markdown: '', inlineUsed: new Set() } : await messageBody(parsed, prepared);
+      const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared);
+      for (let round = 1; ; round++) {
+        try {
+          const outcome = await write((tx, emit, at) =>
+            applyMessage({ tx, emit, at, deps, row, parsed, prepared, tooLarge, envelopeTo: src.envelopeTo ?? [], body, rendered }),
+          );
+          deps.onQueued?.();
+          return outcome;
+        } catch (err) {
+          if (!(err instanceof RenderMiss) || round >= MAX_RENDER_ROUNDS) throw err;
+          rendered.set(err.markdown, await markdownToHtml(err.markdown));
+        }
+      }
     } catch (err) {
       return quarantine(row, err, parsed);
     }

@@ -1,15 +1,17 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutboundSpec } from './spec';
-import { PLACEHOLDERS, render, type Vars } from './templates';
+import { PLACEHOLDERS, type Vars } from './templates';
+import { renderEmailTemplate } from '../../render';
 import type { AttachmentStore } from '../../files/attachment-store';
 
 /** Composes the RFC 5322 bytes of a spec (multipart/alternative when there is HTML). */
 const EMPTY_VARS: Vars = Object.fromEntries(PLACEHOLDERS.map((p) => [p, ''])) as Vars;
 
-export function compose(spec: OutboundSpec, store?: AttachmentStore): Promise<Buffer> {
+export async function compose(spec: OutboundSpec, store?: AttachmentStore): Promise<Buffer> {
   if (spec.template) {
     const vars = { ...EMPTY_VARS, ...spec.template.vars } as Vars;
-    const r = render(spec.template.source, vars, spec.subject);
+    // Customer and responder text inside: rendered in the render worker, never on the event loop.
+    const r = await renderEmailTemplate(spec.template.source, vars, spec.subject);
     spec = { ...spec, text: r.text, html: r.html };
   }
   const mail = new MailComposer({

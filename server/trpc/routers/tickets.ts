@@ -1,5 +1,5 @@
 import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
-import { renderMarkdown } from '../../domain/markdown';
+import { markdownToHtml } from '../../render';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/participants';
 import { originalEmail } from '../../domain/original-email';
 import { z } from 'zod';
@@ -49,7 +49,7 @@ export const notesRouter = router({
   /** The composer's preview: Markdown rendered and sanitised exactly as the thread will show it. */
   preview: projectProcedure(CAN.respond)
     .input(markdownPreviewInput.pick({ text: true }))
-    .query(({ input }) => ({ html: renderMarkdown(input.text) })),
+    .query(async ({ input }) => ({ html: await markdownToHtml(input.text) })),
   create: projectProcedure(CAN.respond)
     .input(createNoteInput)
     .mutation(({ ctx, input }) => createNote(ctx.dc, ctx.pa, ctx.user, input)),

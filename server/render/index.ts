@@ -1,0 +1,71 @@
+/**
+ * Conversions of untrusted text (Markdown, HTML → Markdown, HTML sanitising, email templates),
+ * each run in the render worker pool with a time budget and a plain-text fallback. Callers
+ * always get a safe answer; the event loop never runs the parsers (issue 15).
+ */
+import { log } from '../log';
+import { fill, unknownPlaceholders, type Rendered, type Vars } from '../mail/outbound/templates';
+import { truncate } from './bound-text';
+import { MAX_EMAIL_HTML_CHARS, MAX_MARKDOWN_CHARS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
+import { htmlToPlainText, plainTextHtml } from './plain-html';
+import { createRenderPool, type RenderPool, type TaskResult } from './pool';
+import type { TaskName, Tasks } from './tasks';
+
+let pool: RenderPool | null = null;
+
+function shared(): RenderPool {
+  pool ??= createRenderPool();
+  return pool;
+}
+
+export function warmRenderPool(): void {
+  shared().warm();
+}
+
+/** Stops the workers (tests and shutdown); the next conversion starts a new pool. */
+export async function closeRenderPool(): Promise<void> {
+  const p = pool;
+  pool = null;
+  await p?.close();
+}
+
+async function run<K extends TaskName>(task: K, args: Parameters<Tasks[K]>, budgetMs = RENDER_BUDGET_MS): Promise<TaskResult<K>> {
+  const result = await shared().run(task, args, budgetMs);
+  if (!result.ok) log.warn('untrusted text shown as plain text', { task, reason: result.reason, detail: result.message });
+  return result;
+}
+
+/** Markdown → sanitised HTML for the thread; escaped text when the worker gives up. */
+export async function markdownToHtml(markdown: string): Promise<string> {
+  if (!markdown.trim()) return '';
+  const r = await run('markdown', [markdown]);
+  return r.ok ? r.value : plainTextHtml(truncate(markdown, MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text);
+}
+
+/**
+ * An email's body as the Markdown we store: the text part, else the HTML converted; never longer
+ * than MAX_MARKDOWN_CHARS (the marker points to the original email).
+ */
+export async function emailBodyMarkdown(text: string | null, html: string | null): Promise<string> {
+  // Cut before the copy to the worker: a 23 MB body must not be cloned whole.
+  const t = text && text.length > MAX_MARKDOWN_CHARS * 2 ? `${text.slice(0, MAX_MARKDOWN_CHARS * 2)}\n\n${TRUNCATED_EMAIL_MARKER}` : text;
+  const h = html && html.length > MAX_EMAIL_HTML_CHARS ? html.slice(0, MAX_EMAIL_HTML_CHARS + 1) : html;
+  const r = await run('emailBody', [t, h], RENDER_BUDGET_MS * 2);
+  if (r.ok) return r.value;
+  const plain = t?.trim() ? t : h ? htmlToPlainText(h) : '';
+  return truncate(plain.replace(/\r\n?/g, '\n'), MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER).text;
+}
+
+/** An email's HTML sanitised for "view original email"; null when it could not be (show the text). */
+export async function originalEmailHtml(html: string, allowRemoteImages: boolean): Promise<{ html: string; remoteImages: number } | null> {
+  const r = await run('originalHtml', [html, allowRemoteImages], RENDER_BUDGET_MS * 2);
+  return r.ok ? r.value : null;
+}
+
+/** A customer email template filled and rendered; the filled text as escaped HTML if that fails. */
+export async function renderEmailTemplate(source: string, vars: Vars, subject: string): Promise<Rendered> {
+  const r = await run('emailTemplate', [source, vars, subject]);
+  if (r.ok) return r.value;
+  const text = truncate(fill(source, vars), MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text;
+  return { text: `${text}\n`, html: plainTextHtml(text), unknown: unknownPlaceholders(source) };
+}

@@ -1,0 +1,40 @@
+/**
+ * The conversions of untrusted text, run only inside the render worker (see pool.ts). Each is a
+ * pure function of its arguments; the inputs are bounded here again so the worker's own work
+ * stays proportional to what reaches it.
+ */
+import { renderMarkdown } from '../domain/markdown';
+import { sanitizeEmailHtml } from '../domain/original-email';
+import { bodyMarkdown } from '../mail/inbound/body';
+import { render as renderTemplate } from '../mail/outbound/templates';
+import { capQuoteDepth, truncate } from './bound-text';
+import { htmlDepth } from './html-depth';
+import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_HTML_CHARS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
+import { htmlToPlainText } from './plain-html';
+
+/** Markdown → sanitised HTML for the app. */
+function markdown(md: string): string {
+  return renderMarkdown(capQuoteDepth(truncate(md, MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text));
+}
+
+/** An email's text or HTML part → the Markdown we store, cut to MAX_MARKDOWN_CHARS with a marker. */
+function emailBody(text: string | null, html: string | null): string {
+  let md: string;
+  if (text?.trim()) md = bodyMarkdown(text, null);
+  else if (!html) md = '';
+  else {
+    const cut = html.length > MAX_EMAIL_HTML_CHARS;
+    const source = cut ? html.slice(0, MAX_EMAIL_HTML_CHARS) : html;
+    md = htmlDepth(source, MAX_HTML_DEPTH) > MAX_HTML_DEPTH ? htmlToPlainText(source) : bodyMarkdown(null, source);
+    if (cut) md = `${md}\n\n${TRUNCATED_EMAIL_MARKER}`;
+  }
+  return truncate(capQuoteDepth(md), MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER).text;
+}
+
+function originalHtml(html: string, allowRemoteImages: boolean): { html: string; remoteImages: number } {
+  return sanitizeEmailHtml(html.slice(0, MAX_ORIGINAL_HTML_CHARS), allowRemoteImages);
+}
+
+export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate };
+export type Tasks = typeof TASKS;
+export type TaskName = keyof Tasks;

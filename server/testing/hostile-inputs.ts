@@ -1,0 +1,57 @@
+/**
+ * Inputs known to make Markdown, HTML and MIME handling slow or deep: the ones from issue 15's
+ * attack run and the usual pathological shapes for marked, turndown and sanitize-html. Shared by
+ * the hostile-mail test and the ingest bench.
+ */
+export interface HostileBody {
+  name: string;
+  /** `text/plain` body, or HTML when `html` is set */
+  body: string;
+  html?: boolean;
+  /** the whole text is markup that shows nothing (an HTML comment) */
+  showsNothing?: boolean;
+}
+
+const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+
+export const HOSTILE_BODIES: HostileBody[] = [
+  { name: 'emphasis 300k', body: '*a_'.repeat(100_000) },
+  { name: 'emphasis 36k', body: '*a_'.repeat(12_000) },
+  { name: 'quote markers 20k', body: '>'.repeat(20_000) },
+  { name: 'quote markers with spaces', body: '> '.repeat(20_000) },
+  { name: '10 MB single line', body: 'x'.repeat(10 * 1024 * 1024) },
+  { name: 'nested lists 3k', body: lines(3000, (i) => `${' '.repeat(i * 2)}- item ${i}`) },
+  { name: 'open brackets', body: '['.repeat(100_000) },
+  { name: 'link openers', body: '[a]('.repeat(30_000) },
+  { name: 'backticks', body: '`'.repeat(100_000) + 'a' + '``'.repeat(30_000) },
+  { name: 'strong runs', body: '**a'.repeat(60_000) },
+  { name: 'table columns', body: `${'|a'.repeat(20_000)}|\n${'|-'.repeat(20_000)}|\n${'|b'.repeat(20_000)}|` },
+  { name: 'html comment openers', body: '<!--'.repeat(50_000), showsNothing: true },
+  { name: 'angle autolinks', body: '<a'.repeat(80_000) },
+  { name: 'reference definitions', body: lines(20_000, (i) => `[r${i}]: http://x/${i}`) + '\n' + '[r1]'.repeat(20_000) },
+  { name: 'div nested 100k', html: true, body: `<html><body>${'<div>'.repeat(100_000)}deep${'</div>'.repeat(100_000)}</body></html>` },
+  { name: 'table nested 20k', html: true, body: `<table><tr><td>`.repeat(20_000) + 'x' },
+  { name: 'unclosed anchors', html: true, body: '<a href="http://x">'.repeat(100_000), showsNothing: true },
+  { name: 'blockquote nested 50k', html: true, body: `${'<blockquote>'.repeat(50_000)}q${'</blockquote>'.repeat(50_000)}` },
+  { name: 'list nested 30k', html: true, body: `${'<ul><li>'.repeat(30_000)}x` },
+];
+
+/** A complete message carrying `b`, to `to`. */
+export function hostileMessage(b: HostileBody, to: string, i: number): string {
+  const type = b.html ? 'text/html' : 'text/plain';
+  return (
+    `From: Mallory ${i} <mallory${i}@attacker.test>\r\nTo: ${to}\r\nSubject: Hostile ${b.name}\r\n` +
+    `Message-ID: <hostile-${i}-${Date.now()}@attacker.test>\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n` +
+    `Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${b.body}\r\n`
+  );
+}
+
+/** A 23 MB plain-text body of ordinary lines (the issue's "23 MB text body"). */
+export function hugeTextMessage(to: string): string {
+  const line = 'The quick brown fox jumps over the lazy dog, again and again and again.\r\n';
+  return (
+    `From: Big Sender <big@customer.test>\r\nTo: ${to}\r\nSubject: Huge body\r\nMessage-ID: <huge-${Date.now()}@customer.test>\r\n` +
+    `Date: Mon, 30 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n` +
+    line.repeat(Math.ceil((23 * 1024 * 1024) / line.length))
+  );
+}
