@@ -71,7 +71,11 @@ export const messageIds = sqliteTable(
   ],
 );
 
-/** A fresh key per outbound email per recipient; replies to `incoming+<key>@` land on the ticket. */
+/**
+ * A fresh key per outbound email per recipient; replies to `incoming+<key>@` land on the ticket.
+ * The email's unsubscribe links carry a separate random token, so a leaked link cannot post
+ * into the ticket. Keys issued before tokens existed (null token) still unsubscribe by the key.
+ */
 export const replyKeys = sqliteTable(
   'reply_keys',
   {
@@ -81,9 +85,10 @@ export const replyKeys = sqliteTable(
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
+    unsubscribeToken: text('unsubscribe_token'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('reply_keys_ticket_idx').on(t.ticketId)],
+  (t) => [index('reply_keys_ticket_idx').on(t.ticketId), uniqueIndex('reply_keys_unsubscribe_token_unique').on(t.unsubscribeToken)],
 );
 
 /** Files stored under DATA_DIR/attachments by sha256, linked to a ticket (and a note). */
