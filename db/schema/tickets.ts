@@ -56,6 +56,11 @@ export const notes = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** the inbound message this note came from (view original email) */
     emailId: integer('email_id'),
+    /**
+     * Arrived by email threaded only through a customer's own Message-ID, from an address that
+     * was not a participant: nobody was added or emailed until a responder adds the sender.
+     */
+    fromNewSender: integer('from_new_sender', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('notes_ticket_idx').on(t.ticketId, t.id)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `notes` ADD `from_new_sender` integer DEFAULT false NOT NULL;
