@@ -138,7 +138,12 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt), uniqueIndex('outbox_message_id_unique').on(t.messageId)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    uniqueIndex('outbox_message_id_unique').on(t.messageId),
+    // Rejection caps count the last hour's rejections (per recipient and in total) on every one.
+    index('outbox_kind_created_idx').on(t.kind, t.createdAt),
+  ],
 );
 
 /** IMAP checkpoints and health, one row per configured mailbox. */

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_kind_created_idx` ON `outbox` (`kind`,`created_at`);
