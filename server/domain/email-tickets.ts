@@ -58,10 +58,15 @@ export function recordMessageId(tx: Tx, projectId: number, id: string, ticketId:
   tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().run();
 }
 
-export function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): string {
+/**
+ * A reply key for one email to one recipient, and that email's unsubscribe token. They differ
+ * so an unsubscribe link (forwarded, scanned, logged) never lets anyone post into the ticket.
+ */
+export function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): { key: string; unsubscribeToken: string } {
   const key = randomBytes(16).toString('hex');
-  tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), createdAt: at }).run();
-  return key;
+  const unsubscribeToken = randomBytes(16).toString('hex');
+  tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at }).run();
+  return { key, unsubscribeToken };
 }
 
 export function findReplyKey(tx: Tx, key: string) {

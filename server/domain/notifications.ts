@@ -87,9 +87,9 @@ function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): { messageId: str
 }
 
 function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
-  const key = newReplyKey(tx, s.ticket, s.to, at);
+  const { key, unsubscribeToken } = newReplyKey(tx, s.ticket, s.to, at);
   const host = mc.book.host();
-  const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${key}`;
+  const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${unsubscribeToken}`;
   const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
   const ids = threadIds(tx, mc, s.ticket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
@@ -110,7 +110,7 @@ function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
       'Auto-Submitted': 'auto-generated',
       'X-Auto-Response-Suppress': 'All',
       'List-Id': `${s.project.path} <${fullPathSlug(s.project.path)}-${s.project.id}.${host}>`,
-      'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${mc.book.incomingFor(`${key}-unsubscribe`)}>`,
+      'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${mc.book.incomingFor(`${unsubscribeToken}-unsubscribe`)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
     date: new Date(at).toISOString(),

@@ -1,11 +1,12 @@
 /**
- * /unsubscribe/<key>: GET shows a confirmation page (link scanners must not unsubscribe anyone);
+ * /unsubscribe/<token>: GET shows a confirmation page (link scanners must not unsubscribe anyone);
  * POST unsubscribes — RFC 8058 one-click (`List-Unsubscribe=One-Click`) or the page's button —
- * without a CSRF token, since the unguessable key is the authority.
+ * without a CSRF token, since the unguessable token is the authority. The token is not the
+ * email's reply key: it can unsubscribe, never post.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DomainCtx } from '../domain/context';
-import { lookupUnsubscribe, unsubscribeByKey } from '../domain/unsubscribe';
+import { lookupUnsubscribe, unsubscribeByToken } from '../domain/unsubscribe';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -22,9 +23,9 @@ function page(res: ServerResponse, status: number, title: string, body: string):
 }
 
 export function handleUnsubscribe(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): void {
-  const key = /^\/unsubscribe\/([0-9a-f]{32})\/?(?:\?.*)?$/.exec(req.url ?? '')?.[1];
-  const target = key ? lookupUnsubscribe(dc, key) : null;
-  if (!key || !target) {
+  const token = /^\/unsubscribe\/([0-9a-f]{32})\/?(?:\?.*)?$/.exec(req.url ?? '')?.[1];
+  const target = token ? lookupUnsubscribe(dc, token) : null;
+  if (!token || !target) {
     page(res, 404, 'Link not valid', '<p>This unsubscribe link is not valid. It may have been mistyped.</p>');
     return;
   }
@@ -33,7 +34,7 @@ export function handleUnsubscribe(dc: DomainCtx, req: IncomingMessage, res: Serv
     // Drain the body (RFC 8058 sends "List-Unsubscribe=One-Click"); its content does not matter.
     req.resume();
     req.on('end', () => {
-      unsubscribeByKey(dc, key);
+      unsubscribeByToken(dc, token);
       page(res, 200, 'Unsubscribed', `<p>You have been unsubscribed from this thread.</p><p>${escapeHtml(target.email)} will get no more email about “${thread}”.</p>`);
     });
     return;
@@ -47,6 +48,6 @@ export function handleUnsubscribe(dc: DomainCtx, req: IncomingMessage, res: Serv
     200,
     'Unsubscribe from this thread?',
     `<p>${escapeHtml(target.email)} will stop getting email about “${thread}”.</p>` +
-      `<form method="post" action="/unsubscribe/${key}"><button type="submit">Unsubscribe</button></form>`,
+      `<form method="post" action="/unsubscribe/${token}"><button type="submit">Unsubscribe</button></form>`,
   );
 }

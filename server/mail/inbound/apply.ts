@@ -22,7 +22,7 @@ import {
   type ServiceDeskSettings,
 } from '../../domain/email-tickets';
 import { findProjectByPath, type ProjectRow } from '../../domain/access';
-import { unsubscribeParticipant } from '../../domain/unsubscribe';
+import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/unsubscribe';
 import { emitParticipantsChanged } from '../../domain/participants';
 import { insertNote } from '../../domain/notes';
 import { issueTemplate } from '../../domain/issue-templates';
@@ -124,10 +124,11 @@ function resolveKey(c: Ctx): Target {
   }
   const key = found.key.toLowerCase();
   if (found.mailbox === 'incoming') {
-    const unsub = /^([0-9a-f]{32})[-+]unsubscribe$/.exec(key);
-    const replyKey = unsub?.[1] ?? (REPLY_KEY_RE.test(key) ? key : null);
+    // `<token>-unsubscribe` only unsubscribes; a token is never a reply key, so it cannot post.
+    const unsub = /^([0-9a-f]{32})[-+]unsubscribe$/.exec(key)?.[1];
+    const replyKey = unsub ?? (REPLY_KEY_RE.test(key) ? key : null);
     if (replyKey) {
-      const rk = findReplyKey(c.tx, replyKey);
+      const rk = unsub ? findUnsubscribeToken(c.tx, unsub) : findReplyKey(c.tx, replyKey);
       if (!rk) return { kind: 'reject', code: 'ReplyKeyNotFound' };
       const ticket = rk.ticketId === null ? undefined : ticketById(c.tx, rk.ticketId);
       if (!ticket) return { kind: 'reject', code: 'TicketNotFound' };

@@ -62,7 +62,9 @@ test('a new ticket by email gets the thank-you: one recipient, GitLab headers, t
   assert.equal(header(m, 'x-auto-response-suppress'), 'All');
   assert.match(header(m, 'list-id'), /acme-app-1\.desk\.test/);
   const key = /incoming\+([0-9a-f]{32})@/.exec(m.replyTo?.value[0]?.address ?? '')?.[1];
-  assert.equal(header(m, 'list-unsubscribe'), `<https://desk.test/unsubscribe/${key}>, <mailto:incoming+${key}-unsubscribe@desk.test>`);
+  const token = /unsubscribe\/([0-9a-f]{32})>/.exec(header(m, 'list-unsubscribe'))?.[1];
+  assert.ok(key && token);
+  assert.equal(header(m, 'list-unsubscribe'), `<https://desk.test/unsubscribe/${token}>, <mailto:incoming+${token}-unsubscribe@desk.test>`);
   assert.equal(header(m, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
   assert.match(m.messageId ?? '', /^<ticket-\d+-[0-9a-f]{24}@desk\.test>$/, 'thread root with a random part: not guessable');
   assert.match(m.text ?? '', /We are tracking your request as ticket #\d+, and will respond as soon as we can\./);
@@ -148,6 +150,38 @@ test('unsubscribe: GET only confirms, POST (one-click) unsubscribes, then no mor
   const out = await inbound(customerMail({ from: 'u2@customer.test', to: mailto, subject: 'unsubscribe', body: '' }));
   assert.equal(out.status, 'unsubscribed');
   assert.equal((await rep.trpc.tickets.get.query({ projectPath: P, iid: t2.iid })).participants[0]?.unsubscribed, true);
+});
+
+test('an unsubscribe link never carries the reply key, and its token can unsubscribe but never post', async () => {
+  const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Leaked footer', externalAuthor: 'leak@customer.test' });
+  const [m] = await next();
+  const key = /incoming\+([0-9a-f]{32})@/.exec(m!.replyTo!.value[0]!.address!)![1]!;
+  const list = header(m!, 'list-unsubscribe');
+  const html = typeof m!.html === 'string' ? m!.html : '';
+  assert.match(m!.text ?? '', /Unsubscribe from this thread: https:\/\/desk\.test\/unsubscribe\/[0-9a-f]{32}/);
+  for (const [where, text] of [['List-Unsubscribe', list], ['text footer', m!.text ?? ''], ['HTML footer', html]] as const) {
+    assert.ok(!text.includes(key), `the reply key is not in the ${where}`);
+  }
+  const token = /unsubscribe\/([0-9a-f]{32})>/.exec(list)![1]!;
+
+  // Whoever holds the footer link cannot post into the ticket with it.
+  const posted = await inbound(customerMail({ from: 'finder@elsewhere.test', to: `incoming+${token}@desk.test`, subject: 'Re: Leaked footer', body: 'I am in' }));
+  assert.ok(posted.status === 'rejected');
+  assert.equal(posted.error, 'ReplyKeyNotFound');
+  const viaRefs = await inbound(customerMail({ from: 'finder@elsewhere.test', to: 'incoming@desk.test', subject: 'Re: Leaked footer', body: 'I am in', extra: `References: <reply-${token}@desk.test>\r\n` }));
+  assert.notEqual(viaRefs.status, 'note');
+  let detail = await rep.trpc.tickets.get.query({ projectPath: P, iid: t.iid });
+  assert.equal(detail.notes.filter((n) => !n.system).length, 0, 'no note was posted');
+
+  // The reply key does not unsubscribe either; the token does.
+  assert.equal((await inbound(customerMail({ from: 'leak@customer.test', to: `incoming+${key}-unsubscribe@desk.test`, subject: 'unsubscribe', body: '' }))).status, 'rejected');
+  assert.equal((await fetch(`${app.url}/unsubscribe/${key}`)).status, 404);
+  const out = await inbound(customerMail({ from: 'leak@customer.test', to: `incoming+${token}-unsubscribe@desk.test`, subject: 'unsubscribe', body: '' }));
+  assert.equal(out.status, 'unsubscribed');
+  detail = await rep.trpc.tickets.get.query({ projectPath: P, iid: t.iid });
+  assert.equal(detail.participants[0]?.unsubscribed, true);
+  // and the reply key still posts, as before
+  assert.equal((await inbound(customerMail({ from: 'leak@customer.test', to: `incoming+${key}@desk.test`, subject: 'Re: Leaked footer', body: 'Still here' }))).status, 'note');
 });
 
 test('attachments of an emailed note are attached for the other participants', async () => {
