@@ -22,5 +22,7 @@ test('a scheme hidden by control, invisible or encoded characters is dropped fro
       assertNoActiveUrl(renderMarkdown(`${md} [ok](https://ok.test/)`), JSON.stringify(md));
     }
   }
-  assert.match(renderMarkdown('<a href="\u2028javascript:alert(1)">x</a> [ok](https://ok.test/)'), /<a>x<\/a> <a href="https:\/\/ok\.test\/"/);
+  const html = renderMarkdown('<a href="\u2028javascript:alert(1)">x</a> [ok](https://ok.test/)');
+  assert.match(html, /<a rel="noopener noreferrer nofollow" target="_blank">x<\/a> <a href="https:\/\/ok\.test\/"/);
+  assert.match(html, /href="https:\/\/ok\.test\/" rel="noopener noreferrer nofollow" target="_blank"/, 'links open in a new tab without opener');
 });

@@ -15,11 +15,16 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'img',
     'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'span',
   ],
-  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title'], td: ['align'], th: ['align'] },
+  allowedAttributes: { a: ['href', 'title', 'rel', 'target'], img: ['src', 'alt', 'title'], td: ['align'], th: ['align'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: withUrl(attribs, 'href', safeUrl(attribs.href ?? '', LINK_SCHEMES, { relative: true })) }),
+    // Links open in a new tab without handing the app's window to the page (customer text's own
+    // rel/target are replaced).
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...withUrl(attribs, 'href', safeUrl(attribs.href ?? '', LINK_SCHEMES, { relative: true })), rel: 'noopener noreferrer nofollow', target: '_blank' },
+    }),
     img: (tagName, attribs) => {
       const url = safeUrl(attribs.src ?? '', [], { relative: true });
       return { tagName, attribs: withUrl(attribs, 'src', url !== null && OWN_IMAGE.test(url) ? url : null) };

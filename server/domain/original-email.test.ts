@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type TestApp } from '../testing/test-app';
 import { assertNoActiveUrl, HOSTILE_URLS } from '../testing/hostile-urls';
-import { sanitizeEmailHtml } from './original-email';
+import { sanitizeEmailHtml } from '../render/sanitize-email-html';
 
 test('sanitising: no script, styles, handlers or javascript: links; remote images blocked until allowed', () => {
   const html = '<p style="background:url(https://t.example/px)">Hi <b>there</b></p><script>alert(1)</script><style>p{}</style><img src="https://t.example/track.gif" onerror="alert(2)"><a href="javascript:alert(3)">x</a><form><input></form>';

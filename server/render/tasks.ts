@@ -4,7 +4,7 @@
  * stays proportional to what reaches it.
  */
 import { renderMarkdown } from '../domain/markdown';
-import { sanitizeEmailHtml } from '../domain/original-email';
+import { sanitizeEmailHtml } from './sanitize-email-html';
 import { bodyMarkdown } from '../mail/inbound/body';
 import { render as renderTemplate } from '../mail/outbound/templates';
 import { capQuoteDepth, truncate } from './bound-text';
