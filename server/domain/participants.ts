@@ -1,12 +1,13 @@
 /** Responders adding and removing external participants (SPEC §5 `/add_email`, `/remove_email`). */
 import { and, eq, inArray } from 'drizzle-orm';
-import { participants } from '../../db/schema';
+import { participants, removedParticipants } from '../../db/schema';
+import { asciiAddress } from '../../shared/email-address';
 import { AppError } from '../../shared/errors';
 import type { ParticipantView } from '../../shared/views';
 import type { ProjectAccess } from './access';
 import { write, type DomainCtx, type Emit } from './context';
 import type { Tx } from '../events/store';
-import { summarizeOne, type TicketRow } from './ticket-views';
+import { participantViews, summarizeOne, type TicketRow } from './ticket-views';
 import { addParticipants, MAX_PARTICIPANTS, participantEmails, settingsFor } from './email-tickets';
 import { insertNote } from './notes';
 import { sendNewParticipant } from './notifications';
@@ -23,15 +24,8 @@ export function emitParticipantsChanged(tx: Tx, emit: Emit, ticket: TicketRow): 
   });
 }
 
-function views(dc: DomainCtx, ticketId: number): ParticipantView[] {
-  return dc.db
-    .select()
-    .from(participants)
-    .where(eq(participants.ticketId, ticketId))
-    .orderBy(participants.id)
-    .all()
-    .map((p) => ({ email: p.email, unsubscribed: p.unsubscribedAt !== null, createdAt: new Date(p.createdAt).toISOString() }));
-}
+/** One participant however the domain is written: views show `e@xn--e1afmkfd.xn--p1ai` for `e@пример.рф`. */
+const sameAs = (email: string) => asciiAddress(email).toLowerCase();
 
 export function addTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, emails: string[]): ParticipantView[] {
   visibleTicket(dc, pa, iid);
@@ -39,16 +33,17 @@ export function addTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: U
   return write(dc, (tx, emit, at) => {
     const ticket = findTicket(tx, pa.project.id, iid);
     if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-    const existing = new Set(participantEmails(tx, ticket.id));
-    const fresh = [...new Set(emails.map((e) => e.toLowerCase()))].filter((e) => !existing.has(e));
-    if (existing.size + fresh.length > MAX_PARTICIPANTS) throw new AppError('TOO_MANY_PARTICIPANTS');
-    const { added } = addParticipants(tx, ticket.id, fresh, at);
+    const existing = new Set(participantEmails(tx, ticket.id).map(sameAs));
+    const fresh = new Map<string, string>();
+    for (const e of emails) if (!existing.has(sameAs(e))) fresh.set(sameAs(e), e.toLowerCase());
+    if (existing.size + fresh.size > MAX_PARTICIPANTS) throw new AppError('TOO_MANY_PARTICIPANTS');
+    const { added } = addParticipants(tx, ticket.id, [...fresh.values()], at);
     if (added.length) {
       emitParticipantsChanged(tx, emit, ticket);
       insertNote(tx, emit, ticket, { authorId: actor.id, body: `added ${added.join(', ')}`, internal: false, system: true }, at);
       sendNewParticipant(tx, dc.mail, ticket, pa.project, settingsFor(tx, pa.project.id), added, at);
     }
-    return views(dc, ticket.id);
+    return participantViews(tx, ticket.id);
   });
 }
 
@@ -57,13 +52,20 @@ export function removeTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor
   return write(dc, (tx, emit, at) => {
     const ticket = findTicket(tx, pa.project.id, iid);
     if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-    const lower = emails.map((e) => e.toLowerCase());
-    const present = participantEmails(tx, ticket.id).filter((e) => lower.includes(e));
+    const wanted = new Set(emails.map(sameAs));
+    const present = participantEmails(tx, ticket.id).filter((e) => wanted.has(sameAs(e)));
     if (present.length) {
       tx.delete(participants).where(and(eq(participants.ticketId, ticket.id), inArray(participants.email, present))).run();
+      // The ticket's history still names them: they stay among the addresses masked for guests.
+      for (const email of present) {
+        tx.insert(removedParticipants)
+          .values({ ticketId: ticket.id, email, removedAt: at })
+          .onConflictDoUpdate({ target: [removedParticipants.ticketId, removedParticipants.email], set: { removedAt: at } })
+          .run();
+      }
       emitParticipantsChanged(tx, emit, ticket);
       insertNote(tx, emit, ticket, { authorId: actor.id, body: `removed ${present.join(', ')}`, internal: false, system: true }, at);
     }
-    return views(dc, ticket.id);
+    return participantViews(tx, ticket.id);
   });
 }

@@ -2,6 +2,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { labels, notes, participants, ticketLabels, tickets, users } from '../../db/schema';
+import { asciiAddress, asciiAddressesIn } from '../../shared/email-address';
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../shared/views';
 import type { Tx } from '../events/store';
 import { toUserRef } from './users';
@@ -47,7 +48,7 @@ export function summarize(db: Tx, rows: TicketRow[]): TicketSummary[] {
     state: r.state,
     confidential: r.confidential,
     author: r.authorId === null ? null : (refs.get(r.authorId) ?? null),
-    externalAuthor: r.externalAuthor,
+    externalAuthor: r.externalAuthor === null ? null : asciiAddress(r.externalAuthor),
     assignee: r.assigneeId === null ? null : (refs.get(r.assigneeId) ?? null),
     labels: names.get(r.id) ?? [],
     noteCount: r.noteCount,
@@ -66,8 +67,9 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
   return rows.map((n) => ({
     id: n.id,
     author: n.authorId === null ? null : (refs.get(n.authorId) ?? null),
-    externalAuthor: n.externalAuthor,
-    body: n.body,
+    externalAuthor: n.externalAuthor === null ? null : asciiAddress(n.externalAuthor),
+    // System notes name participants ("added e@пример.рф"): in ASCII, like everywhere else.
+    body: n.system ? asciiAddressesIn(n.body) : n.body,
     internal: n.internal,
     system: n.system,
     createdAt: iso(n.createdAt),
@@ -80,19 +82,23 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
 export function detail(db: Db, row: TicketRow, opts: { includeInternal: boolean }): TicketDetail {
   const noteRows = db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.id)).all();
   const visibleNotes = opts.includeInternal ? noteRows : noteRows.filter((n) => !n.internal);
-  const people: ParticipantView[] = db
-    .select()
-    .from(participants)
-    .where(eq(participants.ticketId, row.id))
-    .orderBy(asc(participants.id))
-    .all()
-    .map((p) => ({ email: p.email, unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
   return {
     ...summarizeOne(db, row),
     description: row.description,
     descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
     fromEmail: row.emailId !== null,
     notes: noteViews(db, visibleNotes),
-    participants: people,
+    participants: participantViews(db, row.id),
   };
+}
+
+/** A ticket's participants, addresses shown with ASCII domains (IDN look-alikes stay visible). */
+export function participantViews(db: Tx, ticketId: number): ParticipantView[] {
+  return db
+    .select()
+    .from(participants)
+    .where(eq(participants.ticketId, ticketId))
+    .orderBy(asc(participants.id))
+    .all()
+    .map((p) => ({ email: asciiAddress(p.email), unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
 }

@@ -9,7 +9,8 @@ import { latestSeq, type Tx } from '../events/store';
 import { membershipRole, type ProjectAccess } from './access';
 import { write, type DomainCtx, type Emit } from './context';
 import { setTicketLabels } from './labels';
-import { maskDetail, maskTicket } from './masking';
+import { maskDetail, maskerFor, maskTicket } from './masking';
+import { knownAddresses, lazyKnownAddresses } from './ticket-addresses';
 import { insertNote } from './notes';
 import { sendNewParticipant } from './notifications';
 import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
@@ -92,7 +93,7 @@ export async function createTicket(
 export function getTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): TicketDetail {
   const row = visibleTicket(dc, pa, iid);
   const d = detail(dc.db, row, { includeInternal: pa.access >= CAN.respond });
-  return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d);
+  return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d, maskerFor(knownAddresses(dc.db, [row.id]).get(row.id) ?? []));
 }
 
 interface Cursor {
@@ -148,8 +149,9 @@ export function listTickets(
   const last = page[page.length - 1];
   const reads = readTimes(dc, actor.id, page.map((r) => r.id));
   const items = summarize(dc.db, page).map((t) => ({ ...t, readAt: reads.get(t.id) ?? null }));
+  const addressesOf = lazyKnownAddresses(dc.db, page.map((r) => r.id));
   return {
-    items: pa.access >= CAN.seeParticipantEmails ? items : items.map(maskTicket),
+    items: pa.access >= CAN.seeParticipantEmails ? items : items.map((t) => maskTicket(t, maskerFor(addressesOf(t.id)))),
     nextCursor: rows.length > limit && last ? encodeCursor({ at: input.sort === 'newest' ? last.createdAt : last.lastActivityAt, id: last.id }) : null,
     lastEventId,
   };

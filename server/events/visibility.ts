@@ -1,13 +1,16 @@
 /**
  * What one viewer may see of an event. Confidential tickets and internal notes need reporter;
- * below reporter, participant emails are masked.
+ * below reporter, every address the event's ticket knows is masked (domain/masking.ts).
  */
 import { CAN } from '../../shared/roles';
 import type { ProjectEvent, ProjectEventEnvelope } from '../../shared/events';
-import { maskNote, maskTicket } from '../domain/masking';
+import { maskerFor, maskNote, maskTicket } from '../domain/masking';
 import type { StoredEvent } from './store';
 
-export function viewEventFor(stored: StoredEvent, access: number): ProjectEvent | null {
+/** The addresses a ticket knows (domain/ticket-addresses.ts), asked only when masking. */
+export type AddressesOf = (ticketId: number) => readonly string[];
+
+export function viewEventFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): ProjectEvent | null {
   const e = stored.event;
   if (access >= CAN.seeParticipantEmails) return e;
   if (access < CAN.readTickets) return null;
@@ -18,15 +21,15 @@ export function viewEventFor(stored: StoredEvent, access: number): ProjectEvent 
     }
     return null;
   }
+  if (e.type === 'ticket.hidden') return e;
+  const m = maskerFor(addressesOf(e.ticket.id));
   switch (e.type) {
     case 'ticket.created':
-      return { ...e, ticket: maskTicket(e.ticket) };
+      return { ...e, ticket: maskTicket(e.ticket, m) };
     case 'ticket.updated':
-      return { ...e, ticket: maskTicket(e.ticket) };
+      return { ...e, ticket: maskTicket(e.ticket, m) };
     case 'note.created':
-      return { ...e, ticket: maskTicket(e.ticket), note: maskNote(e.note) };
-    case 'ticket.hidden':
-      return e;
+      return { ...e, ticket: maskTicket(e.ticket, m), note: maskNote(e.note, m) };
   }
 }
 
@@ -37,12 +40,12 @@ const envelopes = new WeakMap<StoredEvent, Map<number, ProjectEventEnvelope | nu
  * every subscriber at that level (nothing downstream mutates it), so a fan-out to hundreds of
  * viewers masks and dates each event a handful of times, not once per viewer.
  */
-export function envelopeFor(stored: StoredEvent, access: number): ProjectEventEnvelope | null {
+export function envelopeFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): ProjectEventEnvelope | null {
   let byAccess = envelopes.get(stored);
   if (!byAccess) envelopes.set(stored, (byAccess = new Map()));
   let env = byAccess.get(access);
   if (env === undefined) {
-    const event = viewEventFor(stored, access);
+    const event = viewEventFor(stored, access, addressesOf);
     env = event ? { seq: stored.seq, at: new Date(stored.createdAt).toISOString(), event } : null;
     byAccess.set(access, env);
   }

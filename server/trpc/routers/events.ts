@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors';
 import type { ProjectEventEnvelope } from '../../../shared/events';
 import { CAN } from '../../../shared/roles';
 import type { DomainCtx } from '../../domain/context';
+import { lazyKnownAddresses } from '../../domain/ticket-addresses';
 import { latestSeq } from '../../events/store';
 import { createViewerAccessBoard, type ViewerAccess, type ViewerAccessBoard } from '../../events/viewer-access';
 import { envelopeFor } from '../../events/visibility';
@@ -75,9 +76,11 @@ export const eventsRouter = router({
             // Below reporter, what counts is whether the ticket is confidential now, not when the
             // event was stored: a replay must not show a ticket that has since been hidden.
             const hiddenNow = access < CAN.seeConfidential ? ctx.feed.confidentialNow(batch) : null;
+            // Read only when an envelope is masked for the first time: once per event and level.
+            const addressesOf = lazyKnownAddresses(ctx.dc.db, batch.flatMap((e) => (e.ticketId === null ? [] : [e.ticketId])));
             for (const e of batch) {
               last = e.seq;
-              const env = envelopeFor(e, access);
+              const env = envelopeFor(e, access, addressesOf);
               if (!env) continue;
               if (hiddenNow && e.ticketId !== null && hiddenNow.has(e.ticketId) && env.event.type !== 'ticket.hidden') continue;
               yield trackedOnce(env);
