@@ -6,10 +6,11 @@
 import { log } from '../log';
 import { fill, unknownPlaceholders, type Rendered, type Vars } from '../mail/outbound/templates';
 import { truncate } from './bound-text';
-import { MAX_EMAIL_HTML_CHARS, MAX_MARKDOWN_CHARS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
+import { MAX_EMAIL_HTML_CHARS, MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText, plainTextHtml } from './plain-html';
 import { createRenderPool, type RenderPool, type TaskResult } from './pool';
 import type { TaskName, Tasks } from './tasks';
+import type { ParsedEmail } from '../mail/inbound/parse';
 
 let pool: RenderPool | null = null;
 
@@ -54,6 +55,23 @@ export async function emailBodyMarkdown(text: string | null, html: string | null
   if (r.ok) return r.value;
   const plain = t?.trim() ? t : h ? htmlToPlainText(h) : '';
   return truncate(plain.replace(/\r\n?/g, '\n'), MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER).text;
+}
+
+/** Thrown when a message cannot be parsed in the worker: its reason goes to quarantine. */
+export class ParseFailedError extends Error {}
+
+/**
+ * Parses a raw message in the worker, for ingest. Structured clone turns Buffers into plain
+ * Uint8Arrays; attachment contents are made Buffers again here.
+ */
+export async function parseForIngest(raw: Buffer): Promise<ParsedEmail> {
+  const r = await run('parseForIngest', [raw], PARSE_BUDGET_MS);
+  if (!r.ok) {
+    const why = r.reason === 'timeout' ? `could not be read within ${PARSE_BUDGET_MS / 1000} s` : r.reason === 'crashed' ? `could not be read: ${r.message}` : r.message.replace(/^\w*Error: /, '');
+    throw new ParseFailedError(r.reason === 'error' ? why : `The message ${why}.`);
+  }
+  const p = r.value;
+  return { ...p, attachments: p.attachments.map((a) => ({ ...a, content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength) })) };
 }
 
 /** An email's HTML sanitised for "view original email"; null when it could not be (show the text). */

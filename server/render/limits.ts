@@ -16,6 +16,8 @@ export const MAX_ORIGINAL_HTML_CHARS = 5_000_000;
 
 /** Time a worker may spend on one conversion before it is stopped and the plain text is used. */
 export const RENDER_BUDGET_MS = 1_500;
+/** Time to parse one raw message (linear work, up to MAX_EMAIL_SIZE): generous, then quarantine. */
+export const PARSE_BUDGET_MS = 30_000;
 
 export const TRUNCATED_EMAIL_MARKER = '*[Message truncated — see the original email for the full text.]*';
 export const TRUNCATED_NOTE_MARKER = '*[Too long to show in full here — the rest is in the note\'s text.]*';

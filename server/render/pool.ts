@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Tasks, TaskName } from './tasks';
 
 export type TaskResult<K extends TaskName> =
-  | { ok: true; value: ReturnType<Tasks[K]> }
+  | { ok: true; value: Awaited<ReturnType<Tasks[K]>> }
   | { ok: false; reason: 'timeout' | 'error' | 'crashed'; message: string };
 
 interface Job {

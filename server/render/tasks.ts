@@ -6,6 +6,7 @@
 import { renderMarkdown } from '../domain/markdown';
 import { sanitizeEmailHtml } from './sanitize-email-html';
 import { bodyMarkdown } from '../mail/inbound/body';
+import { parseEmail, type ParsedEmail } from '../mail/inbound/parse';
 import { render as renderTemplate } from '../mail/outbound/templates';
 import { capQuoteDepth, truncate } from './bound-text';
 import { htmlDepth } from './html-depth';
@@ -35,6 +36,17 @@ function originalHtml(html: string, allowRemoteImages: boolean): { html: string;
   return sanitizeEmailHtml(html.slice(0, MAX_ORIGINAL_HTML_CHARS), allowRemoteImages);
 }
 
-export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate };
+/**
+ * A raw message parsed for ingest, its text and HTML cut to what ingest reads (so a 23 MB body
+ * is not copied back whole). Parsing allocates a lot: here its garbage never pauses the server.
+ */
+async function parseForIngest(raw: Uint8Array): Promise<ParsedEmail> {
+  const parsed = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+  const text = parsed.text && parsed.text.length > MAX_MARKDOWN_CHARS * 2 ? `${parsed.text.slice(0, MAX_MARKDOWN_CHARS * 2)}\n\n${TRUNCATED_EMAIL_MARKER}` : parsed.text;
+  const html = parsed.html && parsed.html.length > MAX_EMAIL_HTML_CHARS ? parsed.html.slice(0, MAX_EMAIL_HTML_CHARS + 1) : parsed.html;
+  return { ...parsed, text, html };
+}
+
+export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest };
 export type Tasks = typeof TASKS;
 export type TaskName = keyof Tasks;

@@ -11,10 +11,10 @@ interface Request {
 const port = parentPort;
 if (!port) throw new Error('render/worker.ts runs only as a worker thread');
 
-port.on('message', ({ id, task, args }: Request) => {
+port.on('message', async ({ id, task, args }: Request) => {
   try {
     const fn = TASKS[task] as (...a: unknown[]) => unknown;
-    port.postMessage({ id, ok: true, value: fn(...args) });
+    port.postMessage({ id, ok: true, value: await fn(...args) });
   } catch (err) {
     port.postMessage({ id, ok: false, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
   }

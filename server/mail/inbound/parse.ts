@@ -7,6 +7,14 @@ export interface Address {
   name: string;
 }
 
+/** The parts of an attachment ingest uses (plain data: it crosses from the parse worker). */
+export interface ParsedAttachment {
+  content: Buffer;
+  filename?: string | undefined;
+  contentType: string;
+  cid?: string | undefined;
+}
+
 export interface ParsedEmail {
   /** `<id>`, derived from sha256 when the message has none */
   messageId: string;
@@ -23,7 +31,7 @@ export interface ParsedEmail {
   headers: Map<string, string[]>;
   text: string | null;
   html: string | null;
-  attachments: Attachment[];
+  attachments: ParsedAttachment[];
   contentType: string;
 }
 
@@ -71,6 +79,10 @@ export function sha256(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
+function plainAttachment(a: Attachment): ParsedAttachment {
+  return { content: a.content, filename: a.filename, contentType: a.contentType, cid: a.cid };
+}
+
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
   const wellFormed = parsed.headerLines.filter((h) => /^[\x21-\x39\x3b-\x7e]+:/.test(h.line));
@@ -98,7 +110,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     headers,
     text: parsed.text ?? null,
     html: typeof parsed.html === 'string' ? parsed.html : null,
-    attachments: parsed.attachments,
+    attachments: parsed.attachments.map(plainAttachment),
     contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
   };
 }

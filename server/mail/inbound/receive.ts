@@ -8,11 +8,11 @@
 import type { DomainCtx } from '../../domain/context';
 import { createGroupCommit } from '../../domain/group-commit';
 import { bumpAttempts, finishInbound, getInbound, pendingInbound, rawOf, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
-import { sha256, parseEmail, UnparsableEmailError, type ParsedEmail } from './parse';
+import { sha256, UnparsableEmailError, type ParsedEmail } from './parse';
 import type { AddressBook } from '../addresses';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type MessageBody, type Outcome } from './apply';
-import { emailBodyMarkdown, markdownToHtml } from '../../render';
+import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest } from '../../render';
 import { prepareAttachments, rewriteCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 
@@ -37,11 +37,16 @@ const HEADER_LIMIT = 256 * 1024;
 const MAX_RENDER_ROUNDS = 3;
 const MAX_RECOVERY_ATTEMPTS = 3;
 
+/** Whether a body has any non-blank character, without copying it (`trim()` on 23 MB would). */
+function hasText(text: string | null): boolean {
+  return text !== null && /\S/.test(text);
+}
+
 /** The body as Markdown, converted in the render worker (cid: images pointed at our copies first). */
 async function messageBody(parsed: ParsedEmail, prepared: PreparedAttachment[]): Promise<MessageBody> {
   let html = parsed.html;
   let inlineUsed = new Set<string>();
-  if (!parsed.text?.trim() && html) ({ html, used: inlineUsed } = rewriteCids(html, prepared));
+  if (!hasText(parsed.text) && html) ({ html, used: inlineUsed } = rewriteCids(html, prepared));
   return { markdown: await emailBodyMarkdown(parsed.text, html), inlineUsed };
 }
 
@@ -75,7 +80,7 @@ export function createIngest(deps: IngestDeps) {
         subject: parsed?.subject ?? null,
       }, at),
     );
-    if (!(err instanceof UnparsableEmailError)) log.error('message quarantined', { inboundId: row.id, err });
+    if (!(err instanceof UnparsableEmailError) && !(err instanceof ParseFailedError)) log.error('message quarantined', { inboundId: row.id, err });
     return { status: 'quarantined', inboundId: row.id, error: message };
   }
 
@@ -88,7 +93,7 @@ export function createIngest(deps: IngestDeps) {
     const tooLarge = row.size > deps.maxEmailSize;
     let parsed: ParsedEmail;
     try {
-      parsed = await parseEmail(tooLarge ? headerPart(raw) : raw);
+      parsed = await parseForIngest(tooLarge ? headerPart(raw) : raw);
     } catch (err) {
       return quarantine(row, err);
     }
