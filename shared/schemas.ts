@@ -186,6 +186,15 @@ export const participantEmailList = z
   .min(1, 'Give at least one email address.')
   .max(6, 'At most 6 emails at a time.');
 export const participantsInput = z.object({ projectPath, iid, emails: participantEmailList });
+/**
+ * Removing names participants that already exist, whatever shape of address mail brought in
+ * (`a@localhost`, `b@[10.1.2.3]`, IDN): any single-line address, matched against the list.
+ */
+export const removableEmailList = z
+  .array(singleLineText('Email', 254).refine((s) => s.includes('@'), 'Enter an email address.'))
+  .min(1, 'Give at least one email address.')
+  .max(6, 'At most 6 emails at a time.');
+export const participantsRemoveInput = z.object({ projectPath, iid, emails: removableEmailList });
 
 export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note'], {
   error: 'kind must be thank_you, new_participant or new_note.',

@@ -6,7 +6,7 @@
  * the matching API call would.
  */
 import type { z } from 'zod';
-import { email, participantEmailList, ticketLabels } from '../../shared/schemas';
+import { email, participantEmailList, removableEmailList, ticketLabels } from '../../shared/schemas';
 
 export type QuickAction =
   | { kind: 'close' }
@@ -76,7 +76,7 @@ export function extractQuickActions(text: string): Extracted {
       }
       case 'add_email':
       case 'remove_email': {
-        const emails = participantEmailList.safeParse(words);
+        const emails = (name === 'add_email' ? participantEmailList : removableEmailList).safeParse(words);
         if (emails.success) actions.push({ kind: name, emails: emails.data });
         else errors.push(`No email participants were ${name === 'add_email' ? 'added' : 'removed'}. ${firstProblem(emails.error, words)}`);
         break;

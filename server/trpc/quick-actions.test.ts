@@ -77,3 +77,17 @@ test('quick actions refuse exactly what the API refuses, with a precise message,
   assert.deepEqual(t.participants, []);
   assert.deepEqual(t.notes.filter((n) => !n.system).map((n) => n.body), [], 'no refused note was posted');
 });
+
+test('participants that mail brought in with unusual addresses can still be removed, by API and by /remove_email', async () => {
+  const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Odd addresses' });
+  const { participants } = await import('../../db/schema');
+  for (const email of ['a@localhost', 'b@[10.1.2.3]', 'd@example.c0m']) {
+    app.dc.db.insert(participants).values({ ticketId: t.id, email, createdAt: Date.now() }).run();
+  }
+  await rep.trpc.participants.remove.mutate({ projectPath: P, iid: t.iid, emails: ['a@localhost'] });
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: '/remove_email b@[10.1.2.3]', internal: true });
+  const after = await rep.trpc.tickets.get.query({ projectPath: P, iid: t.iid });
+  assert.deepEqual(after.participants.map((p) => p.email), ['d@example.c0m']);
+  assert.equal(await outcome(rep.trpc.participants.remove.mutate({ projectPath: P, iid: t.iid, emails: ['x@y\r\nBcc: z@w'] })), 'BAD_REQUEST');
+  assert.equal(await outcome(rep.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['e@localhost'] })), 'BAD_REQUEST', 'adding still takes only addresses the API accepts');
+});

@@ -1,4 +1,4 @@
-import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
 import { markdownToHtml } from '../../render';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/participants';
 import { originalEmail } from '../../domain/original-email';
@@ -41,7 +41,7 @@ export const participantsRouter = router({
     .input(participantsInput)
     .mutation(({ ctx, input }) => addTicketParticipants(ctx.dc, ctx.pa, ctx.user, input.iid, input.emails)),
   remove: projectProcedure(CAN.respond)
-    .input(participantsInput)
+    .input(participantsRemoveInput)
     .mutation(({ ctx, input }) => removeTicketParticipants(ctx.dc, ctx.pa, ctx.user, input.iid, input.emails)),
 });
 
