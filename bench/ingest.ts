@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- ingest`: (a) sustained SMTP ingest throughput for 2,000 realistic 5–50 KB
  * messages next to mailparser's raw parse rate of the same messages; (b) SMTP end-of-DATA →
- * WebSocket event latency; (c) IMAP APPEND (real Dovecot) → event latency. The server runs as
- * its own process, as in production. Results: bench/results/ingest.json.
+ * WebSocket event latency; (c) IMAP APPEND (real Dovecot) → event latency; (d) the worst stall
+ * of the server's event loop, seen as /healthz answer time polled every 10 ms, while hostile mail
+ * (issue 15) arrives over SMTP and each of its tickets is opened. The server runs as its own
+ * process, as in production. Results: bench/results/ingest.json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import { ensureDovecotInstalled, startDovecot } from '../e2e/fixtures/dovecot';
 import { serverProcess } from '../e2e/fixtures/server-process';
 import type { AppRouter } from '../server/trpc/router';
 import { benchSession, realisticMessage, rng, summary, writeResults } from './lib';
+import { HOSTILE_BODIES, hostileMessage, hugeTextMessage } from '../server/testing/hostile-inputs';
 
 const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 2000);
 const LATENCY_SAMPLES = 200;
@@ -98,6 +101,35 @@ for (let i = 0; i < IMAP_SAMPLES; i++) {
 }
 await imap.logout();
 
+// (d) event-loop stall while hostile mail arrives and is opened
+const healthMs: number[] = [];
+let polling = true;
+const poller = (async () => {
+  while (polling) {
+    const t = performance.now();
+    await (await fetch(`${server.url}/healthz`)).text();
+    healthMs.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+})();
+const hostile = HOSTILE_BODIES.map((b, i) => ({ name: b.name, raw: hostileMessage(b, TO, 100_000 + i) }));
+hostile.push({ name: '23 MB text body', raw: hugeTextMessage(TO) });
+const perInput: Record<string, number> = {};
+const hostileSmtp = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, socketTimeout: 120_000 });
+for (const m of hostile) {
+  const from = healthMs.length;
+  const got = eventFor(m.name === '23 MB text body' ? 'Huge body' : `Hostile ${m.name}`);
+  await hostileSmtp.sendMail({ envelope: { from: 'mallory@attacker.test', to: [TO] }, raw: m.raw });
+  await got;
+  perInput[m.name] = Math.round(Math.max(0, ...healthMs.slice(from)));
+}
+hostileSmtp.close();
+const lastIid = COUNT + LATENCY_SAMPLES + IMAP_SAMPLES + hostile.length;
+for (let iid = lastIid - hostile.length + 1; iid <= lastIid; iid++) await session.http.tickets.get.query({ projectPath: 'acme/app', iid });
+polling = false;
+await poller;
+const stall = summary([...healthMs].sort((a, b) => a - b));
+
 const results = {
   when: new Date().toISOString(),
   machine: { cpus: os.cpus().length, node: process.version },
@@ -111,6 +143,7 @@ const results = {
   },
   smtpToEventMs: { ...summary(smtpLatency), targetP99: 100 },
   imapAppendToEventMs: { ...summary(imapLatency), targetP99: 700, note: 'Dovecot notifies IDLE clients ~500 ms after a delivery by itself' },
+  hostileMailHealthzMs: { ...stall, targetMax: 50, worstPerInput: perInput, note: '/healthz answer time polled every 10 ms while hostile mail arrives and its tickets are opened' },
 };
 console.log(JSON.stringify(results, null, 2));
 console.log(`written to ${writeResults('ingest', results)}`);
