@@ -4,10 +4,9 @@
  * is flagged \Seen (and moved or deleted, per mailbox) only after its outcome is committed.
  */
 import { ImapFlow } from 'imapflow';
-import { and, eq, inArray } from 'drizzle-orm';
-import { inboundMessages, mailboxes } from '../../../db/schema';
 import type { ImapMailboxConfig } from '../../config';
 import type { DomainCtx } from '../../domain/context';
+import { advanceCheckpoint, committedUids, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mailbox-checkpoint';
 import type { Ingest } from '../inbound/receive';
 import { log } from '../../log';
 
@@ -38,16 +37,8 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   let readyResolve: (() => void) | null = null;
   let readyPromise = new Promise<void>((r) => (readyResolve = r));
 
-  const setState = (state: string, err?: unknown) => {
-    const at = dc.now();
-    const day = new Date(at).toISOString().slice(0, 10);
-    const fields = err
-      ? { state, lastError: err instanceof Error ? err.message : String(err), lastErrorAt: at, updatedAt: at }
-      : { state, updatedAt: at };
-    dc.db.insert(mailboxes).values({ name: cfg.name, day, ...fields }).onConflictDoUpdate({ target: mailboxes.name, set: fields }).run();
-  };
-
-  const checkpoint = () => dc.db.select().from(mailboxes).where(eq(mailboxes.name, cfg.name)).get();
+  const setState = (state: string, err?: unknown) => reportMailboxState(dc, cfg.name, state, err);
+  const checkpoint = () => mailboxCheckpoint(dc, cfg.name);
 
   async function afterCommit(c: ImapFlow, uid: number): Promise<void> {
     await c.messageFlagsAdd({ uid: String(uid) }, ['\\Seen'], { uid: true });
@@ -60,13 +51,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     if (lastUid === 0) return;
     const unseen = (await c.search({ seen: false, uid: `1:${lastUid}` }, { uid: true })) || [];
     if (unseen.length === 0) return;
-    const done = dc.db
-      .select({ uid: inboundMessages.uid, status: inboundMessages.status })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.source, source), eq(inboundMessages.uidvalidity, uidvalidity), inArray(inboundMessages.uid, unseen)))
-      .all()
-      .filter((r) => r.status !== 'pending');
-    for (const r of done) if (r.uid !== null) await afterCommit(c, r.uid);
+    for (const uid of committedUids(dc, source, uidvalidity, unseen)) await afterCommit(c, uid);
   }
 
   async function fetchNew(c: ImapFlow, uidvalidity: number): Promise<void> {
@@ -87,18 +72,11 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
         if (!m || !m.source) continue;
         // receive() commits the outcome (or quarantine) before we touch the server.
         await ingest.receive(m.source, { source, uidvalidity, uid, ...(oversized ? { size } : {}) });
-        const at = dc.now();
-        const day = new Date(at).toISOString().slice(0, 10);
-        const row = checkpoint();
-        const today = row?.day === day ? row.messagesToday + 1 : 1;
-        dc.db.update(mailboxes).set({ lastUid: uid, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, cfg.name)).run();
+        advanceCheckpoint(dc, cfg.name, uid);
         await afterCommit(c, uid);
       }
       // a UID that vanished between SEARCH and FETCH (expunged) must not stall the checkpoint
-      const maxBatch = batch[batch.length - 1] as number;
-      if ((checkpoint()?.lastUid ?? 0) < maxBatch) {
-        dc.db.update(mailboxes).set({ lastUid: maxBatch }).where(eq(mailboxes.name, cfg.name)).run();
-      }
+      skipCheckpointTo(dc, cfg.name, batch[batch.length - 1] as number);
     }
   }
 
@@ -121,7 +99,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     const uidvalidity = Number(mailbox.uidValidity);
     if (checkpoint()?.uidvalidity !== uidvalidity) {
       // New or rebuilt mailbox: UIDs mean something else now. Start over; Message-IDs dedupe.
-      dc.db.update(mailboxes).set({ uidvalidity, lastUid: 0 }).where(eq(mailboxes.name, cfg.name)).run();
+      resetCheckpoint(dc, cfg.name, uidvalidity);
     }
     const locked = async (fn: () => Promise<void>) => {
       const lock = await c.getMailboxLock(cfg.mailbox);
