@@ -61,6 +61,11 @@ export interface NoteView {
   createdAt: string;
   /** arrived by email: the original can be viewed */
   fromEmail: boolean;
+  /**
+   * arrived by email from an address that was not a participant, threaded only by a customer's
+   * Message-ID: its sender was not added and nobody was emailed (`externalAuthor` is the sender)
+   */
+  fromNewSender?: boolean;
   /** the body rendered from Markdown and sanitised on the server */
   html: string;
 }

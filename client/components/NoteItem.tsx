@@ -1,6 +1,7 @@
 import { Match, Show, Switch } from 'solid-js';
-import type { NoteView } from '../../shared/views';
+import type { NoteView, ParticipantView } from '../../shared/views';
 import { fullTime, relativeTime } from '../lib/relative-time';
+import NewSenderBanner from './NewSenderBanner';
 import OriginalEmail from './OriginalEmail';
 
 export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor'>): string {
@@ -21,7 +22,14 @@ function When(props: { at: string }) {
   );
 }
 
-export default function NoteItem(props: { note: NoteView; projectPath?: string; iid?: number; canSeeEmail?: boolean }) {
+export default function NoteItem(props: {
+  note: NoteView;
+  projectPath?: string;
+  iid?: number;
+  canSeeEmail?: boolean;
+  participants?: ParticipantView[];
+  onParticipantsChanged?(list: ParticipantView[]): void;
+}) {
   const n = () => props.note;
   const kind = () => (n().system ? 'system' : n().internal ? 'internal' : n().externalAuthor ? 'external' : 'reply');
   return (
@@ -45,10 +53,20 @@ export default function NoteItem(props: { note: NoteView; projectPath?: string; 
               <span class="tag tag-internal">Internal note</span>
             </Show>
             <Show when={kind() === 'external'}>
-              <span class="tag tag-external">Customer</span>
+              <span class="tag tag-external">{n().fromNewSender ? 'New sender' : 'Customer'}</span>
             </Show>
             <When at={n().createdAt} />
           </header>
+          <Show when={n().fromNewSender && n().externalAuthor && props.projectPath && props.iid}>
+            <NewSenderBanner
+              email={n().externalAuthor as string}
+              projectPath={props.projectPath as string}
+              iid={props.iid as number}
+              participants={props.participants ?? []}
+              canAdd={!!props.canSeeEmail && !!props.onParticipantsChanged}
+              onAdded={(list) => props.onParticipantsChanged?.(list)}
+            />
+          </Show>
           {/* Rendered and sanitised by the server (server/domain/markdown.ts). */}
           <div class="note-body markdown" innerHTML={n().html} />
           <Show when={n().fromEmail && props.canSeeEmail && props.projectPath && props.iid}>

@@ -120,7 +120,18 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                     <OriginalEmail projectPath={props.project.path} iid={props.iid} />
                   </Show>
                 </li>
-                <For each={ticket().notes}>{(n) => <NoteItem note={n} projectPath={props.project.path} iid={props.iid} canSeeEmail={canRespond()} />}</For>
+                <For each={ticket().notes}>
+                  {(n) => (
+                    <NoteItem
+                      note={n}
+                      projectPath={props.project.path}
+                      iid={props.iid}
+                      canSeeEmail={canRespond()}
+                      participants={ticket().participants}
+                      onParticipantsChanged={(participants) => view.applyAnswer({ ...ticket(), participants })}
+                    />
+                  )}
+                </For>
               </ol>
               <Show when={canRespond()}>
                 <Composer

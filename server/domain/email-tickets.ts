@@ -13,6 +13,7 @@ import { ticketMinAccess } from './tickets';
 import { summarizeOne, type TicketRow } from './ticket-views';
 import type { ProjectRow } from './access';
 import { setTicketLabels } from './labels';
+import { asciiAddress } from '../../shared/email-address';
 
 export const MAX_PARTICIPANTS = 10;
 
@@ -36,14 +37,28 @@ export function findProjectByKeySuffix(tx: Tx, suffix: string): ProjectRow | und
   return row?.project;
 }
 
-/** Which ticket of the project, if any, a Message-ID belongs to. `null` ticketId = deleted (tombstone). */
-export function ticketForMessageIds(tx: Tx, projectId: number, ids: string[]): { ticketId: number | null } | undefined {
+/**
+ * Which ticket of the project, if any, a Message-ID belongs to. `null` ticketId = deleted
+ * (tombstone). An id we sent wins over a customer's: `ours` says whether the match is one of
+ * our own emails (whoever quotes a customer's Message-ID may only have seen their email).
+ */
+export function ticketForMessageIds(tx: Tx, projectId: number, ids: string[]): { ticketId: number | null; ours: boolean } | undefined {
   if (ids.length === 0) return undefined;
-  return tx
-    .select({ ticketId: messageIds.ticketId })
+  const row = tx
+    .select({ ticketId: messageIds.ticketId, direction: messageIds.direction })
     .from(messageIds)
     .where(and(eq(messageIds.projectId, projectId), inArray(messageIds.messageId, ids)))
+    .orderBy(sql`${messageIds.direction} = 'out' desc`)
     .get();
+  return row && { ticketId: row.ticketId, ours: row.direction === 'out' };
+}
+
+/** The ticket's external author or one of its participants (unsubscribed ones included). */
+export function isTicketParticipant(tx: Tx, ticket: Pick<TicketRow, 'id' | 'externalAuthor'>, email: string): boolean {
+  const same = (a: string) => asciiAddress(a).toLowerCase();
+  const wanted = same(email);
+  if (ticket.externalAuthor && same(ticket.externalAuthor) === wanted) return true;
+  return participantEmails(tx, ticket.id).some((p) => same(p) === wanted);
 }
 
 export function isKnownMessageId(tx: Tx, projectId: number, id: string): boolean {

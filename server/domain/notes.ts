@@ -27,6 +27,8 @@ export interface NewNote {
   system: boolean;
   /** the inbound message the note came from */
   emailId?: number | null;
+  /** arrived from an address that is not a participant, threaded only by a customer's Message-ID */
+  fromNewSender?: boolean;
 }
 
 /** Inserts a note, bumps the ticket's activity and emits `note.created`. Runs inside `write`. */
@@ -43,6 +45,7 @@ export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote,
       system: note.system,
       createdAt: at,
       emailId: note.emailId ?? null,
+      fromNewSender: note.fromNewSender ?? false,
     })
     .returning()
     .get();

@@ -74,6 +74,7 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
     system: n.system,
     createdAt: iso(n.createdAt),
     fromEmail: n.emailId !== null,
+    fromNewSender: n.fromNewSender,
     // Rendered when written; rows from before that show as text until the backfill reaches them.
     html: n.system ? '' : (n.bodyHtml ?? plainTextHtml(n.body)),
   }));

@@ -13,6 +13,7 @@ import {
   insertEmailTicket,
   isKnownMessageId,
   isOwnMessageId,
+  isTicketParticipant,
   recordMessageId,
   reopenTicket,
   settingsFor,
@@ -239,8 +240,14 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
   return { status: 'ticket', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid };
 }
 
-function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined): Outcome {
-  const author = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? c.parsed.sender?.address ?? '';
+/**
+ * A reply's note. `newSender`: the mail threads only through a customer's own Message-ID and its
+ * author is no participant; anyone who saw the customer's email could send that, so the note is
+ * kept, marked, and nothing else happens (no participant, no email, no reopening) until a
+ * responder adds the sender.
+ */
+function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, newSender = false): Outcome {
+  const author = replyAuthor(c);
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
   if (empty) return reject(c, 'EmptyEmail', project.id);
   const note = insertNote(c.tx, c.emit, ticket, {
@@ -251,31 +258,45 @@ function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: Serv
     internal: false,
     system: false,
     emailId: c.row.id,
+    fromNewSender: newSender,
   }, c.at);
   insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
+  if (!newSender) welcomeReply(c, project, ticket, settings, author, trimmed.visible + links);
+  recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
+  return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
+}
+
+function replyAuthor(c: Ctx): string {
+  return c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? c.parsed.sender?.address ?? '';
+}
+
+/** What a participant's reply sets off: its author and Cc join, the others get it, the ticket reopens. */
+function welcomeReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string): void {
   const cc = addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
   const newCc = cc.added.filter((a) => a !== author);
   if (cc.added.length) emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
-  const mc = c.deps.dc.mail;
-  sendNewNote(c.tx, mc, {
-    ticket,
-    project,
-    settings,
-    body: trimmed.visible + links,
-    authorName: author,
-    externalAuthor: author,
-    attachments: c.prepared.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType, size: a.size })),
-  }, c.at);
-  sendNewParticipant(c.tx, mc, ticket, project, settings, newCc, c.at);
+  relayReply(c, project, ticket, settings, author, text, newCc);
   if (ticket.state === 'closed' && settings?.reopenOnExternalNote) {
     const reopened = reopenTicket(c.tx, c.emit, ticket, c.at);
     botNote(c.tx, c.emit, reopened, c.deps.supportBotId,
       'This ticket has been reopened because it received a new comment from an external participant.', c.at, { internal: true, system: false });
   }
-  recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
-  finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
-  return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
+}
+
+function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string, newCc: string[]): void {
+  const mc = c.deps.dc.mail;
+  sendNewNote(c.tx, mc, {
+    ticket,
+    project,
+    settings,
+    body: text,
+    authorName: author,
+    externalAuthor: author,
+    attachments: c.prepared.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType, size: a.size })),
+  }, c.at);
+  sendNewParticipant(c.tx, mc, ticket, project, settings, newCc, c.at);
 }
 
 export function applyMessage(c: Ctx): Outcome {
@@ -303,7 +324,8 @@ export function applyMessage(c: Ctx): Outcome {
   const thread = ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
   if (thread) {
     const ticket = thread.ticketId === null ? undefined : ticketById(c.tx, thread.ticketId);
-    return ticket ? addReply(c, project, ticket, settings) : reject(c, 'TicketNotFound', project.id);
+    if (!ticket) return reject(c, 'TicketNotFound', project.id);
+    return addReply(c, project, ticket, settings, !thread.ours && !isTicketParticipant(c.tx, ticket, replyAuthor(c)));
   }
   const author = c.parsed.replyTo[0]?.address ?? c.parsed.from?.address ?? c.parsed.sender?.address;
   if (!author) throw new Error('The message has no From, Reply-To or Sender address, so there is nobody to answer.');

@@ -1,0 +1,110 @@
+/**
+ * Issue 15 item 3: nobody joins a ticket by quoting a customer's Message-ID. Mail threaded only
+ * that way, from an address that is no participant, becomes a marked note; nobody is added or
+ * emailed until a responder adds the sender. Threading by what we sent is unchanged.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { outbox, serviceDeskSettings } from '../../../db/schema';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+
+let app: TestApp;
+let rep: Session;
+const P = 'acme/app';
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+
+function mail(opts: { from: string; id: string; inReplyTo?: string; cc?: string; subject?: string; body: string }): Buffer {
+  return Buffer.from(
+    `From: ${opts.from}\r\nTo: ${TO}\r\n${opts.cc ? `Cc: ${opts.cc}\r\n` : ''}Subject: ${opts.subject ?? 'Re: Invoice missing'}\r\n` +
+      `Message-ID: ${opts.id}\r\n${opts.inReplyTo ? `In-Reply-To: ${opts.inReplyTo}\r\nReferences: ${opts.inReplyTo}\r\n` : ''}\r\n${opts.body}\r\n`,
+  );
+}
+const receive = (b: Buffer) => app.mail.ingest.receive(b, { source: 'cli' });
+const queuedSince = (id: number) => app.dc.db.select().from(outbox).all().filter((r) => r.id > id);
+const lastOutboxId = () => app.dc.db.select().from(outbox).all().at(-1)?.id ?? 0;
+
+before(async () => {
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
+  await seedAdmin(app);
+  seedProject(app, P);
+  await seedUser(app, 'rep@test.io');
+  seedMember(app, P, 'rep@test.io', 'reporter');
+  rep = await signIn(app, 'rep@test.io');
+  app.dc.db.update(serviceDeskSettings).set({ addCcParticipants: true, reopenOnExternalNote: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
+});
+after(() => app.close());
+
+test('a stranger quoting a customer\'s Message-ID leaves a marked note: no participant, no email, until a responder adds them', async () => {
+  const first = await receive(mail({ from: 'Dana <dana@customer.test>', id: '<invoice-1@customer.test>', subject: 'Invoice missing', body: 'Where is my invoice?' }));
+  assert.ok(first.status === 'ticket');
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid: first.iid, emails: ['colleague@customer.test'] });
+  await rep.trpc.tickets.update.mutate({ projectPath: P, iid: first.iid, state: 'closed' });
+  const mark = lastOutboxId();
+
+  const stranger = await receive(mail({
+    from: 'Mallory <mallory@evil.test>',
+    id: '<m-1@evil.test>',
+    inReplyTo: '<invoice-1@customer.test>',
+    cc: 'friend@evil.test',
+    body: 'Please send the invoice to me instead: https://evil.test/pay',
+  }));
+  assert.ok(stranger.status === 'note');
+  let t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
+  const note = t.notes.find((n) => n.id === stranger.noteId);
+  assert.equal(note?.fromNewSender, true);
+  assert.equal(note?.externalAuthor, 'mallory@evil.test');
+  assert.deepEqual(t.participants.map((p) => p.email), ['dana@customer.test', 'colleague@customer.test'], 'neither the sender nor their Cc joined');
+  assert.deepEqual(queuedSince(mark), [], 'nothing emailed: not to the stranger, and their text is not relayed to the customers');
+  assert.equal(t.state, 'closed', 'a stranger does not reopen the ticket');
+  assert.ok(!t.notes.some((n) => n.system && n.body.includes('evil.test')));
+
+  // A participant quoting the same customer Message-ID is answered as before.
+  const colleague = await receive(mail({ from: 'colleague@customer.test', id: '<c-1@customer.test>', inReplyTo: '<invoice-1@customer.test>', body: 'I have the same problem.' }));
+  assert.ok(colleague.status === 'note');
+  t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
+  assert.equal(t.notes.find((n) => n.id === colleague.noteId)?.fromNewSender, false);
+  assert.equal(t.state, 'opened');
+  assert.deepEqual(queuedSince(mark).map((r) => [r.kind, r.toAddress]), [['new_note', 'dana@customer.test']]);
+
+  // "Add as participant": the procedure the button calls.
+  const mark2 = lastOutboxId();
+  const people = await rep.trpc.participants.add.mutate({ projectPath: P, iid: first.iid, emails: ['mallory@evil.test'] });
+  assert.ok(people.some((p) => p.email === 'mallory@evil.test'));
+  t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
+  assert.equal(t.notes.at(-1)?.body, 'added mallory@evil.test');
+  assert.equal(t.notes.at(-1)?.system, true);
+  assert.deepEqual(queuedSince(mark2).map((r) => [r.kind, r.toAddress]), [['new_participant', 'mallory@evil.test']]);
+
+  // Now a participant, the same kind of mail is an ordinary reply.
+  const mark3 = lastOutboxId();
+  const again = await receive(mail({ from: 'mallory@evil.test', id: '<m-2@evil.test>', inReplyTo: '<invoice-1@customer.test>', body: 'Thanks for adding me.' }));
+  assert.ok(again.status === 'note');
+  t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
+  assert.equal(t.notes.find((n) => n.id === again.noteId)?.fromNewSender, false);
+  assert.deepEqual(queuedSince(mark3).map((r) => r.toAddress).sort(), ['colleague@customer.test', 'dana@customer.test']);
+});
+
+test('the ticket\'s own author quoting their Message-ID is answered as before, whatever the case of the address', async () => {
+  const first = await receive(mail({ from: 'erin@customer.test', id: '<erin-1@customer.test>', subject: 'Broken login', body: 'Cannot log in.' }));
+  assert.ok(first.status === 'ticket');
+  const reply = await receive(mail({ from: 'Erin <ERIN@customer.test>', id: '<erin-2@customer.test>', inReplyTo: '<erin-1@customer.test>', body: 'Still broken.' }));
+  assert.ok(reply.status === 'note');
+  const t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
+  assert.equal(t.notes.find((n) => n.id === reply.noteId)?.fromNewSender, false);
+});
+
+test('a reply that quotes one of our Message-IDs threads as before, and its sender joins', async () => {
+  const first = await receive(mail({ from: 'fay@customer.test', id: '<fay-1@customer.test>', subject: 'Slow export', body: 'Export takes an hour.' }));
+  assert.ok(first.status === 'ticket');
+  const thanks = app.dc.db.select().from(outbox).all().find((r) => r.toAddress === 'fay@customer.test' && r.kind === 'thank_you');
+  assert.ok(thanks);
+  const mark = lastOutboxId();
+  // Fay forwarded our answer to her manager, who replies to it (and quotes Fay's mail too).
+  const manager = await receive(mail({ from: 'gus@customer.test', id: '<gus-1@customer.test>', inReplyTo: `${thanks.messageId} <fay-1@customer.test>`, body: 'How long until this is fixed?' }));
+  assert.ok(manager.status === 'note');
+  const t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
+  assert.equal(t.notes.find((n) => n.id === manager.noteId)?.fromNewSender, false);
+  assert.ok(t.participants.some((p) => p.email === 'gus@customer.test'));
+  assert.deepEqual(queuedSince(mark).map((r) => [r.kind, r.toAddress]), [['new_note', 'fay@customer.test']]);
+});
