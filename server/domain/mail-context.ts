@@ -13,7 +13,7 @@ export interface MailContext {
 }
 
 export function mailContext(config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
-  const book = createAddressBook({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail });
+  const book = createAddressBook({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail, from: config.mail.mailFrom });
   return {
     book,
     publicUrl: config.publicUrl,

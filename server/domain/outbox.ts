@@ -85,13 +85,16 @@ export function retryOutbox(db: Db, id: number, now: number): OutboxView | null 
   return existing ? view(existing) : null;
 }
 
-/** Rejections sent to one address recently: forged senders must not turn us into a spam cannon. */
-export function recentRejectionsTo(tx: Tx, to: string, since: number): number {
+/**
+ * Rejections queued recently, to one address or (without `to`) to anyone: forged senders must
+ * not turn us into a spam cannon, one victim or many.
+ */
+export function recentRejections(tx: Tx, since: number, to?: string): number {
   return (
     tx
       .select({ n: sql<number>`count(*)` })
       .from(outbox)
-      .where(and(eq(outbox.kind, 'rejection'), eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
+      .where(and(eq(outbox.kind, 'rejection'), to === undefined ? undefined : eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
       .get()?.n ?? 0
   );
 }

@@ -29,3 +29,16 @@ test('every address of ours is ours, keyed or bare', () => {
   assert.equal(book.isOurs('CONTACT+x@example.com'), true);
   assert.equal(book.isOurs('bob@example.com'), false);
 });
+
+test('the From we send with, any key (even an empty one) and the bare address of any template style are ours', () => {
+  const b = createAddressBook({ incoming: 'desk-%{key}@desk.example.com', alias: null, from: 'Support@Acme.example' });
+  assert.equal(b.bare(), 'desk@desk.example.com');
+  assert.equal(b.isOurs(b.bare()), true, 'the bare incoming address, which is also the default From');
+  assert.equal(b.isOurs('support@acme.example'), true, 'MAIL_FROM');
+  assert.equal(b.isOurs('<support@acme.example>'), true);
+  assert.equal(b.isOurs('desk-0123456789abcdef0123456789abcdef@desk.example.com'), true, 'a reply key');
+  assert.equal(b.isOurs('desk-@desk.example.com'), true, 'an empty key');
+  assert.equal(book.isOurs('incoming+@desk.example.com'), true);
+  assert.equal(b.isOurs('support@acme.example.evil.test'), false);
+  assert.equal(b.isOurs('desk@desk.example.com.evil.test'), false);
+});

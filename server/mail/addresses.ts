@@ -6,6 +6,8 @@
 export interface AddressTemplates {
   incoming: string;
   alias: string | null;
+  /** MAIL_FROM, the From of customer email, when set apart from the incoming address */
+  from?: string | null;
 }
 
 export interface MatchedKey {
@@ -17,23 +19,30 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** `incoming+%{key}@host` → /^<?incoming\+(.+)@host>?$/i */
-export function templateRegex(template: string): RegExp {
+/** `incoming+%{key}@host` → /^<?incoming\+(.+)@host>?$/i (`(.*)` when an empty key counts too) */
+export function templateRegex(template: string, emptyKey = false): RegExp {
   const [before, after] = template.split('%{key}') as [string, string | undefined];
   if (after === undefined) return new RegExp(`^<?${escapeRegex(template)}>?$`, 'i');
-  return new RegExp(`^<?${escapeRegex(before)}(.+)${escapeRegex(after)}>?$`, 'i');
+  return new RegExp(`^<?${escapeRegex(before)}(${emptyKey ? '.*' : '.+'})${escapeRegex(after)}>?$`, 'i');
 }
 
 export function fillTemplate(template: string, key: string): string {
   return template.replace('%{key}', key);
 }
 
+/** A template without its key: `incoming+%{key}@host` → `incoming@host` (the From of system mail). */
+function withoutKey(template: string): string {
+  return template.replace(/[+.-]?%\{key\}/, '');
+}
+
 export function createAddressBook(t: AddressTemplates) {
   const incoming = templateRegex(t.incoming);
   const alias = t.alias ? templateRegex(t.alias) : null;
-  const bare = [t.incoming.replace('+%{key}', '').replace('%{key}', ''), t.alias?.replace('+%{key}', '').replace('%{key}', '')]
+  // Any key at all, even an empty one: `incoming+@host` is ours too.
+  const anyKey = [t.incoming, t.alias].filter((x): x is string => !!x).map((x) => templateRegex(x, true));
+  const fixed = [withoutKey(t.incoming), t.alias ? withoutKey(t.alias) : null, t.from ?? null]
     .filter((a): a is string => !!a)
-    .map((a) => a.toLowerCase());
+    .map((a) => a.trim().toLowerCase());
   return {
     templates: t,
     /** The key in one of our addresses, or null when the address is not ours. */
@@ -46,10 +55,13 @@ export function createAddressBook(t: AddressTemplates) {
       if (i?.[1]) return { key: i[1], mailbox: 'incoming' };
       return null;
     },
-    /** Every one of our addresses (with or without key) is never a participant or recipient. */
+    /**
+     * Every one of our addresses is never a ticket author, participant or recipient: the incoming
+     * and alias addresses with any key or none, and the From we send with.
+     */
     isOurs(address: string): boolean {
-      const a = address.trim().toLowerCase();
-      return incoming.test(a) || (alias?.test(a) ?? false) || bare.includes(a);
+      const a = address.trim().replace(/^<|>$/g, '').toLowerCase();
+      return anyKey.some((re) => re.test(a)) || fixed.includes(a);
     },
     incomingFor(key: string): string {
       return fillTemplate(t.incoming, key);
@@ -59,7 +71,7 @@ export function createAddressBook(t: AddressTemplates) {
     },
     /** The incoming address without a key (`incoming@host`): From of system mail. */
     bare(): string {
-      return t.incoming.replace(/[+.-]?%\{key\}/, '');
+      return withoutKey(t.incoming);
     },
     /** The host part of the incoming address, used in Message-IDs and reply-key references. */
     host(): string {

@@ -20,8 +20,10 @@ import {
   ticketById,
   ticketForMessageIds,
   ticketForOurMessageIds,
+  unsubscribe,
   type ServiceDeskSettings,
 } from '../../domain/email-tickets';
+import { isReplyLoop, LOOP_REPEATS, LOOP_WINDOW_MS } from '../../domain/reply-loops';
 import { findProjectByPath, type ProjectRow } from '../../domain/access';
 import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/unsubscribe';
 import { emitParticipantsChanged } from '../../domain/participants';
@@ -29,7 +31,7 @@ import { insertNote } from '../../domain/notes';
 import { issueTemplate } from '../../domain/issue-templates';
 import type { TicketRow } from '../../domain/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
-import { queueEmail, recentRejectionsTo } from '../../domain/outbox';
+import { queueEmail, recentRejections } from '../../domain/outbox';
 import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/notifications';
 import { neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
@@ -50,8 +52,9 @@ export type Outcome =
   | { status: 'quarantined'; inboundId: number; error: string }
   | { status: 'duplicate'; inboundId: number };
 
-/** At most this many rejection emails per recipient per hour (the rest are still recorded). */
+/** At most this many rejection emails per recipient per hour, and in all (the rest are still recorded). */
 const MAX_REJECTIONS_PER_WINDOW = 5;
+export const MAX_REJECTIONS_PER_WINDOW_TOTAL = 100;
 const REJECTION_WINDOW_MS = 60 * 60 * 1000;
 
 interface Ctx {
@@ -164,8 +167,10 @@ function base(c: Ctx) {
 
 function reject(c: Ctx, code: RejectionCode, projectId: number | null): Outcome {
   const to = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? null;
-  const flooded = to !== null && recentRejectionsTo(c.tx, to, c.at - REJECTION_WINDOW_MS) >= MAX_REJECTIONS_PER_WINDOW;
-  if (to && !c.deps.book.isOurs(to) && !flooded) {
+  const since = c.at - REJECTION_WINDOW_MS;
+  const flooded = () =>
+    recentRejections(c.tx, since, to ?? undefined) >= MAX_REJECTIONS_PER_WINDOW || recentRejections(c.tx, since) >= MAX_REJECTIONS_PER_WINDOW_TOTAL;
+  if (to && !c.deps.book.isOurs(to) && !flooded()) {
     queueEmail(c.tx, {
       kind: 'rejection',
       projectId,
@@ -261,7 +266,7 @@ function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: Serv
     fromNewSender: newSender,
   }, c.at);
   insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
-  if (!newSender) welcomeReply(c, project, ticket, settings, author, trimmed.visible + links);
+  if (!newSender) welcomeReply(c, project, ticket, settings, { author, noteBody: body, emailText: trimmed.visible + links });
   recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
   finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
   return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
@@ -271,18 +276,39 @@ function replyAuthor(c: Ctx): string {
   return c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? c.parsed.sender?.address ?? '';
 }
 
-/** What a participant's reply sets off: its author and Cc join, the others get it, the ticket reopens. */
-function welcomeReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string): void {
+/**
+ * What a participant's reply sets off: its author and Cc join, the others get it, the ticket
+ * reopens. A reply that completes an auto-responder loop is relayed to nobody, and its author
+ * gets no more email on this ticket.
+ */
+function welcomeReply(
+  c: Ctx,
+  project: ProjectRow,
+  ticket: TicketRow,
+  settings: ServiceDeskSettings | undefined,
+  reply: { author: string; noteBody: string; emailText: string },
+): void {
+  const { author } = reply;
   const cc = addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
   const newCc = cc.added.filter((a) => a !== author);
   if (cc.added.length) emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
-  relayReply(c, project, ticket, settings, author, text, newCc);
+  if (isReplyLoop(c.tx, ticket.id, author, reply.noteBody, c.at)) stopEmailing(c, ticket, author);
+  else relayReply(c, project, ticket, settings, author, reply.emailText, newCc);
   if (ticket.state === 'closed' && settings?.reopenOnExternalNote) {
     const reopened = reopenTicket(c.tx, c.emit, ticket, c.at);
     botNote(c.tx, c.emit, reopened, c.deps.supportBotId,
       'This ticket has been reopened because it received a new comment from an external participant.', c.at, { internal: true, system: false });
   }
+}
+
+/** Once per loop: the participant stops getting email here, and responders are told why. */
+function stopEmailing(c: Ctx, ticket: TicketRow, author: string): void {
+  if (!unsubscribe(c.tx, ticket.id, author, c.at)) return;
+  emitParticipantsChanged(c.tx, c.emit, ticket);
+  botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
+    `stopped emailing ${author.toLowerCase()}: it looks like an auto-responder loop (the same message ${LOOP_REPEATS} times within ${LOOP_WINDOW_MS / 60_000} minutes).`,
+    c.at, { internal: true, system: true });
 }
 
 function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string, newCc: string[]): void {

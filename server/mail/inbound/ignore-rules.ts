@@ -1,6 +1,7 @@
 /**
  * Mail we never answer and never turn into tickets (SPEC §2 step 2): auto-replies, bulk and
- * list mail, bounces, and our own mail coming back. Each rule returns a reason code.
+ * list mail, bounces (with or without DSN headers), and our own mail coming back. Each rule
+ * returns a reason code.
  */
 import type { ParsedEmail } from './parse';
 
@@ -14,11 +15,55 @@ export const IGNORE_REASONS = [
   'null-return-path',
   'x-loop',
   'own-message-id',
+  'own-address',
+  'bounce',
   'rate-limited',
 ] as const;
 export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 
 const first = (m: ParsedEmail, name: string) => m.headers.get(name)?.[0]?.trim();
+
+/** Senders that are mail systems, not people (with or without a domain, as some MTAs write them). */
+const DAEMON = /^(mailer[-_]?daemon|mail[-_]?daemon|postmaster)(@|$)/i;
+/** The From address, or a bare `MAILER-DAEMON (Mail Delivery System)` that parses as no address. */
+function isDaemon(m: ParsedEmail): boolean {
+  if (m.from) return DAEMON.test(m.from.address);
+  return /^[\s"<]*(mailer[-_]?daemon|mail[-_]?daemon|postmaster)\b/i.test(first(m, 'from') ?? '');
+}
+
+/** Exchange writes its non-delivery reports from `MicrosoftExchange<32 hex>@<domain>`. */
+const EXCHANGE_NDR = /^microsoftexchange[0-9a-f]{32}@/i;
+/**
+ * Subjects mail servers give the bounces they send without DSN headers (Postfix, Gmail, Exim,
+ * Exchange, Sendmail, qmail). Anchored and specific: a customer's "Fwd: Undeliverable: …" or
+ * "my parcel delivery failed" is still a ticket.
+ */
+const BOUNCE_SUBJECTS = [
+  /^Undelivered Mail Returned to Sender$/i,
+  /^Delivery Status Notification \((Failure|Delay)\)$/i,
+  /^Mail delivery failed(: returning message to sender)?$/i,
+  /^Undeliverable: /i,
+  /^Returned mail: /i,
+  /^failure notice$/i,
+  /^Mail System Error - Returned Mail$/i,
+];
+
+function isBounce(m: ParsedEmail): boolean {
+  if (m.headers.has('x-failed-recipients')) return true;
+  if (EXCHANGE_NDR.test(m.from?.address ?? '')) return true;
+  const subject = m.subject.trim();
+  return BOUNCE_SUBJECTS.some((re) => re.test(subject));
+}
+
+/**
+ * Our own email coming back (relayed with its headers stripped, or forwarded by a list that
+ * rewrites From and keeps our Reply-To): its author would be one of our own addresses.
+ */
+function fromOurselves(m: ParsedEmail, isOurs: (address: string) => boolean): boolean {
+  const authors = [m.from?.address, ...m.replyTo.map((a) => a.address)];
+  if (!m.from && m.replyTo.length === 0) authors.push(m.sender?.address);
+  return authors.some((a) => !!a && isOurs(a));
+}
 
 export function ignoreReason(
   m: ParsedEmail,
@@ -30,11 +75,12 @@ export function ignoreReason(
   if (first(m, 'x-autoreply')?.toLowerCase() === 'yes') return 'x-autoreply';
   if (/^(bulk|junk|list)$/i.test(first(m, 'precedence') ?? '')) return 'precedence';
   if (/multipart\/report/.test(m.contentType) && /report-type\s*=\s*"?delivery-status/.test(m.contentType)) return 'delivery-status';
-  const from = m.from?.address ?? '';
-  if (/^(mailer-daemon|postmaster)@/i.test(from)) return 'mailer-daemon';
+  if (isDaemon(m)) return 'mailer-daemon';
   if ((m.headers.get('return-path') ?? []).some((v) => /^<\s*>$/.test(v.trim()))) return 'null-return-path';
   const loops = m.headers.get('x-loop') ?? [];
   if (loops.some((v) => v.split(/[\s,]+/).some((a) => a && isOurs(a.replace(/^<|>$/g, ''))))) return 'x-loop';
   if (!m.derivedMessageId && isOwnMessageId(m.messageId)) return 'own-message-id';
+  if (fromOurselves(m, isOurs)) return 'own-address';
+  if (isBounce(m)) return 'bounce';
   return null;
 }

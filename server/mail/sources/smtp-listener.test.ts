@@ -121,3 +121,13 @@ test('a Bcc\'d message (our address only in the envelope) becomes a ticket, and 
   const row = app.dc.db.$client.prepare("select envelope_to from inbound_messages where message_id = '<bcc-1@example.com>'").get() as { envelope_to: string };
   assert.deepEqual(JSON.parse(row.envelope_to), [TO]);
 });
+
+test('a bounce with a null envelope sender (MAIL FROM:<>) is ignored even without DSN headers, and nobody joins', async () => {
+  const info = await transport().sendMail({
+    envelope: { from: '', to: [TO] },
+    raw: 'From: Mail Delivery <deliveries@mx.example.com>\r\nTo: ' + TO + '\r\nSubject: Your message could not be delivered\r\nMessage-ID: <bounce-1@mx.example.com>\r\n\r\nThe mailbox is full.\r\n',
+  });
+  assert.match(info.response, /Ok: ignored/);
+  const row = app.dc.db.$client.prepare("select status, reason from inbound_messages where message_id = '<bounce-1@mx.example.com>'").get();
+  assert.deepEqual(row, { status: 'ignored', reason: 'null-return-path' });
+});

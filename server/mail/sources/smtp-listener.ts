@@ -17,6 +17,15 @@ function smtpError(message: string, code: number): Error & { responseCode: numbe
   return Object.assign(new Error(message), { responseCode: code });
 }
 
+/**
+ * We are the final delivery server, so we add `Return-Path` with the envelope sender (RFC 5321
+ * §4.4), as an MTA delivering to a mailbox would: a bounce (`MAIL FROM:<>`) is then known as one.
+ */
+function returnPath(session: SMTPServerSession): Buffer {
+  const from = session.envelope.mailFrom ? session.envelope.mailFrom.address.replace(/[\r\n<>]/g, '') : '';
+  return Buffer.from(`Return-Path: <${from}>\r\n`);
+}
+
 export async function startSmtpListener(opts: {
   host: string;
   port: number;
@@ -55,7 +64,7 @@ export async function startSmtpListener(opts: {
         }
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
         opts.ingest
-          .receive(Buffer.concat(chunks), { source: 'smtp', envelopeTo })
+          .receive(Buffer.concat([returnPath(session), ...chunks]), { source: 'smtp', envelopeTo })
           .then((outcome) => callback(null, `2.0.0 Ok: ${outcome.status} (${outcome.inboundId})`))
           .catch((err: unknown) => {
             log.error('smtp ingest failed; answering 451 so the sender retries', { err });
