@@ -94,7 +94,7 @@ test('a hostile file name becomes the text of one link to the upload, not markup
   const up = (await (await upload({ iid: t.iid, filename: name, body: '%PDF-1.4', cookie: rep.cookie })).json()) as { url: string; markdown: string };
   assert.match(up.url, /^\/attachments\/[0-9a-f]{32}\/[^()<>[\]\s]+$/);
   const html = renderMarkdown(`Here: ${up.markdown}`);
-  assert.equal(html, `<p>Here: <a href="${up.url}">x](javascript:alert(1))&lt;img src=x onerror=alert(1)&gt;.pdf</a></p>\n`);
+  assert.equal(html, `<p>Here: <a href="${up.url}" rel="noopener noreferrer nofollow" target="_blank">x](javascript:alert(1))&lt;img src=x onerror=alert(1)&gt;.pdf</a></p>\n`);
   assert.equal(await (await fetch(`${app.url}${up.url}`, { headers: { cookie: rep.cookie } })).text(), '%PDF-1.4');
 });
 
@@ -152,7 +152,7 @@ test('a reply claims the uploads it links and emails them to the customer as att
   assert.equal(rows.get(foreign.token), null, 'a token of another ticket is not linked');
   assert.equal(rows.get(unused.token), null, 'an upload the note does not mention stays unclaimed');
   assert.match(note.html, /<img src="\/attachments\/[0-9a-f]{32}\/screen\.png" alt="screen\.png"/);
-  assert.match(note.html, /<a href="\/attachments\/[0-9a-f]{32}\/log\.txt">log\.txt<\/a>/);
+  assert.match(note.html, /<a href="\/attachments\/[0-9a-f]{32}\/log\.txt"[^>]*>log\.txt<\/a>/);
 
   const [m] = await nextMail();
   assert.deepEqual(m!.to && 'value' in m!.to ? m!.to.value.map((v) => v.address) : [], ['jane@customer.test']);
