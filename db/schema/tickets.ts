@@ -36,6 +36,8 @@ export const tickets = sqliteTable(
     // The queue's default order across states (and the search results' order): a search walks
     // this index and stops at the first page instead of sorting every match.
     index('tickets_project_activity_idx').on(t.projectId, t.lastActivityAt, t.id),
+    // Rows from before rendering was stored: the backfill finds them without scanning the table.
+    index('tickets_unrendered_idx').on(t.id).where(sql`${t.descriptionHtml} is null`),
   ],
 );
 
@@ -62,7 +64,10 @@ export const notes = sqliteTable(
      */
     fromNewSender: integer('from_new_sender', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [index('notes_ticket_idx').on(t.ticketId, t.id)],
+  (t) => [
+    index('notes_ticket_idx').on(t.ticketId, t.id),
+    index('notes_unrendered_idx').on(t.id).where(sql`${t.bodyHtml} is null`),
+  ],
 );
 
 export const labels = sqliteTable(

@@ -5,8 +5,8 @@
  */
 import { log } from '../log';
 import { fill, unknownPlaceholders, type Rendered, type Vars } from '../mail/outbound/templates';
-import { truncate } from './bound-text';
-import { MAX_EMAIL_HTML_CHARS, MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
+import { capEmailParts, truncate } from './bound-text';
+import { MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText, plainTextHtml } from './plain-html';
 import { createRenderPool, type RenderPool, type TaskResult } from './pool';
 import type { TaskName, Tasks } from './tasks';
@@ -48,9 +48,7 @@ export async function markdownToHtml(markdown: string): Promise<string> {
  * than MAX_MARKDOWN_CHARS (the marker points to the original email).
  */
 export async function emailBodyMarkdown(text: string | null, html: string | null): Promise<string> {
-  // Cut before the copy to the worker: a 23 MB body must not be cloned whole.
-  const t = text && text.length > MAX_MARKDOWN_CHARS * 2 ? `${text.slice(0, MAX_MARKDOWN_CHARS * 2)}\n\n${TRUNCATED_EMAIL_MARKER}` : text;
-  const h = html && html.length > MAX_EMAIL_HTML_CHARS ? html.slice(0, MAX_EMAIL_HTML_CHARS + 1) : html;
+  const { text: t, html: h } = capEmailParts(text, html);
   const r = await run('emailBody', [t, h], RENDER_BUDGET_MS * 2);
   if (r.ok) return r.value;
   const plain = t?.trim() ? t : h ? htmlToPlainText(h) : '';

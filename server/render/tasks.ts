@@ -8,7 +8,7 @@ import { sanitizeEmailHtml } from './sanitize-email-html';
 import { bodyMarkdown } from '../mail/inbound/body';
 import { parseEmail, type ParsedEmail } from '../mail/inbound/parse';
 import { render as renderTemplate } from '../mail/outbound/templates';
-import { capQuoteDepth, truncate } from './bound-text';
+import { capEmailParts, capQuoteDepth, truncate } from './bound-text';
 import { htmlDepth } from './html-depth';
 import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_HTML_CHARS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText } from './plain-html';
@@ -42,9 +42,7 @@ function originalHtml(html: string, allowRemoteImages: boolean): { html: string;
  */
 async function parseForIngest(raw: Uint8Array): Promise<ParsedEmail> {
   const parsed = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
-  const text = parsed.text && parsed.text.length > MAX_MARKDOWN_CHARS * 2 ? `${parsed.text.slice(0, MAX_MARKDOWN_CHARS * 2)}\n\n${TRUNCATED_EMAIL_MARKER}` : parsed.text;
-  const html = parsed.html && parsed.html.length > MAX_EMAIL_HTML_CHARS ? parsed.html.slice(0, MAX_EMAIL_HTML_CHARS + 1) : parsed.html;
-  return { ...parsed, text, html };
+  return { ...parsed, ...capEmailParts(parsed.text, parsed.html) };
 }
 
 export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest };

@@ -1,0 +1,2 @@
+CREATE INDEX `notes_unrendered_idx` ON `notes` (`id`) WHERE "notes"."body_html" is null;--> statement-breakpoint
+CREATE INDEX `tickets_unrendered_idx` ON `tickets` (`id`) WHERE "tickets"."description_html" is null;
