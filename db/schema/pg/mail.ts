@@ -1,0 +1,193 @@
+import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { projects } from './projects';
+import { notes, tickets } from './tickets';
+
+/** `bytea` read and written as a Node Buffer (pg returns bytea as Buffer), like SQLite's blob. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType() {
+    return 'bytea';
+  },
+});
+
+/** Raw messages, content-addressed by sha256, stored before anything else happens. */
+export const rawMessages = pgTable('raw_messages', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+/**
+ * One row per message received from a source. (source, uidvalidity, uid) is unique for IMAP,
+ * so a redelivered UID is a no-op. `status` is the outcome; `pending` rows are finished by
+ * recovery on start.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    source: text('source').notNull(),
+    /** IMAP UIDVALIDITY and UID are unsigned 32-bit: above a PostgreSQL integer's range */
+    uidvalidity: bigint('uidvalidity', { mode: 'number' }),
+    uid: bigint('uid', { mode: 'number' }),
+    sha256: text('sha256').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    messageId: text('message_id'),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    /** SMTP RCPT TO addresses (JSON array): needed again when the message is reprocessed */
+    envelopeTo: jsonb('envelope_to').$type<string[]>(),
+    status: text('status', {
+      enum: ['pending', 'ticket', 'note', 'ignored', 'rejected', 'unsubscribed', 'quarantined', 'duplicate', 'discarded'],
+    }).notNull(),
+    /** why it was ignored or rejected (a code), or the quarantine error */
+    reason: text('reason'),
+    error: text('error'),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    noteId: integer('note_id').references(() => notes.id, { onDelete: 'set null' }),
+    attempts: integer('attempts').notNull().default(0),
+    receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+    processedAt: bigint('processed_at', { mode: 'number' }),
+  },
+  (t) => [
+    uniqueIndex('inbound_source_uid_unique').on(t.source, t.uidvalidity, t.uid),
+    index('inbound_status_idx').on(t.status, t.id),
+    index('inbound_from_project_idx').on(t.projectId, t.fromAddress, t.receivedAt),
+  ],
+);
+
+/**
+ * Every Message-ID seen or sent per project, for exactly-once ingest, threading and loop
+ * detection. `ticketId` becomes null when a ticket is deleted: the row is the tombstone.
+ */
+export const messageIds = pgTable(
+  'message_ids',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.messageId] }),
+    index('message_ids_id_idx').on(t.messageId),
+    index('message_ids_ticket_idx').on(t.ticketId, t.direction, t.createdAt),
+  ],
+);
+
+/**
+ * A fresh key per outbound email per recipient; replies to `incoming+<key>@` land on the ticket.
+ * The email's unsubscribe links carry a separate random token, so a leaked link cannot post
+ * into the ticket. Keys issued before tokens existed (null token) still unsubscribe by the key.
+ */
+export const replyKeys = pgTable(
+  'reply_keys',
+  {
+    key: text('key').primaryKey(),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    unsubscribeToken: text('unsubscribe_token'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('reply_keys_ticket_idx').on(t.ticketId), uniqueIndex('reply_keys_unsubscribe_token_unique').on(t.unsubscribeToken)],
+);
+
+/** Files stored under DATA_DIR/attachments by sha256, linked to a ticket (and a note). */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    noteId: integer('note_id').references(() => notes.id, { onDelete: 'cascade' }),
+    /** public, unguessable id used in URLs */
+    token: text('token').notNull(),
+    sha256: text('sha256').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('attachments_token_unique').on(t.token), index('attachments_ticket_idx').on(t.ticketId)],
+);
+
+/** Durable outbox: queued in the transaction of the change that causes the email. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    kind: text('kind', { enum: ['thank_you', 'new_note', 'new_participant', 'rejection'] }).notNull(),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    toAddress: text('to_address').notNull(),
+    fromAddress: text('from_address').notNull(),
+    subject: text('subject').notNull(),
+    /** fixed at queue time so a resend after a crash is the same message */
+    messageId: text('message_id').notNull(),
+    /** what to compose (JSON, see server/mail/outbound/spec.ts) */
+    spec: jsonb('spec').notNull(),
+    /** the composed bytes, kept from the first attempt so every retry sends the same message */
+    raw: bytea('raw'),
+    status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    lastError: text('last_error'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    sentAt: bigint('sent_at', { mode: 'number' }),
+    /** the node sending it now, and until when its claim holds (a dead node's claim expires) */
+    claimedBy: text('claimed_by'),
+    claimExpiresAt: bigint('claim_expires_at', { mode: 'number' }),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    uniqueIndex('outbox_message_id_unique').on(t.messageId),
+    // Rejection caps count the last hour's rejections (per recipient and in total) on every one.
+    index('outbox_kind_created_idx').on(t.kind, t.createdAt),
+  ],
+);
+
+/** IMAP checkpoints and health, one row per configured mailbox. */
+export const mailboxes = pgTable('mailboxes', {
+  name: text('name').primaryKey(),
+  uidvalidity: bigint('uidvalidity', { mode: 'number' }),
+  lastUid: bigint('last_uid', { mode: 'number' }).notNull().default(0),
+  state: text('state').notNull().default('starting'),
+  lastError: text('last_error'),
+  lastErrorAt: bigint('last_error_at', { mode: 'number' }),
+  messagesToday: integer('messages_today').notNull().default(0),
+  day: text('day'),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});
+
+/**
+ * Work that exactly one node may do at a time (an IMAP mailbox, the outbox sweep): the holder
+ * renews before `expiresAt`; when a node dies its lease runs out and another node takes over.
+ */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  acquiredAt: bigint('acquired_at', { mode: 'number' }).notNull(),
+});
+
+/**
+ * Attachment bytes by sha256, used when files live in the database (PostgreSQL: every node reads
+ * them) instead of under DATA_DIR/attachments.
+ */
+export const fileBlobs = pgTable('file_blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});

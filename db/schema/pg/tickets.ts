@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { users } from './accounts';
+import { projects } from './projects';
+
+// Full-text search: GIN expression indexes on tickets (title, description) and non-system notes
+// (body) are created by the `search` migration in db/migrations-pg; see server/domain/search.ts.
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    iid: integer('iid').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    /** the description rendered once when written (sanitised HTML); null for rows from before */
+    descriptionHtml: text('description_html'),
+    state: text('state', { enum: ['opened', 'closed'] }).notNull().default('opened'),
+    confidential: boolean('confidential').notNull().default(false),
+    /** a user, or the Support Bot user for tickets that came in by email */
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    externalAuthor: text('external_author'),
+    assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    noteCount: integer('note_count').notNull().default(0),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    closedAt: bigint('closed_at', { mode: 'number' }),
+    lastActivityAt: bigint('last_activity_at', { mode: 'number' }).notNull(),
+    /** the inbound message this ticket came from (view original email) */
+    emailId: integer('email_id'),
+  },
+  (t) => [
+    uniqueIndex('tickets_project_iid_unique').on(t.projectId, t.iid),
+    index('tickets_project_state_activity_idx').on(t.projectId, t.state, t.lastActivityAt),
+    index('tickets_project_created_idx').on(t.projectId, t.createdAt),
+    // The queue's default order across states (and the search results' order): a search walks
+    // this index and stops at the first page instead of sorting every match.
+    index('tickets_project_activity_idx').on(t.projectId, t.lastActivityAt, t.id),
+    // Rows from before rendering was stored: the backfill finds them without scanning the table.
+    index('tickets_unrendered_idx').on(t.id).where(sql`${t.descriptionHtml} is null`),
+  ],
+);
+
+export const notes = pgTable(
+  'notes',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    externalAuthor: text('external_author'),
+    body: text('body').notNull(),
+    /** the body rendered once when written (sanitised HTML); null for rows from before */
+    bodyHtml: text('body_html'),
+    internal: boolean('internal').notNull().default(false),
+    system: boolean('system').notNull().default(false),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    /** the inbound message this note came from (view original email) */
+    emailId: integer('email_id'),
+    /**
+     * Arrived by email threaded only through a customer's own Message-ID, from an address that
+     * was not a participant: nobody was added or emailed until a responder adds the sender.
+     */
+    fromNewSender: boolean('from_new_sender').notNull().default(false),
+  },
+  (t) => [
+    index('notes_ticket_idx').on(t.ticketId, t.id),
+    index('notes_unrendered_idx').on(t.id).where(sql`${t.bodyHtml} is null`),
+  ],
+);
+
+export const labels = pgTable(
+  'labels',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+  },
+  (t) => [uniqueIndex('labels_project_name_unique').on(t.projectId, sql`lower(${t.name})`)],
+);
+
+export const ticketLabels = pgTable(
+  'ticket_labels',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    labelId: integer('label_id')
+      .notNull()
+      .references(() => labels.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.labelId] }), index('ticket_labels_label_idx').on(t.labelId)],
+);
+
+export const participants = pgTable(
+  'participants',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** stored lowercased */
+    email: text('email').notNull(),
+    unsubscribedAt: bigint('unsubscribed_at', { mode: 'number' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('participants_ticket_email_unique').on(t.ticketId, t.email)],
+);
+
+/**
+ * Addresses once participants of a ticket. Its history still names them ("removed a@b"), so
+ * they stay among the addresses masked for guests after the participant row is gone.
+ */
+export const removedParticipants = pgTable(
+  'removed_participants',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    removedAt: bigint('removed_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.email] })],
+);
+
+/**
+ * Every change, stored in the same transaction as the change. `seq` is global and monotonic;
+ * subscribers resume from the last `seq` they saw. `minAccess` is the lowest access level that
+ * may see the event (confidential tickets and internal notes need reporter).
+ */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id'),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    minAccess: integer('min_access').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('events_project_seq_idx').on(t.projectId, t.seq)],
+);
+
+/** When each user last read each ticket: unread markers in the queue. */
+export const ticketReads = pgTable(
+  'ticket_reads',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    readAt: bigint('read_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.ticketId] })],
+);
