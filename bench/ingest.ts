@@ -30,10 +30,10 @@ const IMAP_SAMPLES = 40;
 const TO = 'incoming+acme-app-1-issue-@bench.test';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-'));
-const dc = createDomain(loadConfig({ DATA_DIR: dataDir }));
-createProject(dc, { path: 'acme/app' });
+const dc = await createDomain(loadConfig({ DATA_DIR: dataDir }));
+await createProject(dc, { path: 'acme/app' });
 await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
-dc.db.$client.close();
+await dc.db.close();
 
 ensureDovecotInstalled();
 const dovecot = await startDovecot({ users: ['desk'] });

@@ -11,6 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { createTRPCClient, wsLink } from '@trpc/client';
 import type { ProjectEventEnvelope } from '../shared/events';
 import { ACCESS } from '../shared/roles';
+import { eq } from 'drizzle-orm';
+import { projects, tickets } from '../db/schema';
 import { createDomain } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createProject } from '../server/domain/projects';
@@ -28,41 +30,62 @@ const NOTES = 50;
 const QUERIES = 200;
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-live-'));
-const dc = createDomain(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' }));
-const project = createProject(dc, { path: 'acme/app' });
+const dc = await createDomain(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' }));
+const project = await createProject(dc, { path: 'acme/app' });
 await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
-const admin = findUserByEmail(dc.db, 'bench@bench.test')!;
+const admin = (await findUserByEmail(dc.db, 'bench@bench.test'))!;
 
-// 100,000 tickets, written directly (the FTS triggers index them as they go).
+// 100,000 tickets, written directly in one transaction, in chunks of rows per INSERT (the
+// search index — SQLite's FTS triggers, PostgreSQL's GIN index — follows them as they go).
 const WORDS = 'printer invoice refund login password shipment broken screen update account delivery error'.split(' ');
-const insert = dc.db.$client.prepare(
-  `insert into tickets (project_id, iid, title, description, state, confidential, author_id, external_author, assignee_id, note_count, created_at, updated_at, last_activity_at)
-   values (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, ?, ?)`,
-);
+const CHUNK = 500;
 const t0 = Date.now() - TICKETS * 1000;
-dc.db.$client.transaction(() => {
-  for (let i = 1; i <= TICKETS; i++) {
-    const at = t0 + i * 1000;
-    const w = (k: number) => WORDS[(i * 7 + k * 13) % WORDS.length];
-    insert.run(project.id, i, `${w(1)} ${w(2)} problem ${i}`, `Customer writes about ${w(3)} and ${w(4)}.`, i % 3 === 0 ? 'closed' : 'opened', admin.id, `c${i}@customer.test`, i % 5 === 0 ? admin.id : null, at, at, at);
+await dc.db.write(async (tx) => {
+  for (let from = 1; from <= TICKETS; from += CHUNK) {
+    const rows = [];
+    for (let i = from; i < from + CHUNK && i <= TICKETS; i++) {
+      const at = t0 + i * 1000;
+      const w = (k: number) => WORDS[(i * 7 + k * 13) % WORDS.length];
+      rows.push({
+        projectId: project.id,
+        iid: i,
+        title: `${w(1)} ${w(2)} problem ${i}`,
+        description: `Customer writes about ${w(3)} and ${w(4)}.`,
+        state: i % 3 === 0 ? ('closed' as const) : ('opened' as const),
+        confidential: true,
+        authorId: admin.id,
+        externalAuthor: `c${i}@customer.test`,
+        assigneeId: i % 5 === 0 ? admin.id : null,
+        noteCount: 0,
+        createdAt: at,
+        updatedAt: at,
+        lastActivityAt: at,
+      });
+    }
+    await tx.insert(tickets).values(rows).run();
   }
-  dc.db.$client.prepare('update projects set last_iid = ? where id = ?').run(TICKETS, project.id);
-})();
+  await tx.update(projects).set({ lastIid: TICKETS }).where(eq(projects.id, project.id)).run();
+});
 
 // (b) queue queries, server-side time
 const pa = { project, role: null, access: ACCESS.admin };
-const time = (fn: () => void) => {
+const time = async (fn: () => unknown) => {
   const s = performance.now();
-  fn();
+  await fn();
   return performance.now() - s;
 };
-for (let i = 0; i < 20; i++) listTickets(dc, pa, admin, { state: 'opened', assignee: 'none', limit: 50 });
-const filtered = Array.from({ length: QUERIES }, () => time(() => listTickets(dc, pa, admin, { state: 'opened', assignee: 'none', limit: 50 })));
-const searched = Array.from({ length: QUERIES }, (_, i) => time(() => listTickets(dc, pa, admin, { state: 'all', search: `${WORDS[i % WORDS.length]} problem`, limit: 50 })));
+const repeat = async (n: number, fn: (i: number) => unknown) => {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await time(() => fn(i)));
+  return out;
+};
+await repeat(20, () => listTickets(dc, pa, admin, { state: 'opened', assignee: 'none', limit: 50 }));
+const filtered = await repeat(QUERIES, () => listTickets(dc, pa, admin, { state: 'opened', assignee: 'none', limit: 50 }));
+const searched = await repeat(QUERIES, (i) => listTickets(dc, pa, admin, { state: 'all', search: `${WORDS[i % WORDS.length]} problem`, limit: 50 }));
 // the open/closed counts beside the queue (no target of their own; they follow events client-side
 // and are asked again only when an event cannot tell)
-const counted = Array.from({ length: QUERIES }, () => time(() => countTickets(dc, pa, admin, { assignee: 'none' })));
-dc.db.$client.close();
+const counted = await repeat(QUERIES, () => countTickets(dc, pa, admin, { assignee: 'none' }));
+await dc.db.close();
 
 // (a) fan-out with the server in its own process. Measured per client: from the event's `at`
 // (taken when the writing transaction starts, so the commit's fsync counts) to the moment the

@@ -28,16 +28,16 @@ const sink = await startSmtpSink();
 // (a) throughput: fill the outbox (200 public notes × 10 participants), then drain it.
 const dirA = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-out-'));
 const config = loadConfig({ DATA_DIR: dirA, INCOMING_EMAIL: 'incoming+%{key}@bench.test', LOG_LEVEL: 'error' });
-const dc = createDomain(config);
-const project = createProject(dc, { path: 'acme/app' });
+const dc = await createDomain(config);
+const project = await createProject(dc, { path: 'acme/app' });
 await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
-const admin = findUserByEmail(dc.db, 'bench@bench.test')!;
+const admin = (await findUserByEmail(dc.db, 'bench@bench.test'))!;
 const pa = { project, role: null, access: ACCESS.admin };
 const t = await createTicket(dc, pa, admin, { title: 'Fan-out', confidential: true });
-addTicketParticipants(dc, pa, admin, t.iid, Array.from({ length: 6 }, (_, i) => `p${i}@customer.test`));
-addTicketParticipants(dc, pa, admin, t.iid, Array.from({ length: 4 }, (_, i) => `q${i}@customer.test`));
+await addTicketParticipants(dc, pa, admin, t.iid, Array.from({ length: 6 }, (_, i) => `p${i}@customer.test`));
+await addTicketParticipants(dc, pa, admin, t.iid, Array.from({ length: 4 }, (_, i) => `q${i}@customer.test`));
 for (let i = 0; i < EMAILS / 10; i++) await createNote(dc, pa, admin, { iid: t.iid, body: `Update number ${i}: all good.`, internal: false });
-const queued = (dc.db.$client.prepare("select count(*) n from outbox where kind = 'new_note'").get() as { n: number }).n;
+const queued = Number((await dc.db.sqlGet<{ n: number }>("select count(*) n from outbox where kind = 'new_note'"))?.n ?? 0);
 sink.clear();
 const worker = createOutboxWorker(dc, createSmtpTransport(`${sink.url}?tls=off`));
 const t0 = performance.now();
@@ -46,17 +46,17 @@ await sink.waitFor(queued + 10, 120_000); // + the 10 new_participant emails
 const seconds = (performance.now() - t0) / 1000;
 const perSecond = sink.messages.length / seconds;
 await worker.stop();
-dc.db.$client.close();
+await dc.db.close();
 rmSync(dirA, { recursive: true, force: true });
 
 // (b) latency: a responder's reply over HTTP → the email accepted by the sink
 const dirB = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-out-'));
-const dcB = createDomain(loadConfig({ DATA_DIR: dirB }));
-const projB = createProject(dcB, { path: 'acme/app' });
+const dcB = await createDomain(loadConfig({ DATA_DIR: dirB }));
+const projB = await createProject(dcB, { path: 'acme/app' });
 await createFirstAdmin(dcB, { email: 'bench@bench.test', password: 'bench-password-1' });
-const adminB = findUserByEmail(dcB.db, 'bench@bench.test')!;
+const adminB = (await findUserByEmail(dcB.db, 'bench@bench.test'))!;
 const ticketB = await createTicket(dcB, { project: projB, role: null, access: ACCESS.admin }, adminB, { title: 'Latency', externalAuthor: 'lat@customer.test' });
-dcB.db.$client.close();
+await dcB.db.close();
 const server = await serverProcess(dirB, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', SMTP_URL: `${sink.url}?tls=off`, SMTP_LISTEN: 'off' });
 await server.start();
 const api = (await benchSession(server.url, 'bench@bench.test', 'bench-password-1')).http;

@@ -1,33 +1,233 @@
+/**
+ * The one door to the database, on either engine (docs/decisions/010-two-engines.md).
+ *
+ * - `DATABASE_URL=postgres://…` selects PostgreSQL (node-postgres); otherwise SQLite in
+ *   `<dataDir>/threadline.db` (better-sqlite3), the embedded default.
+ * - Domain code is written once against the query builder `Q` (drizzle's async SQLite API; the
+ *   PostgreSQL builder answers the same calls) and the table bindings in `./schema`.
+ * - Reads (`db.select()…`) go to a connection that sees committed data only and cannot write:
+ *   SQLite's second, read-only connection (WAL) or PostgreSQL's read-only pool.
+ * - Writes happen only inside `db.write(fn)`: one transaction at a time per process (a queue), and
+ *   on PostgreSQL one at a time across every node (a transaction-scoped advisory lock), exactly
+ *   SQLite's single-writer rule. So the rules written for one writer hold on both engines, and
+ *   event sequence numbers become visible in order (no gaps for a reader).
+ */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import { PgDatabase, PgDeleteBase, PgInsertBase, PgSelectBase, PgUpdateBase } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { bindDialect, type Dialect } from './schema';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export { type Dialect } from './schema';
 
-const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** The query API domain code uses, inside and outside transactions. Always `await` it. */
+export type Q = SqliteRemoteDatabase<Record<string, never>>;
+/** A write transaction's handle (the same API as `Q`). */
+export type Tx = Q;
 
+export interface Db extends Q {
+  /** which engine this is ('sqlite' | 'pg'); (drizzle's own `dialect` field is its SQL builder) */
+  readonly engine: Dialect;
+  /**
+   * Runs `fn` in one write transaction and commits; rolls back if it throws. Transactions never
+   * interleave: the next one starts after this one ends (across nodes on PostgreSQL). Keep slow
+   * work (rendering, network) out of `fn`: it holds the write lock.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** A nested transaction: rolls back alone when `fn` throws. Only inside `write`. */
+  savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Rows of a raw SQL query (drizzle `sql` template) on `q` (a Tx, or the reader by default). */
+  rows<T = Record<string, unknown>>(query: SQL, q?: Q): Promise<T[]>;
+  /** Runs a raw statement on `q` (a Tx; only inside `write`). */
+  exec(query: SQL, q: Tx): Promise<void>;
+  /** Raw SQL with `?` placeholders, for tests and operator tools: rows from the reader. */
+  sqlAll<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
+  sqlGet<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T | undefined>;
+  /**
+   * Registers `cb` for commits by other processes or nodes (SQLite: another process wrote the
+   * file; PostgreSQL: a NOTIFY on `channel`). Returns a function that stops listening.
+   */
+  listen(channel: string, cb: (payload: string) => void): () => void;
+  /** Sends `payload` to every node's `listen(channel)` when `tx` commits (PostgreSQL only). */
+  notify(tx: Tx, channel: string, payload: string): Promise<void>;
+  /** Sends `payload` to every node's `listen(channel)` now, outside any transaction (PostgreSQL only). */
+  publish(channel: string, payload: string): Promise<void>;
+  /** Does the database answer? (for /healthz) */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /** the better-sqlite3 writer connection (SQLite only; operator tools and tests) */
+  readonly sqlite?: Database.Database;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 export const DB_FILE_NAME = 'threadline.db';
 
-/**
- * Opens (creating if needed) `<dataDir>/threadline.db` with WAL, foreign keys and a busy
- * timeout, and applies pending migrations. Several processes (server, CLI) may open it at once.
- */
-export function openDb(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const sqlite = new Database(path.join(dataDir, DB_FILE_NAME));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+export interface OpenOptions {
+  /** postgres://… selects PostgreSQL; otherwise SQLite under dataDir */
+  databaseUrl?: string | undefined;
+  /** pool sizes (PostgreSQL) */
+  readPool?: number;
+  writePool?: number;
+}
+
+export async function openDb(dataDir: string, opts: OpenOptions = {}): Promise<Db> {
+  const url = opts.databaseUrl ?? '';
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, opts);
+  if (url && !/^sqlite:/i.test(url)) throw new Error('DATABASE_URL must start with postgres:// (or be empty for SQLite in DATA_DIR)');
+  return openSqlite(dataDir);
+}
+
+/** A FIFO lock: one holder at a time, in arrival order. */
+function createMutex(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>) => {
+    const run = tail.then(fn, fn);
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+}
+
+/** `?` placeholders → `$1…`, outside quoted strings. */
+function numberPlaceholders(text: string): string {
+  let n = 0;
+  let out = '';
+  let quote: string | null = null;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '?') {
+      out += `$${++n}`;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite
+
+function openSqliteConnection(file: string, readonly: boolean): Database.Database {
+  const conn = new Database(file, readonly ? { readonly: true } : {});
+  if (!readonly) conn.pragma('journal_mode = WAL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
   // FULL: a commit we acknowledge (an SMTP 250, an IMAP \Seen) must survive a power cut.
-  sqlite.pragma('synchronous = FULL');
-  cacheStatements(sqlite);
-  const db = drizzle({ client: sqlite, schema });
-  migrate(db, { migrationsFolder });
-  return db;
+  if (!readonly) conn.pragma('synchronous = FULL');
+  cacheStatements(conn);
+  return conn;
+}
+
+function openSqlite(dataDir: string): Db {
+  bindDialect('sqlite');
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, DB_FILE_NAME);
+  const writer = openSqliteConnection(file, false);
+  migrateSqlite(drizzleSqlite({ client: writer }), { migrationsFolder: path.join(here, 'migrations') });
+  const reader = openSqliteConnection(file, true);
+  const wq = drizzleSqlite({ client: writer }) as unknown as Q;
+  const rq = drizzleSqlite({ client: reader }) as unknown as Q;
+  const exclusive = createMutex();
+  let depth = 0;
+  let closed = false;
+
+  const extra: Omit<Db, keyof Q> = {
+    engine: 'sqlite',
+    sqlite: writer,
+    write(fn) {
+      return exclusive(async () => {
+        if (closed) throw new Error('database is closed');
+        writer.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(wq);
+          writer.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (writer.inTransaction) writer.exec('ROLLBACK');
+          throw err;
+        }
+      });
+    },
+    async savepoint(_tx, fn) {
+      const name = `sp${++depth}`;
+      writer.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(wq);
+        writer.exec(`RELEASE ${name}`);
+        return result;
+      } catch (err) {
+        if (writer.inTransaction) {
+          writer.exec(`ROLLBACK TO ${name}`);
+          writer.exec(`RELEASE ${name}`);
+        }
+        throw err;
+      } finally {
+        depth--;
+      }
+    },
+    async rows(query, q) {
+      return (await (q ?? rq).all(query)) as never[];
+    },
+    async exec(query, q) {
+      await q.run(query);
+    },
+    async sqlAll(text, ...params) {
+      return reader.prepare(text).all(...params) as never[];
+    },
+    async sqlGet(text, ...params) {
+      return reader.prepare(text).get(...params) as never;
+    },
+    listen(_channel, cb) {
+      // Another process (the CLI's `desk ingest`, an MTA pipe) committed: PRAGMA data_version
+      // changes on this connection when someone else writes the file.
+      const read = () => writer.pragma('data_version', { simple: true }) as number;
+      let last = read();
+      const timer = setInterval(() => {
+        if (closed) return;
+        const now = read();
+        if (now !== last) {
+          last = now;
+          cb('');
+        }
+      }, 200);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+    async notify() {
+      // one process per file: commits wake this process's bus directly
+    },
+    async publish() {
+      // one node: nobody else to tell
+    },
+    async ping() {
+      try {
+        reader.prepare('select 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await exclusive(async () => {
+        closed = true;
+      });
+      reader.close();
+      writer.close();
+    },
+  };
+  return Object.assign(rq, extra) as Db;
 }
 
 /**
@@ -52,4 +252,217 @@ function cacheStatements(sqlite: Database.Database, max = 1000): void {
   }) as typeof sqlite.prepare;
 }
 
-export { schema };
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/** Advisory lock keys (any fixed 64-bit numbers; documented in decision 010). */
+export const PG_LOCK = { write: 7_410_001, migrate: 7_410_002 } as const;
+
+// bigint (count(*), sums) as numbers: every value we store fits in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * drizzle's SQLite builders end in `.get()` / `.all()` / `.run()`; the PostgreSQL builders are
+ * only awaited. Giving them the same three endings lets one domain run on both engines.
+ */
+let pgPatched = false;
+function patchPgBuilders(): void {
+  if (pgPatched) return;
+  pgPatched = true;
+  type Exec = { execute(): Promise<unknown> };
+  for (const cls of [PgSelectBase, PgInsertBase, PgUpdateBase, PgDeleteBase] as unknown as { prototype: Record<string, unknown> }[]) {
+    Object.assign(cls.prototype, {
+      async get(this: Exec) {
+        const r = await this.execute();
+        return Array.isArray(r) ? r[0] : r;
+      },
+      all(this: Exec) {
+        return this.execute();
+      },
+      run(this: Exec) {
+        return this.execute();
+      },
+    });
+  }
+  type Raw = { execute(q: SQL): Promise<{ rows: unknown[] }> };
+  Object.assign((PgDatabase as unknown as { prototype: Record<string, unknown> }).prototype, {
+    async all(this: Raw, q: SQL) {
+      return (await this.execute(q)).rows;
+    },
+    async get(this: Raw, q: SQL) {
+      return (await this.execute(q)).rows[0];
+    },
+    run(this: Raw, q: SQL) {
+      return this.execute(q);
+    },
+  });
+}
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
+  bindDialect('pg');
+  patchPgBuilders();
+  const migrator = new pg.Client({ connectionString: url });
+  await migrator.connect();
+  try {
+    // Several nodes starting at once: one migrates, the others wait and then find nothing to do.
+    await migrator.query('select pg_advisory_lock($1)', [PG_LOCK.migrate]);
+    await migratePg(drizzlePg({ client: migrator }), { migrationsFolder: path.join(here, 'migrations-pg') });
+  } finally {
+    await migrator.query('select pg_advisory_unlock($1)', [PG_LOCK.migrate]).catch(() => undefined);
+    await migrator.end().catch(() => undefined);
+  }
+
+  const readPool = new pg.Pool({
+    connectionString: url,
+    max: opts.readPool ?? 8,
+    // the reader can never write: a write outside `db.write` is a bug, caught loudly
+    options: '-c default_transaction_read_only=on',
+  });
+  const writePool = new pg.Pool({ connectionString: url, max: opts.writePool ?? 2 });
+  // an idle client that errors (the server restarted) must not crash the process
+  readPool.on('error', () => undefined);
+  writePool.on('error', () => undefined);
+  const rq = drizzlePg({ client: readPool }) as unknown as Q;
+  const exclusive = createMutex();
+  const txClients = new WeakMap<object, pg.PoolClient>();
+  let depth = 0;
+  let closed = false;
+
+  // LISTEN needs its own connection, reconnected when it drops.
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listenClient: pg.Client | null = null;
+  let listenReady: Promise<void> | null = null;
+  async function connectListener(): Promise<void> {
+    while (!closed) {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        client.on('notification', (m) => {
+          for (const cb of listeners.get(m.channel) ?? []) cb(m.payload ?? '');
+        });
+        client.on('error', () => undefined);
+        client.on('end', () => {
+          listenClient = null;
+          if (closed) return;
+          // We may have missed notifications while disconnected: tell every listener.
+          for (const set of listeners.values()) for (const cb of set) cb('');
+          listenReady = connectListener();
+        });
+        for (const ch of listeners.keys()) await client.query(`LISTEN ${pgIdent(ch)}`);
+        listenClient = client;
+        return;
+      } catch {
+        await client.end().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  const extra: Omit<Db, keyof Q> = {
+    engine: 'pg',
+    write(fn) {
+      return exclusive(async () => {
+        if (closed) throw new Error('database is closed');
+        const client = await writePool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          await client.query('select pg_advisory_xact_lock($1)', [PG_LOCK.write]);
+          const tx = drizzlePg({ client }) as unknown as Tx;
+          txClients.set(tx, client);
+          try {
+            const result = await fn(tx);
+            await client.query('COMMIT');
+            return result;
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => {
+              broken = true;
+            });
+            throw err;
+          }
+        } catch (err) {
+          broken = broken || isConnectionError(err);
+          throw err;
+        } finally {
+          client.release(broken ? true : undefined);
+        }
+      });
+    },
+    async savepoint(tx, fn) {
+      const client = txClients.get(tx);
+      if (!client) throw new Error('savepoint outside a write transaction');
+      const name = `sp${++depth}`;
+      await client.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(tx);
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (err) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        throw err;
+      } finally {
+        depth--;
+      }
+    },
+    async rows(query, q) {
+      return (await (q ?? rq).all(query)) as never[];
+    },
+    async exec(query, q) {
+      await q.run(query);
+    },
+    async sqlAll(text, ...params) {
+      return (await readPool.query(numberPlaceholders(text), params)).rows;
+    },
+    async sqlGet(text, ...params) {
+      return (await readPool.query(numberPlaceholders(text), params)).rows[0];
+    },
+    listen(channel, cb) {
+      let set = listeners.get(channel);
+      const fresh = !set;
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+      }
+      set.add(cb);
+      if (!listenReady) listenReady = connectListener();
+      else if (fresh) void listenReady.then(() => listenClient?.query(`LISTEN ${pgIdent(channel)}`)).catch(() => undefined);
+      return () => {
+        set.delete(cb);
+      };
+    },
+    async notify(tx, channel, payload) {
+      await extra.exec(sql`select pg_notify(${channel}, ${payload})`, tx);
+    },
+    async publish(channel, payload) {
+      if (closed) return;
+      await writePool.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    async ping() {
+      try {
+        await readPool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await exclusive(async () => {
+        closed = true;
+      });
+      await listenClient?.end().catch(() => undefined);
+      await Promise.all([readPool.end(), writePool.end()]);
+    },
+  };
+  return Object.assign(rq, extra) as Db;
+}
+
+function pgIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad channel name ${name}`);
+  return name;
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code.startsWith('08') || code === '57P01' || code === 'ECONNRESET' || code === 'ECONNREFUSED';
+}

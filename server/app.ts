@@ -1,13 +1,15 @@
 /** Builds the application from config: database, bus, HTTP+WebSocket server. */
-import { openDb, type Db } from '../db/client';
+import { randomBytes } from 'node:crypto';
+import { openDb } from '../db/client';
+import { holdLease, nodeLeaseName } from './domain/leases';
 import type { Config } from './config';
 import type { DomainCtx } from './domain/context';
 import { purgeExpiredSessions } from './domain/sessions';
 import { ensureSupportBot } from './domain/users';
 import { mailContext } from './domain/mail-context';
 import { createInProcessBus } from './events/bus';
-import { watchExternalCommits } from './events/external-commits';
-import { createPresenceHub } from './events/presence';
+import { EVENTS_CHANNEL } from './events/store';
+import { createPresenceHub, createPresenceRelay } from './events/presence';
 import { createEventFeed } from './events/feed';
 import { createAppServer, type AppServer } from './http';
 import { CLIENT_DIR } from './paths';
@@ -16,11 +18,31 @@ import { startMail, type MailRuntime } from './mail/runtime';
 import { closeRenderPool, warmRenderPool } from './render';
 import { startRenderBackfill } from './domain/render-backfill';
 
-export function createDomain(config: Config): DomainCtx & { db: Db } {
-  const db = openDb(config.dataDir);
-  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config), now: () => Date.now() };
-  ensureSupportBot(db, dc.now());
+/** Opens the database (migrating it) and builds what every domain call needs. */
+export async function createDomain(config: Config): Promise<DomainCtx> {
+  const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
+  // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
+  const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config), now: () => Date.now(), node };
+  await ensureSupportBot(dc);
   return dc;
+}
+
+/**
+ * Wakes this node's subscribers for commits made elsewhere: other nodes (PostgreSQL NOTIFY,
+ * sent inside the committing transaction) or other processes on the SQLite file.
+ */
+export function listenForCommits(dc: DomainCtx): () => void {
+  return dc.db.listen(EVENTS_CHANNEL, (payload) => {
+    if (!payload) return dc.bus.publishAll();
+    try {
+      const { o, p } = JSON.parse(payload) as { o: string; p: number[] };
+      if (o === dc.node) return; // our own commit woke the bus already
+      for (const projectId of p) dc.bus.publish(projectId);
+    } catch {
+      dc.bus.publishAll();
+    }
+  });
 }
 
 export interface RunningApp {
@@ -35,11 +57,15 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config): Promise<RunningApp> {
-  const dc = createDomain(config);
+  const dc = await createDomain(config);
   warmRenderPool();
-  purgeExpiredSessions(dc);
+  await purgeExpiredSessions(dc);
+  // "This node is alive": work it claimed (outbox emails) is taken over soon after it dies.
+  const alive = holdLease(dc, nodeLeaseName(dc.node), { ttlMs: 10_000, onAcquire() {}, onLose() {} });
+  const stopListening = listenForCommits(dc);
   const mail = await startMail(dc, config);
   const presence = createPresenceHub();
+  const stopRelay = createPresenceRelay(presence, dc.db, dc.node);
   const feed = createEventFeed(dc.db, dc.bus);
   const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +76,6 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
   const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
-  const stopWatching = watchExternalCommits(dc.db, dc.bus);
   const stopBackfill = startRenderBackfill(dc);
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
@@ -60,13 +85,15 @@ export async function startApp(config: Config): Promise<RunningApp> {
     url,
     localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`,
     async stop() {
-      stopWatching();
+      stopListening();
       await stopBackfill();
+      stopRelay();
       presence.stop();
       feed.stop();
       await mail.stop();
+      await alive.stop();
       await http.close();
-      dc.db.$client.close();
+      await dc.db.close();
       await closeRenderPool();
     },
   };

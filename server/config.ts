@@ -1,5 +1,6 @@
 /** The only reader of process.env. Everything configurable is validated here, once, at start. */
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -9,6 +10,14 @@ const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || (/^postgres(ql)?:\/\//i.test(v) && URL.canParse(v)), 'DATABASE_URL must look like postgres://user:password@host:5432/threadline (or be unset for SQLite in DATA_DIR)'),
+  NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'NODE_NAME must be 1-64 letters, digits, dots, dashes or underscores')
+    .optional(),
   PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL like https://desk.example.com' }).optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -40,6 +49,7 @@ const schema = z.object({
   IMAP_MAILBOXES: z.string().default(''),
   MAX_EMAIL_SIZE: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   SMTP_URL: z
     .string()
     .refine((v) => v === '' || (/^smtps?:\/\//.test(v) && URL.canParse(v)), 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465 (user and password URL-encoded)')
@@ -54,6 +64,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://… for PostgreSQL; empty for SQLite in dataDir */
+  databaseUrl: string;
+  /** this node's name in leases and logs (host name + process id unless NODE_NAME is set) */
+  nodeName: string;
   /** origin users reach us at, without trailing slash */
   publicUrl: string;
   secureCookies: boolean;
@@ -119,6 +133,8 @@ export interface MailConfig {
   rateLimitPerMinute: number;
   /** outbound SMTP; null = write .eml files to DATA_DIR/outbox */
   smtpUrl: string | null;
+  /** how long a node's claim on an email lasts: after that (the node died mid-send) another node sends it */
+  outboxClaimMs: number;
   /** From address of customer email; defaults to the incoming address without key */
   mailFrom: string | null;
   systemHeader: string;
@@ -176,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    nodeName: e.NODE_NAME ?? `${os.hostname()}-${process.pid}`,
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
@@ -188,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       imapMailboxes: parseImapMailboxes(e.IMAP_MAILBOXES),
       maxEmailSize: e.MAX_EMAIL_SIZE,
       rateLimitPerMinute: e.INGEST_RATE_LIMIT,
+      outboxClaimMs: e.OUTBOX_CLAIM_SECONDS * 1000,
       smtpUrl: e.SMTP_URL || null,
       mailFrom: e.MAIL_FROM || null,
       systemHeader: e.SYSTEM_HEADER,

@@ -36,10 +36,12 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }
 
+const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
   const body = JSON.stringify({ error: reason });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
@@ -65,7 +67,13 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = req.url ?? '/';
-    if (url === '/healthz') return json(res, 200, { ok: true, version: VERSION });
+    if (url === '/healthz') {
+      // Does the database answer? A load balancer takes a node without its database out of rotation.
+      void Promise.race([deps.dc.db.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]).then((up) =>
+        json(res, up ? 200 : 503, { ok: up, version: VERSION, database: up ? 'up' : 'down', engine: deps.dc.db.engine, node: deps.dc.node }),
+      );
+      return;
+    }
     if (url.startsWith('/trpc/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD' && isForeignOrigin(req, deps.config.publicUrl)) {
         return json(res, 403, { error: { message: 'Request from a foreign origin refused.', data: { appCode: 'FOREIGN_ORIGIN' } } });
@@ -95,10 +103,17 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/trpc' && path !== '/trpc/') return rejectUpgrade(socket, 404, 'No WebSocket endpoint here; use /trpc.');
     if (isForeignOrigin(req, deps.config.publicUrl)) return rejectUpgrade(socket, 403, 'WebSocket from a foreign origin refused.');
-    if (!resolveSession(deps.dc, readCookie(req, SESSION_COOKIE))) {
-      return rejectUpgrade(socket, 401, 'Sign in first: the WebSocket needs a valid session cookie.');
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    resolveSession(deps.dc, readCookie(req, SESSION_COOKIE)).then(
+      (user) => {
+        if (socket.destroyed) return;
+        if (!user) return rejectUpgrade(socket, 401, 'Sign in first: the WebSocket needs a valid session cookie.');
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      },
+      (err: unknown) => {
+        log.error('websocket upgrade failed', { err });
+        if (!socket.destroyed) rejectUpgrade(socket, 500, 'The server could not check the session.');
+      },
+    );
   });
 
   return {

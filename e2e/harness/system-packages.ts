@@ -16,6 +16,7 @@ export const NEEDS: Need[] = [
   { what: 'Chromium (browser tests)', probe: '/usr/bin/chromium', aptPackages: ['chromium'] },
   { what: 'Dovecot (a real IMAP server for ingest tests)', probe: '/usr/sbin/dovecot', aptPackages: ['dovecot-imapd'] },
   { what: 'swaks (a real command-line SMTP client)', probe: '/usr/bin/swaks', aptPackages: ['swaks'] },
+  { what: 'PostgreSQL (the second database engine; a private cluster per test run)', probe: '/usr/lib/postgresql/15/bin/initdb', aptPackages: ['postgresql'] },
 ];
 
 export function ensureSystemPackages(needs: Need[] = NEEDS): void {

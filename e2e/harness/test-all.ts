@@ -36,16 +36,44 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
+function allTests(): string[] {
+  return ['server', 'shared', 'client', 'db', 'e2e'].flatMap((d) => (existsSync(path.join(ROOT, d)) ? findTests(path.join(ROOT, d)) : []));
+}
+
 async function unitSuite(tmp: string): Promise<Counts> {
-  const files = ['server', 'shared', 'client', 'db', 'e2e'].flatMap((d) => (existsSync(path.join(ROOT, d)) ? findTests(path.join(ROOT, d)) : []));
+  return nodeTests(tmp, 'unit', allTests());
+}
+
+/**
+ * The integration tests again, every app on its own fresh database of a private PostgreSQL
+ * cluster (server/testing/test-app.ts reads THREADLINE_TEST_PG): same tests, same outcomes, on
+ * the second engine.
+ */
+async function postgresSuite(tmp: string): Promise<Counts> {
+  const files = allTests().filter((f) => /\b(startTestApp|createDomain|testDatabaseUrl)\b/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+  const { startPostgres } = await import('../../server/testing/postgres');
+  const pg = await startPostgres({ settings: { max_connections: 400 } });
+  try {
+    const template = 'threadline_template';
+    const url = await pg.createDatabase(template);
+    const { openDb } = await import('../../db/client');
+    const db = await openDb(tmp, { databaseUrl: url }); // applies the migrations once
+    await db.close();
+    return await nodeTests(tmp, 'postgres', files, { THREADLINE_TEST_PG: pg.adminUrl, THREADLINE_TEST_PG_TEMPLATE: template });
+  } finally {
+    await pg.stop();
+  }
+}
+
+async function nodeTests(tmp: string, name: string, files: string[], env: NodeJS.ProcessEnv = {}): Promise<Counts> {
   if (files.length === 0) return { passed: 0, failed: 1, skipped: 0 };
-  const tap = path.join(tmp, 'unit.tap');
+  const tap = path.join(tmp, `${name}.tap`);
   const code = await run(process.execPath, [
     '--import', 'tsx', '--test',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...files,
-  ]);
+  ], env);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const num = (k: string) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   const counts = { passed: num('pass'), failed: num('fail') + num('cancelled'), skipped: num('skipped') + num('todo') };
@@ -71,8 +99,9 @@ const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 try {
   ensureSystemPackages();
   const suites: [string, (t: string) => Promise<Counts>][] = [];
-  if (only !== 'e2e') suites.push(['unit and integration', unitSuite]);
-  if (only !== 'unit') suites.push(['e2e (Playwright, Chromium)', e2eSuite]);
+  if (only !== 'e2e' && only !== 'postgres') suites.push(['unit and integration (SQLite)', unitSuite]);
+  if (only !== 'e2e' && only !== 'unit') suites.push(['integration on PostgreSQL', postgresSuite]);
+  if (only !== 'unit' && only !== 'postgres') suites.push(['e2e (Playwright, Chromium)', e2eSuite]);
   for (const [name, suite] of suites) {
     process.stdout.write(`\n=== ${name} ===\n`);
     const c = await suite(tmp);

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { createProjectInput, createUserInput, memberInput, setupInput } from '../../shared/schemas';
-import { createDomain } from '../app';
 import { loadConfig } from '../config';
 import { ACCESS } from '../../shared/roles';
 import type { ProjectAccess } from '../domain/access';
@@ -15,6 +14,7 @@ import { createProject } from '../domain/projects';
 import { createFirstAdmin, createUser } from '../domain/users';
 import { parseFlags, UsageError } from './args';
 import { ingestCommand, quarantineCommand, TempFailure } from './mail-commands';
+import { withDomain } from './with-domain';
 
 const USAGE = `Usage: npm run desk -- <command> [options]
 
@@ -51,34 +51,38 @@ async function run(argv: string[]): Promise<unknown> {
   switch (command) {
     case 'create-admin': {
       const input = validate(setupInput, parseFlags(rest, ['email', 'password', 'name']));
-      const dc = createDomain(config);
-      // The first admin goes through setup's guarded path; later admins are ordinary users with the flag.
-      try {
-        return await createFirstAdmin(dc, input);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'SETUP_DONE') return createUser(dc, { ...input, isAdmin: true });
-        throw err;
-      }
+      return withDomain(config, async (dc) => {
+        // The first admin goes through setup's guarded path; later admins are ordinary users with the flag.
+        try {
+          return await createFirstAdmin(dc, input);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'SETUP_DONE') return await createUser(dc, { ...input, isAdmin: true });
+          throw err;
+        }
+      });
     }
     case 'create-user': {
       const input = validate(createUserInput, parseFlags(rest, ['email', 'password', 'name']));
-      return createUser(createDomain(config), input);
+      return withDomain(config, (dc) => createUser(dc, input));
     }
     case 'create-project': {
       const input = validate(createProjectInput, parseFlags(rest, ['path', 'name', 'visibility']));
-      const p = createProject(createDomain(config), input);
-      return { id: p.id, path: p.path, name: p.name, visibility: p.visibility };
+      return withDomain(config, async (dc) => {
+        const p = await createProject(dc, input);
+        return { id: p.id, path: p.path, name: p.name, visibility: p.visibility };
+      });
     }
     case 'add-member': {
       const flags = parseFlags(rest, ['project', 'email', 'role']);
       const input = validate(memberInput, { projectPath: flags.project, email: flags.email, role: flags.role });
-      const dc = createDomain(config);
-      const project = findProjectByPath(dc.db, input.projectPath);
-      if (!project) throw new AppError('PROJECT_NOT_FOUND', `No project at path "${input.projectPath}".`);
-      // The CLI runs with the machine operator's authority, like an instance admin.
-      const pa: ProjectAccess = { project, role: null, access: ACCESS.admin };
-      const m = setMember(dc, pa, input);
-      return { project: project.path, email: m.user.email, role: m.role };
+      return withDomain(config, async (dc) => {
+        const project = await findProjectByPath(dc.db, input.projectPath);
+        if (!project) throw new AppError('PROJECT_NOT_FOUND', `No project at path "${input.projectPath}".`);
+        // The CLI runs with the machine operator's authority, like an instance admin.
+        const pa: ProjectAccess = { project, role: null, access: ACCESS.admin };
+        const m = await setMember(dc, pa, input);
+        return { project: project.path, email: m.user.email, role: m.role };
+      });
     }
     case 'ingest':
       return ingestCommand(config, rest);

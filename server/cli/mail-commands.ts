@@ -1,11 +1,12 @@
 /** `desk ingest` and `desk quarantine …`. The CLI only queues email; the server's outbox sends it. */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
-import { createDomain } from '../app';
 import type { Config } from '../config';
+import type { DomainCtx } from '../domain/context';
 import { getInbound, listInbound, setInboundStatus } from '../domain/inbound-log';
 import { createMailCore } from '../mail/runtime';
 import { UsageError } from './args';
+import { withDomain } from './with-domain';
 
 /** Storing failed: an MTA should keep the message and retry (exit 75, EX_TEMPFAIL). */
 export class TempFailure extends Error {}
@@ -26,37 +27,43 @@ async function readInput(arg: string): Promise<Buffer> {
 export async function ingestCommand(config: Config, args: string[]): Promise<unknown> {
   if (args.length !== 1 || !args[0]) throw new UsageError('ingest takes one argument: a file path, or - for standard input.');
   const raw = await readInput(args[0]);
-  const dc = createDomain(config);
-  const { ingest } = createMailCore(dc, config);
-  try {
-    return await ingest.receive(raw, { source: 'cli' });
-  } catch (err) {
-    throw new TempFailure(`Could not store the message: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  return withDomain(config, async (dc) => {
+    const { ingest } = await createMailCore(dc, config);
+    try {
+      return await ingest.receive(raw, { source: 'cli' });
+    } catch (err) {
+      throw new TempFailure(`Could not store the message: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
 }
 
 export async function quarantineCommand(config: Config, args: string[]): Promise<unknown> {
   const [sub, idArg] = args;
-  const dc = createDomain(config);
-  if (sub === 'list') {
-    return listInbound(dc.db, { status: ['quarantined'], limit: 100 }).map((r) => ({
-      id: r.id,
-      source: r.source,
-      from: r.fromAddress,
-      subject: r.subject,
-      error: r.error,
-      receivedAt: new Date(r.receivedAt).toISOString(),
-    }));
-  }
-  if (sub !== 'retry' && sub !== 'discard') throw new UsageError('quarantine takes: list, retry <id>, or discard <id>.');
+  if (sub !== 'list' && sub !== 'retry' && sub !== 'discard') throw new UsageError('quarantine takes: list, retry <id>, or discard <id>.');
   const id = Number(idArg);
-  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`quarantine ${sub} needs a message id (a positive number).`);
-  const row = getInbound(dc.db, id);
-  if (!row) throw new AppError('INBOUND_NOT_FOUND');
-  if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
-  if (sub === 'discard') {
-    setInboundStatus(dc.db, id, 'discarded', dc.now());
-    return { id, status: 'discarded' };
-  }
-  return createMailCore(dc, config).ingest.reprocess(id);
+  if (sub !== 'list' && (!Number.isInteger(id) || id <= 0)) throw new UsageError(`quarantine ${sub} needs a message id (a positive number).`);
+  return withDomain(config, async (dc) => {
+    if (sub === 'list') return quarantineList(dc);
+    const row = await getInbound(dc.db, id);
+    if (!row) throw new AppError('INBOUND_NOT_FOUND');
+    if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
+    if (sub === 'discard') {
+      const at = dc.now();
+      await dc.db.write(async (tx) => setInboundStatus(tx, id, 'discarded', at));
+      return { id, status: 'discarded' };
+    }
+    return (await createMailCore(dc, config)).ingest.reprocess(id);
+  });
+}
+
+async function quarantineList(dc: DomainCtx): Promise<unknown> {
+  const rows = await listInbound(dc.db, { status: ['quarantined'], limit: 100 });
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    from: r.fromAddress,
+    subject: r.subject,
+    error: r.error,
+    receivedAt: new Date(r.receivedAt).toISOString(),
+  }));
 }

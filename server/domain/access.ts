@@ -1,7 +1,6 @@
 /** Who may do what in a project (SPEC §5). The one place access levels are computed. */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import type { Tx } from '../events/store';
+import type { Q } from '../../db/client';
 import { memberships, projects } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import { ACCESS, ROLES, roleLevel, type Role } from '../../shared/roles';
@@ -15,12 +14,12 @@ export interface ProjectAccess {
   access: number;
 }
 
-export function findProjectByPath(db: Tx, path: string): ProjectRow | undefined {
-  return db.select().from(projects).where(sql`lower(${projects.path}) = lower(${path})`).get();
+export async function findProjectByPath(q: Q, path: string): Promise<ProjectRow | undefined> {
+  return q.select().from(projects).where(sql`lower(${projects.path}) = lower(${path})`).get();
 }
 
-export function membershipRole(db: Db, projectId: number, userId: number): Role | null {
-  const row = db
+export async function membershipRole(q: Q, projectId: number, userId: number): Promise<Role | null> {
+  const row = await q
     .select({ role: memberships.role })
     .from(memberships)
     .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
@@ -38,10 +37,10 @@ export function accessLevel(project: ProjectRow, user: Pick<UserRow, 'isAdmin'>,
  * Resolves the caller's access to a project. A project the caller may not see at all is
  * reported as not found, so private project paths do not leak.
  */
-export function projectAccess(db: Db, user: UserRow, path: string): ProjectAccess {
-  const project = findProjectByPath(db, path);
+export async function projectAccess(q: Q, user: UserRow, path: string): Promise<ProjectAccess> {
+  const project = await findProjectByPath(q, path);
   if (!project) throw new AppError('PROJECT_NOT_FOUND');
-  const role = membershipRole(db, project.id, user.id);
+  const role = await membershipRole(q, project.id, user.id);
   const access = accessLevel(project, user, role);
   if (access === ACCESS.none) throw new AppError('PROJECT_NOT_FOUND');
   return { project, role, access };
@@ -54,6 +53,6 @@ export function requireAccess(pa: ProjectAccess, min: number): void {
 }
 
 /** Current access for a user id (used per live event, so a removed member stops receiving). */
-export function currentAccess(db: Db, project: ProjectRow, user: UserRow): number {
-  return accessLevel(project, user, membershipRole(db, project.id, user.id));
+export async function currentAccess(q: Q, project: ProjectRow, user: UserRow): Promise<number> {
+  return accessLevel(project, user, await membershipRole(q, project.id, user.id));
 }

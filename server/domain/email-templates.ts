@@ -15,24 +15,29 @@ export interface EmailTemplateView {
   unknownPlaceholders: string[];
 }
 
-export function listEmailTemplates(dc: DomainCtx, projectId: number): EmailTemplateView[] {
-  return TEMPLATE_KINDS.map((kind) => {
-    const body = templateSource(dc.db, projectId, kind);
-    return { kind, body, isDefault: body === defaultTemplate(kind), unknownPlaceholders: unknownPlaceholders(body) };
-  });
+export async function listEmailTemplates(dc: DomainCtx, projectId: number): Promise<EmailTemplateView[]> {
+  const views: EmailTemplateView[] = [];
+  for (const kind of TEMPLATE_KINDS) {
+    const body = await templateSource(dc.db, projectId, kind);
+    views.push({ kind, body, isDefault: body === defaultTemplate(kind), unknownPlaceholders: unknownPlaceholders(body) });
+  }
+  return views;
 }
 
-export function saveEmailTemplate(dc: DomainCtx, projectId: number, kind: TemplateKind, body: string | null): EmailTemplateView {
-  if (body === null || body === defaultTemplate(kind)) {
-    dc.db.delete(emailTemplates).where(and(eq(emailTemplates.projectId, projectId), eq(emailTemplates.kind, kind))).run();
-  } else {
-    dc.db
-      .insert(emailTemplates)
-      .values({ projectId, kind, body, updatedAt: dc.now() })
-      .onConflictDoUpdate({ target: [emailTemplates.projectId, emailTemplates.kind], set: { body, updatedAt: dc.now() } })
-      .run();
-  }
-  return listEmailTemplates(dc, projectId).find((t) => t.kind === kind) as EmailTemplateView;
+export async function saveEmailTemplate(dc: DomainCtx, projectId: number, kind: TemplateKind, body: string | null): Promise<EmailTemplateView> {
+  const at = dc.now();
+  await dc.db.write(async (tx) => {
+    if (body === null || body === defaultTemplate(kind)) {
+      await tx.delete(emailTemplates).where(and(eq(emailTemplates.projectId, projectId), eq(emailTemplates.kind, kind))).run();
+    } else {
+      await tx
+        .insert(emailTemplates)
+        .values({ projectId, kind, body, updatedAt: at })
+        .onConflictDoUpdate({ target: [emailTemplates.projectId, emailTemplates.kind], set: { body, updatedAt: at } })
+        .run();
+    }
+  });
+  return (await listEmailTemplates(dc, projectId)).find((t) => t.kind === kind) as EmailTemplateView;
 }
 
 /** A sample ticket so the preview shows every placeholder filled. */

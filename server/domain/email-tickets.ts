@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { attachments, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../db/schema';
 import type { Emit } from './context';
-import type { Tx } from '../events/store';
+import type { Q, Tx } from '../../db/client';
 import { insertNote } from './notes';
 import { ticketMinAccess } from './tickets';
 import { summarizeOne, type TicketRow } from './ticket-views';
@@ -19,16 +19,16 @@ export const MAX_PARTICIPANTS = 10;
 
 export type ServiceDeskSettings = typeof serviceDeskSettings.$inferSelect;
 
-export function settingsFor(tx: Tx, projectId: number): ServiceDeskSettings | undefined {
-  return tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
+export async function settingsFor(q: Q, projectId: number): Promise<ServiceDeskSettings | undefined> {
+  return q.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
 }
 
-export function findProjectById(tx: Tx, id: number): ProjectRow | undefined {
-  return tx.select().from(projects).where(eq(projects.id, id)).get();
+export async function findProjectById(q: Q, id: number): Promise<ProjectRow | undefined> {
+  return q.select().from(projects).where(eq(projects.id, id)).get();
 }
 
-export function findProjectByKeySuffix(tx: Tx, suffix: string): ProjectRow | undefined {
-  const row = tx
+export async function findProjectByKeySuffix(q: Q, suffix: string): Promise<ProjectRow | undefined> {
+  const row = await q
     .select({ project: projects })
     .from(serviceDeskSettings)
     .innerJoin(projects, eq(projects.id, serviceDeskSettings.projectId))
@@ -42,9 +42,9 @@ export function findProjectByKeySuffix(tx: Tx, suffix: string): ProjectRow | und
  * (tombstone). An id we sent wins over a customer's: `ours` says whether the match is one of
  * our own emails (whoever quotes a customer's Message-ID may only have seen their email).
  */
-export function ticketForMessageIds(tx: Tx, projectId: number, ids: string[]): { ticketId: number | null; ours: boolean } | undefined {
+export async function ticketForMessageIds(q: Q, projectId: number, ids: string[]): Promise<{ ticketId: number | null; ours: boolean } | undefined> {
   if (ids.length === 0) return undefined;
-  const row = tx
+  const row = await q
     .select({ ticketId: messageIds.ticketId, direction: messageIds.direction })
     .from(messageIds)
     .where(and(eq(messageIds.projectId, projectId), inArray(messageIds.messageId, ids)))
@@ -54,54 +54,55 @@ export function ticketForMessageIds(tx: Tx, projectId: number, ids: string[]): {
 }
 
 /** The ticket's external author or one of its participants (unsubscribed ones included). */
-export function isTicketParticipant(tx: Tx, ticket: Pick<TicketRow, 'id' | 'externalAuthor'>, email: string): boolean {
+export async function isTicketParticipant(q: Q, ticket: Pick<TicketRow, 'id' | 'externalAuthor'>, email: string): Promise<boolean> {
   const same = (a: string) => asciiAddress(a).toLowerCase();
   const wanted = same(email);
   if (ticket.externalAuthor && same(ticket.externalAuthor) === wanted) return true;
-  return participantEmails(tx, ticket.id).some((p) => same(p) === wanted);
+  return (await participantEmails(q, ticket.id)).some((p) => same(p) === wanted);
 }
 
-export function isKnownMessageId(tx: Tx, projectId: number, id: string): boolean {
-  return !!tx.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(messageIds.messageId, id))).get();
+export async function isKnownMessageId(q: Q, projectId: number, id: string): Promise<boolean> {
+  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(messageIds.messageId, id))).get());
 }
 
-export function isOwnMessageId(tx: Tx, id: string): boolean {
-  return !!tx.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.messageId, id), eq(messageIds.direction, 'out'))).get();
+export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
+  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.messageId, id), eq(messageIds.direction, 'out'))).get());
 }
 
-export function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): void {
-  tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().run();
+export async function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): Promise<void> {
+  await tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().run();
 }
 
 /**
  * A reply key for one email to one recipient, and that email's unsubscribe token. They differ
  * so an unsubscribe link (forwarded, scanned, logged) never lets anyone post into the ticket.
  */
-export function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): { key: string; unsubscribeToken: string } {
+export async function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): Promise<{ key: string; unsubscribeToken: string }> {
   const key = randomBytes(16).toString('hex');
   const unsubscribeToken = randomBytes(16).toString('hex');
-  tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at }).run();
+  await tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at }).run();
   return { key, unsubscribeToken };
 }
 
-export function findReplyKey(tx: Tx, key: string) {
-  return tx.select().from(replyKeys).where(eq(replyKeys.key, key)).get();
+export async function findReplyKey(q: Q, key: string) {
+  return q.select().from(replyKeys).where(eq(replyKeys.key, key)).get();
 }
 
-export function ticketById(tx: Tx, id: number): TicketRow | undefined {
-  return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+export async function ticketById(q: Q, id: number): Promise<TicketRow | undefined> {
+  return q.select().from(tickets).where(eq(tickets.id, id)).get();
 }
 
-export function participantEmails(tx: Tx, ticketId: number): string[] {
-  return tx.select({ email: participants.email }).from(participants).where(eq(participants.ticketId, ticketId)).all().map((p) => p.email);
+export async function participantEmails(q: Q, ticketId: number): Promise<string[]> {
+  const rows = await q.select({ email: participants.email }).from(participants).where(eq(participants.ticketId, ticketId)).all();
+  return rows.map((p) => p.email);
 }
 
 /**
  * Adds participants (lowercased, deduped, at most MAX_PARTICIPANTS per ticket). Returns the
  * addresses actually added and those dropped by the limit.
  */
-export function addParticipants(tx: Tx, ticketId: number, emails: string[], at: number): { added: string[]; dropped: string[] } {
-  const existing = new Set(participantEmails(tx, ticketId));
+export async function addParticipants(tx: Tx, ticketId: number, emails: string[], at: number): Promise<{ added: string[]; dropped: string[] }> {
+  const existing = new Set(await participantEmails(tx, ticketId));
   const added: string[] = [];
   const dropped: string[] = [];
   for (const raw of emails) {
@@ -111,7 +112,7 @@ export function addParticipants(tx: Tx, ticketId: number, emails: string[], at: 
       dropped.push(email);
       continue;
     }
-    tx.insert(participants).values({ ticketId, email, createdAt: at }).onConflictDoNothing().run();
+    await tx.insert(participants).values({ ticketId, email, createdAt: at }).onConflictDoNothing().run();
     existing.add(email);
     added.push(email);
   }
@@ -130,14 +131,14 @@ export interface NewEmailTicket {
   labels: string[];
 }
 
-export function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): TicketRow {
-  const { lastIid } = tx
+export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): Promise<TicketRow> {
+  const { lastIid } = await tx
     .update(projects)
     .set({ lastIid: sql`${projects.lastIid} + 1` })
     .where(eq(projects.id, input.project.id))
     .returning({ lastIid: projects.lastIid })
     .get();
-  const ticket = tx
+  const ticket = await tx
     .insert(tickets)
     .values({
       projectId: input.project.id,
@@ -155,50 +156,52 @@ export function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at:
     })
     .returning()
     .get();
-  if (input.labels.length) setTicketLabels(tx, input.project.id, ticket.id, input.labels);
+  if (input.labels.length) await setTicketLabels(tx, input.project.id, ticket.id, input.labels);
   emit({
     projectId: ticket.projectId,
     ticketId: ticket.id,
     minAccess: ticketMinAccess(ticket),
-    event: { type: 'ticket.created', ticket: summarizeOne(tx, ticket) },
+    event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket) },
   });
   return ticket;
 }
 
-export function botNote(tx: Tx, emit: Emit, ticket: TicketRow, botId: number, body: string, at: number, opts: { internal?: boolean; system?: boolean } = {}) {
+export async function botNote(tx: Tx, emit: Emit, ticket: TicketRow, botId: number, body: string, at: number, opts: { internal?: boolean; system?: boolean } = {}) {
   return insertNote(tx, emit, ticket, { authorId: botId, body, internal: opts.internal ?? false, system: opts.system ?? true }, at);
 }
 
-export function insertAttachments(
+export async function insertAttachments(
   tx: Tx,
   list: { token: string; sha256: string; filename: string; contentType: string; size: number }[],
   ticket: Pick<TicketRow, 'id' | 'projectId'>,
   noteId: number | null,
   at: number,
-): void {
+): Promise<void> {
   for (const a of list) {
-    tx.insert(attachments)
+    await tx
+      .insert(attachments)
       .values({ token: a.token, sha256: a.sha256, filename: a.filename, contentType: a.contentType, size: a.size, projectId: ticket.projectId, ticketId: ticket.id, noteId, createdAt: at })
       .run();
   }
 }
 
-export function unsubscribe(tx: Tx, ticketId: number, email: string, at: number): boolean {
-  const res = tx
+export async function unsubscribe(tx: Tx, ticketId: number, email: string, at: number): Promise<boolean> {
+  const changed = await tx
     .update(participants)
     .set({ unsubscribedAt: at })
     .where(and(eq(participants.ticketId, ticketId), eq(participants.email, email.toLowerCase()), sql`${participants.unsubscribedAt} is null`))
-    .run();
-  return res.changes > 0;
+    .returning({ id: participants.id })
+    .all();
+  return changed.length > 0;
 }
 
-export function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number): TicketRow {
-  const after = tx.update(tickets).set({ state: 'opened', closedAt: null, updatedAt: at, lastActivityAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+export async function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number): Promise<TicketRow> {
+  const after = await tx.update(tickets).set({ state: 'opened', closedAt: null, updatedAt: at, lastActivityAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
   emit({
     projectId: after.projectId,
     ticketId: after.id,
     minAccess: ticketMinAccess(after),
-    event: { type: 'ticket.updated', ticket: summarizeOne(tx, after), changes: ['state'] },
+    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes: ['state'] },
   });
   return after;
 }
@@ -207,9 +210,9 @@ export function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number):
  * A ticket one of our sent emails belongs to, found by the ids a reply quotes (In-Reply-To,
  * References): for clients that answer our From address instead of the Reply-To.
  */
-export function ticketForOurMessageIds(tx: Tx, ids: string[]): { ticketId: number | null; projectId: number } | undefined {
+export async function ticketForOurMessageIds(q: Q, ids: string[]): Promise<{ ticketId: number | null; projectId: number } | undefined> {
   if (ids.length === 0) return undefined;
-  return tx
+  return q
     .select({ ticketId: messageIds.ticketId, projectId: messageIds.projectId })
     .from(messageIds)
     .where(and(inArray(messageIds.messageId, ids), eq(messageIds.direction, 'out')))

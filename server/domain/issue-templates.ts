@@ -1,13 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import { issueTemplates } from '../../db/schema';
-import type { Tx } from '../events/store';
+import type { Q, Tx } from '../../db/client';
 
-export function issueTemplate(tx: Tx, projectId: number, key: string): string | undefined {
-  return tx
+export async function issueTemplate(q: Q, projectId: number, key: string): Promise<string | undefined> {
+  const row = await q
     .select({ body: issueTemplates.body })
     .from(issueTemplates)
     .where(and(eq(issueTemplates.projectId, projectId), eq(issueTemplates.key, key)))
-    .get()?.body;
+    .get();
+  return row?.body;
 }
 
 export interface IssueTemplateView {
@@ -16,24 +17,29 @@ export interface IssueTemplateView {
   updatedAt: string;
 }
 
-export function listIssueTemplates(tx: Tx, projectId: number): IssueTemplateView[] {
-  return tx
-    .select()
-    .from(issueTemplates)
-    .where(eq(issueTemplates.projectId, projectId))
-    .orderBy(issueTemplates.key)
-    .all()
-    .map((t) => ({ key: t.key, body: t.body, updatedAt: new Date(t.updatedAt).toISOString() }));
+export async function listIssueTemplates(q: Q, projectId: number): Promise<IssueTemplateView[]> {
+  const rows = await q.select().from(issueTemplates).where(eq(issueTemplates.projectId, projectId)).orderBy(issueTemplates.key).all();
+  return rows.map((t) => ({ key: t.key, body: t.body, updatedAt: new Date(t.updatedAt).toISOString() }));
 }
 
-export function saveIssueTemplate(tx: Tx, projectId: number, key: string, body: string, at: number): void {
-  tx.insert(issueTemplates)
+/** Inside a write transaction. */
+export async function saveIssueTemplate(tx: Tx, projectId: number, key: string, body: string, at: number): Promise<void> {
+  await tx
+    .insert(issueTemplates)
     .values({ projectId, key, body, updatedAt: at })
     .onConflictDoUpdate({ target: [issueTemplates.projectId, issueTemplates.key], set: { body, updatedAt: at } })
     .run();
 }
 
-/** Deleting the template Service Desk appends leaves the setting: new tickets then get the warning note (SPEC §2). */
-export function deleteIssueTemplate(tx: Tx, projectId: number, key: string): boolean {
-  return tx.delete(issueTemplates).where(and(eq(issueTemplates.projectId, projectId), eq(issueTemplates.key, key))).run().changes > 0;
+/**
+ * Inside a write transaction; false when there was no such template. Deleting the template
+ * Service Desk appends leaves the setting: new tickets then get the warning note (SPEC §2).
+ */
+export async function deleteIssueTemplate(tx: Tx, projectId: number, key: string): Promise<boolean> {
+  const deleted = await tx
+    .delete(issueTemplates)
+    .where(and(eq(issueTemplates.projectId, projectId), eq(issueTemplates.key, key)))
+    .returning({ key: issueTemplates.key })
+    .all();
+  return deleted.length > 0;
 }

@@ -1,8 +1,9 @@
 /**
  * Sign-in throttling per email and per client address, kept in the database so it holds across
- * restarts and across server processes sharing one database. An attempt is counted before its
- * password is checked, in the same write transaction that decides whether it may go ahead, so
- * parallel attempts cannot all pass the check while the first password is still being hashed.
+ * restarts and across server processes and nodes sharing one database. An attempt is counted
+ * before its password is checked, in the same write transaction that decides whether it may go
+ * ahead, so parallel attempts cannot all pass the check while the first password is still being
+ * hashed.
  */
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import { loginThrottle } from '../../db/schema';
@@ -35,50 +36,45 @@ function withAttempt(key: string, row: ThrottleRow | undefined, max: number, at:
  * (TOO_MANY_ATTEMPTS) when either is locked. A refused attempt costs no password check and
  * is not counted, so a locked address cannot push anyone's email further.
  */
-export function admitAttempt(dc: DomainCtx, email: string, address: string): void {
+export async function admitAttempt(dc: DomainCtx, email: string, address: string): Promise<void> {
   const at = dc.now();
   const limits = [
     { key: emailKey(email), max: MAX_ATTEMPTS_PER_EMAIL },
     { key: addressKey(address), max: MAX_ATTEMPTS_PER_ADDRESS },
   ];
-  // Immediate: the write lock is taken before the read, so another process cannot read the
-  // same count in between.
-  dc.db.transaction(
-    (tx) => {
-      const rows = limits.map(({ key }) => tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get());
-      if (rows.some((row) => row && row.lockedUntil > at)) throw new AppError('TOO_MANY_ATTEMPTS');
-      limits.forEach(({ key, max }, i) => {
-        const next = withAttempt(key, rows[i], max, at);
-        tx.insert(loginThrottle).values(next).onConflictDoUpdate({ target: loginThrottle.key, set: next }).run();
-      });
-    },
-    { behavior: 'immediate' },
-  );
+  // One write transaction: the write lock (across processes and nodes) is held from the read to
+  // the update, so nobody else can read the same count in between.
+  await dc.db.write(async (tx) => {
+    const rows = [];
+    for (const { key } of limits) rows.push(await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get());
+    if (rows.some((row) => row && row.lockedUntil > at)) throw new AppError('TOO_MANY_ATTEMPTS');
+    for (const [i, { key, max }] of limits.entries()) {
+      const next = withAttempt(key, rows[i], max, at);
+      await tx.insert(loginThrottle).values(next).onConflictDoUpdate({ target: loginThrottle.key, set: next }).run();
+    }
+  });
 }
 
 /**
  * The password was right: the email starts afresh, and the attempt no longer counts against the
  * address, so an office behind one address is not locked out by its own sign-ins.
  */
-export function attemptSucceeded(dc: DomainCtx, email: string, address: string): void {
-  dc.db.transaction(
-    (tx) => {
-      tx.delete(loginThrottle).where(eq(loginThrottle.key, emailKey(email))).run();
-      const key = addressKey(address);
-      const row = tx.select().from(loginThrottle).where(and(eq(loginThrottle.key, key), gt(loginThrottle.failures, 0))).get();
-      if (!row) return;
-      const failures = row.failures - 1;
-      const lockedUntil = failures < MAX_ATTEMPTS_PER_ADDRESS ? 0 : row.lockedUntil;
-      tx.update(loginThrottle).set({ failures, lockedUntil }).where(eq(loginThrottle.key, key)).run();
-    },
-    { behavior: 'immediate' },
-  );
+export async function attemptSucceeded(dc: DomainCtx, email: string, address: string): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, emailKey(email))).run();
+    const key = addressKey(address);
+    const row = await tx.select().from(loginThrottle).where(and(eq(loginThrottle.key, key), gt(loginThrottle.failures, 0))).get();
+    if (!row) return;
+    const failures = row.failures - 1;
+    const lockedUntil = failures < MAX_ATTEMPTS_PER_ADDRESS ? 0 : row.lockedUntil;
+    await tx.update(loginThrottle).set({ failures, lockedUntil }).where(eq(loginThrottle.key, key)).run();
+  });
 }
 
 /** Which of these emails are locked out of signing in right now. */
-export function lockedEmails(dc: DomainCtx, emails: string[]): Set<string> {
+export async function lockedEmails(dc: DomainCtx, emails: string[]): Promise<Set<string>> {
   if (emails.length === 0) return new Set();
-  const rows = dc.db
+  const rows = await dc.db
     .select({ key: loginThrottle.key })
     .from(loginThrottle)
     .where(and(inArray(loginThrottle.key, emails.map(emailKey)), gt(loginThrottle.lockedUntil, dc.now())))
@@ -88,6 +84,8 @@ export function lockedEmails(dc: DomainCtx, emails: string[]): Set<string> {
 }
 
 /** Lets the owner of this email sign in again at once (an admin's decision). */
-export function unlockSignIn(dc: DomainCtx, email: string): void {
-  dc.db.delete(loginThrottle).where(eq(loginThrottle.key, emailKey(email))).run();
+export async function unlockSignIn(dc: DomainCtx, email: string): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, emailKey(email))).run();
+  });
 }

@@ -12,12 +12,12 @@ export async function checkCredentials(
   dc: DomainCtx,
   input: { email: string; password: string; clientAddress: string },
 ): Promise<UserRow> {
-  admitAttempt(dc, input.email, input.clientAddress);
-  const user = findUserByEmail(dc.db, input.email);
+  await admitAttempt(dc, input.email, input.clientAddress);
+  const user = await findUserByEmail(dc.db, input.email);
   const hash = user?.kind === 'human' ? user.passwordHash : null;
   // Verify against a dummy hash for unknown emails so both paths take the same time.
   const ok = await verifyPassword(input.password, hash ?? (await DUMMY_HASH_PROMISE));
   if (!user || !hash || !ok) throw new AppError('INVALID_CREDENTIALS');
-  attemptSucceeded(dc, input.email, input.clientAddress);
+  await attemptSucceeded(dc, input.email, input.clientAddress);
   return user;
 }

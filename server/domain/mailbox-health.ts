@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Q } from '../../db/client';
 import { mailboxes } from '../../db/schema';
 
 export interface MailboxHealth {
@@ -14,21 +14,17 @@ export interface MailboxHealth {
   lagMs: number;
 }
 
-export function listMailboxes(db: Db, now: number): MailboxHealth[] {
+export async function listMailboxes(q: Q, now: number): Promise<MailboxHealth[]> {
   const today = new Date(now).toISOString().slice(0, 10);
-  return db
-    .select()
-    .from(mailboxes)
-    .orderBy(asc(mailboxes.name))
-    .all()
-    .map((m) => ({
-      name: m.name,
-      state: m.state,
-      uidvalidity: m.uidvalidity,
-      lastUid: m.lastUid,
-      lastError: m.lastError,
-      lastErrorAt: m.lastErrorAt === null ? null : new Date(m.lastErrorAt).toISOString(),
-      messagesToday: m.day === today ? m.messagesToday : 0,
-      lagMs: now - m.updatedAt,
-    }));
+  const rows = await q.select().from(mailboxes).orderBy(asc(mailboxes.name)).all();
+  return rows.map((m) => ({
+    name: m.name,
+    state: m.state,
+    uidvalidity: m.uidvalidity,
+    lastUid: m.lastUid,
+    lastError: m.lastError,
+    lastErrorAt: m.lastErrorAt === null ? null : new Date(m.lastErrorAt).toISOString(),
+    messagesToday: m.day === today ? m.messagesToday : 0,
+    lagMs: now - m.updatedAt,
+  }));
 }

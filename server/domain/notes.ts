@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors';
 import { notes, tickets } from '../../db/schema';
 import { CAN } from '../../shared/roles';
 import type { NoteView } from '../../shared/views';
-import type { Tx } from '../events/store';
+import type { Q, Tx } from '../../db/client';
 import type { ProjectAccess } from './access';
 import { write, type DomainCtx, type Emit } from './context';
 import { noteViews, summarizeOne, type TicketRow } from './ticket-views';
@@ -32,8 +32,8 @@ export interface NewNote {
 }
 
 /** Inserts a note, bumps the ticket's activity and emits `note.created`. Runs inside `write`. */
-export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote, at: number): NoteView {
-  const row = tx
+export async function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote, at: number): Promise<NoteView> {
+  const row = await tx
     .insert(notes)
     .values({
       ticketId: ticket.id,
@@ -50,7 +50,7 @@ export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote,
     .returning()
     .get();
   const counted = !note.system && !note.internal;
-  const updated = tx
+  const updated = await tx
     .update(tickets)
     .set({
       lastActivityAt: at,
@@ -60,25 +60,24 @@ export function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: NewNote,
     .where(eq(tickets.id, ticket.id))
     .returning()
     .get();
-  const view = noteViews(tx, [row])[0] as NoteView;
+  const view = (await noteViews(tx, [row]))[0] as NoteView;
   emit({
     projectId: ticket.projectId,
     ticketId: ticket.id,
     minAccess: Math.max(ticketMinAccess(updated), note.internal ? CAN.respond : 0),
-    event: { type: 'note.created', ticket: summarizeOne(tx, updated), note: view },
+    event: { type: 'note.created', ticket: await summarizeOne(tx, updated), note: view },
   });
   return view;
 }
 
 /** The newest public conversation note (customer or responder reply) of a ticket, 0 if none. */
-export function latestPublicNoteId(tx: Tx, ticketId: number): number {
-  return (
-    tx
-      .select({ id: sql<number | null>`max(${notes.id})` })
-      .from(notes)
-      .where(and(eq(notes.ticketId, ticketId), eq(notes.internal, false), eq(notes.system, false)))
-      .get()?.id ?? 0
-  );
+export async function latestPublicNoteId(q: Q, ticketId: number): Promise<number> {
+  const row = await q
+    .select({ id: sql<number | null>`max(${notes.id})` })
+    .from(notes)
+    .where(and(eq(notes.ticketId, ticketId), eq(notes.internal, false), eq(notes.system, false)))
+    .get();
+  return row?.id ?? 0;
 }
 
 export async function createNote(
@@ -87,40 +86,40 @@ export async function createNote(
   actor: UserRow,
   input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined },
 ): Promise<NoteView> {
-  visibleTicket(dc, pa, input.iid);
+  await visibleTicket(dc, pa, input.iid);
   const { body, actions, errors } = extractQuickActions(input.body);
   if (errors.length) throw new AppError('QUICK_ACTION_FAILED', errors.join(' '));
   if (actions.length && !body) {
     // Only commands: nothing to post, every effect shows as its own system note.
-    const last = applyQuickActions(dc, pa, actor, input.iid, actions);
+    const last = await applyQuickActions(dc, pa, actor, input.iid, actions);
     if (!last) throw new AppError('TICKET_NOT_FOUND');
     return last;
   }
   // Rendered before the write, off the main thread; the ticket is read again after the wait.
   const bodyHtml = await markdownToHtml(body);
-  const note = postNote(dc, pa, actor, visibleTicket(dc, pa, input.iid), { ...input, body, bodyHtml });
-  if (actions.length) applyQuickActions(dc, pa, actor, input.iid, actions);
+  const note = await postNote(dc, pa, actor, await visibleTicket(dc, pa, input.iid), { ...input, body, bodyHtml });
+  if (actions.length) await applyQuickActions(dc, pa, actor, input.iid, actions);
   return note;
 }
 
-function postNote(
+async function postNote(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
   ticket: TicketRow,
   input: { body: string; bodyHtml: string; internal: boolean; seenNoteId?: number | undefined },
-): NoteView {
-  return write(dc, (tx, emit, at) => {
+): Promise<NoteView> {
+  return write(dc, async (tx, emit, at) => {
     // Checked inside the write lock: of two racing replies, the second is always refused.
-    if (!input.internal && input.seenNoteId !== undefined && latestPublicNoteId(tx, ticket.id) > input.seenNoteId) {
+    if (!input.internal && input.seenNoteId !== undefined && (await latestPublicNoteId(tx, ticket.id)) > input.seenNoteId) {
       throw new AppError('REPLY_COLLISION');
     }
-    const note = insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, bodyHtml: input.bodyHtml, internal: input.internal, system: false }, at);
-    const files = claimUploads(tx, ticket.id, note.id, input.body);
+    const note = await insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, bodyHtml: input.bodyHtml, internal: input.internal, system: false }, at);
+    const files = await claimUploads(tx, ticket.id, note.id, input.body);
     // Internal notes never leave the building; public replies go to every subscribed participant.
     if (!input.internal) {
-      const n = { ticket, project: pa.project, settings: settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null, attachments: files };
-      sendNewNote(tx, dc.mail, n, at);
+      const n = { ticket, project: pa.project, settings: await settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null, attachments: files };
+      await sendNewNote(tx, dc.mail, n, at);
     }
     return note;
   });

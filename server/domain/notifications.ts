@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { emailTemplates, messageIds, participants } from '../../db/schema';
-import type { Tx } from '../events/store';
+import type { Q, Tx } from '../../db/client';
 import { fullPathSlug } from '../mail/addresses';
 import type { OutboundSpec } from '../mail/outbound/spec';
 import { defaultTemplate, type TemplateKind, type Vars } from '../mail/outbound/templates';
@@ -36,8 +36,8 @@ interface Send {
   attachments?: MailAttachment[];
 }
 
-export function templateSource(tx: Tx, projectId: number, kind: TemplateKind): string {
-  const row = tx
+export async function templateSource(q: Q, projectId: number, kind: TemplateKind): Promise<string> {
+  const row = await q
     .select({ body: emailTemplates.body })
     .from(emailTemplates)
     .where(and(eq(emailTemplates.projectId, projectId), eq(emailTemplates.kind, kind)))
@@ -69,16 +69,18 @@ export function templateVars(mc: MailContext, ticket: TicketRow, project: Projec
  * The ticket's thread root is the Message-ID of its first email. It carries a random part: a
  * guessable `<ticket-<id>@host>` would let anyone thread mail onto any ticket via References.
  */
-function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): { messageId: string; root: string; first: boolean } {
+async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ messageId: string; root: string; first: boolean }> {
   const host = mc.book.host();
   const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
-  const root = tx
-    .select({ id: messageIds.messageId })
-    .from(messageIds)
-    .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, 'out')))
-    .orderBy(messageIds.createdAt)
-    .limit(1)
-    .get()?.id;
+  const root = (
+    await tx
+      .select({ id: messageIds.messageId })
+      .from(messageIds)
+      .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, 'out')))
+      .orderBy(messageIds.createdAt)
+      .limit(1)
+      .get()
+  )?.id;
   if (!root) {
     const id = fresh();
     return { messageId: id, root: id, first: true };
@@ -86,13 +88,14 @@ function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): { messageId: str
   return { messageId: fresh(), root, first: false };
 }
 
-function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
-  const { key, unsubscribeToken } = newReplyKey(tx, s.ticket, s.to, at);
+async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void> {
+  const { key, unsubscribeToken } = await newReplyKey(tx, s.ticket, s.to, at);
   const host = mc.book.host();
   const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${unsubscribeToken}`;
   const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
-  const ids = threadIds(tx, mc, s.ticket);
+  const ids = await threadIds(tx, mc, s.ticket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
+  const source = await templateSource(tx, s.project.id, s.kind);
   const spec: OutboundSpec = {
     from: { name: s.fromName, address: mc.from },
     to: s.to,
@@ -100,10 +103,7 @@ function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
     subject,
     text: '',
     // Rendered when the worker composes the message, outside this transaction.
-    template: (() => {
-      const source = templateSource(tx, s.project.id, s.kind);
-      return { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText)) };
-    })(),
+    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText)) },
     messageId: ids.messageId,
     ...(ids.first ? {} : { inReplyTo: ids.root, references: [`<reply-${key}@${host}>`, ids.root] }),
     headers: {
@@ -119,8 +119,8 @@ function queue(tx: Tx, mc: MailContext, s: Send, at: number): void {
       ? { attachments: s.attachments.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType })) }
       : {}),
   };
-  queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
-  tx.insert(messageIds).values({ projectId: s.project.id, messageId: ids.messageId, ticketId: s.ticket.id, direction: 'out', createdAt: at }).onConflictDoNothing().run();
+  await queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
+  await tx.insert(messageIds).values({ projectId: s.project.id, messageId: ids.messageId, ticketId: s.ticket.id, direction: 'out', createdAt: at }).onConflictDoNothing().run();
 }
 
 /** Only what the template (and the layout) uses is stored: a description can be megabytes. */
@@ -140,46 +140,46 @@ function displayName(settings: ServiceDeskSettings | undefined): string {
   return settings?.outgoingName?.trim() || 'Support Bot';
 }
 
-function subscribed(tx: Tx, ticketId: number): string[] {
-  return tx
+async function subscribed(tx: Tx, ticketId: number): Promise<string[]> {
+  const rows = await tx
     .select({ email: participants.email })
     .from(participants)
     .where(and(eq(participants.ticketId, ticketId), isNull(participants.unsubscribedAt)))
     .orderBy(participants.id)
-    .all()
-    .map((p) => p.email);
+    .all();
+  return rows.map((p) => p.email);
 }
 
-function isSubscribed(tx: Tx, ticketId: number, email: string): boolean {
-  return subscribed(tx, ticketId).includes(email.toLowerCase());
+async function isSubscribed(tx: Tx, ticketId: number, email: string): Promise<boolean> {
+  return (await subscribed(tx, ticketId)).includes(email.toLowerCase());
 }
 
-export function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number): void {
+export async function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number): Promise<void> {
   if (settings && !settings.sendThankYou) return;
   if (!ticket.externalAuthor || mc.book.isOurs(ticket.externalAuthor)) return;
-  if (!isSubscribed(tx, ticket.id, ticket.externalAuthor)) return;
-  queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(settings) }, at);
+  if (!(await isSubscribed(tx, ticket.id, ticket.externalAuthor))) return;
+  await queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(settings) }, at);
 }
 
-export function sendNewParticipant(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, emails: string[], at: number): void {
+export async function sendNewParticipant(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, emails: string[], at: number): Promise<void> {
   for (const to of emails) {
-    if (mc.book.isOurs(to) || !isSubscribed(tx, ticket.id, to)) continue;
-    queue(tx, mc, { kind: 'new_participant', ticket, project, settings, to, fromName: displayName(settings) }, at);
+    if (mc.book.isOurs(to) || !(await isSubscribed(tx, ticket.id, to))) continue;
+    await queue(tx, mc, { kind: 'new_participant', ticket, project, settings, to, fromName: displayName(settings) }, at);
   }
 }
 
 /** A public note: every subscribed participant except the note's own external author. */
-export function sendNewNote(
+export async function sendNewNote(
   tx: Tx,
   mc: MailContext,
   n: { ticket: TicketRow; project: ProjectRow; settings: ServiceDeskSettings | undefined; body: string; authorName: string; externalAuthor: string | null; attachments?: MailAttachment[] },
   at: number,
-): void {
+): Promise<void> {
   const exclude = n.externalAuthor?.toLowerCase();
   const fromName = n.externalAuthor ? displayName(n.settings) : `${n.authorName} (via ${displayName(n.settings)})`;
-  for (const to of subscribed(tx, n.ticket.id)) {
+  for (const to of await subscribed(tx, n.ticket.id)) {
     if (to === exclude || mc.book.isOurs(to)) continue;
-    queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);
+    await queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);
   }
 }
 

@@ -49,11 +49,11 @@ let app: TestApp;
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
-  seedProject(app, 'acme/app', 'internal');
+  await seedProject(app, 'acme/app', 'internal');
   await seedUser(app, 'rep@test.io');
   await seedUser(app, 'guest@test.io');
-  seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
-  seedMember(app, 'acme/app', 'guest@test.io', 'guest');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/app', 'guest@test.io', 'guest');
 });
 after(() => app.close());
 

@@ -31,15 +31,15 @@ export async function originalEmail(
   pa: ProjectAccess,
   input: { iid: number; noteId?: number | undefined; allowRemoteImages: boolean },
 ): Promise<OriginalEmail> {
-  const ticket = visibleTicket(dc, pa, input.iid);
+  const ticket = await visibleTicket(dc, pa, input.iid);
   let emailId: number | null = ticket.emailId;
   if (input.noteId !== undefined) {
-    const note = dc.db.select().from(notes).where(eq(notes.id, input.noteId)).get();
+    const note = await dc.db.select().from(notes).where(eq(notes.id, input.noteId)).get();
     if (!note || note.ticketId !== ticket.id || note.internal) throw new AppError('EMAIL_NOT_FOUND');
     emailId = note.emailId;
   }
-  const row = emailId === null ? undefined : getInbound(dc.db, emailId);
-  const raw = row ? rawOf(dc.db, row.sha256) : undefined;
+  const row = emailId === null ? undefined : await getInbound(dc.db, emailId);
+  const raw = row ? await rawOf(dc.db, row.sha256) : undefined;
   if (!row || !raw) throw new AppError('EMAIL_NOT_FOUND');
   const m = await parseEmail(raw);
   const sanitized = m.html ? await originalEmailHtml(m.html, input.allowRemoteImages) : null;

@@ -1,18 +1,17 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, Q, Tx } from '../../db/client';
 import { outbox } from '../../db/schema';
-import type { Tx } from '../events/store';
 import type { OutboundSpec } from '../mail/outbound/spec';
 
 export type OutboundKind = 'thank_you' | 'new_note' | 'new_participant' | 'rejection';
 
 /** Queues an email inside the caller's transaction: it is sent only if the change commits. */
-export function queueEmail(
+export async function queueEmail(
   tx: Tx,
   e: { kind: OutboundKind; projectId: number | null; ticketId: number | null; spec: OutboundSpec },
   at: number,
-): number {
-  return tx
+): Promise<number> {
+  const row = await tx
     .insert(outbox)
     .values({
       kind: e.kind,
@@ -27,7 +26,8 @@ export function queueEmail(
       createdAt: at,
     })
     .returning({ id: outbox.id })
-    .get().id;
+    .get();
+  return row.id;
 }
 
 export interface OutboxView {
@@ -61,40 +61,40 @@ function view(r: typeof outbox.$inferSelect): OutboxView {
   };
 }
 
-export function listOutbox(db: Db, opts: { status?: ('queued' | 'sent' | 'failed')[] | undefined; beforeId?: number | undefined; limit: number }): OutboxView[] {
-  return db
+export async function listOutbox(q: Q, opts: { status?: ('queued' | 'sent' | 'failed')[] | undefined; beforeId?: number | undefined; limit: number }): Promise<OutboxView[]> {
+  const rows = await q
     .select()
     .from(outbox)
     .where(and(opts.status ? inArray(outbox.status, opts.status) : undefined, opts.beforeId ? lt(outbox.id, opts.beforeId) : undefined))
     .orderBy(desc(outbox.id))
     .limit(opts.limit)
-    .all()
-    .map(view);
+    .all();
+  return rows.map(view);
 }
 
-/** "Retry now": a queued or failed message becomes due immediately (sent ones are left alone). */
-export function retryOutbox(db: Db, id: number, now: number): OutboxView | null {
-  const row = db
-    .update(outbox)
-    .set({ status: 'queued', nextAttemptAt: now })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ['queued', 'failed'])))
-    .returning()
-    .get();
-  if (row) return view(row);
-  const existing = db.select().from(outbox).where(eq(outbox.id, id)).get();
-  return existing ? view(existing) : null;
+/** "Retry now": a queued or failed message becomes due immediately (sent ones are left alone). Its own write transaction. */
+export async function retryOutbox(db: Db, id: number, now: number): Promise<OutboxView | null> {
+  const row = await db.write(async (tx) => {
+    const updated = await tx
+      .update(outbox)
+      .set({ status: 'queued', nextAttemptAt: now })
+      .where(and(eq(outbox.id, id), inArray(outbox.status, ['queued', 'failed'])))
+      .returning()
+      .get();
+    return updated ?? (await tx.select().from(outbox).where(eq(outbox.id, id)).get());
+  });
+  return row ? view(row) : null;
 }
 
 /**
  * Rejections queued recently, to one address or (without `to`) to anyone: forged senders must
  * not turn us into a spam cannon, one victim or many.
  */
-export function recentRejections(tx: Tx, since: number, to?: string): number {
-  return (
-    tx
-      .select({ n: sql<number>`count(*)` })
-      .from(outbox)
-      .where(and(eq(outbox.kind, 'rejection'), to === undefined ? undefined : eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
-      .get()?.n ?? 0
-  );
+export async function recentRejections(q: Q, since: number, to?: string): Promise<number> {
+  const row = await q
+    .select({ n: sql<number>`count(*)` })
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'rejection'), to === undefined ? undefined : eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
+    .get();
+  return Number(row?.n ?? 0);
 }

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Q } from '../../db/client';
 import { memberships, projects, serviceDeskSettings, tickets } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import { roleLevel, type Visibility } from '../../shared/roles';
@@ -8,29 +8,26 @@ import { accessLevel, type ProjectRow } from './access';
 import type { DomainCtx } from './context';
 import { isUniqueViolation, type UserRow } from './users';
 
-export function createProject(
+export async function createProject(
   dc: DomainCtx,
   input: { path: string; name?: string | undefined; visibility?: Visibility | undefined },
-): ProjectRow {
+): Promise<ProjectRow> {
   const at = dc.now();
   try {
-    return dc.db.transaction(
-      (tx) => {
-        const row = tx
-          .insert(projects)
-          .values({
-            path: input.path,
-            name: input.name ?? input.path.split('/').pop() ?? input.path,
-            visibility: input.visibility ?? 'private',
-            createdAt: at,
-          })
-          .returning()
-          .get();
-        tx.insert(serviceDeskSettings).values({ projectId: row.id, updatedAt: at }).run();
-        return row;
-      },
-      { behavior: 'immediate' },
-    );
+    return await dc.db.write(async (tx) => {
+      const row = await tx
+        .insert(projects)
+        .values({
+          path: input.path,
+          name: input.name ?? input.path.split('/').pop() ?? input.path,
+          visibility: input.visibility ?? 'private',
+          createdAt: at,
+        })
+        .returning()
+        .get();
+      await tx.insert(serviceDeskSettings).values({ projectId: row.id, updatedAt: at }).run();
+      return row;
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('PROJECT_PATH_TAKEN');
     throw err;
@@ -38,9 +35,9 @@ export function createProject(
 }
 
 /** Open tickets per project; `includeConfidential` only for viewers who may see them (reporter+). */
-function openCounts(db: Db, projectIds: number[], includeConfidential: boolean): Map<number, number> {
+async function openCounts(q: Q, projectIds: number[], includeConfidential: boolean): Promise<Map<number, number>> {
   if (projectIds.length === 0) return new Map();
-  const rows = db
+  const rows = await q
     .select({ projectId: tickets.projectId, n: count() })
     .from(tickets)
     .where(and(inArray(tickets.projectId, projectIds), eq(tickets.state, 'opened'), includeConfidential ? undefined : eq(tickets.confidential, false)))
@@ -53,8 +50,8 @@ function openCounts(db: Db, projectIds: number[], includeConfidential: boolean):
  * Projects the user can see: their memberships, internal and public projects, or all for admins.
  * Open counts include confidential tickets only where the user may see them (reporter+).
  */
-export function listProjectsFor(db: Db, user: UserRow): ProjectView[] {
-  const rows = db
+export async function listProjectsFor(q: Q, user: UserRow): Promise<ProjectView[]> {
+  const rows = await q
     .select({ project: projects, role: memberships.role })
     .from(projects)
     .leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, user.id)))
@@ -66,8 +63,8 @@ export function listProjectsFor(db: Db, user: UserRow): ProjectView[] {
     const access = accessLevel(project, user, role);
     return { project, role, access };
   });
-  const full = openCounts(db, views.filter((v) => v.access >= roleLevel('reporter')).map((v) => v.project.id), true);
-  const restricted = openCounts(db, views.filter((v) => v.access < roleLevel('reporter')).map((v) => v.project.id), false);
+  const full = await openCounts(q, views.filter((v) => v.access >= roleLevel('reporter')).map((v) => v.project.id), true);
+  const restricted = await openCounts(q, views.filter((v) => v.access < roleLevel('reporter')).map((v) => v.project.id), false);
   return views.map(({ project, role, access }) => ({
     id: project.id,
     path: project.path,
@@ -79,8 +76,8 @@ export function listProjectsFor(db: Db, user: UserRow): ProjectView[] {
   }));
 }
 
-export function projectView(db: Db, project: ProjectRow, role: ProjectView['role'], access: number): ProjectView {
-  const counts = openCounts(db, [project.id], access >= roleLevel('reporter'));
+export async function projectView(q: Q, project: ProjectRow, role: ProjectView['role'], access: number): Promise<ProjectView> {
+  const counts = await openCounts(q, [project.id], access >= roleLevel('reporter'));
   return {
     id: project.id,
     path: project.path,

@@ -22,7 +22,7 @@ export function queueConditions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow
   if (input.assignee === 'none') where.push(isNull(tickets.assigneeId));
   if (input.search) {
     const asNumber = /^#?(\d+)$/.exec(input.search.trim());
-    where.push(or(asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined, ticketMatches(input.search, pa.access >= CAN.respond)) ?? sql`0`);
+    where.push(or(asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined, ticketMatches(input.search, pa.access >= CAN.respond)) ?? sql`false`);
   }
   if (input.label) {
     where.push(

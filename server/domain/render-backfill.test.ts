@@ -10,7 +10,7 @@ let app: TestApp;
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, 'acme/app');
+  await seedProject(app, 'acme/app');
 });
 after(() => app.close());
 
@@ -20,18 +20,20 @@ test('a note and a description stored without HTML get it, rendered and sanitise
   const n = await admin.trpc.notes.create.mutate({ projectPath: 'acme/app', iid: t.iid, body: '_older_', internal: false });
   await admin.trpc.tickets.update.mutate({ projectPath: 'acme/app', iid: t.iid, state: 'closed' });
   // As migration 0007 left every earlier row:
-  app.dc.db.update(notes).set({ bodyHtml: null }).run();
-  app.dc.db.update(tickets).set({ descriptionHtml: null }).run();
+  await app.dc.db.write(async (tx) => {
+    await tx.update(notes).set({ bodyHtml: null }).run();
+    await tx.update(tickets).set({ descriptionHtml: null }).run();
+  });
   const before = await admin.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
   assert.equal(before.descriptionHtml, '<p>**old** &lt;script&gt;x&lt;/script&gt;</p>', 'shown as text until rendered');
 
   const stop = startRenderBackfill(app.dc);
   const deadline = Date.now() + 10_000;
-  while (app.dc.db.select().from(notes).all().some((r) => r.bodyHtml === null) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while ((await app.dc.db.select().from(notes).all()).some((r) => r.bodyHtml === null) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await stop();
   const d = await admin.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
   assert.equal(d.descriptionHtml.trim(), '<p><strong>old</strong> </p>');
   assert.equal(d.notes.find((x) => x.id === n.id)?.html.trim(), '<p><em>older</em></p>');
-  const system = app.dc.db.select().from(notes).where(eq(notes.system, true)).all();
+  const system = await app.dc.db.select().from(notes).where(eq(notes.system, true)).all();
   assert.ok(system.length > 0 && system.every((r) => r.bodyHtml === ''));
 });

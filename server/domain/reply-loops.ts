@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { notes } from '../../db/schema';
-import type { Tx } from '../events/store';
+import type { Q } from '../../db/client';
 
 export const LOOP_WINDOW_MS = 10 * 60_000;
 /** This many notes of one shape from one sender within the window is a loop. */
@@ -40,10 +40,10 @@ export function bodyShape(noteBody: string): string {
  * Whether the sender's note just added completes a loop: at least LOOP_REPEATS public notes by
  * them on the ticket within the window (this one included) with this note's shape.
  */
-export function isReplyLoop(tx: Tx, ticketId: number, sender: string, noteBody: string, at: number): boolean {
+export async function isReplyLoop(q: Q, ticketId: number, sender: string, noteBody: string, at: number): Promise<boolean> {
   const shape = bodyShape(noteBody);
   if (!shape) return false;
-  const recent = tx
+  const recent = await q
     .select({ body: notes.body })
     .from(notes)
     .where(

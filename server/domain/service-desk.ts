@@ -2,7 +2,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { serviceDeskSettings } from '../../db/schema';
 import { AppError, ERRORS } from '../../shared/errors';
-import type { Tx } from '../events/store';
+import type { Q } from '../../db/client';
 import type { ProjectAccess } from './access';
 import type { DomainCtx } from './context';
 import { fullPathSlug, projectKey, type AddressBook } from '../mail/addresses';
@@ -25,11 +25,14 @@ export interface ServiceDeskView {
   sendThankYou: boolean;
 }
 
-export function readSettings(dc: DomainCtx, projectId: number): Settings {
-  const row = dc.db.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
+/** A project's settings; a project that has none yet (made before settings existed) gets the defaults stored. */
+export async function readSettings(dc: DomainCtx, projectId: number): Promise<Settings> {
+  const row = await dc.db.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
   if (row) return row;
-  return dc.db.insert(serviceDeskSettings).values({ projectId, updatedAt: dc.now() }).onConflictDoNothing().returning().get()
-    ?? (dc.db.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get() as Settings);
+  return dc.db.write(async (tx) => {
+    const created = await tx.insert(serviceDeskSettings).values({ projectId, updatedAt: dc.now() }).onConflictDoNothing().returning().get();
+    return created ?? ((await tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get()) as Settings);
+  });
 }
 
 export function serviceDeskView(book: AddressBook, project: { id: number; path: string }, s: Settings): ServiceDeskView {
@@ -52,12 +55,13 @@ export function serviceDeskView(book: AddressBook, project: { id: number; path: 
  * slug+suffix must be unique across projects, since it is the alias address; the database keeps
  * keys unique outright (sd_settings_project_key_unique), which implies it, so that is the check.
  */
-export function projectKeyTaken(tx: Tx, project: { id: number }, key: string): boolean {
-  return !!tx
+export async function projectKeyTaken(q: Q, project: { id: number }, key: string): Promise<boolean> {
+  const row = await q
     .select({ id: serviceDeskSettings.projectId })
     .from(serviceDeskSettings)
     .where(and(ne(serviceDeskSettings.projectId, project.id), eq(serviceDeskSettings.projectKey, key)))
     .get();
+  return !!row;
 }
 
 export interface ProjectKeyCheck {
@@ -69,32 +73,29 @@ export interface ProjectKeyCheck {
 }
 
 /** What the settings form shows as the maintainer types a project key. */
-export function checkProjectKey(dc: DomainCtx, book: AddressBook, project: { id: number; path: string }, key: string): ProjectKeyCheck {
+export async function checkProjectKey(dc: DomainCtx, book: AddressBook, project: { id: number; path: string }, key: string): Promise<ProjectKeyCheck> {
   if (!key) return { ok: true, message: null, address: projectAddress(book, project, { projectKey: null }) };
   if (!book.aliasFor('x')) {
     return { ok: false, message: 'Project keys need the alias address: set SERVICE_DESK_EMAIL on the server first.', address: null };
   }
-  if (projectKeyTaken(dc.db, project, key)) return { ok: false, message: ERRORS.PROJECT_KEY_TAKEN.message, address: null };
+  if (await projectKeyTaken(dc.db, project, key)) return { ok: false, message: ERRORS.PROJECT_KEY_TAKEN.message, address: null };
   return { ok: true, message: null, address: projectAddress(book, project, { projectKey: key }) };
 }
 
-export function updateSettings(
+export async function updateSettings(
   dc: DomainCtx,
   pa: ProjectAccess,
   input: Partial<Omit<Settings, 'projectId' | 'updatedAt'>>,
-): Settings {
-  readSettings(dc, pa.project.id);
-  return dc.db.transaction(
-    (tx) => {
-      if (input.projectKey && projectKeyTaken(tx, pa.project, input.projectKey)) throw new AppError('PROJECT_KEY_TAKEN');
-      const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-      return tx
-        .update(serviceDeskSettings)
-        .set({ ...set, updatedAt: dc.now() })
-        .where(eq(serviceDeskSettings.projectId, pa.project.id))
-        .returning()
-        .get();
-    },
-    { behavior: 'immediate' },
-  );
+): Promise<Settings> {
+  await readSettings(dc, pa.project.id);
+  return dc.db.write(async (tx) => {
+    if (input.projectKey && (await projectKeyTaken(tx, pa.project, input.projectKey))) throw new AppError('PROJECT_KEY_TAKEN');
+    const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    return tx
+      .update(serviceDeskSettings)
+      .set({ ...set, updatedAt: dc.now() })
+      .where(eq(serviceDeskSettings.projectId, pa.project.id))
+      .returning()
+      .get();
+  });
 }

@@ -16,18 +16,20 @@ export function sessionIdFor(token: string): string {
 }
 
 /** Returns the token for the cookie; only its hash is stored. */
-export function createSession(dc: DomainCtx, userId: number, ttlMs: number): { token: string; expiresAt: number } {
+export async function createSession(dc: DomainCtx, userId: number, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const at = dc.now();
   const expiresAt = at + ttlMs;
-  dc.db.insert(sessions).values({ id: hashToken(token), userId, createdAt: at, expiresAt, lastSeenAt: at }).run();
+  await dc.db.write(async (tx) => {
+    await tx.insert(sessions).values({ id: hashToken(token), userId, createdAt: at, expiresAt, lastSeenAt: at }).run();
+  });
   return { token, expiresAt };
 }
 
 /** The signed-in user for a cookie token, or null when missing, unknown or expired. */
-export function resolveSession(dc: DomainCtx, token: string | undefined): UserRow | null {
+export async function resolveSession(dc: DomainCtx, token: string | undefined): Promise<UserRow | null> {
   if (!token || token.length > 200) return null;
-  const row = dc.db
+  const row = await dc.db
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -37,11 +39,17 @@ export function resolveSession(dc: DomainCtx, token: string | undefined): UserRo
   return row.user;
 }
 
-export function deleteSession(dc: DomainCtx, token: string | undefined): void {
+export async function deleteSession(dc: DomainCtx, token: string | undefined): Promise<void> {
   if (!token) return;
-  dc.db.delete(sessions).where(eq(sessions.id, hashToken(token))).run();
+  const id = hashToken(token);
+  await dc.db.write(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.id, id)).run();
+  });
 }
 
-export function purgeExpiredSessions(dc: DomainCtx): void {
-  dc.db.delete(sessions).where(lt(sessions.expiresAt, dc.now())).run();
+export async function purgeExpiredSessions(dc: DomainCtx): Promise<void> {
+  const now = dc.now();
+  await dc.db.write(async (tx) => {
+    await tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  });
 }

@@ -9,8 +9,8 @@ import type { DomainCtx } from './context';
 import { queueConditions, type QueueConditionsInput } from './queue-filter';
 import type { UserRow } from './users';
 
-export function countTickets(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, input: QueueConditionsInput): { opened: number; closed: number } {
-  const row = dc.db
+export async function countTickets(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, input: QueueConditionsInput): Promise<{ opened: number; closed: number }> {
+  const row = await dc.db
     .select({
       opened: sql<number>`coalesce(sum(case when ${tickets.state} = 'opened' then 1 else 0 end), 0)`,
       closed: sql<number>`coalesce(sum(case when ${tickets.state} = 'closed' then 1 else 0 end), 0)`,

@@ -1,10 +1,9 @@
 /** Builds API views of tickets from rows, in batches (one query per kind, not per ticket). */
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Q } from '../../db/client';
 import { labels, notes, participants, ticketLabels, tickets, users } from '../../db/schema';
 import { asciiAddress, asciiAddressesIn } from '../../shared/email-address';
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../shared/views';
-import type { Tx } from '../events/store';
 import { toUserRef } from './users';
 import { plainTextHtml } from '../render/plain-html';
 
@@ -13,17 +12,17 @@ export type NoteRow = typeof notes.$inferSelect;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function userRefs(db: Tx, ids: (number | null)[]): Map<number, UserRef> {
+async function userRefs(db: Q, ids: (number | null)[]): Promise<Map<number, UserRef>> {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = db.select({ id: users.id, name: users.name, kind: users.kind }).from(users).where(inArray(users.id, wanted)).all();
+  const rows = await db.select({ id: users.id, name: users.name, kind: users.kind }).from(users).where(inArray(users.id, wanted)).all();
   return new Map(rows.map((u) => [u.id, toUserRef(u)]));
 }
 
-function labelNames(db: Tx, ticketIds: number[]): Map<number, string[]> {
+async function labelNames(db: Q, ticketIds: number[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   if (ticketIds.length === 0) return out;
-  const rows = db
+  const rows = await db
     .select({ ticketId: ticketLabels.ticketId, name: labels.name })
     .from(ticketLabels)
     .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
@@ -38,9 +37,9 @@ function labelNames(db: Tx, ticketIds: number[]): Map<number, string[]> {
   return out;
 }
 
-export function summarize(db: Tx, rows: TicketRow[]): TicketSummary[] {
-  const refs = userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
-  const names = labelNames(db, rows.map((r) => r.id));
+export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary[]> {
+  const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
+  const names = await labelNames(db, rows.map((r) => r.id));
   return rows.map((r) => ({
     id: r.id,
     iid: r.iid,
@@ -58,12 +57,12 @@ export function summarize(db: Tx, rows: TicketRow[]): TicketSummary[] {
   }));
 }
 
-export function summarizeOne(db: Tx, row: TicketRow): TicketSummary {
-  return summarize(db, [row])[0] as TicketSummary;
+export async function summarizeOne(db: Q, row: TicketRow): Promise<TicketSummary> {
+  return (await summarize(db, [row]))[0] as TicketSummary;
 }
 
-export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
-  const refs = userRefs(db, rows.map((n) => n.authorId));
+export async function noteViews(db: Q, rows: NoteRow[]): Promise<NoteView[]> {
+  const refs = await userRefs(db, rows.map((n) => n.authorId));
   return rows.map((n) => ({
     id: n.id,
     author: n.authorId === null ? null : (refs.get(n.authorId) ?? null),
@@ -80,26 +79,21 @@ export function noteViews(db: Tx, rows: NoteRow[]): NoteView[] {
   }));
 }
 
-export function detail(db: Db, row: TicketRow, opts: { includeInternal: boolean }): TicketDetail {
-  const noteRows = db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.id)).all();
+export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boolean }): Promise<TicketDetail> {
+  const noteRows = await db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.id)).all();
   const visibleNotes = opts.includeInternal ? noteRows : noteRows.filter((n) => !n.internal);
   return {
-    ...summarizeOne(db, row),
+    ...(await summarizeOne(db, row)),
     description: row.description,
     descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
     fromEmail: row.emailId !== null,
-    notes: noteViews(db, visibleNotes),
-    participants: participantViews(db, row.id),
+    notes: await noteViews(db, visibleNotes),
+    participants: await participantViews(db, row.id),
   };
 }
 
 /** A ticket's participants, addresses shown with ASCII domains (IDN look-alikes stay visible). */
-export function participantViews(db: Tx, ticketId: number): ParticipantView[] {
-  return db
-    .select()
-    .from(participants)
-    .where(eq(participants.ticketId, ticketId))
-    .orderBy(asc(participants.id))
-    .all()
-    .map((p) => ({ email: asciiAddress(p.email), unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
+export async function participantViews(db: Q, ticketId: number): Promise<ParticipantView[]> {
+  const rows = await db.select().from(participants).where(eq(participants.ticketId, ticketId)).orderBy(asc(participants.id)).all();
+  return rows.map((p) => ({ email: asciiAddress(p.email), unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
 }

@@ -5,7 +5,8 @@ import { AppError } from '../../shared/errors';
 import type { TicketChange } from '../../shared/events';
 import { ACCESS, CAN } from '../../shared/roles';
 import type { TicketDetail, TicketPage } from '../../shared/views';
-import { latestSeq, type Tx } from '../events/store';
+import type { Q, Tx } from '../../db/client';
+import { latestSeq } from '../events/store';
 import { membershipRole, type ProjectAccess } from './access';
 import { write, type DomainCtx, type Emit } from './context';
 import { setTicketLabels } from './labels';
@@ -22,13 +23,13 @@ export function ticketMinAccess(t: Pick<TicketRow, 'confidential'>): number {
   return t.confidential ? CAN.seeConfidential : CAN.readTickets;
 }
 
-export function findTicket(tx: Tx, projectId: number, iid: number): TicketRow | undefined {
-  return tx.select().from(tickets).where(and(eq(tickets.projectId, projectId), eq(tickets.iid, iid))).get();
+export async function findTicket(q: Q, projectId: number, iid: number): Promise<TicketRow | undefined> {
+  return q.select().from(tickets).where(and(eq(tickets.projectId, projectId), eq(tickets.iid, iid))).get();
 }
 
 /** The ticket if the caller may see it; otherwise not found (confidential tickets do not leak). */
-export function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): TicketRow {
-  const row = findTicket(dc.db, pa.project.id, iid);
+export async function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): Promise<TicketRow> {
+  const row = await findTicket(dc.db, pa.project.id, iid);
   if (!row || pa.access < ticketMinAccess(row)) throw new AppError('TICKET_NOT_FOUND');
   return row;
 }
@@ -47,16 +48,16 @@ export async function createTicket(
 ): Promise<TicketDetail> {
   if (input.externalAuthor && dc.mail.book.isOurs(input.externalAuthor)) throw new AppError('OUR_ADDRESS');
   const descriptionHtml = await markdownToHtml(input.description ?? '');
-  const row = write(dc, (tx, emit, at) => {
-    const { lastIid } = tx
+  const row = await write(dc, async (tx, emit, at) => {
+    const { lastIid } = await tx
       .update(projects)
       .set({ lastIid: sql`${projects.lastIid} + 1` })
       .where(eq(projects.id, pa.project.id))
       .returning({ lastIid: projects.lastIid })
       .get();
-    const settings = tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, pa.project.id)).get();
+    const settings = await tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, pa.project.id)).get();
     const confidential = input.confidential ?? settings?.confidentialByDefault ?? true;
-    const ticket = tx
+    const ticket = await tx
       .insert(tickets)
       .values({
         projectId: pa.project.id,
@@ -74,26 +75,26 @@ export async function createTicket(
       .returning()
       .get();
     if (input.externalAuthor) {
-      tx.insert(participants).values({ ticketId: ticket.id, email: input.externalAuthor, createdAt: at }).run();
+      await tx.insert(participants).values({ ticketId: ticket.id, email: input.externalAuthor, createdAt: at }).run();
     }
-    if (input.labels?.length) setTicketLabels(tx, pa.project.id, ticket.id, input.labels);
+    if (input.labels?.length) await setTicketLabels(tx, pa.project.id, ticket.id, input.labels);
     // A customer added by a responder is told, as any added participant is (no thank-you: not from email).
-    if (input.externalAuthor) sendNewParticipant(tx, dc.mail, ticket, pa.project, settings, [input.externalAuthor], at);
+    if (input.externalAuthor) await sendNewParticipant(tx, dc.mail, ticket, pa.project, settings, [input.externalAuthor], at);
     emit({
       projectId: pa.project.id,
       ticketId: ticket.id,
       minAccess: ticketMinAccess(ticket),
-      event: { type: 'ticket.created', ticket: summarizeOne(tx, ticket) },
+      event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket) },
     });
     return ticket;
   });
-  return detail(dc.db, row, { includeInternal: true });
+  return await detail(dc.db, row, { includeInternal: true });
 }
 
-export function getTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): TicketDetail {
-  const row = visibleTicket(dc, pa, iid);
-  const d = detail(dc.db, row, { includeInternal: pa.access >= CAN.respond });
-  return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d, maskerFor(knownAddresses(dc.db, [row.id]).get(row.id) ?? []));
+export async function getTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): Promise<TicketDetail> {
+  const row = await visibleTicket(dc, pa, iid);
+  const d = await detail(dc.db, row, { includeInternal: pa.access >= CAN.respond });
+  return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d, maskerFor((await knownAddresses(dc.db, [row.id])).get(row.id) ?? []));
 }
 
 interface Cursor {
@@ -113,7 +114,7 @@ function decodeCursor(raw: string): Cursor {
   return { at: at as number, id: id as number };
 }
 
-export function listTickets(
+export async function listTickets(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
@@ -127,9 +128,9 @@ export function listTickets(
     cursor?: string | undefined;
     limit?: number | undefined;
   },
-): TicketPage {
+): Promise<TicketPage> {
   const limit = input.limit ?? 50;
-  const lastEventId = String(latestSeq(dc.db, pa.project.id));
+  const lastEventId = String(await latestSeq(dc.db, pa.project.id));
   const where: (SQL | undefined)[] = queueConditions(dc, pa, actor, input);
   const state = input.state ?? 'opened';
   if (state !== 'all') where.push(eq(tickets.state, state));
@@ -138,7 +139,7 @@ export function listTickets(
     const c = decodeCursor(input.cursor);
     where.push(or(lt(sortColumn, c.at), and(eq(sortColumn, c.at), lt(tickets.id, c.id))));
   }
-  const rows = dc.db
+  const rows = await dc.db
     .select()
     .from(tickets)
     .where(and(...where))
@@ -147,45 +148,45 @@ export function listTickets(
     .all();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const reads = readTimes(dc, actor.id, page.map((r) => r.id));
-  const items = summarize(dc.db, page).map((t) => ({ ...t, readAt: reads.get(t.id) ?? null }));
+  const reads = await readTimes(dc, actor.id, page.map((r) => r.id));
+  const items = (await summarize(dc.db, page)).map((t) => ({ ...t, readAt: reads.get(t.id) ?? null }));
   const addressesOf = lazyKnownAddresses(dc.db, page.map((r) => r.id));
   return {
-    items: pa.access >= CAN.seeParticipantEmails ? items : items.map((t) => maskTicket(t, maskerFor(addressesOf(t.id)))),
+    items: pa.access >= CAN.seeParticipantEmails ? items : await Promise.all(items.map(async (t) => maskTicket(t, maskerFor(await addressesOf(t.id))))),
     nextCursor: rows.length > limit && last ? encodeCursor({ at: input.sort === 'newest' ? last.createdAt : last.lastActivityAt, id: last.id }) : null,
     lastEventId,
   };
 }
 
-function readTimes(dc: DomainCtx, userId: number, ticketIds: number[]): Map<number, string> {
+async function readTimes(dc: DomainCtx, userId: number, ticketIds: number[]): Promise<Map<number, string>> {
   if (ticketIds.length === 0) return new Map();
-  return new Map(
-    dc.db
-      .select()
-      .from(ticketReads)
-      .where(and(eq(ticketReads.userId, userId), inArray(ticketReads.ticketId, ticketIds)))
-      .all()
-      .map((r) => [r.ticketId, new Date(r.readAt).toISOString()]),
-  );
+  const rows = await dc.db
+    .select()
+    .from(ticketReads)
+    .where(and(eq(ticketReads.userId, userId), inArray(ticketReads.ticketId, ticketIds)))
+    .all();
+  return new Map(rows.map((r) => [r.ticketId, new Date(r.readAt).toISOString()]));
 }
 
 /** Marks a ticket read for this user (the queue's unread marker goes away). */
-export function markRead(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number): { readAt: string } {
-  const ticket = visibleTicket(dc, pa, iid);
+export async function markRead(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number): Promise<{ readAt: string }> {
+  const ticket = await visibleTicket(dc, pa, iid);
   const at = dc.now();
-  dc.db
-    .insert(ticketReads)
-    .values({ userId: actor.id, ticketId: ticket.id, readAt: at })
-    .onConflictDoUpdate({ target: [ticketReads.userId, ticketReads.ticketId], set: { readAt: at } })
-    .run();
+  await dc.db.write((tx) =>
+    tx
+      .insert(ticketReads)
+      .values({ userId: actor.id, ticketId: ticket.id, readAt: at })
+      .onConflictDoUpdate({ target: [ticketReads.userId, ticketReads.ticketId], set: { readAt: at } })
+      .run(),
+  );
   return { readAt: new Date(at).toISOString() };
 }
 
-function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow, body: string, at: number): void {
-  insertNote(tx, emit, ticket, { authorId: actor.id, body, internal: false, system: true }, at);
+async function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow, body: string, at: number): Promise<void> {
+  await insertNote(tx, emit, ticket, { authorId: actor.id, body, internal: false, system: true }, at);
 }
 
-export function updateTicket(
+export async function updateTicket(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
@@ -197,18 +198,18 @@ export function updateTicket(
     title?: string | undefined;
     confidential?: boolean | undefined;
   },
-): TicketDetail {
-  visibleTicket(dc, pa, iid);
+): Promise<TicketDetail> {
+  await visibleTicket(dc, pa, iid);
   let assigneeName: string | null = null;
   if (input.assigneeId !== undefined && input.assigneeId !== null) {
-    const assignee = getUser(dc.db, input.assigneeId);
-    const role = assignee ? membershipRole(dc.db, pa.project.id, assignee.id) : null;
+    const assignee = await getUser(dc.db, input.assigneeId);
+    const role = assignee ? await membershipRole(dc.db, pa.project.id, assignee.id) : null;
     const ok = assignee && (assignee.isAdmin || (role && ACCESS[role] >= CAN.respond));
     if (!ok || !assignee) throw new AppError('ASSIGNEE_NOT_MEMBER');
     assigneeName = assignee.name;
   }
-  const row = write(dc, (tx, emit, at) => {
-    const before = findTicket(tx, pa.project.id, iid);
+  const row = await write(dc, async (tx, emit, at) => {
+    const before = await findTicket(tx, pa.project.id, iid);
     if (!before) throw new AppError('TICKET_NOT_FOUND');
     const changes: TicketChange[] = [];
     const set: Partial<TicketRow> = {};
@@ -236,7 +237,7 @@ export function updateTicket(
       notesToAdd.push(input.confidential ? 'made the ticket confidential' : 'made the ticket visible to everyone in the project');
     }
     if (input.labels !== undefined) {
-      const { added, removed } = setTicketLabels(tx, pa.project.id, before.id, input.labels);
+      const { added, removed } = await setTicketLabels(tx, pa.project.id, before.id, input.labels);
       if (added.length || removed.length) {
         changes.push('labels');
         const parts = [
@@ -247,7 +248,7 @@ export function updateTicket(
       }
     }
     if (changes.length === 0) return before;
-    const after = tx
+    const after = await tx
       .update(tickets)
       .set({ ...set, updatedAt: at, lastActivityAt: at })
       .where(eq(tickets.id, before.id))
@@ -258,10 +259,10 @@ export function updateTicket(
       projectId: pa.project.id,
       ticketId: after.id,
       minAccess: ticketMinAccess(after),
-      event: { type: 'ticket.updated', ticket: summarizeOne(tx, after), changes },
+      event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes },
     });
-    for (const body of notesToAdd) systemNote(tx, emit, after, actor, body, at);
+    for (const body of notesToAdd) await systemNote(tx, emit, after, actor, body, at);
     return after;
   });
-  return getTicket(dc, pa, row.iid);
+  return await getTicket(dc, pa, row.iid);
 }

@@ -9,7 +9,7 @@ import { attachments } from '../../db/schema';
 import { attachmentMarkdown, attachmentUrl } from '../../shared/attachment-markdown';
 import { AppError } from '../../shared/errors';
 import { CAN } from '../../shared/roles';
-import type { Tx } from '../events/store';
+import type { Tx } from '../../db/client';
 import type { AttachmentStore } from '../files/attachment-store';
 import { requireAccess, type ProjectAccess } from './access';
 import type { DomainCtx } from './context';
@@ -61,29 +61,33 @@ export function uploadContentType(claimed: string | undefined, content: Buffer):
  * The ticket a caller may attach files to: one they can see (else "not found", so a guest
  * cannot probe for confidential tickets) and respond on. Checked before the body is read.
  */
-export function uploadTarget(dc: DomainCtx, pa: ProjectAccess, iid: number): TicketRow {
-  const ticket = visibleTicket(dc, pa, iid);
+export async function uploadTarget(dc: DomainCtx, pa: ProjectAccess, iid: number): Promise<TicketRow> {
+  const ticket = await visibleTicket(dc, pa, iid);
   requireAccess(pa, CAN.respond);
   return ticket;
 }
 
 /** Stores the file and records it on the ticket, not yet claimed by a note. */
-export function storeUpload(
+export async function storeUpload(
   dc: DomainCtx,
   store: AttachmentStore,
   ticket: TicketRow,
   input: { filename: string; contentType: string | undefined; content: Buffer },
-): UploadReply {
+): Promise<UploadReply> {
   if (input.content.length === 0) throw new AppError('INVALID_INPUT', 'The file is empty.');
   if (input.content.length > UPLOAD_LIMIT_BYTES) throw new AppError('FILE_TOO_LARGE', tooLargeMessage());
   const filename = safeUploadName(input.filename);
   const contentType = uploadContentType(input.contentType, input.content);
   const token = randomBytes(16).toString('hex');
-  const sha256 = store.put(input.content);
-  dc.db
-    .insert(attachments)
-    .values({ projectId: ticket.projectId, ticketId: ticket.id, noteId: null, token, sha256, filename, contentType, size: input.content.length, createdAt: dc.now() })
-    .run();
+  // Stored before the transaction: storing the file never holds the write lock.
+  const sha256 = await store.put(input.content);
+  const at = dc.now();
+  await dc.db.write((tx) =>
+    tx
+      .insert(attachments)
+      .values({ projectId: ticket.projectId, ticketId: ticket.id, noteId: null, token, sha256, filename, contentType, size: input.content.length, createdAt: at })
+      .run(),
+  );
   const url = attachmentUrl(token, filename);
   return { token, filename, url, contentType, size: input.content.length, markdown: attachmentMarkdown(filename, url, contentType in IMAGE_MAGIC) };
 }
@@ -96,10 +100,10 @@ export function tooLargeMessage(): string {
  * Gives a new note the uploads of its ticket that its body links and no note has claimed yet.
  * Runs in the note's transaction; returns them for the customer email.
  */
-export function claimUploads(tx: Tx, ticketId: number, noteId: number, body: string): MailAttachment[] {
+export async function claimUploads(tx: Tx, ticketId: number, noteId: number, body: string): Promise<MailAttachment[]> {
   const tokens = [...new Set(Array.from(body.matchAll(/\/attachments\/([0-9a-f]{32})\b/g), (m) => m[1]!))].slice(0, 100);
   if (!tokens.length) return [];
-  const claimed = tx
+  const claimed = await tx
     .update(attachments)
     .set({ noteId })
     .where(and(eq(attachments.ticketId, ticketId), isNull(attachments.noteId), inArray(attachments.token, tokens)))

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Q } from '../../db/client';
 import { users } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import type { UserRef } from '../../shared/views';
@@ -32,16 +32,16 @@ export function toUserRef(u: Pick<UserRow, 'id' | 'name' | 'kind'>): UserRef {
   return u.kind === 'bot' ? { id: u.id, name: u.name, bot: true } : { id: u.id, name: u.name };
 }
 
-export function humanUserCount(db: Db): number {
-  return db.select({ n: count() }).from(users).where(eq(users.kind, 'human')).get()?.n ?? 0;
+export async function humanUserCount(q: Q): Promise<number> {
+  return (await q.select({ n: count() }).from(users).where(eq(users.kind, 'human')).get())?.n ?? 0;
 }
 
-export function findUserByEmail(db: Db, email: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+export async function findUserByEmail(q: Q, email: string): Promise<UserRow | undefined> {
+  return q.select().from(users).where(eq(users.email, email.toLowerCase())).get();
 }
 
-export function getUser(db: Db, id: number): UserRow | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function getUser(q: Q, id: number): Promise<UserRow | undefined> {
+  return q.select().from(users).where(eq(users.id, id)).get();
 }
 
 function defaultName(email: string): string {
@@ -53,22 +53,24 @@ export async function createUser(
   input: { email: string; password: string; name?: string | undefined; isAdmin?: boolean | undefined },
 ): Promise<PublicUser> {
   const email = input.email.toLowerCase();
-  if (findUserByEmail(dc.db, email)) throw new AppError('EMAIL_TAKEN');
+  if (await findUserByEmail(dc.db, email)) throw new AppError('EMAIL_TAKEN');
   const passwordHash = await hashPassword(input.password);
   // Checked again inside the insert by the unique index; the error maps to EMAIL_TAKEN.
   try {
-    const row = dc.db
-      .insert(users)
-      .values({
-        email,
-        name: input.name ?? defaultName(email),
-        passwordHash,
-        isAdmin: input.isAdmin ?? false,
-        kind: 'human',
-        createdAt: dc.now(),
-      })
-      .returning()
-      .get();
+    const row = await dc.db.write(async (tx) =>
+      tx
+        .insert(users)
+        .values({
+          email,
+          name: input.name ?? defaultName(email),
+          passwordHash,
+          isAdmin: input.isAdmin ?? false,
+          kind: 'human',
+          createdAt: dc.now(),
+        })
+        .returning()
+        .get(),
+    );
     return toPublicUser(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('EMAIL_TAKEN');
@@ -84,61 +86,64 @@ export async function createFirstAdmin(
   dc: DomainCtx,
   input: { email: string; password: string; name?: string | undefined },
 ): Promise<PublicUser> {
-  if (humanUserCount(dc.db) > 0) throw new AppError('SETUP_DONE');
+  if ((await humanUserCount(dc.db)) > 0) throw new AppError('SETUP_DONE');
   const passwordHash = await hashPassword(input.password);
   const email = input.email.toLowerCase();
-  return dc.db.transaction(
-    (tx) => {
-      const n = tx.select({ n: count() }).from(users).where(eq(users.kind, 'human')).get()?.n ?? 0;
-      if (n > 0) throw new AppError('SETUP_DONE');
-      const row = tx
-        .insert(users)
-        .values({ email, name: input.name ?? defaultName(email), passwordHash, isAdmin: true, kind: 'human', createdAt: dc.now() })
-        .returning()
-        .get();
-      return toPublicUser(row);
-    },
-    { behavior: 'immediate' },
-  );
+  return dc.db.write(async (tx) => {
+    if ((await humanUserCount(tx)) > 0) throw new AppError('SETUP_DONE');
+    const row = await tx
+      .insert(users)
+      .values({ email, name: input.name ?? defaultName(email), passwordHash, isAdmin: true, kind: 'human', createdAt: dc.now() })
+      .returning()
+      .get();
+    return toPublicUser(row);
+  });
 }
 
-export function listUsers(dc: DomainCtx, opts: { afterId?: number | undefined; limit: number }): AdminUserView[] {
-  const rows = dc.db
+export async function listUsers(dc: DomainCtx, opts: { afterId?: number | undefined; limit: number }): Promise<AdminUserView[]> {
+  const rows = await dc.db
     .select()
     .from(users)
     .where(and(eq(users.kind, 'human'), gt(users.id, opts.afterId ?? 0)))
     .orderBy(asc(users.id))
     .limit(opts.limit)
     .all();
-  const locked = lockedEmails(dc, rows.map((u) => u.email));
+  const locked = await lockedEmails(dc, rows.map((u) => u.email));
   return rows.map((u) => ({ ...toPublicUser(u), locked: locked.has(u.email) }));
 }
 
 /** Clears a user's failed sign-ins so they can sign in again at once. */
-export function unlockUser(dc: DomainCtx, ref: { userId: number } | { email: string }): AdminUserView {
-  const user = 'userId' in ref ? getUser(dc.db, ref.userId) : findUserByEmail(dc.db, ref.email);
+export async function unlockUser(dc: DomainCtx, ref: { userId: number } | { email: string }): Promise<AdminUserView> {
+  const user = 'userId' in ref ? await getUser(dc.db, ref.userId) : await findUserByEmail(dc.db, ref.email);
   if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
-  unlockSignIn(dc, user.email);
+  await unlockSignIn(dc, user.email);
   return { ...toPublicUser(user), locked: false };
 }
 
 /** The system user that authors everything arriving by email. Created once, never signs in. */
-export function ensureSupportBot(db: Db, at: number): UserRow {
-  const existing = findUserByEmail(db, SUPPORT_BOT_EMAIL);
+export async function ensureSupportBot(dc: DomainCtx): Promise<UserRow> {
+  const existing = await findUserByEmail(dc.db, SUPPORT_BOT_EMAIL);
   if (existing) return existing;
-  return db
-    .insert(users)
-    .values({ email: SUPPORT_BOT_EMAIL, name: SUPPORT_BOT_NAME, passwordHash: null, kind: 'bot', createdAt: at })
-    .onConflictDoNothing()
-    .returning()
-    .get() ?? (findUserByEmail(db, SUPPORT_BOT_EMAIL) as UserRow);
+  return dc.db.write(async (tx) => {
+    const created = await tx
+      .insert(users)
+      .values({ email: SUPPORT_BOT_EMAIL, name: SUPPORT_BOT_NAME, passwordHash: null, kind: 'bot', createdAt: dc.now() })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    return created ?? ((await findUserByEmail(tx, SUPPORT_BOT_EMAIL)) as UserRow);
+  });
 }
 
+/**
+ * A unique or primary-key constraint refused the write, on either engine (SQLite's
+ * `SQLITE_CONSTRAINT_*`, PostgreSQL's SQLSTATE 23505). drizzle wraps driver errors in a
+ * DrizzleQueryError, so the driver's error may be the `cause`.
+ */
 export function isUniqueViolation(err: unknown): boolean {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    'code' in err &&
-    (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return true;
+  }
+  return false;
 }

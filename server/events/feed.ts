@@ -5,7 +5,7 @@
  * Which tickets are confidential now is shared the same way, until the next commit.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Q } from '../../db/client';
 import { tickets } from '../../db/schema';
 import type { EventBus } from './bus';
 import { readEventsAfter, type StoredEvent } from './store';
@@ -17,16 +17,18 @@ interface ProjectFeed {
   events: StoredEvent[];
   from: number;
   stale: boolean;
+  /** the read in flight: concurrent callers share it */
+  refreshing: Promise<void> | null;
 }
 
 export interface EventFeed {
-  after(projectId: number, afterSeq: number, limit: number): StoredEvent[];
+  after(projectId: number, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The tickets of these events that are confidential now (not when the event was stored). */
-  confidentialNow(batch: StoredEvent[]): Set<number>;
+  confidentialNow(batch: StoredEvent[]): Promise<Set<number>>;
   stop(): void;
 }
 
-export function createEventFeed(db: Db, bus: EventBus): EventFeed {
+export function createEventFeed(db: Q, bus: EventBus): EventFeed {
   const feeds = new Map<number, ProjectFeed>();
   // Every commit that could change a ticket's confidentiality stores an event and wakes the bus
   // (other processes' commits too, through external-commits), so the answers hold until then.
@@ -36,9 +38,25 @@ export function createEventFeed(db: Db, bus: EventBus): EventFeed {
     confidential.clear();
   });
 
-  function refresh(projectId: number, f: ProjectFeed): void {
+  function refresh(projectId: number, f: ProjectFeed): Promise<void> {
+    if (!f.refreshing) {
+      // Marked fresh before reading: a wake that arrives during the read marks it stale again.
+      f.stale = false;
+      f.refreshing = readAll(projectId, f)
+        .catch((err: unknown) => {
+          f.stale = true;
+          throw err;
+        })
+        .finally(() => {
+          f.refreshing = null;
+        });
+    }
+    return f.refreshing;
+  }
+
+  async function readAll(projectId: number, f: ProjectFeed): Promise<void> {
     for (;;) {
-      const batch = readEventsAfter(db, projectId, f.events.at(-1)?.seq ?? f.from, 500);
+      const batch = await readEventsAfter(db, projectId, f.events.at(-1)?.seq ?? f.from, 500);
       f.events.push(...batch);
       if (batch.length < 500) break;
     }
@@ -47,7 +65,6 @@ export function createEventFeed(db: Db, bus: EventBus): EventFeed {
       f.from = (f.events[drop - 1] as StoredEvent).seq;
       f.events.splice(0, drop);
     }
-    f.stale = false;
   }
 
   /** First index with seq > afterSeq (events are sorted by seq). */
@@ -63,26 +80,25 @@ export function createEventFeed(db: Db, bus: EventBus): EventFeed {
   }
 
   return {
-    after(projectId, afterSeq, limit) {
+    async after(projectId, afterSeq, limit) {
       let f = feeds.get(projectId);
       if (!f) {
         // Start the shared window at the caller's position: everything after it is read once.
-        f = { events: [], from: afterSeq, stale: true };
+        f = { events: [], from: afterSeq, stale: true, refreshing: null };
         feeds.set(projectId, f);
       }
       if (afterSeq < f.from) return readEventsAfter(db, projectId, afterSeq, limit);
-      if (f.stale) refresh(projectId, f);
+      while (f.stale || f.refreshing) await refresh(projectId, f);
       const start = firstAfter(f.events, afterSeq);
       return f.events.slice(start, start + limit);
     },
-    confidentialNow(batch) {
+    async confidentialNow(batch) {
       const unknown = new Set<number>();
       for (const e of batch) if (e.ticketId !== null && !confidential.has(e.ticketId)) unknown.add(e.ticketId);
       if (unknown.size > 0) {
         const ids = [...unknown];
-        const hidden = new Set(
-          db.select({ id: tickets.id }).from(tickets).where(and(inArray(tickets.id, ids), eq(tickets.confidential, true))).all().map((t) => t.id),
-        );
+        const rows = await db.select({ id: tickets.id }).from(tickets).where(and(inArray(tickets.id, ids), eq(tickets.confidential, true))).all();
+        const hidden = new Set(rows.map((t) => t.id));
         for (const id of ids) confidential.set(id, hidden.has(id));
       }
       const now = new Set<number>();

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, Q, Tx } from '../../db/client';
 import { events } from '../../db/schema';
 import type { ProjectEvent } from '../../shared/events';
+
+export type { Tx } from '../../db/client';
 
 export interface StoredEvent {
   seq: number;
@@ -12,9 +14,6 @@ export interface StoredEvent {
   event: ProjectEvent;
 }
 
-/** A transaction handle or the database itself: drizzle gives both the same query API. */
-export type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
-
 export interface NewEvent {
   projectId: number;
   ticketId: number | null;
@@ -22,42 +21,56 @@ export interface NewEvent {
   event: ProjectEvent;
 }
 
-export function appendEvent(tx: Tx, e: NewEvent, at: number): StoredEvent {
-  const row = tx
-    .insert(events)
-    .values({
-      projectId: e.projectId,
-      ticketId: e.ticketId,
-      type: e.event.type,
-      payload: e.event,
-      minAccess: e.minAccess,
-      createdAt: at,
-    })
-    .returning({ seq: events.seq })
-    .get();
-  return { seq: row.seq, projectId: e.projectId, ticketId: e.ticketId, minAccess: e.minAccess, createdAt: at, event: e.event };
+/** The channel on which nodes tell each other "these projects have new events". */
+export const EVENTS_CHANNEL = 'threadline_events';
+
+/**
+ * Stores a transaction's events, in emit order, at the end of the transaction (just before it
+ * commits), and asks every other node to wake the projects' subscribers once it has committed.
+ * Writes are serialised (decision 010), so `seq` order is commit order: a reader of "events
+ * after N" can never see N+2 before N+1 becomes visible.
+ */
+export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number, origin: string): Promise<void> {
+  if (list.length === 0) return;
+  for (let i = 0; i < list.length; i += 200) {
+    await tx
+      .insert(events)
+      .values(
+        list.slice(i, i + 200).map((e) => ({
+          projectId: e.projectId,
+          ticketId: e.ticketId,
+          type: e.event.type,
+          payload: e.event,
+          minAccess: e.minAccess,
+          createdAt: at,
+        })),
+      )
+      .run();
+  }
+  const projects = [...new Set(list.map((e) => e.projectId))];
+  await db.notify(tx, EVENTS_CHANNEL, JSON.stringify({ o: origin, p: projects }));
 }
 
-export function readEventsAfter(db: Db, projectId: number, afterSeq: number, limit: number): StoredEvent[] {
-  return db
+export async function readEventsAfter(q: Q, projectId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await q
     .select()
     .from(events)
     .where(and(eq(events.projectId, projectId), gt(events.seq, afterSeq)))
     .orderBy(asc(events.seq))
     .limit(limit)
-    .all()
-    .map((r) => ({
-      seq: r.seq,
-      projectId: r.projectId,
-      ticketId: r.ticketId,
-      minAccess: r.minAccess,
-      createdAt: r.createdAt,
-      event: r.payload as ProjectEvent,
-    }));
+    .all();
+  return rows.map((r) => ({
+    seq: r.seq,
+    projectId: r.projectId,
+    ticketId: r.ticketId,
+    minAccess: r.minAccess,
+    createdAt: r.createdAt,
+    event: r.payload as ProjectEvent,
+  }));
 }
 
-export function latestSeq(db: Db, projectId: number): number {
-  const row = db
+export async function latestSeq(q: Q, projectId: number): Promise<number> {
+  const row = await q
     .select({ seq: events.seq })
     .from(events)
     .where(eq(events.projectId, projectId))

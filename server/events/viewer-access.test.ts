@@ -14,15 +14,15 @@ let project: ProjectRow;
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P, 'private');
-  project = findProjectByPath(app.dc.db, P)!;
+  await seedProject(app, P, 'private');
+  project = (await findProjectByPath(app.dc.db, P))!;
 });
 after(() => app.close());
 
 const token = (cookie: string) => cookie.replace(/^tl_session=/, '');
-const codeOf = (fn: () => unknown): string => {
+const codeOf = async (fn: () => unknown): Promise<string> => {
   try {
-    fn();
+    await fn();
     return 'OK';
   } catch (err) {
     return err instanceof AppError ? err.code : String(err);
@@ -31,56 +31,56 @@ const codeOf = (fn: () => unknown): string => {
 
 test('a removed member loses live access within a second, and every subscription of the session with them', async () => {
   const userId = await seedUser(app, 'dev@test.io');
-  seedMember(app, P, 'dev@test.io', 'developer');
+  await seedMember(app, P, 'dev@test.io', 'developer');
   const session = await signIn(app, 'dev@test.io');
   let t = 0;
   const board = createViewerAccessBoard(app.dc, () => t, { refreshEveryMs: 0 });
   const tab1 = board(project, token(session.cookie), userId);
   const tab2 = board(project, token(session.cookie), userId);
-  assert.equal(tab1.current(), ACCESS.developer);
-  assert.equal(tab2.current(), ACCESS.developer);
+  assert.equal(await tab1.current(), ACCESS.developer);
+  assert.equal(await tab2.current(), ACCESS.developer);
 
-  removeMember(app.dc, { project, role: null, access: ACCESS.admin }, 'dev@test.io');
+  await removeMember(app.dc, { project, role: null, access: ACCESS.admin }, 'dev@test.io');
   t = 999;
-  assert.equal(tab1.current(), ACCESS.developer, 'the answer is at most a second old');
+  assert.equal(await tab1.current(), ACCESS.developer, 'the answer is at most a second old');
   t = 1000;
-  assert.equal(codeOf(() => tab2.current()), 'FORBIDDEN');
-  assert.equal(codeOf(() => tab1.current()), 'FORBIDDEN');
+  assert.equal(await codeOf(() => tab2.current()), 'FORBIDDEN');
+  assert.equal(await codeOf(() => tab1.current()), 'FORBIDDEN');
   tab1.release();
   tab2.release();
 });
 
 test('a signed-out session stops receiving; another session of the same user is checked on its own', async () => {
   const userId = await seedUser(app, 'rep@test.io');
-  seedMember(app, P, 'rep@test.io', 'reporter');
+  await seedMember(app, P, 'rep@test.io', 'reporter');
   const phone = await signIn(app, 'rep@test.io');
   const laptop = await signIn(app, 'rep@test.io');
   let t = 0;
   const board = createViewerAccessBoard(app.dc, () => t, { refreshEveryMs: 0 });
   const onPhone = board(project, token(phone.cookie), userId);
   const onLaptop = board(project, token(laptop.cookie), userId);
-  assert.equal(onPhone.current(), ACCESS.reporter);
-  assert.equal(onLaptop.current(), ACCESS.reporter);
+  assert.equal(await onPhone.current(), ACCESS.reporter);
+  assert.equal(await onLaptop.current(), ACCESS.reporter);
 
   await phone.trpc.auth.logout.mutate();
   t = 1000;
-  assert.equal(codeOf(() => onPhone.current()), 'UNAUTHENTICATED');
-  assert.equal(onLaptop.current(), ACCESS.reporter);
-  assert.equal(codeOf(() => board(project, 'forged', userId).current()), 'UNAUTHENTICATED');
+  assert.equal(await codeOf(() => onPhone.current()), 'UNAUTHENTICATED');
+  assert.equal(await onLaptop.current(), ACCESS.reporter);
+  assert.equal(await codeOf(() => board(project, 'forged', userId).current()), 'UNAUTHENTICATED');
 });
 
 test('in the background, checks are re-read before they expire, so delivery does not wait on a query', async () => {
   const userId = await seedUser(app, 'bg@test.io');
-  seedMember(app, P, 'bg@test.io', 'developer');
+  await seedMember(app, P, 'bg@test.io', 'developer');
   const session = await signIn(app, 'bg@test.io');
   let t = 0;
   const board = createViewerAccessBoard(app.dc, () => t, { refreshEveryMs: 10 });
   const tab = board(project, token(session.cookie), userId);
-  assert.equal(tab.current(), ACCESS.developer);
-  removeMember(app.dc, { project, role: null, access: ACCESS.admin }, 'bg@test.io');
+  assert.equal(await tab.current(), ACCESS.developer);
+  await removeMember(app.dc, { project, role: null, access: ACCESS.admin }, 'bg@test.io');
   t = 990;
   // the refresher sees the removal within a tick, before the check is a second old
   await new Promise<void>((resolve) => setTimeout(resolve, 50));
-  assert.equal(codeOf(() => tab.current()), 'FORBIDDEN');
+  assert.equal(await codeOf(() => tab.current()), 'FORBIDDEN');
   tab.release();
 });

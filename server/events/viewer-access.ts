@@ -20,11 +20,13 @@ interface Check {
   /** the access level, or why the viewer may no longer see the project */
   result: number | AppError;
   holders: number;
+  /** the read in flight: the refresher and every `current()` waiting on this check share it */
+  reading: Promise<void> | null;
 }
 
 export interface ViewerAccess {
-  /** The viewer's access now (at most a second old); throws an AppError once it is gone. */
-  current(): number;
+  /** The viewer's access now (at most a second old); rejects with an AppError once it is gone. */
+  current(): Promise<number>;
   release(): void;
 }
 
@@ -33,19 +35,43 @@ export type ViewerAccessBoard = (project: ProjectRow, sessionToken: string | und
 /**
  * `refreshEveryMs` > 0 re-reads the checks in the background before they expire, each at its own
  * phase, so delivering an event never waits on a query (all subscribers expiring on the same
- * event was the fan-out's p99). `current()` still reads itself when a check is a second old.
+ * event was the fan-out's p99). `current()` still reads itself when a check is a second old
+ * (sharing a read the refresher already has in flight).
  */
 export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.now, opts: { refreshEveryMs?: number } = {}): ViewerAccessBoard {
   const checks = new Map<string, Check>();
   const refreshEveryMs = opts.refreshEveryMs ?? 100;
   let timer: ReturnType<typeof setInterval> | null = null;
+
+  const read = async (project: ProjectRow, token: string | undefined, userId: number): Promise<number | AppError> => {
+    const user = await resolveSession(dc, token);
+    if (!user || user.id !== userId) return new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+    const access = await currentAccess(dc.db, project, user);
+    if (access === ACCESS.none) return new AppError('FORBIDDEN', 'You no longer have access to this project.');
+    return access;
+  };
+
+  /** Re-reads a check (once at a time); the answer counts from when the read started. */
+  const refresh = (c: Check): Promise<void> => {
+    if (!c.reading) {
+      const t = now();
+      c.reading = read(c.project, c.token, c.userId)
+        .then((result) => {
+          c.result = result;
+          c.checkedAt = t;
+        })
+        .finally(() => {
+          c.reading = null;
+        });
+    }
+    return c.reading;
+  };
+
   const refreshDue = () => {
     const t = now();
     for (const c of checks.values()) {
-      if (c.holders > 0 && t - c.checkedAt >= TTL_MS - 2 * refreshEveryMs) {
-        c.result = read(c.project, c.token, c.userId);
-        c.checkedAt = t;
-      }
+      // A failed background read leaves the check to expire: `current()` then reads and reports the failure.
+      if (c.holders > 0 && t - c.checkedAt >= TTL_MS - 2 * refreshEveryMs) refresh(c).catch(() => undefined);
     }
   };
   const startRefreshing = () => {
@@ -60,19 +86,11 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
     }
   };
 
-  const read = (project: ProjectRow, token: string | undefined, userId: number): number | AppError => {
-    const user = resolveSession(dc, token);
-    if (!user || user.id !== userId) return new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
-    const access = currentAccess(dc.db, project, user);
-    if (access === ACCESS.none) return new AppError('FORBIDDEN', 'You no longer have access to this project.');
-    return access;
-  };
-
   return (project, token, userId) => {
     const key = `${project.id}:${userId}:${token ?? ''}`;
     let check = checks.get(key);
     if (!check) {
-      check = { project, token, userId, checkedAt: -Infinity, result: ACCESS.none, holders: 0 };
+      check = { project, token, userId, checkedAt: -Infinity, result: ACCESS.none, holders: 0, reading: null };
       checks.set(key, check);
       startRefreshing();
     }
@@ -80,12 +98,8 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
     mine.holders++;
     let released = false;
     return {
-      current() {
-        const t = now();
-        if (t - mine.checkedAt >= TTL_MS) {
-          mine.result = read(project, token, userId);
-          mine.checkedAt = t;
-        }
+      async current() {
+        if (now() - mine.checkedAt >= TTL_MS) await refresh(mine);
         if (mine.result instanceof AppError) throw mine.result;
         return mine.result;
       },

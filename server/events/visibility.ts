@@ -8,9 +8,9 @@ import { maskerFor, maskNote, maskTicket } from '../domain/masking';
 import type { StoredEvent } from './store';
 
 /** The addresses a ticket knows (domain/ticket-addresses.ts), asked only when masking. */
-export type AddressesOf = (ticketId: number) => readonly string[];
+export type AddressesOf = (ticketId: number) => Promise<readonly string[]>;
 
-export function viewEventFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): ProjectEvent | null {
+export async function viewEventFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): Promise<ProjectEvent | null> {
   const e = stored.event;
   if (access >= CAN.seeParticipantEmails) return e;
   if (access < CAN.readTickets) return null;
@@ -22,7 +22,7 @@ export function viewEventFor(stored: StoredEvent, access: number, addressesOf: A
     return null;
   }
   if (e.type === 'ticket.hidden') return e;
-  const m = maskerFor(addressesOf(e.ticket.id));
+  const m = maskerFor(await addressesOf(e.ticket.id));
   switch (e.type) {
     case 'ticket.created':
       return { ...e, ticket: maskTicket(e.ticket, m) };
@@ -33,21 +33,27 @@ export function viewEventFor(stored: StoredEvent, access: number, addressesOf: A
   }
 }
 
-const envelopes = new WeakMap<StoredEvent, Map<number, ProjectEventEnvelope | null>>();
+const envelopes = new WeakMap<StoredEvent, Map<number, Promise<ProjectEventEnvelope | null>>>();
 
 /**
  * The envelope a viewer at this access level gets. Built once per event and level and shared by
  * every subscriber at that level (nothing downstream mutates it), so a fan-out to hundreds of
- * viewers masks and dates each event a handful of times, not once per viewer.
+ * viewers masks and dates each event a handful of times, not once per viewer. Subscribers that
+ * ask while it is being built (its addresses read) wait for that one build; a failed build is
+ * forgotten, so the next subscriber tries again.
  */
-export function envelopeFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): ProjectEventEnvelope | null {
+export function envelopeFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): Promise<ProjectEventEnvelope | null> {
   let byAccess = envelopes.get(stored);
   if (!byAccess) envelopes.set(stored, (byAccess = new Map()));
-  let env = byAccess.get(access);
-  if (env === undefined) {
-    const event = viewEventFor(stored, access, addressesOf);
-    env = event ? { seq: stored.seq, at: new Date(stored.createdAt).toISOString(), event } : null;
-    byAccess.set(access, env);
-  }
+  const known = byAccess.get(access);
+  if (known) return known;
+  const levels = byAccess;
+  const env = viewEventFor(stored, access, addressesOf).then(
+    (event): ProjectEventEnvelope | null => (event ? { seq: stored.seq, at: new Date(stored.createdAt).toISOString(), event } : null),
+  );
+  levels.set(access, env);
+  env.catch(() => {
+    if (levels.get(access) === env) levels.delete(access);
+  });
   return env;
 }

@@ -13,6 +13,7 @@ import { currentAccess } from '../domain/access';
 import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
 import { ticketMinAccess } from '../domain/tickets';
 import type { AttachmentStore } from '../files/attachment-store';
+import { log } from '../log';
 import { readCookie } from './cookies';
 
 const INLINE_SAFE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -23,15 +24,23 @@ function contentDisposition(kind: 'inline' | 'attachment', filename: string): st
 }
 
 function deny(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return;
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message);
 }
 
 export function serveAttachment(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage, res: ServerResponse): void {
+  serve(dc, store, req, res).catch((err: unknown) => {
+    log.error('attachment download failed', { err });
+    deny(res, 500, 'Something went wrong.');
+  });
+}
+
+async function serve(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const m = /^\/attachments\/([0-9a-f]{32})(?:\/[^?]*)?(?:\?.*)?$/.exec(req.url ?? '');
   if (!m?.[1]) return deny(res, 404, 'Not found');
-  const user = resolveSession(dc, readCookie(req, SESSION_COOKIE));
+  const user = await resolveSession(dc, readCookie(req, SESSION_COOKIE));
   if (!user) return deny(res, 401, 'Sign in to download attachments.');
-  const row = dc.db
+  const row = await dc.db
     .select({ a: attachments, t: tickets, p: projects, internal: notes.internal })
     .from(attachments)
     .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
@@ -42,7 +51,7 @@ export function serveAttachment(dc: DomainCtx, store: AttachmentStore, req: Inco
   // Not found, not allowed and confidential all look the same: nothing leaks.
   // A file of an internal note is as private as the note: responders only.
   const needs = Math.max(ticketMinAccess(row?.t ?? { confidential: true }), row?.internal ? CAN.respond : 0);
-  if (!row || currentAccess(dc.db, row.p, user) < needs) return deny(res, 404, 'Not found');
+  if (!row || (await currentAccess(dc.db, row.p, user)) < needs) return deny(res, 404, 'Not found');
   const file = store.path(row.a.sha256);
   if (!existsSync(file)) return deny(res, 410, 'The file is missing from storage.');
   const inline = INLINE_SAFE.has(row.a.contentType);

@@ -11,11 +11,11 @@ let iid: number;
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
-  seedProject(app, 'acme/app', 'internal');
+  await seedProject(app, 'acme/app', 'internal');
   await seedUser(app, 'rep@test.io');
   await seedUser(app, 'guest@test.io');
-  seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
-  seedMember(app, 'acme/app', 'guest@test.io', 'guest');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/app', 'guest@test.io', 'guest');
   rep = await signIn(app, 'rep@test.io');
   guest = await signIn(app, 'guest@test.io');
   const raw =

@@ -50,11 +50,11 @@ export function serveOriginalEmail(dc: DomainCtx, req: IncomingMessage, res: Ser
 }
 
 async function serve(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const user = resolveSession(dc, readCookie(req, SESSION_COOKIE));
+  const user = await resolveSession(dc, readCookie(req, SESSION_COOKIE));
   if (!user) return fail(res, 401, ERRORS.UNAUTHENTICATED.message);
   const params = query.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
   if (!params.success) return fail(res, 400, 'Give projectPath, iid and optionally noteId.');
-  const pa = projectAccess(dc.db, user, params.data.projectPath);
+  const pa = await projectAccess(dc.db, user, params.data.projectPath);
   requireAccess(pa, CAN.seeParticipantEmails);
   const allowRemoteImages = params.data.remoteImages === '1';
   const mail = await originalEmail(dc, pa, { iid: params.data.iid, noteId: params.data.noteId, allowRemoteImages });

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DomainCtx } from '../domain/context';
 import { lookupUnsubscribe, unsubscribeByToken } from '../domain/unsubscribe';
+import { log } from '../log';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -23,8 +24,25 @@ function page(res: ServerResponse, status: number, title: string, body: string):
 }
 
 export function handleUnsubscribe(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): void {
+  serve(dc, req, res).catch((err: unknown) => {
+    log.error('unsubscribe failed', { err });
+    if (res.headersSent) return;
+    page(res, 500, 'Something went wrong', '<p>Please try the link again in a moment.</p>');
+  });
+}
+
+/** Resolves once the request body has been read to its end (its content is not kept). */
+function drain(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.on('end', () => resolve());
+    req.on('error', reject);
+    req.resume();
+  });
+}
+
+async function serve(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const token = /^\/unsubscribe\/([0-9a-f]{32})\/?(?:\?.*)?$/.exec(req.url ?? '')?.[1];
-  const target = token ? lookupUnsubscribe(dc, token) : null;
+  const target = token ? await lookupUnsubscribe(dc, token) : null;
   if (!token || !target) {
     page(res, 404, 'Link not valid', '<p>This unsubscribe link is not valid. It may have been mistyped.</p>');
     return;
@@ -32,11 +50,9 @@ export function handleUnsubscribe(dc: DomainCtx, req: IncomingMessage, res: Serv
   const thread = `${escapeHtml(target.ticketTitle)} (#${target.iid})`;
   if (req.method === 'POST') {
     // Drain the body (RFC 8058 sends "List-Unsubscribe=One-Click"); its content does not matter.
-    req.resume();
-    req.on('end', () => {
-      unsubscribeByToken(dc, token);
-      page(res, 200, 'Unsubscribed', `<p>You have been unsubscribed from this thread.</p><p>${escapeHtml(target.email)} will get no more email about “${thread}”.</p>`);
-    });
+    await drain(req);
+    await unsubscribeByToken(dc, token);
+    page(res, 200, 'Unsubscribed', `<p>You have been unsubscribed from this thread.</p><p>${escapeHtml(target.email)} will get no more email about “${thread}”.</p>`);
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -20,10 +20,10 @@ before(async () => {
   sink = await startSmtpSink();
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test' });
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   for (const [email, role] of [['rep@test.io', 'reporter'], ['guest@test.io', 'guest']] as const) {
     await seedUser(app, email, email === 'rep@test.io' ? 'Rita Responder' : undefined);
-    seedMember(app, P, email, role);
+    await seedMember(app, P, email, role);
   }
   await seedUser(app, 'outsider@test.io');
   rep = await signIn(app, 'rep@test.io');
@@ -126,7 +126,7 @@ test('refused: no session, a foreign origin, a guest, a non-member, a confidenti
   assert.deepEqual(await errorOf(await upload({ iid: t.iid, filename: 'empty.txt', body: '', cookie: rep.cookie })), { status: 400, message: 'The file is empty.', appCode: 'INVALID_INPUT' });
   assert.equal((await errorOf(await upload({ iid: t.iid, filename: '', body, cookie: rep.cookie }))).message, 'filename: filename is required.');
   assert.equal((await fetch(`${app.url}/uploads`, { headers: { cookie: rep.cookie } })).status, 405);
-  const stored = app.dc.db.select().from(attachments).all().filter((a) => a.filename === 'a.txt' || a.filename === 'big.bin');
+  const stored = (await app.dc.db.select().from(attachments).all()).filter((a) => a.filename === 'a.txt' || a.filename === 'big.bin');
   assert.equal(stored.length, 0, 'nothing refused was recorded');
 });
 
@@ -146,7 +146,7 @@ test('a reply claims the uploads it links and emails them to the customer as att
     body: `Here you go: ${img.markdown} and ${log.markdown}. Also ${foreign.markdown}`,
     internal: false,
   });
-  const rows = new Map(app.dc.db.select().from(attachments).all().map((a) => [a.token, a.noteId]));
+  const rows = new Map((await app.dc.db.select().from(attachments).all()).map((a) => [a.token, a.noteId]));
   assert.equal(rows.get(img.token), note.id);
   assert.equal(rows.get(log.token), note.id);
   assert.equal(rows.get(foreign.token), null, 'a token of another ticket is not linked');
@@ -178,7 +178,7 @@ test('an internal note claims its uploads and sends nothing; over 10 MB in all, 
   const secret = await up('notes.txt', 'between us');
   const mailed = sink.messages.length;
   const internal = await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: `See ${secret.markdown}`, internal: true });
-  assert.equal(app.dc.db.select().from(attachments).where(eq(attachments.token, secret.token)).get()?.noteId, internal.id);
+  assert.equal((await app.dc.db.select().from(attachments).where(eq(attachments.token, secret.token)).get())?.noteId, internal.id);
   // the file is as private as its internal note: a guest who can see the ticket still gets nothing
   assert.equal((await fetch(`${app.url}${secret.url}`, { headers: { cookie: guest.cookie } })).status, 404);
   assert.equal(await (await fetch(`${app.url}${secret.url}`, { headers: { cookie: rep.cookie } })).text(), 'between us');
@@ -190,6 +190,6 @@ test('an internal note claims its uploads and sends nothing; over 10 MB in all, 
   assert.equal(sink.messages.length, mailed + 1, 'the internal note sent nothing');
   assert.deepEqual(m!.attachments, []);
   assert.ok((m!.text ?? '').includes(`https://desk.test${a.url}`) && (m!.text ?? '').includes(`https://desk.test${b.url}`), 'both linked');
-  const row = app.dc.db.select().from(outbox).where(eq(outbox.ticketId, t.id)).all().at(-1);
+  const row = (await app.dc.db.select().from(outbox).where(eq(outbox.ticketId, t.id)).all()).at(-1);
   assert.equal((row?.spec as { attachments?: unknown }).attachments, undefined);
 });

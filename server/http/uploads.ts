@@ -71,7 +71,7 @@ async function upload(dc: DomainCtx, store: AttachmentStore, publicUrl: string, 
   }
   // Like /trpc mutations: a page on another site must not upload with the visitor's cookie.
   if (isForeignOrigin(req, publicUrl)) return fail(res, 403, 'FOREIGN_ORIGIN');
-  const user = resolveSession(dc, readCookie(req, SESSION_COOKIE));
+  const user = await resolveSession(dc, readCookie(req, SESSION_COOKIE));
   if (!user) return fail(res, 401, 'UNAUTHENTICATED');
   const params = query.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
   if (!params.success) {
@@ -81,9 +81,9 @@ async function upload(dc: DomainCtx, store: AttachmentStore, publicUrl: string, 
   const declared = Number(req.headers['content-length']);
   // Refused before reading when the size is declared; otherwise counted while reading.
   if (declared > UPLOAD_LIMIT_BYTES) return tooLarge(req, res);
-  const ticket = uploadTarget(dc, projectAccess(dc.db, user, params.data.projectPath), params.data.iid);
+  const ticket = await uploadTarget(dc, await projectAccess(dc.db, user, params.data.projectPath), params.data.iid);
   const content = await readBody(req, UPLOAD_LIMIT_BYTES);
   if (!content) return tooLarge(req, res);
-  const reply = storeUpload(dc, store, ticket, { filename: params.data.filename, contentType: req.headers['content-type'], content });
+  const reply = await storeUpload(dc, store, ticket, { filename: params.data.filename, contentType: req.headers['content-type'], content });
   res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
 }

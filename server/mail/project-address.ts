@@ -1,6 +1,6 @@
 /** The address customers write to, per project (SPEC §1: custom, else alias, else incoming). */
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Q } from '../../db/client';
 import { projects, serviceDeskSettings } from '../../db/schema';
 import { fullPathSlug, projectKey, type AddressBook } from './addresses';
 
@@ -13,17 +13,17 @@ export function projectAddress(
   return alias ?? book.incomingFor(projectKey(project));
 }
 
-export function listProjectAddresses(db: Db, book: AddressBook): { path: string; address: string; enabled: boolean }[] {
-  return db
+export async function listProjectAddresses(q: Q, book: AddressBook): Promise<{ path: string; address: string; enabled: boolean }[]> {
+  const rows = await q
     .select({ project: projects, settings: serviceDeskSettings })
     .from(projects)
     .leftJoin(serviceDeskSettings, eq(serviceDeskSettings.projectId, projects.id))
     .orderBy(asc(projects.path))
     .limit(1000)
-    .all()
-    .map(({ project, settings }) => ({
-      path: project.path,
-      address: projectAddress(book, project, settings ?? undefined),
-      enabled: settings?.enabled ?? true,
-    }));
+    .all();
+  return rows.map(({ project, settings }) => ({
+    path: project.path,
+    address: projectAddress(book, project, settings ?? undefined),
+    enabled: settings?.enabled ?? true,
+  }));
 }

@@ -13,6 +13,7 @@ import { createDomain } from '../app';
 import { loadConfig } from '../config';
 import { createProject } from '../domain/projects';
 import { createFirstAdmin } from '../domain/users';
+import { testDatabaseUrl } from '../testing/test-app';
 import { serverProcess, type ServerProcess } from '../../e2e/fixtures/server-process';
 import { HOSTILE_BODIES, hostileMessage, hugeTextMessage } from '../testing/hostile-inputs';
 import { TRUNCATED_EMAIL_MARKER } from './limits';
@@ -26,11 +27,13 @@ let cookie = '';
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-hostile-'));
-  const dc = createDomain(loadConfig({ DATA_DIR: dir }));
-  createProject(dc, { path: 'acme/app' });
+  // on the harness's PostgreSQL pass, a fresh database the server process is pointed at too
+  const databaseUrl = await testDatabaseUrl();
+  const dc = await createDomain(loadConfig({ DATA_DIR: dir, DATABASE_URL: databaseUrl }));
+  await createProject(dc, { path: 'acme/app' });
   await createFirstAdmin(dc, { email: EMAIL, password: PASSWORD, name: 'Admin' });
-  dc.db.$client.close();
-  server = await serverProcess(dir, { INCOMING_EMAIL: 'incoming+%{key}@desk.test', LOG_LEVEL: 'error' });
+  await dc.db.close();
+  server = await serverProcess(dir, { DATABASE_URL: databaseUrl, INCOMING_EMAIL: 'incoming+%{key}@desk.test', LOG_LEVEL: 'error' });
   await server.start();
   const res = await fetch(`${server.url}/trpc/auth.login`, {
     method: 'POST',

@@ -1,6 +1,8 @@
 /**
  * Integration-test support: a real app (HTTP + WebSocket) on a free port over a temp SQLite
- * file, and tRPC clients that sign in with real session cookies.
+ * file — or, when the harness runs the suite on PostgreSQL (THREADLINE_TEST_PG), a fresh
+ * database on the harness's private cluster — and tRPC clients that sign in with real session
+ * cookies.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,17 +22,46 @@ export const PASSWORD = 'correct-horse-battery';
 
 export interface TestApp extends RunningApp {
   dataDir: string;
+  /** the DATABASE_URL this app runs on ('' for SQLite in dataDir): a second app on the same database uses it too */
+  databaseUrl: string;
   close(): Promise<void>;
+}
+
+/** The engine this test process runs on: the harness sets THREADLINE_TEST_PG for the PostgreSQL pass. */
+export const TEST_ENGINE: 'sqlite' | 'pg' = process.env.THREADLINE_TEST_PG ? 'pg' : 'sqlite';
+
+/**
+ * A DATABASE_URL for one test app: on the PostgreSQL pass a new, empty database (cloned from the
+ * harness's migrated template when there is one), on SQLite '' (a file in the app's DATA_DIR).
+ */
+export async function testDatabaseUrl(): Promise<string> {
+  const admin = process.env.THREADLINE_TEST_PG;
+  if (!admin) return '';
+  const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    const template = process.env.THREADLINE_TEST_PG_TEMPLATE;
+    await client.query(`create database ${name}${template ? ` template ${template}` : ''}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', SMTP_LISTEN: '127.0.0.1:0', ...env });
+  const databaseUrl = env.DATABASE_URL ?? (await testDatabaseUrl());
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', SMTP_LISTEN: '127.0.0.1:0', DATABASE_URL: databaseUrl, ...env });
   const app = await startApp(config);
   return {
     ...app,
     url: app.localUrl,
     dataDir,
+    databaseUrl: config.databaseUrl,
     async close() {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -46,14 +77,14 @@ export async function seedUser(app: TestApp, email: string, name?: string): Prom
   return (await createUser(app.dc, { email, password: PASSWORD, name })).id;
 }
 
-export function seedProject(app: TestApp, projectPath: string, visibility: Visibility = 'private'): void {
-  createProject(app.dc, { path: projectPath, visibility });
+export async function seedProject(app: TestApp, projectPath: string, visibility: Visibility = 'private'): Promise<void> {
+  await createProject(app.dc, { path: projectPath, visibility });
 }
 
-export function seedMember(app: TestApp, projectPath: string, email: string, role: Role): void {
-  const project = findProjectByPath(app.dc.db, projectPath);
+export async function seedMember(app: TestApp, projectPath: string, email: string, role: Role): Promise<void> {
+  const project = await findProjectByPath(app.dc.db, projectPath);
   if (!project) throw new Error(`no project ${projectPath}`);
-  setMember(app.dc, { project, role: null, access: ACCESS.admin }, { email, role });
+  await setMember(app.dc, { project, role: null, access: ACCESS.admin }, { email, role });
 }
 
 export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TRPCClientError } from '@trpc/client';
 import { httpClient, outcome, PASSWORD, seedUser, signIn, startTestApp, type TestApp } from '../testing/test-app';
+import { TEST_ENGINE } from '../testing/test-app';
 
 let app: TestApp;
 
@@ -21,9 +22,12 @@ async function errorOf(p: Promise<unknown>): Promise<{ message: string; appCode:
   throw new Error('expected the call to fail');
 }
 
-test('healthz answers ok with the version', async () => {
+test('healthz answers ok with the version, and says the database answers', async () => {
   const res = await fetch(`${app.url}/healthz`);
-  assert.deepEqual(await res.json(), { ok: true, version: '0.1.0' });
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as Record<string, unknown>;
+  assert.deepEqual({ ok: body.ok, version: body.version, database: body.database, engine: body.engine }, { ok: true, version: '0.1.0', database: 'up', engine: TEST_ENGINE });
+  assert.equal(typeof body.node, 'string');
 });
 
 test('setup creates the first admin once, signs them in, and then refuses', async () => {

@@ -12,10 +12,10 @@ const P = 'acme/app';
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   for (const u of ['a@test.io', 'b@test.io']) {
     await seedUser(app, u);
-    seedMember(app, P, u, 'reporter');
+    await seedMember(app, P, u, 'reporter');
   }
   a = await signIn(app, 'a@test.io');
   b = await signIn(app, 'b@test.io');

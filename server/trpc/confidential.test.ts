@@ -26,11 +26,11 @@ before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
   // internal: any signed-in user may read its non-confidential tickets
-  seedProject(app, P, 'internal');
-  seedProject(app, 'acme/private-desk', 'private');
+  await seedProject(app, P, 'internal');
+  await seedProject(app, 'acme/private-desk', 'private');
   for (const [email, role] of [['rep@test.io', 'reporter'], ['guest@test.io', 'guest']] as const) {
     await seedUser(app, email);
-    seedMember(app, P, email, role);
+    await seedMember(app, P, email, role);
   }
   await seedUser(app, 'outsider@test.io');
   reporter = await signIn(app, 'rep@test.io');

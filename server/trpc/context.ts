@@ -33,7 +33,7 @@ export interface Context {
 
 export function createContextFactory(deps: AppDeps) {
   const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
-  return ({ req, res }: { req: IncomingMessage; res?: ServerResponse | undefined }): Context => {
+  return async ({ req, res }: { req: IncomingMessage; res?: ServerResponse | undefined }): Promise<Context> => {
     const token = readCookie(req, SESSION_COOKIE);
     return {
       dc: deps.dc,
@@ -41,7 +41,7 @@ export function createContextFactory(deps: AppDeps) {
       mail: deps.mail,
       presence: deps.presence,
       feed: deps.feed,
-      user: resolveSession(deps.dc, token),
+      user: await resolveSession(deps.dc, token),
       sessionToken: token,
       clientAddress: clientAddressOf(req),
       res: res && 'setHeader' in res ? res : null,

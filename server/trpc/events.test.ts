@@ -14,11 +14,11 @@ type Item = { id: string; data: ProjectEventEnvelope };
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P);
-  seedProject(app, 'acme/other');
+  await seedProject(app, P);
+  await seedProject(app, 'acme/other');
   await seedUser(app, 'rep@test.io');
-  seedMember(app, P, 'rep@test.io', 'reporter');
-  seedMember(app, 'acme/other', 'rep@test.io', 'reporter');
+  await seedMember(app, P, 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/other', 'rep@test.io', 'reporter');
   rep = await signIn(app, 'rep@test.io');
   await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Resume me' });
 });

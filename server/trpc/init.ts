@@ -53,10 +53,10 @@ const errorMapping = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(errorMapping);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   // A WebSocket's context is made once per connection: look the session up again on every call,
   // so a sign-out, an expiry or a lost admin flag takes effect at once there too.
-  const user = ctx.res === null ? resolveSession(ctx.dc, ctx.sessionToken) : ctx.user;
+  const user = ctx.res === null ? await resolveSession(ctx.dc, ctx.sessionToken) : ctx.user;
   if (!user) throw new AppError('UNAUTHENTICATED');
   return next({ ctx: { ...ctx, user: user as UserRow } });
 });
@@ -71,8 +71,8 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
  * requires at least `min`. Further `.input(...)` objects merge with `{ projectPath }`.
  */
 export function projectProcedure(min: number = ACCESS.viewer) {
-  return authedProcedure.input(projectRef).use(({ ctx, input, next }) => {
-    const pa: ProjectAccess = projectAccess(ctx.dc.db, ctx.user, input.projectPath);
+  return authedProcedure.input(projectRef).use(async ({ ctx, input, next }) => {
+    const pa: ProjectAccess = await projectAccess(ctx.dc.db, ctx.user, input.projectPath);
     requireAccess(pa, min);
     return next({ ctx: { ...ctx, pa } });
   });

@@ -38,7 +38,9 @@ describe('parallel guesses', () => {
   before(async () => {
     app = await startTestApp();
     // Another server process on the same database, as when several nodes share it.
-    second = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: app.dataDir, LOG_LEVEL: 'error', SMTP_LISTEN: 'off' }));
+    second = await startApp(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: app.dataDir, DATABASE_URL: app.databaseUrl, NODE_NAME: 'second', LOG_LEVEL: 'error', SMTP_LISTEN: 'off' }),
+    );
   });
   after(async () => {
     await second.stop();

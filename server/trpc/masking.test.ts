@@ -41,10 +41,10 @@ async function mail(raw: string): Promise<void> {
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
-  seedProject(app, P, 'internal');
+  await seedProject(app, P, 'internal');
   for (const [email, role] of [['owner@test.io', 'maintainer'], ['rep@test.io', 'reporter'], ['guest@test.io', 'guest']] as const) {
     await seedUser(app, email);
-    seedMember(app, P, email, role);
+    await seedMember(app, P, email, role);
   }
   const maintainer = await signIn(app, 'owner@test.io');
   await maintainer.trpc.serviceDesk.update.mutate({ projectPath: P, addCcParticipants: true, confidentialByDefault: false });
@@ -106,7 +106,7 @@ test('a guest reading the ticket sees every address masked, in every field', asy
 });
 
 test('a guest gets the events masked, live and replayed', async () => {
-  const count = readEventsAfter(app.dc.db, 1, 0, 100).filter((e) => e.minAccess <= ACCESS.guest).length;
+  const count = (await readEventsAfter(app.dc.db, 1, 0, 100)).filter((e) => e.minAccess <= ACCESS.guest).length;
   assert.ok(count >= 5, 'the history has the ticket, its notes and participant changes');
   const replay = guest.live();
   const replayed = collect<{ id: string; data: ProjectEventEnvelope }>((h) => replay.trpc.events.project.subscribe({ projectPath: P, lastEventId: '0' }, h));

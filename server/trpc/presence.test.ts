@@ -13,10 +13,10 @@ type Snap = { clientId: string; name: string; iid: number | null; typing: boolea
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   for (const [u, r] of [['rep@test.io', 'reporter'], ['dev@test.io', 'developer'], ['guest@test.io', 'guest']] as const) {
     await seedUser(app, u, u.split('@')[0]);
-    seedMember(app, P, u, r);
+    await seedMember(app, P, u, r);
   }
   rep = await signIn(app, 'rep@test.io');
   dev = await signIn(app, 'dev@test.io');

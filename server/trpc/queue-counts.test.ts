@@ -11,10 +11,10 @@ let guest: Session;
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P, 'internal');
+  await seedProject(app, P, 'internal');
   for (const [email, role] of [['rep@count.io', 'reporter'], ['guest@count.io', 'guest']] as const) {
     await seedUser(app, email);
-    seedMember(app, P, email, role);
+    await seedMember(app, P, email, role);
   }
   reporter = await signIn(app, 'rep@count.io');
   guest = await signIn(app, 'guest@count.io');

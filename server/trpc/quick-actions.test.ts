@@ -10,9 +10,9 @@ const P = 'acme/app';
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   await seedUser(app, 'alice@test.io', 'Alice');
-  seedMember(app, P, 'alice@test.io', 'reporter');
+  await seedMember(app, P, 'alice@test.io', 'reporter');
   rep = await signIn(app, 'alice@test.io');
   await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Typed in by hand' });
 });
@@ -81,9 +81,11 @@ test('quick actions refuse exactly what the API refuses, with a precise message,
 test('participants that mail brought in with unusual addresses can still be removed, by API and by /remove_email', async () => {
   const t = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Odd addresses' });
   const { participants } = await import('../../db/schema');
-  for (const email of ['a@localhost', 'b@[10.1.2.3]', 'd@example.c0m']) {
-    app.dc.db.insert(participants).values({ ticketId: t.id, email, createdAt: Date.now() }).run();
-  }
+  await app.dc.db.write(async (tx) => {
+    for (const email of ['a@localhost', 'b@[10.1.2.3]', 'd@example.c0m']) {
+      await tx.insert(participants).values({ ticketId: t.id, email, createdAt: Date.now() }).run();
+    }
+  });
   await rep.trpc.participants.remove.mutate({ projectPath: P, iid: t.iid, emails: ['a@localhost'] });
   await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: '/remove_email b@[10.1.2.3]', internal: true });
   const after = await rep.trpc.tickets.get.query({ projectPath: P, iid: t.iid });

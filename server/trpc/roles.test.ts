@@ -27,10 +27,10 @@ let counter = 0;
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app, 'admin@test.io');
-  seedProject(app, P);
+  await seedProject(app, P);
   for (const r of ROLE_USERS) {
     await seedUser(app, `${r}@test.io`);
-    seedMember(app, P, `${r}@test.io`, r);
+    await seedMember(app, P, `${r}@test.io`, r);
   }
   await seedUser(app, 'outsider@test.io');
   await seedUser(app, 'target@test.io');

@@ -10,13 +10,13 @@ let reporter: Session;
 before(async () => {
   app = await startTestApp({ SERVICE_DESK_EMAIL: 'contact+%{key}@help.example.com' });
   await seedAdmin(app);
-  seedProject(app, 'acme/app');
-  seedProject(app, 'acme/app-x');
-  seedProject(app, 'acme-app/x');
+  await seedProject(app, 'acme/app');
+  await seedProject(app, 'acme/app-x');
+  await seedProject(app, 'acme-app/x');
   await seedUser(app, 'maint@sd.io');
   await seedUser(app, 'rep@sd.io');
-  for (const p of ['acme/app', 'acme/app-x', 'acme-app/x']) seedMember(app, p, 'maint@sd.io', 'maintainer');
-  seedMember(app, 'acme/app', 'rep@sd.io', 'reporter');
+  for (const p of ['acme/app', 'acme/app-x', 'acme-app/x']) await seedMember(app, p, 'maint@sd.io', 'maintainer');
+  await seedMember(app, 'acme/app', 'rep@sd.io', 'reporter');
   maintainer = await signIn(app, 'maint@sd.io');
   reporter = await signIn(app, 'rep@sd.io');
 });
@@ -63,7 +63,7 @@ test('without SERVICE_DESK_EMAIL a key cannot be used, and the form says why', a
   const plain = await startTestApp();
   try {
     await seedAdmin(plain);
-    seedProject(plain, 'solo/desk');
+    await seedProject(plain, 'solo/desk');
     const admin = await signIn(plain, 'admin@test.io');
     const r = await admin.trpc.serviceDesk.checkKey.query({ projectPath: 'solo/desk', projectKey: 'help' });
     assert.equal(r.ok, false);

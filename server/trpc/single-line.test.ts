@@ -13,9 +13,9 @@ const INJECTION = 'Hello\r\nBcc: x@evil.example';
 before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   await seedUser(app, 'maint@test.io', 'Maintainer');
-  seedMember(app, P, 'maint@test.io', 'maintainer');
+  await seedMember(app, P, 'maint@test.io', 'maintainer');
   admin = await signIn(app, 'admin@test.io');
   maintainer = await signIn(app, 'maint@test.io');
 });

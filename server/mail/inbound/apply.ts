@@ -116,13 +116,13 @@ type Target =
   | { kind: 'unsubscribe'; ticket: TicketRow; email: string }
   | { kind: 'reject'; code: RejectionCode };
 
-function resolveKey(c: Ctx): Target {
+async function resolveKey(c: Ctx): Promise<Target> {
   const found = findKey(c.parsed, c.deps.book, c.envelopeTo);
   if (!found) {
     // No key anywhere, but it answers one of our emails (sent to our bare From address).
-    const ours = ticketForOurMessageIds(c.tx, [...c.parsed.inReplyTo, ...c.parsed.references]);
-    const ticket = ours?.ticketId ? ticketById(c.tx, ours.ticketId) : undefined;
-    const project = ticket ? findProjectById(c.tx, ticket.projectId) : undefined;
+    const ours = await ticketForOurMessageIds(c.tx, [...c.parsed.inReplyTo, ...c.parsed.references]);
+    const ticket = ours?.ticketId ? await ticketById(c.tx, ours.ticketId) : undefined;
+    const project = ticket ? await findProjectById(c.tx, ticket.projectId) : undefined;
     if (ticket && project) return { kind: 'reply', project, ticket };
     return { kind: 'reject', code: 'UnknownIncomingEmail' };
   }
@@ -132,12 +132,12 @@ function resolveKey(c: Ctx): Target {
     const unsub = /^([0-9a-f]{32})[-+]unsubscribe$/.exec(key)?.[1];
     const replyKey = unsub ?? (REPLY_KEY_RE.test(key) ? key : null);
     if (replyKey) {
-      const rk = unsub ? findUnsubscribeToken(c.tx, unsub) : findReplyKey(c.tx, replyKey);
+      const rk = unsub ? await findUnsubscribeToken(c.tx, unsub) : await findReplyKey(c.tx, replyKey);
       if (!rk) return { kind: 'reject', code: 'ReplyKeyNotFound' };
-      const ticket = rk.ticketId === null ? undefined : ticketById(c.tx, rk.ticketId);
+      const ticket = rk.ticketId === null ? undefined : await ticketById(c.tx, rk.ticketId);
       if (!ticket) return { kind: 'reject', code: 'TicketNotFound' };
       if (unsub) return { kind: 'unsubscribe', ticket, email: rk.email };
-      const project = findProjectById(c.tx, ticket.projectId);
+      const project = await findProjectById(c.tx, ticket.projectId);
       return project ? { kind: 'reply', project, ticket } : { kind: 'reject', code: 'ProjectNotFound' };
     }
   }
@@ -145,18 +145,18 @@ function resolveKey(c: Ctx): Target {
   const byId = /^(.+)-(\d+)-issue-$/.exec(key);
   const alias = /^(.+)-([a-z0-9_]+)$/.exec(key);
   if (byId?.[1] && byId[2]) {
-    project = findProjectById(c.tx, Number(byId[2]));
+    project = await findProjectById(c.tx, Number(byId[2]));
     if (project && fullPathSlug(project.path) !== byId[1]) project = undefined;
   } else if (key.includes('/') && !key.includes('+')) {
-    project = findProjectByPath(c.tx, key);
+    project = await findProjectByPath(c.tx, key);
   } else if (found.mailbox === 'alias' && alias?.[1] && alias[2]) {
-    project = findProjectByKeySuffix(c.tx, alias[2]);
+    project = await findProjectByKeySuffix(c.tx, alias[2]);
     if (project && fullPathSlug(project.path) !== alias[1]) project = undefined;
   } else {
     return { kind: 'reject', code: found.mailbox === 'incoming' ? 'ReplyKeyNotFound' : 'ProjectNotFound' };
   }
   if (!project) return { kind: 'reject', code: 'ProjectNotFound' };
-  const settings = settingsFor(c.tx, project.id);
+  const settings = await settingsFor(c.tx, project.id);
   if (settings && !settings.enabled) return { kind: 'reject', code: 'ProjectNotFound' };
   return { kind: 'project', project, settings };
 }
@@ -165,13 +165,14 @@ function base(c: Ctx) {
   return { messageId: c.parsed.messageId, fromAddress: c.parsed.from?.address ?? null, subject: c.parsed.subject };
 }
 
-function reject(c: Ctx, code: RejectionCode, projectId: number | null): Outcome {
+async function reject(c: Ctx, code: RejectionCode, projectId: number | null): Promise<Outcome> {
   const to = c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? null;
   const since = c.at - REJECTION_WINDOW_MS;
-  const flooded = () =>
-    recentRejections(c.tx, since, to ?? undefined) >= MAX_REJECTIONS_PER_WINDOW || recentRejections(c.tx, since) >= MAX_REJECTIONS_PER_WINDOW_TOTAL;
-  if (to && !c.deps.book.isOurs(to) && !flooded()) {
-    queueEmail(c.tx, {
+  const flooded = async () =>
+    (await recentRejections(c.tx, since, to ?? undefined)) >= MAX_REJECTIONS_PER_WINDOW ||
+    (await recentRejections(c.tx, since)) >= MAX_REJECTIONS_PER_WINDOW_TOTAL;
+  if (to && !c.deps.book.isOurs(to) && !(await flooded())) {
+    await queueEmail(c.tx, {
       kind: 'rejection',
       projectId,
       ticketId: null,
@@ -183,12 +184,12 @@ function reject(c: Ctx, code: RejectionCode, projectId: number | null): Outcome 
       }),
     }, c.at);
   }
-  finishInbound(c.tx, c.row.id, { ...base(c), status: 'rejected', reason: code, projectId }, c.at);
+  await finishInbound(c.tx, c.row.id, { ...base(c), status: 'rejected', reason: code, projectId }, c.at);
   return { status: 'rejected', inboundId: c.row.id, error: code, rejectionTo: to };
 }
 
-function ignore(c: Ctx, reason: IgnoreReason, projectId: number | null = null): Outcome {
-  finishInbound(c.tx, c.row.id, { ...base(c), status: 'ignored', reason, projectId }, c.at);
+async function ignore(c: Ctx, reason: IgnoreReason, projectId: number | null = null): Promise<Outcome> {
+  await finishInbound(c.tx, c.row.id, { ...base(c), status: 'ignored', reason, projectId }, c.at);
   return { status: 'ignored', inboundId: c.row.id, reason };
 }
 
@@ -202,13 +203,13 @@ function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {
   return c.parsed.cc.map((a) => a.address).filter((a) => !c.deps.book.isOurs(a));
 }
 
-function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Outcome {
+async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Promise<Outcome> {
   let description = descriptionMarkdown(c.body, c.prepared);
   let labels: string[] = [];
   let confidential = settings?.confidentialByDefault ?? true;
   let templateMissing: string | null = null;
   if (settings?.issueTemplateKey) {
-    const body = issueTemplate(c.tx, project.id, settings.issueTemplateKey);
+    const body = await issueTemplate(c.tx, project.id, settings.issueTemplateKey);
     if (body?.trim()) {
       const actions = extractTemplateActions(body);
       description = `${description}  \n${actions.text}`;
@@ -217,7 +218,7 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
     } else templateMissing = settings.issueTemplateKey;
   }
   const descriptionHtml = htmlOf(c, description);
-  const ticket = insertEmailTicket(c.tx, c.emit, {
+  const ticket = await insertEmailTicket(c.tx, c.emit, {
     project,
     botId: c.deps.supportBotId,
     title: (c.parsed.subject || '(no subject)').slice(0, 255),
@@ -228,20 +229,20 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
     emailId: c.row.id,
     labels,
   }, c.at);
-  insertAttachments(c.tx, c.prepared, ticket, null, c.at);
-  addParticipants(c.tx, ticket.id, [author], c.at);
-  const cc = addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at);
-  if (cc.added.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
+  await insertAttachments(c.tx, c.prepared, ticket, null, c.at);
+  await addParticipants(c.tx, ticket.id, [author], c.at);
+  const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at);
+  if (cc.added.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
   const mc = c.deps.dc.mail;
-  sendThankYou(c.tx, mc, ticket, project, settings, c.at);
-  sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
+  await sendThankYou(c.tx, mc, ticket, project, settings, c.at);
+  await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
-    botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
+    await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
       `WARNING: The template file ${templateMissing}.md used for service desk issues is empty or could not be found. Please check service desk settings and update the file to be used.`,
       c.at, { internal: true, system: false });
   }
-  recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
-  finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at);
+  await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  await finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at);
   return { status: 'ticket', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid };
 }
 
@@ -251,11 +252,11 @@ function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings
  * kept, marked, and nothing else happens (no participant, no email, no reopening) until a
  * responder adds the sender.
  */
-function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, newSender = false): Outcome {
+async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, newSender = false): Promise<Outcome> {
   const author = replyAuthor(c);
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
   if (empty) return reject(c, 'EmptyEmail', project.id);
-  const note = insertNote(c.tx, c.emit, ticket, {
+  const note = await insertNote(c.tx, c.emit, ticket, {
     authorId: c.deps.supportBotId,
     externalAuthor: author,
     body,
@@ -265,10 +266,10 @@ function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: Serv
     emailId: c.row.id,
     fromNewSender: newSender,
   }, c.at);
-  insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
-  if (!newSender) welcomeReply(c, project, ticket, settings, { author, noteBody: body, emailText: trimmed.visible + links });
-  recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
-  finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
+  await insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
+  if (!newSender) await welcomeReply(c, project, ticket, settings, { author, noteBody: body, emailText: trimmed.visible + links });
+  await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  await finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
   return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
 }
 
@@ -281,39 +282,39 @@ function replyAuthor(c: Ctx): string {
  * reopens. A reply that completes an auto-responder loop is relayed to nobody, and its author
  * gets no more email on this ticket.
  */
-function welcomeReply(
+async function welcomeReply(
   c: Ctx,
   project: ProjectRow,
   ticket: TicketRow,
   settings: ServiceDeskSettings | undefined,
   reply: { author: string; noteBody: string; emailText: string },
-): void {
+): Promise<void> {
   const { author } = reply;
-  const cc = addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
+  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
   const newCc = cc.added.filter((a) => a !== author);
-  if (cc.added.length) emitParticipantsChanged(c.tx, c.emit, ticket);
-  if (newCc.length) botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
-  if (isReplyLoop(c.tx, ticket.id, author, reply.noteBody, c.at)) stopEmailing(c, ticket, author);
-  else relayReply(c, project, ticket, settings, author, reply.emailText, newCc);
+  if (cc.added.length) await emitParticipantsChanged(c.tx, c.emit, ticket);
+  if (newCc.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
+  if (await isReplyLoop(c.tx, ticket.id, author, reply.noteBody, c.at)) await stopEmailing(c, ticket, author);
+  else await relayReply(c, project, ticket, settings, author, reply.emailText, newCc);
   if (ticket.state === 'closed' && settings?.reopenOnExternalNote) {
-    const reopened = reopenTicket(c.tx, c.emit, ticket, c.at);
-    botNote(c.tx, c.emit, reopened, c.deps.supportBotId,
+    const reopened = await reopenTicket(c.tx, c.emit, ticket, c.at);
+    await botNote(c.tx, c.emit, reopened, c.deps.supportBotId,
       'This ticket has been reopened because it received a new comment from an external participant.', c.at, { internal: true, system: false });
   }
 }
 
 /** Once per loop: the participant stops getting email here, and responders are told why. */
-function stopEmailing(c: Ctx, ticket: TicketRow, author: string): void {
-  if (!unsubscribe(c.tx, ticket.id, author, c.at)) return;
-  emitParticipantsChanged(c.tx, c.emit, ticket);
-  botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
+async function stopEmailing(c: Ctx, ticket: TicketRow, author: string): Promise<void> {
+  if (!(await unsubscribe(c.tx, ticket.id, author, c.at))) return;
+  await emitParticipantsChanged(c.tx, c.emit, ticket);
+  await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
     `stopped emailing ${author.toLowerCase()}: it looks like an auto-responder loop (the same message ${LOOP_REPEATS} times within ${LOOP_WINDOW_MS / 60_000} minutes).`,
     c.at, { internal: true, system: true });
 }
 
-function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string, newCc: string[]): void {
+async function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string, newCc: string[]): Promise<void> {
   const mc = c.deps.dc.mail;
-  sendNewNote(c.tx, mc, {
+  await sendNewNote(c.tx, mc, {
     ticket,
     project,
     settings,
@@ -322,36 +323,36 @@ function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: Se
     externalAuthor: author,
     attachments: c.prepared.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType, size: a.size })),
   }, c.at);
-  sendNewParticipant(c.tx, mc, ticket, project, settings, newCc, c.at);
+  await sendNewParticipant(c.tx, mc, ticket, project, settings, newCc, c.at);
 }
 
-export function applyMessage(c: Ctx): Outcome {
-  const ignored = ignoreReason(c.parsed, (a) => c.deps.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
+export async function applyMessage(c: Ctx): Promise<Outcome> {
+  const ignored = await ignoreReason(c.parsed, (a) => c.deps.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
   if (ignored) return ignore(c, ignored);
-  const target = resolveKey(c);
+  const target = await resolveKey(c);
   if (target.kind === 'reject') return reject(c, target.code, null);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
   if (target.kind === 'unsubscribe') {
-    unsubscribeParticipant(c.tx, c.emit, target.ticket, target.email, c.deps.supportBotId, c.at);
-    finishInbound(c.tx, c.row.id, { ...base(c), status: 'unsubscribed', projectId: target.ticket.projectId, ticketId: target.ticket.id }, c.at);
+    await unsubscribeParticipant(c.tx, c.emit, target.ticket, target.email, c.deps.supportBotId, c.at);
+    await finishInbound(c.tx, c.row.id, { ...base(c), status: 'unsubscribed', projectId: target.ticket.projectId, ticketId: target.ticket.id }, c.at);
     return { status: 'unsubscribed', inboundId: c.row.id, email: target.email };
   }
   const { project } = target;
-  if (isKnownMessageId(c.tx, project.id, c.parsed.messageId)) {
-    finishInbound(c.tx, c.row.id, { ...base(c), status: 'duplicate', projectId: project.id }, c.at);
+  if (await isKnownMessageId(c.tx, project.id, c.parsed.messageId)) {
+    await finishInbound(c.tx, c.row.id, { ...base(c), status: 'duplicate', projectId: project.id }, c.at);
     return { status: 'duplicate', inboundId: c.row.id };
   }
   const from = c.parsed.from?.address ?? c.parsed.sender?.address;
-  if (from && recentFromSender(c.tx, project.id, from, c.at - 60_000) >= c.deps.rateLimitPerMinute) {
+  if (from && (await recentFromSender(c.tx, project.id, from, c.at - 60_000)) >= c.deps.rateLimitPerMinute) {
     return ignore(c, 'rate-limited', project.id);
   }
-  const settings = settingsFor(c.tx, project.id);
+  const settings = await settingsFor(c.tx, project.id);
   if (target.kind === 'reply') return addReply(c, project, target.ticket, settings);
-  const thread = ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
+  const thread = await ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
   if (thread) {
-    const ticket = thread.ticketId === null ? undefined : ticketById(c.tx, thread.ticketId);
+    const ticket = thread.ticketId === null ? undefined : await ticketById(c.tx, thread.ticketId);
     if (!ticket) return reject(c, 'TicketNotFound', project.id);
-    return addReply(c, project, ticket, settings, !thread.ours && !isTicketParticipant(c.tx, ticket, replyAuthor(c)));
+    return addReply(c, project, ticket, settings, !thread.ours && !(await isTicketParticipant(c.tx, ticket, replyAuthor(c))));
   }
   const author = c.parsed.replyTo[0]?.address ?? c.parsed.from?.address ?? c.parsed.sender?.address;
   if (!author) throw new Error('The message has no From, Reply-To or Sender address, so there is nobody to answer.');

@@ -15,9 +15,9 @@ let rep: Session;
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
-  seedProject(app, 'acme/app', 'internal');
+  await seedProject(app, 'acme/app', 'internal');
   await seedUser(app, 'rep@test.io');
-  seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
   rep = await signIn(app, 'rep@test.io');
 });
 after(() => app.close());

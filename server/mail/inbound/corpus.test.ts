@@ -1,6 +1,6 @@
 /**
  * The fixture corpus (fixtures/manifest.json): every .eml goes through the real pipeline, in
- * order, on a real SQLite file, and its outcome is compared with what the manifest expects.
+ * order, on a real database (SQLite, or PostgreSQL on the harness's PostgreSQL pass), and its outcome is compared with what the manifest expects.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +17,7 @@ import { createProject } from '../../domain/projects';
 import { recordMessageId } from '../../domain/email-tickets';
 import { attachments, notes, outbox, participants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import { createMailCore } from '../runtime';
+import { testDatabaseUrl } from '../../testing/test-app';
 import type { Outcome } from './receive';
 import { compose } from '../outbound/compose';
 import type { OutboundSpec } from '../outbound/spec';
@@ -46,7 +47,7 @@ interface Entry {
 const manifest = JSON.parse(readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as Entry[];
 let dataDir: string;
 let dc: DomainCtx;
-let core: ReturnType<typeof createMailCore>;
+let core: Awaited<ReturnType<typeof createMailCore>>;
 const ticketByFile = new Map<string, number>();
 
 function checkText(label: string, actual: string, t: Text | undefined): void {
@@ -54,34 +55,42 @@ function checkText(label: string, actual: string, t: Text | undefined): void {
   for (const s of t?.excludes ?? []) assert.ok(!actual.includes(s), `${label} should not include ${JSON.stringify(s)}:\n${actual}`);
 }
 
-before(() => {
+before(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-corpus-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
+    DATABASE_URL: await testDatabaseUrl(),
     INCOMING_EMAIL: 'incoming+%{key}@desk.test',
     SERVICE_DESK_EMAIL: 'contact+%{key}@support.test',
     MAX_EMAIL_SIZE: '262144',
     LOG_LEVEL: 'error',
   });
-  dc = createDomain(config);
-  const app = createProject(dc, { path: 'acme/app' });
-  const disabled = createProject(dc, { path: 'acme/disabled' });
+  dc = await createDomain(config);
+  const app = await createProject(dc, { path: 'acme/app' });
+  const disabled = await createProject(dc, { path: 'acme/disabled' });
   assert.deepEqual([app.id, disabled.id], [1, 2]);
-  dc.db.update(serviceDeskSettings).set({ projectKey: 'help', addCcParticipants: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
-  dc.db.update(serviceDeskSettings).set({ enabled: false }).where(eq(serviceDeskSettings.projectId, 2)).run();
-  core = createMailCore(dc, config);
+  await dc.db.write(async (tx) => {
+    await tx.update(serviceDeskSettings).set({ projectKey: 'help', addCcParticipants: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
+    await tx.update(serviceDeskSettings).set({ enabled: false }).where(eq(serviceDeskSettings.projectId, 2)).run();
+  });
+  core = await createMailCore(dc, config);
 });
 
-after(() => {
-  dc.db.$client.close();
+after(async () => {
+  await dc.db.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function seedAfterFirstTicket(ticketId: number): void {
-  dc.db.insert(replyKeys).values({ key: REPLY_KEY, ticketId, projectId: 1, email: 'alice@example.com', createdAt: dc.now() }).run();
-  recordMessageId(dc.db, 1, '<ticket-1@desk.test>', ticketId, 'out', dc.now());
-  recordMessageId(dc.db, 1, '<threadline-out-2@desk.test>', ticketId, 'out', dc.now());
+async function seedAfterFirstTicket(ticketId: number): Promise<void> {
+  const at = dc.now();
+  await dc.db.write(async (tx) => {
+    await tx.insert(replyKeys).values({ key: REPLY_KEY, ticketId, projectId: 1, email: 'alice@example.com', createdAt: at }).run();
+    await recordMessageId(tx, 1, '<ticket-1@desk.test>', ticketId, 'out', at);
+    await recordMessageId(tx, 1, '<threadline-out-2@desk.test>', ticketId, 'out', at);
+  });
 }
+
+const outboxRows = () => dc.db.select().from(outbox).orderBy(outbox.id).all();
 
 describe('fixture corpus', () => {
   test('the manifest covers at least 40 fixtures', () => {
@@ -92,26 +101,26 @@ describe('fixture corpus', () => {
   for (const entry of manifest) {
     test(`${entry.file}: ${entry.expect.outcome} — ${entry.purpose}`, async () => {
       const raw = readFileSync(path.join(FIXTURES, entry.file));
-      const outboxBefore = dc.db.select().from(outbox).all().length;
+      const outboxBefore = (await outboxRows()).length;
       const out: Outcome = await core.ingest.receive(raw, { source: 'cli' });
       const e = entry.expect;
       assert.equal(out.status, e.outcome, `outcome was ${JSON.stringify(out)}`);
       switch (e.outcome) {
         case 'ticket': {
           assert.ok(out.status === 'ticket');
-          const t = dc.db.select().from(tickets).where(eq(tickets.iid, out.iid)).get()!;
+          const t = (await dc.db.select().from(tickets).where(eq(tickets.iid, out.iid)).get())!;
           ticketByFile.set(entry.file, t.id);
-          if (ticketByFile.size === 1) seedAfterFirstTicket(t.id);
+          if (ticketByFile.size === 1) await seedAfterFirstTicket(t.id);
           assert.equal(out.projectPath, e.project);
           assert.equal(t.title, e.title);
           assert.equal(t.externalAuthor, e.externalAuthor);
           checkText('description', t.description, e.description);
           if (e.participants) {
-            const got = dc.db.select().from(participants).where(eq(participants.ticketId, t.id)).all().map((p) => p.email).sort();
+            const got = (await dc.db.select().from(participants).where(eq(participants.ticketId, t.id)).all()).map((p) => p.email).sort();
             assert.deepEqual(got, [...e.participants].sort());
           }
           if (e.attachments) {
-            const got = dc.db.select().from(attachments).where(eq(attachments.ticketId, t.id)).all().map((a) => a.filename).sort();
+            const got = (await dc.db.select().from(attachments).where(eq(attachments.ticketId, t.id)).all()).map((a) => a.filename).sort();
             assert.deepEqual(got, [...e.attachments].sort());
             for (const name of e.attachments) assert.ok(t.description.includes(encodeURIComponent(name)) || t.description.includes(name), `description links ${name}`);
           }
@@ -119,7 +128,7 @@ describe('fixture corpus', () => {
         }
         case 'note': {
           assert.ok(out.status === 'note');
-          const n = dc.db.select().from(notes).where(eq(notes.id, out.noteId)).get()!;
+          const n = (await dc.db.select().from(notes).where(eq(notes.id, out.noteId)).get())!;
           assert.equal(n.ticketId, ticketByFile.get(e.ticketOf), `threads onto the ticket of ${e.ticketOf}`);
           assert.equal(n.externalAuthor, e.author);
           checkText('note', n.body, e.body);
@@ -133,12 +142,12 @@ describe('fixture corpus', () => {
         case 'ignored':
           assert.ok(out.status === 'ignored');
           assert.equal(out.reason, e.reason);
-          assert.equal(dc.db.select().from(outbox).all().length, outboxBefore, 'no reply to ignored mail');
+          assert.equal((await outboxRows()).length, outboxBefore, 'no reply to ignored mail');
           break;
         case 'rejected': {
           assert.ok(out.status === 'rejected');
           assert.equal(out.error, e.error);
-          const queued = dc.db.select().from(outbox).all().slice(outboxBefore);
+          const queued = (await outboxRows()).slice(outboxBefore);
           assert.equal(queued.length, 1, 'one rejection email');
           const mail = await simpleParser(await compose(queued[0]!.spec as OutboundSpec));
           assert.equal(queued[0]!.toAddress, e.rejectionTo);
@@ -151,7 +160,7 @@ describe('fixture corpus', () => {
         case 'unsubscribed': {
           assert.ok(out.status === 'unsubscribed');
           assert.equal(out.email, e.email);
-          const p = dc.db.select().from(participants).where(eq(participants.email, e.email)).all();
+          const p = await dc.db.select().from(participants).where(eq(participants.email, e.email)).all();
           assert.ok(p.some((x) => x.unsubscribedAt !== null));
           break;
         }
@@ -163,12 +172,12 @@ describe('fixture corpus', () => {
   }
 
   test('feeding the whole corpus again changes nothing: every message is a duplicate or re-ignored', async () => {
-    const count = () => ({
-      tickets: dc.db.select().from(tickets).all().length,
-      notes: dc.db.select().from(notes).all().length,
+    const count = async () => ({
+      tickets: (await dc.db.select().from(tickets).all()).length,
+      notes: (await dc.db.select().from(notes).all()).length,
     });
-    const before = count();
+    const before = await count();
     for (const entry of manifest) await core.ingest.receive(readFileSync(path.join(FIXTURES, entry.file)), { source: 'cli' });
-    assert.deepEqual(count(), before);
+    assert.deepEqual(await count(), before);
   });
 });

@@ -65,11 +65,12 @@ function fromOurselves(m: ParsedEmail, isOurs: (address: string) => boolean): bo
   return authors.some((a) => !!a && isOurs(a));
 }
 
-export function ignoreReason(
+/** `isOwnMessageId` may ask the database (it is asked only when the cheaper header rules pass). */
+export async function ignoreReason(
   m: ParsedEmail,
   isOurs: (address: string) => boolean,
-  isOwnMessageId: (id: string) => boolean,
-): IgnoreReason | null {
+  isOwnMessageId: (id: string) => boolean | Promise<boolean>,
+): Promise<IgnoreReason | null> {
   const autoSubmitted = first(m, 'auto-submitted');
   if (autoSubmitted !== undefined && autoSubmitted.toLowerCase() !== 'no') return 'auto-submitted';
   if (first(m, 'x-autoreply')?.toLowerCase() === 'yes') return 'x-autoreply';
@@ -79,7 +80,7 @@ export function ignoreReason(
   if ((m.headers.get('return-path') ?? []).some((v) => /^<\s*>$/.test(v.trim()))) return 'null-return-path';
   const loops = m.headers.get('x-loop') ?? [];
   if (loops.some((v) => v.split(/[\s,]+/).some((a) => a && isOurs(a.replace(/^<|>$/g, ''))))) return 'x-loop';
-  if (!m.derivedMessageId && isOwnMessageId(m.messageId)) return 'own-message-id';
+  if (!m.derivedMessageId && (await isOwnMessageId(m.messageId))) return 'own-message-id';
   if (fromOurselves(m, isOurs)) return 'own-address';
   if (isBounce(m)) return 'bounce';
   return null;

@@ -32,27 +32,27 @@ function mail(o: { from: string; to?: string; replyTo?: string; cc?: string; sub
   return Buffer.from(`${lines.join('\r\n')}\r\n${o.headers ?? ''}\r\n${o.body ?? 'Hello'}\r\n`);
 }
 const receive = (b: Buffer) => app.mail.ingest.receive(b, { source: 'cli' });
-const rows = () => app.dc.db.select().from(outbox).all();
-const lastOutboxId = () => rows().at(-1)?.id ?? 0;
-const ticketCount = () => app.dc.db.select().from(tickets).all().length;
-const people = (iid: number) => {
-  const t = app.dc.db.select().from(tickets).where(eq(tickets.iid, iid)).get()!;
+const rows = () => app.dc.db.select().from(outbox).orderBy(outbox.id).all();
+const lastOutboxId = async () => (await rows()).at(-1)?.id ?? 0;
+const ticketCount = async () => (await app.dc.db.select().from(tickets).all()).length;
+const people = async (iid: number) => {
+  const t = (await app.dc.db.select().from(tickets).where(eq(tickets.iid, iid)).get())!;
   return app.dc.db.select().from(participants).where(eq(participants.ticketId, t.id)).orderBy(participants.id).all();
 };
 
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', MAIL_FROM: 'support@acme.test', INGEST_RATE_LIMIT: '1000' });
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   await seedUser(app, 'rep@test.io');
-  seedMember(app, P, 'rep@test.io', 'reporter');
+  await seedMember(app, P, 'rep@test.io', 'reporter');
   rep = await signIn(app, 'rep@test.io');
-  app.dc.db.update(serviceDeskSettings).set({ addCcParticipants: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
+  await app.dc.db.write((tx) => tx.update(serviceDeskSettings).set({ addCcParticipants: true }).where(eq(serviceDeskSettings.projectId, 1)).run());
 });
 after(() => app.close());
 
 test('our own email relayed back with its headers stripped is ignored: no ticket, no participant, no reply', async () => {
-  const before = { tickets: ticketCount(), outbox: lastOutboxId() };
+  const before = { tickets: await ticketCount(), outbox: await lastOutboxId() };
   const relayed = [
     // our thank-you as a forwarder resends it: our From, our Reply-To with a reply key, no Auto-Submitted
     mail({ from: 'Support Bot <support@acme.test>', replyTo: 'incoming+0123456789abcdef0123456789abcdef@desk.test', subject: 'Re: Printer (#1)' }),
@@ -66,19 +66,19 @@ test('our own email relayed back with its headers stripped is ignored: no ticket
     assert.ok(out.status === 'ignored', JSON.stringify(out));
     assert.equal(out.reason, 'own-address');
   }
-  assert.equal(ticketCount(), before.tickets);
-  assert.equal(lastOutboxId(), before.outbox, 'nothing was answered');
+  assert.equal(await ticketCount(), before.tickets);
+  assert.equal(await lastOutboxId(), before.outbox, 'nothing was answered');
 
   // A customer who copies our From address: it is not made a participant.
   const t = await receive(mail({ from: 'ivy@customer.test', cc: 'support@acme.test, Incoming <incoming+x@desk.test>, jo@customer.test', subject: 'Copying you' }));
   assert.ok(t.status === 'ticket');
-  assert.deepEqual(people(t.iid).map((p) => p.email), ['ivy@customer.test', 'jo@customer.test']);
+  assert.deepEqual((await people(t.iid)).map((p) => p.email), ['ivy@customer.test', 'jo@customer.test']);
 });
 
 test('bounces without DSN headers are ignored and never add the bouncer as a participant', async () => {
   const t = await receive(mail({ from: 'kai@customer.test', subject: 'Password reset' }));
   assert.ok(t.status === 'ticket');
-  const ours = rows().find((r) => r.toAddress === 'kai@customer.test')!.messageId;
+  const ours = (await rows()).find((r) => r.toAddress === 'kai@customer.test')!.messageId;
   const bounces: [Buffer, string][] = [
     [mail({ from: 'MAILER-DAEMON (Mail Delivery System)', subject: 'Undelivered Mail Returned to Sender', inReplyTo: ours }), 'mailer-daemon'],
     [mail({ from: 'Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@customer.test>', subject: 'Undeliverable: Re: Password reset', inReplyTo: ours }), 'bounce'],
@@ -91,7 +91,7 @@ test('bounces without DSN headers are ignored and never add the bouncer as a par
     assert.ok(out.status === 'ignored', JSON.stringify(out));
     assert.equal(out.reason, reason);
   }
-  assert.deepEqual(people(t.iid).map((p) => p.email), ['kai@customer.test']);
+  assert.deepEqual((await people(t.iid)).map((p) => p.email), ['kai@customer.test']);
   // A customer forwarding a bounce to ask about it is still heard.
   const fwd = await receive(mail({ from: 'lou@customer.test', subject: 'Fwd: Undeliverable: Invoice 2231' }));
   assert.equal(fwd.status, 'ticket');
@@ -109,15 +109,15 @@ test('two auto-responders answering each other through a ticket are stopped afte
       inReplyTo: spec.messageId,
       body: `I am out of the office until ${days[i % days.length]}, 2025 and will reply on my return.\r\nReference ${1000 + i}.`,
     });
-  let handled = lastOutboxId();
+  let handled = await lastOutboxId();
   const first = await receive(mail({ from: responders[0]!, cc: responders[1], subject: 'Quarterly report' }));
   assert.ok(first.status === 'ticket');
   const outcomes: string[] = [];
   let rounds = 0;
   for (; rounds < 20; rounds++) {
-    const fresh = rows().filter((r) => r.id > handled && responders.includes(r.toAddress));
+    const fresh = (await rows()).filter((r) => r.id > handled && responders.includes(r.toAddress));
     if (fresh.length === 0) break;
-    handled = lastOutboxId();
+    handled = await lastOutboxId();
     for (const r of fresh) outcomes.push((await receive(autoReply(r.toAddress, r.spec as OutboundSpec, outcomes.length))).status);
   }
   assert.ok(rounds < 20, `still looping after ${outcomes.length} auto-replies`);
@@ -132,39 +132,39 @@ test('two auto-responders answering each other through a ticket are stopped afte
     assert.equal(t.participants.find((p) => p.email === who)?.unsubscribed, true);
   }
   // A responder's answer now reaches nobody in the loop.
-  const mark = lastOutboxId();
+  const mark = await lastOutboxId();
   await rep.trpc.notes.create.mutate({ projectPath: P, iid: first.iid, body: 'Anyone there?', internal: false });
-  assert.deepEqual(rows().filter((r) => r.id > mark), []);
+  assert.deepEqual((await rows()).filter((r) => r.id > mark), []);
 });
 
 test('the same text from a person now and then is not a loop', async () => {
   const t = await receive(mail({ from: 'max@customer.test', subject: 'Still waiting' }));
   assert.ok(t.status === 'ticket');
-  const key = (rows().findLast((r) => r.toAddress === 'max@customer.test')!.spec as OutboundSpec).replyTo!;
+  const key = ((await rows()).findLast((r) => r.toAddress === 'max@customer.test')!.spec as OutboundSpec).replyTo!;
   for (const body of ['Any news?', 'Thanks, any news on this?', 'Any news?']) {
     assert.equal((await receive(mail({ from: 'max@customer.test', to: key, body }))).status, 'note');
   }
-  assert.equal(people(t.iid)[0]?.unsubscribedAt, null);
+  assert.equal((await people(t.iid))[0]?.unsubscribedAt, null);
 });
 
 test('rejection emails are capped in total as well as per recipient; every message is still recorded', async () => {
-  const already = rows().filter((r) => r.kind === 'rejection').length;
+  const already = (await rows()).filter((r) => r.kind === 'rejection').length;
   const senders = MAX_REJECTIONS_PER_WINDOW_TOTAL - already + 3;
   for (let i = 0; i < senders; i++) {
     const out = await receive(mail({ from: `forged-${i}@victims.test`, to: 'nobody@nowhere.test', subject: `spam ${i}` }));
     assert.equal(out.status, 'rejected');
   }
-  assert.equal(rows().filter((r) => r.kind === 'rejection').length, MAX_REJECTIONS_PER_WINDOW_TOTAL);
-  const recorded = app.dc.db.$client.prepare("select count(*) n from inbound_messages where status = 'rejected' and from_address like 'forged-%'").get() as { n: number };
-  assert.equal(recorded.n, senders);
+  assert.equal((await rows()).filter((r) => r.kind === 'rejection').length, MAX_REJECTIONS_PER_WINDOW_TOTAL);
+  const recorded = await app.dc.db.sqlGet<{ n: number }>("select count(*) n from inbound_messages where status = 'rejected' and from_address like 'forged-%'");
+  assert.equal(Number(recorded?.n), senders);
 });
 
 test('an added participant is told they were added and how to reply, never the customer\'s text', async () => {
   const t = await receive(mail({ from: 'nia@customer.test', subject: 'Contract', body: 'Our account number is 99-1234, see https://customer.test/secret.png' }));
   assert.ok(t.status === 'ticket');
-  const mark = lastOutboxId();
+  const mark = await lastOutboxId();
   await rep.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['omar@partner.test'] });
-  const row = rows().find((r) => r.id > mark && r.kind === 'new_participant');
+  const row = (await rows()).find((r) => r.id > mark && r.kind === 'new_participant');
   assert.ok(row);
   const m = await simpleParser(await compose(row.spec as OutboundSpec));
   const html = typeof m.html === 'string' ? m.html : '';

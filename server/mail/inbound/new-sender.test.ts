@@ -21,17 +21,20 @@ function mail(opts: { from: string; id: string; inReplyTo?: string; cc?: string;
   );
 }
 const receive = (b: Buffer) => app.mail.ingest.receive(b, { source: 'cli' });
-const queuedSince = (id: number) => app.dc.db.select().from(outbox).all().filter((r) => r.id > id);
-const lastOutboxId = () => app.dc.db.select().from(outbox).all().at(-1)?.id ?? 0;
+const outboxRows = () => app.dc.db.select().from(outbox).orderBy(outbox.id).all();
+const queuedSince = async (id: number) => (await outboxRows()).filter((r) => r.id > id);
+const lastOutboxId = async () => (await outboxRows()).at(-1)?.id ?? 0;
 
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   await seedUser(app, 'rep@test.io');
-  seedMember(app, P, 'rep@test.io', 'reporter');
+  await seedMember(app, P, 'rep@test.io', 'reporter');
   rep = await signIn(app, 'rep@test.io');
-  app.dc.db.update(serviceDeskSettings).set({ addCcParticipants: true, reopenOnExternalNote: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
+  await app.dc.db.write((tx) =>
+    tx.update(serviceDeskSettings).set({ addCcParticipants: true, reopenOnExternalNote: true }).where(eq(serviceDeskSettings.projectId, 1)).run(),
+  );
 });
 after(() => app.close());
 
@@ -40,7 +43,7 @@ test('a stranger quoting a customer\'s Message-ID leaves a marked note: no parti
   assert.ok(first.status === 'ticket');
   await rep.trpc.participants.add.mutate({ projectPath: P, iid: first.iid, emails: ['colleague@customer.test'] });
   await rep.trpc.tickets.update.mutate({ projectPath: P, iid: first.iid, state: 'closed' });
-  const mark = lastOutboxId();
+  const mark = await lastOutboxId();
 
   const stranger = await receive(mail({
     from: 'Mallory <mallory@evil.test>',
@@ -55,7 +58,7 @@ test('a stranger quoting a customer\'s Message-ID leaves a marked note: no parti
   assert.equal(note?.fromNewSender, true);
   assert.equal(note?.externalAuthor, 'mallory@evil.test');
   assert.deepEqual(t.participants.map((p) => p.email), ['dana@customer.test', 'colleague@customer.test'], 'neither the sender nor their Cc joined');
-  assert.deepEqual(queuedSince(mark), [], 'nothing emailed: not to the stranger, and their text is not relayed to the customers');
+  assert.deepEqual((await queuedSince(mark)), [], 'nothing emailed: not to the stranger, and their text is not relayed to the customers');
   assert.equal(t.state, 'closed', 'a stranger does not reopen the ticket');
   assert.ok(!t.notes.some((n) => n.system && n.body.includes('evil.test')));
 
@@ -65,24 +68,24 @@ test('a stranger quoting a customer\'s Message-ID leaves a marked note: no parti
   t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
   assert.equal(t.notes.find((n) => n.id === colleague.noteId)?.fromNewSender, false);
   assert.equal(t.state, 'opened');
-  assert.deepEqual(queuedSince(mark).map((r) => [r.kind, r.toAddress]), [['new_note', 'dana@customer.test']]);
+  assert.deepEqual((await queuedSince(mark)).map((r) => [r.kind, r.toAddress]), [['new_note', 'dana@customer.test']]);
 
   // "Add as participant": the procedure the button calls.
-  const mark2 = lastOutboxId();
+  const mark2 = await lastOutboxId();
   const people = await rep.trpc.participants.add.mutate({ projectPath: P, iid: first.iid, emails: ['mallory@evil.test'] });
   assert.ok(people.some((p) => p.email === 'mallory@evil.test'));
   t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
   assert.equal(t.notes.at(-1)?.body, 'added mallory@evil.test');
   assert.equal(t.notes.at(-1)?.system, true);
-  assert.deepEqual(queuedSince(mark2).map((r) => [r.kind, r.toAddress]), [['new_participant', 'mallory@evil.test']]);
+  assert.deepEqual((await queuedSince(mark2)).map((r) => [r.kind, r.toAddress]), [['new_participant', 'mallory@evil.test']]);
 
   // Now a participant, the same kind of mail is an ordinary reply.
-  const mark3 = lastOutboxId();
+  const mark3 = await lastOutboxId();
   const again = await receive(mail({ from: 'mallory@evil.test', id: '<m-2@evil.test>', inReplyTo: '<invoice-1@customer.test>', body: 'Thanks for adding me.' }));
   assert.ok(again.status === 'note');
   t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
   assert.equal(t.notes.find((n) => n.id === again.noteId)?.fromNewSender, false);
-  assert.deepEqual(queuedSince(mark3).map((r) => r.toAddress).sort(), ['colleague@customer.test', 'dana@customer.test']);
+  assert.deepEqual((await queuedSince(mark3)).map((r) => r.toAddress).sort(), ['colleague@customer.test', 'dana@customer.test']);
 });
 
 test('the ticket\'s own author quoting their Message-ID is answered as before, whatever the case of the address', async () => {
@@ -97,14 +100,14 @@ test('the ticket\'s own author quoting their Message-ID is answered as before, w
 test('a reply that quotes one of our Message-IDs threads as before, and its sender joins', async () => {
   const first = await receive(mail({ from: 'fay@customer.test', id: '<fay-1@customer.test>', subject: 'Slow export', body: 'Export takes an hour.' }));
   assert.ok(first.status === 'ticket');
-  const thanks = app.dc.db.select().from(outbox).all().find((r) => r.toAddress === 'fay@customer.test' && r.kind === 'thank_you');
+  const thanks = (await outboxRows()).find((r) => r.toAddress === 'fay@customer.test' && r.kind === 'thank_you');
   assert.ok(thanks);
-  const mark = lastOutboxId();
+  const mark = await lastOutboxId();
   // Fay forwarded our answer to her manager, who replies to it (and quotes Fay's mail too).
   const manager = await receive(mail({ from: 'gus@customer.test', id: '<gus-1@customer.test>', inReplyTo: `${thanks.messageId} <fay-1@customer.test>`, body: 'How long until this is fixed?' }));
   assert.ok(manager.status === 'note');
   const t = await rep.trpc.tickets.get.query({ projectPath: P, iid: first.iid });
   assert.equal(t.notes.find((n) => n.id === manager.noteId)?.fromNewSender, false);
   assert.ok(t.participants.some((p) => p.email === 'gus@customer.test'));
-  assert.deepEqual(queuedSince(mark).map((r) => [r.kind, r.toAddress]), [['new_note', 'fay@customer.test']]);
+  assert.deepEqual((await queuedSince(mark)).map((r) => [r.kind, r.toAddress]), [['new_note', 'fay@customer.test']]);
 });

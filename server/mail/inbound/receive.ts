@@ -5,9 +5,9 @@
  * with its error; if even that cannot be written, `receive` throws and the source must not
  * acknowledge (SMTP answers 4xx, IMAP leaves the message).
  */
-import type { DomainCtx } from '../../domain/context';
+import type { DomainCtx, Emit, Tx } from '../../domain/context';
 import { createGroupCommit } from '../../domain/group-commit';
-import { bumpAttempts, finishInbound, getInbound, pendingInbound, rawOf, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
+import { bumpAttempts, finishInbound, isPending, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
 import { sha256, UnparsableEmailError, type ParsedEmail } from './parse';
 import type { AddressBook } from '../addresses';
 import type { AttachmentStore } from '../../files/attachment-store';
@@ -65,13 +65,27 @@ function headerPart(raw: Buffer): Buffer {
   return raw.subarray(0, m ? m.index + m[0].length : Math.min(raw.length, HEADER_LIMIT));
 }
 
+/** The row was finished by someone else meanwhile (another node's recovery, or the node that received it). */
+class AlreadyFinished extends Error {}
+
 export function createIngest(deps: IngestDeps) {
   const { dc } = deps;
-  const write = createGroupCommit(dc);
+  const groupWrite = createGroupCommit(dc);
+  const writeFor =
+    (row: InboundRow) =>
+    <T>(fn: (tx: Tx, emit: Emit, at: number) => Promise<T>): Promise<T> =>
+      // Several nodes may try to finish the same pending row (one received it, another recovers
+      // it after a restart): whoever commits first wins, the others change nothing.
+      groupWrite(async (tx, emit, at) => {
+        if (!(await isPending(tx, row.id))) throw new AlreadyFinished();
+        return fn(tx, emit, at);
+      });
 
   async function quarantine(row: InboundRow, err: unknown, parsed?: ParsedEmail): Promise<Outcome> {
     const message = err instanceof Error ? err.message : String(err);
-    await write((tx, _emit, at) =>
+    const write = writeFor(row);
+    try {
+      await write(async (tx, _emit, at) =>
       finishInbound(tx, row.id, {
         status: 'quarantined',
         error: message,
@@ -79,14 +93,28 @@ export function createIngest(deps: IngestDeps) {
         fromAddress: parsed?.from?.address ?? null,
         subject: parsed?.subject ?? null,
       }, at),
-    );
+      );
+    } catch (e) {
+      if (e instanceof AlreadyFinished) return { status: 'duplicate', inboundId: row.id };
+      throw e;
+    }
     if (!(err instanceof UnparsableEmailError) && !(err instanceof ParseFailedError)) log.error('message quarantined', { inboundId: row.id, err });
     return { status: 'quarantined', inboundId: row.id, error: message };
   }
 
   async function processRow(row: InboundRow, raw: Buffer, src: ReceiveSource): Promise<Outcome> {
+    try {
+      return await processPending(row, raw, src);
+    } catch (err) {
+      if (err instanceof AlreadyFinished) return { status: 'duplicate', inboundId: row.id };
+      throw err;
+    }
+  }
+
+  async function processPending(row: InboundRow, raw: Buffer, src: ReceiveSource): Promise<Outcome> {
+    const write = writeFor(row);
     if (row.size === 0) {
-      await write((tx, _e, at) => finishInbound(tx, row.id, { status: 'ignored', reason: 'empty' }, at));
+      await write(async (tx, _e, at) => finishInbound(tx, row.id, { status: 'ignored', reason: 'empty' }, at));
       return { status: 'ignored', inboundId: row.id, reason: 'empty' };
     }
     // Only the header part of an oversized message is kept; `row.size` is its real size.
@@ -103,17 +131,20 @@ export function createIngest(deps: IngestDeps) {
       const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared);
       for (let round = 1; ; round++) {
         try {
+          // A RenderMiss thrown by the job rolls back its savepoint only; render, then apply again.
           const outcome = await write((tx, emit, at) =>
             applyMessage({ tx, emit, at, deps, row, parsed, prepared, tooLarge, envelopeTo: src.envelopeTo ?? [], body, rendered }),
           );
           deps.onQueued?.();
           return outcome;
         } catch (err) {
+          if (err instanceof AlreadyFinished) throw err;
           if (!(err instanceof RenderMiss) || round >= MAX_RENDER_ROUNDS) throw err;
           rendered.set(err.markdown, await markdownToHtml(err.markdown));
         }
       }
     } catch (err) {
+      if (err instanceof AlreadyFinished) throw err;
       return quarantine(row, err, parsed);
     }
   }
@@ -123,7 +154,7 @@ export function createIngest(deps: IngestDeps) {
     async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
       const sha = sha256(raw);
       const keep = (src.size ?? raw.length) > deps.maxEmailSize ? headerPart(raw) : raw;
-      const { row, existed } = await write((tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep));
+      const { row, existed } = await groupWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
       return processRow(row, raw, src);
     },
@@ -132,15 +163,17 @@ export function createIngest(deps: IngestDeps) {
      * Finishes messages left `pending` by a stop or crash. Each try is counted first: a message
      * that keeps killing the process goes to quarantine instead of stopping every restart.
      */
-    async recoverPending(): Promise<number> {
-      const rows = pendingInbound(dc.db);
+    async recoverPending(olderThanMs = 0): Promise<number> {
+      const rows = await pendingInbound(dc.db, dc.now() - olderThanMs);
       for (const row of rows) {
-        const attempts = bumpAttempts(dc.db, row.id);
+        // committed before processing starts, so an attempt that kills the process still counts
+        const attempts = await groupWrite(async (tx) => ((await isPending(tx, row.id)) ? bumpAttempts(tx, row.id) : 0));
+        if (attempts === 0) continue; // finished meanwhile by the node that received it
         if (attempts > MAX_RECOVERY_ATTEMPTS) {
           await quarantine(row, new Error(`Processing did not finish in ${attempts - 1} attempts: the server stopped during each one.`));
           continue;
         }
-        const raw = rawOf(dc.db, row.sha256) ?? Buffer.alloc(0);
+        const raw = (await rawOf(dc.db, row.sha256)) ?? Buffer.alloc(0);
         await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
       }
       return rows.length;
@@ -148,9 +181,10 @@ export function createIngest(deps: IngestDeps) {
 
     /** Processes a stored message again (quarantine retry). */
     async reprocess(id: number): Promise<Outcome | null> {
-      const row = getInbound(dc.db, id);
+      // Back to pending first (only from a finished state), so exactly one processing finishes it.
+      const row = await groupWrite(async (tx) => reopenInbound(tx, id));
       if (!row) return null;
-      const raw = rawOf(dc.db, row.sha256) ?? Buffer.alloc(0);
+      const raw = (await rawOf(dc.db, row.sha256)) ?? Buffer.alloc(0);
       return processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
     },
   };

@@ -19,17 +19,17 @@ function raw(opts: { from?: string; subject?: string; body?: string; headers?: s
 }
 
 const settings = (s: Partial<typeof serviceDeskSettings.$inferInsert>) =>
-  app.dc.db.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run();
+  app.dc.db.write((tx) => tx.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run());
 const receive = (b: Buffer) => app.mail.ingest.receive(b, { source: 'cli' });
 
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', INGEST_RATE_LIMIT: '3' });
   await seedAdmin(app);
-  seedProject(app, 'acme/app', 'internal');
+  await seedProject(app, 'acme/app', 'internal');
   await seedUser(app, 'rep@test.io');
   await seedUser(app, 'guest@test.io');
-  seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
-  seedMember(app, 'acme/app', 'guest@test.io', 'guest');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/app', 'guest@test.io', 'guest');
   rep = await signIn(app, 'rep@test.io');
   guest = await signIn(app, 'guest@test.io');
 });
@@ -39,13 +39,13 @@ test('a sender over the per-minute limit is ignored and recorded, with no reply'
   const outcomes = [];
   for (let i = 0; i < 5; i++) outcomes.push((await receive(raw({ from: 'flood@customer.test' }))).status);
   assert.deepEqual(outcomes, ['ticket', 'ticket', 'ticket', 'ignored', 'ignored']);
-  const row = app.dc.db.$client.prepare("select reason from inbound_messages where from_address = 'flood@customer.test' and status = 'ignored'").all();
+  const row = await app.dc.db.sqlAll("select reason from inbound_messages where from_address = 'flood@customer.test' and status = 'ignored' order by id");
   assert.deepEqual(row, [{ reason: 'rate-limited' }, { reason: 'rate-limited' }]);
   assert.equal((await receive(raw({ from: 'other@customer.test' }))).status, 'ticket', 'other senders are not affected');
 });
 
 test('a closed ticket is reopened by an external note when the setting is on', async () => {
-  settings({ reopenOnExternalNote: true });
+  await settings({ reopenOnExternalNote: true });
   const first = await receive(raw({ id: '<reopen-1@customer.test>', subject: 'Reopen me' }));
   assert.ok(first.status === 'ticket');
   await rep.trpc.tickets.update.mutate({ projectPath: 'acme/app', iid: first.iid, state: 'closed' });
@@ -55,45 +55,47 @@ test('a closed ticket is reopened by an external note when the setting is on', a
   assert.equal(t.state, 'opened');
   const internal = t.notes.find((x) => x.internal);
   assert.equal(internal?.body, 'This ticket has been reopened because it received a new comment from an external participant.');
-  settings({ reopenOnExternalNote: false });
+  await settings({ reopenOnExternalNote: false });
   await rep.trpc.tickets.update.mutate({ projectPath: 'acme/app', iid: first.iid, state: 'closed' });
   await receive(raw({ headers: 'In-Reply-To: <reopen-1@customer.test>\r\n', body: 'Still broken' }));
   assert.equal((await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: first.iid })).state, 'closed');
 });
 
 test('the issue template is appended and its quick actions run; a missing one leaves a warning note', async () => {
-  app.dc.db.insert(issueTemplates).values({ projectId: 1, key: 'support', body: 'Triage checklist\n/label ~support ~"needs triage"', updatedAt: 0 }).run();
-  settings({ issueTemplateKey: 'support' });
+  await app.dc.db.write((tx) =>
+    tx.insert(issueTemplates).values({ projectId: 1, key: 'support', body: 'Triage checklist\n/label ~support ~"needs triage"', updatedAt: 0 }).run(),
+  );
+  await settings({ issueTemplateKey: 'support' });
   const t = await receive(raw({ body: 'Please help\n/label ~hacked', from: 'tpl@customer.test' }));
   assert.ok(t.status === 'ticket');
   const d = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
   assert.equal(d.description, 'Please help\n`/label ~hacked`  \nTriage checklist');
   assert.deepEqual(d.labels, ['needs triage', 'support']);
-  settings({ issueTemplateKey: 'gone' });
+  await settings({ issueTemplateKey: 'gone' });
   const m = await receive(raw({ from: 'tpl2@customer.test' }));
   assert.ok(m.status === 'ticket');
   const warn = (await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: m.iid })).notes[0];
   assert.match(warn?.body ?? '', /^WARNING: The template file gone\.md used for service desk issues is empty or could not be found\./);
-  settings({ issueTemplateKey: null });
+  await settings({ issueTemplateKey: null });
 });
 
 test('Cc participants: ours are skipped, duplicates merged, at most 10 per ticket, a system note names them', async () => {
-  settings({ addCcParticipants: true });
+  await settings({ addCcParticipants: true });
   const cc = [...Array.from({ length: 12 }, (_, i) => `cc${i}@customer.test`), 'CC0@customer.test', 'incoming+acme-app-1-issue-@desk.test'].join(', ');
   const t = await receive(raw({ from: 'lead@customer.test', cc }));
   assert.ok(t.status === 'ticket');
-  const ticket = app.dc.db.select().from(tickets).where(eq(tickets.iid, t.iid)).get()!;
-  const people = app.dc.db.select().from(participants).where(eq(participants.ticketId, ticket.id)).orderBy(participants.id).all().map((p) => p.email);
+  const ticket = (await app.dc.db.select().from(tickets).where(eq(tickets.iid, t.iid)).get())!;
+  const people = (await app.dc.db.select().from(participants).where(eq(participants.ticketId, ticket.id)).orderBy(participants.id).all()).map((p) => p.email);
   assert.equal(people.length, 10);
   assert.equal(people[0], 'lead@customer.test');
   assert.ok(!people.some((p) => p.includes('desk.test')));
   const d = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
   assert.equal(d.notes.find((x) => x.system)?.body, `added ${people.slice(1).join(', ')}`);
-  settings({ addCcParticipants: false });
+  await settings({ addCcParticipants: false });
 });
 
 test('attachments download only for those who may see the ticket, never as active content', async () => {
-  settings({ confidentialByDefault: false });
+  await settings({ confidentialByDefault: false });
   const boundary = 'b1';
   const body = `--${boundary}\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--${boundary}\r\nContent-Type: text/html; name="x.html"\r\nContent-Disposition: attachment; filename="x.html"\r\n\r\n<script>alert(1)</script>\r\n--${boundary}--\r\n`;
   const t = await receive(raw({ from: 'att@customer.test', headers: `MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n`, body }));
@@ -111,7 +113,7 @@ test('attachments download only for those who may see the ticket, never as activ
   assert.equal((await fetch(`${app.url}${url}`, { headers: { cookie: guest.cookie } })).status, 200, 'guests may see non-confidential tickets');
   await rep.trpc.tickets.update.mutate({ projectPath: 'acme/app', iid: t.iid, confidential: true });
   assert.equal((await fetch(`${app.url}${url}`, { headers: { cookie: guest.cookie } })).status, 404, 'but not confidential ones');
-  settings({ confidentialByDefault: true });
+  await settings({ confidentialByDefault: true });
 });
 
 test('rejections are written to the local outbox folder; quarantine can be listed, retried and discarded by admins', async () => {
@@ -151,6 +153,6 @@ test('a flood of mail with a forged sender gets at most 5 rejection emails per h
     const out = await app.mail.ingest.receive(Buffer.from(`From: forged@victim.test\r\nTo: nobody@nowhere.test\r\nSubject: spam ${i}\r\nMessage-ID: <spam-${i}@x.test>\r\n\r\nbuy\r\n`), { source: 'cli' });
     assert.equal(out.status, 'rejected', 'every message is still recorded');
   }
-  const n = app.dc.db.$client.prepare("select count(*) n from outbox where kind = 'rejection' and to_address = 'forged@victim.test'").get() as { n: number };
-  assert.equal(n.n, 5);
+  const n = await app.dc.db.sqlGet<{ n: number }>("select count(*) n from outbox where kind = 'rejection' and to_address = 'forged@victim.test'");
+  assert.equal(Number(n?.n), 5);
 });

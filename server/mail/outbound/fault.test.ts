@@ -11,6 +11,7 @@ import nodemailer from 'nodemailer';
 import { createDomain } from '../../app';
 import { loadConfig } from '../../config';
 import { createProject } from '../../domain/projects';
+import { testDatabaseUrl } from '../../testing/test-app';
 import { serverProcess } from '../../../e2e/fixtures/server-process';
 import { startSmtpSink, type Captured } from '../../../e2e/fixtures/smtp-sink';
 
@@ -19,13 +20,15 @@ const TO = 'incoming+acme-app-1-issue-@desk.test';
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function dataDir(): string {
+/** A data directory with project acme/app, on this test run's engine; `env` points the server at it. */
+async function dataDir(): Promise<{ dir: string; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-outfault-'));
   dirs.push(dir);
-  const dc = createDomain(loadConfig({ DATA_DIR: dir }));
-  createProject(dc, { path: 'acme/app' });
-  dc.db.$client.close();
-  return dir;
+  const databaseUrl = await testDatabaseUrl();
+  const dc = await createDomain(loadConfig({ DATA_DIR: dir, DATABASE_URL: databaseUrl }));
+  await createProject(dc, { path: 'acme/app' });
+  await dc.db.close();
+  return { dir, env: { DATABASE_URL: databaseUrl } };
 }
 
 async function sendCustomers(port: number, tag: string): Promise<void> {
@@ -50,7 +53,8 @@ function byRecipient(messages: Captured[], tag: string): Map<string, Set<string>
 test('SMTP server down while 200 emails are queued, then up: all delivered, none twice', async () => {
   const sink = await startSmtpSink();
   await sink.stop();
-  const server = await serverProcess(dataDir(), { INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off` });
+  const store = await dataDir();
+  const server = await serverProcess(store.dir, { ...store.env, INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off` });
   await server.start();
   try {
     await sendCustomers(server.smtpPort, 'down');
@@ -68,8 +72,8 @@ test('SMTP server down while 200 emails are queued, then up: all delivered, none
 
 test('SIGKILL while sending: every email delivered at least once, never under two Message-IDs', async () => {
   const sink = await startSmtpSink();
-  const dir = dataDir();
-  const server = await serverProcess(dir, { INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off` });
+  const store = await dataDir();
+  const server = await serverProcess(store.dir, { ...store.env, INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off` });
   await server.start();
   try {
     // Some customers' mail is refused mid-kill; they resend below, like real MTAs would.

@@ -26,21 +26,35 @@ function customerMail(opts: { from?: string; to?: string; subject?: string; body
   return `From: ${opts.from ?? 'Jane <jane@customer.test>'}\r\nTo: ${opts.to ?? TO}\r\nSubject: ${opts.subject ?? 'Help'}\r\nMessage-ID: ${opts.id ?? `<c-${++seq}@customer.test>`}\r\n${opts.extra ?? ''}\r\n${opts.body ?? 'Hello'}\r\n`;
 }
 
-/** Waits for `n` more messages at the sink and returns them parsed. */
+/**
+ * Messages at the sink the tests have taken (or skipped). Counted from here, not from the sink's
+ * length when `next` is called: an email can reach the sink before the action that queued it
+ * has even returned to the test.
+ */
+let taken = 0;
+
+/** Waits for the next `n` messages at the sink and returns them parsed. */
 async function next(n = 1): Promise<(ParsedMail & { rcpt: string[] })[]> {
-  const before = sink.messages.length;
+  const from = taken;
+  taken += n;
   app.mail.outbox.kick();
-  const all = await sink.waitFor(before + n);
-  return Promise.all(all.slice(before).map(async (c) => Object.assign(await simpleParser(c.raw), { rcpt: c.to })));
+  const all = await sink.waitFor(from + n);
+  return Promise.all(all.slice(from, from + n).map(async (c) => Object.assign(await simpleParser(c.raw), { rcpt: c.to })));
+}
+
+/** Sends what is queued and skips it: mail one test does not look at is not taken by the next. */
+async function skipSent(): Promise<void> {
+  await app.mail.outbox.drain();
+  taken = sink.messages.length;
 }
 
 before(async () => {
   sink = await startSmtpSink();
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test', SYSTEM_FOOTER: 'ACME Support Desk' });
   await seedAdmin(app);
-  seedProject(app, P);
+  await seedProject(app, P);
   await seedUser(app, 'rep@test.io', 'Rita Responder');
-  seedMember(app, P, 'rep@test.io', 'reporter');
+  await seedMember(app, P, 'rep@test.io', 'reporter');
   rep = await signIn(app, 'rep@test.io');
 });
 after(async () => {
@@ -182,6 +196,7 @@ test('an unsubscribe link never carries the reply key, and its token can unsubsc
   assert.equal(detail.participants[0]?.unsubscribed, true);
   // and the reply key still posts, as before
   assert.equal((await inbound(customerMail({ from: 'leak@customer.test', to: `incoming+${key}@desk.test`, subject: 'Re: Leaked footer', body: 'Still here' }))).status, 'note');
+  await skipSent(); // the rejections
 });
 
 test('attachments of an emailed note are attached for the other participants', async () => {
@@ -219,6 +234,7 @@ test('a 550 answer marks the email failed with the server\'s reason; 4xx and a s
   const got = await sink.waitFor(before + 5);
   const ids = got.slice(before).map((c) => /^Message-ID: (.+)$/im.exec(c.raw.toString())?.[1]);
   assert.equal(new Set(ids).size, 5, 'five distinct messages, none twice');
+  await skipSent();
 });
 
 test('the thank-you switch, a link for non-confidential tickets, and attachments over 10 MB linked not attached', async () => {
@@ -228,33 +244,35 @@ test('the thank-you switch, a link for non-confidential tickets, and attachments
   const { sendNewNote } = await import('../../domain/notifications');
   const { findTicket } = await import('../../domain/tickets');
   const { findProjectByPath } = await import('../../domain/access');
-  const set = (s: Partial<typeof serviceDeskSettings.$inferInsert>) => app.dc.db.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run();
+  const set = (s: Partial<typeof serviceDeskSettings.$inferInsert>) =>
+    app.dc.db.write((tx) => tx.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run());
 
-  set({ sendThankYou: false });
+  await set({ sendThankYou: false });
   const quiet = await inbound(customerMail({ from: 'quiet@customer.test', subject: 'No thanks please' }));
   assert.equal(quiet.status, 'ticket');
   await app.mail.outbox.drain();
   assert.equal(sink.messages.filter((m) => m.to.includes('quiet@customer.test')).length, 0);
-  set({ sendThankYou: true, confidentialByDefault: false });
+  await set({ sendThankYou: true, confidentialByDefault: false });
 
   const open = await inbound(customerMail({ from: 'open@customer.test', subject: 'Public one' }));
   assert.ok(open.status === 'ticket');
   const [m] = await next();
   assert.ok((m!.text ?? '').includes(`https://desk.test/p/acme/app/-/tickets/${open.iid}`) || (typeof m!.html === 'string' && m!.html.includes(`/p/acme/app/-/tickets/${open.iid}`)), 'non-confidential: linked');
-  set({ confidentialByDefault: true });
+  await set({ confidentialByDefault: true });
 
-  const project = findProjectByPath(app.dc.db, P)!;
-  const ticket = findTicket(app.dc.db, project.id, open.iid)!;
-  const before = app.dc.db.select().from(outbox).all().length;
-  write(app.dc, (tx, _emit, at) =>
+  const project = (await findProjectByPath(app.dc.db, P))!;
+  const ticket = (await findTicket(app.dc.db, project.id, open.iid))!;
+  const outboxRows = () => app.dc.db.select().from(outbox).orderBy(outbox.id).all();
+  const before = (await outboxRows()).length;
+  await write(app.dc, async (tx, _emit, at) =>
     sendNewNote(tx, app.dc.mail, {
       ticket, project, settings: undefined, body: 'big file', authorName: 'X', externalAuthor: null,
       attachments: [{ filename: 'huge.bin', sha256: 'f'.repeat(64), contentType: 'application/octet-stream', size: 11 * 1024 * 1024 }],
     }, at),
   );
-  const row = app.dc.db.select().from(outbox).all().slice(before)[0]!;
+  const row = (await outboxRows()).slice(before)[0]!;
   assert.equal((row.spec as { attachments?: unknown[] }).attachments, undefined, 'over 10 MB: not attached');
-  await app.mail.outbox.drain();
+  await skipSent();
 });
 
 test('review regressions: a guessed thread id does not hijack a ticket; one broken email does not resend its siblings', async () => {
@@ -263,7 +281,7 @@ test('review regressions: a guessed thread id does not hijack a ticket; one brok
   const victim = await inbound(customerMail({ from: 'victim@customer.test', subject: 'Private matter' }));
   assert.ok(victim.status === 'ticket');
   await next();
-  const ticketId = app.dc.db.$client.prepare('select id from tickets where iid = ?').get(victim.iid) as { id: number };
+  const ticketId = (await app.dc.db.sqlGet<{ id: number }>('select id from tickets where iid = ?', victim.iid))!;
   const attack = await inbound(customerMail({ from: 'attacker@evil.test', subject: 'Re: hi', extra: `References: <ticket-${ticketId.id}@desk.test>\r\n` }));
   assert.equal(attack.status, 'ticket', 'a new ticket of its own, not a note on the victim\'s');
 
@@ -274,10 +292,11 @@ test('review regressions: a guessed thread id does not hijack a ticket; one brok
   const before = sink.messages.length;
   await app.mail.outbox.stop();
   await rep.trpc.notes.create.mutate({ projectPath: P, iid: t.iid, body: 'To all three', internal: false });
-  const rows = app.dc.db.select().from(outbox).where(eq(outbox.status, 'queued')).all();
+  const rows = await app.dc.db.select().from(outbox).where(eq(outbox.status, 'queued')).orderBy(outbox.id).all();
   assert.equal(rows.length, 3);
   const broken = rows[1]!;
-  app.dc.db.update(outbox).set({ spec: { ...(broken.spec as object), attachments: [{ filename: 'gone.bin', sha256: '0'.repeat(64), contentType: 'application/octet-stream' }] } }).where(eq(outbox.id, broken.id)).run();
+  const spec = { ...(broken.spec as object), attachments: [{ filename: 'gone.bin', sha256: '0'.repeat(64), contentType: 'application/octet-stream' }] };
+  await app.dc.db.write((tx) => tx.update(outbox).set({ spec }).where(eq(outbox.id, broken.id)).run());
   const { createOutboxWorker } = await import('./worker');
   const { createSmtpTransport } = await import('./smtp-transport');
   const { createAttachmentStore } = await import('../../files/attachment-store');
@@ -286,7 +305,7 @@ test('review regressions: a guessed thread id does not hijack a ticket; one brok
   await worker.drain();
   await worker.stop();
   assert.equal(sink.messages.length, before + 2, 'each healthy email exactly once');
-  const failed = app.dc.db.select().from(outbox).where(eq(outbox.id, broken.id)).get()!;
+  const failed = (await app.dc.db.select().from(outbox).where(eq(outbox.id, broken.id)).get())!;
   assert.equal(failed.status, 'failed');
   assert.match(failed.lastError ?? '', /Could not be composed/);
 });
@@ -295,7 +314,7 @@ test('a reply sent to our bare From address (not the Reply-To) still threads by 
   // Runs after the outbox was stopped above: the thank-you is composed by hand from the queue.
   const first = await inbound(customerMail({ from: 'fromonly@customer.test', subject: 'Reply to From' }));
   assert.ok(first.status === 'ticket');
-  const row = app.dc.db.$client.prepare("select message_id from outbox where to_address = 'fromonly@customer.test'").get() as { message_id: string };
+  const row = (await app.dc.db.sqlGet<{ message_id: string }>("select message_id from outbox where to_address = 'fromonly@customer.test'"))!;
   const reply = await inbound(customerMail({ from: 'fromonly@customer.test', to: 'incoming@desk.test', subject: 'Re: Reply to From', body: 'Answering the From address', extra: `In-Reply-To: ${row.message_id}\r\n` }));
   assert.ok(reply.status === 'note');
   assert.equal(reply.iid, first.iid);

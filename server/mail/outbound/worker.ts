@@ -3,8 +3,8 @@
  * after a crash is the very same message (same Message-ID, same bytes). Temporary failures
  * retry with exponential backoff; permanent ones fail visibly with the server's answer.
  */
-import { and, asc, eq, lte } from 'drizzle-orm';
-import { outbox } from '../../../db/schema';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { leases, outbox } from '../../../db/schema';
 import type { DomainCtx } from '../../domain/context';
 import { log } from '../../log';
 import { compose } from './compose';
@@ -14,7 +14,8 @@ import type { AttachmentStore } from '../../files/attachment-store';
 
 /** With backoff capped at an hour, about three days of retries before a message fails. */
 const MAX_ATTEMPTS = 80;
-const BATCH = 100;
+/** claimed at a time: all are sent well within the claim time */
+const BATCH = 25;
 const CONCURRENCY = 5;
 
 export function backoffMs(attempts: number): number {
@@ -30,11 +31,23 @@ export interface OutboxWorker {
   drain(): Promise<void>;
 }
 
-export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { pollMs?: number; store?: AttachmentStore } = {}): OutboxWorker {
+export function createOutboxWorker(
+  dc: DomainCtx,
+  transport: Transport,
+  opts: { pollMs?: number; store?: AttachmentStore; claimMs?: number } = {},
+): OutboxWorker {
+  const claimMs = opts.claimMs ?? 5 * 60 * 1000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
+
+  /** One row's status change, in its own short write transaction (never around network I/O). */
+  async function update(id: number, set: Partial<typeof outbox.$inferInsert>): Promise<void> {
+    await dc.db.write(async (tx) => {
+      await tx.update(outbox).set(set).where(eq(outbox.id, id)).run();
+    });
+  }
 
   /** Never throws: one bad row must not abort the batch (that would resend its siblings). */
   async function sendOne(row: typeof outbox.$inferSelect): Promise<void> {
@@ -43,11 +56,11 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
     } catch (err) {
       log.error('email could not be processed', { id: row.id, err });
       try {
-        dc.db
-          .update(outbox)
-          .set({ status: 'failed', attempts: row.attempts + 1, lastError: `Could not be composed or recorded: ${err instanceof Error ? err.message : String(err)}` })
-          .where(eq(outbox.id, row.id))
-          .run();
+        await update(row.id, {
+          status: 'failed',
+          attempts: row.attempts + 1,
+          lastError: `Could not be composed or recorded: ${err instanceof Error ? err.message : String(err)}`,
+        });
       } catch {
         // the database itself is failing; the row stays queued and is tried again later
       }
@@ -57,8 +70,19 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
   async function attempt(row: typeof outbox.$inferSelect): Promise<void> {
     let raw = row.raw;
     if (!raw) {
-      raw = await compose(row.spec as OutboundSpec, opts.store);
-      dc.db.update(outbox).set({ raw }).where(eq(outbox.id, row.id)).run();
+      const composed = await compose(row.spec as OutboundSpec, opts.store);
+      // Stored once: if another node composed it first (its claim had expired), send those bytes.
+      raw = await dc.db.write(async (tx) => {
+        const saved = await tx
+          .update(outbox)
+          .set({ raw: composed })
+          .where(and(eq(outbox.id, row.id), isNull(outbox.raw)))
+          .returning({ id: outbox.id })
+          .get();
+        if (saved) return composed;
+        const stored = await tx.select({ raw: outbox.raw }).from(outbox).where(eq(outbox.id, row.id)).get();
+        return stored?.raw ?? composed;
+      });
     }
     let result;
     try {
@@ -68,28 +92,55 @@ export function createOutboxWorker(dc: DomainCtx, transport: Transport, opts: { 
     }
     const at = dc.now();
     if (result.ok) {
-      dc.db.update(outbox).set({ status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id)).run();
+      await update(row.id, { status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null, claimedBy: null, claimExpiresAt: null });
       return;
     }
     const attempts = row.attempts + 1;
     const failed = result.permanent || attempts >= MAX_ATTEMPTS;
-    dc.db
-      .update(outbox)
-      .set({ status: failed ? 'failed' : 'queued', attempts, lastError: result.response, nextAttemptAt: at + backoffMs(attempts) })
-      .where(eq(outbox.id, row.id))
-      .run();
+    await update(row.id, {
+      status: failed ? 'failed' : 'queued',
+      attempts,
+      lastError: result.response,
+      nextAttemptAt: at + backoffMs(attempts),
+      claimedBy: null,
+      claimExpiresAt: null,
+    });
     log.warn(failed ? 'email failed' : 'email will be retried', { id: row.id, to: row.toAddress, response: result.response, attempts });
   }
 
   async function runOnce(): Promise<void> {
     for (;;) {
-      const due = dc.db
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, dc.now())))
-        .orderBy(asc(outbox.id))
-        .limit(BATCH)
-        .all();
+      // Claim before sending: any node may send, each email is sent by the node that claimed it.
+      // A claim whose node died mid-send expires, and another node sends the same stored bytes.
+      const due = await dc.db.write(async (tx) => {
+        const now = dc.now();
+        const rows = await tx
+          .select()
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.status, 'queued'),
+              lte(outbox.nextAttemptAt, now),
+              or(
+                isNull(outbox.claimExpiresAt),
+                lt(outbox.claimExpiresAt, now),
+                // the claiming node is gone (killed mid-send): its "alive" lease has run out
+                notExists(tx.select({ one: sql`1` }).from(leases).where(and(eq(leases.name, sql`'node:' || ${outbox.claimedBy}`), gt(leases.expiresAt, now)))),
+              ),
+            ),
+          )
+          .orderBy(asc(outbox.id))
+          .limit(BATCH)
+          .all();
+        if (rows.length > 0) {
+          await tx
+            .update(outbox)
+            .set({ claimedBy: dc.node, claimExpiresAt: now + claimMs })
+            .where(inArray(outbox.id, rows.map((r) => r.id)))
+            .run();
+        }
+        return rows;
+      });
       if (due.length === 0) return;
       // A few at a time over the transport's connection pool.
       let next = 0;

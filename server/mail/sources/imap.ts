@@ -15,7 +15,8 @@ const HEADER_BYTES = 256 * 1024;
 
 export interface ImapWorker {
   name: string;
-  stop(): Promise<void>;
+  /** `handover`: another node watches the mailbox now, so its health row is left to that node */
+  stop(opts?: { handover?: boolean }): Promise<void>;
   /** resolves when the mailbox is selected and idling (tests) */
   ready(): Promise<void>;
 }
@@ -37,8 +38,15 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   let readyResolve: (() => void) | null = null;
   let readyPromise = new Promise<void>((r) => (readyResolve = r));
 
-  const setState = (state: string, err?: unknown) => reportMailboxState(dc, cfg.name, state, err);
-  const checkpoint = () => mailboxCheckpoint(dc, cfg.name);
+  /** Health is informational: a failure to record it is logged, never fatal to the session. */
+  const setState = async (state: string, err?: unknown): Promise<void> => {
+    try {
+      await reportMailboxState(dc, cfg.name, state, err);
+    } catch (e) {
+      log.warn('could not record imap mailbox state', { mailbox: cfg.name, state, err: e });
+    }
+  };
+  const checkpoint = async () => mailboxCheckpoint(dc, cfg.name);
 
   async function afterCommit(c: ImapFlow, uid: number): Promise<void> {
     await c.messageFlagsAdd({ uid: String(uid) }, ['\\Seen'], { uid: true });
@@ -51,12 +59,12 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     if (lastUid === 0) return;
     const unseen = (await c.search({ seen: false, uid: `1:${lastUid}` }, { uid: true })) || [];
     if (unseen.length === 0) return;
-    for (const uid of committedUids(dc, source, uidvalidity, unseen)) await afterCommit(c, uid);
+    for (const uid of await committedUids(dc, source, uidvalidity, unseen)) await afterCommit(c, uid);
   }
 
   async function fetchNew(c: ImapFlow, uidvalidity: number): Promise<void> {
     for (;;) {
-      const last = checkpoint()?.lastUid ?? 0;
+      const last = (await checkpoint())?.lastUid ?? 0;
       const uids = ((await c.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last).sort((a, b) => a - b);
       if (uids.length === 0) return;
       const batch = uids.slice(0, FETCH_BATCH);
@@ -72,11 +80,11 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
         if (!m || !m.source) continue;
         // receive() commits the outcome (or quarantine) before we touch the server.
         await ingest.receive(m.source, { source, uidvalidity, uid, ...(oversized ? { size } : {}) });
-        advanceCheckpoint(dc, cfg.name, uid);
+        await advanceCheckpoint(dc, cfg.name, uid);
         await afterCommit(c, uid);
       }
       // a UID that vanished between SEARCH and FETCH (expunged) must not stall the checkpoint
-      skipCheckpointTo(dc, cfg.name, batch[batch.length - 1] as number);
+      await skipCheckpointTo(dc, cfg.name, batch[batch.length - 1] as number);
     }
   }
 
@@ -92,14 +100,14 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     });
     client = c;
     c.on('error', (err: unknown) => log.warn('imap connection error', { mailbox: cfg.name, err }));
-    setState('connecting');
+    await setState('connecting');
     await c.connect();
     // Keep the mailbox open without holding a lock: imapflow only IDLEs while no lock is held.
     const mailbox = await c.mailboxOpen(cfg.mailbox);
     const uidvalidity = Number(mailbox.uidValidity);
-    if (checkpoint()?.uidvalidity !== uidvalidity) {
+    if ((await checkpoint())?.uidvalidity !== uidvalidity) {
       // New or rebuilt mailbox: UIDs mean something else now. Start over; Message-IDs dedupe.
-      resetCheckpoint(dc, cfg.name, uidvalidity);
+      await resetCheckpoint(dc, cfg.name, uidvalidity);
     }
     const locked = async (fn: () => Promise<void>) => {
       const lock = await c.getMailboxLock(cfg.mailbox);
@@ -110,7 +118,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
       }
     };
     if (cfg.after === 'move') await ensureFolder(c, cfg.moveTo);
-    await locked(() => finishUnflagged(c, uidvalidity, checkpoint()?.lastUid ?? 0));
+    await locked(async () => finishUnflagged(c, uidvalidity, (await checkpoint())?.lastUid ?? 0));
     let pending = Promise.resolve();
     let dirty = false;
     const pull = () => {
@@ -118,9 +126,9 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
       pending = pending.then(async () => {
         while (dirty && !stopped) {
           dirty = false;
-          setState('fetching');
+          await setState('fetching');
           await locked(() => fetchNew(c, uidvalidity));
-          setState('idle');
+          await setState('idle');
         }
       });
       return pending;
@@ -146,12 +154,12 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
         attempt = 0;
       } catch (err) {
         if (stopped) break;
-        setState('error', err);
+        await setState('error', err);
         opts.onError?.(err);
         log.warn('imap mailbox disconnected; reconnecting', { mailbox: cfg.name, err, attempt });
       }
       if (stopped) break;
-      setState('reconnecting');
+      await setState('reconnecting');
       readyPromise = new Promise<void>((r) => (readyResolve = r));
       await new Promise<void>((resolve) => {
         wakeSleep = resolve;
@@ -163,11 +171,11 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
 
   return {
     name: cfg.name,
-    async stop() {
+    async stop(opts = {}) {
       stopped = true;
       wakeSleep?.();
       if (client) await client.logout().catch(() => client?.close());
-      setState('stopped');
+      if (!opts.handover) await setState('stopped');
     },
     ready: () => readyPromise,
   };

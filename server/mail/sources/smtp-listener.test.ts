@@ -16,9 +16,9 @@ function transport() {
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', MAX_EMAIL_SIZE: '65536' });
   await seedAdmin(app);
-  seedProject(app, 'acme/app', 'private');
+  await seedProject(app, 'acme/app', 'private');
   await seedUser(app, 'rep@test.io');
-  seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
   rep = await signIn(app, 'rep@test.io');
 });
 after(() => app.close());
@@ -82,12 +82,13 @@ test('the same Message-ID delivered twice is one ticket', async () => {
 });
 
 test('never an open relay: other recipients get 550 and nothing is stored', async () => {
-  const before = (app.dc.db.$client.prepare('select count(*) n from inbound_messages').get() as { n: number }).n;
+  const count = async () => Number((await app.dc.db.sqlGet<{ n: number }>('select count(*) n from inbound_messages'))?.n);
+  const before = await count();
   await assert.rejects(
     transport().sendMail({ from: 'spammer@example.com', to: 'victim@elsewhere.test', subject: 'relay', text: 'x' }),
     (err: { responseCode?: number }) => err.responseCode === 550,
   );
-  const afterCount = (app.dc.db.$client.prepare('select count(*) n from inbound_messages').get() as { n: number }).n;
+  const afterCount = await count();
   assert.equal(afterCount, before);
 });
 
@@ -99,14 +100,21 @@ test('over the size limit: 552', async () => {
 });
 
 test('when the message cannot be stored the listener answers 451 so the sender retries', async () => {
-  app.dc.db.$client.pragma('query_only = ON');
+  // Storage fails: on SQLite the writer connection refuses writes (a real database error); on
+  // PostgreSQL every write transaction fails as it would with the server unreachable.
+  const db = app.dc.db;
+  const sqlite = db.sqlite;
+  const write = db.write;
+  if (sqlite) sqlite.pragma('query_only = ON');
+  else db.write = () => Promise.reject(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
   try {
     await assert.rejects(
       transport().sendMail({ from: 'later@example.com', to: TO, subject: 'retry me', text: 'x', messageId: '<retry-me@example.com>' }),
       (err: { responseCode?: number }) => err.responseCode === 451,
     );
   } finally {
-    app.dc.db.$client.pragma('query_only = OFF');
+    if (sqlite) sqlite.pragma('query_only = OFF');
+    else db.write = write;
   }
   const again = await transport().sendMail({ from: 'later@example.com', to: TO, subject: 'retry me', text: 'x', messageId: '<retry-me@example.com>' });
   assert.match(again.response, /Ok: ticket/);
@@ -118,8 +126,10 @@ test('a Bcc\'d message (our address only in the envelope) becomes a ticket, and 
     raw: 'From: bcc@example.com\r\nTo: someone-else@example.com\r\nSubject: Blind copy\r\nMessage-ID: <bcc-1@example.com>\r\n\r\nhello\r\n',
   });
   assert.match(info.response, /Ok: ticket/);
-  const row = app.dc.db.$client.prepare("select envelope_to from inbound_messages where message_id = '<bcc-1@example.com>'").get() as { envelope_to: string };
-  assert.deepEqual(JSON.parse(row.envelope_to), [TO]);
+  const row = await app.dc.db.sqlGet<{ envelope_to: unknown }>("select envelope_to from inbound_messages where message_id = '<bcc-1@example.com>'");
+  // SQLite returns JSON columns as text, PostgreSQL parsed
+  const envelopeTo = typeof row?.envelope_to === 'string' ? JSON.parse(row.envelope_to) : row?.envelope_to;
+  assert.deepEqual(envelopeTo, [TO]);
 });
 
 test('a bounce with a null envelope sender (MAIL FROM:<>) is ignored even without DSN headers, and nobody joins', async () => {
@@ -128,6 +138,6 @@ test('a bounce with a null envelope sender (MAIL FROM:<>) is ignored even withou
     raw: 'From: Mail Delivery <deliveries@mx.example.com>\r\nTo: ' + TO + '\r\nSubject: Your message could not be delivered\r\nMessage-ID: <bounce-1@mx.example.com>\r\n\r\nThe mailbox is full.\r\n',
   });
   assert.match(info.response, /Ok: ignored/);
-  const row = app.dc.db.$client.prepare("select status, reason from inbound_messages where message_id = '<bounce-1@mx.example.com>'").get();
-  assert.deepEqual(row, { status: 'ignored', reason: 'null-return-path' });
+  const row = await app.dc.db.sqlGet("select status, reason from inbound_messages where message_id = '<bounce-1@mx.example.com>'");
+  assert.deepEqual({ ...row }, { status: 'ignored', reason: 'null-return-path' });
 });

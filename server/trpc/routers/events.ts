@@ -12,10 +12,11 @@ import { projectProcedure, router, toTRPCError } from '../init';
 import { shareForEncoding } from '../ws-encoder';
 
 const REPLAY_BATCH = 500;
+export const ACCESS_RECHECK_MS = 500;
 
 // One board per running app (tests start several in one process).
 const boards = new WeakMap<DomainCtx, ViewerAccessBoard>();
-function viewerAccess(dc: DomainCtx, ...args: Parameters<ViewerAccessBoard>): ViewerAccess {
+export function viewerAccess(dc: DomainCtx, ...args: Parameters<ViewerAccessBoard>): ViewerAccess {
   let board = boards.get(dc);
   if (!board) boards.set(dc, (board = createViewerAccessBoard(dc)));
   return board(...args);
@@ -50,37 +51,45 @@ export const eventsRouter = router({
       const onAbort = () => wake?.();
       signal?.addEventListener('abort', onAbort);
       const viewer = viewerAccess(ctx.dc, project, ctx.sessionToken, ctx.user.id);
-      const accessNow = (): number => {
+      const accessNow = async (): Promise<number> => {
         try {
-          return viewer.current();
+          return await viewer.current();
         } catch (err) {
           throw err instanceof AppError ? toTRPCError(err) : err;
         }
       };
       try {
-        let last = input.lastEventId == null ? latestSeq(ctx.dc.db, project.id) : Number(input.lastEventId);
+        let last = input.lastEventId == null ? await latestSeq(ctx.dc.db, project.id) : Number(input.lastEventId);
         while (!signal?.aborted) {
           if (!woken) {
-            await new Promise<void>((resolve) => {
-              wake = resolve;
+            // Woken by a commit, or after a second to re-check access: a sign-out, a removed
+            // membership or a deactivated user (on any node) ends the stream within a second
+            // even when the project is quiet.
+            const recheck = await new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(true), ACCESS_RECHECK_MS);
+              wake = () => {
+                clearTimeout(timer);
+                resolve(false);
+              };
             });
             wake = null;
+            if (recheck) await accessNow();
             continue;
           }
           woken = false;
           // The table is the order: read everything after the last sent seq, in batches.
           for (;;) {
-            const batch = ctx.feed.after(project.id, last, REPLAY_BATCH);
+            const batch = await ctx.feed.after(project.id, last, REPLAY_BATCH);
             if (batch.length === 0) break;
-            const access = accessNow();
+            const access = await accessNow();
             // Below reporter, what counts is whether the ticket is confidential now, not when the
             // event was stored: a replay must not show a ticket that has since been hidden.
-            const hiddenNow = access < CAN.seeConfidential ? ctx.feed.confidentialNow(batch) : null;
+            const hiddenNow = access < CAN.seeConfidential ? await ctx.feed.confidentialNow(batch) : null;
             // Read only when an envelope is masked for the first time: once per event and level.
             const addressesOf = lazyKnownAddresses(ctx.dc.db, batch.flatMap((e) => (e.ticketId === null ? [] : [e.ticketId])));
             for (const e of batch) {
               last = e.seq;
-              const env = envelopeFor(e, access, addressesOf);
+              const env = await envelopeFor(e, access, addressesOf);
               if (!env) continue;
               if (hiddenNow && e.ticketId !== null && hiddenNow.has(e.ticketId) && env.event.type !== 'ticket.hidden') continue;
               yield trackedOnce(env);

@@ -26,26 +26,27 @@ function view(r: InboundRow) {
 }
 
 export const inboundRouter = router({
-  list: adminProcedure.input(inboundListInput).query(({ ctx, input }) =>
-    listInbound(ctx.dc.db, { status: input?.status, beforeId: input?.beforeId, limit: input?.limit ?? 50 }).map(view),
+  list: adminProcedure.input(inboundListInput).query(async ({ ctx, input }) =>
+    (await listInbound(ctx.dc.db, { status: input?.status, beforeId: input?.beforeId, limit: input?.limit ?? 50 })).map(view),
   ),
   /** One received message with its stored source (as text), to see why it failed. */
-  get: adminProcedure.input(inboundRef).query(({ ctx, input }) => {
-    const row = getInbound(ctx.dc.db, input.id);
+  get: adminProcedure.input(inboundRef).query(async ({ ctx, input }) => {
+    const row = await getInbound(ctx.dc.db, input.id);
     if (!row) throw new AppError('INBOUND_NOT_FOUND');
-    return { ...view(row), raw: inboundSource(ctx.dc.db, row) };
+    return { ...view(row), raw: await inboundSource(ctx.dc.db, row) };
   }),
   retry: adminProcedure.input(inboundRef).mutation(async ({ ctx, input }) => {
-    const row = getInbound(ctx.dc.db, input.id);
+    const row = await getInbound(ctx.dc.db, input.id);
     if (!row) throw new AppError('INBOUND_NOT_FOUND');
     if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
     return ctx.mail.ingest.reprocess(row.id);
   }),
-  discard: adminProcedure.input(inboundRef).mutation(({ ctx, input }) => {
-    const row = getInbound(ctx.dc.db, input.id);
+  discard: adminProcedure.input(inboundRef).mutation(async ({ ctx, input }) => {
+    const row = await getInbound(ctx.dc.db, input.id);
     if (!row) throw new AppError('INBOUND_NOT_FOUND');
     if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
-    setInboundStatus(ctx.dc.db, row.id, 'discarded', ctx.dc.now());
+    const at = ctx.dc.now();
+    await ctx.dc.db.write((tx) => setInboundStatus(tx, row.id, 'discarded', at));
     return view({ ...row, status: 'discarded' });
   }),
   mailboxes: adminProcedure.query(({ ctx }) => listMailboxes(ctx.dc.db, ctx.dc.now())),

@@ -9,14 +9,16 @@ export const issueTemplatesRouter = router({
   list: projectProcedure(CAN.respond).query(({ ctx }) => listIssueTemplates(ctx.dc.db, ctx.pa.project.id)),
   save: projectProcedure(CAN.configureServiceDesk)
     .input(issueTemplateSaveInput)
-    .mutation(({ ctx, input }) => {
-      saveIssueTemplate(ctx.dc.db, ctx.pa.project.id, input.key, input.body, ctx.dc.now());
+    .mutation(async ({ ctx, input }) => {
+      const at = ctx.dc.now();
+      await ctx.dc.db.write((tx) => saveIssueTemplate(tx, ctx.pa.project.id, input.key, input.body, at));
       return listIssueTemplates(ctx.dc.db, ctx.pa.project.id);
     }),
   delete: projectProcedure(CAN.configureServiceDesk)
     .input(issueTemplateRefInput)
-    .mutation(({ ctx, input }) => {
-      if (!deleteIssueTemplate(ctx.dc.db, ctx.pa.project.id, input.key)) throw new AppError('ISSUE_TEMPLATE_NOT_FOUND');
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await ctx.dc.db.write((tx) => deleteIssueTemplate(tx, ctx.pa.project.id, input.key));
+      if (!deleted) throw new AppError('ISSUE_TEMPLATE_NOT_FOUND');
       return listIssueTemplates(ctx.dc.db, ctx.pa.project.id);
     }),
 });

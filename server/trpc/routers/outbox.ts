@@ -9,8 +9,8 @@ export const outboxRouter = router({
   list: adminProcedure
     .input(z.object({ status: z.array(z.enum(['queued', 'sent', 'failed'])).optional(), beforeId: z.number().int().positive().optional(), limit: limit.optional() }).optional())
     .query(({ ctx, input }) => listOutbox(ctx.dc.db, { status: input?.status, beforeId: input?.beforeId, limit: input?.limit ?? 50 })),
-  retry: adminProcedure.input(z.object({ id: z.number().int().positive() })).mutation(({ ctx, input }) => {
-    const row = retryOutbox(ctx.dc.db, input.id, ctx.dc.now());
+  retry: adminProcedure.input(z.object({ id: z.number().int().positive() })).mutation(async ({ ctx, input }) => {
+    const row = await retryOutbox(ctx.dc.db, input.id, ctx.dc.now());
     if (!row) throw new AppError('OUTBOX_NOT_FOUND');
     ctx.mail.outbox.kick();
     return row;

@@ -12,6 +12,7 @@ import { sessionIdFor } from '../../domain/sessions';
 import { ticketMinAccess, findTicket } from '../../domain/tickets';
 import type { Context } from '../context';
 import { projectProcedure, router, toTRPCError } from '../init';
+import { ACCESS_RECHECK_MS, viewerAccess } from './events';
 
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, "-" or "_".');
 
@@ -31,7 +32,7 @@ export const presenceRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       const hub = ctx.presence;
       const projectId = ctx.pa.project.id;
-      const t = input.iid == null ? null : findTicket(ctx.dc.db, projectId, input.iid);
+      const t = input.iid == null ? null : await findTicket(ctx.dc.db, projectId, input.iid);
       const leave = hub.join(projectId, input.clientId, sessionOf(ctx), ctx.user, t && ctx.pa.access >= ticketMinAccess(t) ? t.iid : null);
       if (!leave) throw toTRPCError(new AppError('PRESENCE_CLIENT_TAKEN'));
       let dirty = true;
@@ -42,20 +43,42 @@ export const presenceRouter = router({
       });
       const onAbort = () => wake?.();
       signal?.addEventListener('abort', onAbort);
+      // The same session-aware check as the events stream: signing out or losing the role (on any
+      // node) ends this stream within a second.
+      const viewer = viewerAccess(ctx.dc, ctx.pa.project, ctx.sessionToken, ctx.user.id);
+      const stillResponder = async () => {
+        let access: number;
+        try {
+          access = await viewer.current();
+        } catch (err) {
+          throw err instanceof AppError ? toTRPCError(err) : err;
+        }
+        if (access < CAN.respond) {
+          throw new TRPCError({ code: 'FORBIDDEN', message: 'You no longer take part in this project.', cause: new AppError('FORBIDDEN') });
+        }
+      };
       try {
         while (!signal?.aborted) {
           if (!dirty) {
-            await new Promise<void>((resolve) => (wake = resolve));
+            const recheck = await new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(true), ACCESS_RECHECK_MS);
+              wake = () => {
+                clearTimeout(timer);
+                resolve(false);
+              };
+            });
             wake = null;
+            if (recheck) await stillResponder();
             continue;
           }
           dirty = false;
-          if (currentAccess(ctx.dc.db, ctx.pa.project, ctx.user) < CAN.respond) {
+          if ((await currentAccess(ctx.dc.db, ctx.pa.project, ctx.user)) < CAN.respond) {
             throw new TRPCError({ code: 'FORBIDDEN', message: 'You no longer take part in this project.', cause: new AppError('FORBIDDEN') });
           }
           yield hub.snapshot(projectId);
         }
       } finally {
+        viewer.release();
         leave();
         stopListening();
         signal?.removeEventListener('abort', onAbort);
@@ -64,9 +87,9 @@ export const presenceRouter = router({
   /** Announces what this tab views and whether it types; `ok: false` (no effect) unless the caller's session owns the tab's entry. */
   update: projectProcedure(CAN.respond)
     .input(z.object({ clientId, iid: iid.nullable(), typing: z.boolean() }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       // Only a ticket the caller may see can be announced.
-      const t = input.iid === null ? null : findTicket(ctx.dc.db, ctx.pa.project.id, input.iid);
+      const t = input.iid === null ? null : await findTicket(ctx.dc.db, ctx.pa.project.id, input.iid);
       const viewing = t && ctx.pa.access >= ticketMinAccess(t) ? input.iid : null;
       return { ok: ctx.presence.update(ctx.pa.project.id, input.clientId, sessionOf(ctx), { iid: viewing, typing: viewing !== null && input.typing }) };
     }),

@@ -10,8 +10,8 @@ export const projectsRouter = router({
   /** Admins: every project's Service Desk address and whether it takes mail. */
   addresses: adminProcedure.query(({ ctx }) => listProjectAddresses(ctx.dc.db, ctx.mail.book)),
   get: projectProcedure().query(({ ctx }) => projectView(ctx.dc.db, ctx.pa.project, ctx.pa.role, ctx.pa.access)),
-  create: adminProcedure.input(createProjectInput).mutation(({ ctx, input }) => {
-    const project = createProject(ctx.dc, input);
+  create: adminProcedure.input(createProjectInput).mutation(async ({ ctx, input }) => {
+    const project = await createProject(ctx.dc, input);
     return projectView(ctx.dc.db, project, null, ACCESS.admin);
   }),
 });
@@ -23,8 +23,8 @@ export const membersRouter = router({
     .mutation(({ ctx, input }) => setMember(ctx.dc, ctx.pa, input)),
   remove: projectProcedure(CAN.manageMembers)
     .input(removeMemberInput)
-    .mutation(({ ctx, input }) => {
-      removeMember(ctx.dc, ctx.pa, input.email);
+    .mutation(async ({ ctx, input }) => {
+      await removeMember(ctx.dc, ctx.pa, input.email);
       return { ok: true };
     }),
 });

@@ -8,8 +8,8 @@ import { projectProcedure, router } from '../init';
 
 export const serviceDeskRouter = router({
   /** The project's Service Desk address and settings. Responders see it; maintainers change it. */
-  get: projectProcedure(ACCESS.reporter).query(({ ctx }) =>
-    serviceDeskView(ctx.mail.book, ctx.pa.project, readSettings(ctx.dc, ctx.pa.project.id)),
+  get: projectProcedure(ACCESS.reporter).query(async ({ ctx }) =>
+    serviceDeskView(ctx.mail.book, ctx.pa.project, await readSettings(ctx.dc, ctx.pa.project.id)),
   ),
   /** Validation as the maintainer types: format, uniqueness, and the address it would give. */
   checkKey: projectProcedure(CAN.configureServiceDesk)
@@ -22,10 +22,10 @@ export const serviceDeskRouter = router({
     }),
   update: projectProcedure(CAN.configureServiceDesk)
     .input(serviceDeskUpdateInput)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const { projectPath: _p, ...changes } = input;
       try {
-        return serviceDeskView(ctx.mail.book, ctx.pa.project, updateSettings(ctx.dc, ctx.pa, changes));
+        return serviceDeskView(ctx.mail.book, ctx.pa.project, await updateSettings(ctx.dc, ctx.pa, changes));
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('PROJECT_KEY_TAKEN');
         throw err;

@@ -137,6 +137,9 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    /** the node sending it now, and until when its claim holds (a dead node's claim expires) */
+    claimedBy: text('claimed_by'),
+    claimExpiresAt: integer('claim_expires_at'),
   },
   (t) => [
     index('outbox_due_idx').on(t.status, t.nextAttemptAt),
@@ -157,4 +160,26 @@ export const mailboxes = sqliteTable('mailboxes', {
   messagesToday: integer('messages_today').notNull().default(0),
   day: text('day'),
   updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Work that exactly one node may do at a time (an IMAP mailbox, the outbox sweep): the holder
+ * renews before `expiresAt`; when a node dies its lease runs out and another node takes over.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+});
+
+/**
+ * Attachment bytes by sha256, used when files live in the database (PostgreSQL: every node reads
+ * them) instead of under DATA_DIR/attachments.
+ */
+export const fileBlobs = sqliteTable('file_blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  size: integer('size').notNull(),
+  createdAt: integer('created_at').notNull(),
 });

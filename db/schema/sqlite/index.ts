@@ -1,0 +1,4 @@
+export * from './accounts';
+export * from './projects';
+export * from './tickets';
+export * from './mail';
