@@ -67,7 +67,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const presence = createPresenceHub();
   const stopRelay = createPresenceRelay(presence, dc.db, dc.node);
   const feed = createEventFeed(dc.db, dc.bus);
-  const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir) });
+  const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir, dc.db) });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => resolve());

@@ -12,6 +12,8 @@ import { ensureSystemPackages } from './system-packages';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** `--files=a.test.ts,b.test.ts`: only these test files (for a quick run of one area on both engines) */
+const pick = process.argv.find((a) => a.startsWith('--files='))?.slice('--files='.length).split(',');
 
 interface Counts {
   passed: number;
@@ -37,7 +39,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
 }
 
 function allTests(): string[] {
-  return ['server', 'shared', 'client', 'db', 'e2e'].flatMap((d) => (existsSync(path.join(ROOT, d)) ? findTests(path.join(ROOT, d)) : []));
+  const all = ['server', 'shared', 'client', 'db', 'e2e'].flatMap((d) => (existsSync(path.join(ROOT, d)) ? findTests(path.join(ROOT, d)) : []));
+  return pick ? all.filter((f) => pick.some((p) => f.includes(p))) : all;
 }
 
 async function unitSuite(tmp: string): Promise<Counts> {
@@ -50,7 +53,11 @@ async function unitSuite(tmp: string): Promise<Counts> {
  * the second engine.
  */
 async function postgresSuite(tmp: string): Promise<Counts> {
-  const files = allTests().filter((f) => /\b(startTestApp|createDomain|testDatabaseUrl)\b/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+  // Tests that start their own PostgreSQL (the cluster test, the events-order test) run once, in the first pass.
+  const files = allTests().filter((f) => {
+    const text = readFileSync(path.join(ROOT, f), 'utf8');
+    return /\b(startTestApp|createDomain|testDatabaseUrl)\b/.test(text) && !/\bstartPostgres\(/.test(text);
+  });
   const { startPostgres } = await import('../../server/testing/postgres');
   const pg = await startPostgres({ settings: { max_connections: 400 } });
   try {

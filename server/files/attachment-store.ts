@@ -1,23 +1,41 @@
 /**
- * Content-addressed file store under DATA_DIR/attachments: `ab/abcdef…` by sha256. Writes are
- * atomic (temp file + fsync + rename) and idempotent, so a retried ingest never duplicates a file.
+ * Where attachment bytes live, content-addressed by sha256 (so a retried ingest never stores a
+ * file twice):
+ * - SQLite (one node): files under DATA_DIR/attachments, `ab/abcdef…`; writes are atomic
+ *   (temp file + fsync + rename) and idempotent.
+ * - PostgreSQL (several nodes): the `file_blobs` table, so every node can serve and send every
+ *   file (decision 010). Stored in its own short transaction, before the change that links it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync, createReadStream, type ReadStream } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { fileBlobs } from '../../db/schema';
 
 export interface AttachmentStore {
-  put(content: Buffer): string;
-  path(sha256: string): string;
-  open(sha256: string): ReadStream;
+  /** Stores the bytes (idempotent); resolves to their sha256 once they are durable. */
+  put(content: Buffer): Promise<string>;
+  /** The bytes as a stream, or null when they are missing from storage. */
+  open(sha256: string): Promise<Readable | null>;
+  /** The bytes, or null when they are missing from storage. */
+  read(sha256: string): Promise<Buffer | null>;
 }
 
-export function createAttachmentStore(dataDir: string): AttachmentStore {
+const sha256Of = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+/** The store for this database: files in DATA_DIR on SQLite, the database itself on PostgreSQL. */
+export function createAttachmentStore(dataDir: string, db?: Db): AttachmentStore {
+  return db?.engine === 'pg' ? createDatabaseStore(db) : createFileStore(dataDir);
+}
+
+export function createFileStore(dataDir: string): AttachmentStore {
   const root = path.join(dataDir, 'attachments');
   const fileFor = (sha: string) => path.join(root, sha.slice(0, 2), sha);
   return {
-    put(content) {
-      const sha = createHash('sha256').update(content).digest('hex');
+    async put(content) {
+      const sha = sha256Of(content);
       const target = fileFor(sha);
       if (existsSync(target)) return sha;
       mkdirSync(path.dirname(target), { recursive: true });
@@ -32,7 +50,36 @@ export function createAttachmentStore(dataDir: string): AttachmentStore {
       renameSync(tmp, target);
       return sha;
     },
-    path: fileFor,
-    open: (sha) => createReadStream(fileFor(sha)),
+    async open(sha) {
+      const file = fileFor(sha);
+      return existsSync(file) ? createReadStream(file) : null;
+    },
+    async read(sha) {
+      const file = fileFor(sha);
+      return existsSync(file) ? readFileSync(file) : null;
+    },
+  };
+}
+
+export function createDatabaseStore(db: Db): AttachmentStore {
+  async function read(sha: string): Promise<Buffer | null> {
+    const row = await db.select({ bytes: fileBlobs.bytes }).from(fileBlobs).where(eq(fileBlobs.sha256, sha)).get();
+    return row?.bytes ?? null;
+  }
+  return {
+    async put(content) {
+      const sha = sha256Of(content);
+      const known = await db.select({ size: fileBlobs.size }).from(fileBlobs).where(eq(fileBlobs.sha256, sha)).get();
+      if (known) return sha;
+      await db.write(async (tx) => {
+        await tx.insert(fileBlobs).values({ sha256: sha, bytes: content, size: content.length, createdAt: Date.now() }).onConflictDoNothing().run();
+      });
+      return sha;
+    },
+    async open(sha) {
+      const bytes = await read(sha);
+      return bytes ? Readable.from([bytes]) : null;
+    },
+    read,
   };
 }

@@ -3,7 +3,6 @@
  * never rendered by the browser as active content: only plain image types are shown inline,
  * everything else is a download, with nosniff and a sandboxing CSP.
  */
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { attachments, notes, projects, tickets } from '../../db/schema';
@@ -52,8 +51,8 @@ async function serve(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage
   // A file of an internal note is as private as the note: responders only.
   const needs = Math.max(ticketMinAccess(row?.t ?? { confidential: true }), row?.internal ? CAN.respond : 0);
   if (!row || (await currentAccess(dc.db, row.p, user)) < needs) return deny(res, 404, 'Not found');
-  const file = store.path(row.a.sha256);
-  if (!existsSync(file)) return deny(res, 410, 'The file is missing from storage.');
+  const body = await store.open(row.a.sha256);
+  if (!body) return deny(res, 410, 'The file is missing from storage.');
   const inline = INLINE_SAFE.has(row.a.contentType);
   res.writeHead(200, {
     'Content-Type': inline ? row.a.contentType : 'application/octet-stream',
@@ -63,6 +62,9 @@ async function serve(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'private, max-age=3600',
   });
-  if (req.method === 'HEAD') return void res.end();
-  store.open(row.a.sha256).pipe(res);
+  if (req.method === 'HEAD') {
+    body.destroy();
+    return void res.end();
+  }
+  body.pipe(res);
 }

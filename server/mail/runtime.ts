@@ -28,7 +28,7 @@ export interface MailRuntime {
 
 export async function createMailCore(dc: DomainCtx, config: Config, transport?: Transport) {
   const book = dc.mail.book;
-  const files = createAttachmentStore(config.dataDir);
+  const files = createAttachmentStore(config.dataDir, dc.db);
   const chosen = transport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl) : createFolderTransport(config.dataDir));
   const outbox = createOutboxWorker(dc, chosen, { store: files, claimMs: config.mail.outboxClaimMs });
   const supportBot = await ensureSupportBot(dc);

@@ -31,13 +31,13 @@ function extensionFor(contentType: string): string {
   return sub === 'jpeg' ? 'jpg' : sub.replace(/[^a-z0-9]/gi, '') || 'bin';
 }
 
-export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: AttachmentStore): PreparedAttachment[] {
+export async function prepareAttachments(m: ParsedEmail, raw: Buffer, store: AttachmentStore): Promise<PreparedAttachment[]> {
   const out: PreparedAttachment[] = [];
-  const add = (content: Buffer, filename: string, contentType: string, cid: string | null) => {
+  const add = async (content: Buffer, filename: string, contentType: string, cid: string | null) => {
     const token = randomBytes(16).toString('hex');
     out.push({
       token,
-      sha256: store.put(content),
+      sha256: await store.put(content),
       filename,
       contentType,
       size: content.length,
@@ -50,13 +50,13 @@ export function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Attachmen
     if (SIGNATURE_TYPES.has(a.contentType.toLowerCase())) continue;
     n++;
     const fallback = `attachment-${n}.${extensionFor(a.contentType)}`;
-    add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
+    await add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
   }
   // mailparser keeps rfc822 parts sent as attachments; ones it dissolved are added here.
   const kept = new Set(out.map((a) => a.sha256));
   for (const f of findForwarded(raw)) {
     if (kept.has(createHash('sha256').update(f.raw).digest('hex'))) continue;
-    add(f.raw, safeFilename(`${f.subject.replace(/[^\p{L}\p{N} ._-]/gu, '').slice(0, 80) || 'forwarded'}.eml`, 'forwarded.eml'), 'message/rfc822', null);
+    await add(f.raw, safeFilename(`${f.subject.replace(/[^\p{L}\p{N} ._-]/gu, '').slice(0, 80) || 'forwarded'}.eml`, 'forwarded.eml'), 'message/rfc822', null);
   }
   return out;
 }

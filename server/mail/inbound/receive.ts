@@ -126,7 +126,7 @@ export function createIngest(deps: IngestDeps) {
       return quarantine(row, err);
     }
     try {
-      const prepared = tooLarge ? [] : prepareAttachments(parsed, raw, deps.files);
+      const prepared = tooLarge ? [] : await prepareAttachments(parsed, raw, deps.files);
       const body: MessageBody = tooLarge ? { markdown: '', inlineUsed: new Set() } : await messageBody(parsed, prepared);
       const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared);
       for (let round = 1; ; round++) {

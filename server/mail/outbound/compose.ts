@@ -27,7 +27,13 @@ export async function compose(spec: OutboundSpec, store?: AttachmentStore): Prom
     headers: spec.headers,
     date: new Date(spec.date),
     attachments: store
-      ? (spec.attachments ?? []).map((a) => ({ filename: a.filename, path: store.path(a.sha256), contentType: a.contentType }))
+      ? await Promise.all(
+          (spec.attachments ?? []).map(async (a) => {
+            const content = await store.read(a.sha256);
+            if (!content) throw new Error(`attachment ${a.filename} is missing from storage`);
+            return { filename: a.filename, content, contentType: a.contentType };
+          }),
+        )
       : [],
   });
   return new Promise((resolve, reject) => {

@@ -300,7 +300,7 @@ test('review regressions: a guessed thread id does not hijack a ticket; one brok
   const { createOutboxWorker } = await import('./worker');
   const { createSmtpTransport } = await import('./smtp-transport');
   const { createAttachmentStore } = await import('../../files/attachment-store');
-  const worker = createOutboxWorker(app.dc, createSmtpTransport(`${sink.url}?tls=off`), { store: createAttachmentStore(app.dataDir) });
+  const worker = createOutboxWorker(app.dc, createSmtpTransport(`${sink.url}?tls=off`), { store: createAttachmentStore(app.dataDir, app.dc.db) });
   await worker.drain();
   await worker.drain();
   await worker.stop();
