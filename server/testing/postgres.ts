@@ -45,6 +45,9 @@ export interface RunningPostgres {
   dataDir: string;
   /** Creates database `name` (optionally cloned from `template`) and returns its URL. */
   createDatabase(name: string, template?: string): Promise<string>;
+  /** Stops the server but keeps its data (a database outage); `resume()` starts it again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   /** Stops the server (fast shutdown) and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -174,6 +177,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
         await client.end();
       }
       return url(name);
+    },
+    async pause() {
+      if (!running) return;
+      running = false;
+      await pgRun('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-m', 'fast', 'stop'], dir);
+    },
+    async resume() {
+      if (running) return;
+      const serverOptions = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', ...settings].join(' ');
+      await pgRun('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', logFile, '-o', serverOptions, 'start'], dir);
+      running = true;
     },
     async stop() {
       if (running) {
