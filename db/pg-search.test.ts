@@ -1,7 +1,7 @@
 /**
  * Full-text search on a real PostgreSQL: a private cluster (server/testing/postgres.ts), the
  * migrations in db/migrations-pg applied by drizzle's node-postgres migrator, rows written
- * through the pg schema, and `ticketMatches` (server/domain/search.ts) bound to PostgreSQL.
+ * through the pg schema, and `ticketMatches` (server/domain/tickets/search.ts) bound to PostgreSQL.
  *
  *   node --import tsx --test db/pg-search.test.ts
  */
@@ -15,7 +15,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { bindDialect } from './schema';
 import * as schema from './schema/pg';
-import { pgTsQuery, ticketMatches } from '../server/domain/search';
+import { pgTsQuery, ticketMatches } from '../server/domain/tickets/search';
 import { startPostgres, type RunningPostgres } from '../server/testing/postgres';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations-pg');

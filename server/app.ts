@@ -1,12 +1,12 @@
 /** Builds the application from config: database, bus, HTTP+WebSocket server. */
 import { randomBytes } from 'node:crypto';
 import { openDb } from '../db/client';
-import { holdLease, nodeLeaseName } from './domain/leases';
+import { holdLease, nodeLeaseName } from './domain/core/leases';
 import type { Config } from './config';
-import type { DomainCtx } from './domain/context';
-import { purgeExpiredSessions } from './domain/sessions';
-import { ensureSupportBot } from './domain/users';
-import { mailContext } from './domain/mail-context';
+import type { DomainCtx } from './domain/core/context';
+import { purgeExpiredSessions } from './domain/accounts/sessions';
+import { ensureSupportBot } from './domain/accounts/users';
+import { mailContext } from './domain/core/mail-context';
 import { createInProcessBus } from './events/bus';
 import { EVENTS_CHANNEL } from './events/store';
 import { createPresenceHub, createPresenceRelay } from './events/presence';
@@ -16,7 +16,7 @@ import { CLIENT_DIR } from './paths';
 import { createAttachmentStore } from './files/attachment-store';
 import { startMail, type MailRuntime } from './mail/runtime';
 import { closeRenderPool, warmRenderPool } from './render';
-import { startRenderBackfill } from './domain/render-backfill';
+import { startRenderBackfill } from './domain/notes/render-backfill';
 
 /** Opens the database (migrating it) and builds what every domain call needs. */
 export async function createDomain(config: Config): Promise<DomainCtx> {

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
-import { resolveSession, SESSION_COOKIE } from './domain/sessions';
+import { resolveSession, SESSION_COOKIE } from './domain/accounts/sessions';
 import { readCookie } from './http/cookies';
 import { isForeignOrigin } from './http/origin';
 import { serveClient } from './http/static';

@@ -67,7 +67,7 @@ export default function NoteItem(props: {
               onAdded={(list) => props.onParticipantsChanged?.(list)}
             />
           </Show>
-          {/* Rendered and sanitised by the server (server/domain/markdown.ts). */}
+          {/* Rendered and sanitised by the server (server/domain/notes/markdown.ts). */}
           <div class="note-body markdown" innerHTML={n().html} />
           <Show when={n().fromEmail && props.canSeeEmail && props.projectPath && props.iid}>
             <OriginalEmail projectPath={props.projectPath as string} iid={props.iid as number} noteId={n().id} />

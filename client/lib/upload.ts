@@ -1,6 +1,6 @@
 /** Composer uploads: POST /uploads, with a placeholder in the text until the file's Markdown arrives. */
 import { createSignal } from 'solid-js';
-import type { UploadReply } from '../../server/domain/uploads';
+import type { UploadReply } from '../../server/domain/notes/uploads';
 import { placeholderFor, spliceText, swapText } from './upload-text';
 import { UPLOAD_LIMIT_BYTES } from '../../shared/limits';
 

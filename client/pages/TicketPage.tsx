@@ -113,7 +113,7 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                     <span class="muted">opened this ticket</span>
                   </header>
                   <Show when={ticket().descriptionHtml} fallback={<div class="note-body muted" data-testid="ticket-description">No description.</div>}>
-                    {/* Rendered and sanitised by the server (server/domain/markdown.ts). */}
+                    {/* Rendered and sanitised by the server (server/domain/notes/markdown.ts). */}
                     <div class="note-body markdown" data-testid="ticket-description" innerHTML={ticket().descriptionHtml} />
                   </Show>
                   <Show when={ticket().fromEmail && canRespond()}>

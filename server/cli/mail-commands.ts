@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
 import type { Config } from '../config';
-import type { DomainCtx } from '../domain/context';
-import { getInbound, listInbound, setInboundStatus } from '../domain/inbound-log';
+import type { DomainCtx } from '../domain/core/context';
+import { getInbound, listInbound, setInboundStatus } from '../domain/mail-log/inbound-log';
 import { createMailCore } from '../mail/runtime';
 import { UsageError } from './args';
 import { withDomain } from './with-domain';

@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../shared/errors';
 import { ACCESS } from '../../shared/roles';
-import { findProjectByPath, type ProjectRow } from '../domain/access';
-import { removeMember } from '../domain/members';
+import { findProjectByPath, type ProjectRow } from '../domain/accounts/access';
+import { removeMember } from '../domain/accounts/members';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type TestApp } from '../testing/test-app';
 import { createViewerAccessBoard } from './viewer-access';
 

@@ -6,9 +6,9 @@
  */
 import { AppError } from '../../shared/errors';
 import { ACCESS } from '../../shared/roles';
-import { currentAccess, type ProjectRow } from '../domain/access';
-import type { DomainCtx } from '../domain/context';
-import { resolveSession } from '../domain/sessions';
+import { currentAccess, type ProjectRow } from '../domain/accounts/access';
+import type { DomainCtx } from '../domain/core/context';
+import { resolveSession } from '../domain/accounts/sessions';
 
 const TTL_MS = 1000;
 

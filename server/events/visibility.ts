@@ -1,13 +1,13 @@
 /**
  * What one viewer may see of an event. Confidential tickets and internal notes need reporter;
- * below reporter, every address the event's ticket knows is masked (domain/masking.ts).
+ * below reporter, every address the event's ticket knows is masked (domain/tickets/masking.ts).
  */
 import { CAN } from '../../shared/roles';
 import type { ProjectEvent, ProjectEventEnvelope } from '../../shared/events';
-import { maskerFor, maskNote, maskTicket } from '../domain/masking';
+import { maskerFor, maskNote, maskTicket } from '../domain/tickets/masking';
 import type { StoredEvent } from './store';
 
-/** The addresses a ticket knows (domain/ticket-addresses.ts), asked only when masking. */
+/** The addresses a ticket knows (domain/tickets/ticket-addresses.ts), asked only when masking. */
 export type AddressesOf = (ticketId: number) => Promise<readonly string[]>;
 
 export async function viewEventFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): Promise<ProjectEvent | null> {

@@ -10,10 +10,10 @@ import { z } from 'zod';
 import { AppError, ERRORS } from '../../shared/errors';
 import { CAN } from '../../shared/roles';
 import { iid, projectPath } from '../../shared/schemas';
-import { projectAccess, requireAccess } from '../domain/access';
-import type { DomainCtx } from '../domain/context';
-import { originalEmail } from '../domain/original-email';
-import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
+import { projectAccess, requireAccess } from '../domain/accounts/access';
+import type { DomainCtx } from '../domain/core/context';
+import { originalEmail } from '../domain/customer-email/original-email';
+import { resolveSession, SESSION_COOKIE } from '../domain/accounts/sessions';
 import { log } from '../log';
 import { readCookie } from './cookies';
 

@@ -5,8 +5,8 @@
  * email's reply key: it can unsubscribe, never post.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DomainCtx } from '../domain/context';
-import { lookupUnsubscribe, unsubscribeByToken } from '../domain/unsubscribe';
+import type { DomainCtx } from '../domain/core/context';
+import { lookupUnsubscribe, unsubscribeByToken } from '../domain/customer-email/unsubscribe';
 import { log } from '../log';
 
 function escapeHtml(s: string): string {

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { attachments, outbox } from '../../db/schema';
 import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
-import { renderMarkdown } from '../domain/markdown';
+import { renderMarkdown } from '../domain/notes/markdown';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 const P = 'acme/app';

@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client';
 import { createDomain } from '../app';
 import { loadConfig } from '../config';
-import { createProject } from '../domain/projects';
+import { createProject } from '../domain/projects/projects';
 import { testDatabaseUrl } from '../testing/test-app';
 import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../e2e/fixtures/dovecot';
 import { serverProcess } from '../../e2e/fixtures/server-process';

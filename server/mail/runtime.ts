@@ -3,8 +3,8 @@
  * outbox worker. Pending messages left by a crash are finished before sources start.
  */
 import type { Config } from '../config';
-import type { DomainCtx } from '../domain/context';
-import { ensureSupportBot } from '../domain/users';
+import type { DomainCtx } from '../domain/core/context';
+import { ensureSupportBot } from '../domain/accounts/users';
 import { createAttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
 import type { AddressBook } from './addresses';
@@ -13,7 +13,7 @@ import { createIngest, type Ingest } from './inbound/receive';
 import { createFolderTransport, type Transport } from './outbound/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbound/worker';
 import { startImapWorker, type ImapWorker } from './sources/imap';
-import { holdLease, type HeldLease } from '../domain/leases';
+import { holdLease, type HeldLease } from '../domain/core/leases';
 import type { ImapMailboxConfig } from '../config';
 import { startSmtpListener, type SmtpListener } from './sources/smtp-listener';
 

@@ -4,7 +4,7 @@
  * render worker (server/render/tasks.ts), never on the event loop.
  */
 import sanitizeHtml from 'sanitize-html';
-import { safeUrl, urlScheme, withUrl } from '../domain/safe-url';
+import { safeUrl, urlScheme, withUrl } from '../domain/notes/safe-url';
 
 /** A transparent GIF in place of a blocked remote image, so no SVG data URL has to be allowed. */
 const BLOCKED_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';

@@ -3,7 +3,7 @@
  * pure function of its arguments; the inputs are bounded here again so the worker's own work
  * stays proportional to what reaches it.
  */
-import { renderMarkdown } from '../domain/markdown';
+import { renderMarkdown } from '../domain/notes/markdown';
 import { sanitizeEmailHtml } from './sanitize-email-html';
 import { bodyMarkdown } from '../mail/inbound/body';
 import { parseEmail, type ParsedEmail } from '../mail/inbound/parse';

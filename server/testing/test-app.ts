@@ -11,10 +11,10 @@ import { createTRPCClient, createWSClient, httpLink, TRPCClientError, wsLink } f
 import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../app';
 import { loadConfig } from '../config';
-import { createProject } from '../domain/projects';
-import { setMember } from '../domain/members';
-import { findProjectByPath } from '../domain/access';
-import { createUser, createFirstAdmin } from '../domain/users';
+import { createProject } from '../domain/projects/projects';
+import { setMember } from '../domain/accounts/members';
+import { findProjectByPath } from '../domain/accounts/access';
+import { createUser, createFirstAdmin } from '../domain/accounts/users';
 import type { AppRouter } from '../trpc/router';
 import { ACCESS, type Role, type Visibility } from '../../shared/roles';
 

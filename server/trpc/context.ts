@@ -3,9 +3,9 @@ import type { Config } from '../config';
 import type { MailRuntime } from '../mail/runtime';
 import type { PresenceHub } from '../events/presence';
 import type { EventFeed } from '../events/feed';
-import type { DomainCtx } from '../domain/context';
-import { resolveSession, SESSION_COOKIE } from '../domain/sessions';
-import type { UserRow } from '../domain/users';
+import type { DomainCtx } from '../domain/core/context';
+import { resolveSession, SESSION_COOKIE } from '../domain/accounts/sessions';
+import type { UserRow } from '../domain/accounts/users';
 import { clientAddressResolver } from '../http/client-address';
 import { readCookie } from '../http/cookies';
 

@@ -3,9 +3,9 @@ import { ZodError } from 'zod';
 import { AppError, ERRORS, isErrorCode, type ErrorCode } from '../../shared/errors';
 import { ACCESS } from '../../shared/roles';
 import { projectRef } from '../../shared/schemas';
-import { projectAccess, requireAccess, type ProjectAccess } from '../domain/access';
-import type { UserRow } from '../domain/users';
-import { resolveSession } from '../domain/sessions';
+import { projectAccess, requireAccess, type ProjectAccess } from '../domain/accounts/access';
+import type { UserRow } from '../domain/accounts/users';
+import { resolveSession } from '../domain/accounts/sessions';
 import type { Context } from './context';
 
 function zodMessage(err: ZodError): string {

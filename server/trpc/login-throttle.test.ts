@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, type RunningApp } from '../app';
 import { loadConfig } from '../config';
-import { MAX_ATTEMPTS_PER_ADDRESS, MAX_ATTEMPTS_PER_EMAIL } from '../domain/login-throttle';
+import { MAX_ATTEMPTS_PER_ADDRESS, MAX_ATTEMPTS_PER_EMAIL } from '../domain/accounts/login-throttle';
 import { outcome, PASSWORD, seedAdmin, seedUser, signIn, startTestApp, type TestApp } from '../testing/test-app';
 
 /** One `auth.login` as a browser or curl sends it; the app code of the answer, or 'OK'. */

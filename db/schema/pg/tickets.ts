@@ -4,7 +4,7 @@ import { users } from './accounts';
 import { projects } from './projects';
 
 // Full-text search: GIN expression indexes on tickets (title, description) and non-system notes
-// (body) are created by the `search` migration in db/migrations-pg; see server/domain/search.ts.
+// (body) are created by the `search` migration in db/migrations-pg; see server/domain/tickets/search.ts.
 
 export const tickets = pgTable(
   'tickets',

@@ -1,8 +1,8 @@
 /** Decides what a parsed message is and applies it, inside the ingest transaction (SPEC §2). */
 import { randomBytes } from 'node:crypto';
-import type { Emit } from '../../domain/context';
+import type { Emit } from '../../domain/core/context';
 import type { Tx } from '../../events/store';
-import { finishInbound, recentFromSender, type InboundRow } from '../../domain/inbound-log';
+import { finishInbound, recentFromSender, type InboundRow } from '../../domain/mail-log/inbound-log';
 import {
   addParticipants,
   botNote,
@@ -22,17 +22,17 @@ import {
   ticketForOurMessageIds,
   unsubscribe,
   type ServiceDeskSettings,
-} from '../../domain/email-tickets';
-import { isReplyLoop, LOOP_REPEATS, LOOP_WINDOW_MS } from '../../domain/reply-loops';
-import { findProjectByPath, type ProjectRow } from '../../domain/access';
-import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/unsubscribe';
-import { emitParticipantsChanged } from '../../domain/participants';
-import { insertNote } from '../../domain/notes';
-import { issueTemplate } from '../../domain/issue-templates';
-import type { TicketRow } from '../../domain/ticket-views';
+} from '../../domain/customer-email/email-tickets';
+import { isReplyLoop, LOOP_REPEATS, LOOP_WINDOW_MS } from '../../domain/customer-email/reply-loops';
+import { findProjectByPath, type ProjectRow } from '../../domain/accounts/access';
+import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/customer-email/unsubscribe';
+import { emitParticipantsChanged } from '../../domain/customer-email/participants';
+import { insertNote } from '../../domain/notes/notes';
+import { issueTemplate } from '../../domain/projects/issue-templates';
+import type { TicketRow } from '../../domain/tickets/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
-import { queueEmail, recentRejections } from '../../domain/outbox';
-import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/notifications';
+import { queueEmail, recentRejections } from '../../domain/customer-email/outbox';
+import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/customer-email/notifications';
 import { neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';

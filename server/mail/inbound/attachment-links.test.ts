@@ -1,7 +1,7 @@
 /** Attachment names are the sender's text: through the real ingest pipeline they stay text, linked only to our copy. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMarkdown } from '../../domain/markdown';
+import { renderMarkdown } from '../../domain/notes/markdown';
 import { assertNoActiveUrl } from '../../testing/hostile-urls';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
 

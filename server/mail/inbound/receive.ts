@@ -5,9 +5,9 @@
  * with its error; if even that cannot be written, `receive` throws and the source must not
  * acknowledge (SMTP answers 4xx, IMAP leaves the message).
  */
-import type { DomainCtx, Emit, Tx } from '../../domain/context';
-import { createGroupCommit } from '../../domain/group-commit';
-import { bumpAttempts, finishInbound, isPending, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/inbound-log';
+import type { DomainCtx, Emit, Tx } from '../../domain/core/context';
+import { createGroupCommit } from '../../domain/core/group-commit';
+import { bumpAttempts, finishInbound, isPending, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
 import { sha256, UnparsableEmailError, type ParsedEmail } from './parse';
 import type { AddressBook } from '../addresses';
 import type { AttachmentStore } from '../../files/attachment-store';

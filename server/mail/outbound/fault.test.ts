@@ -10,7 +10,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { createDomain } from '../../app';
 import { loadConfig } from '../../config';
-import { createProject } from '../../domain/projects';
+import { createProject } from '../../domain/projects/projects';
 import { testDatabaseUrl } from '../../testing/test-app';
 import { serverProcess } from '../../../e2e/fixtures/server-process';
 import { startSmtpSink, type Captured } from '../../../e2e/fixtures/smtp-sink';

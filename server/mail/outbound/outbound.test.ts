@@ -240,10 +240,10 @@ test('a 550 answer marks the email failed with the server\'s reason; 4xx and a s
 test('the thank-you switch, a link for non-confidential tickets, and attachments over 10 MB linked not attached', async () => {
   const { eq } = await import('drizzle-orm');
   const { serviceDeskSettings, outbox } = await import('../../../db/schema');
-  const { write } = await import('../../domain/context');
-  const { sendNewNote } = await import('../../domain/notifications');
-  const { findTicket } = await import('../../domain/tickets');
-  const { findProjectByPath } = await import('../../domain/access');
+  const { write } = await import('../../domain/core/context');
+  const { sendNewNote } = await import('../../domain/customer-email/notifications');
+  const { findTicket } = await import('../../domain/tickets/tickets');
+  const { findProjectByPath } = await import('../../domain/accounts/access');
   const set = (s: Partial<typeof serviceDeskSettings.$inferInsert>) =>
     app.dc.db.write((tx) => tx.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run());
 

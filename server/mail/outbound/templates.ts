@@ -8,7 +8,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { ROOT_DIR } from '../../paths';
-import { safeUrl, withUrl } from '../../domain/safe-url';
+import { safeUrl, withUrl } from '../../domain/notes/safe-url';
 
 export const TEMPLATE_KINDS = ['thank_you', 'new_participant', 'new_note'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { leases, outbox } from '../../../db/schema';
-import type { DomainCtx } from '../../domain/context';
+import type { DomainCtx } from '../../domain/core/context';
 import { log } from '../../log';
 import { compose } from './compose';
 import type { OutboundSpec } from './spec';

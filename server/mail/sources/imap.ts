@@ -5,8 +5,8 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../../config';
-import type { DomainCtx } from '../../domain/context';
-import { advanceCheckpoint, committedUids, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mailbox-checkpoint';
+import type { DomainCtx } from '../../domain/core/context';
+import { advanceCheckpoint, committedUids, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
 import type { Ingest } from '../inbound/receive';
 import { log } from '../../log';
 

@@ -1,7 +1,7 @@
 import { loginInput, setupInput } from '../../../shared/schemas';
-import { checkCredentials } from '../../domain/login';
-import { createSession, deleteSession, SESSION_COOKIE } from '../../domain/sessions';
-import { createFirstAdmin, humanUserCount, toPublicUser } from '../../domain/users';
+import { checkCredentials } from '../../domain/accounts/login';
+import { createSession, deleteSession, SESSION_COOKIE } from '../../domain/accounts/sessions';
+import { createFirstAdmin, humanUserCount, toPublicUser } from '../../domain/accounts/users';
 import { setCookie } from '../../http/cookies';
 import type { Context } from '../context';
 import { authedProcedure, publicProcedure, router } from '../init';

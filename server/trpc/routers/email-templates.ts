@@ -1,6 +1,6 @@
 import { emailTemplatePreviewInput, emailTemplateUpdateInput } from '../../../shared/schemas';
 import { CAN } from '../../../shared/roles';
-import { listEmailTemplates, previewEmailTemplate, saveEmailTemplate } from '../../domain/email-templates';
+import { listEmailTemplates, previewEmailTemplate, saveEmailTemplate } from '../../domain/customer-email/email-templates';
 import { projectProcedure, router } from '../init';
 
 export const emailTemplatesRouter = router({

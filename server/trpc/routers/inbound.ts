@@ -1,8 +1,8 @@
 /** Instance-admin views of mail: every received message, quarantine actions, mailbox health. */
 import { inboundListInput, inboundRef } from '../../../shared/schemas';
 import { AppError } from '../../../shared/errors';
-import { getInbound, inboundSource, listInbound, setInboundStatus, type InboundRow } from '../../domain/inbound-log';
-import { listMailboxes } from '../../domain/mailbox-health';
+import { getInbound, inboundSource, listInbound, setInboundStatus, type InboundRow } from '../../domain/mail-log/inbound-log';
+import { listMailboxes } from '../../domain/mail-log/mailbox-health';
 import { adminProcedure, router } from '../init';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

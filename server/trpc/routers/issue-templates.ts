@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors';
 import { CAN } from '../../../shared/roles';
 import { issueTemplateRefInput, issueTemplateSaveInput } from '../../../shared/schemas';
-import { deleteIssueTemplate, listIssueTemplates, saveIssueTemplate } from '../../domain/issue-templates';
+import { deleteIssueTemplate, listIssueTemplates, saveIssueTemplate } from '../../domain/projects/issue-templates';
 import { projectProcedure, router } from '../init';
 
 /** Issue templates a project can append to new Service Desk tickets (SPEC §2, §7). */

@@ -1,5 +1,5 @@
 import { CAN } from '../../../shared/roles';
-import { listLabels } from '../../domain/labels';
+import { listLabels } from '../../domain/projects/labels';
 import { projectProcedure, router } from '../init';
 
 export const labelsRouter = router({

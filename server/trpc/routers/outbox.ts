@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import { limit } from '../../../shared/schemas';
-import { listOutbox, retryOutbox } from '../../domain/outbox';
+import { listOutbox, retryOutbox } from '../../domain/customer-email/outbox';
 import { adminProcedure, router } from '../init';
 
 export const outboxRouter = router({

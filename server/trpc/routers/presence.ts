@@ -5,11 +5,11 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
-import { currentAccess } from '../../domain/access';
+import { currentAccess } from '../../domain/accounts/access';
 import { iid } from '../../../shared/schemas';
 import { CAN } from '../../../shared/roles';
-import { sessionIdFor } from '../../domain/sessions';
-import { ticketMinAccess, findTicket } from '../../domain/tickets';
+import { sessionIdFor } from '../../domain/accounts/sessions';
+import { ticketMinAccess, findTicket } from '../../domain/tickets/tickets';
 import type { Context } from '../context';
 import { projectProcedure, router, toTRPCError } from '../init';
 import { ACCESS_RECHECK_MS, viewerAccess } from './events';

@@ -1,7 +1,7 @@
 import { createProjectInput, memberInput, removeMemberInput } from '../../../shared/schemas';
 import { ACCESS, CAN } from '../../../shared/roles';
-import { listMembers, removeMember, setMember } from '../../domain/members';
-import { createProject, listProjectsFor, projectView } from '../../domain/projects';
+import { listMembers, removeMember, setMember } from '../../domain/accounts/members';
+import { createProject, listProjectsFor, projectView } from '../../domain/projects/projects';
 import { listProjectAddresses } from '../../mail/project-address';
 import { adminProcedure, authedProcedure, projectProcedure, router } from '../init';
 

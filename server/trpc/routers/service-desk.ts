@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { projectKeySuffix, serviceDeskUpdateInput } from '../../../shared/schemas';
 import { ACCESS, CAN } from '../../../shared/roles';
-import { checkProjectKey, readSettings, serviceDeskView, updateSettings } from '../../domain/service-desk';
-import { isUniqueViolation } from '../../domain/users';
+import { checkProjectKey, readSettings, serviceDeskView, updateSettings } from '../../domain/projects/service-desk';
+import { isUniqueViolation } from '../../domain/accounts/users';
 import { AppError } from '../../../shared/errors';
 import { projectProcedure, router } from '../init';
 

@@ -1,12 +1,12 @@
 import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
 import { markdownToHtml } from '../../render';
-import { addTicketParticipants, removeTicketParticipants } from '../../domain/participants';
-import { originalEmail } from '../../domain/original-email';
+import { addTicketParticipants, removeTicketParticipants } from '../../domain/customer-email/participants';
+import { originalEmail } from '../../domain/customer-email/original-email';
 import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
-import { createNote } from '../../domain/notes';
-import { countTickets } from '../../domain/ticket-counts';
-import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets';
+import { createNote } from '../../domain/notes/notes';
+import { countTickets } from '../../domain/tickets/ticket-counts';
+import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets/tickets';
 import { projectProcedure, router } from '../init';
 
 export const ticketsRouter = router({

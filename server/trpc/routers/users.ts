@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createUserInput, email } from '../../../shared/schemas';
-import { createUser, listUsers, unlockUser } from '../../domain/users';
+import { createUser, listUsers, unlockUser } from '../../domain/accounts/users';
 import { adminProcedure, router } from '../init';
 
 export const usersRouter = router({

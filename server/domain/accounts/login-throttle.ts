@@ -1,0 +1,91 @@
+/**
+ * Sign-in throttling per email and per client address, kept in the database so it holds across
+ * restarts and across server processes and nodes sharing one database. An attempt is counted
+ * before its password is checked, in the same write transaction that decides whether it may go
+ * ahead, so parallel attempts cannot all pass the check while the first password is still being
+ * hashed.
+ */
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import { loginThrottle } from '../../../db/schema';
+import { AppError } from '../../../shared/errors';
+import type { DomainCtx } from '../core/context';
+
+const WINDOW_MS = 15 * 60 * 1000;
+const LOCK_MS = 5 * 60 * 1000;
+export const MAX_ATTEMPTS_PER_EMAIL = 5;
+export const MAX_ATTEMPTS_PER_ADDRESS = 30;
+
+type ThrottleRow = typeof loginThrottle.$inferSelect;
+
+const emailKey = (email: string): string => `email:${email.toLowerCase()}`;
+const addressKey = (address: string): string => `addr:${address}`;
+
+/**
+ * The row after one more attempt: a new window once the old one is over, locked once the limit
+ * is reached. After a lock runs out inside the window the count is still at the limit, so each
+ * further attempt locks again: one try per LOCK_MS until the window ends.
+ */
+function withAttempt(key: string, row: ThrottleRow | undefined, max: number, at: number): ThrottleRow {
+  const fresh = !row || at - row.windowStart > WINDOW_MS;
+  const failures = fresh ? 1 : row.failures + 1;
+  return { key, failures, windowStart: fresh ? at : row.windowStart, lockedUntil: failures >= max ? at + LOCK_MS : 0 };
+}
+
+/**
+ * Counts one sign-in attempt against the email and the client address, or refuses it
+ * (TOO_MANY_ATTEMPTS) when either is locked. A refused attempt costs no password check and
+ * is not counted, so a locked address cannot push anyone's email further.
+ */
+export async function admitAttempt(dc: DomainCtx, email: string, address: string): Promise<void> {
+  const at = dc.now();
+  const limits = [
+    { key: emailKey(email), max: MAX_ATTEMPTS_PER_EMAIL },
+    { key: addressKey(address), max: MAX_ATTEMPTS_PER_ADDRESS },
+  ];
+  // One write transaction: the write lock (across processes and nodes) is held from the read to
+  // the update, so nobody else can read the same count in between.
+  await dc.db.write(async (tx) => {
+    const rows = [];
+    for (const { key } of limits) rows.push(await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get());
+    if (rows.some((row) => row && row.lockedUntil > at)) throw new AppError('TOO_MANY_ATTEMPTS');
+    for (const [i, { key, max }] of limits.entries()) {
+      const next = withAttempt(key, rows[i], max, at);
+      await tx.insert(loginThrottle).values(next).onConflictDoUpdate({ target: loginThrottle.key, set: next }).run();
+    }
+  });
+}
+
+/**
+ * The password was right: the email starts afresh, and the attempt no longer counts against the
+ * address, so an office behind one address is not locked out by its own sign-ins.
+ */
+export async function attemptSucceeded(dc: DomainCtx, email: string, address: string): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, emailKey(email))).run();
+    const key = addressKey(address);
+    const row = await tx.select().from(loginThrottle).where(and(eq(loginThrottle.key, key), gt(loginThrottle.failures, 0))).get();
+    if (!row) return;
+    const failures = row.failures - 1;
+    const lockedUntil = failures < MAX_ATTEMPTS_PER_ADDRESS ? 0 : row.lockedUntil;
+    await tx.update(loginThrottle).set({ failures, lockedUntil }).where(eq(loginThrottle.key, key)).run();
+  });
+}
+
+/** Which of these emails are locked out of signing in right now. */
+export async function lockedEmails(dc: DomainCtx, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await dc.db
+    .select({ key: loginThrottle.key })
+    .from(loginThrottle)
+    .where(and(inArray(loginThrottle.key, emails.map(emailKey)), gt(loginThrottle.lockedUntil, dc.now())))
+    .all();
+  const locked = new Set(rows.map((r) => r.key));
+  return new Set(emails.filter((e) => locked.has(emailKey(e))));
+}
+
+/** Lets the owner of this email sign in again at once (an admin's decision). */
+export async function unlockSignIn(dc: DomainCtx, email: string): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, emailKey(email))).run();
+  });
+}

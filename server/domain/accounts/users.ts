@@ -1,0 +1,149 @@
+import { and, asc, count, eq, gt } from 'drizzle-orm';
+import type { Q } from '../../../db/client';
+import { users } from '../../../db/schema';
+import { AppError } from '../../../shared/errors';
+import type { UserRef } from '../../../shared/views';
+import type { DomainCtx } from '../core/context';
+import { lockedEmails, unlockSignIn } from './login-throttle';
+import { hashPassword } from './passwords';
+
+export const SUPPORT_BOT_EMAIL = 'support-bot@threadline.invalid';
+export const SUPPORT_BOT_NAME = 'Support Bot';
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface PublicUser {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+/** A user as the admin list shows them: `locked` while too many failed sign-ins keep them out. */
+export interface AdminUserView extends PublicUser {
+  locked: boolean;
+}
+
+export function toPublicUser(u: UserRow): PublicUser {
+  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin };
+}
+
+export function toUserRef(u: Pick<UserRow, 'id' | 'name' | 'kind'>): UserRef {
+  return u.kind === 'bot' ? { id: u.id, name: u.name, bot: true } : { id: u.id, name: u.name };
+}
+
+export async function humanUserCount(q: Q): Promise<number> {
+  return (await q.select({ n: count() }).from(users).where(eq(users.kind, 'human')).get())?.n ?? 0;
+}
+
+export async function findUserByEmail(q: Q, email: string): Promise<UserRow | undefined> {
+  return q.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+}
+
+export async function getUser(q: Q, id: number): Promise<UserRow | undefined> {
+  return q.select().from(users).where(eq(users.id, id)).get();
+}
+
+function defaultName(email: string): string {
+  return email.split('@')[0] ?? email;
+}
+
+export async function createUser(
+  dc: DomainCtx,
+  input: { email: string; password: string; name?: string | undefined; isAdmin?: boolean | undefined },
+): Promise<PublicUser> {
+  const email = input.email.toLowerCase();
+  if (await findUserByEmail(dc.db, email)) throw new AppError('EMAIL_TAKEN');
+  const passwordHash = await hashPassword(input.password);
+  // Checked again inside the insert by the unique index; the error maps to EMAIL_TAKEN.
+  try {
+    const row = await dc.db.write(async (tx) =>
+      tx
+        .insert(users)
+        .values({
+          email,
+          name: input.name ?? defaultName(email),
+          passwordHash,
+          isAdmin: input.isAdmin ?? false,
+          kind: 'human',
+          createdAt: dc.now(),
+        })
+        .returning()
+        .get(),
+    );
+    return toPublicUser(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('EMAIL_TAKEN');
+    throw err;
+  }
+}
+
+/**
+ * The first administrator. Allowed only while no human user exists; the check and the insert
+ * share one transaction so two racing setup requests cannot both win.
+ */
+export async function createFirstAdmin(
+  dc: DomainCtx,
+  input: { email: string; password: string; name?: string | undefined },
+): Promise<PublicUser> {
+  if ((await humanUserCount(dc.db)) > 0) throw new AppError('SETUP_DONE');
+  const passwordHash = await hashPassword(input.password);
+  const email = input.email.toLowerCase();
+  return dc.db.write(async (tx) => {
+    if ((await humanUserCount(tx)) > 0) throw new AppError('SETUP_DONE');
+    const row = await tx
+      .insert(users)
+      .values({ email, name: input.name ?? defaultName(email), passwordHash, isAdmin: true, kind: 'human', createdAt: dc.now() })
+      .returning()
+      .get();
+    return toPublicUser(row);
+  });
+}
+
+export async function listUsers(dc: DomainCtx, opts: { afterId?: number | undefined; limit: number }): Promise<AdminUserView[]> {
+  const rows = await dc.db
+    .select()
+    .from(users)
+    .where(and(eq(users.kind, 'human'), gt(users.id, opts.afterId ?? 0)))
+    .orderBy(asc(users.id))
+    .limit(opts.limit)
+    .all();
+  const locked = await lockedEmails(dc, rows.map((u) => u.email));
+  return rows.map((u) => ({ ...toPublicUser(u), locked: locked.has(u.email) }));
+}
+
+/** Clears a user's failed sign-ins so they can sign in again at once. */
+export async function unlockUser(dc: DomainCtx, ref: { userId: number } | { email: string }): Promise<AdminUserView> {
+  const user = 'userId' in ref ? await getUser(dc.db, ref.userId) : await findUserByEmail(dc.db, ref.email);
+  if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
+  await unlockSignIn(dc, user.email);
+  return { ...toPublicUser(user), locked: false };
+}
+
+/** The system user that authors everything arriving by email. Created once, never signs in. */
+export async function ensureSupportBot(dc: DomainCtx): Promise<UserRow> {
+  const existing = await findUserByEmail(dc.db, SUPPORT_BOT_EMAIL);
+  if (existing) return existing;
+  return dc.db.write(async (tx) => {
+    const created = await tx
+      .insert(users)
+      .values({ email: SUPPORT_BOT_EMAIL, name: SUPPORT_BOT_NAME, passwordHash: null, kind: 'bot', createdAt: dc.now() })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    return created ?? ((await findUserByEmail(tx, SUPPORT_BOT_EMAIL)) as UserRow);
+  });
+}
+
+/**
+ * A unique or primary-key constraint refused the write, on either engine (SQLite's
+ * `SQLITE_CONSTRAINT_*`, PostgreSQL's SQLSTATE 23505). drizzle wraps driver errors in a
+ * DrizzleQueryError, so the driver's error may be the `cause`.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return true;
+  }
+  return false;
+}

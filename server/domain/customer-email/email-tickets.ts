@@ -1,0 +1,220 @@
+/**
+ * The domain side of email: tickets and notes authored by the Support Bot, participants,
+ * Message-IDs, reply keys, unsubscribes. Every function runs inside the caller's `write()`
+ * transaction, so a message's ticket, its event and the emails it causes commit together.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { attachments, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import type { Emit } from '../core/context';
+import type { Q, Tx } from '../../../db/client';
+import { insertNote } from '../notes/notes';
+import { ticketMinAccess } from '../tickets/tickets';
+import { summarizeOne, type TicketRow } from '../tickets/ticket-views';
+import type { ProjectRow } from '../accounts/access';
+import { setTicketLabels } from '../projects/labels';
+import { asciiAddress } from '../../../shared/email-address';
+
+export const MAX_PARTICIPANTS = 10;
+
+export type ServiceDeskSettings = typeof serviceDeskSettings.$inferSelect;
+
+export async function settingsFor(q: Q, projectId: number): Promise<ServiceDeskSettings | undefined> {
+  return q.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
+}
+
+export async function findProjectById(q: Q, id: number): Promise<ProjectRow | undefined> {
+  return q.select().from(projects).where(eq(projects.id, id)).get();
+}
+
+export async function findProjectByKeySuffix(q: Q, suffix: string): Promise<ProjectRow | undefined> {
+  const row = await q
+    .select({ project: projects })
+    .from(serviceDeskSettings)
+    .innerJoin(projects, eq(projects.id, serviceDeskSettings.projectId))
+    .where(eq(serviceDeskSettings.projectKey, suffix))
+    .get();
+  return row?.project;
+}
+
+/**
+ * Which ticket of the project, if any, a Message-ID belongs to. `null` ticketId = deleted
+ * (tombstone). An id we sent wins over a customer's: `ours` says whether the match is one of
+ * our own emails (whoever quotes a customer's Message-ID may only have seen their email).
+ */
+export async function ticketForMessageIds(q: Q, projectId: number, ids: string[]): Promise<{ ticketId: number | null; ours: boolean } | undefined> {
+  if (ids.length === 0) return undefined;
+  const row = await q
+    .select({ ticketId: messageIds.ticketId, direction: messageIds.direction })
+    .from(messageIds)
+    .where(and(eq(messageIds.projectId, projectId), inArray(messageIds.messageId, ids)))
+    .orderBy(sql`${messageIds.direction} = 'out' desc`)
+    .get();
+  return row && { ticketId: row.ticketId, ours: row.direction === 'out' };
+}
+
+/** The ticket's external author or one of its participants (unsubscribed ones included). */
+export async function isTicketParticipant(q: Q, ticket: Pick<TicketRow, 'id' | 'externalAuthor'>, email: string): Promise<boolean> {
+  const same = (a: string) => asciiAddress(a).toLowerCase();
+  const wanted = same(email);
+  if (ticket.externalAuthor && same(ticket.externalAuthor) === wanted) return true;
+  return (await participantEmails(q, ticket.id)).some((p) => same(p) === wanted);
+}
+
+export async function isKnownMessageId(q: Q, projectId: number, id: string): Promise<boolean> {
+  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(messageIds.messageId, id))).get());
+}
+
+export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
+  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.messageId, id), eq(messageIds.direction, 'out'))).get());
+}
+
+export async function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): Promise<void> {
+  await tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().run();
+}
+
+/**
+ * A reply key for one email to one recipient, and that email's unsubscribe token. They differ
+ * so an unsubscribe link (forwarded, scanned, logged) never lets anyone post into the ticket.
+ */
+export async function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): Promise<{ key: string; unsubscribeToken: string }> {
+  const key = randomBytes(16).toString('hex');
+  const unsubscribeToken = randomBytes(16).toString('hex');
+  await tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at }).run();
+  return { key, unsubscribeToken };
+}
+
+export async function findReplyKey(q: Q, key: string) {
+  return q.select().from(replyKeys).where(eq(replyKeys.key, key)).get();
+}
+
+export async function ticketById(q: Q, id: number): Promise<TicketRow | undefined> {
+  return q.select().from(tickets).where(eq(tickets.id, id)).get();
+}
+
+export async function participantEmails(q: Q, ticketId: number): Promise<string[]> {
+  const rows = await q.select({ email: participants.email }).from(participants).where(eq(participants.ticketId, ticketId)).all();
+  return rows.map((p) => p.email);
+}
+
+/**
+ * Adds participants (lowercased, deduped, at most MAX_PARTICIPANTS per ticket). Returns the
+ * addresses actually added and those dropped by the limit.
+ */
+export async function addParticipants(tx: Tx, ticketId: number, emails: string[], at: number): Promise<{ added: string[]; dropped: string[] }> {
+  const existing = new Set(await participantEmails(tx, ticketId));
+  const added: string[] = [];
+  const dropped: string[] = [];
+  for (const raw of emails) {
+    const email = raw.toLowerCase();
+    if (existing.has(email)) continue;
+    if (existing.size >= MAX_PARTICIPANTS) {
+      dropped.push(email);
+      continue;
+    }
+    await tx.insert(participants).values({ ticketId, email, createdAt: at }).onConflictDoNothing().run();
+    existing.add(email);
+    added.push(email);
+  }
+  return { added, dropped };
+}
+
+export interface NewEmailTicket {
+  project: ProjectRow;
+  botId: number;
+  title: string;
+  description: string;
+  descriptionHtml: string;
+  confidential: boolean;
+  externalAuthor: string;
+  emailId: number;
+  labels: string[];
+}
+
+export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): Promise<TicketRow> {
+  const { lastIid } = await tx
+    .update(projects)
+    .set({ lastIid: sql`${projects.lastIid} + 1` })
+    .where(eq(projects.id, input.project.id))
+    .returning({ lastIid: projects.lastIid })
+    .get();
+  const ticket = await tx
+    .insert(tickets)
+    .values({
+      projectId: input.project.id,
+      iid: lastIid,
+      title: input.title,
+      description: input.description,
+      descriptionHtml: input.descriptionHtml,
+      confidential: input.project.visibility === 'public' ? true : input.confidential,
+      authorId: input.botId,
+      externalAuthor: input.externalAuthor,
+      createdAt: at,
+      updatedAt: at,
+      lastActivityAt: at,
+      emailId: input.emailId,
+    })
+    .returning()
+    .get();
+  if (input.labels.length) await setTicketLabels(tx, input.project.id, ticket.id, input.labels);
+  emit({
+    projectId: ticket.projectId,
+    ticketId: ticket.id,
+    minAccess: ticketMinAccess(ticket),
+    event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket) },
+  });
+  return ticket;
+}
+
+export async function botNote(tx: Tx, emit: Emit, ticket: TicketRow, botId: number, body: string, at: number, opts: { internal?: boolean; system?: boolean } = {}) {
+  return insertNote(tx, emit, ticket, { authorId: botId, body, internal: opts.internal ?? false, system: opts.system ?? true }, at);
+}
+
+export async function insertAttachments(
+  tx: Tx,
+  list: { token: string; sha256: string; filename: string; contentType: string; size: number }[],
+  ticket: Pick<TicketRow, 'id' | 'projectId'>,
+  noteId: number | null,
+  at: number,
+): Promise<void> {
+  for (const a of list) {
+    await tx
+      .insert(attachments)
+      .values({ token: a.token, sha256: a.sha256, filename: a.filename, contentType: a.contentType, size: a.size, projectId: ticket.projectId, ticketId: ticket.id, noteId, createdAt: at })
+      .run();
+  }
+}
+
+export async function unsubscribe(tx: Tx, ticketId: number, email: string, at: number): Promise<boolean> {
+  const changed = await tx
+    .update(participants)
+    .set({ unsubscribedAt: at })
+    .where(and(eq(participants.ticketId, ticketId), eq(participants.email, email.toLowerCase()), sql`${participants.unsubscribedAt} is null`))
+    .returning({ id: participants.id })
+    .all();
+  return changed.length > 0;
+}
+
+export async function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number): Promise<TicketRow> {
+  const after = await tx.update(tickets).set({ state: 'opened', closedAt: null, updatedAt: at, lastActivityAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+  emit({
+    projectId: after.projectId,
+    ticketId: after.id,
+    minAccess: ticketMinAccess(after),
+    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes: ['state'] },
+  });
+  return after;
+}
+
+/**
+ * A ticket one of our sent emails belongs to, found by the ids a reply quotes (In-Reply-To,
+ * References): for clients that answer our From address instead of the Reply-To.
+ */
+export async function ticketForOurMessageIds(q: Q, ids: string[]): Promise<{ ticketId: number | null; projectId: number } | undefined> {
+  if (ids.length === 0) return undefined;
+  return q
+    .select({ ticketId: messageIds.ticketId, projectId: messageIds.projectId })
+    .from(messageIds)
+    .where(and(inArray(messageIds.messageId, ids), eq(messageIds.direction, 'out')))
+    .get();
+}

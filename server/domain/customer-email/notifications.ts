@@ -1,0 +1,185 @@
+/**
+ * Customer email (SPEC §4), queued in the transaction of the change that causes it: thank_you,
+ * new_note, new_participant. One message per recipient, each with its own reply key, threading
+ * headers, List-* headers and one-click unsubscribe. Internal and system notes send nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { emailTemplates, messageIds, participants } from '../../../db/schema';
+import type { Q, Tx } from '../../../db/client';
+import { fullPathSlug } from '../../mail/addresses';
+import type { OutboundSpec } from '../../mail/outbound/spec';
+import { defaultTemplate, type TemplateKind, type Vars } from '../../mail/outbound/templates';
+import type { ProjectRow } from '../accounts/access';
+import { newReplyKey, type ServiceDeskSettings } from './email-tickets';
+import type { MailContext } from '../core/mail-context';
+import { queueEmail } from './outbox';
+import type { TicketRow } from '../tickets/ticket-views';
+
+export const ATTACH_LIMIT_BYTES = 10 * 1024 * 1024;
+
+export interface MailAttachment {
+  filename: string;
+  sha256: string;
+  contentType: string;
+  size: number;
+}
+
+interface Send {
+  kind: TemplateKind;
+  ticket: TicketRow;
+  project: ProjectRow;
+  settings: ServiceDeskSettings | undefined;
+  to: string;
+  fromName: string;
+  noteText?: string;
+  attachments?: MailAttachment[];
+}
+
+export async function templateSource(q: Q, projectId: number, kind: TemplateKind): Promise<string> {
+  const row = await q
+    .select({ body: emailTemplates.body })
+    .from(emailTemplates)
+    .where(and(eq(emailTemplates.projectId, projectId), eq(emailTemplates.kind, kind)))
+    .get();
+  return row?.body ?? defaultTemplate(kind);
+}
+
+/** Relative links (attachments) become absolute, since the email is read outside the app. */
+function absolutize(markdown: string, publicUrl: string): string {
+  return markdown.replace(/\]\((\/attachments\/)/g, `](${publicUrl}$1`);
+}
+
+export function templateVars(mc: MailContext, ticket: TicketRow, project: ProjectRow, unsubscribeUrl: string, noteText = ''): Vars {
+  return {
+    ISSUE_ID: `#${ticket.iid}`,
+    ISSUE_PATH: `${project.path}#${ticket.iid}`,
+    // Confidential tickets: never a link to the ticket in customer email.
+    ISSUE_URL: ticket.confidential ? '' : `${mc.publicUrl}/p/${project.path}/-/tickets/${ticket.iid}`,
+    ISSUE_DESCRIPTION: absolutize(ticket.description, mc.publicUrl),
+    UNSUBSCRIBE_URL: unsubscribeUrl,
+    SYSTEM_HEADER: mc.header,
+    SYSTEM_FOOTER: mc.footer,
+    ADDITIONAL_TEXT: mc.additional,
+    NOTE_TEXT: absolutize(noteText, mc.publicUrl),
+  };
+}
+
+/**
+ * The ticket's thread root is the Message-ID of its first email. It carries a random part: a
+ * guessable `<ticket-<id>@host>` would let anyone thread mail onto any ticket via References.
+ */
+async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ messageId: string; root: string; first: boolean }> {
+  const host = mc.book.host();
+  const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
+  const root = (
+    await tx
+      .select({ id: messageIds.messageId })
+      .from(messageIds)
+      .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, 'out')))
+      .orderBy(messageIds.createdAt)
+      .limit(1)
+      .get()
+  )?.id;
+  if (!root) {
+    const id = fresh();
+    return { messageId: id, root: id, first: true };
+  }
+  return { messageId: fresh(), root, first: false };
+}
+
+async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void> {
+  const { key, unsubscribeToken } = await newReplyKey(tx, s.ticket, s.to, at);
+  const host = mc.book.host();
+  const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${unsubscribeToken}`;
+  const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
+  const ids = await threadIds(tx, mc, s.ticket);
+  const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
+  const source = await templateSource(tx, s.project.id, s.kind);
+  const spec: OutboundSpec = {
+    from: { name: s.fromName, address: mc.from },
+    to: s.to,
+    replyTo: mc.book.incomingFor(key),
+    subject,
+    text: '',
+    // Rendered when the worker composes the message, outside this transaction.
+    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText)) },
+    messageId: ids.messageId,
+    ...(ids.first ? {} : { inReplyTo: ids.root, references: [`<reply-${key}@${host}>`, ids.root] }),
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      'List-Id': `${s.project.path} <${fullPathSlug(s.project.path)}-${s.project.id}.${host}>`,
+      'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${mc.book.incomingFor(`${unsubscribeToken}-unsubscribe`)}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+    date: new Date(at).toISOString(),
+    // Up to 10 MB in all are attached; beyond that the links in the text are enough.
+    ...(s.attachments?.length && total <= ATTACH_LIMIT_BYTES
+      ? { attachments: s.attachments.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType })) }
+      : {}),
+  };
+  await queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
+  await tx.insert(messageIds).values({ projectId: s.project.id, messageId: ids.messageId, ticketId: s.ticket.id, direction: 'out', createdAt: at }).onConflictDoNothing().run();
+}
+
+/** Only what the template (and the layout) uses is stored: a description can be megabytes. */
+function usedVars(source: string, vars: Vars): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of LAYOUT_VARS) out[name] = vars[name];
+  for (const m of source.matchAll(/%\{\s*([A-Za-z0-9_]+)\s*\}/g)) {
+    const name = m[1] as keyof Vars;
+    if (name in vars) out[name] = vars[name];
+  }
+  return out;
+}
+
+const LAYOUT_VARS = ['ISSUE_ID', 'ISSUE_URL', 'UNSUBSCRIBE_URL', 'SYSTEM_HEADER', 'SYSTEM_FOOTER'] as const;
+
+function displayName(settings: ServiceDeskSettings | undefined): string {
+  return settings?.outgoingName?.trim() || 'Support Bot';
+}
+
+async function subscribed(tx: Tx, ticketId: number): Promise<string[]> {
+  const rows = await tx
+    .select({ email: participants.email })
+    .from(participants)
+    .where(and(eq(participants.ticketId, ticketId), isNull(participants.unsubscribedAt)))
+    .orderBy(participants.id)
+    .all();
+  return rows.map((p) => p.email);
+}
+
+async function isSubscribed(tx: Tx, ticketId: number, email: string): Promise<boolean> {
+  return (await subscribed(tx, ticketId)).includes(email.toLowerCase());
+}
+
+export async function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number): Promise<void> {
+  if (settings && !settings.sendThankYou) return;
+  if (!ticket.externalAuthor || mc.book.isOurs(ticket.externalAuthor)) return;
+  if (!(await isSubscribed(tx, ticket.id, ticket.externalAuthor))) return;
+  await queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(settings) }, at);
+}
+
+export async function sendNewParticipant(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, emails: string[], at: number): Promise<void> {
+  for (const to of emails) {
+    if (mc.book.isOurs(to) || !(await isSubscribed(tx, ticket.id, to))) continue;
+    await queue(tx, mc, { kind: 'new_participant', ticket, project, settings, to, fromName: displayName(settings) }, at);
+  }
+}
+
+/** A public note: every subscribed participant except the note's own external author. */
+export async function sendNewNote(
+  tx: Tx,
+  mc: MailContext,
+  n: { ticket: TicketRow; project: ProjectRow; settings: ServiceDeskSettings | undefined; body: string; authorName: string; externalAuthor: string | null; attachments?: MailAttachment[] },
+  at: number,
+): Promise<void> {
+  const exclude = n.externalAuthor?.toLowerCase();
+  const fromName = n.externalAuthor ? displayName(n.settings) : `${n.authorName} (via ${displayName(n.settings)})`;
+  for (const to of await subscribed(tx, n.ticket.id)) {
+    if (to === exclude || mc.book.isOurs(to)) continue;
+    await queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);
+  }
+}
+

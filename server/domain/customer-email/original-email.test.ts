@@ -1,0 +1,78 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type TestApp } from '../../testing/test-app';
+import { assertNoActiveUrl, HOSTILE_URLS } from '../../testing/hostile-urls';
+import { sanitizeEmailHtml } from '../../render/sanitize-email-html';
+
+test('sanitising: no script, styles, handlers or javascript: links; remote images blocked until allowed', () => {
+  const html = '<p style="background:url(https://t.example/px)">Hi <b>there</b></p><script>alert(1)</script><style>p{}</style><img src="https://t.example/track.gif" onerror="alert(2)"><a href="javascript:alert(3)">x</a><form><input></form>';
+  const blocked = sanitizeEmailHtml(html, false);
+  assert.equal(blocked.remoteImages, 1);
+  for (const bad of ['<script', '<style', 'onerror', 'javascript:', 'style=', '<form', '<input', 'src="https://t.example']) {
+    assert.ok(!blocked.html.includes(bad), `${bad} removed: ${blocked.html}`);
+  }
+  assert.match(blocked.html, /<b>there<\/b>/);
+  assert.match(sanitizeEmailHtml(html, true).html, /src="https:\/\/t\.example\/track\.gif"/);
+});
+
+test('sanitising: a scheme hidden by control, invisible or encoded characters is dropped from links and images', () => {
+  for (const url of HOSTILE_URLS) {
+    for (const html of [`<a href="${url}">x</a>`, `<img src="${url}">`]) {
+      for (const allow of [false, true]) assertNoActiveUrl(sanitizeEmailHtml(html, allow).html, JSON.stringify(html));
+    }
+  }
+  const out = sanitizeEmailHtml('<a href="\u2028javascript:alert(1)">x</a><a href="https://ok.test/">ok</a><img src="\u2028javascript:alert(2)" alt="bad">', true).html;
+  assert.equal(out, '<a>x</a><a href="https://ok.test/">ok</a>');
+});
+
+test('sanitising: inline data: images only of raster types, never SVG; the blocked-image stand-in is no SVG either', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+  const svg = [
+    'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 onload=%22alert(1)%22/%3E',
+    'DATA:image/SVG+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+',
+    '\u2028data:image/svg+xml,<svg/>',
+    'data:text/html,<script>alert(1)</script>',
+  ];
+  for (const allow of [false, true]) {
+    const { html } = sanitizeEmailHtml(`<img src="${png}" alt="dot">${svg.map((s) => `<img src="${s}">`).join('')}<img src="//t.example/px.gif">`, allow);
+    assert.ok(!/svg|text\/html/i.test(html), html);
+    assert.equal((html.match(/<img/g) ?? []).length, 2, `the PNG and the protocol-relative remote image remain: ${html}`);
+    assert.ok(html.includes(`src="${png}"`), html);
+  }
+  const blocked = sanitizeEmailHtml('<img src="//t.example/px.gif"><img src="https://t.example/a.png">', false);
+  assert.equal(blocked.remoteImages, 2, 'a protocol-relative image counts as remote');
+  assert.ok(!/src="(?:https?:)?\/\//.test(blocked.html), blocked.html);
+  assert.match(blocked.html, /src="data:image\/gif;base64,[^"]+" title="Blocked remote image: https:\/\/t\.example\/px\.gif"/);
+});
+
+let app: TestApp;
+before(async () => {
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
+  await seedAdmin(app);
+  await seedProject(app, 'acme/app', 'internal');
+  await seedUser(app, 'rep@test.io');
+  await seedUser(app, 'guest@test.io');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  await seedMember(app, 'acme/app', 'guest@test.io', 'guest');
+});
+after(() => app.close());
+
+test('responders can view the original email of a ticket; guests cannot', async () => {
+  const raw = `From: Ann <ann@customer.test>\r\nTo: incoming+acme-app-1-issue-@desk.test\r\nCc: boss@customer.test\r\nSubject: HTML mail\r\nMessage-ID: <html-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Look <img src="https://cdn.customer.test/logo.png"></p><script>steal()</script>\r\n`;
+  const out = await app.mail.ingest.receive(Buffer.from(raw), { source: 'cli' });
+  assert.ok(out.status === 'ticket');
+  const rep = await signIn(app, 'rep@test.io');
+  const t = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: out.iid });
+  assert.equal(t.fromEmail, true);
+  const mail = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid });
+  assert.equal(mail.from, 'ann@customer.test');
+  assert.deepEqual(mail.cc, ['boss@customer.test']);
+  assert.equal(mail.remoteImages, 1);
+  assert.ok(mail.html && !mail.html.includes('steal') && !mail.html.includes('src="https://cdn.customer.test'), mail.html ?? '');
+  const allowed = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid, allowRemoteImages: true });
+  assert.match(allowed.html ?? '', /cdn\.customer\.test\/logo\.png/);
+  const guest = await signIn(app, 'guest@test.io');
+  await assert.rejects(guest.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid }), /reporter role or higher/);
+  const byHand = await rep.trpc.tickets.create.mutate({ projectPath: 'acme/app', title: 'typed in' });
+  await assert.rejects(rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: byHand.iid }), /did not come from an email/);
+});

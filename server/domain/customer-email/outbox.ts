@@ -1,0 +1,100 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db, Q, Tx } from '../../../db/client';
+import { outbox } from '../../../db/schema';
+import type { OutboundSpec } from '../../mail/outbound/spec';
+
+export type OutboundKind = 'thank_you' | 'new_note' | 'new_participant' | 'rejection';
+
+/** Queues an email inside the caller's transaction: it is sent only if the change commits. */
+export async function queueEmail(
+  tx: Tx,
+  e: { kind: OutboundKind; projectId: number | null; ticketId: number | null; spec: OutboundSpec },
+  at: number,
+): Promise<number> {
+  const row = await tx
+    .insert(outbox)
+    .values({
+      kind: e.kind,
+      projectId: e.projectId,
+      ticketId: e.ticketId,
+      toAddress: e.spec.to,
+      fromAddress: e.spec.from.address,
+      subject: e.spec.subject,
+      messageId: e.spec.messageId,
+      spec: e.spec,
+      nextAttemptAt: at,
+      createdAt: at,
+    })
+    .returning({ id: outbox.id })
+    .get();
+  return row.id;
+}
+
+export interface OutboxView {
+  id: number;
+  kind: string;
+  to: string;
+  subject: string;
+  messageId: string;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+function view(r: typeof outbox.$inferSelect): OutboxView {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: r.id,
+    kind: r.kind,
+    to: r.toAddress,
+    subject: r.subject,
+    messageId: r.messageId,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    nextAttemptAt: iso(r.nextAttemptAt) as string,
+    createdAt: iso(r.createdAt) as string,
+    sentAt: iso(r.sentAt),
+  };
+}
+
+export async function listOutbox(q: Q, opts: { status?: ('queued' | 'sent' | 'failed')[] | undefined; beforeId?: number | undefined; limit: number }): Promise<OutboxView[]> {
+  const rows = await q
+    .select()
+    .from(outbox)
+    .where(and(opts.status ? inArray(outbox.status, opts.status) : undefined, opts.beforeId ? lt(outbox.id, opts.beforeId) : undefined))
+    .orderBy(desc(outbox.id))
+    .limit(opts.limit)
+    .all();
+  return rows.map(view);
+}
+
+/** "Retry now": a queued or failed message becomes due immediately (sent ones are left alone). Its own write transaction. */
+export async function retryOutbox(db: Db, id: number, now: number): Promise<OutboxView | null> {
+  const row = await db.write(async (tx) => {
+    const updated = await tx
+      .update(outbox)
+      .set({ status: 'queued', nextAttemptAt: now })
+      .where(and(eq(outbox.id, id), inArray(outbox.status, ['queued', 'failed'])))
+      .returning()
+      .get();
+    return updated ?? (await tx.select().from(outbox).where(eq(outbox.id, id)).get());
+  });
+  return row ? view(row) : null;
+}
+
+/**
+ * Rejections queued recently, to one address or (without `to`) to anyone: forged senders must
+ * not turn us into a spam cannon, one victim or many.
+ */
+export async function recentRejections(q: Q, since: number, to?: string): Promise<number> {
+  const row = await q
+    .select({ n: sql<number>`count(*)` })
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'rejection'), to === undefined ? undefined : eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
+    .get();
+  return Number(row?.n ?? 0);
+}

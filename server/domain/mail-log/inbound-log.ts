@@ -1,0 +1,153 @@
+/** The record of every received message: stored raw first, outcome after (SPEC §3, §6). */
+import { and, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import type { Q, Tx } from '../../../db/client';
+import { inboundMessages, rawMessages } from '../../../db/schema';
+
+export type InboundRow = typeof inboundMessages.$inferSelect;
+export type InboundStatus = InboundRow['status'];
+
+export interface SourceRef {
+  source: string;
+  uidvalidity?: number | undefined;
+  uid?: number | undefined;
+  envelopeTo?: string[] | undefined;
+  /** the message's real size when only part of it was fetched (oversized IMAP mail) */
+  size?: number | undefined;
+}
+
+/**
+ * Stores the raw bytes and a `pending` row in one transaction, before any processing. For IMAP,
+ * a (source, uidvalidity, uid) seen before returns the existing row instead.
+ */
+export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw): Promise<{ row: InboundRow; existed: boolean }> {
+  if (src.uid !== undefined) {
+    const existing = await tx
+      .select()
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.source, src.source), eq(inboundMessages.uidvalidity, src.uidvalidity ?? 0), eq(inboundMessages.uid, src.uid)))
+      .get();
+    if (existing) return { row: existing, existed: true };
+  }
+  await tx.insert(rawMessages).values({ sha256: sha, bytes: keepBytes, size: src.size ?? raw.length, createdAt: at }).onConflictDoNothing().run();
+  const row = await tx
+    .insert(inboundMessages)
+    .values({
+      source: src.source,
+      uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null,
+      uid: src.uid ?? null,
+      envelopeTo: src.envelopeTo?.length ? src.envelopeTo : null,
+      sha256: sha,
+      size: src.size ?? raw.length,
+      status: 'pending',
+      receivedAt: at,
+    })
+    .returning()
+    .get();
+  return { row, existed: false };
+}
+
+export interface Finish {
+  status: Exclude<InboundStatus, 'pending'>;
+  reason?: string | null;
+  error?: string | null;
+  projectId?: number | null;
+  ticketId?: number | null;
+  noteId?: number | null;
+  messageId?: string | null;
+  fromAddress?: string | null;
+  subject?: string | null;
+}
+
+export async function finishInbound(tx: Tx, id: number, f: Finish, at: number): Promise<void> {
+  await tx
+    .update(inboundMessages)
+    .set({ ...f, processedAt: at, attempts: sql`${inboundMessages.attempts} + 1` })
+    .where(eq(inboundMessages.id, id))
+    .run();
+}
+
+export async function rawOf(q: Q, sha: string): Promise<Buffer | undefined> {
+  const row = await q.select({ bytes: rawMessages.bytes }).from(rawMessages).where(eq(rawMessages.sha256, sha)).get();
+  return row?.bytes;
+}
+
+export async function getInbound(q: Q, id: number): Promise<InboundRow | undefined> {
+  return q.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get();
+}
+
+/** Messages left pending (received before `receivedBefore`, when given), oldest first. */
+export async function pendingInbound(q: Q, receivedBefore?: number): Promise<InboundRow[]> {
+  return q
+    .select()
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.status, 'pending'), receivedBefore === undefined ? undefined : lte(inboundMessages.receivedAt, receivedBefore)))
+    .orderBy(inboundMessages.id)
+    .all();
+}
+
+/** Is the message still waiting to be finished? (read inside the finishing transaction) */
+export async function isPending(tx: Tx, id: number): Promise<boolean> {
+  const row = await tx.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, id)).get();
+  return row?.status === 'pending';
+}
+
+/** A quarantined message goes back to pending to be processed again; null when it is not quarantined. */
+export async function reopenInbound(tx: Tx, id: number): Promise<InboundRow | null> {
+  const row = await tx
+    .update(inboundMessages)
+    .set({ status: 'pending', error: null })
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'quarantined')))
+    .returning()
+    .get();
+  return row ?? null;
+}
+
+export async function listInbound(q: Q, opts: { status?: InboundStatus[] | undefined; beforeId?: number | undefined; limit: number }): Promise<InboundRow[]> {
+  return q
+    .select()
+    .from(inboundMessages)
+    .where(and(opts.status ? inArray(inboundMessages.status, opts.status) : undefined, opts.beforeId ? lt(inboundMessages.id, opts.beforeId) : undefined))
+    .orderBy(desc(inboundMessages.id))
+    .limit(opts.limit)
+    .all();
+}
+
+/** Inside a write transaction. */
+export async function setInboundStatus(tx: Tx, id: number, status: InboundStatus, at: number): Promise<void> {
+  await tx.update(inboundMessages).set({ status, processedAt: at }).where(eq(inboundMessages.id, id)).run();
+}
+
+/** Messages from one sender to one project that became tickets or notes since `since`. */
+export async function recentFromSender(q: Q, projectId: number, from: string, since: number): Promise<number> {
+  const row = await q
+    .select({ n: sql<number>`count(*)` })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.projectId, projectId), eq(inboundMessages.fromAddress, from), inArray(inboundMessages.status, ['ticket', 'note']), sql`${inboundMessages.receivedAt} > ${since}`))
+    .get();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Counts a processing attempt before it starts, so a message that crashes us is not retried
+ * forever. Inside a write transaction, which the caller commits before the attempt starts.
+ */
+export async function bumpAttempts(tx: Tx, id: number): Promise<number> {
+  const row = await tx
+    .update(inboundMessages)
+    .set({ attempts: sql`${inboundMessages.attempts} + 1` })
+    .where(eq(inboundMessages.id, id))
+    .returning({ attempts: inboundMessages.attempts })
+    .get();
+  return row?.attempts ?? 0;
+}
+
+const SOURCE_LIMIT = 256 * 1024;
+
+/** The stored bytes of a received message as text, for admins to read (the start of it when large). */
+export async function inboundSource(q: Q, row: InboundRow): Promise<{ text: string; truncated: boolean; size: number } | null> {
+  const raw = await q.select({ bytes: rawMessages.bytes, size: rawMessages.size }).from(rawMessages).where(eq(rawMessages.sha256, row.sha256)).get();
+  if (!raw) return null;
+  // latin1 shows every byte as one character: 8-bit headers and broken encodings stay readable.
+  const part = raw.bytes.subarray(0, SOURCE_LIMIT);
+  return { text: part.toString('latin1'), truncated: raw.bytes.length > SOURCE_LIMIT || raw.size > raw.bytes.length, size: raw.size };
+}

@@ -1,0 +1,82 @@
+/**
+ * Full-text search over titles, descriptions and notes, on either engine:
+ * - SQLite: FTS5 tables and triggers (db/migrations/0002_search_fts.sql).
+ * - PostgreSQL: GIN expression indexes (db/migrations-pg/0001_search.sql). The conditions below
+ *   repeat the indexed expressions exactly (`pgDocument`), or PostgreSQL cannot use the indexes.
+ *
+ * Both take the same words from the user's text (`searchWords`): every word must match, as a
+ * prefix, in the ticket's title + description or in a single note; no query syntax gets through.
+ *
+ * Differences on PostgreSQL, by design or by necessity:
+ * - Diacritics are folded by the `unaccent` extension ("cafe" finds "café", as FTS5's
+ *   remove_diacritics 2 does), and unaccent also expands ligatures ("strasse" finds "straße",
+ *   which FTS5 does not). Where the extension could not be created the migration warns and
+ *   search does not fold diacritics at all.
+ * - Only the first 250,000 characters of a ticket's text or a note are indexed (a tsvector holds
+ *   at most 1 MB of lexemes); words longer than 2,047 bytes are neither indexed nor required.
+ * - Words are split like FTS5 for ASCII punctuation (replaced by spaces before parsing); other
+ *   punctuation is split by PostgreSQL's parser, which needs a UTF-8 database locale (in the C
+ *   locale every non-ASCII character counts as a letter, so `«word»` stays one token).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { dialect, tickets } from '../../../db/schema';
+
+/** The words searched for: letters, digits and `_` runs of the NFKC-normalised input, at most 12. */
+export function searchWords(input: string): string[] {
+  return input
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean)
+    .slice(0, 12);
+}
+
+/** User text → an FTS5 query: every word must match, as a prefix; no FTS syntax gets through. */
+export function ftsQuery(input: string): string | null {
+  const words = searchWords(input);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replace(/"/g, '')}"*`).join(' ');
+}
+
+/**
+ * User text → a PostgreSQL `to_tsquery` string: every word a quoted prefix lexeme
+ * (`'w1':* & 'w2':*`). Words hold only letters, digits and `_`; quotes and backslashes are
+ * escaped anyway, so no tsquery operator (`& | ! ( ) : * '`) in user text reaches the parser.
+ */
+export function pgTsQuery(input: string): string | null {
+  const words = searchWords(input);
+  if (words.length === 0) return null;
+  return words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
+}
+
+/** The text search configuration the `search` migration creates (simple + unaccent). */
+const PG_CONFIG = sql.raw(`'threadline_search'::regconfig`);
+
+/**
+ * The indexed tsvector of a text expression, exactly as in db/migrations-pg/0001_search.sql:
+ * cut to 250,000 characters, the 32 ASCII punctuation characters turned into spaces.
+ */
+function pgDocument(text: SQL): SQL {
+  return sql`to_tsvector(${PG_CONFIG}, translate(left(${text}, 250000), ${sql.raw(
+    `'!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~'`,
+  )}, ${sql.raw(`'${' '.repeat(32)}'`)}))`;
+}
+
+/** A condition on `tickets` matching the search; internal notes only count for responders. */
+export function ticketMatches(input: string, includeInternal: boolean): SQL | undefined {
+  if (dialect() === 'pg') {
+    const q = pgTsQuery(input);
+    if (!q) return undefined;
+    const query = sql`to_tsquery(${PG_CONFIG}, ${q})`;
+    // `n.system = false` is the notes index's predicate: without it the partial index is not used.
+    return sql`${tickets.id} in (select t.id from tickets t
+        where ${pgDocument(sql`t.title || ' ' || t.description`)} @@ ${query}
+      union select n.ticket_id from notes n
+        where ${pgDocument(sql`n.body`)} @@ ${query} and n.system = false${includeInternal ? sql`` : sql` and n.internal = false`})`;
+  }
+  const q = ftsQuery(input);
+  if (!q) return undefined;
+  // One IN over a UNION: SQLite builds the matching set once (an OR of two INs was ~25% slower).
+  return sql`${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${q}
+    union select n.ticket_id from note_fts join notes n on n.id = note_fts.rowid
+      where note_fts match ${q} ${includeInternal ? sql`` : sql`and n.internal = 0`})`;
+}

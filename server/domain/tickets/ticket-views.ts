@@ -1,0 +1,99 @@
+/** Builds API views of tickets from rows, in batches (one query per kind, not per ticket). */
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Q } from '../../../db/client';
+import { labels, notes, participants, ticketLabels, tickets, users } from '../../../db/schema';
+import { asciiAddress, asciiAddressesIn } from '../../../shared/email-address';
+import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../../shared/views';
+import { toUserRef } from '../accounts/users';
+import { plainTextHtml } from '../../render/plain-html';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type NoteRow = typeof notes.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function userRefs(db: Q, ids: (number | null)[]): Promise<Map<number, UserRef>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name, kind: users.kind }).from(users).where(inArray(users.id, wanted)).all();
+  return new Map(rows.map((u) => [u.id, toUserRef(u)]));
+}
+
+async function labelNames(db: Q, ticketIds: number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (ticketIds.length === 0) return out;
+  const rows = await db
+    .select({ ticketId: ticketLabels.ticketId, name: labels.name })
+    .from(ticketLabels)
+    .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
+    .where(inArray(ticketLabels.ticketId, ticketIds))
+    .orderBy(asc(labels.name))
+    .all();
+  for (const r of rows) {
+    const list = out.get(r.ticketId) ?? [];
+    list.push(r.name);
+    out.set(r.ticketId, list);
+  }
+  return out;
+}
+
+export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary[]> {
+  const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
+  const names = await labelNames(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    iid: r.iid,
+    title: r.title,
+    state: r.state,
+    confidential: r.confidential,
+    author: r.authorId === null ? null : (refs.get(r.authorId) ?? null),
+    externalAuthor: r.externalAuthor === null ? null : asciiAddress(r.externalAuthor),
+    assignee: r.assigneeId === null ? null : (refs.get(r.assigneeId) ?? null),
+    labels: names.get(r.id) ?? [],
+    noteCount: r.noteCount,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    lastActivityAt: iso(r.lastActivityAt),
+  }));
+}
+
+export async function summarizeOne(db: Q, row: TicketRow): Promise<TicketSummary> {
+  return (await summarize(db, [row]))[0] as TicketSummary;
+}
+
+export async function noteViews(db: Q, rows: NoteRow[]): Promise<NoteView[]> {
+  const refs = await userRefs(db, rows.map((n) => n.authorId));
+  return rows.map((n) => ({
+    id: n.id,
+    author: n.authorId === null ? null : (refs.get(n.authorId) ?? null),
+    externalAuthor: n.externalAuthor === null ? null : asciiAddress(n.externalAuthor),
+    // System notes name participants ("added e@пример.рф"): in ASCII, like everywhere else.
+    body: n.system ? asciiAddressesIn(n.body) : n.body,
+    internal: n.internal,
+    system: n.system,
+    createdAt: iso(n.createdAt),
+    fromEmail: n.emailId !== null,
+    fromNewSender: n.fromNewSender,
+    // Rendered when written; rows from before that show as text until the backfill reaches them.
+    html: n.system ? '' : (n.bodyHtml ?? plainTextHtml(n.body)),
+  }));
+}
+
+export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boolean }): Promise<TicketDetail> {
+  const noteRows = await db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.id)).all();
+  const visibleNotes = opts.includeInternal ? noteRows : noteRows.filter((n) => !n.internal);
+  return {
+    ...(await summarizeOne(db, row)),
+    description: row.description,
+    descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
+    fromEmail: row.emailId !== null,
+    notes: await noteViews(db, visibleNotes),
+    participants: await participantViews(db, row.id),
+  };
+}
+
+/** A ticket's participants, addresses shown with ASCII domains (IDN look-alikes stay visible). */
+export async function participantViews(db: Q, ticketId: number): Promise<ParticipantView[]> {
+  const rows = await db.select().from(participants).where(eq(participants.ticketId, ticketId)).orderBy(asc(participants.id)).all();
+  return rows.map((p) => ({ email: asciiAddress(p.email), unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
+}

@@ -1,0 +1,268 @@
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { participants, projects, serviceDeskSettings, ticketReads, tickets } from '../../../db/schema';
+import { queueConditions } from './queue-filter';
+import { AppError } from '../../../shared/errors';
+import type { TicketChange } from '../../../shared/events';
+import { ACCESS, CAN } from '../../../shared/roles';
+import type { TicketDetail, TicketPage } from '../../../shared/views';
+import type { Q, Tx } from '../../../db/client';
+import { latestSeq } from '../../events/store';
+import { membershipRole, type ProjectAccess } from '../accounts/access';
+import { write, type DomainCtx, type Emit } from '../core/context';
+import { setTicketLabels } from '../projects/labels';
+import { maskDetail, maskerFor, maskTicket } from './masking';
+import { knownAddresses, lazyKnownAddresses } from './ticket-addresses';
+import { insertNote } from '../notes/notes';
+import { sendNewParticipant } from '../customer-email/notifications';
+import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
+import { getUser, type UserRow } from '../accounts/users';
+import { markdownToHtml } from '../../render';
+
+/** Minimum access for events about a ticket: confidential tickets are for reporters and up. */
+export function ticketMinAccess(t: Pick<TicketRow, 'confidential'>): number {
+  return t.confidential ? CAN.seeConfidential : CAN.readTickets;
+}
+
+export async function findTicket(q: Q, projectId: number, iid: number): Promise<TicketRow | undefined> {
+  return q.select().from(tickets).where(and(eq(tickets.projectId, projectId), eq(tickets.iid, iid))).get();
+}
+
+/** The ticket if the caller may see it; otherwise not found (confidential tickets do not leak). */
+export async function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): Promise<TicketRow> {
+  const row = await findTicket(dc.db, pa.project.id, iid);
+  if (!row || pa.access < ticketMinAccess(row)) throw new AppError('TICKET_NOT_FOUND');
+  return row;
+}
+
+export async function createTicket(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  input: {
+    title: string;
+    description?: string | undefined;
+    confidential?: boolean | undefined;
+    externalAuthor?: string | undefined;
+    labels?: string[] | undefined;
+  },
+): Promise<TicketDetail> {
+  if (input.externalAuthor && dc.mail.book.isOurs(input.externalAuthor)) throw new AppError('OUR_ADDRESS');
+  const descriptionHtml = await markdownToHtml(input.description ?? '');
+  const row = await write(dc, async (tx, emit, at) => {
+    const { lastIid } = await tx
+      .update(projects)
+      .set({ lastIid: sql`${projects.lastIid} + 1` })
+      .where(eq(projects.id, pa.project.id))
+      .returning({ lastIid: projects.lastIid })
+      .get();
+    const settings = await tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, pa.project.id)).get();
+    const confidential = input.confidential ?? settings?.confidentialByDefault ?? true;
+    const ticket = await tx
+      .insert(tickets)
+      .values({
+        projectId: pa.project.id,
+        iid: lastIid,
+        title: input.title,
+        description: input.description ?? '',
+        descriptionHtml,
+        confidential: pa.project.visibility === 'public' ? true : confidential,
+        authorId: actor.id,
+        externalAuthor: input.externalAuthor ?? null,
+        createdAt: at,
+        updatedAt: at,
+        lastActivityAt: at,
+      })
+      .returning()
+      .get();
+    if (input.externalAuthor) {
+      await tx.insert(participants).values({ ticketId: ticket.id, email: input.externalAuthor, createdAt: at }).run();
+    }
+    if (input.labels?.length) await setTicketLabels(tx, pa.project.id, ticket.id, input.labels);
+    // A customer added by a responder is told, as any added participant is (no thank-you: not from email).
+    if (input.externalAuthor) await sendNewParticipant(tx, dc.mail, ticket, pa.project, settings, [input.externalAuthor], at);
+    emit({
+      projectId: pa.project.id,
+      ticketId: ticket.id,
+      minAccess: ticketMinAccess(ticket),
+      event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket) },
+    });
+    return ticket;
+  });
+  return await detail(dc.db, row, { includeInternal: true });
+}
+
+export async function getTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): Promise<TicketDetail> {
+  const row = await visibleTicket(dc, pa, iid);
+  const d = await detail(dc.db, row, { includeInternal: pa.access >= CAN.respond });
+  return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d, maskerFor((await knownAddresses(dc.db, [row.id])).get(row.id) ?? []));
+}
+
+interface Cursor {
+  at: number;
+  id: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(`${c.at}:${c.id}`).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  const [at, id] = Buffer.from(raw, 'base64url').toString().split(':').map(Number);
+  if (!Number.isSafeInteger(at) || !Number.isSafeInteger(id)) {
+    throw new AppError('INVALID_INPUT', 'cursor is not one this server handed out.');
+  }
+  return { at: at as number, id: id as number };
+}
+
+export async function listTickets(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  input: {
+    state?: 'opened' | 'closed' | 'all' | undefined;
+    search?: string | undefined;
+    assignee?: 'me' | 'none' | 'any' | undefined;
+    label?: string | undefined;
+    confidential?: boolean | undefined;
+    sort?: 'activity' | 'newest' | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  },
+): Promise<TicketPage> {
+  const limit = input.limit ?? 50;
+  const lastEventId = String(await latestSeq(dc.db, pa.project.id));
+  const where: (SQL | undefined)[] = queueConditions(dc, pa, actor, input);
+  const state = input.state ?? 'opened';
+  if (state !== 'all') where.push(eq(tickets.state, state));
+  const sortColumn = input.sort === 'newest' ? tickets.createdAt : tickets.lastActivityAt;
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor);
+    where.push(or(lt(sortColumn, c.at), and(eq(sortColumn, c.at), lt(tickets.id, c.id))));
+  }
+  const rows = await dc.db
+    .select()
+    .from(tickets)
+    .where(and(...where))
+    .orderBy(desc(sortColumn), desc(tickets.id))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const reads = await readTimes(dc, actor.id, page.map((r) => r.id));
+  const items = (await summarize(dc.db, page)).map((t) => ({ ...t, readAt: reads.get(t.id) ?? null }));
+  const addressesOf = lazyKnownAddresses(dc.db, page.map((r) => r.id));
+  return {
+    items: pa.access >= CAN.seeParticipantEmails ? items : await Promise.all(items.map(async (t) => maskTicket(t, maskerFor(await addressesOf(t.id))))),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: input.sort === 'newest' ? last.createdAt : last.lastActivityAt, id: last.id }) : null,
+    lastEventId,
+  };
+}
+
+async function readTimes(dc: DomainCtx, userId: number, ticketIds: number[]): Promise<Map<number, string>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await dc.db
+    .select()
+    .from(ticketReads)
+    .where(and(eq(ticketReads.userId, userId), inArray(ticketReads.ticketId, ticketIds)))
+    .all();
+  return new Map(rows.map((r) => [r.ticketId, new Date(r.readAt).toISOString()]));
+}
+
+/** Marks a ticket read for this user (the queue's unread marker goes away). */
+export async function markRead(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number): Promise<{ readAt: string }> {
+  const ticket = await visibleTicket(dc, pa, iid);
+  const at = dc.now();
+  await dc.db.write((tx) =>
+    tx
+      .insert(ticketReads)
+      .values({ userId: actor.id, ticketId: ticket.id, readAt: at })
+      .onConflictDoUpdate({ target: [ticketReads.userId, ticketReads.ticketId], set: { readAt: at } })
+      .run(),
+  );
+  return { readAt: new Date(at).toISOString() };
+}
+
+async function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow, body: string, at: number): Promise<void> {
+  await insertNote(tx, emit, ticket, { authorId: actor.id, body, internal: false, system: true }, at);
+}
+
+export async function updateTicket(
+  dc: DomainCtx,
+  pa: ProjectAccess,
+  actor: UserRow,
+  iid: number,
+  input: {
+    state?: 'opened' | 'closed' | undefined;
+    assigneeId?: number | null | undefined;
+    labels?: string[] | undefined;
+    title?: string | undefined;
+    confidential?: boolean | undefined;
+  },
+): Promise<TicketDetail> {
+  await visibleTicket(dc, pa, iid);
+  let assigneeName: string | null = null;
+  if (input.assigneeId !== undefined && input.assigneeId !== null) {
+    const assignee = await getUser(dc.db, input.assigneeId);
+    const role = assignee ? await membershipRole(dc.db, pa.project.id, assignee.id) : null;
+    const ok = assignee && (assignee.isAdmin || (role && ACCESS[role] >= CAN.respond));
+    if (!ok || !assignee) throw new AppError('ASSIGNEE_NOT_MEMBER');
+    assigneeName = assignee.name;
+  }
+  const row = await write(dc, async (tx, emit, at) => {
+    const before = await findTicket(tx, pa.project.id, iid);
+    if (!before) throw new AppError('TICKET_NOT_FOUND');
+    const changes: TicketChange[] = [];
+    const set: Partial<TicketRow> = {};
+    const notesToAdd: string[] = [];
+    if (input.state !== undefined && input.state !== before.state) {
+      changes.push('state');
+      set.state = input.state;
+      set.closedAt = input.state === 'closed' ? at : null;
+      notesToAdd.push(input.state === 'closed' ? 'closed' : 'reopened');
+    }
+    if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
+      changes.push('assignee');
+      set.assigneeId = input.assigneeId;
+      notesToAdd.push(assigneeName ? `assigned to ${assigneeName}` : 'removed the assignee');
+    }
+    if (input.title !== undefined && input.title !== before.title) {
+      changes.push('title');
+      set.title = input.title;
+      notesToAdd.push(`changed title from **${before.title}** to **${input.title}**`);
+    }
+    const forcedConfidential = pa.project.visibility === 'public';
+    if (input.confidential !== undefined && input.confidential !== before.confidential && !forcedConfidential) {
+      changes.push('confidential');
+      set.confidential = input.confidential;
+      notesToAdd.push(input.confidential ? 'made the ticket confidential' : 'made the ticket visible to everyone in the project');
+    }
+    if (input.labels !== undefined) {
+      const { added, removed } = await setTicketLabels(tx, pa.project.id, before.id, input.labels);
+      if (added.length || removed.length) {
+        changes.push('labels');
+        const parts = [
+          added.length ? `added ${added.map((l) => `~"${l}"`).join(' ')}` : '',
+          removed.length ? `removed ${removed.map((l) => `~"${l}"`).join(' ')}` : '',
+        ].filter(Boolean);
+        notesToAdd.push(`${parts.join(' and ')} ${added.length + removed.length > 1 ? 'labels' : 'label'}`);
+      }
+    }
+    if (changes.length === 0) return before;
+    const after = await tx
+      .update(tickets)
+      .set({ ...set, updatedAt: at, lastActivityAt: at })
+      .where(eq(tickets.id, before.id))
+      .returning()
+      .get();
+    // The update event first, so viewers who just gained access know the ticket before its notes.
+    emit({
+      projectId: pa.project.id,
+      ticketId: after.id,
+      minAccess: ticketMinAccess(after),
+      event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes },
+    });
+    for (const body of notesToAdd) await systemNote(tx, emit, after, actor, body, at);
+    return after;
+  });
+  return await getTicket(dc, pa, row.iid);
+}
