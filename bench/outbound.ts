@@ -11,7 +11,7 @@ import { createDomain } from '../server/app';
 import { loadConfig } from '../server/config';
 import { addTicketParticipants } from '../server/domain/customer-email/participants';
 import { createProject } from '../server/domain/projects/projects';
-import { createNote } from '../server/domain/notes/notes';
+import { createNote } from '../server/domain/notes/post-note';
 import { createTicket } from '../server/domain/tickets/tickets';
 import { createFirstAdmin, findUserByEmail } from '../server/domain/accounts/users';
 import { ACCESS } from '../shared/roles';

@@ -10,7 +10,7 @@ import { CAN } from '../../shared/roles';
 import type { DomainCtx } from '../domain/core/context';
 import { currentAccess } from '../domain/accounts/access';
 import { resolveSession, SESSION_COOKIE } from '../domain/accounts/sessions';
-import { ticketMinAccess } from '../domain/tickets/tickets';
+import { ticketMinAccess } from '../domain/tickets/ticket-lookup';
 import type { AttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
 import { readCookie } from './cookies';

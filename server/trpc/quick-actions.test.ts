@@ -93,3 +93,21 @@ test('participants that mail brought in with unusual addresses can still be remo
   assert.equal(await outcome(rep.trpc.participants.remove.mutate({ projectPath: P, iid: t.iid, emails: ['x@y\r\nBcc: z@w'] })), 'BAD_REQUEST');
   assert.equal(await outcome(rep.trpc.participants.add.mutate({ projectPath: P, iid: t.iid, emails: ['e@localhost'] })), 'BAD_REQUEST', 'adding still takes only addresses the API accepts');
 });
+
+test('a note and its commands commit together: a command refused in the transaction posts nothing and changes nothing', async () => {
+  const { iid } = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'Nearly full' });
+  const emails = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}@customer.test`);
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid, emails: emails(6, 'a') });
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid, emails: emails(3, 'b') });
+  const before = await rep.trpc.tickets.get.query({ projectPath: P, iid });
+
+  await assert.rejects(
+    rep.trpc.notes.create.mutate({ projectPath: P, iid, body: `Closing and copying in two more.\n/close\n/label ~escalated\n/add_email ${emails(2, 'c').join(' ')}`, internal: false }),
+    /at most 10 external participants/,
+  );
+  const after = await rep.trpc.tickets.get.query({ projectPath: P, iid });
+  assert.equal(after.state, 'opened');
+  assert.deepEqual(after.labels, []);
+  assert.deepEqual(after.participants, before.participants);
+  assert.deepEqual(after.notes, before.notes, 'neither the note nor the system notes of the commands before the refused one were kept');
+});

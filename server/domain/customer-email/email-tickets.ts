@@ -9,7 +9,7 @@ import { attachments, messageIds, participants, projects, replyKeys, serviceDesk
 import type { Emit } from '../core/context';
 import type { Q, Tx } from '../../../db/client';
 import { insertNote } from '../notes/notes';
-import { ticketMinAccess } from '../tickets/tickets';
+import { ticketMinAccess } from '../tickets/ticket-lookup';
 import { summarizeOne, type TicketRow } from '../tickets/ticket-views';
 import type { ProjectRow } from '../accounts/access';
 import { setTicketLabels } from '../projects/labels';

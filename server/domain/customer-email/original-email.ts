@@ -13,7 +13,7 @@ import { getInbound, rawOf } from '../mail-log/inbound-log';
 import { originalEmailHtml } from '../../render';
 import { htmlToPlainText } from '../../render/plain-html';
 import { MAX_MARKDOWN_CHARS } from '../../render/limits';
-import { visibleTicket } from '../tickets/tickets';
+import { visibleTicket } from '../tickets/ticket-lookup';
 
 export interface OriginalEmail {
   from: string | null;

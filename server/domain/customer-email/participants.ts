@@ -6,12 +6,13 @@ import { AppError } from '../../../shared/errors';
 import type { ParticipantView } from '../../../shared/views';
 import type { ProjectAccess } from '../accounts/access';
 import { write, type DomainCtx, type Emit } from '../core/context';
+import type { MailContext } from '../core/mail-context';
 import type { Tx } from '../../../db/client';
 import { participantViews, summarizeOne, type TicketRow } from '../tickets/ticket-views';
 import { addParticipants, MAX_PARTICIPANTS, participantEmails, settingsFor } from './email-tickets';
 import { insertNote } from '../notes/notes';
 import { sendNewParticipant } from './notifications';
-import { findTicket, ticketMinAccess, visibleTicket } from '../tickets/tickets';
+import { findTicket, ticketMinAccess, visibleTicket } from '../tickets/ticket-lookup';
 import type { UserRow } from '../accounts/users';
 
 /** Participants are not in the summary: viewers of the ticket re-read them on this change. */
@@ -30,43 +31,61 @@ const sameAs = (email: string) => asciiAddress(email).toLowerCase();
 export async function addTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, emails: string[]): Promise<ParticipantView[]> {
   await visibleTicket(dc, pa, iid);
   if (emails.some((e) => dc.mail.book.isOurs(e))) throw new AppError('OUR_ADDRESS');
-  return write(dc, async (tx, emit, at) => {
-    const ticket = await findTicket(tx, pa.project.id, iid);
-    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-    const existing = new Set((await participantEmails(tx, ticket.id)).map(sameAs));
-    const fresh = new Map<string, string>();
-    for (const e of emails) if (!existing.has(sameAs(e))) fresh.set(sameAs(e), e.toLowerCase());
-    if (existing.size + fresh.size > MAX_PARTICIPANTS) throw new AppError('TOO_MANY_PARTICIPANTS');
-    const { added } = await addParticipants(tx, ticket.id, [...fresh.values()], at);
-    if (added.length) {
-      await emitParticipantsChanged(tx, emit, ticket);
-      await insertNote(tx, emit, ticket, { authorId: actor.id, body: `added ${added.join(', ')}`, internal: false, system: true }, at);
-      await sendNewParticipant(tx, dc.mail, ticket, pa.project, await settingsFor(tx, pa.project.id), added, at);
-    }
-    return participantViews(tx, ticket.id);
-  });
+  return write(dc, async (tx, emit, at) => participantViews(tx, (await addTicketParticipantsTx(tx, emit, dc.mail, pa, actor, iid, emails, at)).id));
+}
+
+/**
+ * `addTicketParticipants` inside the caller's transaction, once none of `emails` is one of our
+ * addresses: the system note, and the new participants are told by email.
+ */
+export async function addTicketParticipantsTx(
+  tx: Tx,
+  emit: Emit,
+  mc: MailContext,
+  pa: ProjectAccess,
+  actor: UserRow,
+  iid: number,
+  emails: string[],
+  at: number,
+): Promise<TicketRow> {
+  const ticket = await findTicket(tx, pa.project.id, iid);
+  if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+  const existing = new Set((await participantEmails(tx, ticket.id)).map(sameAs));
+  const fresh = new Map<string, string>();
+  for (const e of emails) if (!existing.has(sameAs(e))) fresh.set(sameAs(e), e.toLowerCase());
+  if (existing.size + fresh.size > MAX_PARTICIPANTS) throw new AppError('TOO_MANY_PARTICIPANTS');
+  const { added } = await addParticipants(tx, ticket.id, [...fresh.values()], at);
+  if (added.length) {
+    await emitParticipantsChanged(tx, emit, ticket);
+    await insertNote(tx, emit, ticket, { authorId: actor.id, body: `added ${added.join(', ')}`, internal: false, system: true }, at);
+    await sendNewParticipant(tx, mc, ticket, pa.project, await settingsFor(tx, pa.project.id), added, at);
+  }
+  return ticket;
 }
 
 export async function removeTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, emails: string[]): Promise<ParticipantView[]> {
   await visibleTicket(dc, pa, iid);
-  return write(dc, async (tx, emit, at) => {
-    const ticket = await findTicket(tx, pa.project.id, iid);
-    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-    const wanted = new Set(emails.map(sameAs));
-    const present = (await participantEmails(tx, ticket.id)).filter((e) => wanted.has(sameAs(e)));
-    if (present.length) {
-      await tx.delete(participants).where(and(eq(participants.ticketId, ticket.id), inArray(participants.email, present))).run();
-      // The ticket's history still names them: they stay among the addresses masked for guests.
-      for (const email of present) {
-        await tx
-          .insert(removedParticipants)
-          .values({ ticketId: ticket.id, email, removedAt: at })
-          .onConflictDoUpdate({ target: [removedParticipants.ticketId, removedParticipants.email], set: { removedAt: at } })
-          .run();
-      }
-      await emitParticipantsChanged(tx, emit, ticket);
-      await insertNote(tx, emit, ticket, { authorId: actor.id, body: `removed ${present.join(', ')}`, internal: false, system: true }, at);
+  return write(dc, async (tx, emit, at) => participantViews(tx, (await removeTicketParticipantsTx(tx, emit, pa, actor, iid, emails, at)).id));
+}
+
+/** `removeTicketParticipants` inside the caller's transaction. */
+export async function removeTicketParticipantsTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor: UserRow, iid: number, emails: string[], at: number): Promise<TicketRow> {
+  const ticket = await findTicket(tx, pa.project.id, iid);
+  if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+  const wanted = new Set(emails.map(sameAs));
+  const present = (await participantEmails(tx, ticket.id)).filter((e) => wanted.has(sameAs(e)));
+  if (present.length) {
+    await tx.delete(participants).where(and(eq(participants.ticketId, ticket.id), inArray(participants.email, present))).run();
+    // The ticket's history still names them: they stay among the addresses masked for guests.
+    for (const email of present) {
+      await tx
+        .insert(removedParticipants)
+        .values({ ticketId: ticket.id, email, removedAt: at })
+        .onConflictDoUpdate({ target: [removedParticipants.ticketId, removedParticipants.email], set: { removedAt: at } })
+        .run();
     }
-    return participantViews(tx, ticket.id);
-  });
+    await emitParticipantsChanged(tx, emit, ticket);
+    await insertNote(tx, emit, ticket, { authorId: actor.id, body: `removed ${present.join(', ')}`, internal: false, system: true }, at);
+  }
+  return ticket;
 }

@@ -1,19 +1,36 @@
-/** Runs responders' quick actions through the same domain functions the UI buttons use. */
-import { and, desc, eq } from 'drizzle-orm';
-import { memberships, notes, tickets, users } from '../../../db/schema';
+/**
+ * Runs responders' quick actions through the same domain rules the UI buttons use, in two steps:
+ * `planQuickActions` checks and resolves everything that can be refused before any change, and
+ * `applyQuickActionsTx` makes the changes inside the caller's transaction (the note's, so a note
+ * and its commands commit together or not at all).
+ */
+import { eq } from 'drizzle-orm';
+import { memberships, tickets, users } from '../../../db/schema';
+import type { Tx } from '../../../db/client';
 import { AppError } from '../../../shared/errors';
 import { ACCESS, CAN } from '../../../shared/roles';
 import { ticketLabels } from '../../../shared/schemas';
-import type { NoteView } from '../../../shared/views';
 import type { ProjectAccess } from '../accounts/access';
-import { write, type DomainCtx } from '../core/context';
-import { addParticipants, settingsFor } from '../customer-email/email-tickets';
-import { insertNote } from './notes';
-import { addTicketParticipants, emitParticipantsChanged, removeTicketParticipants } from '../customer-email/participants';
-import type { QuickAction } from './quick-actions';
-import { findTicket, updateTicket } from '../tickets/tickets';
-import { noteViews, summarizeOne } from '../tickets/ticket-views';
 import { ensureSupportBot, type UserRow } from '../accounts/users';
+import type { DomainCtx, Emit } from '../core/context';
+import type { MailContext } from '../core/mail-context';
+import { addParticipants, settingsFor } from '../customer-email/email-tickets';
+import { addTicketParticipantsTx, emitParticipantsChanged, removeTicketParticipantsTx } from '../customer-email/participants';
+import { findTicket } from '../tickets/ticket-lookup';
+import { checkAssignee, updateTicketTx, type CheckedTicketChanges } from '../tickets/tickets';
+import { summarizeOne } from '../tickets/ticket-views';
+import { insertNote } from './notes';
+import type { QuickAction } from './quick-actions';
+
+/** Quick actions whose checks passed, with what they resolved to. */
+export interface QuickActionPlan {
+  iid: number;
+  actions: QuickAction[];
+  /** `/assign @name` → the member's id and name */
+  assignees: Map<QuickAction, { id: number; name: string | null }>;
+  /** the Support Bot, when a `/convert_to_ticket` needs it */
+  botId: number | null;
+}
 
 /** `@alice` → a project member (reporter+) whose email starts `alice@`, or whose name or email is given. */
 async function resolveAssignee(dc: DomainCtx, pa: ProjectAccess, username: string): Promise<number> {
@@ -40,60 +57,69 @@ async function checkLabelTotal(dc: DomainCtx, pa: ProjectAccess, iid: number, ac
   if (!result.success) throw new AppError('QUICK_ACTION_FAILED', `Could not apply label command: ${result.error.issues[0]?.message ?? 'too many labels.'}`);
 }
 
-async function convertToTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, email: string): Promise<void> {
-  const settings = await settingsFor(dc.db, pa.project.id);
-  if (settings && !settings.enabled) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because Service Desk is disabled.');
-  const bot = await ensureSupportBot(dc);
-  await write(dc, async (tx, emit, at) => {
-    const ticket = await findTicket(tx, pa.project.id, iid);
-    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-    if (ticket.externalAuthor || ticket.authorId === bot.id) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because it is already a ticket.');
-    const converted = await tx.update(tickets).set({ authorId: bot.id, externalAuthor: email, updatedAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
-    await addParticipants(tx, ticket.id, [email], at);
-    await emitParticipantsChanged(tx, emit, converted);
-    await insertNote(tx, emit, converted, { authorId: actor.id, body: `Converted to a Service Desk ticket: ${email} is now its external author and a participant. No thank-you email was sent.`, internal: true, system: false }, at);
-  });
-}
-
-export async function applyQuickActions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, actions: QuickAction[]): Promise<NoteView | null> {
-  // Resolve everything that can fail before changing anything.
-  const assignees = new Map<QuickAction, number>();
-  for (const a of actions) if (a.kind === 'assign') assignees.set(a, await resolveAssignee(dc, pa, a.username));
+/** Refuses, before anything changes, every action that would be refused. */
+export async function planQuickActions(dc: DomainCtx, pa: ProjectAccess, iid: number, actions: QuickAction[]): Promise<QuickActionPlan> {
+  const assignees = new Map<QuickAction, { id: number; name: string | null }>();
+  for (const a of actions) if (a.kind === 'assign') assignees.set(a, { id: await resolveAssignee(dc, pa, a.username), name: null });
   await checkLabelTotal(dc, pa, iid, actions);
   for (const a of actions) {
     if (a.kind === 'add_email' && a.emails.some((e) => dc.mail.book.isOurs(e))) throw new AppError('OUR_ADDRESS');
   }
-  for (const a of actions) {
+  for (const resolved of assignees.values()) resolved.name = await checkAssignee(dc, pa, resolved.id);
+  let botId: number | null = null;
+  if (actions.some((a) => a.kind === 'convert_to_ticket')) {
+    const settings = await settingsFor(dc.db, pa.project.id);
+    if (settings && !settings.enabled) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because Service Desk is disabled.');
+    botId = (await ensureSupportBot(dc)).id;
+  }
+  return { iid, actions, assignees, botId };
+}
+
+async function convertToTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor: UserRow, iid: number, botId: number, email: string, at: number): Promise<void> {
+  const ticket = await findTicket(tx, pa.project.id, iid);
+  if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+  if (ticket.externalAuthor || ticket.authorId === botId) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because it is already a ticket.');
+  const converted = await tx.update(tickets).set({ authorId: botId, externalAuthor: email, updatedAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+  await addParticipants(tx, ticket.id, [email], at);
+  await emitParticipantsChanged(tx, emit, converted);
+  await insertNote(tx, emit, converted, { authorId: actor.id, body: `Converted to a Service Desk ticket: ${email} is now its external author and a participant. No thank-you email was sent.`, internal: true, system: false }, at);
+}
+
+/** The planned actions, in the order written, inside the caller's transaction. */
+export async function applyQuickActionsTx(tx: Tx, emit: Emit, mc: MailContext, pa: ProjectAccess, actor: UserRow, plan: QuickActionPlan, at: number): Promise<void> {
+  const { iid } = plan;
+  const change = (input: CheckedTicketChanges) => updateTicketTx(tx, emit, pa, actor, iid, input, at);
+  for (const a of plan.actions) {
     switch (a.kind) {
       case 'close':
       case 'reopen':
-        await updateTicket(dc, pa, actor, iid, { state: a.kind === 'close' ? 'closed' : 'opened' });
+        await change({ state: a.kind === 'close' ? 'closed' : 'opened', assigneeName: null });
         break;
-      case 'assign':
-        await updateTicket(dc, pa, actor, iid, { assigneeId: assignees.get(a) ?? null });
+      case 'assign': {
+        const assignee = plan.assignees.get(a);
+        await change({ assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null });
         break;
+      }
       case 'unassign':
-        await updateTicket(dc, pa, actor, iid, { assigneeId: null });
+        await change({ assigneeId: null, assigneeName: null });
         break;
       case 'label': {
-        const current = await findTicket(dc.db, pa.project.id, iid);
-        const existing = current ? (await summarizeOne(dc.db, current)).labels : [];
-        await updateTicket(dc, pa, actor, iid, { labels: [...existing, ...a.labels] });
+        // Read through the transaction: an earlier `/label` of this note is not committed yet.
+        const current = await findTicket(tx, pa.project.id, iid);
+        const existing = current ? (await summarizeOne(tx, current)).labels : [];
+        await change({ labels: [...existing, ...a.labels], assigneeName: null });
         break;
       }
       case 'add_email':
-        await addTicketParticipants(dc, pa, actor, iid, a.emails);
+        await addTicketParticipantsTx(tx, emit, mc, pa, actor, iid, a.emails, at);
         break;
       case 'remove_email':
-        await removeTicketParticipants(dc, pa, actor, iid, a.emails);
+        await removeTicketParticipantsTx(tx, emit, pa, actor, iid, a.emails, at);
         break;
       case 'convert_to_ticket':
-        await convertToTicket(dc, pa, actor, iid, a.email);
+        // planQuickActions resolves the Support Bot whenever a conversion is planned.
+        await convertToTicketTx(tx, emit, pa, actor, iid, plan.botId as number, a.email, at);
         break;
     }
   }
-  const ticket = await findTicket(dc.db, pa.project.id, iid);
-  if (!ticket) return null;
-  const last = await dc.db.select().from(notes).where(and(eq(notes.ticketId, ticket.id))).orderBy(desc(notes.id)).limit(1).get();
-  return last ? ((await noteViews(dc.db, [last]))[0] ?? null) : null;
 }

@@ -1,20 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { AppError } from '../../../shared/errors';
+/** Note rows: writing one inside a transaction, and reading the newest. Posting from the composer is `post-note.ts`. */
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { notes, tickets } from '../../../db/schema';
 import { CAN } from '../../../shared/roles';
 import type { NoteView } from '../../../shared/views';
 import type { Q, Tx } from '../../../db/client';
-import type { ProjectAccess } from '../accounts/access';
-import { write, type DomainCtx, type Emit } from '../core/context';
+import type { Emit } from '../core/context';
 import { noteViews, summarizeOne, type TicketRow } from '../tickets/ticket-views';
-import { ticketMinAccess, visibleTicket } from '../tickets/tickets';
-import type { UserRow } from '../accounts/users';
-import { sendNewNote } from '../customer-email/notifications';
-import { settingsFor } from '../customer-email/email-tickets';
-import { extractQuickActions } from './quick-actions';
-import { applyQuickActions } from './apply-quick-actions';
-import { claimUploads } from './uploads';
-import { markdownToHtml } from '../../render';
+import { ticketMinAccess } from '../tickets/ticket-lookup';
 import { plainTextHtml } from '../../render/plain-html';
 
 export interface NewNote {
@@ -80,47 +72,8 @@ export async function latestPublicNoteId(q: Q, ticketId: number): Promise<number
   return row?.id ?? 0;
 }
 
-export async function createNote(
-  dc: DomainCtx,
-  pa: ProjectAccess,
-  actor: UserRow,
-  input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined },
-): Promise<NoteView> {
-  await visibleTicket(dc, pa, input.iid);
-  const { body, actions, errors } = extractQuickActions(input.body);
-  if (errors.length) throw new AppError('QUICK_ACTION_FAILED', errors.join(' '));
-  if (actions.length && !body) {
-    // Only commands: nothing to post, every effect shows as its own system note.
-    const last = await applyQuickActions(dc, pa, actor, input.iid, actions);
-    if (!last) throw new AppError('TICKET_NOT_FOUND');
-    return last;
-  }
-  // Rendered before the write, off the main thread; the ticket is read again after the wait.
-  const bodyHtml = await markdownToHtml(body);
-  const note = await postNote(dc, pa, actor, await visibleTicket(dc, pa, input.iid), { ...input, body, bodyHtml });
-  if (actions.length) await applyQuickActions(dc, pa, actor, input.iid, actions);
-  return note;
-}
-
-async function postNote(
-  dc: DomainCtx,
-  pa: ProjectAccess,
-  actor: UserRow,
-  ticket: TicketRow,
-  input: { body: string; bodyHtml: string; internal: boolean; seenNoteId?: number | undefined },
-): Promise<NoteView> {
-  return write(dc, async (tx, emit, at) => {
-    // Checked inside the write lock: of two racing replies, the second is always refused.
-    if (!input.internal && input.seenNoteId !== undefined && (await latestPublicNoteId(tx, ticket.id)) > input.seenNoteId) {
-      throw new AppError('REPLY_COLLISION');
-    }
-    const note = await insertNote(tx, emit, ticket, { authorId: actor.id, body: input.body, bodyHtml: input.bodyHtml, internal: input.internal, system: false }, at);
-    const files = await claimUploads(tx, ticket.id, note.id, input.body);
-    // Internal notes never leave the building; public replies go to every subscribed participant.
-    if (!input.internal) {
-      const n = { ticket, project: pa.project, settings: await settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null, attachments: files };
-      await sendNewNote(tx, dc.mail, n, at);
-    }
-    return note;
-  });
+/** The ticket's newest note of any kind, or null when it has none. */
+export async function latestNote(q: Q, ticketId: number): Promise<NoteView | null> {
+  const last = await q.select().from(notes).where(eq(notes.ticketId, ticketId)).orderBy(desc(notes.id)).limit(1).get();
+  return last ? ((await noteViews(q, [last]))[0] ?? null) : null;
 }

@@ -16,7 +16,7 @@ import type { DomainCtx } from '../core/context';
 import { UPLOAD_LIMIT_BYTES } from '../../../shared/limits';
 import type { MailAttachment } from '../customer-email/notifications';
 import type { TicketRow } from '../tickets/ticket-views';
-import { visibleTicket } from '../tickets/tickets';
+import { visibleTicket } from '../tickets/ticket-lookup';
 
 export { UPLOAD_LIMIT_BYTES };
 

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 import type { TicketChange } from '../../../shared/events';
 import { ACCESS, CAN } from '../../../shared/roles';
 import type { TicketDetail, TicketPage } from '../../../shared/views';
-import type { Q, Tx } from '../../../db/client';
+import type { Tx } from '../../../db/client';
 import { latestSeq } from '../../events/store';
 import { membershipRole, type ProjectAccess } from '../accounts/access';
 import { write, type DomainCtx, type Emit } from '../core/context';
@@ -14,25 +14,10 @@ import { maskDetail, maskerFor, maskTicket } from './masking';
 import { knownAddresses, lazyKnownAddresses } from './ticket-addresses';
 import { insertNote } from '../notes/notes';
 import { sendNewParticipant } from '../customer-email/notifications';
+import { findTicket, ticketMinAccess, visibleTicket } from './ticket-lookup';
 import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
 import { getUser, type UserRow } from '../accounts/users';
 import { markdownToHtml } from '../../render';
-
-/** Minimum access for events about a ticket: confidential tickets are for reporters and up. */
-export function ticketMinAccess(t: Pick<TicketRow, 'confidential'>): number {
-  return t.confidential ? CAN.seeConfidential : CAN.readTickets;
-}
-
-export async function findTicket(q: Q, projectId: number, iid: number): Promise<TicketRow | undefined> {
-  return q.select().from(tickets).where(and(eq(tickets.projectId, projectId), eq(tickets.iid, iid))).get();
-}
-
-/** The ticket if the caller may see it; otherwise not found (confidential tickets do not leak). */
-export async function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): Promise<TicketRow> {
-  const row = await findTicket(dc.db, pa.project.id, iid);
-  if (!row || pa.access < ticketMinAccess(row)) throw new AppError('TICKET_NOT_FOUND');
-  return row;
-}
 
 export async function createTicket(
   dc: DomainCtx,
@@ -186,83 +171,99 @@ async function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow,
   await insertNote(tx, emit, ticket, { authorId: actor.id, body, internal: false, system: true }, at);
 }
 
-export async function updateTicket(
-  dc: DomainCtx,
+export interface TicketChanges {
+  state?: 'opened' | 'closed' | undefined;
+  assigneeId?: number | null | undefined;
+  labels?: string[] | undefined;
+  title?: string | undefined;
+  confidential?: boolean | undefined;
+}
+
+/** Changes whose checks passed: `assigneeName` is what `checkAssignee` returned. */
+export type CheckedTicketChanges = TicketChanges & { assigneeName: string | null };
+
+/**
+ * The new assignee's name for the system note, or null when the change sets none. Refused unless
+ * they may respond in the project. Read before the write transaction.
+ */
+export async function checkAssignee(dc: DomainCtx, pa: ProjectAccess, assigneeId: number | null | undefined): Promise<string | null> {
+  if (assigneeId === undefined || assigneeId === null) return null;
+  const assignee = await getUser(dc.db, assigneeId);
+  const role = assignee ? await membershipRole(dc.db, pa.project.id, assignee.id) : null;
+  const ok = assignee && (assignee.isAdmin || (role && ACCESS[role] >= CAN.respond));
+  if (!ok || !assignee) throw new AppError('ASSIGNEE_NOT_MEMBER');
+  return assignee.name;
+}
+
+export async function updateTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, input: TicketChanges): Promise<TicketDetail> {
+  await visibleTicket(dc, pa, iid);
+  const name = await checkAssignee(dc, pa, input.assigneeId);
+  const row = await write(dc, (tx, emit, at) => updateTicketTx(tx, emit, pa, actor, iid, { ...input, assigneeName: name }, at));
+  return await getTicket(dc, pa, row.iid);
+}
+
+/** `updateTicket` inside the caller's transaction: the `ticket.updated` event, then one system note per change. */
+export async function updateTicketTx(
+  tx: Tx,
+  emit: Emit,
   pa: ProjectAccess,
   actor: UserRow,
   iid: number,
-  input: {
-    state?: 'opened' | 'closed' | undefined;
-    assigneeId?: number | null | undefined;
-    labels?: string[] | undefined;
-    title?: string | undefined;
-    confidential?: boolean | undefined;
-  },
-): Promise<TicketDetail> {
-  await visibleTicket(dc, pa, iid);
-  let assigneeName: string | null = null;
-  if (input.assigneeId !== undefined && input.assigneeId !== null) {
-    const assignee = await getUser(dc.db, input.assigneeId);
-    const role = assignee ? await membershipRole(dc.db, pa.project.id, assignee.id) : null;
-    const ok = assignee && (assignee.isAdmin || (role && ACCESS[role] >= CAN.respond));
-    if (!ok || !assignee) throw new AppError('ASSIGNEE_NOT_MEMBER');
-    assigneeName = assignee.name;
+  input: CheckedTicketChanges,
+  at: number,
+): Promise<TicketRow> {
+  const before = await findTicket(tx, pa.project.id, iid);
+  if (!before) throw new AppError('TICKET_NOT_FOUND');
+  const changes: TicketChange[] = [];
+  const set: Partial<TicketRow> = {};
+  const notesToAdd: string[] = [];
+  if (input.state !== undefined && input.state !== before.state) {
+    changes.push('state');
+    set.state = input.state;
+    set.closedAt = input.state === 'closed' ? at : null;
+    notesToAdd.push(input.state === 'closed' ? 'closed' : 'reopened');
   }
-  const row = await write(dc, async (tx, emit, at) => {
-    const before = await findTicket(tx, pa.project.id, iid);
-    if (!before) throw new AppError('TICKET_NOT_FOUND');
-    const changes: TicketChange[] = [];
-    const set: Partial<TicketRow> = {};
-    const notesToAdd: string[] = [];
-    if (input.state !== undefined && input.state !== before.state) {
-      changes.push('state');
-      set.state = input.state;
-      set.closedAt = input.state === 'closed' ? at : null;
-      notesToAdd.push(input.state === 'closed' ? 'closed' : 'reopened');
+  if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
+    changes.push('assignee');
+    set.assigneeId = input.assigneeId;
+    notesToAdd.push(input.assigneeName ? `assigned to ${input.assigneeName}` : 'removed the assignee');
+  }
+  if (input.title !== undefined && input.title !== before.title) {
+    changes.push('title');
+    set.title = input.title;
+    notesToAdd.push(`changed title from **${before.title}** to **${input.title}**`);
+  }
+  const forcedConfidential = pa.project.visibility === 'public';
+  if (input.confidential !== undefined && input.confidential !== before.confidential && !forcedConfidential) {
+    changes.push('confidential');
+    set.confidential = input.confidential;
+    notesToAdd.push(input.confidential ? 'made the ticket confidential' : 'made the ticket visible to everyone in the project');
+  }
+  if (input.labels !== undefined) {
+    const { added, removed } = await setTicketLabels(tx, pa.project.id, before.id, input.labels);
+    if (added.length || removed.length) {
+      changes.push('labels');
+      const parts = [
+        added.length ? `added ${added.map((l) => `~"${l}"`).join(' ')}` : '',
+        removed.length ? `removed ${removed.map((l) => `~"${l}"`).join(' ')}` : '',
+      ].filter(Boolean);
+      notesToAdd.push(`${parts.join(' and ')} ${added.length + removed.length > 1 ? 'labels' : 'label'}`);
     }
-    if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
-      changes.push('assignee');
-      set.assigneeId = input.assigneeId;
-      notesToAdd.push(assigneeName ? `assigned to ${assigneeName}` : 'removed the assignee');
-    }
-    if (input.title !== undefined && input.title !== before.title) {
-      changes.push('title');
-      set.title = input.title;
-      notesToAdd.push(`changed title from **${before.title}** to **${input.title}**`);
-    }
-    const forcedConfidential = pa.project.visibility === 'public';
-    if (input.confidential !== undefined && input.confidential !== before.confidential && !forcedConfidential) {
-      changes.push('confidential');
-      set.confidential = input.confidential;
-      notesToAdd.push(input.confidential ? 'made the ticket confidential' : 'made the ticket visible to everyone in the project');
-    }
-    if (input.labels !== undefined) {
-      const { added, removed } = await setTicketLabels(tx, pa.project.id, before.id, input.labels);
-      if (added.length || removed.length) {
-        changes.push('labels');
-        const parts = [
-          added.length ? `added ${added.map((l) => `~"${l}"`).join(' ')}` : '',
-          removed.length ? `removed ${removed.map((l) => `~"${l}"`).join(' ')}` : '',
-        ].filter(Boolean);
-        notesToAdd.push(`${parts.join(' and ')} ${added.length + removed.length > 1 ? 'labels' : 'label'}`);
-      }
-    }
-    if (changes.length === 0) return before;
-    const after = await tx
-      .update(tickets)
-      .set({ ...set, updatedAt: at, lastActivityAt: at })
-      .where(eq(tickets.id, before.id))
-      .returning()
-      .get();
-    // The update event first, so viewers who just gained access know the ticket before its notes.
-    emit({
-      projectId: pa.project.id,
-      ticketId: after.id,
-      minAccess: ticketMinAccess(after),
-      event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes },
-    });
-    for (const body of notesToAdd) await systemNote(tx, emit, after, actor, body, at);
-    return after;
+  }
+  if (changes.length === 0) return before;
+  const after = await tx
+    .update(tickets)
+    .set({ ...set, updatedAt: at, lastActivityAt: at })
+    .where(eq(tickets.id, before.id))
+    .returning()
+    .get();
+  // The update event first, so viewers who just gained access know the ticket before its notes.
+  emit({
+    projectId: pa.project.id,
+    ticketId: after.id,
+    minAccess: ticketMinAccess(after),
+    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes },
   });
-  return await getTicket(dc, pa, row.iid);
+  for (const body of notesToAdd) await systemNote(tx, emit, after, actor, body, at);
+  return after;
 }

@@ -242,7 +242,7 @@ test('the thank-you switch, a link for non-confidential tickets, and attachments
   const { serviceDeskSettings, outbox } = await import('../../../db/schema');
   const { write } = await import('../../domain/core/context');
   const { sendNewNote } = await import('../../domain/customer-email/notifications');
-  const { findTicket } = await import('../../domain/tickets/tickets');
+  const { findTicket } = await import('../../domain/tickets/ticket-lookup');
   const { findProjectByPath } = await import('../../domain/accounts/access');
   const set = (s: Partial<typeof serviceDeskSettings.$inferInsert>) =>
     app.dc.db.write((tx) => tx.update(serviceDeskSettings).set(s).where(eq(serviceDeskSettings.projectId, 1)).run());

@@ -9,7 +9,7 @@ import { currentAccess } from '../../domain/accounts/access';
 import { iid } from '../../../shared/schemas';
 import { CAN } from '../../../shared/roles';
 import { sessionIdFor } from '../../domain/accounts/sessions';
-import { ticketMinAccess, findTicket } from '../../domain/tickets/tickets';
+import { ticketMinAccess, findTicket } from '../../domain/tickets/ticket-lookup';
 import type { Context } from '../context';
 import { projectProcedure, router, toTRPCError } from '../init';
 import { ACCESS_RECHECK_MS, viewerAccess } from './events';

@@ -4,7 +4,7 @@ import { addTicketParticipants, removeTicketParticipants } from '../../domain/cu
 import { originalEmail } from '../../domain/customer-email/original-email';
 import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
-import { createNote } from '../../domain/notes/notes';
+import { createNote } from '../../domain/notes/post-note';
 import { countTickets } from '../../domain/tickets/ticket-counts';
 import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets/tickets';
 import { projectProcedure, router } from '../init';
