@@ -2,7 +2,7 @@
 import { loadConfig } from './config';
 import { startApp } from './app';
 import { log, setLogLevel } from './log';
-import { listProjectAddresses } from './mail/project-address';
+import { listProjectAddresses } from './domain/projects/project-address';
 
 /** Where the data lives, without the password. */
 function describeDatabase(url: string): string {

@@ -12,7 +12,7 @@ import { CAN } from '../../shared/roles';
 import { iid, projectPath } from '../../shared/schemas';
 import { projectAccess, requireAccess } from '../domain/accounts/access';
 import type { DomainCtx } from '../domain/core/context';
-import { originalEmail } from '../domain/customer-email/original-email';
+import { originalEmail } from '../mail/inbound/original-email';
 import { resolveSession, SESSION_COOKIE } from '../domain/accounts/sessions';
 import { log } from '../log';
 import { readCookie } from './cookies';

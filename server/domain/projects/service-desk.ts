@@ -6,7 +6,7 @@ import type { Q } from '../../../db/client';
 import type { ProjectAccess } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
 import { fullPathSlug, projectKey, type AddressBook } from '../../mail/addresses';
-import { projectAddress } from '../../mail/project-address';
+import { projectAddress } from './project-address';
 
 export type Settings = typeof serviceDeskSettings.$inferSelect;
 

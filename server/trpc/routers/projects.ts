@@ -2,7 +2,7 @@ import { createProjectInput, memberInput, removeMemberInput } from '../../../sha
 import { ACCESS, CAN } from '../../../shared/roles';
 import { listMembers, removeMember, setMember } from '../../domain/accounts/members';
 import { createProject, listProjectsFor, projectView } from '../../domain/projects/projects';
-import { listProjectAddresses } from '../../mail/project-address';
+import { listProjectAddresses } from '../../domain/projects/project-address';
 import { adminProcedure, authedProcedure, projectProcedure, router } from '../init';
 
 export const projectsRouter = router({

@@ -1,7 +1,7 @@
 import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
 import { markdownToHtml } from '../../render';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/customer-email/participants';
-import { originalEmail } from '../../domain/customer-email/original-email';
+import { originalEmail } from '../../mail/inbound/original-email';
 import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes/post-note';

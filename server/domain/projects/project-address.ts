@@ -1,8 +1,8 @@
 /** The address customers write to, per project (SPEC §1: custom, else alias, else incoming). */
 import { asc, eq } from 'drizzle-orm';
-import type { Q } from '../../db/client';
-import { projects, serviceDeskSettings } from '../../db/schema';
-import { fullPathSlug, projectKey, type AddressBook } from './addresses';
+import type { Q } from '../../../db/client';
+import { projects, serviceDeskSettings } from '../../../db/schema';
+import { fullPathSlug, projectKey, type AddressBook } from '../../mail/addresses';
 
 export function projectAddress(
   book: AddressBook,
