@@ -27,14 +27,21 @@ async function readInput(arg: string): Promise<Buffer> {
 export async function ingestCommand(config: Config, args: string[]): Promise<unknown> {
   if (args.length !== 1 || !args[0]) throw new UsageError('ingest takes one argument: a file path, or - for standard input.');
   const raw = await readInput(args[0]);
-  return withDomain(config, async (dc) => {
-    const { ingest } = await createMailCore(dc, config);
-    try {
-      return await ingest.receive(raw, { source: 'cli' });
-    } catch (err) {
-      throw new TempFailure(`Could not store the message: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  });
+  const tempFailure = (err: unknown) => new TempFailure(`Could not store the message: ${err instanceof Error ? err.message : String(err)}`);
+  try {
+    return await withDomain(config, async (dc) => {
+      const { ingest } = await createMailCore(dc, config);
+      try {
+        return await ingest.receive(raw, { source: 'cli' });
+      } catch (err) {
+        throw tempFailure(err);
+      }
+    });
+  } catch (err) {
+    // The database could not even be opened (PostgreSQL down, disk full): the MTA keeps the mail.
+    if (err instanceof TempFailure || err instanceof UsageError || err instanceof AppError) throw err;
+    throw tempFailure(err);
+  }
 }
 
 export async function quarantineCommand(config: Config, args: string[]): Promise<unknown> {

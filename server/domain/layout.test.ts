@@ -126,3 +126,14 @@ test('the domain imports nothing above it, and from server/mail only its pure vo
     );
   }
 });
+
+test('mail code (sources, ingest pipeline, outbound worker) reaches tables only through the domain', () => {
+  const SCHEMA = path.join(path.dirname(SERVER), 'db', 'schema');
+  const breaks: string[] = [];
+  for (const file of sourceFiles(path.join(SERVER, 'mail')).filter((f) => !isTest(f))) {
+    for (const target of importsOf(file)) {
+      if (target === SCHEMA || target.startsWith(`${SCHEMA}${path.sep}`) || target.startsWith(`${SCHEMA}.`)) breaks.push(`${rel(file)} imports ${rel(target)}`);
+    }
+  }
+  assert.deepEqual(breaks, [], 'server/mail must call domain functions instead of reading or writing tables');
+});

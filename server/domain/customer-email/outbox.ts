@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { Db, Q, Tx } from '../../../db/client';
-import { outbox } from '../../../db/schema';
+import { leases, outbox } from '../../../db/schema';
 import type { OutboundSpec } from '../../mail/outbound/spec';
 
 export type OutboundKind = 'thank_you' | 'new_note' | 'new_participant' | 'rejection';
@@ -97,4 +97,66 @@ export async function recentRejections(q: Q, since: number, to?: string): Promis
     .where(and(eq(outbox.kind, 'rejection'), to === undefined ? undefined : eq(outbox.toAddress, to), sql`${outbox.createdAt} > ${since}`))
     .get();
   return Number(row?.n ?? 0);
+}
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Claims up to `limit` due emails for `node` (decision 010): any node may send, each email is sent
+ * by the node that claimed it. A claim expires after `claimMs`, or as soon as the claiming node's
+ * "alive" lease has run out (it died mid-send), and another node sends the same stored bytes.
+ */
+export async function claimDueEmails(db: Db, node: string, now: () => number, limit: number, claimMs: number): Promise<OutboxRow[]> {
+  return db.write(async (tx) => {
+    const at = now();
+    const rows = await tx
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, 'queued'),
+          lte(outbox.nextAttemptAt, at),
+          or(
+            isNull(outbox.claimExpiresAt),
+            lt(outbox.claimExpiresAt, at),
+            notExists(tx.select({ one: sql`1` }).from(leases).where(and(eq(leases.name, sql`'node:' || ${outbox.claimedBy}`), gt(leases.expiresAt, at)))),
+          ),
+        ),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(limit)
+      .all();
+    if (rows.length > 0) {
+      await tx
+        .update(outbox)
+        .set({ claimedBy: node, claimExpiresAt: at + claimMs })
+        .where(inArray(outbox.id, rows.map((r) => r.id)))
+        .run();
+    }
+    return rows;
+  });
+}
+
+/**
+ * Keeps the first composed bytes of an email: if another node composed it first (its claim had
+ * expired), returns those, so every attempt sends the very same message.
+ */
+export async function storeComposedOnce(db: Db, id: number, composed: Buffer): Promise<Buffer> {
+  return db.write(async (tx) => {
+    const saved = await tx.update(outbox).set({ raw: composed }).where(and(eq(outbox.id, id), isNull(outbox.raw))).returning({ id: outbox.id }).get();
+    if (saved) return composed;
+    const stored = await tx.select({ raw: outbox.raw }).from(outbox).where(eq(outbox.id, id)).get();
+    return stored?.raw ?? composed;
+  });
+}
+
+/** Records an attempt's outcome and releases the claim. */
+export async function recordAttempt(
+  db: Db,
+  id: number,
+  outcome: Pick<Partial<OutboxRow>, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt'>,
+): Promise<void> {
+  await db.write(async (tx) => {
+    await tx.update(outbox).set({ ...outcome, claimedBy: null, claimExpiresAt: null }).where(eq(outbox.id, id)).run();
+  });
 }

@@ -3,8 +3,7 @@
  * after a crash is the very same message (same Message-ID, same bytes). Temporary failures
  * retry with exponential backoff; permanent ones fail visibly with the server's answer.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
-import { leases, outbox } from '../../../db/schema';
+import { claimDueEmails, recordAttempt, storeComposedOnce, type OutboxRow } from '../../domain/customer-email/outbox';
 import type { DomainCtx } from '../../domain/core/context';
 import { log } from '../../log';
 import { compose } from './compose';
@@ -42,15 +41,9 @@ export function createOutboxWorker(
   let again = false;
   let stopped = true;
 
-  /** One row's status change, in its own short write transaction (never around network I/O). */
-  async function update(id: number, set: Partial<typeof outbox.$inferInsert>): Promise<void> {
-    await dc.db.write(async (tx) => {
-      await tx.update(outbox).set(set).where(eq(outbox.id, id)).run();
-    });
-  }
+  const update = (id: number, set: Parameters<typeof recordAttempt>[2]) => recordAttempt(dc.db, id, set);
 
-  /** Never throws: one bad row must not abort the batch (that would resend its siblings). */
-  async function sendOne(row: typeof outbox.$inferSelect): Promise<void> {
+  async function sendOne(row: OutboxRow): Promise<void> {
     try {
       await attempt(row);
     } catch (err) {
@@ -67,22 +60,12 @@ export function createOutboxWorker(
     }
   }
 
-  async function attempt(row: typeof outbox.$inferSelect): Promise<void> {
+  async function attempt(row: OutboxRow): Promise<void> {
     let raw = row.raw;
     if (!raw) {
       const composed = await compose(row.spec as OutboundSpec, opts.store);
       // Stored once: if another node composed it first (its claim had expired), send those bytes.
-      raw = await dc.db.write(async (tx) => {
-        const saved = await tx
-          .update(outbox)
-          .set({ raw: composed })
-          .where(and(eq(outbox.id, row.id), isNull(outbox.raw)))
-          .returning({ id: outbox.id })
-          .get();
-        if (saved) return composed;
-        const stored = await tx.select({ raw: outbox.raw }).from(outbox).where(eq(outbox.id, row.id)).get();
-        return stored?.raw ?? composed;
-      });
+      raw = await storeComposedOnce(dc.db, row.id, composed);
     }
     let result;
     try {
@@ -92,7 +75,7 @@ export function createOutboxWorker(
     }
     const at = dc.now();
     if (result.ok) {
-      await update(row.id, { status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null, claimedBy: null, claimExpiresAt: null });
+      await update(row.id, { status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null });
       return;
     }
     const attempts = row.attempts + 1;
@@ -102,8 +85,6 @@ export function createOutboxWorker(
       attempts,
       lastError: result.response,
       nextAttemptAt: at + backoffMs(attempts),
-      claimedBy: null,
-      claimExpiresAt: null,
     });
     log.warn(failed ? 'email failed' : 'email will be retried', { id: row.id, to: row.toAddress, response: result.response, attempts });
   }
@@ -112,35 +93,7 @@ export function createOutboxWorker(
     for (;;) {
       // Claim before sending: any node may send, each email is sent by the node that claimed it.
       // A claim whose node died mid-send expires, and another node sends the same stored bytes.
-      const due = await dc.db.write(async (tx) => {
-        const now = dc.now();
-        const rows = await tx
-          .select()
-          .from(outbox)
-          .where(
-            and(
-              eq(outbox.status, 'queued'),
-              lte(outbox.nextAttemptAt, now),
-              or(
-                isNull(outbox.claimExpiresAt),
-                lt(outbox.claimExpiresAt, now),
-                // the claiming node is gone (killed mid-send): its "alive" lease has run out
-                notExists(tx.select({ one: sql`1` }).from(leases).where(and(eq(leases.name, sql`'node:' || ${outbox.claimedBy}`), gt(leases.expiresAt, now)))),
-              ),
-            ),
-          )
-          .orderBy(asc(outbox.id))
-          .limit(BATCH)
-          .all();
-        if (rows.length > 0) {
-          await tx
-            .update(outbox)
-            .set({ claimedBy: dc.node, claimExpiresAt: now + claimMs })
-            .where(inArray(outbox.id, rows.map((r) => r.id)))
-            .run();
-        }
-        return rows;
-      });
+      const due = await claimDueEmails(dc.db, dc.node, dc.now, BATCH, claimMs);
       if (due.length === 0) return;
       // A few at a time over the transport's connection pool.
       let next = 0;
