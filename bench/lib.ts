@@ -1,6 +1,6 @@
 /** Shared bench helpers: percentiles, results file, deterministic realistic mail. */
 import type { AppRouter } from '../server/trpc/router';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -98,4 +98,70 @@ export async function benchSession(url: string, email: string, password: string)
     http,
     ws: () => createWSClient({ url: `${url.replace('http', 'ws')}/trpc`, WebSocket: CookieWS as unknown as typeof globalThis.WebSocket }),
   };
+}
+
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one
+ * machine (both derive it from the same realtime clock at start plus the monotonic clock since):
+ * for timings whose start and end are taken in different processes.
+ */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** CPU seconds (user + system) a live process has used so far, from /proc (Linux); NaN if gone. */
+export function procCpuSeconds(pid: number | undefined, withReapedChildren = false): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15, cutime 16, cstime 17
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]) + (withReapedChildren ? Number(f[13]) + Number(f[14]) : 0);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+/** Pids of the live children of `pid` (e.g. PostgreSQL's backends under its postmaster), from /proc. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU seconds used so far by the main thread of `pid` alone (its JavaScript event loop), from /proc. */
+export function mainThreadCpuSeconds(pid: number | undefined): number {
+  return pid ? procTaskCpuSeconds(`/proc/${pid}/task/${pid}/stat`) : NaN;
+}
+
+function procTaskCpuSeconds(file: string): number {
+  try {
+    const stat = readFileSync(file, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds the whole machine has been busy so far (all cores; /proc/stat, Linux). */
+export function machineBusyCpuSeconds(): number {
+  try {
+    const [, ...f] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = f.map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
