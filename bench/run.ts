@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts'))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && f !== 'lib.ts' && !f.endsWith('.test.ts') && !f.endsWith('-load.ts'))
   .map((f) => f.slice(0, -3));
 const name = process.argv[2];
 if (!name || !existsSync(path.join(here, `${name}.ts`))) {
