@@ -1,0 +1,37 @@
+/**
+ * `npm run bench -- ingest-cpu [root] [count]`: CPU time the server process spends per ingested
+ * message (all threads: main, render workers, SQLite), read from /proc. Unlike messages/s it
+ * hardly moves when other jobs share the machine, so two checkouts can be compared (A/B) on a
+ * busy machine: `npm run bench -- ingest-cpu /path/to/other/checkout`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
+const N = Number(process.argv[3] ?? 800);
+const { serverProcess } = await import(path.join(root, 'e2e/fixtures/server-process.ts'));
+const { realisticMessage, rng } = await import(path.join(root, 'bench/lib.ts'));
+const { default: nodemailer } = await import('nodemailer');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cpuab-'));
+execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/desk.ts'), 'create-project', '--path', 'acme/app'], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
+const TO = 'incoming+acme-app-1-issue-@bench.test';
+const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error' });
+await server.start();
+const ticks = () => {
+  const f = readFileSync(`/proc/${server.pid()}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime (clock ticks, all threads)
+};
+const random = rng(7);
+const msgs = Array.from({ length: N }, (_, i) => realisticMessage(i, TO, random));
+const pool = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 8, maxMessages: Infinity });
+// warm up
+await Promise.all(msgs.slice(0, 50).map((raw: string, i: number) => pool.sendMail({ envelope: { from: `w${i}@bench.test`, to: [TO] }, raw: raw.replace('Message-ID: <', 'Message-ID: <warm') })));
+const t0 = ticks();
+const w0 = performance.now();
+await Promise.all(msgs.map((raw: string, i: number) => pool.sendMail({ envelope: { from: `c${i}@bench.test`, to: [TO] }, raw })));
+const wall = (performance.now() - w0) / 1000;
+const cpu = (ticks() - t0) / 100;
+process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, wallPerSecond: Math.round(N / wall) })}\n`);
+pool.close();
+await server.stop();
