@@ -60,8 +60,12 @@ export const ticketStateFilter = z.enum(['opened', 'closed', 'all'], {
 });
 
 export const ticketTitle = singleLineText('Title', 255).min(1, 'Title cannot be empty.');
+/** NUL is not text (and PostgreSQL cannot store it): refused with a precise message. */
+const NO_NUL = [(v: string) => !v.includes('\u0000'), 'Text cannot contain NUL (\\u0000) characters.'] as const;
+
 export const markdownBody = z
   .string()
+  .refine(...NO_NUL)
   .max(1_000_000, 'Text must be at most 1,000,000 characters.');
 export const noteBody = markdownBody.refine((s) => s.trim().length > 0, 'Note cannot be empty.');
 
@@ -203,12 +207,12 @@ export const emailTemplateUpdateInput = z.object({
   projectPath,
   kind: emailTemplateKind,
   /** null restores the default */
-  body: z.string().max(100_000, 'Template must be at most 100,000 characters.').nullable(),
+  body: z.string().max(100_000, 'Template must be at most 100,000 characters.').refine(...NO_NUL).nullable(),
 });
 export const emailTemplatePreviewInput = z.object({
   projectPath,
   kind: emailTemplateKind,
-  body: z.string().max(100_000, 'Template must be at most 100,000 characters.'),
+  body: z.string().max(100_000, 'Template must be at most 100,000 characters.').refine(...NO_NUL),
 });
 
 export const markdownPreviewInput = z.object({ projectPath, text: markdownBody });

@@ -96,7 +96,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const ids = messageIdList(parsed.messageId);
   const messageId = ids[0] ?? `<${sha256(raw)}@derived.threadline>`;
   const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
-  return {
+  return withoutNul({
     messageId,
     derivedMessageId: ids.length === 0,
     subject: (parsed.subject ?? '').trim(),
@@ -112,5 +112,20 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     html: typeof parsed.html === 'string' ? parsed.html : null,
     attachments: parsed.attachments.map(plainAttachment),
     contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
-  };
+  });
+}
+
+/**
+ * NUL is not text: a `=00` in a subject or body would be stored as is by SQLite and refused by
+ * PostgreSQL (the message could then neither be stored nor quarantined). Every string of the
+ * parsed message loses its NULs; attachment bytes (Buffers) stay as they are.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutNul(v);
+  return out as T;
 }
