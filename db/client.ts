@@ -255,6 +255,9 @@ function cacheStatements(sqlite: Database.Database, max = 1000): void {
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
+/** How long a write may wait for the cluster-wide lock, or sit idle inside a transaction. */
+const WRITE_STALL_MS = 30_000;
+
 /** Advisory lock keys (any fixed 64-bit numbers; documented in decision 010). */
 export const PG_LOCK = { write: 7_410_001, migrate: 7_410_002 } as const;
 
@@ -315,10 +318,19 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const readPool = new pg.Pool({
     connectionString: url,
     max: opts.readPool ?? 8,
+    keepAlive: true,
     // the reader can never write: a write outside `db.write` is a bug, caught loudly
     options: '-c default_transaction_read_only=on',
   });
-  const writePool = new pg.Pool({ connectionString: url, max: opts.writePool ?? 2 });
+  const writePool = new pg.Pool({
+    connectionString: url,
+    max: opts.writePool ?? 2,
+    keepAlive: true,
+    // Nothing may hold the cluster-wide write lock for long: a node that freezes mid-transaction
+    // (a paused VM, a partition) is cut off by the server, and a writer that has waited this long
+    // for the lock gives up (the caller answers "try again later": SMTP 451, an error in the UI).
+    options: `-c idle_in_transaction_session_timeout=${WRITE_STALL_MS} -c lock_timeout=${WRITE_STALL_MS}`,
+  });
   // an idle client that errors (the server restarted) must not crash the process
   readPool.on('error', () => undefined);
   writePool.on('error', () => undefined);
@@ -331,32 +343,56 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   // LISTEN needs its own connection, reconnected when it drops.
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let listenClient: pg.Client | null = null;
+  let connecting: pg.Client | null = null;
   let listenReady: Promise<void> | null = null;
+  let everListened = false;
+  const wakeAll = () => {
+    for (const set of listeners.values()) for (const cb of set) cb('');
+  };
   async function connectListener(): Promise<void> {
     while (!closed) {
-      const client = new pg.Client({ connectionString: url });
+      const client = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+      connecting = client;
+      client.on('error', () => undefined);
       try {
         await client.connect();
         client.on('notification', (m) => {
           for (const cb of listeners.get(m.channel) ?? []) cb(m.payload ?? '');
         });
-        client.on('error', () => undefined);
-        client.on('end', () => {
-          listenClient = null;
-          if (closed) return;
-          // We may have missed notifications while disconnected: tell every listener.
-          for (const set of listeners.values()) for (const cb of set) cb('');
-          listenReady = connectListener();
-        });
         for (const ch of listeners.keys()) await client.query(`LISTEN ${pgIdent(ch)}`);
+        connecting = null;
+        if (closed) {
+          await client.end().catch(() => undefined);
+          return;
+        }
         listenClient = client;
+        // Registered only once listening: a failed attempt above never starts a second loop.
+        client.on('end', () => {
+          if (listenClient === client) listenClient = null;
+          if (!closed) listenReady = connectListener();
+        });
+        // Commits made while we were not listening sent notifications nobody heard: wake everyone.
+        if (everListened) wakeAll();
+        everListened = true;
         return;
       } catch {
+        connecting = null;
         await client.end().catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
   }
+  // A silently dropped socket (a NAT, a firewall) never says 'end': ask the server now and then.
+  const heartbeat = setInterval(() => {
+    const client = listenClient;
+    if (!client) return;
+    const answered = client.query('select 1').then(() => true, () => false);
+    const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref());
+    void Promise.race([answered, timeout]).then((ok) => {
+      if (!ok && listenClient === client) void client.end().catch(() => undefined);
+    });
+  }, 15_000);
+  heartbeat.unref();
 
   const extra: Omit<Db, keyof Q> = {
     engine: 'pg',
@@ -365,6 +401,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         if (closed) throw new Error('database is closed');
         const client = await writePool.connect();
         let broken = false;
+        // A checked-out client has no listener of the pool's: without ours, a dropped connection
+        // ('error' on the client) would crash the process. The failed query rejects anyway.
+        const onError = () => {
+          broken = true;
+        };
+        client.on('error', onError);
         try {
           await client.query('BEGIN');
           await client.query('select pg_advisory_xact_lock($1)', [PG_LOCK.write]);
@@ -384,6 +426,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
           broken = broken || isConnectionError(err);
           throw err;
         } finally {
+          client.off('error', onError);
           client.release(broken ? true : undefined);
         }
       });
@@ -450,7 +493,9 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       await exclusive(async () => {
         closed = true;
       });
+      clearInterval(heartbeat);
       await listenClient?.end().catch(() => undefined);
+      await connecting?.end().catch(() => undefined);
       await Promise.all([readPool.end(), writePool.end()]);
     },
   };

@@ -126,3 +126,28 @@ test('a write transaction that fails rolls back alone; the next one starts after
   );
   await db.close();
 });
+
+test('a write whose connection the server kills fails alone: no crash, and the next write works', { timeout: 60_000 }, async () => {
+  const db = await openDb('', { databaseUrl: url });
+  const admin = await openDb('', { databaseUrl: url, readPool: 1, writePool: 1 });
+  let killed = 0;
+  const victim = db.write(async (tx) => {
+    await tx.insert(projects).values({ path: 'acme/killed', name: 'K', createdAt: Date.now() }).run();
+    // while this transaction is open, the server ends its connection (a failover, an admin)
+    killed = (
+      await admin.sqlAll<{ ok: boolean }>(
+        "select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and state = 'idle in transaction' and pid <> pg_backend_pid()",
+      )
+    ).length;
+    await sleep(100);
+    await tx.insert(projects).values({ path: 'acme/killed-2', name: 'K2', createdAt: Date.now() }).run();
+  });
+  await assert.rejects(victim, /Failed query/, 'the write fails (its connection was ended)');
+  assert.equal(killed, 1, 'exactly our open write transaction was ended');
+  await db.write(async (tx) => {
+    await tx.insert(projects).values({ path: 'acme/after-kill', name: 'A', createdAt: Date.now() }).run();
+  });
+  const paths = (await db.sqlAll<{ path: string }>("select path from projects where path like 'acme/%kill%' order by path")).map((r) => r.path);
+  assert.deepEqual(paths, ['acme/after-kill']);
+  await Promise.all([db.close(), admin.close()]);
+});
