@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
 import type { Config } from '../config';
 import type { DomainCtx } from '../domain/core/context';
-import { getInbound, listInbound, setInboundStatus } from '../domain/mail-log/inbound-log';
+import { discardQuarantined, getInbound, listInbound } from '../domain/mail-log/inbound-log';
 import { createMailCore } from '../mail/runtime';
 import { UsageError } from './args';
 import { withDomain } from './with-domain';
@@ -56,7 +56,7 @@ export async function quarantineCommand(config: Config, args: string[]): Promise
     if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
     if (sub === 'discard') {
       const at = dc.now();
-      await dc.db.write(async (tx) => setInboundStatus(tx, id, 'discarded', at));
+      if (!(await dc.db.write((tx) => discardQuarantined(tx, id, at)))) throw new AppError('NOT_QUARANTINED');
       return { id, status: 'discarded' };
     }
     return (await createMailCore(dc, config)).ingest.reprocess(id);

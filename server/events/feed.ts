@@ -33,9 +33,12 @@ export function createEventFeed(db: Q, bus: EventBus): EventFeed {
   // Every commit that could change a ticket's confidentiality stores an event and wakes the bus
   // (other processes' commits too, through external-commits), so the answers hold until then.
   const confidential = new Map<number, boolean>();
+  /** bumped by every commit: an answer read before it must not be kept after it */
+  let generation = 0;
   const stopAll = bus.subscribeAll(() => {
     for (const f of feeds.values()) f.stale = true;
     confidential.clear();
+    generation++;
   });
 
   function refresh(projectId: number, f: ProjectFeed): Promise<void> {
@@ -97,9 +100,14 @@ export function createEventFeed(db: Q, bus: EventBus): EventFeed {
       for (const e of batch) if (e.ticketId !== null && !confidential.has(e.ticketId)) unknown.add(e.ticketId);
       if (unknown.size > 0) {
         const ids = [...unknown];
+        const asOf = generation;
         const rows = await db.select({ id: tickets.id }).from(tickets).where(and(inArray(tickets.id, ids), eq(tickets.confidential, true))).all();
         const hidden = new Set(rows.map((t) => t.id));
-        for (const id of ids) confidential.set(id, hidden.has(id));
+        // A commit during the read may have changed the answer: use it for this batch, keep it only if not.
+        if (asOf === generation) for (const id of ids) confidential.set(id, hidden.has(id));
+        const now = new Set<number>();
+        for (const e of batch) if (e.ticketId !== null && (hidden.has(e.ticketId) || (!unknown.has(e.ticketId) && confidential.get(e.ticketId)))) now.add(e.ticketId);
+        return now;
       }
       const now = new Set<number>();
       for (const e of batch) if (e.ticketId !== null && confidential.get(e.ticketId)) now.add(e.ticketId);

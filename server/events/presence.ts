@@ -207,7 +207,7 @@ export function createPresenceRelay(hub: PresenceHub, bus: PresenceBus, node: st
     if (entries.length === 0) announced.delete(projectId);
     else announced.add(projectId);
     let payload = JSON.stringify({ node, projectId, entries } satisfies RemotePresence);
-    while (payload.length > MAX_PAYLOAD && entries.length > 0) {
+    while (Buffer.byteLength(payload) > MAX_PAYLOAD && entries.length > 0) {
       entries = entries.slice(0, Math.floor(entries.length * 0.8));
       payload = JSON.stringify({ node, projectId, entries } satisfies RemotePresence);
     }

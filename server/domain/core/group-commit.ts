@@ -8,6 +8,7 @@
 import type { NewEvent, Tx } from '../../events/store';
 import { appendEvents } from '../../events/store';
 import type { DomainCtx, Emit } from './context';
+import { log } from '../../log';
 
 interface Job {
   fn: (tx: Tx, emit: Emit, at: number) => Promise<unknown>;
@@ -63,8 +64,12 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64): GroupWrite {
     setImmediate(async () => {
       try {
         while (queue.length) await flush();
+      } catch (err) {
+        // flush settles its own jobs; this is a bug in publishing afterwards — keep the queue moving
+        log.error('group commit failed after settling its jobs', { err });
       } finally {
         flushing = false;
+        if (queue.length) schedule();
       }
     });
   }

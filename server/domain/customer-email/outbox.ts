@@ -150,13 +150,35 @@ export async function storeComposedOnce(db: Db, id: number, composed: Buffer): P
   });
 }
 
-/** Records an attempt's outcome and releases the claim. */
+/**
+ * Records an attempt's outcome and releases the claim — only while the claim is still ours: a
+ * node whose claim lapsed (slow server, lost lease) must not overwrite the outcome of the node
+ * that took the email over.
+ */
 export async function recordAttempt(
   db: Db,
+  node: string,
   id: number,
   outcome: Pick<Partial<OutboxRow>, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt'>,
-): Promise<void> {
-  await db.write(async (tx) => {
-    await tx.update(outbox).set({ ...outcome, claimedBy: null, claimExpiresAt: null }).where(eq(outbox.id, id)).run();
+): Promise<boolean> {
+  return db.write(async (tx) => {
+    const row = await tx
+      .update(outbox)
+      .set({ ...outcome, claimedBy: null, claimExpiresAt: null })
+      .where(and(eq(outbox.id, id), eq(outbox.claimedBy, node)))
+      .returning({ id: outbox.id })
+      .get();
+    return row !== undefined;
   });
+}
+
+/** Is any email due now? (a cheap read before taking the write lock to claim) */
+export async function hasDueEmails(q: Q, now: number): Promise<boolean> {
+  const row = await q
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, now)))
+    .limit(1)
+    .get();
+  return row !== undefined;
 }

@@ -113,8 +113,15 @@ export async function listInbound(q: Q, opts: { status?: InboundStatus[] | undef
 }
 
 /** Inside a write transaction. */
-export async function setInboundStatus(tx: Tx, id: number, status: InboundStatus, at: number): Promise<void> {
-  await tx.update(inboundMessages).set({ status, processedAt: at }).where(eq(inboundMessages.id, id)).run();
+/** Discards a quarantined message; false when it is no longer quarantined (a retry got there first). */
+export async function discardQuarantined(tx: Tx, id: number, at: number): Promise<boolean> {
+  const row = await tx
+    .update(inboundMessages)
+    .set({ status: 'discarded', processedAt: at })
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'quarantined')))
+    .returning({ id: inboundMessages.id })
+    .get();
+  return row !== undefined;
 }
 
 /** Messages from one sender to one project that became tickets or notes since `since`. */

@@ -44,7 +44,9 @@ export async function advanceCheckpoint(dc: DomainCtx, name: string, uid: number
   await dc.db.write(async (tx) => {
     const row = await readCheckpoint(tx, name);
     const today = row?.day === day ? row.messagesToday + 1 : 1;
-    await tx.update(mailboxes).set({ lastUid: uid, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, name)).run();
+    // Only ever forward: a watcher that lost its lease and finishes late must not move it back.
+    const lastUid = Math.max(row?.lastUid ?? 0, uid);
+    await tx.update(mailboxes).set({ lastUid, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, name)).run();
   });
 }
 

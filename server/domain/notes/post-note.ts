@@ -11,7 +11,7 @@ import type { UserRow } from '../accounts/users';
 import { write, type DomainCtx } from '../core/context';
 import { settingsFor } from '../customer-email/email-tickets';
 import { sendNewNote } from '../customer-email/notifications';
-import { visibleTicket } from '../tickets/ticket-lookup';
+import { findTicket, ticketMinAccess, visibleTicket } from '../tickets/ticket-lookup';
 import { markdownToHtml } from '../../render';
 import { applyQuickActionsTx, planQuickActions } from './apply-quick-actions';
 import { insertNote, latestNote, latestPublicNoteId } from './notes';
@@ -45,8 +45,12 @@ export async function postNote(
   const withNote = !(input.actions.length && !input.body);
   // Rendered before the write, off the main thread; the ticket is read again after the wait.
   const bodyHtml = withNote ? await markdownToHtml(input.body) : '';
-  const ticket = await visibleTicket(dc, pa, input.iid);
+  await visibleTicket(dc, pa, input.iid);
   return write(dc, async (tx, emit, at) => {
+    // Read again under the write lock: the customer email is built from the ticket as it is now
+    // (a ticket made confidential meanwhile must not send its link).
+    const ticket = await findTicket(tx, pa.project.id, input.iid);
+    if (!ticket || pa.access < ticketMinAccess(ticket)) throw new AppError('TICKET_NOT_FOUND');
     let note: NoteView | null = null;
     if (withNote) {
       // Checked inside the write lock: of two racing replies, the second is always refused.

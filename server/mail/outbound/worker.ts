@@ -3,7 +3,7 @@
  * after a crash is the very same message (same Message-ID, same bytes). Temporary failures
  * retry with exponential backoff; permanent ones fail visibly with the server's answer.
  */
-import { claimDueEmails, recordAttempt, storeComposedOnce, type OutboxRow } from '../../domain/customer-email/outbox';
+import { claimDueEmails, hasDueEmails, recordAttempt, storeComposedOnce, type OutboxRow } from '../../domain/customer-email/outbox';
 import type { DomainCtx } from '../../domain/core/context';
 import { log } from '../../log';
 import { compose } from './compose';
@@ -40,8 +40,9 @@ export function createOutboxWorker(
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
+  let draining = false;
 
-  const update = (id: number, set: Parameters<typeof recordAttempt>[2]) => recordAttempt(dc.db, id, set);
+  const update = (id: number, set: Parameters<typeof recordAttempt>[3]) => recordAttempt(dc.db, dc.node, id, set);
 
   async function sendOne(row: OutboxRow): Promise<void> {
     try {
@@ -93,6 +94,9 @@ export function createOutboxWorker(
     for (;;) {
       // Claim before sending: any node may send, each email is sent by the node that claimed it.
       // A claim whose node died mid-send expires, and another node sends the same stored bytes.
+      // Looked for through the reader first: most wake-ups (any commit on any node) find nothing,
+      // and claiming takes the write lock.
+      if (!(await hasDueEmails(dc.db, dc.now()))) return;
       const due = await claimDueEmails(dc.db, dc.node, dc.now, BATCH, claimMs);
       if (due.length === 0) return;
       // A few at a time over the transport's connection pool.
@@ -106,6 +110,8 @@ export function createOutboxWorker(
   }
 
   function kick(): void {
+    // Only a started worker (a server) or an explicit drain sends: the CLI's ingest merely queues.
+    if (stopped && !draining) return;
     if (running) {
       again = true;
       return;
@@ -146,8 +152,13 @@ export function createOutboxWorker(
     },
     kick,
     async drain() {
-      kick();
-      while (running) await running;
+      draining = true;
+      try {
+        kick();
+        while (running) await running;
+      } finally {
+        draining = false;
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Instance-admin views of mail: every received message, quarantine actions, mailbox health. */
 import { inboundListInput, inboundRef } from '../../../shared/schemas';
 import { AppError } from '../../../shared/errors';
-import { getInbound, inboundSource, listInbound, setInboundStatus, type InboundRow } from '../../domain/mail-log/inbound-log';
+import { getInbound, inboundSource, listInbound, discardQuarantined, type InboundRow } from '../../domain/mail-log/inbound-log';
 import { listMailboxes } from '../../domain/mail-log/mailbox-health';
 import { adminProcedure, router } from '../init';
 
@@ -46,7 +46,7 @@ export const inboundRouter = router({
     if (!row) throw new AppError('INBOUND_NOT_FOUND');
     if (row.status !== 'quarantined') throw new AppError('NOT_QUARANTINED');
     const at = ctx.dc.now();
-    await ctx.dc.db.write((tx) => setInboundStatus(tx, row.id, 'discarded', at));
+    if (!(await ctx.dc.db.write((tx) => discardQuarantined(tx, row.id, at)))) throw new AppError('NOT_QUARANTINED');
     return view({ ...row, status: 'discarded' });
   }),
   mailboxes: adminProcedure.query(({ ctx }) => listMailboxes(ctx.dc.db, ctx.dc.now())),
