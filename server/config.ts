@@ -58,6 +58,9 @@ const schema = z.object({
   SYSTEM_HEADER: z.string().default(''),
   SYSTEM_FOOTER: z.string().default(''),
   ADDITIONAL_EMAIL_TEXT: z.string().default(''),
+  OIDC_ISSUER: z.union([z.literal(''), z.url({ error: 'OIDC_ISSUER must be the provider\'s issuer URL, e.g. https://login.example.com/realms/staff' })]).default(''),
+  OIDC_CLIENT_ID: z.string().default(''),
+  OIDC_CLIENT_SECRET: z.string().default(''),
 });
 
 export interface Config {
@@ -76,6 +79,8 @@ export interface Config {
   /** which peers may tell us the client's address in X-Forwarded-For */
   trustProxy: TrustProxy;
   mail: MailConfig;
+  /** single sign-on from the environment (the Admin page's settings, once saved, take over); never logged */
+  oidc: { issuer: string; clientId: string; clientSecret: string } | null;
 }
 
 /**
@@ -213,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       systemFooter: e.SYSTEM_FOOTER,
       additionalText: e.ADDITIONAL_EMAIL_TEXT,
     },
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : null,
   };
 }
 

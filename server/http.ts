@@ -16,6 +16,7 @@ import { serveAttachment } from './http/attachments';
 import { serveOriginalEmail } from './http/original-email';
 import { handleUnsubscribe } from './http/unsubscribe';
 import { handleUpload } from './http/uploads';
+import { createOidcRoutes } from './http/oidc';
 import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
 import { createContextFactory, type AppDeps } from './trpc/context';
@@ -64,6 +65,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     },
   });
 
+  const oidcRoutes = createOidcRoutes(deps.dc, deps.config);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = req.url ?? '/';
@@ -83,6 +85,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
+    if (url.startsWith('/auth/oidc/')) return oidcRoutes(req, res);
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, req, res);
     serveClient(deps.clientDir, req, res);

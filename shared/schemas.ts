@@ -219,3 +219,56 @@ export const markdownPreviewInput = z.object({ projectPath, text: markdownBody }
 
 export const issueTemplateSaveInput = z.object({ projectPath, key: issueTemplateKey, body: markdownBody });
 export const issueTemplateRefInput = z.object({ projectPath, key: issueTemplateKey });
+
+// ---------------------------------------------------------------- team accounts
+
+/** A link's token as it appears in the URL: shape only, the server decides the rest. */
+export const linkToken = z.string().min(1, 'The link is incomplete.').max(200, 'The link is not valid.');
+export const notifyMode = z.enum(['all', 'assigned', 'off'], { error: 'notifyMode must be all, assigned or off.' });
+/** Markdown appended to public replies in the customer's email. */
+export const signature = z.string().max(2000, 'Signature must be at most 2,000 characters.');
+const userId = z.number({ error: 'userId must be a number.' }).int().positive();
+
+export const forgotPasswordInput = z.object({ email });
+export const resetPasswordInput = z.object({ token: linkToken, password });
+export const tokenInput = z.object({ token: linkToken });
+export const acceptInvitationInput = z.object({ token: linkToken, name: displayName, password });
+
+export const usersListInput = z
+  .object({
+    search: singleLineText('Search', 100).optional(),
+    status: z.enum(['active', 'deactivated', 'all'], { error: 'status must be active, deactivated or all.' }).optional(),
+    afterId: z.number().int().min(0).optional(),
+    limit: limit.optional(),
+  })
+  .optional();
+export const userRefInput = z.object({ userId });
+export const setAdminInput = z.object({ userId, isAdmin: z.boolean({ error: 'isAdmin must be true or false.' }) });
+
+export const inviteInput = z
+  .object({ email, projectPath: projectPath.optional(), role: role.optional() })
+  .refine((v) => (v.projectPath === undefined) === (v.role === undefined), 'A project invitation needs both projectPath and role.');
+export const invitationsListInput = z.object({ projectPath: projectPath.optional(), beforeId: z.number().int().positive().optional(), limit: limit.optional() }).optional();
+export const invitationRefInput = z.object({ id: z.number({ error: 'id must be a number.' }).int().positive() });
+
+export const profileUpdateInput = z
+  .object({ name: displayName.optional(), signature: signature.optional(), notifyMode: notifyMode.optional() })
+  .refine((v) => v.name !== undefined || v.signature !== undefined || v.notifyMode !== undefined, 'Nothing to update: give name, signature or notifyMode.');
+export const changePasswordInput = z.object({ currentPassword: z.string().max(200), newPassword: password });
+export const changeEmailInput = z.object({ email, currentPassword: z.string().max(200).optional() });
+export const signaturePreviewInput = z.object({ signature });
+export const revokeSessionInput = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'id is not a session id.') });
+
+export const auditListInput = z.object({ beforeId: z.number().int().positive().optional(), limit: limit.optional() }).optional();
+export const projectAuditInput = z.object({ projectPath, beforeId: z.number().int().positive().optional(), limit: limit.optional() });
+
+/** Single sign-on settings from the Admin page; an empty clientSecret keeps the stored one. */
+export const ssoSettingsInput = z.object({
+  enabled: z.boolean(),
+  issuer: z.union([z.literal(''), z.url({ error: 'Issuer must be an absolute URL like https://login.example.com.' }).max(500)]),
+  clientId: singleLineText('Client id', 200),
+  clientSecret: z.string().max(500).optional(),
+  providerName: singleLineText('Provider name', 60),
+  autoCreate: z.boolean(),
+  ssoOnly: z.boolean(),
+});

@@ -8,11 +8,87 @@ export interface UserRef {
   bot?: boolean;
 }
 
+export type NotifyMode = 'all' | 'assigned' | 'off';
+
 export interface Me {
   id: number;
   email: string;
   name: string;
   isAdmin: boolean;
+  notifyMode: NotifyMode;
+}
+
+/** A user as the admin list shows them. */
+export interface AdminUserView {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  /** too many failed sign-ins keep them out for now */
+  locked: boolean;
+  deactivated: boolean;
+  /** signs in with the instance's OpenID provider */
+  sso: boolean;
+  createdAt: string;
+}
+
+/** My profile. */
+export interface ProfileView {
+  id: number;
+  email: string;
+  name: string;
+  signature: string;
+  notifyMode: NotifyMode;
+  /** false for accounts created by single sign-on that never set one */
+  hasPassword: boolean;
+  /** an email change waiting for its confirmation link to be opened */
+  pendingEmail: string | null;
+}
+
+export interface SessionView {
+  /** an opaque id (not the session's secret) */
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  clientAddress: string | null;
+}
+
+export interface InvitationView {
+  id: number;
+  email: string;
+  projectPath: string | null;
+  role: Role | null;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  /** `id: null`: the operator's command line */
+  actor: { id: number | null; name: string };
+  projectPath: string | null;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  items: AuditEntryView[];
+  nextCursor: number | null;
+}
+
+/** What the sign-in page offers. */
+export interface SignInOptions {
+  needsSetup: boolean;
+  /** "Sign in with <name>" when single sign-on is configured */
+  sso: { name: string } | null;
+  /** passwords are refused for everyone but administrators */
+  ssoOnly: boolean;
 }
 
 export interface ProjectView {
@@ -31,6 +107,8 @@ export interface MemberView {
   user: UserRef & { email: string };
   role: Role;
   createdAt: string;
+  /** the account is deactivated (it keeps its membership for when it comes back) */
+  deactivated?: boolean;
 }
 
 export interface TicketSummary {

@@ -20,6 +20,10 @@ export function dialect(): Dialect {
 export let users: typeof lite.users = lite.users;
 export let sessions: typeof lite.sessions = lite.sessions;
 export let loginThrottle: typeof lite.loginThrottle = lite.loginThrottle;
+export let accountTokens: typeof lite.accountTokens = lite.accountTokens;
+export let auditLog: typeof lite.auditLog = lite.auditLog;
+export let instanceSettings: typeof lite.instanceSettings = lite.instanceSettings;
+export let oidcStates: typeof lite.oidcStates = lite.oidcStates;
 export let projects: typeof lite.projects = lite.projects;
 export let memberships: typeof lite.memberships = lite.memberships;
 export let serviceDeskSettings: typeof lite.serviceDeskSettings = lite.serviceDeskSettings;
@@ -56,6 +60,10 @@ export function bindDialect(d: Dialect): void {
   users = src.users;
   sessions = src.sessions;
   loginThrottle = src.loginThrottle;
+  accountTokens = src.accountTokens;
+  auditLog = src.auditLog;
+  instanceSettings = src.instanceSettings;
+  oidcStates = src.oidcStates;
   projects = src.projects;
   memberships = src.memberships;
   serviceDeskSettings = src.serviceDeskSettings;

@@ -27,6 +27,8 @@ export interface Context {
   /** the raw session token, for logout */
   sessionToken: string | undefined;
   clientAddress: string;
+  /** the browser's User-Agent, shown in the list of active sessions */
+  userAgent: string | undefined;
   /** present on HTTP requests (for Set-Cookie); absent on WebSocket calls */
   res: ServerResponse | null;
 }
@@ -44,6 +46,7 @@ export function createContextFactory(deps: AppDeps) {
       user: await resolveSession(deps.dc, token),
       sessionToken: token,
       clientAddress: clientAddressOf(req),
+      userAgent: req.headers['user-agent'],
       res: res && 'setHeader' in res ? res : null,
     };
   };

@@ -11,6 +11,10 @@ import { usersRouter } from './routers/users';
 import { serviceDeskRouter } from './routers/service-desk';
 import { inboundRouter } from './routers/inbound';
 import { labelsRouter } from './routers/labels';
+import { invitationsRouter } from './routers/invitations';
+import { profileRouter } from './routers/profile';
+import { auditRouter } from './routers/audit';
+import { ssoRouter } from './routers/sso';
 
 export const appRouter = router({
   auth: authRouter,
@@ -28,6 +32,10 @@ export const appRouter = router({
   serviceDesk: serviceDeskRouter,
   inbound: inboundRouter,
   labels: labelsRouter,
+  invitations: invitationsRouter,
+  profile: profileRouter,
+  audit: auditRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,8 +12,15 @@ export const users = pgTable(
     isAdmin: boolean('is_admin').notNull().default(false),
     kind: text('kind', { enum: ['human', 'bot'] }).notNull().default('human'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    /** set while the account is deactivated: no sign-in, no session, no live stream */
+    deactivatedAt: bigint('deactivated_at', { mode: 'number' }),
+    /** Markdown appended to the user's public replies in the customer's email */
+    signature: text('signature').notNull().default(''),
+    notifyMode: text('notify_mode', { enum: ['all', 'assigned', 'off'] }).notNull().default('all'),
+    /** the OpenID Connect `sub` this account signed in with (issuer-wide unique) */
+    oidcSubject: text('oidc_subject'),
   },
-  (t) => [uniqueIndex('users_email_unique').on(t.email)],
+  (t) => [uniqueIndex('users_email_unique').on(t.email), uniqueIndex('users_oidc_subject_unique').on(t.oidcSubject)],
 );
 
 export const sessions = pgTable(
@@ -27,6 +34,9 @@ export const sessions = pgTable(
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
     lastSeenAt: bigint('last_seen_at', { mode: 'number' }).notNull(),
+    /** shown in My profile's list of active sessions */
+    userAgent: text('user_agent'),
+    clientAddress: text('client_address'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -37,4 +47,69 @@ export const loginThrottle = pgTable('login_throttle', {
   failures: integer('failures').notNull().default(0),
   windowStart: bigint('window_start', { mode: 'number' }).notNull(),
   lockedUntil: bigint('locked_until', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * Single-use links sent by email: invitations, password resets, email-change confirmations.
+ * Only the SHA-256 of the token is stored; the token itself exists only in the email.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    kind: text('kind', { enum: ['invitation', 'password_reset', 'email_change'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** the invitee, the account's address (reset) or the new address (email change); lowercased */
+    email: text('email').notNull(),
+    /** the account a reset or an email change is for */
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** invitation to a project, with this role */
+    projectId: integer('project_id'),
+    role: text('role', { enum: ['guest', 'reporter', 'developer', 'maintainer', 'owner'] }),
+    invitedBy: integer('invited_by'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+    usedAt: bigint('used_at', { mode: 'number' }),
+    revokedAt: bigint('revoked_at', { mode: 'number' }),
+  },
+  (t) => [uniqueIndex('account_tokens_hash_unique').on(t.tokenHash), index('account_tokens_kind_email_idx').on(t.kind, t.email)],
+);
+
+/** Who changed which setting, member, role, template or user, and when. Never updated. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+    /** null: the operator's command line */
+    actorId: integer('actor_id'),
+    actorName: text('actor_name').notNull(),
+    /** null: an instance-wide change */
+    projectId: integer('project_id'),
+    action: text('action').notNull(),
+    target: text('target').notNull().default(''),
+    detail: text('detail').notNull().default(''),
+  },
+  (t) => [index('audit_log_project_idx').on(t.projectId, t.id)],
+);
+
+/** Instance settings changed on the Admin page (single sign-on); each value is JSON. */
+export const instanceSettings = pgTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});
+
+/**
+ * An OpenID Connect sign-in under way: the PKCE verifier and nonce for the `state` the browser
+ * carries (stored hashed), so the callback may land on any node.
+ */
+export const oidcStates = pgTable('oidc_states', {
+  stateHash: text('state_hash').primaryKey(),
+  codeVerifier: text('code_verifier').notNull(),
+  nonce: text('nonce').notNull(),
+  returnTo: text('return_to').notNull(),
+  /** the invitation being accepted by signing in with the provider */
+  invitationHash: text('invitation_hash'),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
 });

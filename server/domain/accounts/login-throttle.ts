@@ -37,17 +37,46 @@ function withAttempt(key: string, row: ThrottleRow | undefined, max: number, at:
  * is not counted, so a locked address cannot push anyone's email further.
  */
 export async function admitAttempt(dc: DomainCtx, email: string, address: string): Promise<void> {
+  await admitRequest(
+    dc,
+    [
+      { key: emailKey(email), max: MAX_ATTEMPTS_PER_EMAIL },
+      { key: addressKey(address), max: MAX_ATTEMPTS_PER_ADDRESS },
+    ],
+    'TOO_MANY_ATTEMPTS',
+  );
+}
+
+/** Reset links asked for, per address asked about and per client, in the same table and windows. */
+export const MAX_RESETS_PER_EMAIL = 3;
+export const MAX_RESETS_PER_CLIENT = 10;
+
+/**
+ * Counts one "forgot password" request, or refuses it (TOO_MANY_REQUESTS). Counted whether or not
+ * the address has an account, so the answer tells nothing about which addresses exist.
+ */
+export async function admitResetRequest(dc: DomainCtx, email: string, address: string): Promise<void> {
+  await admitRequest(
+    dc,
+    [
+      { key: `reset:${email.toLowerCase()}`, max: MAX_RESETS_PER_EMAIL },
+      { key: `reset-addr:${address}`, max: MAX_RESETS_PER_CLIENT },
+    ],
+    'TOO_MANY_REQUESTS',
+  );
+}
+
+/**
+ * Counts one request against every limit, or refuses it with `code` when any is locked. One write
+ * transaction: the write lock (across processes and nodes) is held from the read to the update,
+ * so nobody else can read the same count in between.
+ */
+async function admitRequest(dc: DomainCtx, limits: { key: string; max: number }[], code: 'TOO_MANY_ATTEMPTS' | 'TOO_MANY_REQUESTS'): Promise<void> {
   const at = dc.now();
-  const limits = [
-    { key: emailKey(email), max: MAX_ATTEMPTS_PER_EMAIL },
-    { key: addressKey(address), max: MAX_ATTEMPTS_PER_ADDRESS },
-  ];
-  // One write transaction: the write lock (across processes and nodes) is held from the read to
-  // the update, so nobody else can read the same count in between.
   await dc.db.write(async (tx) => {
     const rows = [];
     for (const { key } of limits) rows.push(await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get());
-    if (rows.some((row) => row && row.lockedUntil > at)) throw new AppError('TOO_MANY_ATTEMPTS');
+    if (rows.some((row) => row && row.lockedUntil > at)) throw new AppError(code);
     for (const [i, { key, max }] of limits.entries()) {
       const next = withAttempt(key, rows[i], max, at);
       await tx.insert(loginThrottle).values(next).onConflictDoUpdate({ target: loginThrottle.key, set: next }).run();

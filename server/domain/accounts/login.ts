@@ -11,6 +11,7 @@ import { findUserByEmail, type UserRow } from './users';
 export async function checkCredentials(
   dc: DomainCtx,
   input: { email: string; password: string; clientAddress: string },
+  mayUsePassword: (user: UserRow) => boolean = () => true,
 ): Promise<UserRow> {
   await admitAttempt(dc, input.email, input.clientAddress);
   const user = await findUserByEmail(dc.db, input.email);
@@ -19,5 +20,8 @@ export async function checkCredentials(
   const ok = await verifyPassword(input.password, hash ?? (await DUMMY_HASH_PROMISE));
   if (!user || !hash || !ok) throw new AppError('INVALID_CREDENTIALS');
   await attemptSucceeded(dc, input.email, input.clientAddress);
+  // Said only to whoever knows the password, so it reveals nothing to a guesser.
+  if (user.deactivatedAt !== null) throw new AppError('ACCOUNT_DEACTIVATED');
+  if (!mayUsePassword(user)) throw new AppError('SSO_ONLY');
   return user;
 }

@@ -6,6 +6,7 @@ import { ACCESS, type Role } from '../../../shared/roles';
 import type { MemberView } from '../../../shared/views';
 import type { ProjectAccess } from './access';
 import type { DomainCtx } from '../core/context';
+import { recordAudit, type Actor } from '../audit/audit-log';
 import { findUserByEmail } from './users';
 
 export async function listMembers(q: Q, projectId: number): Promise<MemberView[]> {
@@ -21,6 +22,7 @@ export async function listMembers(q: Q, projectId: number): Promise<MemberView[]
     user: { id: r.user.id, name: r.user.name, email: r.user.email },
     role: r.role,
     createdAt: new Date(r.createdAt).toISOString(),
+    deactivated: r.user.deactivatedAt !== null,
   }));
 }
 
@@ -50,6 +52,7 @@ export async function setMember(
   dc: DomainCtx,
   pa: ProjectAccess,
   input: { email: string; role: Role },
+  actor?: Actor,
 ): Promise<MemberView> {
   const user = await findUserByEmail(dc.db, input.email);
   if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
@@ -66,6 +69,10 @@ export async function setMember(
       .values({ projectId: pa.project.id, userId: user.id, role: input.role, createdAt: at })
       .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: input.role } })
       .run();
+    if (actor && current !== input.role) {
+      const action = current ? 'member.role_changed' : 'member.added';
+      await recordAudit(tx, actor, { projectId: pa.project.id, action, target: user.email, detail: { role: input.role, ...(current ? { from: current } : {}) } }, at);
+    }
     return {
       user: { id: user.id, name: user.name, email: user.email },
       role: input.role,
@@ -74,7 +81,7 @@ export async function setMember(
   });
 }
 
-export async function removeMember(dc: DomainCtx, pa: ProjectAccess, email: string): Promise<void> {
+export async function removeMember(dc: DomainCtx, pa: ProjectAccess, email: string, actor?: Actor): Promise<void> {
   const user = await findUserByEmail(dc.db, email);
   if (!user) throw new AppError('USER_NOT_FOUND');
   await dc.db.write(async (tx) => {
@@ -88,5 +95,6 @@ export async function removeMember(dc: DomainCtx, pa: ProjectAccess, email: stri
       .delete(memberships)
       .where(and(eq(memberships.projectId, pa.project.id), eq(memberships.userId, user.id)))
       .run();
+    if (actor) await recordAudit(tx, actor, { projectId: pa.project.id, action: 'member.removed', target: user.email, detail: { role: current } }, dc.now());
   });
 }

@@ -1,10 +1,10 @@
-import { and, asc, count, eq, gt } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { users } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
-import type { UserRef } from '../../../shared/views';
+import type { Me, UserRef } from '../../../shared/views';
 import type { DomainCtx } from '../core/context';
-import { lockedEmails, unlockSignIn } from './login-throttle';
+import { recordAudit, type Actor } from '../audit/audit-log';
 import { hashPassword } from './passwords';
 
 export const SUPPORT_BOT_EMAIL = 'support-bot@threadline.invalid';
@@ -12,20 +12,10 @@ export const SUPPORT_BOT_NAME = 'Support Bot';
 
 export type UserRow = typeof users.$inferSelect;
 
-export interface PublicUser {
-  id: number;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-}
-
-/** A user as the admin list shows them: `locked` while too many failed sign-ins keep them out. */
-export interface AdminUserView extends PublicUser {
-  locked: boolean;
-}
+export type PublicUser = Me;
 
 export function toPublicUser(u: UserRow): PublicUser {
-  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin };
+  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, notifyMode: u.notifyMode };
 }
 
 export function toUserRef(u: Pick<UserRow, 'id' | 'name' | 'kind'>): UserRef {
@@ -34,6 +24,11 @@ export function toUserRef(u: Pick<UserRow, 'id' | 'name' | 'kind'>): UserRef {
 
 export async function humanUserCount(q: Q): Promise<number> {
   return (await q.select({ n: count() }).from(users).where(eq(users.kind, 'human')).get())?.n ?? 0;
+}
+
+/** Administrators who can still sign in: never fewer than one. */
+export async function activeAdminCount(q: Q): Promise<number> {
+  return (await q.select({ n: count() }).from(users).where(and(eq(users.kind, 'human'), eq(users.isAdmin, true), isNull(users.deactivatedAt))).get())?.n ?? 0;
 }
 
 export async function findUserByEmail(q: Q, email: string): Promise<UserRow | undefined> {
@@ -51,14 +46,16 @@ function defaultName(email: string): string {
 export async function createUser(
   dc: DomainCtx,
   input: { email: string; password: string; name?: string | undefined; isAdmin?: boolean | undefined },
+  actor?: Actor,
 ): Promise<PublicUser> {
   const email = input.email.toLowerCase();
   if (await findUserByEmail(dc.db, email)) throw new AppError('EMAIL_TAKEN');
   const passwordHash = await hashPassword(input.password);
   // Checked again inside the insert by the unique index; the error maps to EMAIL_TAKEN.
   try {
-    const row = await dc.db.write(async (tx) =>
-      tx
+    const row = await dc.db.write(async (tx) => {
+      const at = dc.now();
+      const created = await tx
         .insert(users)
         .values({
           email,
@@ -66,11 +63,13 @@ export async function createUser(
           passwordHash,
           isAdmin: input.isAdmin ?? false,
           kind: 'human',
-          createdAt: dc.now(),
+          createdAt: at,
         })
         .returning()
-        .get(),
-    );
+        .get();
+      if (actor) await recordAudit(tx, actor, { action: 'user.created', target: email, detail: { isAdmin: created.isAdmin } }, at);
+      return created;
+    });
     return toPublicUser(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('EMAIL_TAKEN');
@@ -98,26 +97,6 @@ export async function createFirstAdmin(
       .get();
     return toPublicUser(row);
   });
-}
-
-export async function listUsers(dc: DomainCtx, opts: { afterId?: number | undefined; limit: number }): Promise<AdminUserView[]> {
-  const rows = await dc.db
-    .select()
-    .from(users)
-    .where(and(eq(users.kind, 'human'), gt(users.id, opts.afterId ?? 0)))
-    .orderBy(asc(users.id))
-    .limit(opts.limit)
-    .all();
-  const locked = await lockedEmails(dc, rows.map((u) => u.email));
-  return rows.map((u) => ({ ...toPublicUser(u), locked: locked.has(u.email) }));
-}
-
-/** Clears a user's failed sign-ins so they can sign in again at once. */
-export async function unlockUser(dc: DomainCtx, ref: { userId: number } | { email: string }): Promise<AdminUserView> {
-  const user = 'userId' in ref ? await getUser(dc.db, ref.userId) : await findUserByEmail(dc.db, ref.email);
-  if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
-  await unlockSignIn(dc, user.email);
-  return { ...toPublicUser(user), locked: false };
 }
 
 /** The system user that authors everything arriving by email. Created once, never signs in. */

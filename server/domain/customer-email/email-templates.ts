@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { emailTemplates } from '../../../db/schema';
 import type { ProjectRow } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
+import { recordAudit, type Actor } from '../audit/audit-log';
 import { templateSource, templateVars } from './notifications';
 import { defaultTemplate, TEMPLATE_KINDS, unknownPlaceholders, type TemplateKind } from '../../mail/outbound/templates';
 import { renderEmailTemplate } from '../../render';
@@ -24,7 +25,7 @@ export async function listEmailTemplates(dc: DomainCtx, projectId: number): Prom
   return views;
 }
 
-export async function saveEmailTemplate(dc: DomainCtx, projectId: number, kind: TemplateKind, body: string | null): Promise<EmailTemplateView> {
+export async function saveEmailTemplate(dc: DomainCtx, projectId: number, kind: TemplateKind, body: string | null, actor?: Actor): Promise<EmailTemplateView> {
   const at = dc.now();
   await dc.db.write(async (tx) => {
     if (body === null || body === defaultTemplate(kind)) {
@@ -36,6 +37,7 @@ export async function saveEmailTemplate(dc: DomainCtx, projectId: number, kind: 
         .onConflictDoUpdate({ target: [emailTemplates.projectId, emailTemplates.kind], set: { body, updatedAt: at } })
         .run();
     }
+    if (actor) await recordAudit(tx, actor, { projectId, action: body === null ? 'email_template.reset' : 'email_template.changed', target: kind }, at);
   });
   return (await listEmailTemplates(dc, projectId)).find((t) => t.kind === kind) as EmailTemplateView;
 }

@@ -18,6 +18,16 @@ import { insertNote, latestNote, latestPublicNoteId } from './notes';
 import { extractQuickActions, type QuickAction } from './quick-actions';
 import { claimUploads } from './uploads';
 
+/**
+ * The customer's copy of a public reply ends with the responder's signature (My profile), after
+ * the usual `-- ` delimiter so mail clients and our own reply trimming know it for one. The note
+ * in the thread stays as written.
+ */
+export function withSignature(body: string, signature: string): string {
+  const sig = signature.trim();
+  return sig ? `${body}\n\n-- \n${sig}` : body;
+}
+
 export async function createNote(
   dc: DomainCtx,
   pa: ProjectAccess,
@@ -61,7 +71,7 @@ export async function postNote(
       const files = await claimUploads(tx, ticket.id, note.id, input.body);
       // Internal notes never leave the building; public replies go to every subscribed participant.
       if (!input.internal) {
-        const n = { ticket, project: pa.project, settings: await settingsFor(tx, pa.project.id), body: input.body, authorName: actor.name, externalAuthor: null, attachments: files };
+        const n = { ticket, project: pa.project, settings: await settingsFor(tx, pa.project.id), body: withSignature(input.body, actor.signature), authorName: actor.name, externalAuthor: null, attachments: files };
         await sendNewNote(tx, dc.mail, n, at);
       }
     }

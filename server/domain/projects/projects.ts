@@ -6,11 +6,13 @@ import { roleLevel, type Visibility } from '../../../shared/roles';
 import type { ProjectView } from '../../../shared/views';
 import { accessLevel, type ProjectRow } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
+import { recordAudit, type Actor } from '../audit/audit-log';
 import { isUniqueViolation, type UserRow } from '../accounts/users';
 
 export async function createProject(
   dc: DomainCtx,
   input: { path: string; name?: string | undefined; visibility?: Visibility | undefined },
+  actor?: Actor,
 ): Promise<ProjectRow> {
   const at = dc.now();
   try {
@@ -26,6 +28,7 @@ export async function createProject(
         .returning()
         .get();
       await tx.insert(serviceDeskSettings).values({ projectId: row.id, updatedAt: at }).run();
+      if (actor) await recordAudit(tx, actor, { projectId: row.id, action: 'project.created', target: row.path, detail: { visibility: row.visibility } }, at);
       return row;
     });
   } catch (err) {

@@ -5,6 +5,7 @@ import { AppError, ERRORS } from '../../../shared/errors';
 import type { Q } from '../../../db/client';
 import type { ProjectAccess } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
+import { recordAudit, type Actor } from '../audit/audit-log';
 import { fullPathSlug, projectKey, type AddressBook } from '../../mail/addresses';
 import { projectAddress } from './project-address';
 
@@ -86,16 +87,20 @@ export async function updateSettings(
   dc: DomainCtx,
   pa: ProjectAccess,
   input: Partial<Omit<Settings, 'projectId' | 'updatedAt'>>,
+  actor?: Actor,
 ): Promise<Settings> {
   await readSettings(dc, pa.project.id);
   return dc.db.write(async (tx) => {
     if (input.projectKey && (await projectKeyTaken(tx, pa.project, input.projectKey))) throw new AppError('PROJECT_KEY_TAKEN');
     const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    return tx
+    const at = dc.now();
+    const saved = await tx
       .update(serviceDeskSettings)
-      .set({ ...set, updatedAt: dc.now() })
+      .set({ ...set, updatedAt: at })
       .where(eq(serviceDeskSettings.projectId, pa.project.id))
       .returning()
       .get();
+    if (actor) await recordAudit(tx, actor, { projectId: pa.project.id, action: 'service_desk.settings_changed', detail: set }, at);
+    return saved;
   });
 }

@@ -1,13 +1,28 @@
-import { loginInput, setupInput } from '../../../shared/schemas';
+import {
+  acceptInvitationInput,
+  forgotPasswordInput,
+  loginInput,
+  resetPasswordInput,
+  setupInput,
+  tokenInput,
+} from '../../../shared/schemas';
+import { AppError } from '../../../shared/errors';
+import { acceptInvitation, invitationState } from '../../domain/accounts/invitations';
 import { checkCredentials } from '../../domain/accounts/login';
+import { passwordResetState, requestPasswordReset, resetPassword } from '../../domain/accounts/password-reset';
+import { confirmEmailChange } from '../../domain/accounts/profile';
 import { createSession, deleteSession, SESSION_COOKIE } from '../../domain/accounts/sessions';
+import { mayUsePassword, readSsoSettings, signInOptions } from '../../domain/accounts/sso';
 import { createFirstAdmin, humanUserCount, toPublicUser } from '../../domain/accounts/users';
 import { setCookie } from '../../http/cookies';
 import type { Context } from '../context';
 import { authedProcedure, publicProcedure, router } from '../init';
 
-async function startSession(ctx: Context, userId: number): Promise<void> {
-  const { token } = await createSession(ctx.dc, userId, ctx.config.sessionTtlMs);
+function sessionMeta(ctx: Context) {
+  return { userAgent: ctx.userAgent, clientAddress: ctx.clientAddress };
+}
+
+function giveCookie(ctx: Context, token: string): void {
   if (ctx.res) {
     setCookie(ctx.res, SESSION_COOKIE, token, {
       maxAgeSeconds: Math.floor(ctx.config.sessionTtlMs / 1000),
@@ -16,9 +31,16 @@ async function startSession(ctx: Context, userId: number): Promise<void> {
   }
 }
 
+async function startSession(ctx: Context, userId: number): Promise<void> {
+  const { token } = await createSession(ctx.dc, userId, ctx.config.sessionTtlMs, sessionMeta(ctx));
+  giveCookie(ctx, token);
+}
+
 export const authRouter = router({
-  /** Whether the instance still needs its first administrator (the setup page). */
-  status: publicProcedure.query(async ({ ctx }) => ({ needsSetup: (await humanUserCount(ctx.dc.db)) === 0 })),
+  /** What the sign-in page offers: setup still needed, single sign-on, passwords turned off. */
+  status: publicProcedure.query(async ({ ctx }) =>
+    signInOptions(await readSsoSettings(ctx.dc, ctx.config.oidc), (await humanUserCount(ctx.dc.db)) === 0),
+  ),
 
   setup: publicProcedure.input(setupInput).mutation(async ({ ctx, input }) => {
     const user = await createFirstAdmin(ctx.dc, input);
@@ -27,7 +49,8 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const user = await checkCredentials(ctx.dc, { ...input, clientAddress: ctx.clientAddress });
+    const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
+    const user = await checkCredentials(ctx.dc, { ...input, clientAddress: ctx.clientAddress }, (u) => mayUsePassword(sso, u));
     await startSession(ctx, user.id);
     return toPublicUser(user);
   }),
@@ -39,4 +62,39 @@ export const authRouter = router({
   }),
 
   me: authedProcedure.query(({ ctx }) => toPublicUser(ctx.user)),
+
+  /**
+   * "Forgot password?": emails a reset link if the address has an account. The answer is the same
+   * either way; only too many requests (per address, per client) are refused.
+   */
+  requestPasswordReset: publicProcedure.input(forgotPasswordInput).mutation(async ({ ctx, input }) => {
+    const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
+    await requestPasswordReset(ctx.dc, input.email, ctx.clientAddress, async (u) => mayUsePassword(sso, u));
+    return { ok: true };
+  }),
+
+  /** Whether a reset link still works (the page shows "expired" or "already used" before asking for a password). */
+  passwordResetState: publicProcedure.input(tokenInput).query(({ ctx, input }) => passwordResetState(ctx.dc, input.token)),
+
+  /** Sets the new password, ends every other session of the account and signs this browser in. */
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    const { user, sessionToken } = await resetPassword(ctx.dc, input, { ttlMs: ctx.config.sessionTtlMs, meta: sessionMeta(ctx) });
+    giveCookie(ctx, sessionToken);
+    return toPublicUser(user);
+  }),
+
+  /** What an invitation link is for, and whether it still works. */
+  invitation: publicProcedure.input(tokenInput).query(({ ctx, input }) => invitationState(ctx.dc, input.token)),
+
+  /** Creates the invited account, adds the membership and signs in (or, if the address has an account by now, only adds the membership). */
+  acceptInvitation: publicProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
+    const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
+    if (!mayUsePassword(sso, { isAdmin: false })) throw new AppError('SSO_ONLY');
+    const accepted = await acceptInvitation(ctx.dc, { ...input, password: input.password }, { ttlMs: ctx.config.sessionTtlMs, meta: sessionMeta(ctx) });
+    if (accepted.sessionToken) giveCookie(ctx, accepted.sessionToken);
+    return { signedIn: accepted.sessionToken !== null, projectPath: accepted.projectPath, user: accepted.sessionToken ? toPublicUser(accepted.user) : null };
+  }),
+
+  /** Opening the link sent to a new address: the account now uses it. */
+  confirmEmail: publicProcedure.input(tokenInput).mutation(({ ctx, input }) => confirmEmailChange(ctx.dc, input.token)),
 });

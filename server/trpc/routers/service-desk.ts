@@ -5,6 +5,7 @@ import { checkProjectKey, readSettings, serviceDeskView, updateSettings } from '
 import { isUniqueViolation } from '../../domain/accounts/users';
 import { AppError } from '../../../shared/errors';
 import { projectProcedure, router } from '../init';
+import { actorOf } from '../../domain/audit/audit-log';
 
 export const serviceDeskRouter = router({
   /** The project's Service Desk address and settings. Responders see it; maintainers change it. */
@@ -25,7 +26,7 @@ export const serviceDeskRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { projectPath: _p, ...changes } = input;
       try {
-        return serviceDeskView(ctx.mail.book, ctx.pa.project, await updateSettings(ctx.dc, ctx.pa, changes));
+        return serviceDeskView(ctx.mail.book, ctx.pa.project, await updateSettings(ctx.dc, ctx.pa, changes, actorOf(ctx.user)));
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('PROJECT_KEY_TAKEN');
         throw err;

@@ -1,0 +1,85 @@
+/**
+ * Email about a person's account (invitation, password reset, email-change confirmation), queued
+ * through the durable outbox in the transaction that issues the link, so it survives a crash and
+ * is sent by one node. Plain text with a short HTML twin; the link is the only thing that matters.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Tx } from '../../../db/client';
+import type { OutboundSpec } from '../../mail/outbound/spec';
+import type { MailContext } from '../core/mail-context';
+import { queueEmail } from '../customer-email/outbox';
+
+export type AccountMailKind = 'invitation' | 'password_reset' | 'email_change';
+
+export function linkFor(mc: MailContext, kind: AccountMailKind, token: string): string {
+  const path = kind === 'invitation' ? 'invite' : kind === 'password_reset' ? 'reset-password' : 'confirm-email';
+  return `${mc.publicUrl}/${path}/${token}`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+interface Wording {
+  subject: string;
+  /** paragraphs before the link */
+  lead: string[];
+  action: string;
+  /** paragraphs after the link */
+  tail: string[];
+}
+
+function wording(kind: AccountMailKind, w: { inviter?: string; projectPath?: string | null; role?: string | null }): Wording {
+  if (kind === 'invitation') {
+    const where = w.projectPath ? ` to the project ${w.projectPath} as ${w.role}` : '';
+    return {
+      subject: w.projectPath ? `You are invited to ${w.projectPath} on Threadline` : 'You are invited to Threadline',
+      lead: [`${w.inviter ?? 'An administrator'} invited you to Threadline${where}.`, 'Open this link to choose your name and password:'],
+      action: 'Join Threadline',
+      tail: ['The link works once and expires in 7 days.'],
+    };
+  }
+  if (kind === 'password_reset') {
+    return {
+      subject: 'Reset your Threadline password',
+      lead: ['Someone (we hope you) asked to reset the password of your Threadline account.', 'Open this link to choose a new password:'],
+      action: 'Choose a new password',
+      tail: ['The link works once and expires in 1 hour. Using it signs you out everywhere else.', 'If you did not ask for this, ignore this email: your password stays as it is.'],
+    };
+  }
+  return {
+    subject: 'Confirm your new Threadline email address',
+    lead: ['You asked to use this address for your Threadline account.', 'Open this link to confirm it:'],
+    action: 'Confirm this address',
+    tail: ['The link works once and expires in 24 hours. Until then your account keeps its old address.'],
+  };
+}
+
+/** Queues one account email to `to` inside the caller's transaction. */
+export async function queueAccountMail(
+  tx: Tx,
+  mc: MailContext,
+  m: { kind: AccountMailKind; to: string; token: string; inviter?: string; projectPath?: string | null; role?: string | null },
+  at: number,
+): Promise<void> {
+  const link = linkFor(mc, m.kind, m.token);
+  const w = wording(m.kind, m);
+  const text = [...w.lead, '', link, '', ...w.tail].join('\n');
+  const html = [
+    ...w.lead.map((p) => `<p>${escapeHtml(p)}</p>`),
+    `<p><a href="${escapeHtml(link)}">${escapeHtml(w.action)}</a></p>`,
+    `<p style="color:#555">${escapeHtml(link)}</p>`,
+    ...w.tail.map((p) => `<p>${escapeHtml(p)}</p>`),
+  ].join('\n');
+  const spec: OutboundSpec = {
+    from: { name: 'Threadline', address: mc.from },
+    to: m.to,
+    subject: w.subject,
+    text,
+    html,
+    messageId: `<account-${randomBytes(12).toString('hex')}@${mc.book.host()}>`,
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+    date: new Date(at).toISOString(),
+  };
+  await queueEmail(tx, { kind: m.kind, projectId: null, ticketId: null, spec }, at);
+}
