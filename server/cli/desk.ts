@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { createProjectInput, createUserInput, memberInput, setupInput } from '../../shared/schemas';
+import { createProjectInput, createUserInput, email, memberInput, projectPath, role, setupInput } from '../../shared/schemas';
 import { loadConfig } from '../config';
 import { ACCESS } from '../../shared/roles';
 import type { ProjectAccess } from '../domain/accounts/access';
@@ -12,6 +12,10 @@ import { findProjectByPath } from '../domain/accounts/access';
 import { setMember } from '../domain/accounts/members';
 import { createProject } from '../domain/projects/projects';
 import { createFirstAdmin, createUser } from '../domain/accounts/users';
+import { COMMAND_LINE } from '../domain/audit/audit-log';
+import { invite } from '../domain/accounts/invitations';
+import { issuePasswordReset } from '../domain/accounts/password-reset';
+import { deactivateUser, reactivateUser } from '../domain/accounts/user-admin';
 import { parseFlags, UsageError } from './args';
 import { ingestCommand, quarantineCommand, TempFailure } from './mail-commands';
 import { withDomain } from './with-domain';
@@ -23,6 +27,12 @@ Commands:
   create-user    --email <e> --password <p> [--name <n>]   create a user
   create-project --path <group/project> [--name <n>] [--visibility private|internal|public]
   add-member     --project <path> --email <e> --role <guest|reporter|developer|maintainer|owner>
+  reset-password --email <e>               print a password reset link (valid 1 hour; nothing is emailed)
+  deactivate-user --email <e>              deactivate an account: its sessions end at once
+  reactivate-user --email <e>              let a deactivated account sign in again
+  invite         --email <e> [--project <path> --role <role>]
+                                            email an invitation and print its link (valid 7 days); someone
+                                            who already has an account is added to the project
   ingest <file.eml|->                       ingest one raw email (use - for stdin, e.g. from an MTA pipe);
                                             exits 75 (EX_TEMPFAIL) if it could not be stored, so the MTA retries
   quarantine list                           list quarantined messages
@@ -63,12 +73,12 @@ async function run(argv: string[]): Promise<unknown> {
     }
     case 'create-user': {
       const input = validate(createUserInput, parseFlags(rest, ['email', 'password', 'name']));
-      return withDomain(config, (dc) => createUser(dc, input));
+      return withDomain(config, (dc) => createUser(dc, input, COMMAND_LINE));
     }
     case 'create-project': {
       const input = validate(createProjectInput, parseFlags(rest, ['path', 'name', 'visibility']));
       return withDomain(config, async (dc) => {
-        const p = await createProject(dc, input);
+        const p = await createProject(dc, input, COMMAND_LINE);
         return { id: p.id, path: p.path, name: p.name, visibility: p.visibility };
       });
     }
@@ -80,8 +90,38 @@ async function run(argv: string[]): Promise<unknown> {
         if (!project) throw new AppError('PROJECT_NOT_FOUND', `No project at path "${input.projectPath}".`);
         // The CLI runs with the machine operator's authority, like an instance admin.
         const pa: ProjectAccess = { project, role: null, access: ACCESS.admin };
-        const m = await setMember(dc, pa, input);
+        const m = await setMember(dc, pa, input, COMMAND_LINE);
         return { project: project.path, email: m.user.email, role: m.role };
+      });
+    }
+    case 'reset-password': {
+      const input = validate(z.object({ email }), parseFlags(rest, ['email']));
+      return withDomain(config, (dc) => issuePasswordReset(dc, COMMAND_LINE, { email: input.email }, { email: false }));
+    }
+    case 'deactivate-user':
+    case 'reactivate-user': {
+      const input = validate(z.object({ email }), parseFlags(rest, ['email']));
+      return withDomain(config, async (dc) => {
+        const u = command === 'deactivate-user' ? await deactivateUser(dc, COMMAND_LINE, input) : await reactivateUser(dc, COMMAND_LINE, input);
+        return { email: u.email, deactivated: u.deactivated };
+      });
+    }
+    case 'invite': {
+      const flags = parseFlags(rest, ['email', 'project', 'role']);
+      const input = validate(
+        z.object({ email, projectPath: projectPath.optional(), role: role.optional() }).refine((v) => (v.projectPath === undefined) === (v.role === undefined), '--project and --role go together.'),
+        { email: flags.email, projectPath: flags.project, role: flags.role },
+      );
+      return withDomain(config, async (dc) => {
+        let pa: ProjectAccess | undefined;
+        if (input.projectPath) {
+          const project = await findProjectByPath(dc.db, input.projectPath);
+          if (!project) throw new AppError('PROJECT_NOT_FOUND', `No project at path "${input.projectPath}".`);
+          pa = { project, role: null, access: ACCESS.admin };
+        }
+        const result = await invite(dc, COMMAND_LINE, { email: input.email, pa, role: input.role });
+        if (result.status === 'invited') return { url: result.url };
+        return { url: null, added: { project: input.projectPath, email: result.member.user.email, role: result.member.role } };
       });
     }
     case 'ingest':
