@@ -76,6 +76,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   // With PORT=0 (tests) the OS picks the port, so the derived public URL must use the real one.
   const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  // Links in email (and the single sign-on redirect) must carry that port too.
+  if (url !== dc.mail.publicUrl) dc.mail = { ...dc.mail, publicUrl: url };
   const stopBackfill = startRenderBackfill(dc);
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {

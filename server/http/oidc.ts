@@ -38,7 +38,6 @@ function same(a: string, b: string): boolean {
 
 export function createOidcRoutes(dc: DomainCtx, config: Config) {
   const clientAddressOf = clientAddressResolver(config.trustProxy);
-  const redirectUri = `${config.publicUrl}/auth/oidc/callback`;
   const fail = (res: ServerResponse, code: string) => {
     setCookie(res, STATE_COOKIE, '', { maxAgeSeconds: 0, secure: config.secureCookies });
     redirect(res, `/login?sso_error=${encodeURIComponent(code)}`);
@@ -61,7 +60,7 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
     const invitation = query.get('invitation');
     await saveOidcState(dc, { state, codeVerifier, nonce, returnTo: safeReturn(query.get('next')), invitationToken: invitation && invitation.length <= 200 ? invitation : undefined });
     const url = client.buildAuthorizationUrl(oidc, {
-      redirect_uri: redirectUri,
+      redirect_uri: `${dc.mail.publicUrl}/auth/oidc/callback`,
       scope: SCOPE,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
@@ -73,7 +72,7 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
   }
 
   async function callback(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const current = new URL(req.url ?? '/', config.publicUrl);
+    const current = new URL(req.url ?? '/', dc.mail.publicUrl);
     const state = current.searchParams.get('state') ?? '';
     const cookieState = readCookie(req, STATE_COOKIE) ?? '';
     if (current.searchParams.has('error')) return fail(res, current.searchParams.get('error') === 'access_denied' ? 'SSO_CANCELLED' : 'SSO_FAILED');

@@ -8,11 +8,11 @@ import { adminProcedure, router } from '../init';
 export const ssoRouter = router({
   get: adminProcedure.query(async ({ ctx }) => ({
     ...ssoView(await readSsoSettings(ctx.dc, ctx.config.oidc)),
-    redirectUri: `${ctx.config.publicUrl}/auth/oidc/callback`,
+    redirectUri: `${ctx.dc.mail.publicUrl}/auth/oidc/callback`,
   })),
   update: adminProcedure.input(ssoSettingsInput).mutation(async ({ ctx, input }) => {
     const saved = await saveSsoSettings(ctx.dc, actorOf(ctx.user), ctx.config.oidc, input);
     forgetOidcClient();
-    return { ...saved, redirectUri: `${ctx.config.publicUrl}/auth/oidc/callback` };
+    return { ...saved, redirectUri: `${ctx.dc.mail.publicUrl}/auth/oidc/callback` };
   }),
 });
