@@ -148,6 +148,73 @@ describe('role matrix', () => {
     );
   });
 
+  test('users.deactivate, reactivate, setAdmin, sendPasswordReset, unlock: instance admin only', async () => {
+    const target = (await s.admin.trpc.users.list.query({ search: 'target@' }))[0]?.id ?? 0;
+    assert.deepEqual(await matrix((c) => c.trpc.users.deactivate.mutate({ userId: target })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.users.reactivate.mutate({ userId: target })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.users.setAdmin.mutate({ userId: target, isAdmin: false })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.users.sendPasswordReset.mutate({ userId: target })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.users.unlock.mutate({ userId: target })), adminOnly());
+  });
+
+  test('sso.get, sso.update, audit.instance: instance admin only', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.sso.get.query()), adminOnly());
+    assert.deepEqual(
+      await matrix((c) => c.trpc.sso.update.mutate({ enabled: false, issuer: '', clientId: '', providerName: '', autoCreate: false, ssoOnly: false })),
+      adminOnly(),
+    );
+    assert.deepEqual(await matrix((c) => c.trpc.audit.instance.query()), adminOnly());
+  });
+
+  test('invitations to the instance: admin only; to the project: maintainer and up (owner invitations: owners)', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.invitations.create.mutate({ email: `inst${++counter}@invite.io` })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.invitations.list.query()), adminOnly());
+    assert.deepEqual(
+      await matrix((c) => c.trpc.invitations.create.mutate({ email: `proj${++counter}@invite.io`, projectPath: P, role: 'reporter' })),
+      expected('maintainer'),
+    );
+    assert.deepEqual(await matrix((c) => c.trpc.invitations.list.query({ projectPath: P })), expected('maintainer'));
+    assert.deepEqual(
+      await matrix((c) => c.trpc.invitations.create.mutate({ email: `own${++counter}@invite.io`, projectPath: P, role: 'owner' })),
+      expected('owner'),
+    );
+  });
+
+  test('invitations.resend and invitations.revoke: admins any, maintainers their project\'s; others are told it does not exist', async () => {
+    const made = async () => {
+      const r = await s.admin.trpc.invitations.create.mutate({ email: `re${++counter}@invite.io`, projectPath: P, role: 'guest' });
+      return r.status === 'invited' ? r.invitation.id : 0;
+    };
+    const notFound = { ...expected('maintainer'), outsider: 'NOT_FOUND', guest: 'NOT_FOUND', reporter: 'NOT_FOUND', developer: 'NOT_FOUND' };
+    assert.deepEqual(await matrix(async (c) => c.trpc.invitations.resend.mutate({ id: await made() })), notFound);
+    assert.deepEqual(await matrix(async (c) => c.trpc.invitations.revoke.mutate({ id: await made() })), notFound);
+    const instanceWide = async () => {
+      const r = await s.admin.trpc.invitations.create.mutate({ email: `iw${++counter}@invite.io` });
+      return r.status === 'invited' ? r.invitation.id : 0;
+    };
+    const onlyAdmin = { ...adminOnly() };
+    for (const who of EVERYONE) if (who !== 'admin') onlyAdmin[who] = 'NOT_FOUND';
+    assert.deepEqual(await matrix(async (c) => c.trpc.invitations.revoke.mutate({ id: await instanceWide() })), onlyAdmin);
+  });
+
+  test('audit.project: maintainer and up', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.audit.project.query({ projectPath: P })), expected('maintainer'));
+  });
+
+  test('profile.*: every signed-in user, for their own account only', async () => {
+    const everyone = {} as Record<Who, string>;
+    for (const who of EVERYONE) everyone[who] = 'OK';
+    assert.deepEqual(await matrix((c) => c.trpc.profile.get.query()), everyone);
+    assert.deepEqual(await matrix((c) => c.trpc.profile.update.mutate({ signature: 'Thanks!' })), everyone);
+    assert.deepEqual(await matrix((c) => c.trpc.profile.previewSignature.query({ signature: '**hi**' })), everyone);
+    assert.deepEqual(await matrix((c) => c.trpc.profile.sessions.query()), everyone);
+    const own = await matrix(async (c) => {
+      const mine = await c.trpc.profile.get.query();
+      if (mine.email !== (await c.trpc.auth.me.query()).email) throw new Error('saw another account');
+    });
+    assert.deepEqual(own, everyone);
+  });
+
   test('signed-out callers get UNAUTHORIZED everywhere but sign-in', async () => {
     const { httpClient } = await import('../testing/test-app');
     const anon = httpClient(app, { cookie: '' });
@@ -156,5 +223,32 @@ describe('role matrix', () => {
     assert.equal(await outcome(anon.tickets.list.query({ projectPath: P })), 'UNAUTHORIZED');
     assert.equal(await outcome(anon.notes.create.mutate({ projectPath: P, iid: 1, body: 'x', internal: false })), 'UNAUTHORIZED');
     assert.equal(await outcome(anon.auth.status.query()), 'OK');
+    for (const call of [
+      () => anon.profile.get.query(),
+      () => anon.profile.update.mutate({ name: 'x' }),
+      () => anon.profile.changePassword.mutate({ currentPassword: 'x', newPassword: 'long enough pw' }),
+      () => anon.profile.changeEmail.mutate({ email: 'a@b.io' }),
+      () => anon.profile.sessions.query(),
+      () => anon.profile.signOutOthers.mutate(),
+      () => anon.profile.revokeSession.mutate({ id: '0123456789abcdef' }),
+      () => anon.profile.previewSignature.query({ signature: 'x' }),
+      () => anon.invitations.create.mutate({ email: 'a@b.io' }),
+      () => anon.invitations.list.query(),
+      () => anon.invitations.resend.mutate({ id: 1 }),
+      () => anon.invitations.revoke.mutate({ id: 1 }),
+      () => anon.users.deactivate.mutate({ userId: 1 }),
+      () => anon.audit.instance.query(),
+      () => anon.audit.project.query({ projectPath: P }),
+      () => anon.sso.get.query(),
+    ]) {
+      assert.equal(await outcome(call()), 'UNAUTHORIZED');
+    }
+    // What a signed-out person needs to get in: all answer without a session.
+    assert.equal(await outcome(anon.auth.requestPasswordReset.mutate({ email: 'someone@test.io' })), 'OK');
+    assert.equal(await outcome(anon.auth.passwordResetState.query({ token: 'x'.repeat(43) })), 'OK');
+    assert.equal(await outcome(anon.auth.invitation.query({ token: 'x'.repeat(43) })), 'OK');
+    assert.equal(await outcome(anon.auth.acceptInvitation.mutate({ token: 'x'.repeat(43), name: 'N', password: 'long enough pw' })), 'NOT_FOUND');
+    assert.equal(await outcome(anon.auth.resetPassword.mutate({ token: 'x'.repeat(43), password: 'long enough pw' })), 'NOT_FOUND');
+    assert.equal(await outcome(anon.auth.confirmEmail.mutate({ token: 'x'.repeat(43) })), 'NOT_FOUND');
   });
 });
