@@ -38,3 +38,18 @@ export const CAN = {
 
 export const VISIBILITIES = ['private', 'internal', 'public'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
+
+/**
+ * What each role can see and do, in a support team's words: shown wherever a role is chosen
+ * (invitations, members, the admin page).
+ */
+export const ROLE_HELP: Record<Role, string> = {
+  guest: 'Reads tickets that are not confidential. Cannot reply, and never sees customers’ email addresses or internal notes.',
+  reporter: 'An agent: sees every ticket (confidential ones too) and internal notes, replies to customers, writes internal notes, assigns, labels and closes.',
+  developer: 'Everything an agent does. For colleagues who fix what customers report; same ticket powers as reporter.',
+  maintainer: 'A team lead: everything above, plus invites and removes members, changes roles (up to maintainer), Service Desk settings, email templates and the project’s audit log.',
+  owner: 'Everything a maintainer does, plus grants and removes the owner role. Every project keeps at least one owner.',
+};
+
+export const ADMIN_HELP =
+  'An administrator runs the whole Threadline instance: sees every project, creates projects, invites and deactivates people, sets up single sign-on and reads the audit log.';

@@ -232,7 +232,8 @@ const userId = z.number({ error: 'userId must be a number.' }).int().positive();
 export const forgotPasswordInput = z.object({ email });
 export const resetPasswordInput = z.object({ token: linkToken, password });
 export const tokenInput = z.object({ token: linkToken });
-export const acceptInvitationInput = z.object({ token: linkToken, name: displayName, password });
+/** Name and password are needed unless the address already has an account (then only the membership is added). */
+export const acceptInvitationInput = z.object({ token: linkToken, name: displayName.optional(), password: password.optional() });
 
 export const usersListInput = z
   .object({

@@ -10,12 +10,16 @@ import TopBar from './TopBar';
 import Toasts from './Toasts';
 import ShortcutsHelp from './ShortcutsHelp';
 
-const PUBLIC_PATHS = ['/login', '/setup'];
+/** Pages for signed-out people; a signed-in visitor is sent on. */
+const PUBLIC_PATHS = ['/login', '/setup', '/forgot-password'];
+/** Pages a link in an email opens: they work signed in or not. */
+const LINK_PREFIXES = ['/invite/', '/reset-password/', '/confirm-email/'];
 
 export default function Shell(props: RouteSectionProps) {
   const location = useLocation();
   const [session, { refetch }] = createResource(loadSession);
   const isPublic = () => PUBLIC_PATHS.includes(location.pathname);
+  const isLink = () => LINK_PREFIXES.some((p) => location.pathname.startsWith(p));
   const here = () => `${location.pathname}${location.search}`;
   const next = () => new URLSearchParams(location.search).get('next');
   const afterSignIn = () => {
@@ -41,6 +45,7 @@ export default function Shell(props: RouteSectionProps) {
           <Match when={me() === undefined}>
             <p class="muted">Loading…</p>
           </Match>
+          <Match when={isLink()}>{props.children}</Match>
           <Match when={me() === null && needsSetup() && location.pathname !== '/setup'}>
             <Navigate href="/setup" />
           </Match>

@@ -29,9 +29,9 @@ export default function TopBar() {
                   Admin
                 </A>
               </Show>
-              <span class="topbar-user" title={user().email}>
+              <A href="/profile" class="topbar-user topbar-link" title={`${user().email}: my profile`} data-testid="profile-link">
                 {user().name}
-              </span>
+              </A>
               <button type="button" class="button button-quiet" onClick={() => void signOut()}>
                 Sign out
               </button>

@@ -1,5 +1,5 @@
 import { isTRPCClientError } from '@trpc/client';
-import { isErrorCode, type ErrorCode } from '../../shared/errors';
+import { ERRORS, isErrorCode, type ErrorCode } from '../../shared/errors';
 
 /** The server's message for a failed call: clear sentences written for users. */
 export function errorMessage(err: unknown): string {
@@ -17,4 +17,10 @@ export function errorCode(err: unknown): ErrorCode | null {
   const data: unknown = err.data;
   if (data && typeof data === 'object' && 'appCode' in data && isErrorCode(data.appCode)) return data.appCode;
   return null;
+}
+
+/** The sign-in page's message for a failed single sign-on (`/login?sso_error=CODE`). */
+export function ssoErrorMessage(code: string): string {
+  if (code === 'SSO_CANCELLED') return 'Sign-in with your identity provider was cancelled.';
+  return isErrorCode(code) ? ERRORS[code].message : ERRORS.SSO_FAILED.message;
 }

@@ -7,6 +7,7 @@ export type ProjectRoute =
   | { page: 'ticket'; projectPath: string; iid: number }
   | { page: 'members'; projectPath: string }
   | { page: 'service-desk'; projectPath: string }
+  | { page: 'audit'; projectPath: string }
   | { page: 'unknown'; projectPath: string };
 
 export function parseProjectRoute(splat: string): ProjectRoute {
@@ -17,6 +18,7 @@ export function parseProjectRoute(splat: string): ProjectRoute {
   if (rest === '') return { page: 'queue', projectPath };
   if (rest === 'members') return { page: 'members', projectPath };
   if (rest === 'service-desk') return { page: 'service-desk', projectPath };
+  if (rest === 'audit') return { page: 'audit', projectPath };
   const ticket = /^tickets\/(\d+)$/.exec(rest);
   if (ticket) return { page: 'ticket', projectPath, iid: Number(ticket[1]) };
   return { page: 'unknown', projectPath };
@@ -26,3 +28,4 @@ export const queueHref = (projectPath: string) => `/p/${projectPath}`;
 export const ticketHref = (projectPath: string, iid: number) => `/p/${projectPath}/-/tickets/${iid}`;
 export const membersHref = (projectPath: string) => `/p/${projectPath}/-/members`;
 export const serviceDeskHref = (projectPath: string) => `/p/${projectPath}/-/service-desk`;
+export const auditHref = (projectPath: string) => `/p/${projectPath}/-/audit`;

@@ -1,16 +1,34 @@
-import { createSignal } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, Show } from 'solid-js';
 import FormError from '../components/FormError';
+import SsoButton from '../components/SsoButton';
 import { createAction } from '../lib/action';
+import { ssoErrorMessage } from '../lib/errors';
+import { api } from '../lib/trpc';
 import { login } from '../stores/session';
 
 export default function LoginPage() {
+  const [params] = useSearchParams<{ next?: string; sso_error?: string }>();
   const [email, setEmail] = createSignal('');
   const [password, setPassword] = createSignal('');
   const action = createAction(login);
+  const [options] = createResource(() => api.auth.status.query());
 
   return (
     <section class="auth-card">
       <h1>Sign in</h1>
+      <Show when={params.sso_error}>{(code) => <FormError error={ssoErrorMessage(code())} />}</Show>
+      <Show when={options()?.sso}>
+        {(sso) => (
+          <div class="stack">
+            <SsoButton name={sso().name} next={params.next ?? null} />
+            <Show when={options()?.ssoOnly}>
+              <p class="muted">Passwords are turned off here; the form below is for administrators.</p>
+            </Show>
+            <p class="divider">or</p>
+          </div>
+        )}
+      </Show>
       <form
         class="stack"
         onSubmit={(e) => {
@@ -38,6 +56,11 @@ export default function LoginPage() {
           {action.pending() ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <Show when={!options()?.ssoOnly}>
+        <A href={email() ? `/forgot-password?email=${encodeURIComponent(email())}` : '/forgot-password'} class="quiet-link">
+          Forgot password?
+        </A>
+      </Show>
     </section>
   );
 }

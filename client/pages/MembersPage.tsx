@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { CAN, ROLES, type Role } from '../../shared/roles';
+import { CAN, ROLE_HELP, ROLES, type Role } from '../../shared/roles';
 import type { MemberView, ProjectView } from '../../shared/views';
-import AddMemberForm from '../components/AddMemberForm';
+import InvitationsPanel from '../components/InvitationsPanel';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
@@ -31,10 +31,16 @@ function MemberRow(props: { projectPath: string; member: MemberView; canManage: 
 
   return (
     <tr data-testid="member-row" data-email={props.member.user.email}>
-      <td>{props.member.user.name}</td>
+      <td>
+        {props.member.user.name}
+        <Show when={props.member.deactivated}>
+          {' '}
+          <span class="badge badge-danger">deactivated</span>
+        </Show>
+      </td>
       <td class="mono">{props.member.user.email}</td>
       <td>
-        <Show when={props.canManage} fallback={<span class="badge badge-soft">{props.member.role}</span>}>
+        <Show when={props.canManage} fallback={<span class="badge badge-soft" title={ROLE_HELP[props.member.role]}>{props.member.role}</span>}>
           <label class="visually-hidden" for={`role-${props.member.user.id}`}>
             Role of {props.member.user.name}
           </label>
@@ -45,7 +51,7 @@ function MemberRow(props: { projectPath: string; member: MemberView; canManage: 
           >
             <For each={ROLES}>
               {(r) => (
-                <option value={r} selected={r === props.member.role}>
+                <option value={r} selected={r === props.member.role} title={ROLE_HELP[r]}>
                   {r}
                 </option>
               )}
@@ -76,6 +82,19 @@ export default function MembersPage(props: { project: ProjectView }) {
     <section class="stack-lg">
       <section class="stack" aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
+        <details class="role-guide">
+          <summary>What each role can see and do</summary>
+          <dl>
+            <For each={ROLES}>
+              {(r) => (
+                <>
+                  <dt>{r}</dt>
+                  <dd>{ROLE_HELP[r]}</dd>
+                </>
+              )}
+            </For>
+          </dl>
+        </details>
         <Show when={members.error}>
           <FormError error={errorMessage(members.error)} />
         </Show>
@@ -104,7 +123,7 @@ export default function MembersPage(props: { project: ProjectView }) {
         </Show>
       </section>
       <Show when={canManage()}>
-        <AddMemberForm projectPath={props.project.path} onAdded={() => void refetch()} />
+        <InvitationsPanel projectPath={props.project.path} onMemberAdded={() => void refetch()} />
       </Show>
     </section>
   );

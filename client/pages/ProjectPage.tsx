@@ -4,7 +4,8 @@ import { createEffect, createMemo, createResource, Match, onCleanup, Show, Switc
 import { joinPresence, setViewing } from '../stores/presence';
 import FormError from '../components/FormError';
 import { errorMessage } from '../lib/errors';
-import { membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
+import { auditHref, membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
+import AuditLog from '../components/AuditLog';
 import { CAN } from '../../shared/roles';
 import ServiceDeskPage from './ServiceDeskPage';
 import { api } from '../lib/trpc';
@@ -67,6 +68,11 @@ export default function ProjectPage() {
                 <A href={membersHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page === 'members' }}>
                   Members
                 </A>
+                <Show when={p().access >= CAN.manageMembers}>
+                  <A href={auditHref(p().path)} class="tab" activeClass="" classList={{ 'tab-active': route().page === 'audit' }}>
+                    Audit log
+                  </A>
+                </Show>
               </nav>
             </div>
             <Switch fallback={<p class="empty">Page not found.</p>}>
@@ -75,6 +81,9 @@ export default function ProjectPage() {
               </Match>
               <Match when={route().page === 'members'}>
                 <MembersPage project={p()} />
+              </Match>
+              <Match when={route().page === 'audit' && p().access >= CAN.manageMembers}>
+                <AuditLog showProject={false} load={(beforeId) => api.audit.project.query({ projectPath: p().path, beforeId, limit: 50 })} />
               </Match>
               <Match when={route().page === 'service-desk'}>
                 <ServiceDeskPage project={p()} />

@@ -1,7 +1,7 @@
 /**
  * Instant notification of new tickets and customer replies in every project the user answers
  * for: an in-app toast, a browser Notification once allowed, and the unread count in the tab
- * title. The mode (all / assigned to me / off) is kept per user in this browser.
+ * title. The mode (all / assigned to me / off) is the user's, kept on the server (My profile).
  */
 import { createSignal } from 'solid-js';
 import { CAN } from '../../shared/roles';
@@ -42,6 +42,7 @@ function clearUnread(): void {
 export function setMode(m: NotifyMode): void {
   setModeSignal(m);
   localStorage.setItem(storageKey(), m);
+  void api.profile.update.mutate({ notifyMode: m }).catch(() => undefined);
   if (m !== 'off' && 'Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
 }
 
@@ -68,10 +69,10 @@ function show(n: Notice, projectPath: string): void {
 }
 
 /** After sign-in: follow every project this user answers for. */
-export async function startNotifications(me: { id: number }): Promise<void> {
+export async function startNotifications(me: { id: number; notifyMode: NotifyMode }): Promise<void> {
   stopNotifications();
   userId = me.id;
-  setModeSignal((localStorage.getItem(storageKey()) as NotifyMode | null) ?? 'all');
+  setModeSignal(me.notifyMode);
   window.addEventListener('focus', clearUnread);
   document.addEventListener('visibilitychange', clearUnread);
   const projects = (await api.projects.list.query()).filter((p) => p.access >= CAN.respond && p.role !== null);

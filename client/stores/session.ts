@@ -11,6 +11,17 @@ const [needsSetup, setNeedsSetup] = createSignal(false);
 
 export { me, needsSetup };
 
+/** After a page signed us in some other way (a reset or an invitation link). */
+export function signedInAs(user: Me): void {
+  signedIn(user);
+}
+
+/** My profile changed my name or notification mode. */
+export function updateMe(patch: Partial<Me>): void {
+  const current = me();
+  if (current) setMe({ ...current, ...patch });
+}
+
 function sessionEnded(): void {
   stopNotifications();
   stopLive();

@@ -184,11 +184,14 @@ export interface Accepted {
  */
 export async function acceptInvitation(
   dc: DomainCtx,
-  input: { token: string; name: string; password: string | null; oidcSubject?: string | undefined },
+  input: { token: string; name?: string | undefined; password?: string | undefined },
   session: { ttlMs: number; meta: SessionMeta },
 ): Promise<Accepted> {
   const row = await usableToken(dc.db, 'invitation', input.token, dc.now());
-  return acceptInvitationRow(dc, row, input, session);
+  if ((!input.name || !input.password) && !(await findUserByEmail(dc.db, row.email))) {
+    throw new AppError('INVALID_INPUT', 'Choose your name and a password (at least 10 characters).');
+  }
+  return acceptInvitationRow(dc, row, { name: input.name ?? '', password: input.password ?? null }, session);
 }
 
 export async function acceptInvitationRow(

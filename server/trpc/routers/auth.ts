@@ -90,7 +90,7 @@ export const authRouter = router({
   acceptInvitation: publicProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
     const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
     if (!mayUsePassword(sso, { isAdmin: false })) throw new AppError('SSO_ONLY');
-    const accepted = await acceptInvitation(ctx.dc, { ...input, password: input.password }, { ttlMs: ctx.config.sessionTtlMs, meta: sessionMeta(ctx) });
+    const accepted = await acceptInvitation(ctx.dc, input, { ttlMs: ctx.config.sessionTtlMs, meta: sessionMeta(ctx) });
     if (accepted.sessionToken) giveCookie(ctx, accepted.sessionToken);
     return { signedIn: accepted.sessionToken !== null, projectPath: accepted.projectPath, user: accepted.sessionToken ? toPublicUser(accepted.user) : null };
   }),

@@ -1,0 +1,176 @@
+/**
+ * Team accounts in real browsers: an invited agent joins from the emailed link (captured by a
+ * real SMTP sink), a forgotten password is reset by email, a deactivated agent's open tab goes to
+ * the sign-in page, and sign-in through a real OpenID provider (oidc-provider on a loopback port).
+ * Its own servers, since it changes accounts the shared seed relies on.
+ */
+import { simpleParser } from 'mailparser';
+import { startAppServer, type AppServer } from '../fixtures/app-server';
+import { freePort } from '../fixtures/dovecot';
+import { startSmtpSink, type SmtpSink } from '../fixtures/smtp-sink';
+import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
+import { startOidcProvider, type TestOidcProvider } from '../../server/testing/oidc-provider';
+
+let app: AppServer;
+let sink: SmtpSink;
+
+test.beforeAll(async () => {
+  sink = await startSmtpSink();
+  app = await startAppServer({ seed: SEED, env: { SMTP_URL: `${sink.url}?tls=off` } });
+});
+test.afterAll(async () => {
+  await app?.stop();
+  await sink?.stop();
+});
+
+/** The link in the newest email to `to` that arrived after `from` messages. */
+async function linkMailedTo(to: string, from: number): Promise<string> {
+  for (;;) {
+    const found = sink.messages.slice(from).find((m) => m.to.includes(to));
+    if (found) {
+      const mail = await simpleParser(found.raw);
+      const link = /https?:\/\/\S+\/(invite|reset-password|confirm-email)\/[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
+      if (!link) throw new Error(`no link in the email to ${to}: ${mail.text}`);
+      return link;
+    }
+    await sink.waitFor(sink.messages.length + 1, 15_000);
+  }
+}
+
+test('an admin invites an agent by email; the agent joins from the emailed link and lands in the project', async ({ browser }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  await admin.page.goto(`/p/${PROJECT}/-/members`);
+  const form = admin.page.getByTestId('invite-form');
+  await form.getByLabel('Email').fill('ivy@example.com');
+  await form.getByLabel('Role').selectOption('reporter');
+  await expect(form.getByTestId('role-help')).toContainText('replies to customers');
+  const mark = sink.messages.length;
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(admin.page.getByTestId('invite-result')).toContainText('Invitation emailed to ivy@example.com');
+  await expect(admin.page.getByTestId('invitation-row').filter({ hasText: 'ivy@example.com' })).toBeVisible();
+
+  const link = await linkMailedTo('ivy@example.com', mark);
+  expect(link.startsWith(`${app.url}/invite/`)).toBe(true);
+  const ivyContext = await browser.newContext({ baseURL: app.url });
+  const ivy = await ivyContext.newPage();
+  await ivy.goto(link);
+  await expect(ivy.getByTestId('invitation')).toContainText('ivy@example.com');
+  await expect(ivy.getByTestId('invitation')).toContainText(PROJECT);
+  await ivy.getByLabel('Your name').fill('Ivy Invited');
+  await ivy.getByLabel('Choose a password').fill('ivy-password-long');
+  await ivy.getByRole('button', { name: 'Create my account' }).click();
+  await expect(ivy).toHaveURL(new RegExp(`/p/${PROJECT}$`));
+  await expect(ivy.getByRole('heading', { name: 'Mobile App' })).toBeVisible();
+  await expect(ivy.getByRole('banner')).toContainText('Ivy Invited');
+
+  // The link worked once: opening it again says so and offers no form.
+  const again = await (await browser.newContext({ baseURL: app.url })).newPage();
+  await again.goto(link);
+  await expect(again.getByTestId('link-problem')).toHaveAttribute('data-state', 'used');
+  await admin.page.reload();
+  await expect(admin.page.getByTestId('member-row').filter({ hasText: 'ivy@example.com' })).toBeVisible();
+  await expect(admin.page.getByTestId('invitation-row')).toHaveCount(0);
+  for (const c of [admin.context, ivyContext, again.context()]) await c.close();
+});
+
+test('a forgotten password is reset from the emailed link; the old password stops working', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: app.url });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(USERS.gina.email);
+  await page.getByRole('link', { name: 'Forgot password?' }).click();
+  await expect(page).toHaveURL(/\/forgot-password/);
+  await expect(page.getByLabel('Email')).toHaveValue(USERS.gina.email);
+  const mark = sink.messages.length;
+  await page.getByRole('button', { name: 'Email me a reset link' }).click();
+  await expect(page.getByTestId('reset-requested')).toContainText(USERS.gina.email);
+
+  const link = await linkMailedTo(USERS.gina.email, mark);
+  await page.goto(link);
+  await page.getByLabel('New password', { exact: true }).fill('gina-new-password');
+  await page.getByLabel('New password again').fill('gina-new-password');
+  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
+  await expect(page.getByRole('banner')).toContainText(USERS.gina.name);
+
+  const other = await browser.newContext({ baseURL: app.url });
+  const login = await other.newPage();
+  await login.goto('/login');
+  await login.getByLabel('Email').fill(USERS.gina.email);
+  await login.getByLabel('Password').fill(USERS.gina.password);
+  await login.getByRole('button', { name: 'Sign in' }).click();
+  await expect(login.getByRole('alert')).toHaveText('Wrong email or password.');
+  await login.getByLabel('Password').fill('gina-new-password');
+  await login.getByRole('button', { name: 'Sign in' }).click();
+  await expect(login.getByRole('heading', { name: 'Projects' })).toBeVisible();
+
+  // The used link now shows a clear page with the way to ask again.
+  await login.goto(link);
+  await expect(login.getByTestId('link-problem')).toHaveAttribute('data-state', 'used');
+  await expect(login.getByRole('link', { name: 'Ask for a new link' })).toBeVisible();
+  await context.close();
+  await other.close();
+});
+
+test('a deactivated agent\'s open tab goes to the sign-in page by itself', async ({ browser }) => {
+  const alice = await signIn(browser, app.url, USERS.alice);
+  await alice.page.goto(`/p/${PROJECT}`);
+  await expect(alice.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  const admin = await signIn(browser, app.url, USERS.admin);
+  await admin.page.goto('/admin');
+  await admin.page.getByPlaceholder('name or email').fill('alice@');
+  const row = admin.page.getByTestId('user-row').filter({ hasText: USERS.alice.email });
+  await expect(admin.page.getByTestId('user-row')).toHaveCount(1);
+  admin.page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(row).toContainText('deactivated');
+  // Nothing else happens in alice's tab: it notices on its own (within about a second).
+  await expect(alice.page).toHaveURL(/\/login/, { timeout: 3000 });
+  await expect(alice.page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await alice.page.getByLabel('Email').fill(USERS.alice.email);
+  await alice.page.getByLabel('Password').fill(USERS.alice.password);
+  await alice.page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(alice.page.getByRole('alert')).toContainText('deactivated');
+
+  await row.getByRole('button', { name: 'Reactivate' }).click();
+  await expect(row).not.toContainText('deactivated');
+  await alice.page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(alice.page.getByRole('heading', { name: 'Mobile App' })).toBeVisible();
+  await alice.context.close();
+  await admin.context.close();
+});
+
+test.describe('single sign-on', () => {
+  let idp: TestOidcProvider;
+  let ssoApp: AppServer;
+
+  test.beforeAll(async () => {
+    const port = await freePort();
+    idp = await startOidcProvider(`http://127.0.0.1:${port}/auth/oidc/callback`);
+    idp.accounts.set('bob.d', { email: USERS.bob.email, emailVerified: true, name: 'Bob at Corp' });
+    ssoApp = await startAppServer({ seed: SEED, port, env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret } });
+  });
+  test.afterAll(async () => {
+    await ssoApp?.stop();
+    await idp?.stop();
+  });
+
+  test('an agent signs in through a real OpenID provider and lands on the page they asked for', async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: ssoApp.url });
+    const page = await context.newPage();
+    await page.goto(`/p/${PROJECT}`);
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await page.getByRole('link', { name: 'Sign in with 127.0.0.1' }).click();
+    // The provider's own pages: sign in, then allow Threadline.
+    await expect(page).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
+    await page.locator('input[name="login"]').fill('bob.d');
+    await page.locator('input[name="password"]').fill('anything');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(`${ssoApp.url}/p/${PROJECT}`);
+    await expect(page.getByRole('heading', { name: 'Mobile App' })).toBeVisible();
+    await expect(page.getByRole('banner')).toContainText(USERS.bob.name);
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+    await context.close();
+  });
+});
