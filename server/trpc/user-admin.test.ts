@@ -72,6 +72,7 @@ test('deactivating on node A ends the user\'s streams on node B within about a s
     assert.equal(detail.notes.find((n) => n.body === 'Dan was here')?.author?.name, 'Dan Departing');
     const members = await admin.trpc.members.list.query({ projectPath: P });
     assert.equal(members.find((m) => m.user.email === 'dan@test.io')?.deactivated, true);
+    assert.equal(await appCode(admin.trpc.tickets.update.mutate({ projectPath: P, iid: ticket.iid, assigneeId: danId })), 'ASSIGNEE_NOT_MEMBER');
     events.stop();
     presence.stop();
 

@@ -192,6 +192,7 @@ export async function checkAssignee(dc: DomainCtx, pa: ProjectAccess, assigneeId
   const role = assignee ? await membershipRole(dc.db, pa.project.id, assignee.id) : null;
   const ok = assignee && (assignee.isAdmin || (role && ACCESS[role] >= CAN.respond));
   if (!ok || !assignee) throw new AppError('ASSIGNEE_NOT_MEMBER');
+  if (assignee.deactivatedAt !== null) throw new AppError('ASSIGNEE_NOT_MEMBER', 'This person’s account is deactivated: assign the ticket to someone else.');
   return assignee.name;
 }
 
