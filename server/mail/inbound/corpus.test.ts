@@ -17,6 +17,7 @@ import { createProject } from '../../domain/projects/projects';
 import { recordMessageId } from '../../domain/customer-email/email-tickets';
 import { attachments, notes, outbox, participants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import { createMailCore } from '../runtime';
+import { closeRenderPool } from '../../render';
 import { testDatabaseUrl } from '../../testing/test-app';
 import type { Outcome } from './receive';
 import { compose } from '../outbound/compose';
@@ -77,7 +78,11 @@ before(async () => {
 });
 
 after(async () => {
+  await core.outbox.stop();
   await dc.db.close();
+  // The render workers this process started (a worker replaced after a timeout on a busy
+  // machine could otherwise keep the test process from exiting).
+  await closeRenderPool();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
