@@ -25,8 +25,8 @@ type Mismatched<M extends Record<TableKey, boolean>> = { [K in TableKey]: M[K] e
  * SQLite gives an `integer primary key` column a default (it aliases the rowid), so its insert
  * type makes the column optional; PostgreSQL cannot. The application always sets these columns.
  */
-const ROWID_ALIASES = ['service_desk_settings.project_id'] as const;
-type RowidAliasKeys = { serviceDeskSettings: 'projectId' };
+const ROWID_ALIASES = ['service_desk_settings.project_id', 'custom_emails.project_id'] as const;
+type RowidAliasKeys = { serviceDeskSettings: 'projectId'; customEmails: 'projectId' };
 type InsertOf<K extends TableKey, T> = K extends keyof RowidAliasKeys ? Omit<T, RowidAliasKeys[K]> : T;
 
 /** Tables whose select row types differ between the engines (must be `never`). */

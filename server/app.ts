@@ -7,6 +7,9 @@ import type { DomainCtx } from './domain/core/context';
 import { purgeExpiredSessions } from './domain/accounts/sessions';
 import { ensureSupportBot } from './domain/accounts/users';
 import { mailContext } from './domain/core/mail-context';
+import { createSecretBox } from './domain/core/secret-box';
+import { reloadMailContext } from './domain/mail-setup/effective';
+import { loadSecretKey } from './files/secret-key';
 import { createInProcessBus } from './events/bus';
 import { EVENTS_CHANNEL } from './events/store';
 import { createPresenceHub, createPresenceRelay } from './events/presence';
@@ -23,8 +26,11 @@ export async function createDomain(config: Config): Promise<DomainCtx> {
   const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
   // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
   const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config), now: () => Date.now(), node };
+  const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
+  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config), secrets, mailSettingsListeners: new Set(), now: () => Date.now(), node };
   await ensureSupportBot(dc);
+  // The addresses the Admin page set (unless the environment sets them): the CLI sees them too.
+  await reloadMailContext(dc, config);
   return dc;
 }
 

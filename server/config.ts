@@ -61,6 +61,7 @@ const schema = z.object({
   OIDC_ISSUER: z.union([z.literal(''), z.url({ error: 'OIDC_ISSUER must be the provider\'s issuer URL, e.g. https://login.example.com/realms/staff' })]).default(''),
   OIDC_CLIENT_ID: z.string().default(''),
   OIDC_CLIENT_SECRET: z.string().default(''),
+  SECRET_KEY: z.string().min(16, 'SECRET_KEY must be at least 16 characters (e.g. the output of `openssl rand -base64 32`)').optional(),
 });
 
 export interface Config {
@@ -78,6 +79,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** which peers may tell us the client's address in X-Forwarded-For */
   trustProxy: TrustProxy;
+  /**
+   * SECRET_KEY: encrypts stored mail passwords and signs customer links. Unset: a key generated
+   * once in DATA_DIR/secret.key (mode 0600). Several nodes must share one key.
+   */
+  secretKey: string | null;
   mail: MailConfig;
   /** single sign-on from the environment (the Admin page's settings, once saved, take over); never logged */
   oidc: { issuer: string; clientId: string; clientSecret: string } | null;
@@ -119,7 +125,10 @@ export interface ImapMailboxConfig {
   name: string;
   host: string;
   port: number;
+  /** implicit TLS (imaps, 993) */
   secure: boolean;
+  /** true: STARTTLS required; false: never; unset: used when the server offers it */
+  doSTARTTLS?: boolean | undefined;
   user: string;
   password: string;
   mailbox: string;
@@ -145,6 +154,11 @@ export interface MailConfig {
   systemHeader: string;
   systemFooter: string;
   additionalText: string;
+  /**
+   * Which mail settings the environment sets. Those win over the Admin page's and are shown
+   * there read-only; the others come from the database (or their defaults).
+   */
+  fromEnv: { incomingEmail: boolean; serviceDeskEmail: boolean; smtpUrl: boolean; mailFrom: boolean; imapMailboxes: boolean };
 }
 
 /**
@@ -204,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    secretKey: e.SECRET_KEY ?? null,
     mail: {
       incomingEmail: e.INCOMING_EMAIL,
       serviceDeskEmail: e.SERVICE_DESK_EMAIL ?? null,
@@ -217,9 +232,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       systemHeader: e.SYSTEM_HEADER,
       systemFooter: e.SYSTEM_FOOTER,
       additionalText: e.ADDITIONAL_EMAIL_TEXT,
+      fromEnv: {
+        incomingEmail: isSet(env.INCOMING_EMAIL),
+        serviceDeskEmail: isSet(env.SERVICE_DESK_EMAIL),
+        smtpUrl: isSet(env.SMTP_URL),
+        mailFrom: isSet(env.MAIL_FROM),
+        imapMailboxes: isSet(env.IMAP_MAILBOXES),
+      },
     },
     oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : null,
   };
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value.trim() !== '';
 }
 
 function parseListen(value: string): { host: string; port: number } | null {

@@ -79,6 +79,20 @@ export const ERRORS = {
   },
   ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
+  // Mail settings (issue 10)
+  MAILBOX_NAME_TAKEN: { status: 'CONFLICT', message: 'Another mailbox already has this name.' },
+  MAILBOX_NOT_FOUND: { status: 'NOT_FOUND', message: 'No mailbox has this id.' },
+  SET_BY_ENVIRONMENT: {
+    status: 'CONFLICT',
+    message: 'This setting comes from an environment variable on the server; change it there (or unset it to manage it here).',
+  },
+  CUSTOM_EMAIL_TAKEN: { status: 'CONFLICT', message: 'Another project already uses this support address.' },
+  CUSTOM_EMAIL_OURS: {
+    status: 'BAD_REQUEST',
+    message: "This is one of Threadline's own addresses. Enter your own support address, e.g. support@your-company.com.",
+  },
+  CUSTOM_EMAIL_NOT_SET: { status: 'NOT_FOUND', message: 'This project has no custom support address.' },
+  CUSTOMER_LINK_INVALID: { status: 'NOT_FOUND', message: 'This link is not valid any more. Reply to the latest email about your request to get a new one.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },
   INTERNAL: { status: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' },
 } as const;

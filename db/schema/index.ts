@@ -46,6 +46,10 @@ export let outbox: typeof lite.outbox = lite.outbox;
 export let mailboxes: typeof lite.mailboxes = lite.mailboxes;
 export let leases: typeof lite.leases = lite.leases;
 export let fileBlobs: typeof lite.fileBlobs = lite.fileBlobs;
+export let mailSettings: typeof lite.mailSettings = lite.mailSettings;
+export let imapMailboxes: typeof lite.imapMailboxes = lite.imapMailboxes;
+export let customEmails: typeof lite.customEmails = lite.customEmails;
+export let customerLinks: typeof lite.customerLinks = lite.customerLinks;
 
 /** Points every table binding at `d`'s tables. Idempotent; switching after a query is an error. */
 export function bindDialect(d: Dialect): void {
@@ -86,4 +90,8 @@ export function bindDialect(d: Dialect): void {
   mailboxes = src.mailboxes;
   leases = src.leases;
   fileBlobs = src.fileBlobs;
+  mailSettings = src.mailSettings;
+  imapMailboxes = src.imapMailboxes;
+  customEmails = src.customEmails;
+  customerLinks = src.customerLinks;
 }

@@ -8,12 +8,12 @@ export interface AddressTemplates {
   alias: string | null;
   /** MAIL_FROM, the From of customer email, when set apart from the incoming address */
   from?: string | null;
+  /** verified custom support addresses (`support@company.com`), each naming one project */
+  custom?: { projectId: number; address: string }[];
 }
 
-export interface MatchedKey {
-  key: string;
-  mailbox: 'incoming' | 'alias';
-}
+/** Where an address of ours points: a key in a template, or a project's custom address. */
+export type MatchedKey = { key: string; mailbox: 'incoming' | 'alias' } | { key: ''; mailbox: 'custom'; projectId: number };
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -43,11 +43,16 @@ export function createAddressBook(t: AddressTemplates) {
   const fixed = [withoutKey(t.incoming), t.alias ? withoutKey(t.alias) : null, t.from ?? null]
     .filter((a): a is string => !!a)
     .map((a) => a.trim().toLowerCase());
+  const custom = new Map((t.custom ?? []).map((c) => [c.address.trim().toLowerCase(), c.projectId]));
+  const customOf = new Map((t.custom ?? []).map((c) => [c.projectId, c.address.trim().toLowerCase()]));
+  const bareAddress = (address: string) => address.trim().replace(/^<|>$/g, '').toLowerCase();
   return {
     templates: t,
-    /** The key in one of our addresses, or null when the address is not ours. */
+    /** The key in one of our addresses (or the project of a custom address), or null when the address is not ours. */
     match(address: string): MatchedKey | null {
       const a = address.trim();
+      const projectId = custom.get(bareAddress(a));
+      if (projectId !== undefined) return { key: '', mailbox: 'custom', projectId };
       // The alias is checked first: mail there always goes to Service Desk (SPEC §1).
       const m = alias?.exec(a);
       if (m?.[1]) return { key: m[1], mailbox: 'alias' };
@@ -57,11 +62,15 @@ export function createAddressBook(t: AddressTemplates) {
     },
     /**
      * Every one of our addresses is never a ticket author, participant or recipient: the incoming
-     * and alias addresses with any key or none, and the From we send with.
+     * and alias addresses with any key or none, the From we send with, and custom addresses.
      */
     isOurs(address: string): boolean {
-      const a = address.trim().replace(/^<|>$/g, '').toLowerCase();
-      return anyKey.some((re) => re.test(a)) || fixed.includes(a);
+      const a = bareAddress(address);
+      return anyKey.some((re) => re.test(a)) || fixed.includes(a) || custom.has(a);
+    },
+    /** The project's verified custom address, if it has one. */
+    customFor(projectId: number): string | null {
+      return customOf.get(projectId) ?? null;
     },
     incomingFor(key: string): string {
       return fillTemplate(t.incoming, key);

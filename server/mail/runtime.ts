@@ -1,58 +1,197 @@
 /**
  * Wires the mail side: the ingest pipeline, its sources (SMTP listener, IMAP mailboxes) and the
  * outbox worker. Pending messages left by a crash are finished before sources start.
+ *
+ * Mail settings change without a restart (issue 10): when they change — here, on another node
+ * (NOTIFY) or by the CLI on the SQLite file — this node reads them again, gives the domain the new
+ * addresses, swaps the outgoing transport and starts or stops IMAP watchers. Each mailbox is
+ * watched by whichever node holds its lease `imap:<name>`; a mailbox removed or paused stops on
+ * that node, a new one starts on whichever node takes its lease.
  */
-import type { Config } from '../config';
+import type { Config, ImapMailboxConfig } from '../config';
 import type { DomainCtx } from '../domain/core/context';
 import { ensureSupportBot } from '../domain/accounts/users';
 import { createAttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
 import type { AddressBook } from './addresses';
-import { createSmtpTransport } from './outbound/smtp-transport';
+import { createSmtpTransport, smtpTargetFromSettings } from './outbound/smtp-transport';
 import { createIngest, type Ingest } from './inbound/receive';
 import { createFolderTransport, type Transport } from './outbound/transport';
+import { createTransportSet, type TransportSet } from './outbound/transport-set';
 import { createOutboxWorker, type OutboxWorker } from './outbound/worker';
 import { startImapWorker, type ImapWorker } from './sources/imap';
 import { holdLease, type HeldLease } from '../domain/core/leases';
-import type { ImapMailboxConfig } from '../config';
 import { startSmtpListener, type SmtpListener } from './sources/smtp-listener';
+import { mailContextOf, loadMailSetup, type MailboxSetup, type MailSetup, type SmtpChoice } from '../domain/mail-setup/effective';
+import { onMailSettingsChange } from '../domain/mail-setup/signal';
+import { reportMailboxState } from '../domain/mail-log/mailbox-checkpoint';
+import type { SecretBox } from '../domain/core/secret-box';
 
 export interface MailRuntime {
-  book: AddressBook;
+  /** our addresses as they are now */
+  readonly book: AddressBook;
   ingest: Ingest;
   outbox: OutboxWorker;
+  /** the outgoing transport(s) the outbox sends through */
+  transports: TransportSet;
   smtp: SmtpListener | null;
-  imap: ImapWorker[];
+  /** the IMAP mailboxes this node runs now (each watched only while its lease is held) */
+  readonly imap: ImapWorker[];
+  /** the settings this node runs with */
+  setup(): MailSetup;
+  /** Reads the settings again and applies them (called by itself on every change). */
+  reconfigure(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** What the instance transport was built from: an unchanged setting keeps its pooled connections. */
+function smtpFingerprint(smtp: SmtpChoice): string {
+  if (smtp.source === 'env') return `env ${smtp.url}`;
+  if (smtp.source === 'settings') return `settings ${JSON.stringify(smtp.settings)}`;
+  return 'folder';
+}
+
+function instanceTransport(smtp: SmtpChoice, secrets: SecretBox, dataDir: string): Transport {
+  if (smtp.source === 'env') return createSmtpTransport(smtp.url);
+  if (smtp.source === 'settings') {
+    const s = smtp.settings;
+    return createSmtpTransport(smtpTargetFromSettings(s, s.password ? secrets.open(s.password) : ''));
+  }
+  return createFolderTransport(dataDir);
+}
+
+/** A transport that only reports why it cannot send (a password this node cannot decrypt). */
+function brokenTransport(name: string, why: string): Transport {
+  return {
+    name,
+    async send() {
+      return { ok: false, permanent: false, response: why };
+    },
+    async close() {},
+  };
+}
+
+async function applyTransports(transports: TransportSet, setup: MailSetup, dc: DomainCtx, dataDir: string): Promise<void> {
+  await transports.setInstance(smtpFingerprint(setup.smtp), () => {
+    try {
+      return instanceTransport(setup.smtp, dc.secrets, dataDir);
+    } catch (err) {
+      return brokenTransport('smtp (unreadable password)', err instanceof Error ? err.message : String(err));
+    }
+  });
+  const custom = new Map<number, { fingerprint: string; make(): Transport }>();
+  for (const c of setup.customEmails) {
+    const smtp = c.smtp;
+    if (!smtp) continue;
+    custom.set(c.projectId, {
+      fingerprint: JSON.stringify(smtp),
+      make: () => {
+        try {
+          return createSmtpTransport(smtpTargetFromSettings(smtp, smtp.password ? dc.secrets.open(smtp.password) : ''));
+        } catch (err) {
+          return brokenTransport(`smtp ${smtp.host} (unreadable password)`, err instanceof Error ? err.message : String(err));
+        }
+      },
+    });
+  }
+  await transports.setCustom(custom);
+}
+
 export async function createMailCore(dc: DomainCtx, config: Config, transport?: Transport) {
-  const book = dc.mail.book;
   const files = createAttachmentStore(config.dataDir, dc.db);
-  const chosen = transport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl) : createFolderTransport(config.dataDir));
-  const outbox = createOutboxWorker(dc, chosen, { store: files, claimMs: config.mail.outboxClaimMs });
+  const setup = await loadMailSetup(dc.db, config.mail);
+  dc.mail = mailContextOf(setup, config);
+  const transports = transport ? createTransportSet(transport, 'given') : createTransportSet(createFolderTransport(config.dataDir), 'folder');
+  // A transport given by the caller (tests, benches) stays; otherwise the settings choose.
+  if (!transport) await applyTransports(transports, setup, dc, config.dataDir);
+  const outbox = createOutboxWorker(dc, transports, { store: files, claimMs: config.mail.outboxClaimMs });
   const supportBot = await ensureSupportBot(dc);
   const ingest = createIngest({
     dc,
-    book,
     files,
     maxEmailSize: config.mail.maxEmailSize,
     rateLimitPerMinute: config.mail.rateLimitPerMinute,
     supportBotId: supportBot.id,
     onQueued: () => outbox.kick(),
   });
-  return { book, ingest, outbox };
+  return { get book() { return dc.mail.book; }, ingest, outbox, transports, setup, fixedTransport: !!transport };
 }
 
 export async function startMail(dc: DomainCtx, config: Config, opts: { transport?: Transport } = {}): Promise<MailRuntime> {
-  const { book, ingest, outbox } = await createMailCore(dc, config, opts.transport);
+  const core = await createMailCore(dc, config, opts.transport);
+  const { ingest, outbox, transports } = core;
+  let setup = core.setup;
   const recovered = await ingest.recoverPending();
   if (recovered) log.info('finished messages left pending by a restart', { count: recovered });
   outbox.start();
   const smtp = config.mail.smtpListen
-    ? await startSmtpListener({ ...config.mail.smtpListen, book, ingest, maxEmailSize: config.mail.maxEmailSize })
+    ? await startSmtpListener({ ...config.mail.smtpListen, book: () => dc.mail.book, ingest, maxEmailSize: config.mail.maxEmailSize })
     : null;
-  const imap = config.mail.imapMailboxes.map((m) => leasedImapWorker(dc, m, ingest, config.mail.maxEmailSize));
+
+  /** running watchers by mailbox name, with what they were started from */
+  const watchers = new Map<string, { fingerprint: string; worker: ImapWorker }>();
+  /** paused mailboxes already recorded as such by this node */
+  const pausedSeen = new Set<string>();
+  async function applyMailboxes(boxes: MailboxSetup[]): Promise<void> {
+    const wanted = new Map<string, { fingerprint: string; box: MailboxSetup }>();
+    // `updatedAt` changes with pausing alone: what the watcher connects with is the rest.
+    const fingerprintOf = (box: MailboxSetup) => JSON.stringify(box.env ?? { ...box.row, updatedAt: 0, paused: false });
+    for (const box of boxes) if (!box.paused) wanted.set(box.name, { fingerprint: fingerprintOf(box), box });
+    for (const [name, w] of watchers) {
+      if (wanted.get(name)?.fingerprint === w.fingerprint) continue;
+      watchers.delete(name);
+      await w.worker.stop();
+    }
+    for (const [name, { fingerprint, box }] of wanted) {
+      if (watchers.has(name)) continue;
+      let cfg: ImapMailboxConfig;
+      try {
+        cfg = imapConfigOf(box, dc.secrets);
+      } catch (err) {
+        await reportMailboxState(dc, name, 'error', err).catch(() => undefined);
+        continue;
+      }
+      watchers.set(name, { fingerprint, worker: leasedImapWorker(dc, cfg, ingest, config.mail.maxEmailSize) });
+    }
+    for (const box of boxes) {
+      if (!box.paused) pausedSeen.delete(box.name);
+      else if (!pausedSeen.has(box.name)) {
+        pausedSeen.add(box.name);
+        await markPaused(dc, box.name);
+      }
+    }
+  }
+  await applyMailboxes(setup.mailboxes);
+
+  // Changes arrive in bursts (a save, its NOTIFY, another process's commit): apply one at a time,
+  // and once more after a change that came in while applying.
+  let applying: Promise<void> | null = null;
+  let again = false;
+  async function reconfigure(): Promise<void> {
+    if (applying) {
+      again = true;
+      return applying;
+    }
+    applying = (async () => {
+      do {
+        again = false;
+        try {
+          setup = await loadMailSetup(dc.db, config.mail);
+          dc.mail = mailContextOf(setup, config);
+          if (!core.fixedTransport) await applyTransports(transports, setup, dc, config.dataDir);
+          await applyMailboxes(setup.mailboxes);
+        } catch (err) {
+          log.error('applying the mail settings failed', { err });
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      applying = null;
+    });
+    return applying;
+  }
+  let stopped = false;
+  const stopWatching = onMailSettingsChange(dc, () => void reconfigure());
+
   // A node that died and never came back leaves pending messages: one node finishes them.
   let sweepTimer: NodeJS.Timeout | null = null;
   const sweep = holdLease(dc, 'inbound-recovery', {
@@ -79,17 +218,52 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
     },
   });
   return {
-    book,
+    get book() {
+      return dc.mail.book;
+    },
     ingest,
     outbox,
+    transports,
     smtp,
-    imap,
+    get imap() {
+      return [...watchers.values()].map((w) => w.worker);
+    },
+    setup: () => setup,
+    reconfigure,
     async stop() {
+      stopped = true;
+      stopWatching();
+      await applying;
       await sweep.stop();
-      await Promise.all(imap.map((w) => w.stop()));
+      await Promise.all([...watchers.values()].map((w) => w.worker.stop()));
+      watchers.clear();
       await smtp?.close();
       await outbox.stop();
     },
+  };
+}
+
+/** A paused mailbox shows as paused in health, whichever node paused it. */
+async function markPaused(dc: DomainCtx, name: string): Promise<void> {
+  await reportMailboxState(dc, name, 'paused').catch((err: unknown) => log.warn('could not record a paused mailbox', { mailbox: name, err }));
+}
+
+/** The IMAP connection settings of a mailbox, its stored password decrypted (in memory only). */
+export function imapConfigOf(box: Pick<MailboxSetup, 'env' | 'row'>, secrets: SecretBox): ImapMailboxConfig {
+  if (box.env) return box.env;
+  const r = box.row;
+  if (!r) throw new Error('mailbox without settings');
+  return {
+    name: r.name,
+    host: r.host,
+    port: r.port,
+    secure: r.security === 'tls',
+    doSTARTTLS: r.security === 'starttls' ? true : r.security === 'none' ? false : undefined,
+    user: r.username,
+    password: secrets.open(r.password),
+    mailbox: r.folder,
+    after: r.after,
+    moveTo: r.moveTo,
   };
 }
 

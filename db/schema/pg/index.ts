@@ -8,3 +8,4 @@ export * from './accounts';
 export * from './projects';
 export * from './tickets';
 export * from './mail';
+export * from './mail-settings';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { projects } from './projects';
 import { notes, tickets } from './tickets';
@@ -74,7 +75,9 @@ export const messageIds = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.messageId] }),
-    index('message_ids_id_idx').on(t.messageId),
+    // Ids are stored with the case they had; matching ignores case (lower() on both sides).
+    index('message_ids_id_idx').on(sql`lower(${t.messageId})`),
+    index('message_ids_project_lower_idx').on(t.projectId, sql`lower(${t.messageId})`),
     index('message_ids_ticket_idx').on(t.ticketId, t.direction, t.createdAt),
   ],
 );

@@ -63,7 +63,7 @@ export const emailTemplates = pgTable(
     projectId: integer('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note'] }).notNull(),
+    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note', 'rejection'] }).notNull(),
     body: text('body').notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },

@@ -23,6 +23,10 @@ export const tickets = pgTable(
     /** a user, or the Support Bot user for tickets that came in by email */
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     externalAuthor: text('external_author'),
+    /** the customer's display name from the email (`Ada Lovelace`), shown beside the address */
+    externalAuthorName: text('external_author_name'),
+    /** Cc addresses of the email that were not made participants (the setting was off) */
+    ccNotAdded: jsonb('cc_not_added').$type<string[]>(),
     assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     noteCount: integer('note_count').notNull().default(0),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
@@ -53,6 +57,8 @@ export const notes = pgTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     externalAuthor: text('external_author'),
+    externalAuthorName: text('external_author_name'),
+    ccNotAdded: jsonb('cc_not_added').$type<string[]>(),
     body: text('body').notNull(),
     /** the body rendered once when written (sanitised HTML); null for rows from before */
     bodyHtml: text('body_html'),
@@ -108,6 +114,8 @@ export const participants = pgTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     /** stored lowercased */
     email: text('email').notNull(),
+    /** the display name mail gave for the address, when it gave one */
+    name: text('name'),
     unsubscribedAt: bigint('unsubscribed_at', { mode: 'number' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },

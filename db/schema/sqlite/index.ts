@@ -2,3 +2,4 @@ export * from './accounts';
 export * from './projects';
 export * from './tickets';
 export * from './mail';
+export * from './mail-settings';

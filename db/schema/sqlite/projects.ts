@@ -67,7 +67,7 @@ export const emailTemplates = sqliteTable(
     projectId: integer('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note'] }).notNull(),
+    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note', 'rejection'] }).notNull(),
     body: text('body').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -20,6 +20,10 @@ export const tickets = sqliteTable(
     /** a user, or the Support Bot user for tickets that came in by email */
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     externalAuthor: text('external_author'),
+    /** the customer's display name from the email (`Ada Lovelace`), shown beside the address */
+    externalAuthorName: text('external_author_name'),
+    /** Cc addresses of the email that were not made participants (the setting was off) */
+    ccNotAdded: text('cc_not_added', { mode: 'json' }).$type<string[]>(),
     assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     noteCount: integer('note_count').notNull().default(0),
     createdAt: integer('created_at').notNull(),
@@ -50,6 +54,8 @@ export const notes = sqliteTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     externalAuthor: text('external_author'),
+    externalAuthorName: text('external_author_name'),
+    ccNotAdded: text('cc_not_added', { mode: 'json' }).$type<string[]>(),
     body: text('body').notNull(),
     /** the body rendered once when written (sanitised HTML); null for rows from before */
     bodyHtml: text('body_html'),
@@ -105,6 +111,8 @@ export const participants = sqliteTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     /** stored lowercased */
     email: text('email').notNull(),
+    /** the display name mail gave for the address, when it gave one */
+    name: text('name'),
     unsubscribedAt: integer('unsubscribed_at'),
     createdAt: integer('created_at').notNull(),
   },

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../../../db/client';
 import type { EventBus } from '../../events/bus';
 import type { MailContext } from './mail-context';
+import type { SecretBox } from './secret-box';
 import { appendEvents, type NewEvent } from '../../events/store';
 
 export type { Tx } from '../../../db/client';
@@ -9,7 +10,15 @@ export type { Tx } from '../../../db/client';
 export interface DomainCtx {
   db: Db;
   bus: EventBus;
+  /**
+   * Addresses and words of customer email. Replaced as a whole when the mail settings change
+   * (domain/mail-setup), so read it where it is used rather than keeping it.
+   */
   mail: MailContext;
+  /** seals stored passwords and signs customer links */
+  secrets: SecretBox;
+  /** this node's reactions to a mail settings change committed here (see mail-setup/signal.ts) */
+  mailSettingsListeners: Set<() => void>;
   now(): number;
   /** this node's name (leases, event origin) */
   node: string;

@@ -1,25 +1,33 @@
-/** What the domain needs to address and word customer email. Built once from config. */
+/**
+ * What the domain needs to address and word customer email. Built from config and the mail
+ * settings (domain/mail-setup), and built again when those change.
+ */
 import type { Config } from '../../config';
-import { createAddressBook, type AddressBook } from '../../mail/addresses';
+import { createAddressBook, type AddressBook, type AddressTemplates } from '../../mail/addresses';
 
 export interface MailContext {
   book: AddressBook;
   publicUrl: string;
-  /** From address of every customer email */
+  /** From address of every customer email (a project's verified custom address goes first) */
   from: string;
   header: string;
   footer: string;
   additional: string;
 }
 
-export function mailContext(config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
-  const book = createAddressBook({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail, from: config.mail.mailFrom });
+export function buildMailContext(t: AddressTemplates, config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
+  const book = createAddressBook(t);
   return {
     book,
     publicUrl: config.publicUrl,
-    from: config.mail.mailFrom ?? book.bare(),
+    from: t.from ?? book.bare(),
     header: config.mail.systemHeader,
     footer: config.mail.systemFooter,
     additional: config.mail.additionalText,
   };
+}
+
+/** The context from the environment alone (before the database is open). */
+export function mailContext(config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
+  return buildMailContext({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail, from: config.mail.mailFrom }, config);
 }

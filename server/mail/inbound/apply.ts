@@ -117,7 +117,7 @@ type Target =
   | { kind: 'reject'; code: RejectionCode };
 
 async function resolveKey(c: Ctx): Promise<Target> {
-  const found = findKey(c.parsed, c.deps.book, c.envelopeTo);
+  const found = findKey(c.parsed, c.deps.dc.mail.book, c.envelopeTo);
   if (!found) {
     // No key anywhere, but it answers one of our emails (sent to our bare From address).
     const ours = await ticketForOurMessageIds(c.tx, [...c.parsed.inReplyTo, ...c.parsed.references]);
@@ -171,15 +171,15 @@ async function reject(c: Ctx, code: RejectionCode, projectId: number | null): Pr
   const flooded = async () =>
     (await recentRejections(c.tx, since, to ?? undefined)) >= MAX_REJECTIONS_PER_WINDOW ||
     (await recentRejections(c.tx, since)) >= MAX_REJECTIONS_PER_WINDOW_TOTAL;
-  if (to && !c.deps.book.isOurs(to) && !(await flooded())) {
+  if (to && !c.deps.dc.mail.book.isOurs(to) && !(await flooded())) {
     await queueEmail(c.tx, {
       kind: 'rejection',
       projectId,
       ticketId: null,
       spec: rejectionSpec({ ...c.parsed, from: to }, code, {
-        fromAddress: c.deps.book.bare(),
+        fromAddress: c.deps.dc.mail.book.bare(),
         fromName: 'Support Bot',
-        messageId: `<rejection-${randomBytes(12).toString('hex')}@${c.deps.book.host()}>`,
+        messageId: `<rejection-${randomBytes(12).toString('hex')}@${c.deps.dc.mail.book.host()}>`,
         date: new Date(c.at),
       }),
     }, c.at);
@@ -200,7 +200,7 @@ function attachmentLinks(list: PreparedAttachment[], skip: Set<string>): string 
 
 function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {
   if (!settings?.addCcParticipants) return [];
-  return c.parsed.cc.map((a) => a.address).filter((a) => !c.deps.book.isOurs(a));
+  return c.parsed.cc.map((a) => a.address).filter((a) => !c.deps.dc.mail.book.isOurs(a));
 }
 
 async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Promise<Outcome> {
@@ -290,7 +290,7 @@ async function welcomeReply(
   reply: { author: string; noteBody: string; emailText: string },
 ): Promise<void> {
   const { author } = reply;
-  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.book.isOurs(a)), c.at);
+  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.dc.mail.book.isOurs(a)), c.at);
   const newCc = cc.added.filter((a) => a !== author);
   if (cc.added.length) await emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
@@ -327,7 +327,7 @@ async function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settin
 }
 
 export async function applyMessage(c: Ctx): Promise<Outcome> {
-  const ignored = await ignoreReason(c.parsed, (a) => c.deps.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
+  const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
   if (ignored) return ignore(c, ignored);
   const target = await resolveKey(c);
   if (target.kind === 'reject') return reject(c, target.code, null);

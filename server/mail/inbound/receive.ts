@@ -9,7 +9,6 @@ import type { DomainCtx, Emit, Tx } from '../../domain/core/context';
 import { createGroupCommit } from '../../domain/core/group-commit';
 import { bumpAttempts, finishInbound, isPending, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
 import { sha256, UnparsableEmailError, type ParsedEmail } from './parse';
-import type { AddressBook } from '../addresses';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type MessageBody, type Outcome } from './apply';
 import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest } from '../../render';
@@ -19,8 +18,8 @@ import { log } from '../../log';
 export type { Outcome } from './apply';
 
 export interface IngestDeps {
+  /** its `mail.book` names our addresses (read per message: the settings can change) */
   dc: DomainCtx;
-  book: AddressBook;
   files: AttachmentStore;
   maxEmailSize: number;
   rateLimitPerMinute: number;

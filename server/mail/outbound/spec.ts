@@ -17,6 +17,11 @@ export interface OutboundSpec {
   /** extra headers: Auto-Submitted, List-Id, List-Unsubscribe, … */
   headers: Record<string, string>;
   date: string;
+  /**
+   * `custom:<projectId>`: sent through the SMTP server given with that project's custom support
+   * address; otherwise (or when it is gone) through the instance's.
+   */
+  via?: string;
   /** stored files to attach (by sha256, from DATA_DIR/attachments) */
   attachments?: { filename: string; sha256: string; contentType: string }[];
 }

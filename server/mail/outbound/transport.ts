@@ -9,9 +9,16 @@ export interface Envelope {
 
 export type SendResult = { ok: true; response: string } | { ok: false; permanent: boolean; response: string };
 
+export interface SendHint {
+  id: number;
+  messageId: string;
+  /** `custom:<projectId>`: through that project's own SMTP server (see OutboundSpec.via) */
+  via?: string | undefined;
+}
+
 export interface Transport {
   readonly name: string;
-  send(raw: Buffer, envelope: Envelope, hint: { id: number; messageId: string }): Promise<SendResult>;
+  send(raw: Buffer, envelope: Envelope, hint: SendHint): Promise<SendResult>;
   close(): Promise<void>;
 }
 

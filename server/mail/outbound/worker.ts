@@ -70,7 +70,8 @@ export function createOutboxWorker(
     }
     let result;
     try {
-      result = await transport.send(raw, { from: row.fromAddress, to: [row.toAddress] }, { id: row.id, messageId: row.messageId });
+      const via = (row.spec as OutboundSpec).via;
+      result = await transport.send(raw, { from: row.fromAddress, to: [row.toAddress] }, { id: row.id, messageId: row.messageId, via });
     } catch (err) {
       result = { ok: false as const, permanent: false, response: err instanceof Error ? err.message : String(err) };
     }

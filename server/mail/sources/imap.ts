@@ -93,6 +93,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
       host: cfg.host,
       port: cfg.port,
       secure: cfg.secure,
+      ...(cfg.doSTARTTLS === undefined ? {} : { doSTARTTLS: cfg.doSTARTTLS }),
       auth: { user: cfg.user, pass: cfg.password },
       logger: false,
       autoIdleDelay: 200,

@@ -29,13 +29,14 @@ function returnPath(session: SMTPServerSession): Buffer {
 export async function startSmtpListener(opts: {
   host: string;
   port: number;
-  book: AddressBook;
+  /** our addresses as they are now (the mail settings can change while the listener runs) */
+  book: () => AddressBook;
   ingest: Ingest;
   maxEmailSize: number;
   hostname?: string;
 }): Promise<SmtpListener> {
   const server = new SMTPServer({
-    name: opts.hostname ?? opts.book.host(),
+    name: opts.hostname ?? opts.book().host(),
     banner: 'Threadline',
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -44,7 +45,7 @@ export async function startSmtpListener(opts: {
     maxClients: 200,
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (!opts.book.isOurs(address.address)) {
+      if (!opts.book().isOurs(address.address)) {
         return callback(smtpError(`5.7.1 <${address.address}>: relay access denied; this server only accepts mail for its own addresses`, 550));
       }
       callback();
