@@ -86,6 +86,11 @@ export const ERRORS = {
     status: 'CONFLICT',
     message: 'This setting comes from an environment variable on the server; change it there (or unset it to manage it here).',
   },
+  SECRET_UNREADABLE: {
+    status: 'CONFLICT',
+    message:
+      "A stored password cannot be decrypted with this server's key: it was saved with another SECRET_KEY (or DATA_DIR/secret.key). Set the same SECRET_KEY on every node, or enter the password again.",
+  },
   CUSTOM_EMAIL_TAKEN: { status: 'CONFLICT', message: 'Another project already uses this support address.' },
   CUSTOM_EMAIL_OURS: {
     status: 'BAD_REQUEST',

@@ -273,3 +273,63 @@ export const ssoSettingsInput = z.object({
   autoCreate: z.boolean(),
   ssoOnly: z.boolean(),
 });
+// ---------------------------------------------------------------- mail settings (issue 10)
+
+const ADDRESS_TEMPLATE = /^[^@\s]*%\{key\}[^@\s]*@[^@\s]+$/;
+export const addressTemplate = (field: string, example: string) =>
+  singleLineText(field, 254).regex(ADDRESS_TEMPLATE, `${field} must be an address whose local part contains %{key}, e.g. ${example}.`);
+export const hostName = z
+  .string()
+  .trim()
+  .min(1, 'Enter the server name, e.g. imap.example.com.')
+  .max(253, 'Server name must be at most 253 characters.')
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[[0-9A-Fa-f:.]+\]$/, 'Server name must be a host name like mail.example.com or an IP address.');
+export const portNumber = z.number({ error: 'Port must be a number.' }).int().min(1, 'Port must be between 1 and 65535.').max(65535, 'Port must be between 1 and 65535.');
+export const mailSecurity = z.enum(['tls', 'starttls', 'none'], { error: 'Security must be tls, starttls or none.' });
+/** A password as typed; never echoed back. */
+export const secretInput = z.string().max(1000, 'Password must be at most 1,000 characters.');
+
+export const mailAddressesInput = z.object({
+  /** undefined leaves a value as it is; null goes back to the default */
+  incomingEmail: addressTemplate('Incoming address', 'incoming+%{key}@desk.example.com').nullable().optional(),
+  serviceDeskEmail: addressTemplate('Service Desk alias', 'contact+%{key}@example.com').nullable().optional(),
+  mailFrom: email.nullable().optional(),
+});
+
+export const smtpSettingsInput = z.object({
+  host: hostName,
+  port: portNumber,
+  security: mailSecurity,
+  user: singleLineText('User name', 254),
+  /** absent: keep the stored password */
+  password: secretInput.optional(),
+});
+
+export const smtpTestInput = z.object({
+  to: email,
+  /** unsaved settings from the form; absent: the settings in use */
+  settings: smtpSettingsInput.optional(),
+});
+
+const mailboxName = singleLineText('Mailbox name', 100)
+  .min(1, 'Give the mailbox a name, e.g. support.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$/, 'Mailbox names use letters, digits, spaces, ".", "_", "@", "+" and "-".');
+const folderName = singleLineText('Folder', 200).min(1, 'Enter a folder, e.g. INBOX.');
+
+export const mailboxSettingsInput = z.object({
+  name: mailboxName,
+  host: hostName,
+  port: portNumber,
+  security: mailSecurity,
+  username: singleLineText('User name', 254).min(1, 'Enter the user name.'),
+  /** required when adding; absent on edits keeps the stored password */
+  password: secretInput.min(1, 'Enter the password.').optional(),
+  folder: folderName.default('INBOX'),
+  after: z.enum(['seen', 'move', 'delete'], { error: 'After processing must be seen, move or delete.' }).default('seen'),
+  moveTo: folderName.default('Processed'),
+});
+export const mailboxRef = z.object({ id: z.number({ error: 'id must be a number.' }).int().positive() });
+export const mailboxUpdateInput = mailboxSettingsInput.extend({ id: mailboxRef.shape.id });
+export const mailboxPauseInput = mailboxRef.extend({ paused: z.boolean() });
+/** Test a saved mailbox (`id`), or the form's values (`settings`, with `id` to reuse its stored password). */
+export const mailboxTestInput = z.object({ id: mailboxRef.shape.id.optional(), settings: mailboxSettingsInput.optional() }).refine((v) => v.id !== undefined || v.settings !== undefined, 'Give a mailbox id or its settings.');

@@ -15,6 +15,7 @@ import { invitationsRouter } from './routers/invitations';
 import { profileRouter } from './routers/profile';
 import { auditRouter } from './routers/audit';
 import { ssoRouter } from './routers/sso';
+import { mailSettingsRouter } from './routers/mail-settings';
 
 export const appRouter = router({
   auth: authRouter,
@@ -36,6 +37,7 @@ export const appRouter = router({
   profile: profileRouter,
   audit: auditRouter,
   sso: ssoRouter,
+  mailSettings: mailSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

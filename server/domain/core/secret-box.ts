@@ -4,6 +4,7 @@
  * with HMAC-SHA-256; each use has its own key derived from the instance key (HKDF), so a
  * signature can never be replayed as a ciphertext or the other way round.
  */
+import { AppError } from '../../../shared/errors';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface SecretBox {
@@ -16,11 +17,9 @@ export interface SecretBox {
   verify(data: string, signature: string): boolean;
 }
 
-export class SecretUnreadableError extends Error {
+export class SecretUnreadableError extends AppError {
   constructor() {
-    super(
-      'A stored password cannot be decrypted with this server\'s key: it was saved with another SECRET_KEY (or DATA_DIR/secret.key). Set the same SECRET_KEY on every node, or enter the password again.',
-    );
+    super('SECRET_UNREADABLE');
   }
 }
 

@@ -9,6 +9,7 @@ import type { DomainCtx } from '../../domain/core/context';
 import { advanceCheckpoint, committedUids, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
 import type { Ingest } from '../inbound/receive';
 import { log } from '../../log';
+import { imapErrorText } from './imap-error';
 
 const FETCH_BATCH = 50;
 const HEADER_BYTES = 256 * 1024;
@@ -155,7 +156,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
         attempt = 0;
       } catch (err) {
         if (stopped) break;
-        await setState('error', err);
+        await setState('error', new Error(imapErrorText(err)));
         opts.onError?.(err);
         log.warn('imap mailbox disconnected; reconnecting', { mailbox: cfg.name, err, attempt });
       }

@@ -1,0 +1,61 @@
+/** What the Admin page's mail settings show (issue 10). Passwords never appear: only whether one is set. */
+
+/** `env`: an environment variable sets it (read-only here); `settings`: saved in the Admin page. */
+export type SettingSource = 'env' | 'settings' | 'default';
+
+export interface SourcedValue<T> {
+  value: T;
+  source: SettingSource;
+}
+
+export type MailSecurity = 'tls' | 'starttls' | 'none';
+
+export interface SmtpView {
+  source: 'env' | 'settings' | 'none';
+  host: string | null;
+  port: number | null;
+  /** 'auto' for SMTP_URL without ?tls= (STARTTLS when the server offers it) */
+  security: MailSecurity | 'auto' | null;
+  user: string | null;
+  passwordSet: boolean;
+  /** where email goes now: `smtp host:port`, or `folder` (.eml files in DATA_DIR/outbox) */
+  transport: string;
+}
+
+export interface MailboxHealthView {
+  state: string;
+  lastUid: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  messagesToday: number;
+  lagMs: number;
+}
+
+export interface MailboxView {
+  /** null for a mailbox from IMAP_MAILBOXES (read-only) */
+  id: number | null;
+  source: 'env' | 'settings';
+  name: string;
+  host: string;
+  port: number;
+  security: MailSecurity | 'auto';
+  username: string;
+  passwordSet: boolean;
+  folder: string;
+  after: 'seen' | 'move' | 'delete';
+  moveTo: string;
+  paused: boolean;
+  health: MailboxHealthView | null;
+}
+
+export interface MailSettingsView {
+  incomingEmail: SourcedValue<string>;
+  serviceDeskEmail: SourcedValue<string | null>;
+  mailFrom: SourcedValue<string | null>;
+  /** the From address customer email goes out with when MAIL_FROM is not set */
+  effectiveFrom: string;
+  smtp: SmtpView;
+  mailboxes: MailboxView[];
+  /** where the key sealing stored passwords comes from */
+  secretKey: 'env' | 'file';
+}
