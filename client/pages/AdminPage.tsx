@@ -2,7 +2,8 @@ import { A, Navigate } from '@solidjs/router';
 import { Show } from 'solid-js';
 import InvitationsPanel from '../components/InvitationsPanel';
 import NewUserForm from '../components/NewUserForm';
-import { MailboxesPanel, OutboxPanel } from '../components/MailAdminPanels';
+import { OutboxPanel } from '../components/MailAdminPanels';
+import MailSettingsSection from '../components/mail-settings/MailSettingsSection';
 import ProjectsPanel from '../components/ProjectsPanel';
 import ReceivedMailPanel from '../components/ReceivedMailPanel';
 import SsoPanel from '../components/SsoPanel';
@@ -23,7 +24,7 @@ function Administration() {
       <NewUserForm onCreated={() => undefined} />
       <SsoPanel />
       <ProjectsPanel />
-      <MailboxesPanel />
+      <MailSettingsSection />
       <ReceivedMailPanel />
       <OutboxPanel />
     </section>
