@@ -333,3 +333,10 @@ export const mailboxUpdateInput = mailboxSettingsInput.extend({ id: mailboxRef.s
 export const mailboxPauseInput = mailboxRef.extend({ paused: z.boolean() });
 /** Test a saved mailbox (`id`), or the form's values (`settings`, with `id` to reuse its stored password). */
 export const mailboxTestInput = z.object({ id: mailboxRef.shape.id.optional(), settings: mailboxSettingsInput.optional() }).refine((v) => v.id !== undefined || v.settings !== undefined, 'Give a mailbox id or its settings.');
+
+export const customEmailInput = z.object({
+  projectPath,
+  address: email,
+  /** the SMTP server to send as the address; null: the instance's server sends (From the address) */
+  smtp: smtpSettingsInput.nullable(),
+});

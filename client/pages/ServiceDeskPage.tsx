@@ -3,6 +3,7 @@ import { createResource, Show } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView } from '../../shared/views';
 import CopyButton from '../components/CopyButton';
+import CustomEmailPanel from '../components/CustomEmailPanel';
 import EmailTemplatesEditor from '../components/EmailTemplatesEditor';
 import IssueTemplatesEditor from '../components/IssueTemplatesEditor';
 import ProjectKeyField from '../components/ProjectKeyField';
@@ -23,7 +24,7 @@ const TOGGLES: { key: Toggle; label: string; hint: string }[] = [
 
 export default function ServiceDeskPage(props: { project: ProjectView }) {
   const canConfigure = () => props.project.access >= CAN.configureServiceDesk;
-  const [settings, { mutate }] = createResource(() => props.project.path, (projectPath) => api.serviceDesk.get.query({ projectPath }));
+  const [settings, { mutate, refetch }] = createResource(() => props.project.path, (projectPath) => api.serviceDesk.get.query({ projectPath }));
   const save = createAction((changes: Omit<Parameters<typeof api.serviceDesk.update.mutate>[0], 'projectPath'>) =>
     api.serviceDesk.update.mutate({ projectPath: props.project.path, ...changes }),
   );
@@ -49,7 +50,12 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
                 <code class="mono" data-testid="service-desk-address">{s().address}</code>
                 <CopyButton text={s().address} label="Copy address" />
               </div>
-              <Show when={s().address !== s().incomingAddress}>
+              <Show when={s().address !== s().serviceDeskAddress}>
+                <p class="muted">
+                  Forwards to: <code class="mono">{s().serviceDeskAddress}</code>
+                </p>
+              </Show>
+              <Show when={s().incomingAddress !== s().address && s().incomingAddress !== s().serviceDeskAddress}>
                 <p class="muted">Also works: <code class="mono">{s().incomingAddress}</code></p>
               </Show>
               <Show when={!s().enabled}>
@@ -87,6 +93,7 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
                 <ProjectKeyField projectPath={props.project.path} value={s().projectKey} disabled={save.pending()} onSave={(projectKey) => void apply({ projectKey })} />
                 <FormError error={save.error()} />
               </form>
+              <CustomEmailPanel projectPath={props.project.path} onChanged={() => void refetch()} />
               <IssueTemplatesEditor projectPath={props.project.path} selected={s().issueTemplateKey} onSelect={(k) => void apply({ issueTemplateKey: k })} />
               <EmailTemplatesEditor projectPath={props.project.path} />
             </Show>

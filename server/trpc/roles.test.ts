@@ -251,4 +251,41 @@ describe('role matrix', () => {
     assert.equal(await outcome(anon.auth.resetPassword.mutate({ token: 'x'.repeat(43), password: 'long enough pw' })), 'NOT_FOUND');
     assert.equal(await outcome(anon.auth.confirmEmail.mutate({ token: 'x'.repeat(43) })), 'NOT_FOUND');
   });
+
+  test('serviceDesk.customEmail, setCustomEmail, removeCustomEmail: maintainer and up', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.serviceDesk.customEmail.query({ projectPath: P })), expected('maintainer'));
+    assert.deepEqual(
+      await matrix((c) => c.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: 'support@matrix.test', smtp: null })),
+      expected('maintainer'),
+    );
+    const removed = await matrix(async (c) => {
+      await s.admin.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: 'support@matrix.test', smtp: null });
+      await c.trpc.serviceDesk.removeCustomEmail.mutate({ projectPath: P });
+    });
+    assert.deepEqual(removed, expected('maintainer'));
+  });
+
+  test('mailSettings.*: instance admin only', async () => {
+    const smtp = { host: '127.0.0.1', port: 1, security: 'none' as const, user: '' };
+    const box = (name: string) => ({ name, host: '127.0.0.1', port: 1, security: 'none' as const, username: 'u', password: 'p', folder: 'INBOX', after: 'seen' as const, moveTo: 'Processed' });
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.get.query()), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.saveAddresses.mutate({ mailFrom: 'desk@matrix.test' })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.saveSmtp.mutate(smtp)), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.clearSmtp.mutate()), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.sendTestEmail.mutate({ to: 'a@matrix.test', settings: smtp })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.addMailbox.mutate(box(`box-${++counter}`))), adminOnly());
+    const id = (await s.admin.trpc.mailSettings.get.query()).mailboxes[0]?.id as number;
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.pauseMailbox.mutate({ id, paused: true })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.updateMailbox.mutate({ id, ...box('renamed') })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.testMailbox.mutate({ id })), adminOnly());
+    assert.deepEqual(
+      await matrix(async (c) => {
+        const made = await s.admin.trpc.mailSettings.addMailbox.mutate(box(`gone-${++counter}`));
+        const last = made.mailboxes.at(-1)?.id as number;
+        await s.admin.trpc.mailSettings.pauseMailbox.mutate({ id: last, paused: true });
+        await c.trpc.mailSettings.removeMailbox.mutate({ id: last });
+      }),
+      adminOnly(),
+    );
+  });
 });

@@ -14,6 +14,7 @@ import type { ProjectRow } from '../accounts/access';
 import { newReplyKey, type ServiceDeskSettings } from './email-tickets';
 import type { MailContext } from '../core/mail-context';
 import { queueEmail } from './outbox';
+import { defaultOutgoingName } from '../projects/service-desk';
 import type { TicketRow } from '../tickets/ticket-views';
 
 export const ATTACH_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -96,10 +97,15 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const ids = await threadIds(tx, mc, s.ticket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const source = await templateSource(tx, s.project.id, s.kind);
+  // A verified custom address is the project's face: From and Reply-To, and its own SMTP server
+  // when it has one. Replies to it come back through its forwarding and thread by Message-ID
+  // (and the reply key in References), so a catch-all without sub-addressing works too.
+  const custom = mc.book.customFor(s.project.id);
   const spec: OutboundSpec = {
-    from: { name: s.fromName, address: mc.from },
+    from: { name: s.fromName, address: custom ?? mc.from },
     to: s.to,
-    replyTo: mc.book.incomingFor(key),
+    replyTo: custom ?? mc.book.incomingFor(key),
+    ...(custom ? { via: `custom:${s.project.id}` } : {}),
     subject,
     text: '',
     // Rendered when the worker composes the message, outside this transaction.
@@ -136,8 +142,8 @@ function usedVars(source: string, vars: Vars): Record<string, string> {
 
 const LAYOUT_VARS = ['ISSUE_ID', 'ISSUE_URL', 'UNSUBSCRIBE_URL', 'SYSTEM_HEADER', 'SYSTEM_FOOTER'] as const;
 
-function displayName(settings: ServiceDeskSettings | undefined): string {
-  return settings?.outgoingName?.trim() || 'Support Bot';
+function displayName(project: ProjectRow, settings: ServiceDeskSettings | undefined): string {
+  return settings?.outgoingName?.trim() || defaultOutgoingName(project);
 }
 
 async function subscribed(tx: Tx, ticketId: number): Promise<string[]> {
@@ -158,13 +164,13 @@ export async function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, p
   if (settings && !settings.sendThankYou) return;
   if (!ticket.externalAuthor || mc.book.isOurs(ticket.externalAuthor)) return;
   if (!(await isSubscribed(tx, ticket.id, ticket.externalAuthor))) return;
-  await queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(settings) }, at);
+  await queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(project, settings) }, at);
 }
 
 export async function sendNewParticipant(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, emails: string[], at: number): Promise<void> {
   for (const to of emails) {
     if (mc.book.isOurs(to) || !(await isSubscribed(tx, ticket.id, to))) continue;
-    await queue(tx, mc, { kind: 'new_participant', ticket, project, settings, to, fromName: displayName(settings) }, at);
+    await queue(tx, mc, { kind: 'new_participant', ticket, project, settings, to, fromName: displayName(project, settings) }, at);
   }
 }
 
@@ -176,7 +182,7 @@ export async function sendNewNote(
   at: number,
 ): Promise<void> {
   const exclude = n.externalAuthor?.toLowerCase();
-  const fromName = n.externalAuthor ? displayName(n.settings) : `${n.authorName} (via ${displayName(n.settings)})`;
+  const fromName = n.externalAuthor ? displayName(n.project, n.settings) : `${n.authorName} (via ${displayName(n.project, n.settings)})`;
   for (const to of await subscribed(tx, n.ticket.id)) {
     if (to === exclude || mc.book.isOurs(to)) continue;
     await queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);

@@ -9,15 +9,25 @@ import type { DomainCtx } from '../core/context';
 
 export const MAIL_SETTINGS_CHANNEL = 'threadline_mail_settings';
 
+/** For a change made inside someone else's transaction: tells the other nodes when it commits. */
+export async function notifyMailSettings(dc: DomainCtx, tx: Tx): Promise<void> {
+  await dc.db.notify(tx, MAIL_SETTINGS_CHANNEL, dc.node);
+}
+
+/** After such a transaction committed: this node's own reaction. */
+export function mailSettingsCommitted(dc: DomainCtx): void {
+  for (const listener of dc.mailSettingsListeners) listener();
+}
+
 /** Runs `fn` in a write transaction that tells every node the mail settings changed. */
 export async function writeMailSettings<T>(dc: DomainCtx, fn: (tx: Tx, at: number) => Promise<T>): Promise<T> {
   const at = dc.now();
   const result = await dc.db.write(async (tx) => {
     const value = await fn(tx, at);
-    await dc.db.notify(tx, MAIL_SETTINGS_CHANNEL, dc.node);
+    await notifyMailSettings(dc, tx);
     return value;
   });
-  for (const listener of dc.mailSettingsListeners) listener();
+  mailSettingsCommitted(dc);
   return result;
 }
 

@@ -1,4 +1,4 @@
-/** The address customers write to, per project (SPEC §1: custom, else alias, else incoming). */
+/** The address customers write to, per project (SPEC §1: verified custom, else alias, else incoming). */
 import { asc, eq } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { projects, serviceDeskSettings } from '../../../db/schema';
@@ -9,6 +9,11 @@ export function projectAddress(
   project: { id: number; path: string },
   settings: { projectKey: string | null } | undefined,
 ): string {
+  return book.customFor(project.id) ?? serviceDeskAddress(book, project, settings);
+}
+
+/** The project's address at Threadline (alias, else incoming): where its custom address forwards to. */
+export function serviceDeskAddress(book: AddressBook, project: { id: number; path: string }, settings: { projectKey: string | null } | undefined): string {
   const alias = settings?.projectKey ? book.aliasFor(`${fullPathSlug(project.path)}-${settings.projectKey}`) : null;
   return alias ?? book.incomingFor(projectKey(project));
 }

@@ -7,12 +7,15 @@ import type { ProjectAccess } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
 import { recordAudit, type Actor } from '../audit/audit-log';
 import { fullPathSlug, projectKey, type AddressBook } from '../../mail/addresses';
-import { projectAddress } from './project-address';
+import { projectAddress, serviceDeskAddress } from './project-address';
 
 export type Settings = typeof serviceDeskSettings.$inferSelect;
 
 export interface ServiceDeskView {
+  /** the address customers write to: the verified custom address, else the alias, else the incoming one */
   address: string;
+  /** the project's address at Threadline (where a custom address forwards to) */
+  serviceDeskAddress: string;
   /** the always-working `<slug>-<id>-issue-` address */
   incomingAddress: string;
   aliasAddress: string | null;
@@ -36,14 +39,20 @@ export async function readSettings(dc: DomainCtx, projectId: number): Promise<Se
   });
 }
 
-export function serviceDeskView(book: AddressBook, project: { id: number; path: string }, s: Settings): ServiceDeskView {
+/** The From name of customer email when the project set none: its name with "Support" (GitLab says "Support Bot"). */
+export function defaultOutgoingName(project: { name: string }): string {
+  return `${project.name} Support`;
+}
+
+export function serviceDeskView(book: AddressBook, project: { id: number; path: string; name: string }, s: Settings): ServiceDeskView {
   return {
     address: projectAddress(book, project, s),
+    serviceDeskAddress: serviceDeskAddress(book, project, s),
     incomingAddress: book.incomingFor(projectKey(project)),
     aliasAddress: s.projectKey ? book.aliasFor(`${fullPathSlug(project.path)}-${s.projectKey}`) : null,
     enabled: s.enabled,
     issueTemplateKey: s.issueTemplateKey,
-    outgoingName: s.outgoingName ?? 'Support Bot',
+    outgoingName: s.outgoingName ?? defaultOutgoingName(project),
     projectKey: s.projectKey,
     confidentialByDefault: s.confidentialByDefault,
     reopenOnExternalNote: s.reopenOnExternalNote,
@@ -75,12 +84,12 @@ export interface ProjectKeyCheck {
 
 /** What the settings form shows as the maintainer types a project key. */
 export async function checkProjectKey(dc: DomainCtx, book: AddressBook, project: { id: number; path: string }, key: string): Promise<ProjectKeyCheck> {
-  if (!key) return { ok: true, message: null, address: projectAddress(book, project, { projectKey: null }) };
+  if (!key) return { ok: true, message: null, address: serviceDeskAddress(book, project, { projectKey: null }) };
   if (!book.aliasFor('x')) {
     return { ok: false, message: 'Project keys need the alias address: set SERVICE_DESK_EMAIL on the server first.', address: null };
   }
   if (await projectKeyTaken(dc.db, project, key)) return { ok: false, message: ERRORS.PROJECT_KEY_TAKEN.message, address: null };
-  return { ok: true, message: null, address: projectAddress(book, project, { projectKey: key }) };
+  return { ok: true, message: null, address: serviceDeskAddress(book, project, { projectKey: key }) };
 }
 
 export async function updateSettings(

@@ -41,6 +41,9 @@ import { markdownLink, type PreparedAttachment } from './prepare-attachments';
 import { rejectionSpec, type RejectionCode } from './rejections';
 import { noteBodyFromReply, trimReply } from './reply-trim';
 import { extractTemplateActions } from './template-actions';
+import { checkVerification } from './verification';
+import { settleVerification } from '../../domain/projects/custom-email';
+import { notifyMailSettings } from '../../domain/mail-setup/signal';
 import type { IngestDeps } from './receive';
 
 export type Outcome =
@@ -125,6 +128,14 @@ async function resolveKey(c: Ctx): Promise<Target> {
     const project = ticket ? await findProjectById(c.tx, ticket.projectId) : undefined;
     if (ticket && project) return { kind: 'reply', project, ticket };
     return { kind: 'reject', code: 'UnknownIncomingEmail' };
+  }
+  if (found.mailbox === 'custom') {
+    // A verified custom address names its project by itself (a catch-all without sub-addressing).
+    const project = await findProjectById(c.tx, found.projectId);
+    if (!project) return { kind: 'reject', code: 'ProjectNotFound' };
+    const settings = await settingsFor(c.tx, project.id);
+    if (settings && !settings.enabled) return { kind: 'reject', code: 'ProjectNotFound' };
+    return { kind: 'project', project, settings };
   }
   const key = found.key.toLowerCase();
   if (found.mailbox === 'incoming') {
@@ -326,7 +337,25 @@ async function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settin
   await sendNewParticipant(c.tx, mc, ticket, project, settings, newCc, c.at);
 }
 
+/** A custom address's verification email coming back: settled here, never a ticket. */
+async function applyVerification(c: Ctx): Promise<Outcome | null> {
+  const check = await checkVerification(c.tx, c.parsed, c.at, async () => {
+    const target = await resolveKey(c);
+    const projectId = target.kind === 'project' || target.kind === 'reply' ? target.project.id : null;
+    const via = c.envelopeTo[0] ?? c.parsed.headers.get('delivered-to')?.[0] ?? c.parsed.to[0]?.address ?? null;
+    return { projectId, via };
+  });
+  if (!check) return null;
+  if (check.settle) {
+    await settleVerification(c.tx, check.row, check.failure, c.at);
+    await notifyMailSettings(c.deps.dc, c.tx);
+  }
+  return ignore(c, 'custom-email-verification', check.row.projectId);
+}
+
 export async function applyMessage(c: Ctx): Promise<Outcome> {
+  const verification = await applyVerification(c);
+  if (verification) return verification;
   const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
   if (ignored) return ignore(c, ignored);
   const target = await resolveKey(c);

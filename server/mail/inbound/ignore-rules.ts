@@ -18,6 +18,8 @@ export const IGNORE_REASONS = [
   'own-address',
   'bounce',
   'rate-limited',
+  /** a custom support address's verification email came back (not a customer's mail) */
+  'custom-email-verification',
 ] as const;
 export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 

@@ -14,6 +14,7 @@ import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type Mess
 import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest } from '../../render';
 import { prepareAttachments, rewriteCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
+import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
 
 export type { Outcome } from './apply';
 
@@ -135,6 +136,8 @@ export function createIngest(deps: IngestDeps) {
             applyMessage({ tx, emit, at, deps, row, parsed, prepared, tooLarge, envelopeTo: src.envelopeTo ?? [], body, rendered }),
           );
           deps.onQueued?.();
+          // A verified custom address is ours from now on: this node applies it at once.
+          if (outcome.status === 'ignored' && outcome.reason === 'custom-email-verification') mailSettingsCommitted(dc);
           return outcome;
         } catch (err) {
           if (err instanceof AlreadyFinished) throw err;

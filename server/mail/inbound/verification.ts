@@ -1,0 +1,52 @@
+/**
+ * A custom support address's verification email coming back (issue 10). It left from the address
+ * to itself; arriving here means the customer's forwarding delivers that address's mail to us.
+ * Checked before any other rule: it is our own email (it would be ignored as a loop otherwise).
+ * It passes only when it carries the current code, comes from the address itself, and reached
+ * the Service Desk address of the project that asked.
+ */
+import type { CustomEmailError } from '../../../shared/custom-email';
+import type { Tx } from '../../../db/client';
+import { customEmailByAddress, customEmailByToken, effectiveState, type CustomEmailRow } from '../../domain/projects/custom-email';
+import type { ParsedEmail } from './parse';
+
+const TOKEN = /^[0-9a-f]{32}$/;
+const IN_TEXT = /Verification code:\s*([0-9a-f]{32})\b/;
+
+/** The verification code the message carries (header, else the body), if any. */
+export function verificationToken(m: ParsedEmail): string | null {
+  const header = m.headers.get('x-threadline-verification')?.[0]?.trim().toLowerCase();
+  if (header && TOKEN.test(header)) return header;
+  return IN_TEXT.exec(m.text ?? '')?.[1] ?? null;
+}
+
+export interface VerificationCheck {
+  row: CustomEmailRow;
+  /** null: verified */
+  failure: { error: CustomEmailError; detail: string | null } | null;
+  /** false for a copy arriving after the verification was settled: it changes nothing */
+  settle: boolean;
+}
+
+/**
+ * What a message means for a waiting verification, or null when it is no verification email.
+ * `reachedProject`: the project id the message was addressed to (by our addresses), or null.
+ */
+export async function checkVerification(tx: Tx, m: ParsedEmail, at: number, reachedProject: () => Promise<{ projectId: number | null; via: string | null }>): Promise<VerificationCheck | null> {
+  const token = verificationToken(m);
+  if (!token) return null;
+  const from = m.from?.address ?? '';
+  const row = await customEmailByToken(tx, token);
+  if (!row) {
+    // An earlier verification email of an address that now waits for a newer one.
+    const waiting = from ? await customEmailByAddress(tx, from) : undefined;
+    if (!waiting || effectiveState(waiting, at).state !== 'waiting') return null;
+    return { row: waiting, failure: { error: 'incorrect_token', detail: null }, settle: true };
+  }
+  if (row.state !== 'waiting') return { row, failure: null, settle: false };
+  if (effectiveState(row, at).state !== 'waiting') return { row, failure: { error: 'mail_not_received_within_timeframe', detail: null }, settle: true };
+  if (from !== row.address) return { row, failure: { error: 'incorrect_from', detail: from || '(none)' }, settle: true };
+  const reached = await reachedProject();
+  if (reached.projectId !== row.projectId) return { row, failure: { error: 'incorrect_forwarding_target', detail: reached.via }, settle: true };
+  return { row, failure: null, settle: true };
+}
