@@ -27,7 +27,7 @@ export async function createDomain(config: Config): Promise<DomainCtx> {
   // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
   const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
-  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config), secrets, mailSettingsListeners: new Set(), now: () => Date.now(), node };
+  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config, secrets), secrets, mailSettingsListeners: new Set(), now: () => Date.now(), node };
   await ensureSupportBot(dc);
   // The addresses the Admin page set (unless the environment sets them): the CLI sees them too.
   await reloadMailContext(dc, config);

@@ -1,7 +1,7 @@
 /**
  * One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, WebSocket at `/trpc`,
- * attachment downloads at `/attachments`, composer uploads at `/uploads` and the original email's
- * framed document at `/original-email`.
+ * attachment downloads at `/attachments`, composer uploads at `/uploads`, the original email's
+ * framed document at `/original-email` and the customer view at `/c/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,6 +15,7 @@ import { serveClient } from './http/static';
 import { serveAttachment } from './http/attachments';
 import { serveOriginalEmail } from './http/original-email';
 import { handleUnsubscribe } from './http/unsubscribe';
+import { CUSTOMER_VIEW_SCRIPT_PATH, handleCustomerView, serveCustomerViewScript } from './http/customer-view';
 import { handleUpload } from './http/uploads';
 import { createOidcRoutes } from './http/oidc';
 import type { AttachmentStore } from './files/attachment-store';
@@ -83,11 +84,13 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
       return trpcHandler(req, res);
     }
     if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
+    if (url.startsWith('/c/')) return handleCustomerView(deps.dc, deps.mail.ingest, deps.config.publicUrl, req, res);
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
     if (url.startsWith('/auth/oidc/')) return oidcRoutes(req, res);
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, req, res);
+    if (url === CUSTOMER_VIEW_SCRIPT_PATH) return serveCustomerViewScript(res);
     serveClient(deps.clientDir, req, res);
   });
 

@@ -200,8 +200,8 @@ export const removableEmailList = z
   .max(6, 'At most 6 emails at a time.');
 export const participantsRemoveInput = z.object({ projectPath, iid, emails: removableEmailList });
 
-export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note'], {
-  error: 'kind must be thank_you, new_participant or new_note.',
+export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note', 'rejection'], {
+  error: 'kind must be thank_you, new_participant, new_note or rejection.',
 });
 export const emailTemplateUpdateInput = z.object({
   projectPath,

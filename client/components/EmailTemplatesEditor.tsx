@@ -4,9 +4,22 @@ import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 
-type Kind = 'thank_you' | 'new_participant' | 'new_note';
-const LABELS: Record<Kind, string> = { thank_you: 'Thank-you', new_participant: 'New participant', new_note: 'New note' };
-const PLACEHOLDERS = ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'ISSUE_DESCRIPTION', 'UNSUBSCRIBE_URL', 'SYSTEM_HEADER', 'SYSTEM_FOOTER', 'ADDITIONAL_TEXT', 'NOTE_TEXT'];
+type Kind = 'thank_you' | 'new_participant' | 'new_note' | 'rejection';
+const LABELS: Record<Kind, string> = { thank_you: 'Thank-you', new_participant: 'New participant', new_note: 'New note', rejection: 'Rejection' };
+const COMMON = ['SYSTEM_HEADER', 'SYSTEM_FOOTER', 'ADDITIONAL_TEXT'];
+/** What each kind can fill in (a rejection is about an email, not a ticket). */
+const PLACEHOLDERS: Record<Kind, string[]> = {
+  thank_you: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'ISSUE_DESCRIPTION', 'UNSUBSCRIBE_URL', ...COMMON],
+  new_participant: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'UNSUBSCRIBE_URL', ...COMMON],
+  new_note: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'NOTE_TEXT', 'UNSUBSCRIBE_URL', ...COMMON],
+  rejection: ['REJECTION_REASON', ...COMMON],
+};
+const HINTS: Record<Kind, string> = {
+  thank_you: 'Sent to the customer when their email opens a ticket.',
+  new_participant: 'Sent to an address added to a ticket. It never carries the customer\'s own text.',
+  new_note: 'Sent to participants with every public reply.',
+  rejection: 'Sent when an email cannot be processed; %{REJECTION_REASON} says why in words for customers.',
+};
 
 export default function EmailTemplatesEditor(props: { projectPath: string }) {
   const [templates, { refetch }] = createResource(() => props.projectPath, (projectPath) => api.emailTemplates.list.query({ projectPath }));
@@ -44,7 +57,7 @@ export default function EmailTemplatesEditor(props: { projectPath: string }) {
         </For>
       </div>
       <p class="muted">
-        Markdown. Placeholders: <For each={PLACEHOLDERS}>{(p) => <code class="mono">%{`{${p}}`} </code>}</For>
+        {HINTS[kind()]} Markdown. Placeholders: <For each={PLACEHOLDERS[kind()]}>{(p) => <code class="mono">%{`{${p}}`} </code>}</For>
       </p>
       <div class="row-fields" style={{ 'align-items': 'start' }}>
         <label class="field">

@@ -13,6 +13,7 @@ import OriginalEmail from '../components/OriginalEmail';
 import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
 import ConfidentialToggle from '../components/ConfidentialToggle';
+import CustomerLinksControl from '../components/CustomerLinksControl';
 import { queueHref } from '../lib/project-route';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
@@ -84,6 +85,9 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
         canEdit={props.canRespond}
         onChanged={(participants) => props.onUpdated({ ...props.ticket, participants })}
       />
+      <Show when={props.canRespond && props.ticket.externalAuthor}>
+        <CustomerLinksControl projectPath={props.project.path} iid={props.ticket.iid} />
+      </Show>
     </aside>
   );
 }

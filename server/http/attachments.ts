@@ -1,5 +1,7 @@
 /**
- * GET /attachments/<token>/<name>: only for users who may see the ticket. Customer files are
+ * GET /attachments/<token>/<name>: for users who may see the ticket, or — with a signed,
+ * expiring `?l=&e=&s=` from a customer email or the customer view — for that customer, without
+ * an account, while their link is not revoked (rate limited). Customer files are
  * never rendered by the browser as active content: only plain image types are shown inline,
  * everything else is a download, with nosniff and a sandboxing CSP.
  */
@@ -14,6 +16,8 @@ import { ticketMinAccess } from '../domain/tickets/ticket-lookup';
 import type { AttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
 import { readCookie } from './cookies';
+import { createRateLimiter } from './rate-limit';
+import { customerLinkById, readAttachmentQuery } from '../domain/customer-email/customer-links';
 
 const INLINE_SAFE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -35,32 +39,58 @@ export function serveAttachment(dc: DomainCtx, store: AttachmentStore, req: Inco
 }
 
 async function serve(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const m = /^\/attachments\/([0-9a-f]{32})(?:\/[^?]*)?(?:\?.*)?$/.exec(req.url ?? '');
+  const m = /^\/attachments\/([0-9a-f]{32})(?:\/[^?]*)?(?:\?(.*))?$/.exec(req.url ?? '');
   if (!m?.[1]) return deny(res, 404, 'Not found');
+  const token = m[1];
+  const params = new URLSearchParams(m[2] ?? '');
+  if (params.has('s')) return serveSigned(dc, store, req, res, token, params);
   const user = await resolveSession(dc, readCookie(req, SESSION_COOKIE));
   if (!user) return deny(res, 401, 'Sign in to download attachments.');
-  const row = await dc.db
+  const row = await findAttachment(dc, token);
+  // Not found, not allowed and confidential all look the same: nothing leaks.
+  // A file of an internal note is as private as the note: responders only.
+  const needs = Math.max(ticketMinAccess(row?.t ?? { confidential: true }), row?.internal ? CAN.respond : 0);
+  if (!row || (await currentAccess(dc.db, row.p, user)) < needs) return deny(res, 404, 'Not found');
+  await send(store, req, res, row.a, 'private, max-age=3600');
+}
+
+async function findAttachment(dc: DomainCtx, token: string) {
+  return dc.db
     .select({ a: attachments, t: tickets, p: projects, internal: notes.internal })
     .from(attachments)
     .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
     .innerJoin(projects, eq(projects.id, attachments.projectId))
     .leftJoin(notes, eq(notes.id, attachments.noteId))
-    .where(eq(attachments.token, m[1]))
+    .where(eq(attachments.token, token))
     .get();
-  // Not found, not allowed and confidential all look the same: nothing leaks.
-  // A file of an internal note is as private as the note: responders only.
-  const needs = Math.max(ticketMinAccess(row?.t ?? { confidential: true }), row?.internal ? CAN.respond : 0);
-  if (!row || (await currentAccess(dc.db, row.p, user)) < needs) return deny(res, 404, 'Not found');
-  const body = await store.open(row.a.sha256);
+}
+
+/** Customers download at most this many files a minute per link (a leaked link cannot be a free file host). */
+const signedDownloads = createRateLimiter({ limit: 120, windowMs: 60_000 });
+
+async function serveSigned(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage, res: ServerResponse, token: string, params: URLSearchParams): Promise<void> {
+  const linkId = readAttachmentQuery(dc.secrets, token, params, dc.now());
+  if (linkId === null) return deny(res, 404, 'This link is not valid any more. The latest email about your request has a fresh one.');
+  if (!signedDownloads.take(`link:${linkId}`)) return deny(res, 429, 'Too many downloads with this link. Wait a minute and try again.');
+  const [row, link] = await Promise.all([findAttachment(dc, token), customerLinkById(dc.db, linkId)]);
+  // The link must belong to this file's ticket and still stand; files of internal notes never go out.
+  if (!row || !link || link.revokedAt !== null || link.ticketId !== row.t.id || row.internal) {
+    return deny(res, 404, 'This link is not valid any more. The latest email about your request has a fresh one.');
+  }
+  await send(store, req, res, row.a, 'private, no-store');
+}
+
+async function send(store: AttachmentStore, req: IncomingMessage, res: ServerResponse, a: typeof attachments.$inferSelect, cache: string): Promise<void> {
+  const body = await store.open(a.sha256);
   if (!body) return deny(res, 410, 'The file is missing from storage.');
-  const inline = INLINE_SAFE.has(row.a.contentType);
+  const inline = INLINE_SAFE.has(a.contentType);
   res.writeHead(200, {
-    'Content-Type': inline ? row.a.contentType : 'application/octet-stream',
-    'Content-Length': String(row.a.size),
-    'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', row.a.filename),
+    'Content-Type': inline ? a.contentType : 'application/octet-stream',
+    'Content-Length': String(a.size),
+    'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', a.filename),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': 'private, max-age=3600',
+    'Cache-Control': cache,
   });
   if (req.method === 'HEAD') {
     body.destroy();

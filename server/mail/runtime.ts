@@ -100,7 +100,7 @@ async function applyTransports(transports: TransportSet, setup: MailSetup, dc: D
 export async function createMailCore(dc: DomainCtx, config: Config, transport?: Transport) {
   const files = createAttachmentStore(config.dataDir, dc.db);
   const setup = await loadMailSetup(dc.db, config.mail);
-  dc.mail = mailContextOf(setup, config);
+  dc.mail = mailContextOf(setup, config, dc.secrets);
   const transports = transport ? createTransportSet(transport, 'given') : createTransportSet(createFolderTransport(config.dataDir), 'folder');
   // A transport given by the caller (tests, benches) stays; otherwise the settings choose.
   if (!transport) await applyTransports(transports, setup, dc, config.dataDir);
@@ -177,7 +177,7 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
         again = false;
         try {
           setup = await loadMailSetup(dc.db, config.mail);
-          dc.mail = mailContextOf(setup, config);
+          dc.mail = mailContextOf(setup, config, dc.secrets);
           if (!core.fixedTransport) await applyTransports(transports, setup, dc, config.dataDir);
           await applyMailboxes(setup.mailboxes);
         } catch (err) {

@@ -16,6 +16,7 @@ import { profileRouter } from './routers/profile';
 import { auditRouter } from './routers/audit';
 import { ssoRouter } from './routers/sso';
 import { mailSettingsRouter } from './routers/mail-settings';
+import { customerLinksRouter } from './routers/customer-links';
 
 export const appRouter = router({
   auth: authRouter,
@@ -38,6 +39,7 @@ export const appRouter = router({
   audit: auditRouter,
   sso: ssoRouter,
   mailSettings: mailSettingsRouter,
+  customerLinks: customerLinksRouter,
 });
 
 export type AppRouter = typeof appRouter;

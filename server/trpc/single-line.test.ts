@@ -59,7 +59,7 @@ test('names, labels, the outgoing display name and template names are single lin
     maintainer.trpc.serviceDesk.update.mutate({ projectPath: P, outgoingName: INJECTION }),
     'Outgoing display name must be a single line without control characters.',
   );
-  assert.equal((await maintainer.trpc.serviceDesk.get.query({ projectPath: P })).outgoingName, 'Support Bot');
+  assert.equal((await maintainer.trpc.serviceDesk.get.query({ projectPath: P })).outgoingName, 'app Support');
   await refused(
     maintainer.trpc.tickets.create.mutate({ projectPath: P, title: 'Labelled', labels: ['ok', 'bad\u202elabel'] }),
     'Label names must be a single line without control characters.',

@@ -18,6 +18,12 @@ export const tickets = pgTable(
     description: text('description').notNull().default(''),
     /** the description rendered once when written (sanitised HTML); null for rows from before */
     descriptionHtml: text('description_html'),
+    /**
+     * What customers may see of the description, when it differs: the customer's own text
+     * without the issue template appended for responders (Markdown and rendered HTML)
+     */
+    customerDescription: text('customer_description'),
+    customerDescriptionHtml: text('customer_description_html'),
     state: text('state', { enum: ['opened', 'closed'] }).notNull().default('opened'),
     confidential: boolean('confidential').notNull().default(false),
     /** a user, or the Support Bot user for tickets that came in by email */

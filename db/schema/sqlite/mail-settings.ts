@@ -69,7 +69,11 @@ export const customEmails = sqliteTable(
   (t) => [uniqueIndex('custom_emails_address_unique').on(t.address)],
 );
 
-/** Signed links to the customer view of one ticket, one per participant; revocable, expiring. */
+/**
+ * One participant's access to the customer-facing links of one ticket: the customer view and
+ * attachment downloads. The links themselves are signed (id, expiry, HMAC), so nothing usable is
+ * stored; revoking the row ends every link made with it.
+ */
 export const customerLinks = sqliteTable(
   'customer_links',
   {
@@ -77,13 +81,10 @@ export const customerLinks = sqliteTable(
     ticketId: integer('ticket_id')
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
-    /** the participant the link belongs to (lowercased) */
+    /** the participant (lowercased) */
     email: text('email').notNull(),
-    /** sha256 of the token in the link: the database never holds a usable link */
-    tokenHash: text('token_hash').notNull(),
     createdAt: integer('created_at').notNull(),
-    expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
   },
-  (t) => [uniqueIndex('customer_links_token_unique').on(t.tokenHash), index('customer_links_ticket_idx').on(t.ticketId)],
+  (t) => [index('customer_links_ticket_email_idx').on(t.ticketId, t.email)],
 );

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../../config';
 import { createAddressBook, type AddressBook, type AddressTemplates } from '../../mail/addresses';
+import type { SecretBox } from './secret-box';
 
 export interface MailContext {
   book: AddressBook;
@@ -13,9 +14,11 @@ export interface MailContext {
   header: string;
   footer: string;
   additional: string;
+  /** signs the links customers get (the customer view, attachment downloads) */
+  secrets: SecretBox;
 }
 
-export function buildMailContext(t: AddressTemplates, config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
+export function buildMailContext(t: AddressTemplates, config: Pick<Config, 'mail' | 'publicUrl'>, secrets: SecretBox): MailContext {
   const book = createAddressBook(t);
   return {
     book,
@@ -24,10 +27,11 @@ export function buildMailContext(t: AddressTemplates, config: Pick<Config, 'mail
     header: config.mail.systemHeader,
     footer: config.mail.systemFooter,
     additional: config.mail.additionalText,
+    secrets,
   };
 }
 
 /** The context from the environment alone (before the database is open). */
-export function mailContext(config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
-  return buildMailContext({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail, from: config.mail.mailFrom }, config);
+export function mailContext(config: Pick<Config, 'mail' | 'publicUrl'>, secrets: SecretBox): MailContext {
+  return buildMailContext({ incoming: config.mail.incomingEmail, alias: config.mail.serviceDeskEmail, from: config.mail.mailFrom }, config, secrets);
 }

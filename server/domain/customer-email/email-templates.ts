@@ -5,7 +5,7 @@ import type { ProjectRow } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
 import { recordAudit, type Actor } from '../audit/audit-log';
 import { templateSource, templateVars } from './notifications';
-import { defaultTemplate, TEMPLATE_KINDS, unknownPlaceholders, type TemplateKind } from '../../mail/outbound/templates';
+import { defaultTemplate, REJECTIONS, TEMPLATE_KINDS, unknownPlaceholders, type TemplateKind } from '../../mail/outbound/templates';
 import { renderEmailTemplate } from '../../render';
 import type { TicketRow } from '../tickets/ticket-views';
 
@@ -51,7 +51,13 @@ export async function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, k
     description: 'Hello, I ordered a blue kettle on March 3rd and it has not arrived yet. Order #A-1001.',
     confidential: false,
   } as TicketRow;
-  const vars = templateVars(dc.mail, ticket, project, `${dc.mail.publicUrl}/unsubscribe/sample`, kind === 'new_note' ? 'Thanks for waiting! The kettle was shipped today; tracking number **ZX-889**.' : '');
+  const vars = templateVars(dc.mail, ticket, project, {
+    unsubscribeUrl: `${dc.mail.publicUrl}/unsubscribe/sample`,
+    viewUrl: kind === 'rejection' ? '' : `${dc.mail.publicUrl}/c/sample`,
+    description: kind === 'thank_you' ? ticket.description : '',
+    noteText: kind === 'new_note' ? 'Thanks for waiting! The kettle was shipped today; tracking number **ZX-889**.' : '',
+    rejectionReason: kind === 'rejection' ? REJECTIONS.EmptyEmail.reason : '',
+  });
   const subject = `Re: ${ticket.title} (#${ticket.iid})`;
   const r = await renderEmailTemplate(body, vars, subject);
   return { subject, html: r.html, text: r.text, unknownPlaceholders: r.unknown };

@@ -125,6 +125,8 @@ export interface NewEmailTicket {
   title: string;
   description: string;
   descriptionHtml: string;
+  /** the customer's own text when the description has more (an issue template for responders) */
+  customerDescription: { markdown: string; html: string } | null;
   confidential: boolean;
   externalAuthor: string;
   emailId: number;
@@ -146,6 +148,8 @@ export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicke
       title: input.title,
       description: input.description,
       descriptionHtml: input.descriptionHtml,
+      customerDescription: input.customerDescription?.markdown ?? null,
+      customerDescriptionHtml: input.customerDescription?.html ?? null,
       confidential: input.project.visibility === 'public' ? true : input.confidential,
       authorId: input.botId,
       externalAuthor: input.externalAuthor,

@@ -14,6 +14,7 @@ import type { ProjectRow } from '../accounts/access';
 import { newReplyKey, type ServiceDeskSettings } from './email-tickets';
 import type { MailContext } from '../core/mail-context';
 import { queueEmail } from './outbox';
+import { CUSTOMER_LINK_TTL_MS, customerLinkFor, signAttachmentLinks, viewToken } from './customer-links';
 import { defaultOutgoingName } from '../projects/service-desk';
 import type { TicketRow } from '../tickets/ticket-views';
 
@@ -46,23 +47,49 @@ export async function templateSource(q: Q, projectId: number, kind: TemplateKind
   return row?.body ?? defaultTemplate(kind);
 }
 
-/** Relative links (attachments) become absolute, since the email is read outside the app. */
-function absolutize(markdown: string, publicUrl: string): string {
-  return markdown.replace(/\]\((\/attachments\/)/g, `](${publicUrl}$1`);
+/** What one email's placeholders are filled with, already made safe for its recipient. */
+export interface RecipientText {
+  unsubscribeUrl: string;
+  /** the customer view for this recipient; '' for confidential tickets */
+  viewUrl: string;
+  /** the customer's own text (never the issue template); '' for anyone but the customer */
+  description: string;
+  noteText?: string;
+  rejectionReason?: string;
 }
 
-export function templateVars(mc: MailContext, ticket: TicketRow, project: ProjectRow, unsubscribeUrl: string, noteText = ''): Vars {
+export function templateVars(mc: MailContext, ticket: Pick<TicketRow, 'iid'>, project: Pick<ProjectRow, 'path'>, r: RecipientText): Vars {
   return {
     ISSUE_ID: `#${ticket.iid}`,
     ISSUE_PATH: `${project.path}#${ticket.iid}`,
-    // Confidential tickets: never a link to the ticket in customer email.
-    ISSUE_URL: ticket.confidential ? '' : `${mc.publicUrl}/p/${project.path}/-/tickets/${ticket.iid}`,
-    ISSUE_DESCRIPTION: absolutize(ticket.description, mc.publicUrl),
-    UNSUBSCRIBE_URL: unsubscribeUrl,
+    // Never a staff link: the customer view, and only for tickets that are not confidential.
+    ISSUE_URL: r.viewUrl,
+    ISSUE_DESCRIPTION: r.description,
+    UNSUBSCRIBE_URL: r.unsubscribeUrl,
     SYSTEM_HEADER: mc.header,
     SYSTEM_FOOTER: mc.footer,
     ADDITIONAL_TEXT: mc.additional,
-    NOTE_TEXT: absolutize(noteText, mc.publicUrl),
+    NOTE_TEXT: r.noteText ?? '',
+    REJECTION_REASON: r.rejectionReason ?? '',
+  };
+}
+
+/**
+ * Placeholder texts for one recipient: links that work without an account (signed, expiring,
+ * revocable with the ticket's customer links), attachments made downloadable the same way, and
+ * the description only for the customer who wrote it — without the issue template, which is for
+ * responders. Added participants never get someone else's text relayed.
+ */
+async function recipientText(tx: Tx, mc: MailContext, s: Send, unsubscribeUrl: string, at: number): Promise<RecipientText> {
+  const linkId = await customerLinkFor(tx, s.ticket.id, s.to, at);
+  const expires = at + CUSTOMER_LINK_TTL_MS;
+  const sign = (markdown: string) => signAttachmentLinks(markdown, mc.publicUrl, mc.secrets, linkId, expires);
+  const isAuthor = !!s.ticket.externalAuthor && s.ticket.externalAuthor.toLowerCase() === s.to.toLowerCase();
+  return {
+    unsubscribeUrl,
+    viewUrl: s.ticket.confidential ? '' : `${mc.publicUrl}/c/${viewToken(mc.secrets, linkId, expires)}`,
+    description: isAuthor && s.kind !== 'new_participant' ? sign(s.ticket.customerDescription ?? s.ticket.description) : '',
+    noteText: sign(s.noteText ?? ''),
   };
 }
 
@@ -109,7 +136,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
     subject,
     text: '',
     // Rendered when the worker composes the message, outside this transaction.
-    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, unsubscribeUrl, s.noteText)) },
+    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, await recipientText(tx, mc, s, unsubscribeUrl, at))) },
     messageId: ids.messageId,
     ...(ids.first ? {} : { inReplyTo: ids.root, references: [`<reply-${key}@${host}>`, ids.root] }),
     headers: {

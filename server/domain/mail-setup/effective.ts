@@ -8,6 +8,7 @@ import type { Config, ImapMailboxConfig } from '../../config';
 import { customEmails } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import type { DomainCtx } from '../core/context';
+import type { SecretBox } from '../core/secret-box';
 import { buildMailContext, type MailContext } from '../core/mail-context';
 import { listMailboxRows, readAddressSettings, readSmtpSettings, type MailboxRow, type SmtpSettings } from './instance-settings';
 
@@ -90,7 +91,7 @@ export async function loadMailSetup(q: Q, env: MailEnv): Promise<MailSetup> {
   };
 }
 
-export function mailContextOf(setup: MailSetup, config: Pick<Config, 'mail' | 'publicUrl'>): MailContext {
+export function mailContextOf(setup: MailSetup, config: Pick<Config, 'mail' | 'publicUrl'>, secrets: SecretBox): MailContext {
   return buildMailContext(
     {
       incoming: setup.incomingEmail.value,
@@ -99,12 +100,13 @@ export function mailContextOf(setup: MailSetup, config: Pick<Config, 'mail' | 'p
       custom: setup.customEmails.map(({ projectId, address }) => ({ projectId, address })),
     },
     config,
+    secrets,
   );
 }
 
 /** Reads the settings again and gives this node's domain the addresses they name. */
 export async function reloadMailContext(dc: DomainCtx, config: Pick<Config, 'mail' | 'publicUrl'>): Promise<MailSetup> {
   const setup = await loadMailSetup(dc.db, config.mail);
-  dc.mail = mailContextOf(setup, config);
+  dc.mail = mailContextOf(setup, config, dc.secrets);
   return setup;
 }

@@ -32,7 +32,9 @@ import { issueTemplate } from '../../domain/projects/issue-templates';
 import type { TicketRow } from '../../domain/tickets/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
 import { queueEmail, recentRejections } from '../../domain/customer-email/outbox';
-import { sendNewNote, sendNewParticipant, sendThankYou } from '../../domain/customer-email/notifications';
+import { sendNewNote, sendNewParticipant, sendThankYou, templateSource } from '../../domain/customer-email/notifications';
+import { defaultOutgoingName } from '../../domain/projects/service-desk';
+import { defaultTemplate } from '../outbound/templates';
 import { neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';
@@ -182,18 +184,21 @@ async function reject(c: Ctx, code: RejectionCode, projectId: number | null): Pr
   const flooded = async () =>
     (await recentRejections(c.tx, since, to ?? undefined)) >= MAX_REJECTIONS_PER_WINDOW ||
     (await recentRejections(c.tx, since)) >= MAX_REJECTIONS_PER_WINDOW_TOTAL;
-  if (to && !c.deps.dc.mail.book.isOurs(to) && !(await flooded())) {
-    await queueEmail(c.tx, {
-      kind: 'rejection',
-      projectId,
-      ticketId: null,
-      spec: rejectionSpec({ ...c.parsed, from: to }, code, {
-        fromAddress: c.deps.dc.mail.book.bare(),
-        fromName: 'Support Bot',
-        messageId: `<rejection-${randomBytes(12).toString('hex')}@${c.deps.dc.mail.book.host()}>`,
-        date: new Date(c.at),
-      }),
-    }, c.at);
+  const mc = c.deps.dc.mail;
+  if (to && !mc.book.isOurs(to) && !(await flooded())) {
+    // In the project's words and from its address when the email reached one; else the instance's.
+    const project = projectId === null ? undefined : await findProjectById(c.tx, projectId);
+    const settings = project ? await settingsFor(c.tx, project.id) : undefined;
+    const custom = project ? mc.book.customFor(project.id) : null;
+    const spec = rejectionSpec({ ...c.parsed, from: to }, code, {
+      fromAddress: custom ?? mc.from,
+      fromName: project ? settings?.outgoingName?.trim() || defaultOutgoingName(project) : 'Support',
+      messageId: `<rejection-${randomBytes(12).toString('hex')}@${mc.book.host()}>`,
+      date: new Date(c.at),
+      template: project ? await templateSource(c.tx, project.id, 'rejection') : defaultTemplate('rejection'),
+      vars: { SYSTEM_HEADER: mc.header, SYSTEM_FOOTER: mc.footer, ADDITIONAL_TEXT: mc.additional },
+    });
+    await queueEmail(c.tx, { kind: 'rejection', projectId, ticketId: null, spec: custom ? { ...spec, via: `custom:${projectId}` } : spec }, c.at);
   }
   await finishInbound(c.tx, c.row.id, { ...base(c), status: 'rejected', reason: code, projectId }, c.at);
   return { status: 'rejected', inboundId: c.row.id, error: code, rejectionTo: to };
@@ -215,7 +220,8 @@ function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {
 }
 
 async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Promise<Outcome> {
-  let description = descriptionMarkdown(c.body, c.prepared);
+  const customerText = descriptionMarkdown(c.body, c.prepared);
+  let description = customerText;
   let labels: string[] = [];
   let confidential = settings?.confidentialByDefault ?? true;
   let templateMissing: string | null = null;
@@ -229,12 +235,15 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
     } else templateMissing = settings.issueTemplateKey;
   }
   const descriptionHtml = htmlOf(c, description);
+  // The issue template is for responders: customers see their own text only.
+  const customer = description === customerText ? null : { markdown: customerText, html: htmlOf(c, customerText) };
   const ticket = await insertEmailTicket(c.tx, c.emit, {
     project,
     botId: c.deps.supportBotId,
     title: (c.parsed.subject || '(no subject)').slice(0, 255),
     description,
     descriptionHtml,
+    customerDescription: customer,
     confidential,
     externalAuthor: author,
     emailId: c.row.id,

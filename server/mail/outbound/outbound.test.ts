@@ -69,7 +69,7 @@ test('a new ticket by email gets the thank-you: one recipient, GitLab headers, t
   assert.ok(m);
   assert.deepEqual(m.rcpt, ['jane@customer.test']);
   assert.equal(m.subject, `Re: Printer on fire (#${out.iid})`);
-  assert.equal(m.from?.value[0]?.name, 'Support Bot');
+  assert.equal(m.from?.value[0]?.name, 'app Support', 'the project\'s name with "Support" (GitLab says "Support Bot")');
   assert.equal(m.from?.value[0]?.address, 'incoming@desk.test');
   assert.match(m.replyTo?.value[0]?.address ?? '', /^incoming\+[0-9a-f]{32}@desk\.test$/);
   assert.equal(header(m, 'auto-submitted'), 'auto-generated');
@@ -100,7 +100,7 @@ test('round trip: reply to the Reply-To, responder answers, customer answers aga
   const [reply] = await next();
   assert.ok(reply);
   assert.deepEqual(reply.rcpt, ['jane@customer.test']);
-  assert.equal(reply.from?.value[0]?.name, 'Rita Responder (via Support Bot)');
+  assert.equal(reply.from?.value[0]?.name, 'Rita Responder (via app Support)');
   assert.match(reply.text ?? '', /Please \*\*restart\*\* the printer\./);
   assert.match(typeof reply.html === 'string' ? reply.html : '', /<strong>restart<\/strong>/);
   assert.ok(!(reply.text ?? '').includes('known bug'), 'the internal note was never sent');
@@ -257,7 +257,9 @@ test('the thank-you switch, a link for non-confidential tickets, and attachments
   const open = await inbound(customerMail({ from: 'open@customer.test', subject: 'Public one' }));
   assert.ok(open.status === 'ticket');
   const [m] = await next();
-  assert.ok((m!.text ?? '').includes(`https://desk.test/p/acme/app/-/tickets/${open.iid}`) || (typeof m!.html === 'string' && m!.html.includes(`/p/acme/app/-/tickets/${open.iid}`)), 'non-confidential: linked');
+  // The customer view, never the staff page: a link that works without an account.
+  assert.match(m!.text ?? '', /View ticket #\d+: https:\/\/desk\.test\/c\/\d+\.\d+\.[A-Za-z0-9_-]{32}/, 'non-confidential: linked');
+  assert.ok(!(m!.text ?? '').includes('/p/acme/app/-/tickets/') && !String(m!.html).includes('/p/acme/app/-/tickets/'), 'no staff link');
   await set({ confidentialByDefault: true });
 
   const project = (await findProjectByPath(app.dc.db, P))!;

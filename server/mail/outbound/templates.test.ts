@@ -12,6 +12,7 @@ const vars: Vars = {
   SYSTEM_HEADER: '',
   SYSTEM_FOOTER: 'ACME Support',
   ADDITIONAL_TEXT: '',
+  REJECTION_REASON: '',
   NOTE_TEXT: 'Hello <script>alert(1)</script> <img src=x onerror=alert(2)> [link](javascript:alert(3))',
 };
 

@@ -1,0 +1,87 @@
+/**
+ * The links a customer gets, which work without an account (issue 10): the customer view of
+ * their own thread, and downloads of the files in it. Each link is signed (HMAC with the
+ * instance key) over a `customer_links` row — one participant's access to one ticket — and an
+ * expiry; revoking the row ends every link made with it. Nothing usable is stored.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Q, Tx } from '../../../db/client';
+import { customerLinks } from '../../../db/schema';
+import type { SecretBox } from '../core/secret-box';
+import type { DomainCtx } from '../core/context';
+
+/** How long a link in an email works. Every new email carries fresh ones. */
+export const CUSTOMER_LINK_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type CustomerLinkRow = typeof customerLinks.$inferSelect;
+
+/** This participant's access row for the ticket: the current one, or a new one (after a revocation). */
+export async function customerLinkFor(tx: Tx, ticketId: number, email: string, at: number): Promise<number> {
+  const address = email.toLowerCase();
+  const row = await tx
+    .select({ id: customerLinks.id })
+    .from(customerLinks)
+    .where(and(eq(customerLinks.ticketId, ticketId), eq(customerLinks.email, address), isNull(customerLinks.revokedAt)))
+    .get();
+  if (row) return row.id;
+  return (await tx.insert(customerLinks).values({ ticketId, email: address, createdAt: at }).returning({ id: customerLinks.id }).get()).id;
+}
+
+export async function customerLinkById(q: Q, id: number): Promise<CustomerLinkRow | undefined> {
+  return q.select().from(customerLinks).where(eq(customerLinks.id, id)).get();
+}
+
+/** `<id>.<expires>.<signature>`: the part of a customer view URL after `/c/`. */
+export function viewToken(secrets: SecretBox, linkId: number, expires: number): string {
+  return `${linkId}.${expires}.${secrets.sign(`view:${linkId}:${expires}`)}`;
+}
+
+/** The link id a view token names, if its signature holds and it has not expired. */
+export function readViewToken(secrets: SecretBox, token: string, now: number): { linkId: number; expires: number } | null {
+  const m = /^(\d{1,12})\.(\d{1,15})\.([A-Za-z0-9_-]{32})$/.exec(token);
+  if (!m) return null;
+  const linkId = Number(m[1]);
+  const expires = Number(m[2]);
+  if (!secrets.verify(`view:${linkId}:${expires}`, m[3] as string) || expires < now) return null;
+  return { linkId, expires };
+}
+
+/** `?l=<id>&e=<expires>&s=<signature>` for one attachment (by its token). */
+export function attachmentQuery(secrets: SecretBox, attachmentToken: string, linkId: number, expires: number): string {
+  return `?l=${linkId}&e=${expires}&s=${secrets.sign(`file:${attachmentToken}:${linkId}:${expires}`)}`;
+}
+
+export function readAttachmentQuery(secrets: SecretBox, attachmentToken: string, params: URLSearchParams, now: number): number | null {
+  const linkId = Number(params.get('l'));
+  const expires = Number(params.get('e'));
+  const sig = params.get('s') ?? '';
+  if (!Number.isSafeInteger(linkId) || !Number.isSafeInteger(expires) || linkId <= 0) return null;
+  if (!secrets.verify(`file:${attachmentToken}:${linkId}:${expires}`, sig) || expires < now) return null;
+  return linkId;
+}
+
+/** Attachment links in Markdown (`](/attachments/<token>/<name>)`) made absolute and signed for one recipient. */
+export function signAttachmentLinks(markdown: string, publicUrl: string, secrets: SecretBox, linkId: number, expires: number): string {
+  return markdown.replace(/\]\(\/attachments\/([0-9a-f]{32})(\/[^)\s?#]*)?\)/g, (_m, token: string, rest: string | undefined) =>
+    `](${publicUrl}/attachments/${token}${rest ?? ''}${attachmentQuery(secrets, token, linkId, expires)})`,
+  );
+}
+
+/** Ends every customer link of the ticket (view and files); the next email carries new ones. */
+export async function revokeCustomerLinks(dc: DomainCtx, ticketId: number): Promise<number> {
+  const at = dc.now();
+  return dc.db.write(async (tx) => {
+    const rows = await tx
+      .update(customerLinks)
+      .set({ revokedAt: at })
+      .where(and(eq(customerLinks.ticketId, ticketId), isNull(customerLinks.revokedAt)))
+      .returning({ id: customerLinks.id })
+      .all();
+    return rows.length;
+  });
+}
+
+export async function activeCustomerLinks(q: Q, ticketId: number): Promise<number> {
+  const rows = await q.select({ id: customerLinks.id }).from(customerLinks).where(and(eq(customerLinks.ticketId, ticketId), isNull(customerLinks.revokedAt))).limit(1000).all();
+  return rows.length;
+}

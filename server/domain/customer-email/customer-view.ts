@@ -1,0 +1,96 @@
+/**
+ * What a customer sees through their link (issue 10): their own thread — the request and the
+ * public replies — without internal or system notes, without mail from unconfirmed senders,
+ * and without anyone else's address. Confidential tickets have no customer view.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Q } from '../../../db/client';
+import { messageIds, notes, participants, projects, tickets, users } from '../../../db/schema';
+import type { DomainCtx } from '../core/context';
+import { plainTextHtml } from '../../render/plain-html';
+import { customerLinkById, type CustomerLinkRow } from './customer-links';
+import { newReplyKey } from './email-tickets';
+
+export interface CustomerThreadItem {
+  id: string;
+  /** you: the link's owner; support: a responder; participant: another customer */
+  who: 'you' | 'support' | 'participant';
+  name: string;
+  /** sanitised when written (server/domain/notes/markdown.ts) */
+  html: string;
+  at: number;
+}
+
+export interface CustomerThread {
+  link: CustomerLinkRow;
+  projectId: number;
+  projectName: string;
+  ticketId: number;
+  iid: number;
+  title: string;
+  state: 'opened' | 'closed';
+  /** the display name mail gave for the link's owner, if any */
+  yourName: string | null;
+  items: CustomerThreadItem[];
+}
+
+/** The thread behind a link, or null when the link is revoked or the ticket gone or confidential. */
+export async function customerThread(q: Q, linkId: number): Promise<CustomerThread | null> {
+  const link = await customerLinkById(q, linkId);
+  if (!link || link.revokedAt !== null) return null;
+  const row = await q.select({ t: tickets, projectName: projects.name }).from(tickets).innerJoin(projects, eq(projects.id, tickets.projectId)).where(eq(tickets.id, link.ticketId)).get();
+  if (!row || row.t.confidential) return null;
+  const t = row.t;
+  const list = await q
+    .select({ n: notes, authorName: users.name })
+    .from(notes)
+    .leftJoin(users, eq(users.id, notes.authorId))
+    .where(and(eq(notes.ticketId, t.id), eq(notes.internal, false), eq(notes.system, false), eq(notes.fromNewSender, false)))
+    .orderBy(asc(notes.id))
+    .limit(1000)
+    .all();
+  const me = link.email.toLowerCase();
+  const you = await q.select({ name: participants.name }).from(participants).where(and(eq(participants.ticketId, t.id), eq(participants.email, me))).get();
+  const label = (external: string | null, externalName: string | null, staff: string | null): Pick<CustomerThreadItem, 'who' | 'name'> => {
+    if (external === null) return { who: 'support', name: staff ?? 'Support' };
+    if (external.toLowerCase() === me) return { who: 'you', name: 'You' };
+    // Another customer: their name when mail gave one, never their address.
+    return { who: 'participant', name: externalName?.trim() || 'Another participant' };
+  };
+  const items: CustomerThreadItem[] = [
+    {
+      id: 'request',
+      ...label(t.externalAuthor, t.externalAuthorName, null),
+      html: t.customerDescriptionHtml ?? t.descriptionHtml ?? plainTextHtml(t.customerDescription ?? t.description),
+      at: t.createdAt,
+    },
+    ...list.map(({ n, authorName }) => ({
+      id: `note-${n.id}`,
+      ...label(n.externalAuthor, n.externalAuthorName, authorName),
+      html: n.bodyHtml ?? plainTextHtml(n.body),
+      at: n.createdAt,
+    })),
+  ];
+  return { link, projectId: t.projectId, projectName: row.projectName, ticketId: t.id, iid: t.iid, title: t.title, state: t.state, yourName: you?.name ?? null, items };
+}
+
+/**
+ * A reply key for a reply written on the customer view: the reply is then ingested as an email
+ * to it, so it becomes a note exactly as if the customer had emailed it.
+ */
+export async function replyKeyForCustomerView(dc: DomainCtx, thread: CustomerThread): Promise<string> {
+  const at = dc.now();
+  return dc.db.write(async (tx) => (await newReplyKey(tx, { id: thread.ticketId, projectId: thread.projectId }, thread.link.email, at)).key);
+}
+
+/** The ticket's thread root (the Message-ID of our first email), for the reply's References. */
+export async function threadRootOf(q: Q, ticketId: number): Promise<string | null> {
+  const row = await q
+    .select({ id: messageIds.messageId })
+    .from(messageIds)
+    .where(and(eq(messageIds.ticketId, ticketId), eq(messageIds.direction, 'out')))
+    .orderBy(asc(messageIds.createdAt))
+    .limit(1)
+    .get();
+  return row?.id ?? null;
+}
