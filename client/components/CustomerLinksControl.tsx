@@ -15,7 +15,7 @@ export default function CustomerLinksControl(props: { projectPath: string; iid: 
       <span class="side-title">Customer links</span>
       <span class="muted">
         <Show when={count()} fallback="…">
-          {(c) => (c().active === 0 ? 'None active.' : `${c().active} active: the customer view and file links in emails work without an account.`)}
+          {(c) => <>{c().active === 0 ? 'None active.' : `${c().active} active: the customer view and file links in emails work without an account.`}</>}
         </Show>
       </span>
       <Show when={(count()?.active ?? 0) > 0}>

@@ -1,0 +1,93 @@
+/**
+ * A customer opens the link from their email in a browser with no account, reads the public
+ * thread, replies from the page; the responder sees the reply live, and the customer's page
+ * shows the responder's answer without a reload. Revoking the links from the ticket ends it.
+ */
+import { simpleParser } from 'mailparser';
+import { startAppServer, type AppServer } from '../fixtures/app-server';
+import { freePort } from '../fixtures/dovecot';
+import { startSmtpSink, type SmtpSink } from '../fixtures/smtp-sink';
+import { ensureSwaksInstalled, sendWithSwaks } from '../fixtures/swaks';
+import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
+
+let app: AppServer;
+let sink: SmtpSink;
+let listener: string;
+const ADDRESS = 'incoming+acme-mobile-app-1-issue-@desk.test';
+
+test.beforeAll(async () => {
+  ensureSwaksInstalled();
+  sink = await startSmtpSink();
+  listener = `127.0.0.1:${await freePort()}`;
+  app = await startAppServer({ seed: SEED, env: { SMTP_LISTEN: listener, INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off` } });
+});
+test.afterAll(async () => {
+  await app?.stop();
+  await sink?.stop();
+});
+
+async function mailTo(rcpt: string, from: number, text: RegExp) {
+  for (;;) {
+    for (const m of sink.messages.slice(from).filter((x) => x.to.includes(rcpt))) {
+      const parsed = await simpleParser(m.raw);
+      if (text.test(parsed.text ?? '')) return parsed;
+    }
+    await sink.waitFor(sink.messages.length + 1, 15_000);
+  }
+}
+
+test('a customer reads and answers their thread in a browser without an account; both sides update live', async ({ browser }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  await admin.page.goto(`/p/${PROJECT}/-/service-desk`);
+  const confidential = admin.page.getByTestId('sd-confidentialByDefault');
+  await confidential.uncheck();
+  await expect(confidential).not.toBeChecked();
+
+  const subject = `Login loop ${Date.now()}`;
+  const mark = sink.messages.length;
+  const sent = await sendWithSwaks({ server: listener, from: 'kim@customer.test', to: [ADDRESS], header: { Subject: subject }, body: 'I cannot log in, it loops back to the start.' });
+  expect(sent.code, sent.stderr).toBe(0);
+  const thanks = await mailTo('kim@customer.test', mark, /Thank you for your support request/);
+  const link = /View ticket #\d+: (\S+)/.exec(thanks.text ?? '')?.[1];
+  expect(link, thanks.text).toMatch(/\/c\/\d+\.\d+\./);
+
+  // The responder opens the ticket and keeps it open.
+  const alice = await signIn(browser, app.url, USERS.alice);
+  await alice.page.goto(`/p/${PROJECT}`);
+  await alice.page.getByTestId('ticket-row').filter({ hasText: subject }).getByRole('link', { name: subject }).click();
+  await expect(alice.page.getByTestId('ticket-title')).toHaveText(subject);
+  await alice.page.getByTestId('composer').fill('Internal: check the SSO logs');
+  await alice.page.getByTestId('composer-internal').check();
+  await alice.page.getByTestId('composer-submit').click();
+  await expect(alice.page.getByTestId('note').filter({ hasText: 'check the SSO logs' })).toBeVisible();
+
+  // The customer: a fresh browser, no account, no cookies.
+  const customer = await browser.newContext();
+  const page = await customer.newPage();
+  await page.goto(link as string);
+  await expect(page.getByRole('heading', { name: subject })).toBeVisible();
+  await expect(page.getByTestId('customer-thread')).toContainText('I cannot log in, it loops back to the start.');
+  await expect(page.getByTestId('customer-thread')).not.toContainText('SSO logs');
+
+  await page.getByTestId('customer-reply').fill('It happens in Firefox and Chrome alike.');
+  await page.getByTestId('customer-send').click();
+  await expect(page.getByTestId('customer-item').filter({ hasText: 'Firefox and Chrome' })).toHaveAttribute('data-who', 'you');
+  // The responder sees it live, as a customer message.
+  await expect(alice.page.getByTestId('note').filter({ hasText: 'Firefox and Chrome alike' })).toBeVisible();
+
+  // The responder answers; the customer's page shows it without a reload.
+  await alice.page.getByTestId('composer-internal').uncheck();
+  await alice.page.getByTestId('composer').fill('Thanks Kim — fixed, please try again.');
+  await alice.page.getByTestId('composer-submit').click();
+  await expect(page.getByTestId('customer-item').filter({ hasText: 'fixed, please try again' })).toHaveAttribute('data-who', 'support');
+
+  // Revoked from the ticket: the link stops working.
+  await alice.page.getByRole('button', { name: 'Revoke customer links' }).click();
+  await expect(alice.page.getByTestId('customer-links')).toContainText('None active.');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Link not valid' })).toBeVisible();
+
+  await customer.close();
+  await alice.context.close();
+  await admin.context.close();
+});
