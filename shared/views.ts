@@ -119,6 +119,8 @@ export interface TicketSummary {
   confidential: boolean;
   author: UserRef | null;
   externalAuthor: string | null;
+  /** the customer's display name from their email (`Ada Lovelace`); hidden below reporter */
+  externalAuthorName?: string | null;
   assignee: UserRef | null;
   labels: string[];
   noteCount: number;
@@ -133,6 +135,10 @@ export interface NoteView {
   id: number;
   author: UserRef | null;
   externalAuthor: string | null;
+  /** the sender's display name from their email; hidden below reporter */
+  externalAuthorName?: string | null;
+  /** Cc addresses of the email that were not made participants (the project's setting is off) */
+  ccNotAdded?: string[];
   body: string;
   internal: boolean;
   system: boolean;
@@ -150,6 +156,8 @@ export interface NoteView {
 
 export interface ParticipantView {
   email: string;
+  /** the display name mail gave for the address; hidden below reporter */
+  name?: string | null;
   unsubscribed: boolean;
   createdAt: string;
 }
@@ -159,6 +167,8 @@ export interface TicketDetail extends TicketSummary {
   descriptionHtml: string;
   /** created from an email: the original can be viewed */
   fromEmail: boolean;
+  /** Cc addresses of that email that were not made participants (the project's setting is off) */
+  ccNotAdded?: string[];
   notes: NoteView[];
   participants: ParticipantView[];
 }

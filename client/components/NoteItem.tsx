@@ -3,9 +3,11 @@ import type { NoteView, ParticipantView } from '../../shared/views';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import NewSenderBanner from './NewSenderBanner';
 import OriginalEmail from './OriginalEmail';
+import CcNotAdded from './CcNotAdded';
+import { personLabel } from '../lib/person';
 
-export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor'>): string {
-  if (n.externalAuthor) return `${n.externalAuthor} (external participant)`;
+export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor' | 'externalAuthorName'>): string {
+  if (n.externalAuthor) return `${personLabel(n.externalAuthor, n.externalAuthorName)} (external participant)`;
   return n.author?.name ?? 'Someone';
 }
 
@@ -69,8 +71,9 @@ export default function NoteItem(props: {
           </Show>
           {/* Rendered and sanitised by the server (server/domain/notes/markdown.ts). */}
           <div class="note-body markdown" innerHTML={n().html} />
+          <CcNotAdded emails={n().ccNotAdded} />
           <Show when={n().fromEmail && props.canSeeEmail && props.projectPath && props.iid}>
-            <OriginalEmail projectPath={props.projectPath as string} iid={props.iid as number} noteId={n().id} />
+            <OriginalEmail projectPath={props.projectPath as string} iid={props.iid as number} noteId={n().id} ccNotAdded={n().ccNotAdded} />
           </Show>
         </Match>
       </Switch>

@@ -8,7 +8,8 @@ import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 
-export default function OriginalEmail(props: { projectPath: string; iid: number; noteId?: number }) {
+export default function OriginalEmail(props: { projectPath: string; iid: number; noteId?: number; ccNotAdded?: string[] | undefined }) {
+  const notAdded = (email: string) => (props.ccNotAdded ?? []).includes(email.toLowerCase());
   const [open, setOpen] = createSignal(false);
   const [allowRemote, setAllowRemote] = createSignal(false);
   const [mail] = createResource(
@@ -40,7 +41,11 @@ export default function OriginalEmail(props: { projectPath: string; iid: number;
                 <dd class="mono">{m().to.join(', ')}</dd>
                 <Show when={m().cc.length}>
                   <dt>Cc</dt>
-                  <dd class="mono">{m().cc.join(', ')}</dd>
+                  <dd class="mono" data-testid="original-cc">
+                    {m()
+                      .cc.map((c) => (notAdded(c) ? `${c} (not added)` : c))
+                      .join(', ')}
+                  </dd>
                 </Show>
                 <dt>Subject</dt>
                 <dd>{m().subject}</dd>

@@ -17,6 +17,9 @@ export default function ParticipantsEditor(props: { projectPath: string; ticket:
           <For each={props.ticket.participants}>
             {(p) => (
               <li data-testid="participant" data-email={p.email}>
+                <Show when={p.name}>
+                  <span>{p.name}</span>{' '}
+                </Show>
                 <span class="mono">{p.email}</span>
                 <Show when={p.unsubscribed}>
                   <span class="muted"> (unsubscribed)</span>

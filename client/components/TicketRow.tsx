@@ -6,9 +6,10 @@ import { fullTime, relativeTime } from '../lib/relative-time';
 import { CommentIcon, LockIcon } from './Icons';
 import PresenceLine from './PresenceLine';
 import { isUnread } from '../stores/queue-patch';
+import { personLabel } from '../lib/person';
 
-export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'author'>): string {
-  return t.externalAuthor ?? t.author?.name ?? 'unknown';
+export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'externalAuthorName' | 'author'>): string {
+  return t.externalAuthor ? personLabel(t.externalAuthor, t.externalAuthorName) : (t.author?.name ?? 'unknown');
 }
 
 export default function TicketRow(props: { projectPath: string; ticket: TicketSummary; showProject?: boolean }) {

@@ -14,6 +14,8 @@ import NoteItem from '../components/NoteItem';
 import StateToggle from '../components/StateToggle';
 import ConfidentialToggle from '../components/ConfidentialToggle';
 import CustomerLinksControl from '../components/CustomerLinksControl';
+import CcNotAdded from '../components/CcNotAdded';
+import { personLabel } from '../lib/person';
 import { queueHref } from '../lib/project-route';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
@@ -21,7 +23,7 @@ import { createTicketView } from '../stores/ticket';
 function Requester(props: { ticket: TicketDetail }) {
   return (
     <Show when={props.ticket.externalAuthor} fallback={<strong>{props.ticket.author?.name ?? 'Someone'}</strong>}>
-      <strong>{props.ticket.externalAuthor} (external participant)</strong>
+      <strong>{personLabel(props.ticket.externalAuthor as string, props.ticket.externalAuthorName)} (external participant)</strong>
     </Show>
   );
 }
@@ -120,8 +122,9 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                     {/* Rendered and sanitised by the server (server/domain/notes/markdown.ts). */}
                     <div class="note-body markdown" data-testid="ticket-description" innerHTML={ticket().descriptionHtml} />
                   </Show>
+                  <CcNotAdded emails={ticket().ccNotAdded} />
                   <Show when={ticket().fromEmail && canRespond()}>
-                    <OriginalEmail projectPath={props.project.path} iid={props.iid} />
+                    <OriginalEmail projectPath={props.project.path} iid={props.iid} ccNotAdded={ticket().ccNotAdded} />
                   </Show>
                 </li>
                 <For each={ticket().notes}>

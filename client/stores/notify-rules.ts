@@ -18,7 +18,7 @@ export function noticeFor(e: ProjectEvent, mode: NotifyMode, myId: number, proje
   }
   if (e.type === 'note.created' && e.note.externalAuthor && !e.note.internal && !e.note.system) {
     if (mode === 'assigned' && e.ticket.assignee?.id !== myId) return null;
-    return { title: `${e.note.externalAuthor} replied`, body: `#${e.ticket.iid} ${e.ticket.title}`, iid: e.ticket.iid };
+    return { title: `${e.note.externalAuthorName ? `${e.note.externalAuthorName} (${e.note.externalAuthor})` : e.note.externalAuthor} replied`, body: `#${e.ticket.iid} ${e.ticket.title}`, iid: e.ticket.iid };
   }
   return null;
 }

@@ -38,6 +38,14 @@ export async function findProjectByKeySuffix(q: Q, suffix: string): Promise<Proj
 }
 
 /**
+ * Message-IDs are stored with the case they came with (our emails answer a customer's id byte
+ * for byte) and matched ignoring case, since mail software changes it (the message_ids indexes
+ * are on lower(message_id)).
+ */
+const lowerId = () => sql<string>`lower(${messageIds.messageId})`;
+const lowered = (id: string) => id.toLowerCase();
+
+/**
  * Which ticket of the project, if any, a Message-ID belongs to. `null` ticketId = deleted
  * (tombstone). An id we sent wins over a customer's: `ours` says whether the match is one of
  * our own emails (whoever quotes a customer's Message-ID may only have seen their email).
@@ -47,7 +55,7 @@ export async function ticketForMessageIds(q: Q, projectId: number, ids: string[]
   const row = await q
     .select({ ticketId: messageIds.ticketId, direction: messageIds.direction })
     .from(messageIds)
-    .where(and(eq(messageIds.projectId, projectId), inArray(messageIds.messageId, ids)))
+    .where(and(eq(messageIds.projectId, projectId), inArray(lowerId(), ids.map(lowered))))
     .orderBy(sql`${messageIds.direction} = 'out' desc`)
     .get();
   return row && { ticketId: row.ticketId, ours: row.direction === 'out' };
@@ -62,11 +70,11 @@ export async function isTicketParticipant(q: Q, ticket: Pick<TicketRow, 'id' | '
 }
 
 export async function isKnownMessageId(q: Q, projectId: number, id: string): Promise<boolean> {
-  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(messageIds.messageId, id))).get());
+  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(lowerId(), lowered(id)))).get());
 }
 
 export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
-  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.messageId, id), eq(messageIds.direction, 'out'))).get());
+  return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(lowerId(), lowered(id)), eq(messageIds.direction, 'out'))).get());
 }
 
 export async function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): Promise<void> {
@@ -101,7 +109,14 @@ export async function participantEmails(q: Q, ticketId: number): Promise<string[
  * Adds participants (lowercased, deduped, at most MAX_PARTICIPANTS per ticket). Returns the
  * addresses actually added and those dropped by the limit.
  */
-export async function addParticipants(tx: Tx, ticketId: number, emails: string[], at: number): Promise<{ added: string[]; dropped: string[] }> {
+export async function addParticipants(
+  tx: Tx,
+  ticketId: number,
+  emails: string[],
+  at: number,
+  /** display names by lowercased address, from the email that brought them */
+  names?: ReadonlyMap<string, string>,
+): Promise<{ added: string[]; dropped: string[] }> {
   const existing = new Set(await participantEmails(tx, ticketId));
   const added: string[] = [];
   const dropped: string[] = [];
@@ -112,7 +127,7 @@ export async function addParticipants(tx: Tx, ticketId: number, emails: string[]
       dropped.push(email);
       continue;
     }
-    await tx.insert(participants).values({ ticketId, email, createdAt: at }).onConflictDoNothing().run();
+    await tx.insert(participants).values({ ticketId, email, name: names?.get(email) ?? null, createdAt: at }).onConflictDoNothing().run();
     existing.add(email);
     added.push(email);
   }
@@ -129,6 +144,8 @@ export interface NewEmailTicket {
   customerDescription: { markdown: string; html: string } | null;
   confidential: boolean;
   externalAuthor: string;
+  externalAuthorName: string | null;
+  ccNotAdded: string[] | null;
   emailId: number;
   labels: string[];
 }
@@ -153,6 +170,8 @@ export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicke
       confidential: input.project.visibility === 'public' ? true : input.confidential,
       authorId: input.botId,
       externalAuthor: input.externalAuthor,
+      externalAuthorName: input.externalAuthorName,
+      ccNotAdded: input.ccNotAdded,
       createdAt: at,
       updatedAt: at,
       lastActivityAt: at,
@@ -219,6 +238,6 @@ export async function ticketForOurMessageIds(q: Q, ids: string[]): Promise<{ tic
   return q
     .select({ ticketId: messageIds.ticketId, projectId: messageIds.projectId })
     .from(messageIds)
-    .where(and(inArray(messageIds.messageId, ids), eq(messageIds.direction, 'out')))
+    .where(and(inArray(lowerId(), ids.map(lowered)), eq(messageIds.direction, 'out')))
     .get();
 }

@@ -96,24 +96,35 @@ async function recipientText(tx: Tx, mc: MailContext, s: Send, unsubscribeUrl: s
 /**
  * The ticket's thread root is the Message-ID of its first email. It carries a random part: a
  * guessable `<ticket-<id>@host>` would let anyone thread mail onto any ticket via References.
+ * `customer` is the Message-ID of the email that opened the ticket, exactly as the customer's
+ * software wrote it: our emails answer it, so they thread under it in the customer's mailbox.
  */
-async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ messageId: string; root: string; first: boolean }> {
+async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ messageId: string; root: string; first: boolean; customer: string | null }> {
   const host = mc.book.host();
   const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
-  const root = (
-    await tx
-      .select({ id: messageIds.messageId })
-      .from(messageIds)
-      .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, 'out')))
-      .orderBy(messageIds.createdAt)
-      .limit(1)
-      .get()
-  )?.id;
+  const firstOf = async (direction: 'in' | 'out') =>
+    (
+      await tx
+        .select({ id: messageIds.messageId })
+        .from(messageIds)
+        .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, direction)))
+        .orderBy(messageIds.createdAt)
+        .limit(1)
+        .get()
+    )?.id ?? null;
+  const [root, customer] = [await firstOf('out'), await firstOf('in')];
   if (!root) {
     const id = fresh();
-    return { messageId: id, root: id, first: true };
+    return { messageId: id, root: id, first: true, customer };
   }
-  return { messageId: fresh(), root, first: false };
+  return { messageId: fresh(), root, first: false, customer };
+}
+
+/** In-Reply-To and References: the first email answers the customer's; later ones our first. */
+function threading(ids: Awaited<ReturnType<typeof threadIds>>, replyKeyRef: string): Pick<OutboundSpec, 'inReplyTo' | 'references'> {
+  const customer = ids.customer ? [ids.customer] : [];
+  if (ids.first) return ids.customer ? { inReplyTo: ids.customer, references: customer } : {};
+  return { inReplyTo: ids.root, references: [...customer, replyKeyRef, ids.root] };
 }
 
 async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void> {
@@ -138,7 +149,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
     // Rendered when the worker composes the message, outside this transaction.
     template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, await recipientText(tx, mc, s, unsubscribeUrl, at))) },
     messageId: ids.messageId,
-    ...(ids.first ? {} : { inReplyTo: ids.root, references: [`<reply-${key}@${host}>`, ids.root] }),
+    ...threading(ids, `<reply-${key}@${host}>`),
     headers: {
       'Auto-Submitted': 'auto-generated',
       'X-Auto-Response-Suppress': 'All',

@@ -12,6 +12,10 @@ import { plainTextHtml } from '../../render/plain-html';
 export interface NewNote {
   authorId: number | null;
   externalAuthor?: string | null;
+  /** the sender's display name from their email */
+  externalAuthorName?: string | null;
+  /** Cc addresses of the email not made participants */
+  ccNotAdded?: string[] | null;
   body: string;
   /** `body` rendered (in the render worker) before the transaction; plain text when absent */
   bodyHtml?: string;
@@ -31,6 +35,8 @@ export async function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: Ne
       ticketId: ticket.id,
       authorId: note.authorId,
       externalAuthor: note.externalAuthor ?? null,
+      externalAuthorName: note.externalAuthorName ?? null,
+      ccNotAdded: note.ccNotAdded ?? null,
       body: note.body,
       bodyHtml: note.system ? '' : (note.bodyHtml ?? plainTextHtml(note.body)),
       internal: note.internal,

@@ -54,7 +54,7 @@ export function maskerFor(known: readonly string[]): Masker {
 }
 
 export function maskTicket<T extends TicketSummary>(t: T, m: Masker): T {
-  return { ...t, title: m.text(t.title), externalAuthor: t.externalAuthor ? maskEmail(t.externalAuthor) : null };
+  return { ...t, title: m.text(t.title), externalAuthor: t.externalAuthor ? maskEmail(t.externalAuthor) : null, externalAuthorName: null };
 }
 
 export function maskNote(n: NoteView, m: Masker): NoteView {
@@ -64,11 +64,13 @@ export function maskNote(n: NoteView, m: Masker): NoteView {
     body: n.system ? maskAddressesIn(body) : body,
     html: n.system ? '' : m.html(n.html),
     externalAuthor: n.externalAuthor ? maskEmail(n.externalAuthor) : null,
+    externalAuthorName: null,
+    ...(n.ccNotAdded ? { ccNotAdded: n.ccNotAdded.map(maskEmail) } : {}),
   };
 }
 
 export function maskParticipant(p: ParticipantView): ParticipantView {
-  return { ...p, email: maskEmail(p.email) };
+  return { ...p, email: maskEmail(p.email), name: null };
 }
 
 export function maskDetail(t: TicketDetail, m: Masker): TicketDetail {
@@ -78,5 +80,6 @@ export function maskDetail(t: TicketDetail, m: Masker): TicketDetail {
     descriptionHtml: m.html(t.descriptionHtml),
     notes: t.notes.map((n) => maskNote(n, m)),
     participants: t.participants.map(maskParticipant),
+    ...(t.ccNotAdded ? { ccNotAdded: t.ccNotAdded.map(maskEmail) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Every address a ticket knows: its participants (current and removed), its external author and
- * the external authors of its notes. This list, not a guess over text, decides what guests see
+ * Every address a ticket knows: its participants (current and removed), its external author, the
+ * external authors of its notes, and the Cc addresses its emails named without adding them. This list, not a guess over text, decides what guests see
  * masked: the ticket's history names only these addresses.
  */
 import { and, inArray, isNotNull } from 'drizzle-orm';
@@ -31,6 +31,11 @@ export async function knownAddresses(q: Q, ticketIds: readonly number[]): Promis
       .all(),
   ]);
   for (const r of lists.flat()) if (r.email) out.get(r.ticketId)?.add(r.email);
+  const ccLists = await Promise.all([
+    q.select({ ticketId: tickets.id, cc: tickets.ccNotAdded }).from(tickets).where(and(inArray(tickets.id, ids), isNotNull(tickets.ccNotAdded))).all(),
+    q.select({ ticketId: notes.ticketId, cc: notes.ccNotAdded }).from(notes).where(and(inArray(notes.ticketId, ids), isNotNull(notes.ccNotAdded))).all(),
+  ]);
+  for (const r of ccLists.flat()) for (const email of r.cc ?? []) out.get(r.ticketId)?.add(email);
   return new Map([...out].map(([id, set]) => [id, [...set]]));
 }
 

@@ -48,6 +48,7 @@ export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary
     confidential: r.confidential,
     author: r.authorId === null ? null : (refs.get(r.authorId) ?? null),
     externalAuthor: r.externalAuthor === null ? null : asciiAddress(r.externalAuthor),
+    externalAuthorName: r.externalAuthorName,
     assignee: r.assigneeId === null ? null : (refs.get(r.assigneeId) ?? null),
     labels: names.get(r.id) ?? [],
     noteCount: r.noteCount,
@@ -67,6 +68,8 @@ export async function noteViews(db: Q, rows: NoteRow[]): Promise<NoteView[]> {
     id: n.id,
     author: n.authorId === null ? null : (refs.get(n.authorId) ?? null),
     externalAuthor: n.externalAuthor === null ? null : asciiAddress(n.externalAuthor),
+    externalAuthorName: n.externalAuthorName,
+    ...(n.ccNotAdded?.length ? { ccNotAdded: n.ccNotAdded.map(asciiAddress) } : {}),
     // System notes name participants ("added e@пример.рф"): in ASCII, like everywhere else.
     body: n.system ? asciiAddressesIn(n.body) : n.body,
     internal: n.internal,
@@ -87,6 +90,7 @@ export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boo
     description: row.description,
     descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
     fromEmail: row.emailId !== null,
+    ...(row.ccNotAdded?.length ? { ccNotAdded: row.ccNotAdded.map(asciiAddress) } : {}),
     notes: await noteViews(db, visibleNotes),
     participants: await participantViews(db, row.id),
   };
@@ -95,5 +99,5 @@ export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boo
 /** A ticket's participants, addresses shown with ASCII domains (IDN look-alikes stay visible). */
 export async function participantViews(db: Q, ticketId: number): Promise<ParticipantView[]> {
   const rows = await db.select().from(participants).where(eq(participants.ticketId, ticketId)).orderBy(asc(participants.id)).all();
-  return rows.map((p) => ({ email: asciiAddress(p.email), unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
+  return rows.map((p) => ({ email: asciiAddress(p.email), name: p.name, unsubscribed: p.unsubscribedAt !== null, createdAt: iso(p.createdAt) }));
 }

@@ -14,6 +14,7 @@ import {
   isKnownMessageId,
   isOwnMessageId,
   isTicketParticipant,
+  participantEmails,
   recordMessageId,
   reopenTicket,
   settingsFor,
@@ -219,7 +220,42 @@ function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {
   return c.parsed.cc.map((a) => a.address).filter((a) => !c.deps.dc.mail.book.isOurs(a));
 }
 
-async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, author: string): Promise<Outcome> {
+/**
+ * Cc addresses left out because the project does not add Cc recipients: shown on the message
+ * ("Cc: …, not added") so nobody forgets them. Ours and those already on the ticket are not news.
+ */
+function ccNotAdded(c: Ctx, settings: ServiceDeskSettings | undefined, known: string[]): string[] | null {
+  if (settings?.addCcParticipants) return null;
+  const skip = new Set(known.map((a) => a.toLowerCase()));
+  const list = [...new Set(c.parsed.cc.map((a) => a.address))].filter((a) => !c.deps.dc.mail.book.isOurs(a) && !skip.has(a));
+  return list.length ? list : null;
+}
+
+/** The display names the email gives its addresses (From, Reply-To, Sender, Cc), by address. */
+function namesOf(c: Ctx): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const a of [c.parsed.from, c.parsed.sender, ...c.parsed.replyTo, ...c.parsed.cc, ...c.parsed.to]) {
+    const name = a?.name.trim().replace(/^["']|["']$/g, '').trim();
+    if (a && name && name.toLowerCase() !== a.address && !names.has(a.address)) names.set(a.address, name.slice(0, 200));
+  }
+  return names;
+}
+
+/**
+ * Who wrote the email, for a new ticket and a reply alike (SPEC §2): the first Reply-To, else
+ * From, else Sender — never one of our own addresses — with the display name it came with.
+ */
+function emailAuthor(c: Ctx): { address: string; name: string | null } | null {
+  const book = c.deps.dc.mail.book;
+  for (const a of [c.parsed.replyTo[0], c.parsed.from, c.parsed.sender]) {
+    if (!a?.address || book.isOurs(a.address)) continue;
+    return { address: a.address, name: namesOf(c).get(a.address) ?? null };
+  }
+  return null;
+}
+
+async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, by: { address: string; name: string | null }): Promise<Outcome> {
+  const author = by.address;
   const customerText = descriptionMarkdown(c.body, c.prepared);
   let description = customerText;
   let labels: string[] = [];
@@ -246,13 +282,18 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
     customerDescription: customer,
     confidential,
     externalAuthor: author,
+    externalAuthorName: by.name,
+    ccNotAdded: ccNotAdded(c, settings, [author]),
     emailId: c.row.id,
     labels,
   }, c.at);
   await insertAttachments(c.tx, c.prepared, ticket, null, c.at);
-  await addParticipants(c.tx, ticket.id, [author], c.at);
-  const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at);
+  const names = namesOf(c);
+  await addParticipants(c.tx, ticket.id, [author], c.at, names);
+  const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at, names);
   if (cc.added.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
+  // Recorded first: the thank-you answers it (In-Reply-To), byte for byte.
+  await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
   const mc = c.deps.dc.mail;
   await sendThankYou(c.tx, mc, ticket, project, settings, c.at);
   await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
@@ -261,7 +302,6 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
       `WARNING: The template file ${templateMissing}.md used for service desk issues is empty or could not be found. Please check service desk settings and update the file to be used.`,
       c.at, { internal: true, system: false });
   }
-  await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
   await finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at);
   return { status: 'ticket', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid };
 }
@@ -273,12 +313,15 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
  * responder adds the sender.
  */
 async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, newSender = false): Promise<Outcome> {
-  const author = replyAuthor(c);
+  const by = emailAuthor(c);
+  const author = by?.address ?? '';
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
   if (empty) return reject(c, 'EmptyEmail', project.id);
   const note = await insertNote(c.tx, c.emit, ticket, {
     authorId: c.deps.supportBotId,
     externalAuthor: author,
+    externalAuthorName: by?.name ?? null,
+    ccNotAdded: newSender ? null : ccNotAdded(c, settings, [author, ...(await participantEmails(c.tx, ticket.id))]),
     body,
     bodyHtml: htmlOf(c, body),
     internal: false,
@@ -294,7 +337,7 @@ async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings
 }
 
 function replyAuthor(c: Ctx): string {
-  return c.parsed.from?.address ?? c.parsed.replyTo[0]?.address ?? c.parsed.sender?.address ?? '';
+  return emailAuthor(c)?.address ?? '';
 }
 
 /**
@@ -310,7 +353,7 @@ async function welcomeReply(
   reply: { author: string; noteBody: string; emailText: string },
 ): Promise<void> {
   const { author } = reply;
-  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.dc.mail.book.isOurs(a)), c.at);
+  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.dc.mail.book.isOurs(a)), c.at, namesOf(c));
   const newCc = cc.added.filter((a) => a !== author);
   if (cc.added.length) await emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
@@ -392,7 +435,7 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
     if (!ticket) return reject(c, 'TicketNotFound', project.id);
     return addReply(c, project, ticket, settings, !thread.ours && !(await isTicketParticipant(c.tx, ticket, replyAuthor(c))));
   }
-  const author = c.parsed.replyTo[0]?.address ?? c.parsed.from?.address ?? c.parsed.sender?.address;
+  const author = emailAuthor(c);
   if (!author) throw new Error('The message has no From, Reply-To or Sender address, so there is nobody to answer.');
   return createTicket(c, project, settings, author);
 }

@@ -3,6 +3,44 @@ import TurndownService from 'turndown';
 
 let turndown: TurndownService | null = null;
 
+/** The parts of a DOM node the rules read (turndown's DOM, typed loosely). */
+interface El {
+  nodeName: string;
+  parentNode: El | null;
+  textContent: string | null;
+  getAttribute?(name: string): string | null;
+  querySelector?(selector: string): El | null;
+  querySelectorAll?(selector: string): ArrayLike<El>;
+}
+
+function closestTable(node: El): El | null {
+  for (let n: El | null = node.parentNode; n; n = n.parentNode) if (n.nodeName === 'TABLE') return n;
+  return null;
+}
+
+const layoutCache = new WeakMap<object, boolean>();
+/**
+ * A table used for layout (newsletters, signatures, HTML-only clients) rather than for data:
+ * marked as presentation, holding another table, one column only, or cells holding blocks
+ * (paragraphs, headings, lists) without any header cell. Its cells become paragraphs: a data
+ * table stays a Markdown table.
+ */
+function isLayoutTable(table: El): boolean {
+  const known = layoutCache.get(table);
+  if (known !== undefined) return known;
+  const role = (table.getAttribute?.('role') ?? '').toLowerCase();
+  const rows = Array.from(table.querySelectorAll?.('tr') ?? []).filter((r) => closestTable(r) === table);
+  const cellsOf = (r: El) => Array.from(r.querySelectorAll?.('td, th') ?? []).filter((c) => c.parentNode === r);
+  const layout =
+    role === 'presentation' ||
+    role === 'none' ||
+    !!table.querySelector?.('table') ||
+    rows.every((r) => cellsOf(r).length <= 1) ||
+    (!table.querySelector?.('th') && !!table.querySelector?.('p, div, h1, h2, h3, h4, h5, h6, ul, ol, blockquote, img'));
+  layoutCache.set(table, layout);
+  return layout;
+}
+
 function converter(): TurndownService {
   if (turndown) return turndown;
   const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '_' });
@@ -41,6 +79,31 @@ function converter(): TurndownService {
   });
   td.addRule('table', { filter: 'table', replacement: (content) => `\n\n${content.replace(/\n\n+/g, '\n')}\n\n` });
   td.addRule('tableSection', { filter: ['thead', 'tbody', 'tfoot'], replacement: (content) => content });
+  // Added after the data-table rules, so they win for layout tables (turndown tries the newest first).
+  td.addRule('layoutCell', {
+    filter: (node) => (node.nodeName === 'TD' || node.nodeName === 'TH') && !!closestTable(node as unknown as El) && isLayoutTable(closestTable(node as unknown as El) as El),
+    replacement: (content) => `\n\n${content.trim()}\n\n`,
+  });
+  td.addRule('layoutRow', {
+    filter: (node) => node.nodeName === 'TR' && !!closestTable(node as unknown as El) && isLayoutTable(closestTable(node as unknown as El) as El),
+    replacement: (content) => `\n\n${content}\n\n`,
+  });
+  td.addRule('layoutTable', {
+    filter: (node) => node.nodeName === 'TABLE' && isLayoutTable(node as unknown as El),
+    replacement: (content) => `\n\n${content}\n\n`,
+  });
+  // <details> keeps its summary and its content, as the notes show them (reply trimming writes the same).
+  td.addRule('summary', { filter: 'summary', replacement: () => '' });
+  td.addRule('details', {
+    filter: 'details',
+    replacement: (content, node) => {
+      const summary = ((node as unknown as El).querySelector?.('summary')?.textContent ?? '').replace(/\s+/g, ' ').trim() || 'Details';
+      return `\n\n<details><summary>${summary.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string)}</summary>\n\n${content.trim()}\n\n</details>\n\n`;
+    },
+  });
+  // What the customer wrote is their text, as in a text/plain part: `### Steps` and `**` stay as
+  // typed, never backslash-escaped (the same message gives the same text in either part).
+  td.escape = (text: string) => text;
   turndown = td;
   return td;
 }

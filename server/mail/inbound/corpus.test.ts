@@ -8,14 +8,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { createDomain } from '../../app';
 import { loadConfig } from '../../config';
 import type { DomainCtx } from '../../domain/core/context';
 import { createProject } from '../../domain/projects/projects';
 import { recordMessageId } from '../../domain/customer-email/email-tickets';
-import { attachments, notes, outbox, participants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import { attachments, messageIds, notes, outbox, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import { createMailCore } from '../runtime';
 import { closeRenderPool } from '../../render';
 import { testDatabaseUrl } from '../../testing/test-app';
@@ -32,8 +32,22 @@ interface Text {
   excludes?: string[];
 }
 type Expect =
-  | { outcome: 'ticket'; project: string; title: string; externalAuthor: string; description?: Text; participants?: string[]; attachments?: string[] }
-  | { outcome: 'note'; ticketOf: string; author: string; body?: Text; trimmed?: boolean; trimmedIncludes?: string[] }
+  | {
+      outcome: 'ticket';
+      project: string;
+      title: string;
+      externalAuthor: string;
+      externalAuthorName?: string;
+      description?: Text;
+      /** the description must equal that fixture's (the same HTML in another MIME structure) */
+      sameDescriptionAs?: string;
+      participants?: string[];
+      ccNotAdded?: string[];
+      /** stored byte for byte, and answered byte for byte by the thank-you's In-Reply-To */
+      messageId?: string;
+      attachments?: string[];
+    }
+  | { outcome: 'note'; ticketOf: string; author: string; authorName?: string; body?: Text; visibleIncludes?: string[]; trimmed?: boolean; trimmedIncludes?: string[] }
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'rejected'; error: keyof typeof REJECTIONS; rejectionTo: string }
   | { outcome: 'unsubscribed'; email: string }
@@ -50,6 +64,7 @@ let dataDir: string;
 let dc: DomainCtx;
 let core: Awaited<ReturnType<typeof createMailCore>>;
 const ticketByFile = new Map<string, number>();
+const descriptionByFile = new Map<string, string>();
 
 function checkText(label: string, actual: string, t: Text | undefined): void {
   for (const s of t?.includes ?? []) assert.ok(actual.includes(s), `${label} should include ${JSON.stringify(s)}:\n${actual}`);
@@ -69,7 +84,8 @@ before(async () => {
   dc = await createDomain(config);
   const app = await createProject(dc, { path: 'acme/app' });
   const disabled = await createProject(dc, { path: 'acme/disabled' });
-  assert.deepEqual([app.id, disabled.id], [1, 2]);
+  const plain = await createProject(dc, { path: 'acme/plain' });
+  assert.deepEqual([app.id, disabled.id, plain.id], [1, 2, 3]);
   await dc.db.write(async (tx) => {
     await tx.update(serviceDeskSettings).set({ projectKey: 'help', addCcParticipants: true }).where(eq(serviceDeskSettings.projectId, 1)).run();
     await tx.update(serviceDeskSettings).set({ enabled: false }).where(eq(serviceDeskSettings.projectId, 2)).run();
@@ -113,13 +129,29 @@ describe('fixture corpus', () => {
       switch (e.outcome) {
         case 'ticket': {
           assert.ok(out.status === 'ticket');
-          const t = (await dc.db.select().from(tickets).where(eq(tickets.iid, out.iid)).get())!;
+          const project = (await dc.db.select().from(projects).where(eq(projects.path, out.projectPath)).get())!;
+          const t = (await dc.db.select().from(tickets).where(and(eq(tickets.projectId, project.id), eq(tickets.iid, out.iid))).get())!;
           ticketByFile.set(entry.file, t.id);
           if (ticketByFile.size === 1) await seedAfterFirstTicket(t.id);
           assert.equal(out.projectPath, e.project);
           assert.equal(t.title, e.title);
           assert.equal(t.externalAuthor, e.externalAuthor);
+          if (e.externalAuthorName !== undefined) assert.equal(t.externalAuthorName, e.externalAuthorName);
           checkText('description', t.description, e.description);
+          descriptionByFile.set(entry.file, t.description);
+          if (e.sameDescriptionAs) {
+            const links = /\n\n\[[^\]]+\]\(\/attachments\/[^)]+\)$/;
+            assert.equal(t.description.replace(links, ''), descriptionByFile.get(e.sameDescriptionAs), 'the same HTML gives the same text');
+          }
+          if (e.ccNotAdded) assert.deepEqual([...(t.ccNotAdded ?? [])].sort(), [...e.ccNotAdded].sort());
+          if (e.messageId) {
+            const stored = await dc.db.select().from(messageIds).where(eq(messageIds.ticketId, t.id)).all();
+            assert.deepEqual(stored.filter((r) => r.direction === 'in').map((r) => r.messageId), [e.messageId]);
+            const thanks = (await outboxRows()).slice(outboxBefore).find((r) => r.kind === 'thank_you');
+            assert.equal((thanks?.spec as OutboundSpec | undefined)?.inReplyTo, e.messageId, 'the thank-you answers the customer\'s Message-ID byte for byte');
+            const raw = (await compose(thanks?.spec as OutboundSpec)).toString();
+            assert.match(raw, new RegExp(`^In-Reply-To: ${e.messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\r?$`, 'm'));
+          }
           if (e.participants) {
             const got = (await dc.db.select().from(participants).where(eq(participants.ticketId, t.id)).all()).map((p) => p.email).sort();
             assert.deepEqual(got, [...e.participants].sort());
@@ -136,7 +168,10 @@ describe('fixture corpus', () => {
           const n = (await dc.db.select().from(notes).where(eq(notes.id, out.noteId)).get())!;
           assert.equal(n.ticketId, ticketByFile.get(e.ticketOf), `threads onto the ticket of ${e.ticketOf}`);
           assert.equal(n.externalAuthor, e.author);
+          if (e.authorName !== undefined) assert.equal(n.externalAuthorName, e.authorName);
           checkText('note', n.body, e.body);
+          const visible = n.body.includes('<details>') ? n.body.slice(0, n.body.indexOf('<details>')) : n.body;
+          for (const s of e.visibleIncludes ?? []) assert.ok(visible.includes(s), `visible part should include ${JSON.stringify(s)}:\n${n.body}`);
           if (e.trimmed !== undefined) assert.equal(n.body.includes('<details>'), e.trimmed, `trimmed part kept collapsed: ${n.body}`);
           for (const s of e.trimmedIncludes ?? []) {
             const hidden = n.body.slice(n.body.indexOf('<details>'));

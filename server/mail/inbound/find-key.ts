@@ -22,7 +22,7 @@ export function findKey(m: ParsedEmail, book: AddressBook, envelopeTo: string[] 
     if (hit) return hit;
   }
   for (const ref of m.references) {
-    const r = /^<reply-([^@>]+)@[^>]+>$/.exec(ref);
+    const r = /^<reply-([^@>]+)@[^>]+>$/i.exec(ref);
     if (r?.[1]) return { key: r[1], mailbox: 'incoming' };
   }
   // Our own SMTP listener knows the envelope recipients: as authoritative as Delivered-To.

@@ -1,5 +1,6 @@
 /** Parses a raw message into what ingest needs, with every header value kept raw too. */
 import { createHash } from 'node:crypto';
+import { decode as decodeQuotedPrintable } from './quoted-printable';
 import { simpleParser, type AddressObject, type Attachment, type HeaderLines } from 'mailparser';
 
 export interface Address {
@@ -63,16 +64,51 @@ function rawHeaders(lines: HeaderLines): Map<string, string[]> {
   return map;
 }
 
-/** Message ids in a header value: `<a@b> <c@d>`, also comma-joined or bare. */
+/**
+ * Message ids in a header value: `<a@b> <c@d>`, also comma-joined or bare. Kept byte for byte:
+ * our emails answer a customer's id exactly as they sent it (matching ignores case, in SQL).
+ */
 export function messageIdList(value: string | string[] | undefined): string[] {
   if (!value) return [];
   const joined = Array.isArray(value) ? value.join(' ') : value;
   const bracketed = joined.match(/<[^<>\s]+>/g);
-  if (bracketed) return bracketed.map((id) => id.toLowerCase());
+  if (bracketed) return bracketed;
   return joined
     .split(/[\s,]+/)
     .filter((s) => s.includes('@'))
-    .map((s) => `<${s.toLowerCase()}>`);
+    .map((s) => `<${s}>`);
+}
+
+/**
+ * Some relays and Outlook exports put blank lines before the header block. Nothing but a blank
+ * line can come before a header, so they are dropped (a message whose first non-blank line is
+ * no header still fails as before).
+ */
+export function withoutLeadingBlankLines(raw: Buffer): Buffer {
+  let i = 0;
+  while (i < raw.length && i < 4096) {
+    const nl = raw.indexOf(0x0a, i);
+    if (nl < 0) break;
+    const line = raw.subarray(i, nl).toString('latin1');
+    if (line.trim() !== '') break;
+    i = nl + 1;
+  }
+  return i > 0 ? raw.subarray(i) : raw;
+}
+
+/**
+ * The text of a `multipart/*` message whose body has no boundary lines (a broken sender, or a
+ * relay that rewrote the boundary): mailparser finds no parts in it, so its whole body is the text.
+ */
+function bodyOfPartlessMultipart(raw: Buffer, transferEncoding: string): string | null {
+  const sep = /\r?\n\r?\n/.exec(raw.subarray(0, 256 * 1024).toString('latin1'));
+  if (!sep) return null;
+  const encoded = raw.subarray(sep.index + sep[0].length);
+  const te = transferEncoding.trim().toLowerCase();
+  const body = te === 'base64' ? Buffer.from(encoded.toString('latin1'), 'base64') : te === 'quoted-printable' ? decodeQuotedPrintable(encoded.toString('latin1')) : encoded;
+  const text = body.toString('utf8');
+  // Bytes that are not UTF-8 were most likely Latin-1, as in the rest of old mail.
+  return text.includes('\uFFFD') ? body.toString('latin1') : text;
 }
 
 export function sha256(raw: Buffer): string {
@@ -83,7 +119,8 @@ function plainAttachment(a: Attachment): ParsedAttachment {
   return { content: a.content, filename: a.filename, contentType: a.contentType, cid: a.cid };
 }
 
-export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
+  const raw = withoutLeadingBlankLines(input);
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
   const wellFormed = parsed.headerLines.filter((h) => /^[\x21-\x39\x3b-\x7e]+:/.test(h.line));
   if (wellFormed.length === 0) {
@@ -94,7 +131,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     throw new UnparsableEmailError('The message has none of the standard header fields (From, To, Subject, Date, Message-ID).');
   }
   const ids = messageIdList(parsed.messageId);
-  const messageId = ids[0] ?? `<${sha256(raw)}@derived.threadline>`;
+  const messageId = ids[0] ?? `<${sha256(input)}@derived.threadline>`;
+  const contentType = (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase();
+  let text = parsed.text ?? null;
+  const html = typeof parsed.html === 'string' ? parsed.html : null;
+  if (!text?.trim() && !html && parsed.attachments.length === 0 && contentType.startsWith('multipart/')) {
+    const body = bodyOfPartlessMultipart(raw, headers.get('content-transfer-encoding')?.[0] ?? '');
+    if (body && !/^--\S/m.test(body)) text = body;
+  }
   const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
   return withoutNul({
     messageId,
@@ -108,10 +152,10 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     inReplyTo: messageIdList(parsed.inReplyTo),
     references: messageIdList(parsed.references),
     headers,
-    text: parsed.text ?? null,
-    html: typeof parsed.html === 'string' ? parsed.html : null,
+    text,
+    html,
     attachments: parsed.attachments.map(plainAttachment),
-    contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
+    contentType,
   });
 }
 

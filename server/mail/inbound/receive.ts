@@ -8,7 +8,7 @@
 import type { DomainCtx, Emit, Tx } from '../../domain/core/context';
 import { createGroupCommit } from '../../domain/core/group-commit';
 import { bumpAttempts, finishInbound, isPending, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
-import { sha256, UnparsableEmailError, type ParsedEmail } from './parse';
+import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmail } from './parse';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type MessageBody, type Outcome } from './apply';
 import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest } from '../../render';
@@ -59,7 +59,8 @@ async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: Pr
   return rendered;
 }
 
-function headerPart(raw: Buffer): Buffer {
+function headerPart(input: Buffer): Buffer {
+  const raw = withoutLeadingBlankLines(input);
   const text = raw.subarray(0, HEADER_LIMIT).toString('latin1');
   const m = /\r?\n\r?\n/.exec(text);
   return raw.subarray(0, m ? m.index + m[0].length : Math.min(raw.length, HEADER_LIMIT));

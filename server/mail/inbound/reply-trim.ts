@@ -1,52 +1,72 @@
 /**
- * Reply trimming (SPEC §2): the new text stays visible; quotes, "On … wrote:", Outlook
- * "From:/Sent:" blocks and signatures are kept in a collapsed <details>.
+ * Reply trimming (SPEC §2): the new text stays visible; quoted history is kept in a collapsed
+ * <details>. History is what follows an attribution ("On … wrote:", its translations), an
+ * Outlook "From:/Sent:" header block, "-----Original Message-----", a signature delimiter or a
+ * mobile signature — and a quote that nothing of the customer's own follows. A quote *between*
+ * the customer's own lines is theirs (they answer a passage, or cite the FAQ) and stays visible.
  */
-import EmailReplyParser from 'email-reply-parser';
 
 export interface Trimmed {
   visible: string;
   trimmed: string;
 }
 
-const OUTLOOK_BLOCK = /^[ \t]*(?:\*\*)?From:(?:\*\*)?[ \t].+\n[ \t]*(?:\*\*)?(?:Sent|Date):(?:\*\*)?[ \t]/m;
-const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*Original Message[ \t]*-{2,}[ \t]*$/im;
-const MOBILE_SIGNATURE = /^[ \t]*(Sent from my (iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (iOS|Android))\b.*$/im;
-/**
- * Trimming libraries are superlinear on pathological input (thousands of blank lines), and one
- * message must never stall the server: blank runs are squeezed and only the head is parsed;
- * anything past it counts as quoted history, which is where it almost always is.
- */
-const TRIM_LIMIT = 16 * 1024;
+const ATTRIBUTION = [
+  /^\s*On\b.{0,400}\bwrote:\s*$/i,
+  /^\s*Am\b.{0,400}\bschrieb\b.{0,80}:\s*$/i,
+  /^\s*Le\b.{0,400}\ba écrit\s*:\s*$/i,
+  /^\s*El\b.{0,400}\bescribió:\s*$/i,
+  /^\s*Op\b.{0,400}\bschreef\b.{0,80}:\s*$/i,
+  /^\s*Il giorno\b.{0,400}\bha scritto:\s*$/i,
+  /^\s*\S.{0,200}<[^<>\s]+@[^<>\s]+>\s+(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto)\s*:\s*$/i,
+];
+const OUTLOOK_FROM = /^[ \t]*(?:\*\*|__)?(?:From|Von|De|Van|Da):(?:\*\*|__)?[ \t]+\S/;
+const OUTLOOK_NEXT = /^[ \t]*(?:\*\*|__)?(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Inviato|Datum):(?:\*\*|__)?[ \t]/;
+const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)[ \t]*-{2,}[ \t]*$/i;
+const SIGNATURE = /^-- ?$/;
+const MOBILE_SIGNATURE = /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (?:iOS|Android))\b/i;
+const QUOTED = /^[ \t]*>/;
 
-function cutAt(text: string, re: RegExp): Trimmed | null {
-  const m = re.exec(text);
-  if (!m) return null;
-  return { visible: text.slice(0, m.index), trimmed: text.slice(m.index) };
+/** Pathological input (thousands of lines) stays linear: the history is cut after this many lines. */
+const MAX_LINES = 5000;
+
+function isAttribution(lines: string[], i: number): number {
+  const line = lines[i] as string;
+  if (ATTRIBUTION.some((re) => re.test(line))) return 1;
+  // Mail clients wrap a long attribution over two lines.
+  const next = lines[i + 1];
+  if (next !== undefined && /^\s*(On|Am|Le|El|Op|Il giorno)\b/i.test(line) && !/:\s*$/.test(line)) {
+    const joined = `${line.trimEnd()} ${next.trim()}`;
+    if (ATTRIBUTION.some((re) => re.test(joined))) return 2;
+  }
+  return 0;
+}
+
+/** Where the quoted history starts, or the line count when there is none. */
+function historyStart(lines: string[]): number {
+  const limit = Math.min(lines.length, MAX_LINES);
+  for (let i = 0; i < limit; i++) {
+    const line = lines[i] as string;
+    if (isAttribution(lines, i)) return i;
+    if (OUTLOOK_FROM.test(line) && OUTLOOK_NEXT.test(lines[i + 1] ?? '')) return i;
+    if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line)) return i;
+    if (QUOTED.test(line)) {
+      // A quote is history only when nothing of the customer's own comes after it.
+      let j = i;
+      while (j < lines.length && (QUOTED.test(lines[j] as string) || !(lines[j] as string).trim())) j++;
+      const rest = lines[j];
+      if (rest === undefined || SIGNATURE.test(rest) || MOBILE_SIGNATURE.test(rest)) return i;
+      i = j - 1;
+    }
+  }
+  return limit;
 }
 
 export function trimReply(input: string): Trimmed {
   const squeezed = input.replace(/\r\n?/g, '\n').replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
-  const body = squeezed.slice(0, TRIM_LIMIT);
-  const tail = squeezed.slice(TRIM_LIMIT);
-  const parsed = new EmailReplyParser().read(body);
-  let visible = parsed.getVisibleText().replace(/\s+$/, '');
-  let trimmed = '';
-  if (visible.length < body.replace(/\s+$/, '').length) {
-    // everything after the visible prefix; the parser keeps fragments in order
-    const idx = body.indexOf(visible.trim().slice(0, 40));
-    trimmed = idx >= 0 ? body.slice(idx + visible.trim().length) : '';
-  }
-  // The parser misses some client styles; cut at the earliest of ours too.
-  for (const re of [OUTLOOK_BLOCK, ORIGINAL_MESSAGE, MOBILE_SIGNATURE]) {
-    const cut = cutAt(visible, re);
-    if (cut) {
-      trimmed = `${cut.trimmed}${trimmed ? `\n${trimmed}` : ''}`;
-      visible = cut.visible;
-    }
-  }
-  if (tail) trimmed = `${trimmed}${tail}`;
-  return { visible: visible.trim(), trimmed: trimmed.trim() };
+  const lines = squeezed.split('\n');
+  const cut = historyStart(lines);
+  return { visible: lines.slice(0, cut).join('\n').trim(), trimmed: lines.slice(cut).join('\n').trim() };
 }
 
 export function noteBodyFromReply(t: Trimmed): string {

@@ -108,8 +108,11 @@ test('round trip: reply to the Reply-To, responder answers, customer answers aga
   const root = thanks!.messageId!;
   assert.equal(reply.inReplyTo, root);
   const refs = Array.isArray(reply.references) ? reply.references : [reply.references];
-  assert.match(refs[0] ?? '', /^<reply-[0-9a-f]{32}@desk\.test>$/);
-  assert.equal(refs[1], root);
+  // The customer's own first Message-ID, byte for byte, then the reply key and our thread root.
+  assert.deepEqual(refs.slice(0, 1), ['<rt-1@customer.test>']);
+  assert.match(refs[1] ?? '', /^<reply-[0-9a-f]{32}@desk\.test>$/);
+  assert.equal(refs[2], root);
+  assert.equal(thanks!.inReplyTo, '<rt-1@customer.test>', 'the thank-you answers the customer\'s email');
 
   // An email client that keeps only References (no key in To, no In-Reply-To) still threads.
   const back = await inbound(customerMail({ subject: 'Re: Re: Round trip', body: 'Restarted, works now.', extra: `References: <x@y> ${reply.messageId}\r\n` }));
