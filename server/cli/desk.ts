@@ -19,6 +19,7 @@ import { deactivateUser, reactivateUser } from '../domain/accounts/user-admin';
 import { parseFlags, UsageError } from './args';
 import { ingestCommand, quarantineCommand, TempFailure } from './mail-commands';
 import { withDomain } from './with-domain';
+import { mailboxCommand, serviceDeskCommand } from './setup-commands';
 
 const USAGE = `Usage: npm run desk -- <command> [options]
 
@@ -38,8 +39,18 @@ Commands:
   quarantine list                           list quarantined messages
   quarantine retry <id>                     process a quarantined message again
   quarantine discard <id>                   drop a quarantined message (kept, marked discarded)
+  service-desk --project <path> [--enable|--disable] [--project-key <k>|none] [--add-cc on|off]
+               [--confidential on|off] [--reopen on|off] [--thank-you on|off]
+               [--outgoing-name <n>|none] [--issue-template <key>|none]
+                                            show or change a project's Service Desk settings
+  mailbox list                              IMAP mailboxes (settings and health; never passwords)
+  mailbox add --name <n> --host <h> [--port <p>] [--security tls|starttls|none] --user <u>
+              (--password <p> | --password-stdin | --password-file <f>)
+              [--folder INBOX] [--after seen|move|delete] [--move-to <folder>]
+  mailbox add --url imaps://user:password@host/INBOX?name=<n>   (the IMAP_MAILBOXES form)
+  mailbox remove|pause|resume --name <n>    a running server applies it at once
 
-Environment: DATA_DIR (default ./data) selects the database.`;
+Environment: DATA_DIR (default ./data) selects the database (DATABASE_URL for PostgreSQL).`;
 
 function validate<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -128,6 +139,10 @@ async function run(argv: string[]): Promise<unknown> {
       return ingestCommand(config, rest);
     case 'quarantine':
       return quarantineCommand(config, rest);
+    case 'service-desk':
+      return serviceDeskCommand(config, rest);
+    case 'mailbox':
+      return mailboxCommand(config, rest);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
