@@ -258,9 +258,18 @@ describe('environment variables', () => {
   });
 });
 
+test('the single sign-on client secret is sealed at rest too, and still works', async () => {
+  await admin.trpc.sso.update.mutate({ enabled: false, issuer: 'https://login.example.test', clientId: 'threadline', clientSecret: 'oidc-Secret-sealed', providerName: 'Example', autoCreate: false, ssoOnly: false });
+  const row = await a.dc.db.sqlGet<{ value: string }>("select value from instance_settings where key = 'sso'");
+  assert.ok(row && row.value.includes('"clientSecret":"v1:') && !row.value.includes('oidc-Secret-sealed'), row?.value);
+  const { readSsoSettings } = await import('../domain/accounts/sso');
+  assert.equal((await readSsoSettings(b.dc, null)).clientSecret, 'oidc-Secret-sealed', 'another node with the same key opens it');
+  assert.equal((await admin.trpc.sso.get.query()).hasClientSecret, true);
+});
+
 test('no password ever reached the log', () => {
   assert.ok(logged.length > 0, 'the log was captured');
-  for (const secret of [SMTP_PASSWORD, dovecot.password, 'wrong-now']) {
+  for (const secret of [SMTP_PASSWORD, dovecot.password, 'wrong-now', 'oidc-Secret-sealed']) {
     assert.ok(!logged.includes(secret), `the log mentions ${secret}`);
   }
   assert.ok(TEST_ENGINE === 'sqlite' || TEST_ENGINE === 'pg');

@@ -16,6 +16,7 @@ import type { DomainCtx } from '../core/context';
 import { acceptInvitationRow, invitationByHash } from './invitations';
 import { createSession, type SessionMeta } from './sessions';
 import { hashToken } from './tokens';
+import { log } from '../../log';
 import { findUserByEmail, isUniqueViolation, type UserRow } from './users';
 
 export interface SsoSettings {
@@ -42,9 +43,27 @@ export interface SsoEnvironment {
 
 const KEY = 'sso';
 
+/**
+ * The client secret is stored sealed with the instance key (domain/core/secret-box.ts), like
+ * mail passwords. A value saved before that is plain text and still read; the next save seals it.
+ * One this node cannot open (another SECRET_KEY) reads as no secret: the provider then refuses.
+ */
+function openClientSecret(dc: DomainCtx, stored: string): string {
+  if (!stored.startsWith('v1:')) return stored;
+  try {
+    return dc.secrets.open(stored);
+  } catch {
+    log.warn('the stored single sign-on client secret cannot be decrypted with this server\'s key; set the same SECRET_KEY on every node or enter it again');
+    return '';
+  }
+}
+
 export async function readSsoSettings(dc: DomainCtx, env: SsoEnvironment | null): Promise<SsoSettings & { fromEnvironment: boolean }> {
   const row = await dc.db.select().from(instanceSettings).where(eq(instanceSettings.key, KEY)).get();
-  if (row) return { ...(JSON.parse(row.value) as SsoSettings), fromEnvironment: false };
+  if (row) {
+    const stored = JSON.parse(row.value) as SsoSettings;
+    return { ...stored, clientSecret: openClientSecret(dc, stored.clientSecret), fromEnvironment: false };
+  }
   return {
     enabled: env !== null,
     issuer: env?.issuer ?? '',
@@ -92,7 +111,7 @@ export async function saveSsoSettings(dc: DomainCtx, actor: Actor, env: SsoEnvir
   if (next.enabled && (!next.issuer || !next.clientId)) throw new AppError('INVALID_INPUT', 'Single sign-on needs an issuer URL and a client id.');
   await dc.db.write(async (tx) => {
     const at = dc.now();
-    const value = JSON.stringify(next);
+    const value = JSON.stringify({ ...next, clientSecret: next.clientSecret ? dc.secrets.seal(next.clientSecret) : '' });
     await tx.insert(instanceSettings).values({ key: KEY, value, updatedAt: at }).onConflictDoUpdate({ target: instanceSettings.key, set: { value, updatedAt: at } }).run();
     const { clientSecret: _secret, ...shown } = next;
     await recordAudit(tx, actor, { action: 'settings.sso_changed', detail: { ...shown, clientSecretChanged: Boolean(input.clientSecret) } }, at);
