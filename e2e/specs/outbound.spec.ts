@@ -61,7 +61,7 @@ test('a maintainer edits the thank-you template; a responder replies in the brow
   const reply = await mailTo('kim@customer.test', mark);
   expect(reply.subject).toMatch(/^Re: Kettle never arrived \d+ \(#\d+\)$/);
   expect(reply.text).toContain('It ships today, tracking ZX-889.');
-  expect(reply.from?.value[0]?.name).toBe('Alice Reporter (via Support Bot)');
+  expect(reply.from?.value[0]?.name).toBe('Alice Reporter (via Mobile App Support)');
 
   const replyTo = reply.replyTo?.value[0]?.address ?? '';
   const answer = await sendWithSwaks({
