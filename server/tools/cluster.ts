@@ -5,6 +5,7 @@
  * Ctrl-C stops everything and removes the temp data. Try stopping one node's process (its pid is
  * printed): browsers reconnect through the balancer to the others and resume.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -33,6 +34,8 @@ const pg = await startPostgres({ settings: { max_connections: 200 } });
 const databaseUrl = await pg.createDatabase('threadline');
 const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'threadline-cluster-'));
 const publicUrl = `http://127.0.0.1:${BALANCER_PORT}`;
+// One key for every node: each can open the mail passwords and check the customer links the others made.
+const secretKey = process.env.SECRET_KEY ?? randomBytes(32).toString('base64');
 
 const children: ChildProcess[] = [];
 for (const n of NODES) {
@@ -47,6 +50,7 @@ for (const n of NODES) {
       PUBLIC_URL: publicUrl,
       SMTP_LISTEN: `127.0.0.1:${n.smtp}`,
       DATA_DIR: path.join(dataRoot, n.name),
+      SECRET_KEY: secretKey,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
