@@ -99,7 +99,9 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     wss,
     router: appRouter,
     createContext: ({ req }) => createContext({ req }),
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    // A browser whose connection dropped without a close (network gone, laptop lid) is noticed
+    // within about 10 s, and its presence goes with it.
+    keepAlive: { enabled: true, pingMs: 5_000, pongWaitMs: 5_000 },
     // One JSON text per event envelope and access level, not one per subscriber.
     experimental_encoder: wsEncoder,
   });

@@ -1,5 +1,6 @@
 /**
- * The one tRPC client. Queries and mutations go over HTTP; subscriptions go over the WebSocket
+ * The one tRPC client. Queries and mutations go over HTTP; subscriptions (and presence
+ * announcements) go over the WebSocket
  * that `stores/live.ts` opens after sign-in (the upgrade needs the session cookie) and closes on
  * sign-out or when the browser goes offline.
  */
@@ -25,7 +26,9 @@ const socketLink: TRPCLink<AppRouter> = (runtime) => (ctx) => {
 export const api = createTRPCClient<AppRouter>({
   links: [
     splitLink({
-      condition: (op) => op.type === 'subscription',
+      // Presence announcements share the socket of the presence subscription: with several nodes
+      // they reach the node that holds this tab's entry (over HTTP they could land on another).
+      condition: (op) => op.type === 'subscription' || (op.path === 'presence.update' && socket !== null),
       true: socketLink,
       false: httpBatchLink({ url: '/trpc' }),
     }),

@@ -27,3 +27,62 @@ test('responders see who is viewing and who is typing, on the ticket and in the 
   await a.context.close();
   await b.context.close();
 });
+
+test('presence holds however the ticket was opened: by URL in one browser, by a reload in another, in a second tab', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  const title = `Opened by link ${Date.now()}`;
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  const url = a.page.url();
+
+  // Alice opens the ticket straight from a link (a fresh page load on the ticket's URL).
+  await a.page.goto(url);
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  // Bob opens it by URL too, then reloads.
+  await b.page.goto(url);
+  await expect(b.page.getByTestId('ticket-title')).toHaveText(title);
+  await b.page.reload();
+  await expect(b.page.getByTestId('ticket-title')).toHaveText(title);
+  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing');
+  await expect(a.page.getByTestId('presence')).toHaveText('Bob Developer is viewing');
+
+  // Typing after a reload reaches the other browser.
+  await b.page.getByTestId('composer').pressSequentially('On it', { delay: 20 });
+  await expect(a.page.getByTestId('presence')).toHaveText('Bob Developer is typing…');
+
+  // A second tab of Alice's on the same ticket; closing the first keeps her shown through the second.
+  const second = await a.context.newPage();
+  await second.goto(url);
+  await expect(second.getByTestId('presence')).toContainText('Bob Developer');
+  await a.page.close();
+  await expect(b.page.getByTestId('presence')).toContainText('Alice Reporter');
+  // Closing her last tab takes her away within seconds.
+  await second.close();
+  await expect(b.page.getByTestId('presence')).toHaveCount(0, { timeout: 15_000 });
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a browser that loses its network disappears from the others within seconds', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  const title = `Network drop ${Date.now()}`;
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await b.page.goto(a.page.url());
+  await expect(a.page.getByTestId('presence')).toHaveText('Bob Developer is viewing');
+  await b.context.setOffline(true);
+  await expect(a.page.getByTestId('presence')).toHaveCount(0, { timeout: 15_000 });
+  // Back online, Bob is back on the ticket without touching anything.
+  await b.context.setOffline(false);
+  await expect(a.page.getByTestId('presence')).toHaveText('Bob Developer is viewing');
+  await a.context.close();
+  await b.context.close();
+});

@@ -96,3 +96,29 @@ test('a client id belongs to the session that joined with it: another session is
   watcher.stop();
   watcherLive.close();
 });
+
+test('a tab whose connection goes silent (no close, no answers) disappears within seconds', async () => {
+  const { default: WebSocket } = await import('ws');
+  const watcherLive = dev.live();
+  const watcher = collect<Snap>((h) => watcherLive.trpc.presence.project.subscribe({ projectPath: P, clientId: 'dev-watching-silence' }, h));
+  await watcher.waitFor(1);
+  // A bare socket that joins on ticket 1 and then never says anything again, as a browser whose
+  // network vanished: it answers no ping and sends no close.
+  const silent = new WebSocket(`${app.url.replace(/^http/, 'ws')}/trpc`, { headers: { cookie: rep.cookie, origin: app.url }, autoPong: false });
+  await new Promise((resolve, reject) => silent.once('open', resolve).once('error', reject));
+  silent.send(JSON.stringify({ id: 1, method: 'subscription', params: { path: 'presence.project', input: { projectPath: P, clientId: 'rep-silent-tab', iid: 1 } } }));
+  const until = async (pred: (s: Snap) => boolean) => {
+    for (;;) {
+      const last = watcher.items.at(-1);
+      if (last && pred(last)) return;
+      await watcher.waitFor(watcher.items.length + 1, 20_000);
+    }
+  };
+  await until((s) => s.some((p) => p.clientId === 'rep-silent-tab' && p.iid === 1));
+  silent.pause();
+  // Gone well before the 20 s the wait allows (the server pings after 5 s of quiet, waits 5 s).
+  await until((s) => !s.some((p) => p.clientId === 'rep-silent-tab'));
+  silent.terminate();
+  watcher.stop();
+  watcherLive.close();
+});
