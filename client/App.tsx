@@ -1,5 +1,6 @@
 import { Route, Router } from '@solidjs/router';
 import AllQueuePage from './pages/AllQueuePage';
+import CustomerPage from './pages/CustomerPage';
 import AdminPage from './pages/AdminPage';
 import LoginPage from './pages/LoginPage';
 import NotFoundPage from './pages/NotFoundPage';
@@ -28,6 +29,7 @@ export default function App() {
       <Route path="/admin" component={AdminPage} />
       <Route path="/admin/audit" component={AuditPage} />
       <Route path="/queue" component={AllQueuePage} />
+      <Route path="/customers/:id" component={CustomerPage} />
       <Route path="/p/*path" component={ProjectPage} />
       <Route path="*" component={NotFoundPage} />
     </Router>

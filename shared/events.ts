@@ -2,7 +2,7 @@
  * The live protocol: every change is one of these, stored with a global `seq` and streamed by
  * `events.project` as `tracked(String(seq), ProjectEventEnvelope)`.
  */
-import type { NoteView, TicketSummary } from './views';
+import type { CustomerView, NoteView, TicketSummary } from './views';
 
 export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential' | 'participants';
 
@@ -11,7 +11,9 @@ export type ProjectEvent =
   | { type: 'ticket.updated'; ticket: TicketSummary; changes: TicketChange[] }
   | { type: 'note.created'; ticket: TicketSummary; note: NoteView }
   /** sent instead of an update to viewers who may no longer see the ticket */
-  | { type: 'ticket.hidden'; iid: number };
+  | { type: 'ticket.hidden'; iid: number }
+  /** a customer's name or notes changed (to responders of every project with their tickets) */
+  | { type: 'customer.updated'; customer: CustomerView };
 
 export type ProjectEventType = ProjectEvent['type'];
 

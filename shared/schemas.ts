@@ -1,6 +1,7 @@
 /** zod validators shared by the server (input validation) and the client (forms). */
 import { z } from 'zod';
 import { ROLES, VISIBILITIES } from './roles';
+import { parseCustomerFilter } from './customers';
 
 /**
  * What a single-line field never holds: C0 and C1 control characters (CR and LF would let a title
@@ -100,7 +101,11 @@ export const ticketsListInput = z.object({
   assignee: z.union([z.literal('me'), z.literal('none'), z.literal('any')]).optional(),
   label: labelName.optional(),
   confidential: z.boolean().optional(),
-  sort: z.enum(['activity', 'newest'], { error: 'sort must be "activity" or "newest".' }).optional(),
+  /** `alice@x.com` for one customer's tickets, `@x.com` for everyone at that domain */
+  customer: singleLineText('Customer', 254)
+    .refine((s) => parseCustomerFilter(s) !== null, 'customer must be an email address or @domain.')
+    .optional(),
+  sort: z.enum(['activity', 'newest', 'waiting'], { error: 'sort must be "activity", "newest" or "waiting".' }).optional(),
   cursor: z.string().max(100).optional(),
   limit: limit.optional(),
 });
@@ -340,3 +345,7 @@ export const customEmailInput = z.object({
   /** the SMTP server to send as the address; null: the instance's server sends (From the address) */
   smtp: smtpSettingsInput.nullable(),
 });
+export const customerId = z.number({ error: 'id must be a number.' }).int().positive();
+export const customerPageInput = z.object({ id: customerId, cursor: z.string().max(100).optional(), limit: limit.optional() });
+export const customerNotesInput = z.object({ id: customerId, notes: z.string().max(10_000, 'Notes must be at most 10,000 characters.') });
+export const customerSearchInput = z.object({ projectPath, query: singleLineText('Search', 100) });

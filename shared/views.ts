@@ -129,6 +129,46 @@ export interface TicketSummary {
   lastActivityAt: string;
   /** when the caller last read it (in `tickets.list` answers only; events leave it out) */
   readAt?: string | null;
+  /** the customer (external author) it is for; null below reporter, where addresses are masked */
+  customer: CustomerRef | null;
+  /** one line of the latest public message */
+  preview: string;
+  /** since when the customer waits for our public reply; null when nobody waits on us */
+  waitingSince: string | null;
+  /** our first public reply */
+  firstResponseAt: string | null;
+  /** when it was closed (resolution), null while it is not */
+  closedAt: string | null;
+}
+
+/** A customer as a ticket row names them. */
+export interface CustomerRef {
+  id: number;
+  email: string;
+  /** the display name from their mail, when it had one */
+  name: string | null;
+}
+
+export interface CustomerView extends CustomerRef {
+  /** their domain, unless it is a free-mail one */
+  organization: string | null;
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One of a customer's tickets on the customer page (they span projects). */
+export interface CustomerTicket {
+  projectPath: string;
+  projectName: string;
+  ticket: TicketSummary;
+}
+
+export interface CustomerPage {
+  customer: CustomerView;
+  /** their tickets in projects where the caller is a responder, newest activity first */
+  tickets: CustomerTicket[];
+  nextCursor: string | null;
 }
 
 export interface NoteView {
@@ -163,6 +203,8 @@ export interface ParticipantView {
 }
 
 export interface TicketDetail extends TicketSummary {
+  /** the customer record, for responders (null below reporter, or without an external author) */
+  customerDetail: CustomerView | null;
   description: string;
   descriptionHtml: string;
   /** created from an email: the original can be viewed */

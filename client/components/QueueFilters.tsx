@@ -17,6 +17,8 @@ export default function QueueFilters(props: {
   counts: QueueCounts | null;
   labels: string[];
   canSeeConfidential: boolean;
+  /** customers for the picker (responders of one project); without it there is no picker */
+  findCustomers?: (query: string) => Promise<{ email: string; name: string | null }[]>;
 }) {
   const [draft, setDraft] = createSignal(props.filter.search);
   let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -88,7 +90,11 @@ export default function QueueFilters(props: {
       <select id="queue-sort" data-testid="filter-sort" value={props.filter.sort ?? 'activity'} onChange={(e) => props.set({ sort: e.currentTarget.value })}>
         <option value="activity">Last activity</option>
         <option value="newest">Newest</option>
+        <option value="waiting">Waiting longest</option>
       </select>
+      <Show when={props.findCustomers}>
+        {(find) => <CustomerPicker value={props.filter.customer ?? ''} find={find()} onPick={(customer) => props.set({ customer: customer || undefined })} />}
+      </Show>
       <label class="visually-hidden" for="queue-label">
         Label
       </label>
@@ -116,12 +122,55 @@ export default function QueueFilters(props: {
           data-testid="filter-clear"
           onClick={() => {
             setDraft('');
-            props.set({ search: undefined, label: undefined, assignee: undefined, confidential: undefined });
+            props.set({ search: undefined, label: undefined, assignee: undefined, confidential: undefined, customer: undefined });
           }}
         >
           Clear filters
         </button>
       </Show>
     </>
+  );
+}
+
+/** A customer (`alice@x.com`) or a whole organisation (`@x.com`), suggested as you type. */
+function CustomerPicker(props: { value: string; find(query: string): Promise<{ email: string; name: string | null }[]>; onPick(value: string): void }) {
+  const [draft, setDraft] = createSignal(props.value);
+  const [options, setOptions] = createSignal<{ email: string; name: string | null }[]>([]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
+  const suggest = (q: string) => {
+    clearTimeout(timer);
+    if (!q.trim()) return setOptions([]);
+    timer = setTimeout(() => void props.find(q.trim()).then(setOptions).catch(() => setOptions([])), 200);
+  };
+  const domains = () => [...new Set(options().map((o) => `@${o.email.split('@')[1] ?? ''}`))];
+  return (
+    <form
+      class="customer-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onPick(draft().trim());
+      }}
+    >
+      <label class="visually-hidden" for="queue-customer">
+        Customer
+      </label>
+      <input
+        id="queue-customer"
+        data-testid="filter-customer"
+        list="queue-customer-options"
+        placeholder="Customer or @domain"
+        value={draft()}
+        onInput={(e) => {
+          setDraft(e.currentTarget.value);
+          suggest(e.currentTarget.value);
+        }}
+        onChange={(e) => props.onPick(e.currentTarget.value.trim())}
+      />
+      <datalist id="queue-customer-options">
+        <For each={options()}>{(o) => <option value={o.email}>{o.name ?? o.email}</option>}</For>
+        <For each={domains()}>{(d) => <option value={d}>Everyone at {d.slice(1)}</option>}</For>
+      </datalist>
+    </form>
   );
 }

@@ -1,21 +1,53 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { TicketSummary } from '../../shared/views';
-import { ticketHref } from '../lib/project-route';
-import { fullTime, relativeTime } from '../lib/relative-time';
+import { customerHref, ticketHref } from '../lib/project-route';
+import { elapsedSince, fullTime, relativeTime } from '../lib/relative-time';
 import { CommentIcon, LockIcon } from './Icons';
 import PresenceLine from './PresenceLine';
 import { isUnread } from '../stores/queue-patch';
 import { personLabel } from '../lib/person';
 
-export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'externalAuthorName' | 'author'>): string {
-  return t.externalAuthor ? personLabel(t.externalAuthor, t.externalAuthorName) : (t.author?.name ?? 'unknown');
+/** Who the ticket is for: the customer's name, else their address (with the mail's name), else the responder who opened it. */
+export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'externalAuthorName' | 'author' | 'customer'>): string {
+  if (t.customer?.name) return t.customer.name;
+  return t.externalAuthor ? personLabel(t.externalAuthor, t.externalAuthorName) : (t.customer?.email ?? t.author?.name ?? 'unknown');
 }
 
-export default function TicketRow(props: { projectPath: string; ticket: TicketSummary; showProject?: boolean }) {
+/** Waiting on us: open and the customer's last message has no public reply. */
+export function waitingFor(t: TicketSummary): string | null {
+  return t.state === 'opened' && t.waitingSince ? elapsedSince(t.waitingSince) : null;
+}
+
+export default function TicketRow(props: {
+  projectPath: string;
+  ticket: TicketSummary;
+  showProject?: boolean;
+  selectable?: boolean;
+  checked?: boolean;
+  onCheck?(checked: boolean, e: MouseEvent): void;
+}) {
   const t = () => props.ticket;
   return (
-    <li class="ticket-row" classList={{ 'ticket-row-unread': isUnread(t()) }} data-testid="ticket-row" data-iid={t().iid} data-state={t().state} data-unread={String(isUnread(t()))}>
+    <li
+      class="ticket-row"
+      classList={{ 'ticket-row-unread': isUnread(t()), 'ticket-row-checked': !!props.checked }}
+      data-testid="ticket-row"
+      data-iid={t().iid}
+      data-project={props.projectPath}
+      data-state={t().state}
+      data-unread={String(isUnread(t()))}
+    >
+      <Show when={props.selectable}>
+        <input
+          type="checkbox"
+          class="row-check"
+          data-testid="row-check"
+          aria-label={`Select #${t().iid}`}
+          checked={!!props.checked}
+          onClick={(e) => props.onCheck?.(e.currentTarget.checked, e)}
+        />
+      </Show>
       <div class="ticket-main">
         <div class="ticket-line">
           <Show when={isUnread(t())}>
@@ -29,8 +61,8 @@ export default function TicketRow(props: { projectPath: string; ticket: TicketSu
               <LockIcon /> Confidential
             </span>
           </Show>
-          <Show when={t().state === 'closed'}>
-            <span class="badge badge-closed">Closed</span>
+          <Show when={t().state !== 'opened'}>
+            <span class={`badge badge-${t().state}`}>{t().state === 'closed' ? 'Closed' : t().state}</span>
           </Show>
           <For each={t().labels}>{(label) => <span class="label">{label}</span>}</For>
           <PresenceLine iid={t().iid} compact />
@@ -39,14 +71,33 @@ export default function TicketRow(props: { projectPath: string; ticket: TicketSu
           <Show when={props.showProject}>
             <span class="mono" data-testid="row-project">{props.projectPath}</span>{' '}
           </Show>
-          <span class="mono">#{t().iid}</span> · {requesterName(t())}
-          <Show when={t().externalAuthor}>
+          <span class="mono">#{t().iid}</span> ·{' '}
+          <Show when={t().customer} fallback={<span data-testid="row-customer">{requesterName(t())}</span>}>
+            {(c) => (
+              <A href={customerHref(c().id)} class="row-customer" data-testid="row-customer" title={c().email}>
+                {requesterName(t())}
+              </A>
+            )}
+          </Show>
+          <Show when={!t().customer && t().externalAuthor}>
             <span class="muted"> (external)</span>
           </Show>{' '}
           · <time datetime={t().lastActivityAt} title={fullTime(t().lastActivityAt)}>{relativeTime(t().lastActivityAt)}</time>
         </div>
+        <Show when={t().preview}>
+          <div class="ticket-preview" data-testid="row-preview">
+            {t().preview}
+          </div>
+        </Show>
       </div>
       <div class="ticket-side">
+        <Show when={waitingFor(t())}>
+          {(w) => (
+            <span class="waiting" data-testid="row-waiting" title={`The customer has waited for our reply since ${fullTime(t().waitingSince ?? '')}`}>
+              Waiting {w()}
+            </span>
+          )}
+        </Show>
         <span class="assignee" classList={{ muted: !t().assignee }}>
           {t().assignee?.name ?? 'Unassigned'}
         </span>

@@ -29,3 +29,4 @@ export const ticketHref = (projectPath: string, iid: number) => `/p/${projectPat
 export const membersHref = (projectPath: string) => `/p/${projectPath}/-/members`;
 export const serviceDeskHref = (projectPath: string) => `/p/${projectPath}/-/service-desk`;
 export const auditHref = (projectPath: string) => `/p/${projectPath}/-/audit`;
+export const customerHref = (id: number) => `/customers/${id}`;

@@ -8,7 +8,7 @@ function one(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? '';
 }
 
-export type QueueParam = 'state' | 'search' | 'assignee' | 'sort' | 'label' | 'confidential';
+export type QueueParam = 'state' | 'search' | 'assignee' | 'sort' | 'label' | 'confidential' | 'customer';
 
 export function useQueueParams(canSeeConfidential: () => boolean) {
   const [params, setParams] = useSearchParams();
@@ -20,7 +20,10 @@ export function useQueueParams(canSeeConfidential: () => boolean) {
     const a = one(params.assignee);
     return a === 'me' || a === 'none' ? a : 'any';
   };
-  const sort = (): SortOrder => (one(params.sort) === 'newest' ? 'newest' : 'activity');
+  const sort = (): SortOrder => {
+    const s = one(params.sort);
+    return s === 'newest' || s === 'waiting' ? s : 'activity';
+  };
   const confidential = (): ConfidentialFilter => {
     const c = one(params.confidential);
     return canSeeConfidential() && (c === 'yes' || c === 'no') ? c : 'any';
@@ -33,6 +36,7 @@ export function useQueueParams(canSeeConfidential: () => boolean) {
       sort: sort(),
       label: one(params.label),
       confidential: confidential(),
+      customer: one(params.customer),
       myId: me()?.id ?? 0,
     }),
     { state: 'opened', search: '' },
@@ -44,19 +48,20 @@ export function useQueueParams(canSeeConfidential: () => boolean) {
         a.sort === b.sort &&
         a.label === b.label &&
         a.confidential === b.confidential &&
+        a.customer === b.customer &&
         a.myId === b.myId,
     },
   );
   /** Sets filters; a default value removes the parameter, so clean URLs stay clean. */
   const set = (changes: Partial<Record<QueueParam, string | undefined>>, replace = false) => {
-    const defaults: Record<QueueParam, string> = { state: 'opened', search: '', assignee: 'any', sort: 'activity', label: '', confidential: 'any' };
+    const defaults: Record<QueueParam, string> = { state: 'opened', search: '', assignee: 'any', sort: 'activity', label: '', confidential: 'any', customer: '' };
     const next: Partial<Record<QueueParam, string | undefined>> = {};
     for (const [k, v] of Object.entries(changes) as [QueueParam, string | undefined][]) next[k] = v === undefined || v === defaults[k] ? undefined : v;
     setParams(next, { replace });
   };
   const filtered = () => {
     const f = filter();
-    return !!(f.search.trim() || f.label || f.assignee !== 'any' || f.confidential !== 'any');
+    return !!(f.search.trim() || f.label || f.assignee !== 'any' || f.confidential !== 'any' || f.customer);
   };
   return { filter, set, filtered };
 }

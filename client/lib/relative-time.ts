@@ -1,4 +1,5 @@
 import { createSignal } from 'solid-js';
+import { duration } from './duration';
 
 /** Ticks once a minute so "5 minutes ago" stays true on a page left open. */
 const [now, setNow] = createSignal(Date.now());
@@ -21,6 +22,11 @@ export function relativeTime(iso: string): string {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
   return 'just now';
+}
+
+/** How long since `iso`, kept current (the customer's wait in the queue). */
+export function elapsedSince(iso: string): string {
+  return duration(now() - Date.parse(iso));
 }
 
 export function fullTime(iso: string): string {

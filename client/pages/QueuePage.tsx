@@ -45,6 +45,7 @@ export default function QueuePage(props: { project: ProjectView }) {
           counts={queue.counts()}
           labels={labels() ?? []}
           canSeeConfidential={canSeeConfidential()}
+          findCustomers={canRespond() ? (query) => api.customers.search.query({ projectPath: props.project.path, query }) : undefined}
         />
         <Show when={canRespond() && !composing()}>
           <button type="button" class="button button-primary" data-testid="new-ticket-open" onClick={() => setComposing(true)}>

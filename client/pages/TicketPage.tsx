@@ -16,14 +16,37 @@ import ConfidentialToggle from '../components/ConfidentialToggle';
 import CustomerLinksControl from '../components/CustomerLinksControl';
 import CcNotAdded from '../components/CcNotAdded';
 import { personLabel } from '../lib/person';
-import { queueHref } from '../lib/project-route';
+import { customerHref, queueHref } from '../lib/project-route';
+import CustomerPanel from '../components/CustomerPanel';
+import { duration } from '../lib/duration';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
 
 function Requester(props: { ticket: TicketDetail }) {
   return (
     <Show when={props.ticket.externalAuthor} fallback={<strong>{props.ticket.author?.name ?? 'Someone'}</strong>}>
-      <strong>{personLabel(props.ticket.externalAuthor as string, props.ticket.externalAuthorName)} (external participant)</strong>
+      <Show when={props.ticket.customer} fallback={<strong>{personLabel(props.ticket.externalAuthor as string, props.ticket.externalAuthorName)} (external participant)</strong>}>
+        {(c) => (
+          <strong data-testid="requester">
+            <A href={customerHref(c().id)}>{c().name ?? c().email}</A>
+            <Show when={c().name}> &lt;{c().email}&gt;</Show> (external participant)
+          </strong>
+        )}
+      </Show>
+    </Show>
+  );
+}
+
+/** First-response and resolution times, once there are any. */
+function Timings(props: { ticket: TicketDetail }) {
+  const since = (iso: string | null) => (iso ? duration(Date.parse(iso) - Date.parse(props.ticket.createdAt)) : null);
+  return (
+    <Show when={props.ticket.firstResponseAt || props.ticket.closedAt}>
+      <span class="muted" data-testid="ticket-timings">
+        <Show when={since(props.ticket.firstResponseAt)}>{(d) => <>First response in {d()}</>}</Show>
+        <Show when={props.ticket.firstResponseAt && props.ticket.closedAt}> · </Show>
+        <Show when={since(props.ticket.closedAt)}>{(d) => <>Resolved in {d()}</>}</Show>
+      </span>
     </Show>
   );
 }
@@ -50,6 +73,7 @@ function Header(props: { ticket: TicketDetail }) {
             {relativeTime(t().createdAt)}
           </time>
         </span>
+        <Timings ticket={t()} />
         <PresenceLine iid={t().iid} />
       </div>
     </header>
@@ -59,6 +83,9 @@ function Header(props: { ticket: TicketDetail }) {
 function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond: boolean; onUpdated(t: TicketDetail): void }) {
   return (
     <aside class="ticket-side-panel stack" aria-label="Ticket details">
+      <Show when={props.ticket.customerDetail}>
+        {(c) => <CustomerPanel projectPath={props.project.path} iid={props.ticket.iid} customer={c()} />}
+      </Show>
       <Show
         when={props.canRespond}
         fallback={

@@ -5,7 +5,8 @@
  */
 import type { ProjectEvent, TicketChange } from '../../shared/events';
 import type { TicketSummary } from '../../shared/views';
-import { matchesAssignee, matchesConfidential, matchesLabel, matchesSearch, type QueueFilter } from './queue-patch';
+import { splitSearch } from '../../shared/customers';
+import { matchesAssignee, matchesConfidential, matchesCustomerFilter, matchesLabel, matchesSearch, type QueueFilter } from './queue-patch';
 
 export interface QueueCounts {
   opened: number;
@@ -13,7 +14,12 @@ export interface QueueCounts {
 }
 
 function matchesBesidesState(t: TicketSummary, f: QueueFilter): boolean {
-  return matchesAssignee(t, f) && matchesLabel(t, f.label) && matchesConfidential(t, f.confidential);
+  return matchesAssignee(t, f) && matchesLabel(t, f.label) && matchesConfidential(t, f.confidential) && matchesCustomerFilter(t, f);
+}
+
+/** Whether the filter has a customer in it (the picker or `from:`). */
+function byCustomer(f: QueueFilter): boolean {
+  return !!f.customer || splitSearch(f.search).from !== null;
 }
 
 /** Changes that can move a ticket in or out of this filter (the state aside). */
@@ -23,7 +29,9 @@ function membershipChanges(changes: TicketChange[], f: QueueFilter): TicketChang
       (c === 'assignee' && f.assignee !== undefined && f.assignee !== 'any') ||
       (c === 'labels' && !!f.label) ||
       (c === 'confidential' && f.confidential !== undefined && f.confidential !== 'any') ||
-      (c === 'title' && !!f.search.trim()),
+      (c === 'title' && !!splitSearch(f.search).text) ||
+      // a conversion gives a ticket its customer (it comes with the participants)
+      (c === 'participants' && byCustomer(f)),
   );
 }
 
@@ -36,7 +44,8 @@ function bump(c: QueueCounts, state: 'opened' | 'closed', by: number): QueueCoun
  * list showed it before the event, if it was on screen.
  */
 export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter, known: TicketSummary | undefined): QueueCounts | null {
-  const searching = !!f.search.trim();
+  // Words are searched by the server in texts the client does not have; `from:` the client can tell.
+  const searching = !!splitSearch(f.search).text;
   switch (event.type) {
     case 'ticket.created':
       if (!matchesBesidesState(event.ticket, f)) return c;
@@ -47,6 +56,8 @@ export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter,
       return searching ? null : c;
     case 'ticket.hidden':
       return known ? bump(c, known.state, -1) : null;
+    case 'customer.updated':
+      return c;
     case 'ticket.updated': {
       if (membershipChanges(event.changes, f).length > 0) return null;
       if (!event.changes.includes('state')) return c;

@@ -4,7 +4,7 @@
  * belongs above rows already shown.
  */
 import type { TicketSummary } from '../../shared/views';
-import { byActivity, byNewest, type SortOrder } from './queue-patch';
+import { orderFor, type SortOrder } from './queue-patch';
 
 export interface PagedList {
   key: string;
@@ -19,7 +19,7 @@ export interface MergedPage {
 }
 
 export function mergePages(lists: PagedList[], sort: SortOrder): MergedPage {
-  const order = sort === 'newest' ? byNewest : byActivity;
+  const order = orderFor(sort);
   const pending = lists.filter((l) => l.hasMore).map((l) => l.key);
   // The earliest "last loaded row" among unfinished lists: rows after it are not safe to show.
   let limit: TicketSummary | null = null;

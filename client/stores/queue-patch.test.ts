@@ -120,3 +120,30 @@ test('closing with a label filter on: the row leaves the open queue even though 
   const next = patchQueue(list, { type: 'ticket.updated', ticket: ticket(1, 30, { labels: ['vip'], state: 'closed' }), changes: ['state'] }, f);
   assert.deepEqual(iids(next), [2]);
 });
+
+const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString();
+const kim = { id: 9, email: 'kim@acme.io', name: 'Kim' };
+
+test('"waiting longest": a customer reply moves the ticket by its wait; our reply sends it to the end', () => {
+  const waiting: QueueFilter = { state: 'opened', search: '', sort: 'waiting' };
+  const items = [ticket(1, 1, { waitingSince: at(1) }), ticket(2, 2, { waitingSince: at(2) }), ticket(3, 3)];
+  const answered = patchQueue(items, { type: 'note.created', ticket: ticket(1, 10, { waitingSince: null }), note: {} as never }, waiting);
+  assert.deepEqual(iids(answered), [2, 1, 3]);
+  const customerWrote = patchQueue(answered, { type: 'note.created', ticket: ticket(3, 11, { waitingSince: at(0) }), note: {} as never }, waiting);
+  assert.deepEqual(iids(customerWrote), [3, 2, 1]);
+});
+
+test('from: a customer or a domain decides live who enters the list', () => {
+  const byDomain: QueueFilter = { state: 'opened', search: 'from:@acme.io' };
+  assert.deepEqual(iids(patchQueue([], { type: 'ticket.created', ticket: ticket(4, 4, { customer: kim }) }, byDomain)), [4]);
+  assert.deepEqual(iids(patchQueue([], { type: 'ticket.created', ticket: ticket(5, 5, { externalAuthor: 'x@other.io' }) }, byDomain)), []);
+  const picked: QueueFilter = { state: 'opened', search: '', customer: 'kim@acme.io' };
+  assert.deepEqual(iids(patchQueue([], { type: 'ticket.created', ticket: ticket(6, 6, { customer: kim }) }, picked)), [6]);
+});
+
+test('a customer renamed elsewhere is renamed in every row of theirs', () => {
+  const items = [ticket(1, 1, { customer: kim }), ticket(2, 2)];
+  const next = patchQueue(items, { type: 'customer.updated', customer: { ...kim, name: 'Kim Lee', organization: 'acme.io', notes: '', createdAt: at(0), updatedAt: at(3) } }, open);
+  assert.equal(next.find((t) => t.iid === 1)?.customer?.name, 'Kim Lee');
+  assert.equal(next.find((t) => t.iid === 2)?.customer, null);
+});

@@ -2,13 +2,14 @@
  * Applies one live event to the queue the user is looking at, without refetching. Pure, so the
  * rules (what enters, moves or leaves the list) are tested on their own.
  */
+import { matchesCustomer, parseCustomerFilter, splitSearch } from '../../shared/customers';
 import type { ProjectEvent } from '../../shared/events';
 import type { TicketSummary } from '../../shared/views';
 
 export type StateFilter = 'opened' | 'closed' | 'all';
 
 export type AssigneeFilter = 'any' | 'me' | 'none';
-export type SortOrder = 'activity' | 'newest';
+export type SortOrder = 'activity' | 'newest' | 'waiting';
 export type ConfidentialFilter = 'any' | 'yes' | 'no';
 
 export interface QueueFilter {
@@ -19,6 +20,8 @@ export interface QueueFilter {
   /** label name, matched case-insensitively as the server does; empty for any */
   label?: string;
   confidential?: ConfidentialFilter;
+  /** the customer picker: `alice@x.com` or `@x.com`; empty for anyone */
+  customer?: string;
   /** the signed-in user, for "assigned to me" */
   myId?: number;
 }
@@ -38,9 +41,22 @@ export function matchesConfidential(ticket: TicketSummary, c: ConfidentialFilter
   return !c || c === 'any' || ticket.confidential === (c === 'yes');
 }
 
-/** Everything but the search, which the server answers more fully than the client can. */
+/** The picker's customer, or the search's `from:` (as the server reads them). */
+export function matchesCustomerFilter(ticket: TicketSummary, f: QueueFilter): boolean {
+  const picked = f.customer ? parseCustomerFilter(f.customer) : null;
+  const from = picked ?? splitSearch(f.search).from;
+  return !from || matchesCustomer(ticket.customer?.email ?? ticket.externalAuthor, from);
+}
+
+/** Everything but the search words, which the server answers more fully than the client can. */
 export function matchesFilter(ticket: TicketSummary, f: QueueFilter): boolean {
-  return matchesState(ticket, f.state) && matchesAssignee(ticket, f) && matchesLabel(ticket, f.label) && matchesConfidential(ticket, f.confidential);
+  return (
+    matchesState(ticket, f.state) &&
+    matchesAssignee(ticket, f) &&
+    matchesLabel(ticket, f.label) &&
+    matchesConfidential(ticket, f.confidential) &&
+    matchesCustomerFilter(ticket, f)
+  );
 }
 
 export function matchesState(ticket: TicketSummary, state: StateFilter): boolean {
@@ -52,7 +68,7 @@ export function matchesState(ticket: TicketSummary, state: StateFilter): boolean
  * so a new ticket that matches only by its description shows up on the next load instead.
  */
 export function matchesSearch(ticket: TicketSummary, search: string): boolean {
-  const q = search.trim().toLowerCase();
+  const q = splitSearch(search).text.toLowerCase();
   if (!q) return true;
   const asNumber = /^#?(\d+)$/.exec(q);
   if (asNumber && Number(asNumber[1]) === ticket.iid) return true;
@@ -70,9 +86,20 @@ export function byNewest(a: TicketSummary, b: TicketSummary): number {
   return diff !== 0 ? diff : b.id - a.id;
 }
 
+/** Longest wait first; tickets nobody waits on after them; ties by id, as the server orders. */
+export function byWaiting(a: TicketSummary, b: TicketSummary): number {
+  const wait = (t: TicketSummary) => (t.waitingSince ? Date.parse(t.waitingSince) : Number.MAX_SAFE_INTEGER);
+  const diff = wait(a) - wait(b);
+  return diff !== 0 ? diff : a.id - b.id;
+}
+
+export function orderFor(sort: SortOrder | undefined): (a: TicketSummary, b: TicketSummary) => number {
+  return sort === 'newest' ? byNewest : sort === 'waiting' ? byWaiting : byActivity;
+}
+
 function upsert(items: TicketSummary[], ticket: TicketSummary, filter: QueueFilter): TicketSummary[] {
   const present = items.some((t) => t.iid === ticket.iid);
-  const order = filter.sort === 'newest' ? byNewest : byActivity;
+  const order = orderFor(filter.sort);
   if (!matchesFilter(ticket, filter)) {
     return present ? items.filter((t) => t.iid !== ticket.iid) : items;
   }
@@ -93,6 +120,11 @@ export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: 
       return upsert(items, event.ticket, filter);
     case 'ticket.hidden':
       return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;
+    case 'customer.updated': {
+      const { id, email, name } = event.customer;
+      if (!items.some((t) => t.customer?.id === id)) return items;
+      return items.map((t) => (t.customer?.id === id ? { ...t, customer: { id, email, name } } : t));
+    }
   }
 }
 

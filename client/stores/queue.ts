@@ -36,6 +36,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     assignee: f.assignee && f.assignee !== 'any' ? f.assignee : undefined,
     label: f.label?.trim() || undefined,
     confidential: f.confidential === 'yes' ? true : f.confidential === 'no' ? false : undefined,
+    customer: f.customer?.trim() || undefined,
   });
   const listInput = (f: QueueFilter) => ({ state: f.state, sort: f.sort, ...filterInput(f) });
 
@@ -74,8 +75,8 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
           Number(page.lastEventId),
           ({ event }) => {
             const current = items();
-            const iid = event.type === 'ticket.hidden' ? event.iid : event.ticket.iid;
-            const known = current.find((t) => t.iid === iid);
+            const iid = event.type === 'ticket.hidden' ? event.iid : event.type === 'customer.updated' ? null : event.ticket.iid;
+            const known = iid === null ? undefined : current.find((t) => t.iid === iid);
             const c = counts();
             if (c) {
               const next = patchCounts(c, event, f, known);

@@ -17,6 +17,11 @@ export function ticketAt(iid: number, minute: number, over: Partial<TicketSummar
     createdAt: at,
     updatedAt: at,
     lastActivityAt: at,
+    customer: null,
+    preview: '',
+    waitingSince: null,
+    firstResponseAt: null,
+    closedAt: null,
     ...over,
   };
 }

@@ -14,6 +14,7 @@ function detail(over: Partial<TicketDetail> = {}): TicketDetail {
   return {
     ...ticketAt(3, 0, { id: 7, title: 'Login fails' }),
     fromEmail: false,
+    customerDetail: null,
     descriptionHtml: '',
     description: 'It fails.',
     notes: [],

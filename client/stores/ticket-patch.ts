@@ -5,7 +5,7 @@ import type { TicketDetail, TicketSummary } from '../../shared/views';
 export type TicketPatch = { kind: 'same' } | { kind: 'changed'; ticket: TicketDetail } | { kind: 'hidden' };
 
 function withSummary(detail: TicketDetail, summary: TicketSummary): TicketDetail {
-  return { ...detail, ...summary, description: detail.description, notes: detail.notes, participants: detail.participants };
+  return { ...detail, ...summary, description: detail.description, notes: detail.notes, participants: detail.participants, customerDetail: detail.customerDetail };
 }
 
 export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPatch {
@@ -14,6 +14,11 @@ export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPa
       return event.iid === detail.iid ? { kind: 'hidden' } : { kind: 'same' };
     case 'ticket.created':
       return { kind: 'same' };
+    case 'customer.updated': {
+      const c = event.customer;
+      if (detail.customer?.id !== c.id) return { kind: 'same' };
+      return { kind: 'changed', ticket: { ...detail, customer: { id: c.id, email: c.email, name: c.name }, customerDetail: c } };
+    }
     case 'ticket.updated':
       if (event.ticket.iid !== detail.iid) return { kind: 'same' };
       return { kind: 'changed', ticket: withSummary(detail, event.ticket) };

@@ -22,6 +22,8 @@ export async function viewEventFor(stored: StoredEvent, access: number, addresse
     return null;
   }
   if (e.type === 'ticket.hidden') return e;
+  // Customers are for responders (their events need reporter): nothing else reaches this far.
+  if (e.type === 'customer.updated') return null;
   const m = maskerFor(await addressesOf(e.ticket.id));
   switch (e.type) {
     case 'ticket.created':

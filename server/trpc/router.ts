@@ -17,6 +17,7 @@ import { auditRouter } from './routers/audit';
 import { ssoRouter } from './routers/sso';
 import { mailSettingsRouter } from './routers/mail-settings';
 import { customerLinksRouter } from './routers/customer-links';
+import { customersRouter } from './routers/customers';
 
 export const appRouter = router({
   auth: authRouter,
@@ -40,6 +41,7 @@ export const appRouter = router({
   sso: ssoRouter,
   mailSettings: mailSettingsRouter,
   customerLinks: customerLinksRouter,
+  customers: customersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,33 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
+import { waitKey } from '../wait-key';
 import { projects } from './projects';
 
 // Full-text search: GIN expression indexes on tickets (title, description) and non-system notes
 // (body) are created by the `search` migration in db/migrations-pg; see server/domain/tickets/search.ts.
+
+/**
+ * One record per external sender (SPEC: "the customer"), instance-wide: the address (stored
+ * lowercased), the display name their mail gave, the domain that groups them into an
+ * organisation, and notes responders keep about them.
+ */
+export const customers = pgTable(
+  'customers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    /** stored lowercased */
+    email: text('email').notNull(),
+    /** the display name from their latest mail that had one; null until then */
+    name: text('name'),
+    /** the part after `@`, lowercased: customers of one domain are one organisation */
+    domain: text('domain').notNull(),
+    notes: text('notes').notNull().default(''),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('customers_email_unique').on(t.email), index('customers_domain_idx').on(t.domain)],
+);
 
 export const tickets = pgTable(
   'tickets',
@@ -41,6 +64,14 @@ export const tickets = pgTable(
     lastActivityAt: bigint('last_activity_at', { mode: 'number' }).notNull(),
     /** the inbound message this ticket came from (view original email) */
     emailId: integer('email_id'),
+    /** the customer this ticket is for (its external author), when it has one */
+    customerId: integer('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    /** one line of the latest public message (customer or responder), for the queue */
+    preview: text('preview').notNull().default(''),
+    /** the customer's last message that has no public reply of ours after it; null when nobody waits on us */
+    waitingSince: bigint('waiting_since', { mode: 'number' }),
+    /** our first public reply (first-response time) */
+    firstResponseAt: bigint('first_response_at', { mode: 'number' }),
   },
   (t) => [
     uniqueIndex('tickets_project_iid_unique').on(t.projectId, t.iid),
@@ -51,6 +82,10 @@ export const tickets = pgTable(
     index('tickets_project_activity_idx').on(t.projectId, t.lastActivityAt, t.id),
     // Rows from before rendering was stored: the backfill finds them without scanning the table.
     index('tickets_unrendered_idx').on(t.id).where(sql`${t.descriptionHtml} is null`),
+    // A customer's tickets, newest activity first (the customer page, the side panel).
+    index('tickets_customer_idx').on(t.customerId, t.lastActivityAt, t.id),
+    // "Waiting longest": the queue's first page walks this index (see WAIT_KEY in queue order).
+    index('tickets_project_state_waiting_idx').on(t.projectId, t.state, waitKey(t.waitingSince), t.id),
   ],
 );
 

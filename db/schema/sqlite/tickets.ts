@@ -1,7 +1,30 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts';
+import { waitKey } from '../wait-key';
 import { projects } from './projects';
+
+/**
+ * One record per external sender (SPEC: "the customer"), instance-wide: the address (stored
+ * lowercased), the display name their mail gave, the domain that groups them into an
+ * organisation, and notes responders keep about them.
+ */
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** stored lowercased */
+    email: text('email').notNull(),
+    /** the display name from their latest mail that had one; null until then */
+    name: text('name'),
+    /** the part after `@`, lowercased: customers of one domain are one organisation */
+    domain: text('domain').notNull(),
+    notes: text('notes').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('customers_email_unique').on(t.email), index('customers_domain_idx').on(t.domain)],
+);
 
 export const tickets = sqliteTable(
   'tickets',
@@ -38,6 +61,14 @@ export const tickets = sqliteTable(
     lastActivityAt: integer('last_activity_at').notNull(),
     /** the inbound message this ticket came from (view original email) */
     emailId: integer('email_id'),
+    /** the customer this ticket is for (its external author), when it has one */
+    customerId: integer('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    /** one line of the latest public message (customer or responder), for the queue */
+    preview: text('preview').notNull().default(''),
+    /** the customer's last message that has no public reply of ours after it; null when nobody waits on us */
+    waitingSince: integer('waiting_since'),
+    /** our first public reply (first-response time) */
+    firstResponseAt: integer('first_response_at'),
   },
   (t) => [
     uniqueIndex('tickets_project_iid_unique').on(t.projectId, t.iid),
@@ -48,6 +79,10 @@ export const tickets = sqliteTable(
     index('tickets_project_activity_idx').on(t.projectId, t.lastActivityAt, t.id),
     // Rows from before rendering was stored: the backfill finds them without scanning the table.
     index('tickets_unrendered_idx').on(t.id).where(sql`${t.descriptionHtml} is null`),
+    // A customer's tickets, newest activity first (the customer page, the side panel).
+    index('tickets_customer_idx').on(t.customerId, t.lastActivityAt, t.id),
+    // "Waiting longest": the queue's first page walks this index (see WAIT_KEY in queue order).
+    index('tickets_project_state_waiting_idx').on(t.projectId, t.state, waitKey(t.waitingSince), t.id),
   ],
 );
 

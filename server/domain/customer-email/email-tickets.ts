@@ -14,6 +14,8 @@ import { summarizeOne, type TicketRow } from '../tickets/ticket-views';
 import type { ProjectRow } from '../accounts/access';
 import { setTicketLabels } from '../projects/labels';
 import { asciiAddress } from '../../../shared/email-address';
+import { upsertCustomerTx } from '../customers/customers';
+import { previewText } from '../notes/preview';
 
 export const MAX_PARTICIPANTS = 10;
 
@@ -157,6 +159,7 @@ export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicke
     .where(eq(projects.id, input.project.id))
     .returning({ lastIid: projects.lastIid })
     .get();
+  const customer = await upsertCustomerTx(tx, emit, input.externalAuthor, input.externalAuthorName, at);
   const ticket = await tx
     .insert(tickets)
     .values({
@@ -176,6 +179,10 @@ export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicke
       updatedAt: at,
       lastActivityAt: at,
       emailId: input.emailId,
+      customerId: customer.id,
+      preview: previewText(input.description),
+      // A customer's first message: they wait for our answer from now.
+      waitingSince: at,
     })
     .returning()
     .get();

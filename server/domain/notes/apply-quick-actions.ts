@@ -20,6 +20,7 @@ import { findTicket } from '../tickets/ticket-lookup';
 import { checkAssignee, updateTicketTx, type CheckedTicketChanges } from '../tickets/tickets';
 import { summarizeOne } from '../tickets/ticket-views';
 import { insertNote } from './notes';
+import { upsertCustomerTx } from '../customers/customers';
 import type { QuickAction } from './quick-actions';
 
 /** Quick actions whose checks passed, with what they resolved to. */
@@ -79,7 +80,8 @@ async function convertToTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor: U
   const ticket = await findTicket(tx, pa.project.id, iid);
   if (!ticket) throw new AppError('TICKET_NOT_FOUND');
   if (ticket.externalAuthor || ticket.authorId === botId) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because it is already a ticket.');
-  const converted = await tx.update(tickets).set({ authorId: botId, externalAuthor: email, updatedAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+  const customer = await upsertCustomerTx(tx, emit, email, null, at);
+  const converted = await tx.update(tickets).set({ authorId: botId, externalAuthor: email, customerId: customer.id, updatedAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
   await addParticipants(tx, ticket.id, [email], at);
   await emitParticipantsChanged(tx, emit, converted);
   await insertNote(tx, emit, converted, { authorId: actor.id, body: `Converted to a Service Desk ticket: ${email} is now its external author and a participant. No thank-you email was sent.`, internal: true, system: false }, at);

@@ -8,6 +8,7 @@ import type { Emit } from '../core/context';
 import { noteViews, summarizeOne, type TicketRow } from '../tickets/ticket-views';
 import { ticketMinAccess } from '../tickets/ticket-lookup';
 import { plainTextHtml } from '../../render/plain-html';
+import { previewText } from './preview';
 
 export interface NewNote {
   authorId: number | null;
@@ -25,6 +26,18 @@ export interface NewNote {
   emailId?: number | null;
   /** arrived from an address that is not a participant, threaded only by a customer's Message-ID */
   fromNewSender?: boolean;
+}
+
+/**
+ * What a note changes in its ticket's row besides activity: a public message becomes the queue's
+ * preview; a customer's starts their wait (SPEC: waiting since the customer's last message
+ * without our public reply), ours ends it and the first one is the first response.
+ */
+function conversationColumns(note: NewNote, at: number) {
+  if (note.system || note.internal) return {};
+  const preview = previewText(note.body);
+  if (note.externalAuthor) return { preview, waitingSince: at };
+  return { preview, waitingSince: null, firstResponseAt: sql`coalesce(${tickets.firstResponseAt}, ${at})` };
 }
 
 /** Inserts a note, bumps the ticket's activity and emits `note.created`. Runs inside `write`. */
@@ -54,6 +67,7 @@ export async function insertNote(tx: Tx, emit: Emit, ticket: TicketRow, note: Ne
       lastActivityAt: at,
       updatedAt: at,
       noteCount: counted ? sql`${tickets.noteCount} + 1` : tickets.noteCount,
+      ...conversationColumns(note, at),
     })
     .where(eq(tickets.id, ticket.id))
     .returning()

@@ -53,8 +53,9 @@ export function maskerFor(known: readonly string[]): Masker {
   return { text: (s) => replaceAll(s, (m) => m), html: (s) => replaceAll(s, escapeHtml) };
 }
 
+/** Below reporter a ticket names no customer: their record is as private as their address. */
 export function maskTicket<T extends TicketSummary>(t: T, m: Masker): T {
-  return { ...t, title: m.text(t.title), externalAuthor: t.externalAuthor ? maskEmail(t.externalAuthor) : null, externalAuthorName: null };
+  return { ...t, title: m.text(t.title), preview: m.text(t.preview), externalAuthor: t.externalAuthor ? maskEmail(t.externalAuthor) : null, externalAuthorName: null, customer: null };
 }
 
 export function maskNote(n: NoteView, m: Masker): NoteView {
@@ -76,6 +77,7 @@ export function maskParticipant(p: ParticipantView): ParticipantView {
 export function maskDetail(t: TicketDetail, m: Masker): TicketDetail {
   return {
     ...maskTicket(t, m),
+    customerDetail: null,
     description: m.text(t.description),
     descriptionHtml: m.html(t.descriptionHtml),
     notes: t.notes.map((n) => maskNote(n, m)),

@@ -5,6 +5,7 @@ import { labels, notes, participants, ticketLabels, tickets, users } from '../..
 import { asciiAddress, asciiAddressesIn } from '../../../shared/email-address';
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../../shared/views';
 import { toUserRef } from '../accounts/users';
+import { customerById, customerRefs, customerView } from '../customers/customers';
 import { plainTextHtml } from '../../render/plain-html';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -40,6 +41,7 @@ async function labelNames(db: Q, ticketIds: number[]): Promise<Map<number, strin
 export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary[]> {
   const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
   const names = await labelNames(db, rows.map((r) => r.id));
+  const customersOf = await customerRefs(db, rows.map((r) => r.customerId));
   return rows.map((r) => ({
     id: r.id,
     iid: r.iid,
@@ -55,6 +57,11 @@ export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
     lastActivityAt: iso(r.lastActivityAt),
+    customer: r.customerId === null ? null : (customersOf.get(r.customerId) ?? null),
+    preview: r.preview,
+    waitingSince: r.waitingSince === null ? null : iso(r.waitingSince),
+    firstResponseAt: r.firstResponseAt === null ? null : iso(r.firstResponseAt),
+    closedAt: r.closedAt === null ? null : iso(r.closedAt),
   }));
 }
 
@@ -91,6 +98,7 @@ export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boo
     descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
     fromEmail: row.emailId !== null,
     ...(row.ccNotAdded?.length ? { ccNotAdded: row.ccNotAdded.map(asciiAddress) } : {}),
+    customerDetail: row.customerId === null ? null : await customerById(db, row.customerId).then((c) => (c ? customerView(c) : null)),
     notes: await noteViews(db, visibleNotes),
     participants: await participantViews(db, row.id),
   };

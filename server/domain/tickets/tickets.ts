@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { participants, projects, serviceDeskSettings, ticketReads, tickets } from '../../../db/schema';
 import { queueConditions } from './queue-filter';
+import { after, cursorAfter, orderBy, type QueueSort } from './queue-order';
 import { AppError } from '../../../shared/errors';
 import type { TicketChange } from '../../../shared/events';
 import { ACCESS, CAN } from '../../../shared/roles';
@@ -18,6 +19,8 @@ import { findTicket, ticketMinAccess, visibleTicket } from './ticket-lookup';
 import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
 import { getUser, type UserRow } from '../accounts/users';
 import { markdownToHtml } from '../../render';
+import { upsertCustomerTx } from '../customers/customers';
+import { previewText } from '../notes/preview';
 
 export async function createTicket(
   dc: DomainCtx,
@@ -42,6 +45,7 @@ export async function createTicket(
       .get();
     const settings = await tx.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, pa.project.id)).get();
     const confidential = input.confidential ?? settings?.confidentialByDefault ?? true;
+    const customer = input.externalAuthor ? await upsertCustomerTx(tx, emit, input.externalAuthor, null, at) : null;
     const ticket = await tx
       .insert(tickets)
       .values({
@@ -53,6 +57,8 @@ export async function createTicket(
         confidential: pa.project.visibility === 'public' ? true : confidential,
         authorId: actor.id,
         externalAuthor: input.externalAuthor ?? null,
+        customerId: customer?.id ?? null,
+        preview: previewText(input.description ?? ''),
         createdAt: at,
         updatedAt: at,
         lastActivityAt: at,
@@ -82,23 +88,6 @@ export async function getTicket(dc: DomainCtx, pa: ProjectAccess, iid: number): 
   return pa.access >= CAN.seeParticipantEmails ? d : maskDetail(d, maskerFor((await knownAddresses(dc.db, [row.id])).get(row.id) ?? []));
 }
 
-interface Cursor {
-  at: number;
-  id: number;
-}
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(`${c.at}:${c.id}`).toString('base64url');
-}
-
-function decodeCursor(raw: string): Cursor {
-  const [at, id] = Buffer.from(raw, 'base64url').toString().split(':').map(Number);
-  if (!Number.isSafeInteger(at) || !Number.isSafeInteger(id)) {
-    throw new AppError('INVALID_INPUT', 'cursor is not one this server handed out.');
-  }
-  return { at: at as number, id: id as number };
-}
-
 export async function listTickets(
   dc: DomainCtx,
   pa: ProjectAccess,
@@ -109,7 +98,8 @@ export async function listTickets(
     assignee?: 'me' | 'none' | 'any' | undefined;
     label?: string | undefined;
     confidential?: boolean | undefined;
-    sort?: 'activity' | 'newest' | undefined;
+    customer?: string | undefined;
+    sort?: QueueSort | undefined;
     cursor?: string | undefined;
     limit?: number | undefined;
   },
@@ -119,16 +109,13 @@ export async function listTickets(
   const where: (SQL | undefined)[] = queueConditions(dc, pa, actor, input);
   const state = input.state ?? 'opened';
   if (state !== 'all') where.push(eq(tickets.state, state));
-  const sortColumn = input.sort === 'newest' ? tickets.createdAt : tickets.lastActivityAt;
-  if (input.cursor) {
-    const c = decodeCursor(input.cursor);
-    where.push(or(lt(sortColumn, c.at), and(eq(sortColumn, c.at), lt(tickets.id, c.id))));
-  }
+  const sort = input.sort ?? 'activity';
+  if (input.cursor) where.push(after(sort, input.cursor));
   const rows = await dc.db
     .select()
     .from(tickets)
     .where(and(...where))
-    .orderBy(desc(sortColumn), desc(tickets.id))
+    .orderBy(...orderBy(sort))
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
@@ -138,7 +125,7 @@ export async function listTickets(
   const addressesOf = lazyKnownAddresses(dc.db, page.map((r) => r.id));
   return {
     items: pa.access >= CAN.seeParticipantEmails ? items : await Promise.all(items.map(async (t) => maskTicket(t, maskerFor(await addressesOf(t.id))))),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: input.sort === 'newest' ? last.createdAt : last.lastActivityAt, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? cursorAfter(sort, last) : null,
     lastEventId,
   };
 }

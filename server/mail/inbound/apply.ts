@@ -29,6 +29,7 @@ import { findProjectByPath, type ProjectRow } from '../../domain/accounts/access
 import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/customer-email/unsubscribe';
 import { emitParticipantsChanged } from '../../domain/customer-email/participants';
 import { insertNote } from '../../domain/notes/notes';
+import { upsertCustomerTx } from '../../domain/customers/customers';
 import { issueTemplate } from '../../domain/projects/issue-templates';
 import type { TicketRow } from '../../domain/tickets/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
@@ -317,6 +318,8 @@ async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings
   const author = by?.address ?? '';
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
   if (empty) return reject(c, 'EmptyEmail', project.id);
+  // Every external sender is a customer, and their mail keeps the name we show up to date.
+  if (author) await upsertCustomerTx(c.tx, c.emit, author, by?.name ?? null, c.at);
   const note = await insertNote(c.tx, c.emit, ticket, {
     authorId: c.deps.supportBotId,
     externalAuthor: author,

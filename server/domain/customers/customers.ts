@@ -1,0 +1,93 @@
+/**
+ * Customer records (one per external sender, instance-wide): kept up to date by the mail that
+ * names them and by responders' notes about them. Rows only: the customer page, which lists
+ * tickets, is `customer-page.ts` above the ticket views.
+ */
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Q, Tx } from '../../../db/client';
+import { customers, tickets } from '../../../db/schema';
+import { domainOf, organizationOf } from '../../../shared/customers';
+import { asciiAddress } from '../../../shared/email-address';
+import { CAN } from '../../../shared/roles';
+import type { CustomerRef, CustomerView } from '../../../shared/views';
+import type { Emit } from '../core/context';
+
+export type CustomerRow = typeof customers.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Control, bidi and line-breaking characters never reach a name shown in the queue. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The display name a mail gave, fit to show: one line, at most 100 characters, and never one
+ * that looks like an address (`"ceo@bank.com" <x@evil.test>` must not read as the bank's CEO).
+ */
+export function cleanDisplayName(name: string | null | undefined): string | null {
+  const clean = (name ?? '').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim().slice(0, 100).trim();
+  return clean && !clean.includes('@') ? clean : null;
+}
+
+export function customerRef(row: CustomerRow): CustomerRef {
+  return { id: row.id, email: asciiAddress(row.email), name: row.name };
+}
+
+export function customerView(row: CustomerRow): CustomerView {
+  return { ...customerRef(row), organization: organizationOf(row.domain), notes: row.notes, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+}
+
+export async function customerById(q: Q, id: number): Promise<CustomerRow | undefined> {
+  return q.select().from(customers).where(eq(customers.id, id)).get();
+}
+
+export async function customerRefs(q: Q, ids: (number | null)[]): Promise<Map<number, CustomerRef>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await q.select().from(customers).where(inArray(customers.id, wanted)).all();
+  return new Map(rows.map((r) => [r.id, customerRef(r)]));
+}
+
+/**
+ * The customer for an address, created on first sight; a display name from their mail replaces
+ * the one kept (people fix their names), and responders of their projects hear of the change.
+ */
+export async function upsertCustomerTx(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): Promise<CustomerRow> {
+  const address = email.toLowerCase();
+  const name = cleanDisplayName(displayName);
+  const existing = await tx.select().from(customers).where(eq(customers.email, address)).get();
+  if (!existing) {
+    return tx.insert(customers).values({ email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at }).returning().get();
+  }
+  if (!name || name === existing.name) return existing;
+  const updated = await tx.update(customers).set({ name, updatedAt: at }).where(eq(customers.id, existing.id)).returning().get();
+  await emitCustomerUpdated(tx, emit, updated);
+  return updated;
+}
+
+/** `customer.updated` to responders of every project that has tickets of this customer. */
+export async function emitCustomerUpdated(tx: Tx, emit: Emit, row: CustomerRow): Promise<void> {
+  const projects = await tx
+    .select({ projectId: tickets.projectId })
+    .from(tickets)
+    .where(eq(tickets.customerId, row.id))
+    .groupBy(tickets.projectId)
+    .all();
+  const view = customerView(row);
+  for (const { projectId } of projects) {
+    emit({ projectId, ticketId: null, minAccess: CAN.seeParticipantEmails, event: { type: 'customer.updated', customer: view } });
+  }
+}
+
+/** Sets a customer's notes. */
+export async function setCustomerNotesTx(tx: Tx, emit: Emit, id: number, notes: string, at: number): Promise<CustomerRow | undefined> {
+  const row = await tx.update(customers).set({ notes, updatedAt: at }).where(eq(customers.id, id)).returning().get();
+  if (row) await emitCustomerUpdated(tx, emit, row);
+  return row;
+}
+
+/** Escapes LIKE wildcards in user text (used with `escape '\'`). */
+export function likePrefix(text: string): string {
+  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export const likeEscape = sql.raw(`'\\'`);
