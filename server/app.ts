@@ -20,6 +20,7 @@ import { createAttachmentStore } from './files/attachment-store';
 import { startMail, type MailRuntime } from './mail/runtime';
 import { closeRenderPool, warmRenderPool } from './render';
 import { startRenderBackfill } from './domain/notes/render-backfill';
+import { startSnoozeWaker } from './domain/tickets/snooze';
 
 /** Opens the database (migrating it) and builds what every domain call needs. */
 export async function createDomain(config: Config): Promise<DomainCtx> {
@@ -69,6 +70,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   // "This node is alive": work it claimed (outbox emails) is taken over soon after it dies.
   const alive = holdLease(dc, nodeLeaseName(dc.node), { ttlMs: 10_000, onAcquire() {}, onLose() {} });
   const stopListening = listenForCommits(dc);
+  // Started early: its first lease write is done by the time the node serves.
+  const stopSnoozeWaker = startSnoozeWaker(dc);
   const mail = await startMail(dc, config);
   const presence = createPresenceHub();
   const stopRelay = createPresenceRelay(presence, dc.db, dc.node);
@@ -95,6 +98,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     async stop() {
       stopListening();
       await stopBackfill();
+      await stopSnoozeWaker();
       stopRelay();
       presence.stop();
       feed.stop();

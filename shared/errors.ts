@@ -77,6 +77,7 @@ export const ERRORS = {
     status: 'CONFLICT',
     message: 'This presence client id belongs to another session. Use a new client id for this tab.',
   },
+  SNOOZE_TIME_INVALID: { status: 'BAD_REQUEST', message: 'Snooze until a time in the future, at most a year from now.' },
   CUSTOMER_NOT_FOUND: { status: 'NOT_FOUND', message: 'Customer not found.' },
   ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ROLES, VISIBILITIES } from './roles';
 import { parseCustomerFilter } from './customers';
+import { TICKET_STATES } from './views';
 
 /**
  * What a single-line field never holds: C0 and C1 control characters (CR and LF would let a title
@@ -53,12 +54,16 @@ export const visibility = z.enum(VISIBILITIES, {
 export const iid = z.number({ error: 'iid must be a number.' }).int().positive();
 export const limit = z.number().int().min(1).max(100, 'limit must be at most 100.');
 
-export const ticketState = z.enum(['opened', 'closed'], {
-  error: 'state must be "opened" or "closed".',
+export const ticketState = z.enum(TICKET_STATES, {
+  error: 'state must be "opened", "pending", "snoozed" or "closed".',
 });
-export const ticketStateFilter = z.enum(['opened', 'closed', 'all'], {
-  error: 'state must be "opened", "closed" or "all".',
+export const ticketStateFilter = z.enum([...TICKET_STATES, 'all'], {
+  error: 'state must be "opened", "pending", "snoozed", "closed" or "all".',
 });
+/** When a snoozed ticket comes back: an ISO date-time with its offset (the domain wants it in the future). */
+export const snoozedUntil = z.iso
+  .datetime({ offset: true, error: 'snoozedUntil must be an ISO date and time, like 2030-01-31T09:00:00Z.' })
+  .transform((s) => Date.parse(s));
 
 export const ticketTitle = singleLineText('Title', 255).min(1, 'Title cannot be empty.');
 /** NUL is not text (and PostgreSQL cannot store it): refused with a precise message. */
@@ -123,6 +128,8 @@ export const updateTicketInput = z
     projectPath,
     iid,
     state: ticketState.optional(),
+    /** with state "snoozed": when it returns to open */
+    snoozedUntil: snoozedUntil.optional(),
     /** user id, or null to unassign */
     assigneeId: z.number().int().positive().nullable().optional(),
     labels: ticketLabels.optional(),
@@ -137,7 +144,11 @@ export const updateTicketInput = z
       v.title !== undefined ||
       v.confidential !== undefined,
     'Nothing to update: give at least one of state, assigneeId, labels, title, confidential.',
-  );
+  )
+  .refine((v) => (v.state === 'snoozed') === (v.snoozedUntil !== undefined), {
+    message: 'Snoozing needs snoozedUntil, and snoozedUntil only goes with state "snoozed".',
+    path: ['snoozedUntil'],
+  });
 export const createNoteInput = z.object({
   projectPath,
   iid,

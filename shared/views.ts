@@ -1,6 +1,10 @@
 /** Shapes the API returns. Plain JSON (no transformer): dates are ISO strings. */
 import type { Role, Visibility } from './roles';
 
+/** Open, waiting on the customer (pending), snoozed until a time, or closed. */
+export const TICKET_STATES = ['opened', 'pending', 'snoozed', 'closed'] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+
 export interface UserRef {
   id: number;
   name: string;
@@ -115,7 +119,9 @@ export interface TicketSummary {
   id: number;
   iid: number;
   title: string;
-  state: 'opened' | 'closed';
+  state: TicketState;
+  /** when a snoozed ticket returns to open by itself; null unless snoozed */
+  snoozedUntil: string | null;
   confidential: boolean;
   author: UserRef | null;
   externalAuthor: string | null;

@@ -6,6 +6,8 @@ import type { QueueFilter, StateFilter } from '../stores/queue-patch';
 
 const STATES: { value: StateFilter; label: string }[] = [
   { value: 'opened', label: 'Open' },
+  { value: 'pending', label: 'Pending' },
+  { value: 'snoozed', label: 'Snoozed' },
   { value: 'closed', label: 'Closed' },
   { value: 'all', label: 'All' },
 ];
@@ -30,7 +32,7 @@ export default function QueueFilters(props: {
   const countFor = (s: StateFilter): number | null => {
     const c = props.counts;
     if (!c) return null;
-    return s === 'all' ? c.opened + c.closed : c[s];
+    return s === 'all' ? c.opened + c.pending + c.snoozed + c.closed : c[s];
   };
   const label = () => props.filter.label ?? '';
   const labelKnown = () => props.labels.some((l) => l.toLowerCase() === label().toLowerCase());

@@ -7,6 +7,7 @@ import { CommentIcon, LockIcon } from './Icons';
 import PresenceLine from './PresenceLine';
 import { isUnread } from '../stores/queue-patch';
 import { personLabel } from '../lib/person';
+import { stateLabel } from '../lib/state-label';
 
 /** Who the ticket is for: the customer's name, else their address (with the mail's name), else the responder who opened it. */
 export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'externalAuthorName' | 'author' | 'customer'>): string {
@@ -62,7 +63,9 @@ export default function TicketRow(props: {
             </span>
           </Show>
           <Show when={t().state !== 'opened'}>
-            <span class={`badge badge-${t().state}`}>{t().state === 'closed' ? 'Closed' : t().state}</span>
+            <span class={`badge badge-${t().state}`} data-testid="row-state" title={t().snoozedUntil ? `Snoozed until ${fullTime(t().snoozedUntil ?? '')}` : undefined}>
+              {stateLabel(t().state)}
+            </span>
           </Show>
           <For each={t().labels}>{(label) => <span class="label">{label}</span>}</For>
           <PresenceLine iid={t().iid} compact />

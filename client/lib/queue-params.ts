@@ -14,7 +14,7 @@ export function useQueueParams(canSeeConfidential: () => boolean) {
   const [params, setParams] = useSearchParams();
   const state = (): StateFilter => {
     const s = one(params.state);
-    return s === 'closed' || s === 'all' ? s : 'opened';
+    return s === 'closed' || s === 'pending' || s === 'snoozed' || s === 'all' ? s : 'opened';
   };
   const assignee = (): AssigneeFilter => {
     const a = one(params.assignee);

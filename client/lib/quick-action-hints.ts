@@ -8,6 +8,8 @@ export const QUICK_ACTION_HINTS: { command: string; args: string; help: string }
   { command: '/add_email', args: 'a@b.c', help: 'Add up to 6 participants' },
   { command: '/remove_email', args: 'a@b.c', help: 'Remove participants' },
   { command: '/convert_to_ticket', args: 'a@b.c', help: 'Make it a Service Desk ticket for this email' },
+  { command: '/pending', args: '', help: 'Wait on the customer: their reply reopens it' },
+  { command: '/snooze', args: '4h | 2d | 2030-01-31T09:00', help: 'Snooze: it comes back by itself' },
 ];
 
 /** The hints for the line the cursor is on, when it is a command being typed. */

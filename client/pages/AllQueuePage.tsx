@@ -1,7 +1,8 @@
 /** "All my projects": one live queue over every project this user answers for. */
 import { createMemo, createResource, For, Show } from 'solid-js';
 import { CAN } from '../../shared/roles';
-import type { ProjectView, TicketSummary } from '../../shared/views';
+import { TICKET_STATES, type ProjectView, type TicketSummary } from '../../shared/views';
+import type { QueueCounts } from '../stores/count-patch';
 import QueueFilters from '../components/QueueFilters';
 import TicketRow from '../components/TicketRow';
 import { useQueueParams } from '../lib/queue-params';
@@ -23,7 +24,10 @@ function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter; fil
   const loaded = () => queues.every(({ q }) => q.loaded());
   const counts = () => {
     const all = queues.map(({ q }) => q.counts());
-    return all.every((c) => c !== null) ? all.reduce((sum, c) => ({ opened: sum.opened + c!.opened, closed: sum.closed + c!.closed }), { opened: 0, closed: 0 }) : null;
+    if (!all.every((c) => c !== null)) return null;
+    const sum: QueueCounts = { opened: 0, pending: 0, snoozed: 0, closed: 0 };
+    for (const c of all) for (const s of TICKET_STATES) sum[s] += c?.[s] ?? 0;
+    return sum;
   };
   const [labels] = createResource(() =>
     Promise.all(props.projects.map((p) => api.labels.list.query({ projectPath: p.path }).catch(() => []))).then((lists) =>

@@ -13,7 +13,13 @@ import { createQueue } from '../stores/queue';
 
 export function emptyQueueText(filtered: boolean, state: string): string {
   if (filtered) return 'No tickets match these filters.';
-  return state === 'closed' ? 'No closed tickets.' : state === 'all' ? 'No tickets yet.' : 'No open tickets. All caught up.';
+  const text: Record<string, string> = {
+    closed: 'No closed tickets.',
+    pending: 'Nothing is waiting on a customer.',
+    snoozed: 'No snoozed tickets.',
+    all: 'No tickets yet.',
+  };
+  return text[state] ?? 'No open tickets. All caught up.';
 }
 
 export default function QueuePage(props: { project: ProjectView }) {

@@ -19,6 +19,7 @@ import { personLabel } from '../lib/person';
 import { customerHref, queueHref } from '../lib/project-route';
 import CustomerPanel from '../components/CustomerPanel';
 import { duration } from '../lib/duration';
+import { stateLabel } from '../lib/state-label';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
 
@@ -60,7 +61,7 @@ function Header(props: { ticket: TicketDetail }) {
       </h1>
       <div class="ticket-badges">
         <span class={`badge badge-state badge-${t().state}`} data-testid="ticket-state" data-state={t().state}>
-          {t().state === 'opened' ? 'Open' : 'Closed'}
+          {stateLabel(t().state)}
         </span>
         <Show when={t().confidential}>
           <span class="badge badge-confidential" title="Only reporters and up can see this ticket">

@@ -4,14 +4,11 @@
  * server answers more fully), it says so and the caller asks the server again, debounced.
  */
 import type { ProjectEvent, TicketChange } from '../../shared/events';
-import type { TicketSummary } from '../../shared/views';
+import type { TicketState, TicketSummary } from '../../shared/views';
 import { splitSearch } from '../../shared/customers';
 import { matchesAssignee, matchesConfidential, matchesCustomerFilter, matchesLabel, matchesSearch, type QueueFilter } from './queue-patch';
 
-export interface QueueCounts {
-  opened: number;
-  closed: number;
-}
+export type QueueCounts = Record<TicketState, number>;
 
 function matchesBesidesState(t: TicketSummary, f: QueueFilter): boolean {
   return matchesAssignee(t, f) && matchesLabel(t, f.label) && matchesConfidential(t, f.confidential) && matchesCustomerFilter(t, f);
@@ -35,7 +32,7 @@ function membershipChanges(changes: TicketChange[], f: QueueFilter): TicketChang
   );
 }
 
-function bump(c: QueueCounts, state: 'opened' | 'closed', by: number): QueueCounts {
+function bump(c: QueueCounts, state: TicketState, by: number): QueueCounts {
   return { ...c, [state]: Math.max(0, c[state] + by) };
 }
 
@@ -64,8 +61,11 @@ export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter,
       if (!matchesBesidesState(event.ticket, f)) return c;
       if (searching && !known) return null;
       const to = event.ticket.state;
-      if (known && known.state === to) return c;
-      return bump(bump(c, to, 1), to === 'opened' ? 'closed' : 'opened', -1);
+      const from = known?.state ?? event.previousState;
+      if (from === to) return c;
+      // An event from before states were recorded with it: only the server can say where it came from.
+      if (!from) return null;
+      return bump(bump(c, to, 1), from, -1);
     }
   }
 }

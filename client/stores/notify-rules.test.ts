@@ -6,7 +6,7 @@ import { noticeFor } from './notify-rules';
 const ticket = (assigneeId: number | null): TicketSummary => ({
   id: 1, iid: 7, title: 'Broken', state: 'opened', confidential: true, author: null, externalAuthor: 'c@x.test',
   assignee: assigneeId ? { id: assigneeId, name: 'A' } : null, labels: [], noteCount: 0,
-  createdAt: '', updatedAt: '', lastActivityAt: '', customer: null, preview: '', waitingSince: null, firstResponseAt: null, closedAt: null,
+  createdAt: '', updatedAt: '', lastActivityAt: '', customer: null, preview: '', waitingSince: null, firstResponseAt: null, closedAt: null, snoozedUntil: null,
 });
 const note = (over: Partial<NoteView>): NoteView => ({ id: 1, author: null, externalAuthor: 'c@x.test', body: 'hi', internal: false, system: false, createdAt: '', fromEmail: true, html: '', ...over });
 
@@ -22,4 +22,13 @@ test('"assigned to me" only hears about my tickets; "off" hears nothing', () => 
   assert.equal(noticeFor({ type: 'note.created', ticket: ticket(2), note: note({}) }, 'assigned', 1, 'App'), null);
   assert.ok(noticeFor({ type: 'note.created', ticket: ticket(1), note: note({}) }, 'assigned', 1, 'App'));
   assert.equal(noticeFor({ type: 'ticket.created', ticket: ticket(null) }, 'off', 1, 'App'), null);
+});
+
+test('a snooze that runs out tells its assignee; unassigned, everyone listening to all', () => {
+  const ended = (assigneeId: number | null) => ({ type: 'ticket.updated' as const, ticket: { ...ticket(assigneeId), state: 'opened' as const }, changes: ['state' as const], cause: 'snooze_ended' as const });
+  assert.equal(noticeFor(ended(5), 'assigned', 5, 'App')?.title, 'Snooze ended');
+  assert.equal(noticeFor(ended(6), 'all', 5, 'App'), null, 'someone else\'s ticket');
+  assert.equal(noticeFor(ended(null), 'all', 5, 'App')?.title, 'Snooze ended');
+  assert.equal(noticeFor(ended(null), 'assigned', 5, 'App'), null);
+  assert.equal(noticeFor(ended(5), 'off', 5, 'App'), null);
 });

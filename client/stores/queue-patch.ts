@@ -4,9 +4,9 @@
  */
 import { matchesCustomer, parseCustomerFilter, splitSearch } from '../../shared/customers';
 import type { ProjectEvent } from '../../shared/events';
-import type { TicketSummary } from '../../shared/views';
+import type { TicketState, TicketSummary } from '../../shared/views';
 
-export type StateFilter = 'opened' | 'closed' | 'all';
+export type StateFilter = TicketState | 'all';
 
 export type AssigneeFilter = 'any' | 'me' | 'none';
 export type SortOrder = 'activity' | 'newest' | 'waiting';

@@ -22,6 +22,7 @@ export function ticketAt(iid: number, minute: number, over: Partial<TicketSummar
     waitingSince: null,
     firstResponseAt: null,
     closedAt: null,
+    snoozedUntil: null,
     ...over,
   };
 }

@@ -105,7 +105,7 @@ test('filter by customer (from: or the picker) and by domain; counts agree; the 
   assert.deepEqual(byDomain.items.map((t) => t.title), ['From di', 'From cy', 'From bo', 'From amy']);
   const withWords = await rep.trpc.tickets.list.query({ projectPath: P, search: 'from:@shop.test cy' });
   assert.deepEqual(withWords.items.map((t) => t.title), ['From cy']);
-  assert.deepEqual(await rep.trpc.tickets.counts.query({ projectPath: P, customer: '@shop.test' }), { opened: 4, closed: 0 });
+  assert.deepEqual(await rep.trpc.tickets.counts.query({ projectPath: P, customer: '@shop.test' }), { opened: 4, pending: 0, snoozed: 0, closed: 0 });
   const picked = await rep.trpc.customers.search.query({ projectPath: P, query: 'ki' });
   assert.deepEqual(picked.map((c) => c.email), ['kim@acme.io']);
   assert.deepEqual((await rep.trpc.customers.search.query({ projectPath: P, query: '@shop' })).map((c) => c.email), ['amy@shop.test', 'bo@shop.test', 'cy@shop.test', 'di@shop.test']);

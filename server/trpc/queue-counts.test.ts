@@ -30,19 +30,19 @@ after(() => app.close());
 
 test('counts follow the filters: state split, label (any case), confidential, search, assignee', async () => {
   const c = (input: Record<string, unknown> = {}) => reporter.trpc.tickets.counts.query({ projectPath: P, ...input });
-  assert.deepEqual(await c(), { opened: 3, closed: 1 });
-  assert.deepEqual(await c({ label: 'HARDWARE' }), { opened: 2, closed: 0 });
-  assert.deepEqual(await c({ confidential: true }), { opened: 1, closed: 0 });
-  assert.deepEqual(await c({ confidential: false }), { opened: 2, closed: 1 });
-  assert.deepEqual(await c({ search: 'printer' }), { opened: 3, closed: 0 });
-  assert.deepEqual(await c({ assignee: 'me' }), { opened: 0, closed: 0 });
-  assert.deepEqual(await c({ assignee: 'none' }), { opened: 3, closed: 1 });
+  assert.deepEqual(await c(), { opened: 3, pending: 0, snoozed: 0, closed: 1 });
+  assert.deepEqual(await c({ label: 'HARDWARE' }), { opened: 2, pending: 0, snoozed: 0, closed: 0 });
+  assert.deepEqual(await c({ confidential: true }), { opened: 1, pending: 0, snoozed: 0, closed: 0 });
+  assert.deepEqual(await c({ confidential: false }), { opened: 2, pending: 0, snoozed: 0, closed: 1 });
+  assert.deepEqual(await c({ search: 'printer' }), { opened: 3, pending: 0, snoozed: 0, closed: 0 });
+  assert.deepEqual(await c({ assignee: 'me' }), { opened: 0, pending: 0, snoozed: 0, closed: 0 });
+  assert.deepEqual(await c({ assignee: 'none' }), { opened: 3, pending: 0, snoozed: 0, closed: 1 });
 });
 
 test('a guest counts and searches only what a guest may see', async () => {
-  assert.deepEqual(await guest.trpc.tickets.counts.query({ projectPath: P }), { opened: 2, closed: 1 });
-  assert.deepEqual(await guest.trpc.tickets.counts.query({ projectPath: P, search: 'payroll' }), { opened: 0, closed: 0 });
-  assert.deepEqual(await guest.trpc.tickets.counts.query({ projectPath: P, confidential: true }), { opened: 0, closed: 0 });
+  assert.deepEqual(await guest.trpc.tickets.counts.query({ projectPath: P }), { opened: 2, pending: 0, snoozed: 0, closed: 1 });
+  assert.deepEqual(await guest.trpc.tickets.counts.query({ projectPath: P, search: 'payroll' }), { opened: 0, pending: 0, snoozed: 0, closed: 0 });
+  assert.deepEqual(await guest.trpc.tickets.counts.query({ projectPath: P, confidential: true }), { opened: 0, pending: 0, snoozed: 0, closed: 0 });
 });
 
 test('labels.list: every label for a reporter; a guest does not learn labels used only on confidential tickets', async () => {

@@ -44,7 +44,8 @@ export const tickets = sqliteTable(
      */
     customerDescription: text('customer_description'),
     customerDescriptionHtml: text('customer_description_html'),
-    state: text('state', { enum: ['opened', 'closed'] }).notNull().default('opened'),
+    /** opened, pending (waiting on the customer), snoozed (until `snoozedUntil`) or closed */
+    state: text('state', { enum: ['opened', 'pending', 'snoozed', 'closed'] }).notNull().default('opened'),
     confidential: integer('confidential', { mode: 'boolean' }).notNull().default(false),
     /** a user, or the Support Bot user for tickets that came in by email */
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
@@ -67,6 +68,8 @@ export const tickets = sqliteTable(
     preview: text('preview').notNull().default(''),
     /** the customer's last message that has no public reply of ours after it; null when nobody waits on us */
     waitingSince: integer('waiting_since'),
+    /** a snoozed ticket returns to open at this time (the snooze waker, any node) */
+    snoozedUntil: integer('snoozed_until'),
     /** our first public reply (first-response time) */
     firstResponseAt: integer('first_response_at'),
   },
@@ -82,6 +85,8 @@ export const tickets = sqliteTable(
     // A customer's tickets, newest activity first (the customer page, the side panel).
     index('tickets_customer_idx').on(t.customerId, t.lastActivityAt, t.id),
     // "Waiting longest": the queue's first page walks this index (see WAIT_KEY in queue order).
+    // The snooze waker finds due tickets without scanning the open ones.
+    index('tickets_snooze_due_idx').on(t.snoozedUntil).where(sql`${t.state} = 'snoozed'`),
     index('tickets_project_state_waiting_idx').on(t.projectId, t.state, waitKey(t.waitingSince), t.id),
   ],
 );

@@ -28,6 +28,7 @@ export interface CustomerThread {
   ticketId: number;
   iid: number;
   title: string;
+  /** as the customer sees it: pending and snoozed are the team's business, open to them */
   state: 'opened' | 'closed';
   /** the display name mail gave for the link's owner, if any */
   yourName: string | null;
@@ -71,7 +72,7 @@ export async function customerThread(q: Q, linkId: number): Promise<CustomerThre
       at: n.createdAt,
     })),
   ];
-  return { link, projectId: t.projectId, projectName: row.projectName, ticketId: t.id, iid: t.iid, title: t.title, state: t.state, yourName: you?.name ?? null, items };
+  return { link, projectId: t.projectId, projectName: row.projectName, ticketId: t.id, iid: t.iid, title: t.title, state: t.state === 'closed' ? 'closed' : 'opened', yourName: you?.name ?? null, items };
 }
 
 /**

@@ -225,13 +225,19 @@ export async function unsubscribe(tx: Tx, ticketId: number, email: string, at: n
   return changed.length > 0;
 }
 
-export async function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number): Promise<TicketRow> {
-  const after = await tx.update(tickets).set({ state: 'opened', closedAt: null, updatedAt: at, lastActivityAt: at }).where(eq(tickets.id, ticket.id)).returning().get();
+/** Back to open (from closed, pending or snoozed); `cause` says why when no responder did it. */
+export async function reopenTicket(tx: Tx, emit: Emit, ticket: TicketRow, at: number, cause?: 'snooze_ended' | 'customer_replied'): Promise<TicketRow> {
+  const after = await tx
+    .update(tickets)
+    .set({ state: 'opened', closedAt: null, snoozedUntil: null, updatedAt: at, lastActivityAt: at })
+    .where(eq(tickets.id, ticket.id))
+    .returning()
+    .get();
   emit({
     projectId: after.projectId,
     ticketId: after.id,
     minAccess: ticketMinAccess(after),
-    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes: ['state'] },
+    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes: ['state'], previousState: ticket.state, ...(cause ? { cause } : {}) },
   });
   return after;
 }

@@ -17,7 +17,8 @@ import type { MailContext } from '../core/mail-context';
 import { addParticipants, settingsFor } from '../customer-email/email-tickets';
 import { addTicketParticipantsTx, emitParticipantsChanged, removeTicketParticipantsTx } from '../customer-email/participants';
 import { findTicket } from '../tickets/ticket-lookup';
-import { checkAssignee, updateTicketTx, type CheckedTicketChanges } from '../tickets/tickets';
+import { checkAssignee, checkSnooze, updateTicketTx, type CheckedTicketChanges } from '../tickets/tickets';
+import { parseSnooze } from '../../../shared/snooze';
 import { summarizeOne } from '../tickets/ticket-views';
 import { insertNote } from './notes';
 import { upsertCustomerTx } from '../customers/customers';
@@ -31,6 +32,8 @@ export interface QuickActionPlan {
   assignees: Map<QuickAction, { id: number; name: string | null }>;
   /** the Support Bot, when a `/convert_to_ticket` needs it */
   botId: number | null;
+  /** `/snooze` → the time it ends */
+  snoozes: Map<QuickAction, number>;
 }
 
 /** `@alice` → a project member (reporter+) whose email starts `alice@`, or whose name or email is given. */
@@ -63,6 +66,13 @@ export async function planQuickActions(dc: DomainCtx, pa: ProjectAccess, iid: nu
   const assignees = new Map<QuickAction, { id: number; name: string | null }>();
   for (const a of actions) if (a.kind === 'assign') assignees.set(a, { id: await resolveAssignee(dc, pa, a.username), name: null });
   await checkLabelTotal(dc, pa, iid, actions);
+  const snoozes = new Map<QuickAction, number>();
+  for (const a of actions) {
+    if (a.kind !== 'snooze') continue;
+    const until = parseSnooze(a.spec, dc.now()) ?? 0;
+    checkSnooze(dc, { state: 'snoozed', snoozedUntil: until });
+    snoozes.set(a, until);
+  }
   for (const a of actions) {
     if (a.kind === 'add_email' && a.emails.some((e) => dc.mail.book.isOurs(e))) throw new AppError('OUR_ADDRESS');
   }
@@ -73,7 +83,7 @@ export async function planQuickActions(dc: DomainCtx, pa: ProjectAccess, iid: nu
     if (settings && !settings.enabled) throw new AppError('QUICK_ACTION_FAILED', 'Cannot convert to ticket because Service Desk is disabled.');
     botId = (await ensureSupportBot(dc)).id;
   }
-  return { iid, actions, assignees, botId };
+  return { iid, actions, assignees, botId, snoozes };
 }
 
 async function convertToTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor: UserRow, iid: number, botId: number, email: string, at: number): Promise<void> {
@@ -117,6 +127,12 @@ export async function applyQuickActionsTx(tx: Tx, emit: Emit, mc: MailContext, p
         break;
       case 'remove_email':
         await removeTicketParticipantsTx(tx, emit, pa, actor, iid, a.emails, at);
+        break;
+      case 'pending':
+        await change({ state: 'pending', assigneeName: null });
+        break;
+      case 'snooze':
+        await change({ state: 'snoozed', snoozedUntil: plan.snoozes.get(a), assigneeName: null });
         break;
       case 'convert_to_ticket':
         // planQuickActions resolves the Support Bot whenever a conversion is planned.

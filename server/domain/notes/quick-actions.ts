@@ -1,12 +1,14 @@
 /**
  * Responders' quick actions in a note (SPEC §5): `/close`, `/reopen`, `/assign @user`,
  * `/unassign`, `/label ~a ~"b c"`, `/add_email a b`, `/remove_email a b` (≤ 6 each),
- * `/convert_to_ticket email`. Command lines leave the note; what is left is posted as usual.
+ * `/convert_to_ticket email`; beyond GitLab, the waiting states `/pending` and `/snooze 4h`
+ * (or a date, see shared/snooze.ts). Command lines leave the note; what is left is posted as usual.
  * Labels and addresses are checked by the API's own schemas, so a command accepts exactly what
  * the matching API call would.
  */
 import type { z } from 'zod';
 import { email, participantEmailList, removableEmailList, ticketLabels } from '../../../shared/schemas';
+import { parseSnooze } from '../../../shared/snooze';
 
 export type QuickAction =
   | { kind: 'close' }
@@ -16,9 +18,12 @@ export type QuickAction =
   | { kind: 'label'; labels: string[] }
   | { kind: 'add_email'; emails: string[] }
   | { kind: 'remove_email'; emails: string[] }
-  | { kind: 'convert_to_ticket'; email: string };
+  | { kind: 'convert_to_ticket'; email: string }
+  | { kind: 'pending' }
+  /** `spec` is read against the clock when the note is posted (shared/snooze.ts) */
+  | { kind: 'snooze'; spec: string };
 
-export const QUICK_ACTIONS = ['close', 'reopen', 'assign', 'unassign', 'label', 'add_email', 'remove_email', 'convert_to_ticket'] as const;
+export const QUICK_ACTIONS = ['close', 'reopen', 'assign', 'unassign', 'label', 'add_email', 'remove_email', 'convert_to_ticket', 'pending', 'snooze'] as const;
 
 export interface Extracted {
   body: string;
@@ -60,7 +65,12 @@ export function extractQuickActions(text: string): Extracted {
       case 'close':
       case 'reopen':
       case 'unassign':
+      case 'pending':
         actions.push({ kind: name });
+        break;
+      case 'snooze':
+        if (parseSnooze(args, 0) !== null) actions.push({ kind: 'snooze', spec: args });
+        else errors.push('Could not apply snooze command: give a time like 4h, 2d, 1w or 2030-01-31T09:00.');
         break;
       case 'assign':
         if (words[0]) actions.push({ kind: 'assign', username: words[0].replace(/^@/, '') });

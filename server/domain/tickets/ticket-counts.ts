@@ -1,22 +1,23 @@
 /**
- * Open and closed counts for a queue's filters (everything but the state). Counted with the
- * caller's own visibility: a guest's counts never include confidential tickets.
+ * Counts per state for a queue's filters (everything but the state). Counted with the caller's
+ * own visibility: a guest's counts never include confidential tickets.
  */
 import { and, sql } from 'drizzle-orm';
 import { tickets } from '../../../db/schema';
+import { TICKET_STATES, type TicketState } from '../../../shared/views';
 import type { ProjectAccess } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
 import { queueConditions, type QueueConditionsInput } from './queue-filter';
 import type { UserRow } from '../accounts/users';
 
-export async function countTickets(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, input: QueueConditionsInput): Promise<{ opened: number; closed: number }> {
+export type StateCounts = Record<TicketState, number>;
+
+export async function countTickets(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, input: QueueConditionsInput): Promise<StateCounts> {
+  const per = (state: TicketState) => sql<number>`coalesce(sum(case when ${tickets.state} = ${sql.raw(`'${state}'`)} then 1 else 0 end), 0)`;
   const row = await dc.db
-    .select({
-      opened: sql<number>`coalesce(sum(case when ${tickets.state} = 'opened' then 1 else 0 end), 0)`,
-      closed: sql<number>`coalesce(sum(case when ${tickets.state} = 'closed' then 1 else 0 end), 0)`,
-    })
+    .select({ opened: per('opened'), pending: per('pending'), snoozed: per('snoozed'), closed: per('closed') })
     .from(tickets)
     .where(and(...queueConditions(dc, pa, actor, input)))
     .get();
-  return { opened: Number(row?.opened ?? 0), closed: Number(row?.closed ?? 0) };
+  return Object.fromEntries(TICKET_STATES.map((s) => [s, Number(row?.[s] ?? 0)])) as StateCounts;
 }

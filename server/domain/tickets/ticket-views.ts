@@ -62,6 +62,7 @@ export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary
     waitingSince: r.waitingSince === null ? null : iso(r.waitingSince),
     firstResponseAt: r.firstResponseAt === null ? null : iso(r.firstResponseAt),
     closedAt: r.closedAt === null ? null : iso(r.closedAt),
+    snoozedUntil: r.snoozedUntil === null ? null : iso(r.snoozedUntil),
   }));
 }
 

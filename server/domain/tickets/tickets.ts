@@ -5,7 +5,7 @@ import { after, cursorAfter, orderBy, type QueueSort } from './queue-order';
 import { AppError } from '../../../shared/errors';
 import type { TicketChange } from '../../../shared/events';
 import { ACCESS, CAN } from '../../../shared/roles';
-import type { TicketDetail, TicketPage } from '../../../shared/views';
+import type { TicketDetail, TicketPage, TicketState } from '../../../shared/views';
 import type { Tx } from '../../../db/client';
 import { latestSeq } from '../../events/store';
 import { membershipRole, type ProjectAccess } from '../accounts/access';
@@ -93,7 +93,7 @@ export async function listTickets(
   pa: ProjectAccess,
   actor: UserRow,
   input: {
-    state?: 'opened' | 'closed' | 'all' | undefined;
+    state?: TicketState | 'all' | undefined;
     search?: string | undefined;
     assignee?: 'me' | 'none' | 'any' | undefined;
     label?: string | undefined;
@@ -159,7 +159,9 @@ async function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow,
 }
 
 export interface TicketChanges {
-  state?: 'opened' | 'closed' | undefined;
+  state?: TicketState | undefined;
+  /** with state 'snoozed': when it returns to open (ms) */
+  snoozedUntil?: number | undefined;
   assigneeId?: number | null | undefined;
   labels?: string[] | undefined;
   title?: string | undefined;
@@ -183,8 +185,48 @@ export async function checkAssignee(dc: DomainCtx, pa: ProjectAccess, assigneeId
   return assignee.name;
 }
 
+/**
+ * The columns a change of state sets. Closing records the resolution time; pending and closed
+ * tickets keep nobody waiting (the customer's next message starts a new wait); a snoozed one keeps
+ * its wait, which goes on when it returns.
+ */
+export function stateColumns(state: TicketState, snoozedUntil: number | null, at: number): Partial<TicketRow> {
+  return {
+    state,
+    closedAt: state === 'closed' ? at : null,
+    snoozedUntil: state === 'snoozed' ? snoozedUntil : null,
+    ...(state === 'closed' || state === 'pending' ? { waitingSince: null } : {}),
+  };
+}
+
+/** `2031-01-02 09:30 UTC`: a moment every reader of a system note can place. */
+export function utcMinute(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function stateNote(from: TicketState, to: TicketState, until: number | null): string {
+  switch (to) {
+    case 'closed':
+      return 'closed';
+    case 'pending':
+      return 'marked as pending: waiting on the customer';
+    case 'snoozed':
+      return `snoozed until ${utcMinute(until ?? 0)}`;
+    case 'opened':
+      return from === 'closed' ? 'reopened' : 'moved back to open';
+  }
+}
+
+/** A snooze must end in the future, and within a year (a typo of a year is not a snooze). */
+export function checkSnooze(dc: DomainCtx, input: Pick<TicketChanges, 'state' | 'snoozedUntil'>): void {
+  if (input.state !== 'snoozed') return;
+  const until = input.snoozedUntil ?? 0;
+  if (until <= dc.now() || until > dc.now() + 366 * 24 * 3600_000) throw new AppError('SNOOZE_TIME_INVALID');
+}
+
 export async function updateTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, input: TicketChanges): Promise<TicketDetail> {
   await visibleTicket(dc, pa, iid);
+  checkSnooze(dc, input);
   const name = await checkAssignee(dc, pa, input.assigneeId);
   const row = await write(dc, (tx, emit, at) => updateTicketTx(tx, emit, pa, actor, iid, { ...input, assigneeName: name }, at));
   return await getTicket(dc, pa, row.iid);
@@ -205,11 +247,11 @@ export async function updateTicketTx(
   const changes: TicketChange[] = [];
   const set: Partial<TicketRow> = {};
   const notesToAdd: string[] = [];
-  if (input.state !== undefined && input.state !== before.state) {
+  const snoozeMoved = input.state === 'snoozed' && before.state === 'snoozed' && input.snoozedUntil !== before.snoozedUntil;
+  if (input.state !== undefined && (input.state !== before.state || snoozeMoved)) {
     changes.push('state');
-    set.state = input.state;
-    set.closedAt = input.state === 'closed' ? at : null;
-    notesToAdd.push(input.state === 'closed' ? 'closed' : 'reopened');
+    Object.assign(set, stateColumns(input.state, input.snoozedUntil ?? null, at));
+    notesToAdd.push(stateNote(before.state, input.state, input.snoozedUntil ?? null));
   }
   if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) {
     changes.push('assignee');
@@ -250,7 +292,7 @@ export async function updateTicketTx(
     projectId: pa.project.id,
     ticketId: after.id,
     minAccess: ticketMinAccess(after),
-    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes },
+    event: { type: 'ticket.updated', ticket: await summarizeOne(tx, after), changes, ...(changes.includes('state') ? { previousState: before.state } : {}) },
   });
   for (const body of notesToAdd) await systemNote(tx, emit, after, actor, body, at);
   return after;

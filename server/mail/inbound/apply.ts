@@ -362,6 +362,11 @@ async function welcomeReply(
   if (newCc.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
   if (await isReplyLoop(c.tx, ticket.id, author, reply.noteBody, c.at)) await stopEmailing(c, ticket, author);
   else await relayReply(c, project, ticket, settings, author, reply.emailText, newCc);
+  // Pending waits on the customer and a snooze waits on time: a customer's reply ends both.
+  if (ticket.state === 'pending' || ticket.state === 'snoozed') {
+    const reopened = await reopenTicket(c.tx, c.emit, ticket, c.at, 'customer_replied');
+    await botNote(c.tx, c.emit, reopened, c.deps.supportBotId, `moved back to open: the customer replied while it was ${ticket.state}`, c.at);
+  }
   if (ticket.state === 'closed' && settings?.reopenOnExternalNote) {
     const reopened = await reopenTicket(c.tx, c.emit, ticket, c.at);
     await botNote(c.tx, c.emit, reopened, c.deps.supportBotId,

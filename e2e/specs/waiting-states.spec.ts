@@ -1,0 +1,67 @@
+/**
+ * Issue 12, item 4, in real browsers: pending and snoozed tickets leave the open queue live, and a
+ * snoozed ticket returns by itself — its assignee is told — while others watch.
+ */
+import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
+
+test('a snoozed ticket leaves the open queue and returns by itself; its assignee gets a notification', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  const title = `Courier on Thursday ${Date.now()}`;
+  await b.page.goto(`/p/${PROJECT}`);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await a.page.getByTestId('assignee').selectOption({ label: USERS.alice.name });
+  await expect(a.page.getByTestId('note').filter({ hasText: `assigned to ${USERS.alice.name}` })).toHaveCount(1);
+
+  const row = b.page.getByTestId('ticket-row').filter({ hasText: title });
+  await expect(row).toBeVisible();
+  const snoozedBefore = Number(await b.page.getByTestId('count-snoozed').textContent());
+  // Alice snoozes it from the composer; on Bob's open queue it leaves, and the Snoozed count goes up.
+  await a.page.getByTestId('composer').fill('Back when the courier has been.\n/snooze 6s');
+  await a.page.getByTestId('composer-internal').check();
+  await a.page.getByTestId('composer-submit').click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Snoozed');
+  await expect(a.page.getByTestId('snoozed-until')).toBeVisible();
+  await expect(row).toHaveCount(0);
+  await expect(b.page.getByTestId('count-snoozed')).toHaveText(String(snoozedBefore + 1));
+
+  // Nobody touches anything: it comes back, for Bob's queue and Alice's open page, and Alice is told.
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await expect(b.page.getByTestId('count-snoozed')).toHaveText(String(snoozedBefore));
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Open');
+  await expect(a.page.getByTestId('note').filter({ hasText: 'snooze ended: back to open' })).toHaveCount(1);
+  await expect(a.page.getByTestId('toast').filter({ hasText: 'Snooze ended' })).toContainText(title);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('pending moves a ticket out of the open queue live, and back to open from the ticket page', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  const title = `Waiting for a photo ${Date.now()}`;
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await b.page.goto(`/p/${PROJECT}?state=pending`);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  const row = b.page.getByTestId('ticket-row').filter({ hasText: title });
+  await expect(row).toHaveCount(0);
+
+  await a.page.getByTestId('mark-pending').click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Pending');
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('row-state')).toHaveText('Pending');
+  await a.page.getByTestId('toggle-state').click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Open');
+  await expect(row).toHaveCount(0);
+  await a.context.close();
+  await b.context.close();
+});
