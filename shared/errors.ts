@@ -78,6 +78,8 @@ export const ERRORS = {
     message: 'This presence client id belongs to another session. Use a new client id for this tab.',
   },
   SNOOZE_TIME_INVALID: { status: 'BAD_REQUEST', message: 'Snooze until a time in the future, at most a year from now.' },
+  SAVED_REPLY_NOT_FOUND: { status: 'NOT_FOUND', message: 'No saved reply has this id in this project.' },
+  SAVED_REPLY_NAME_TAKEN: { status: 'CONFLICT', message: 'Another saved reply of this project has this name.' },
   CUSTOMER_NOT_FOUND: { status: 'NOT_FOUND', message: 'Customer not found.' },
   ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },

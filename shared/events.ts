@@ -21,9 +21,18 @@ export type ProjectEvent =
   /** sent instead of an update to viewers who may no longer see the ticket */
   | { type: 'ticket.hidden'; iid: number }
   /** a customer's name or notes changed (to responders of every project with their tickets) */
-  | { type: 'customer.updated'; customer: CustomerView };
+  | { type: 'customer.updated'; customer: CustomerView }
+  /** the project's saved replies changed: composers read the list again */
+  | { type: 'saved_replies.changed' };
 
 export type ProjectEventType = ProjectEvent['type'];
+
+/** Events about one ticket (they carry its summary). */
+export type TicketEvent = Extract<ProjectEvent, { ticket: TicketSummary }>;
+
+export function isTicketEvent(e: ProjectEvent): e is TicketEvent {
+  return 'ticket' in e;
+}
 
 export interface ProjectEventEnvelope {
   seq: number;

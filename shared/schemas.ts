@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROLES, VISIBILITIES } from './roles';
 import { parseCustomerFilter } from './customers';
 import { TICKET_STATES } from './views';
+import { parseSnooze } from './snooze';
 
 /**
  * What a single-line field never holds: C0 and C1 control characters (CR and LF would let a title
@@ -160,6 +161,8 @@ export const createNoteInput = z.object({
    * responder has seen it and sends again with its id.
    */
   seenNoteId: z.number().int().min(0).optional(),
+  /** a macro whose actions (labels, assignee, state) are applied with the note, in its transaction */
+  macroId: z.number().int().positive().optional(),
 });
 export const eventsInput = z.object({
   projectPath,
@@ -360,3 +363,30 @@ export const customerId = z.number({ error: 'id must be a number.' }).int().posi
 export const customerPageInput = z.object({ id: customerId, cursor: z.string().max(100).optional(), limit: limit.optional() });
 export const customerNotesInput = z.object({ id: customerId, notes: z.string().max(10_000, 'Notes must be at most 10,000 characters.') });
 export const customerSearchInput = z.object({ projectPath, query: singleLineText('Search', 100) });
+
+export const savedReplyId = z.number({ error: 'id must be a number.' }).int().positive();
+export const macroActions = z
+  .object({
+    labels: ticketLabels.optional(),
+    assignee: z.union([z.literal('me'), email, z.null()], { error: 'assignee must be "me", a member\'s email or null.' }).optional(),
+    state: ticketState.optional(),
+    snooze: singleLineText('Snooze', 40)
+      .refine((s) => parseSnooze(s, 0) !== null, 'Snooze for a time like 4h, 2d or 1w.')
+      .optional(),
+  })
+  .strict()
+  .refine((a) => (a.state === 'snoozed') === (a.snooze !== undefined), {
+    message: 'A macro that snoozes needs a snooze time (like 4h), and only such a macro has one.',
+    path: ['snooze'],
+  });
+export const savedReplySaveInput = z.object({
+  projectPath,
+  /** absent: a new saved reply */
+  id: savedReplyId.optional(),
+  name: singleLineText('Name', 100).min(1, 'Name cannot be empty.'),
+  body: z.string().max(20_000, 'A saved reply must be at most 20,000 characters.'),
+  /** with actions it is a macro; null makes it a plain saved reply again */
+  actions: macroActions.nullable().optional(),
+});
+export const savedReplyRef = z.object({ projectPath, id: savedReplyId });
+export const savedReplyFillInput = z.object({ projectPath, iid, id: savedReplyId });

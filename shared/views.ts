@@ -1,5 +1,6 @@
 /** Shapes the API returns. Plain JSON (no transformer): dates are ISO strings. */
 import type { Role, Visibility } from './roles';
+import type { MacroActions } from './macros';
 
 /** Open, waiting on the customer (pending), snoozed until a time, or closed. */
 export const TICKET_STATES = ['opened', 'pending', 'snoozed', 'closed'] as const;
@@ -219,6 +220,25 @@ export interface TicketDetail extends TicketSummary {
   ccNotAdded?: string[];
   notes: NoteView[];
   participants: ParticipantView[];
+}
+
+export interface SavedReplyView {
+  id: number;
+  name: string;
+  body: string;
+  /** a macro's actions; null for a plain saved reply */
+  actions: MacroActions | null;
+  updatedAt: string;
+}
+
+/** A saved reply filled in for one ticket and the responder inserting it. */
+export interface FilledReply {
+  id: number;
+  name: string;
+  body: string;
+  actions: MacroActions | null;
+  /** the actions in words, for the composer */
+  describe: string[];
 }
 
 export interface TicketPage {

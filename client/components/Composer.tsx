@@ -1,7 +1,9 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { complete, hintsFor, QUICK_ACTION_HINTS } from '../lib/quick-action-hints';
-import type { NoteView } from '../../shared/views';
+import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
+import { QUICK_ACTION_HINTS } from '../lib/quick-action-hints';
+import { CAN, roleLevel } from '../../shared/roles';
+import type { FilledReply, NoteView } from '../../shared/views';
 import { createAction } from '../lib/action';
+import { labelToken, mentionName, nameMatches, replaceToken, tokenAt, type Token } from '../lib/composer-tokens';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 import AttachButton from './AttachButton';
@@ -13,12 +15,21 @@ export function latestPublicNoteId(notes: NoteView[]): number {
   return notes.reduce((max, n) => (!n.internal && !n.system && n.id > max ? n.id : max), 0);
 }
 
+interface Suggestion {
+  key: string;
+  label: string;
+  detail: string;
+  pick(): void | Promise<void>;
+}
+
 export default function Composer(props: {
   projectPath: string;
   iid: number;
   hasParticipants: boolean;
   recipients: string[];
   latestPublicNoteId: () => number;
+  /** changes when the project's saved replies change (a live event): the list is read again */
+  savedRepliesVersion?: () => number;
   onPosted(note: NoteView): void;
 }) {
   // Drafts survive reloads and navigation, per ticket, in this browser.
@@ -33,11 +44,26 @@ export default function Composer(props: {
   // What the responder had seen when they started writing: a newer public reply is a collision.
   const [seen, setSeen] = createSignal<number | null>(null);
   const [collision, setCollision] = createSignal(false);
-  const [hints, setHints] = createSignal<typeof QUICK_ACTION_HINTS>([]);
+  const [token, setToken] = createSignal<Token | null>(null);
+  const [active, setActive] = createSignal(0);
+  const [macro, setMacro] = createSignal<FilledReply | null>(null);
+  const [repliesOpen, setRepliesOpen] = createSignal(false);
   const [previewing, setPreviewing] = createSignal(false);
   const [preview] = createResource(
     () => (previewing() ? body() : null),
     (text) => api.notes.preview.query({ projectPath: props.projectPath, text }).then((r) => r.html),
+  );
+  const [replies] = createResource(
+    () => ({ projectPath: props.projectPath, v: props.savedRepliesVersion?.() ?? 0 }),
+    ({ projectPath }) => api.savedReplies.list.query({ projectPath }).catch(() => []),
+  );
+  const [members] = createResource(
+    () => props.projectPath,
+    (projectPath) => api.members.list.query({ projectPath }).then((list) => list.filter((m) => roleLevel(m.role) >= CAN.respond)).catch(() => []),
+  );
+  const [labels] = createResource(
+    () => props.projectPath,
+    (projectPath) => api.labels.list.query({ projectPath }).catch(() => []),
   );
   let box: HTMLTextAreaElement | undefined;
   const uploads = createUploads({
@@ -50,14 +76,57 @@ export default function Composer(props: {
       setBody(value);
     },
   });
-  function pick(h: (typeof QUICK_ACTION_HINTS)[number]) {
-    if (!box) return;
-    const done = complete(body(), box.selectionStart, h.command, h.args !== '');
-    setBody(done.text);
-    setHints([]);
-    box.focus();
-    box.setSelectionRange(done.cursor, done.cursor);
+  const fillError = createAction((id: number) => api.savedReplies.fill.query({ projectPath: props.projectPath, iid: props.iid, id }));
+
+  function put(next: { text: string; cursor: number }) {
+    setBody(next.text);
+    setToken(null);
+    box?.focus();
+    box?.setSelectionRange(next.cursor, next.cursor);
   }
+
+  /** A saved reply, filled in, replaces what was typed to find it (or goes in at the cursor). */
+  async function insertReply(id: number, at: Token | null) {
+    const filled = await fillError.run(id);
+    if (!filled) return;
+    const cursor = box?.selectionStart ?? body().length;
+    const where: Token = at ?? { kind: 'reply', query: '', start: cursor, end: box?.selectionEnd ?? cursor };
+    put(replaceToken(body(), where, filled.body));
+    if (filled.actions) setMacro(filled);
+    setRepliesOpen(false);
+  }
+
+  const suggestions = (): Suggestion[] => {
+    const t = token();
+    if (!t) return [];
+    const text = body();
+    switch (t.kind) {
+      case 'command':
+        return QUICK_ACTION_HINTS.filter((h) => h.command.startsWith(`/${t.query}`)).map((h) => ({
+          key: h.command,
+          label: h.command,
+          detail: `${h.args ? `${h.args} — ` : ''}${h.help}`,
+          pick: () => put(replaceToken(text, t, `${h.command}${h.args ? ' ' : ''}`)),
+        }));
+      case 'reply':
+        return (replies() ?? [])
+          .filter((r) => nameMatches(r.name, t.query))
+          .slice(0, 8)
+          .map((r) => ({ key: `r${r.id}`, label: r.name, detail: r.actions ? 'Macro' : 'Saved reply', pick: () => insertReply(r.id, t) }));
+      case 'member':
+        return (members() ?? [])
+          .filter((m) => nameMatches(mentionName(m.user.email), t.query) || nameMatches(m.user.name, t.query))
+          .slice(0, 8)
+          .map((m) => ({ key: `m${m.user.id}`, label: `@${mentionName(m.user.email)}`, detail: m.user.name, pick: () => put(replaceToken(text, t, `@${mentionName(m.user.email)} `)) }));
+      case 'label':
+        return (labels() ?? [])
+          .filter((l) => nameMatches(l.name, t.query))
+          .slice(0, 8)
+          .map((l) => ({ key: `l${l.name}`, label: labelToken(l.name), detail: 'Label', pick: () => put(replaceToken(text, t, `${labelToken(l.name)} `)) }));
+    }
+  };
+  createEffect(on(token, () => setActive(0)));
+
   const action = createAction(() =>
     api.notes.create.mutate({
       projectPath: props.projectPath,
@@ -65,11 +134,13 @@ export default function Composer(props: {
       body: body(),
       internal: internal(),
       ...(internal() ? {} : { seenNoteId: seen() ?? props.latestPublicNoteId() }),
+      ...(macro() ? { macroId: macro()?.id } : {}),
     }),
   );
 
   async function send() {
-    if (action.pending() || uploads.pending() > 0 || !body().trim()) return;
+    if (action.pending() || uploads.pending() > 0 || (!body().trim() && !macro())) return;
+    setToken(null);
     const note = await action.run();
     if (!note) {
       if (action.code() === 'REPLY_COLLISION') {
@@ -82,6 +153,8 @@ export default function Composer(props: {
     setBody('');
     setSeen(null);
     setCollision(false);
+    setMacro(null);
+    setToken(null);
     props.onPosted(note);
   }
 
@@ -118,18 +191,19 @@ export default function Composer(props: {
         rows={4}
         placeholder={
           internal()
-            ? 'Internal note: only people with the reporter role or higher can see it.'
+            ? 'Internal note: only people with the reporter role or higher can see it. @name mentions a member.'
             : props.hasParticipants
-              ? 'Reply to the customer…'
+              ? 'Reply to the customer… (# inserts a saved reply)'
               : 'Reply…'
         }
         value={body()}
         onInput={(e) => {
           if (seen() === null) setSeen(props.latestPublicNoteId());
           setBody(e.currentTarget.value);
-          setHints(hintsFor(e.currentTarget.value, e.currentTarget.selectionStart));
+          setToken(tokenAt(e.currentTarget.value, e.currentTarget.selectionStart, { internal: internal() }));
           noteTyping();
         }}
+        onBlur={() => setToken(null)}
         onPaste={(e) => {
           const files = droppedFiles(e.clipboardData, 'paste');
           if (!files.length) return;
@@ -137,38 +211,59 @@ export default function Composer(props: {
           uploads.attach(files);
         }}
         onKeyDown={(e) => {
-          const first = hints()[0];
-          if (e.key === 'Tab' && first) {
-            e.preventDefault();
-            pick(first);
-            return;
+          const list = suggestions();
+          if (list.length > 0) {
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault();
+              setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : list.length - 1)) % list.length);
+              return;
+            }
+            // Enter picks once something was typed after the sigil: a bare `#` or `@` then Enter is a new line.
+            const enterPicks = e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.shiftKey && (token()?.query ?? '') !== '';
+            if ((e.key === 'Tab' || enterPicks) && list[active()]) {
+              e.preventDefault();
+              void list[active()]?.pick();
+              return;
+            }
           }
-          if (e.key === 'Escape') setHints([]);
+          if (e.key === 'Escape') setToken(null);
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void send();
           }
         }}
       />
-      <Show when={hints().length > 0}>
-        <ul class="hints" role="listbox" aria-label="Quick actions" data-testid="quick-action-hints">
-          <For each={hints()}>
-            {(h) => (
-              <li role="option" aria-selected="false">
-                <button type="button" class="hint" onMouseDown={(e) => e.preventDefault()} onClick={() => pick(h)}>
-                  <code>{h.command}</code> <span class="muted">{h.args}</span> — {h.help}
+      <Show when={suggestions().length > 0}>
+        <ul class="hints" role="listbox" aria-label="Suggestions" data-testid={token()?.kind === 'command' ? 'quick-action-hints' : `suggest-${token()?.kind}`}>
+          <For each={suggestions()}>
+            {(s, i) => (
+              <li role="option" aria-selected={i() === active()}>
+                <button type="button" class="hint" classList={{ 'hint-active': i() === active() }} data-testid="suggestion" onMouseDown={(e) => e.preventDefault()} onClick={() => void s.pick()}>
+                  <code>{s.label}</code> <span class="muted">{s.detail}</span>
                 </button>
               </li>
             )}
           </For>
         </ul>
       </Show>
+      <Show when={macro()}>
+        {(m) => (
+          <div class="macro-chip" data-testid="macro-chip">
+            <span>
+              Macro <strong>{m().name}</strong>: {m().describe.join(', ')} when sent.
+            </span>
+            <button type="button" class="button button-quiet button-small" aria-label="Send without the macro's actions" onClick={() => setMacro(null)}>
+              ×
+            </button>
+          </div>
+        )}
+      </Show>
       <Show when={!internal() && props.recipients.length > 0}>
         <p class="muted composer-recipients" data-testid="composer-recipients">
           Will be emailed to: {props.recipients.join(', ')}
         </p>
       </Show>
-      <FormError error={uploads.error()} />
+      <FormError error={uploads.error() ?? fillError.error()} />
       <Show when={collision()} fallback={<FormError error={action.error()} />}>
         <div class="form-error" role="alert" data-testid="collision">
           <p>Someone replied to the customer after you started writing — their reply is shown above.</p>
@@ -192,11 +287,29 @@ export default function Composer(props: {
             uploads.attach(files);
           }}
         />
+        <div class="saved-replies-menu">
+          <button type="button" class="button button-quiet button-small" data-testid="saved-replies-open" aria-expanded={repliesOpen()} onClick={() => setRepliesOpen((o) => !o)}>
+            Saved replies
+          </button>
+          <Show when={repliesOpen()}>
+            <ul class="hints hints-up" role="menu" data-testid="saved-replies-list">
+              <For each={replies()} fallback={<li class="muted hint">No saved replies yet: maintainers add them on the Service Desk tab.</li>}>
+                {(r) => (
+                  <li role="menuitem">
+                    <button type="button" class="hint" onMouseDown={(e) => e.preventDefault()} onClick={() => void insertReply(r.id, null)}>
+                      {r.name} <span class="muted">{r.actions ? 'Macro' : ''}</span>
+                    </button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </div>
         <label class="check">
           <input type="checkbox" data-testid="composer-internal" checked={internal()} onChange={(e) => setInternal(e.currentTarget.checked)} />
           Internal note
         </label>
-        <button type="submit" class="button button-primary" data-testid="composer-submit" disabled={action.pending() || uploads.pending() > 0 || !body().trim()}>
+        <button type="submit" class="button button-primary" data-testid="composer-submit" disabled={action.pending() || uploads.pending() > 0 || (!body().trim() && !macro())}>
           {internal() ? 'Add internal note' : 'Send reply'}
         </button>
       </div>

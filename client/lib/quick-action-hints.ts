@@ -5,6 +5,7 @@ export const QUICK_ACTION_HINTS: { command: string; args: string; help: string }
   { command: '/assign', args: '@user', help: 'Assign to a member' },
   { command: '/unassign', args: '', help: 'Remove the assignee' },
   { command: '/label', args: '~label', help: 'Add labels' },
+  { command: '/unlabel', args: '~label', help: 'Remove labels' },
   { command: '/add_email', args: 'a@b.c', help: 'Add up to 6 participants' },
   { command: '/remove_email', args: 'a@b.c', help: 'Remove participants' },
   { command: '/convert_to_ticket', args: 'a@b.c', help: 'Make it a Service Desk ticket for this email' },

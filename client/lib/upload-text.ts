@@ -11,6 +11,17 @@ export function spliceText(text: string, start: number, end: number, insert: str
 }
 
 /**
+ * `insert` on a line of its own in place of the selection: a file's link never runs into the
+ * words around it. The cursor goes after it, on the next line when text follows.
+ */
+export function spliceOwnLine(text: string, start: number, end: number, insert: string): { text: string; cursor: number } {
+  const before = start > 0 && text[start - 1] !== '\n' ? '\n' : '';
+  const after = end < text.length && text[end] !== '\n' ? '\n' : '';
+  const put = spliceText(text, start, end, before + insert + after);
+  return { text: put.text, cursor: put.cursor };
+}
+
+/**
  * The placeholder replaced by `to`, the cursor kept where the person left it. A placeholder they
  * edited away gets `to` appended, so a finished upload is never lost; an empty `to` just removes.
  */

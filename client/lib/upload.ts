@@ -1,7 +1,7 @@
 /** Composer uploads: POST /uploads, with a placeholder in the text until the file's Markdown arrives. */
 import { createSignal } from 'solid-js';
 import type { UploadReply } from '../../server/domain/notes/uploads';
-import { placeholderFor, spliceText, swapText } from './upload-text';
+import { placeholderFor, spliceOwnLine, swapText } from './upload-text';
 import { UPLOAD_LIMIT_BYTES } from '../../shared/limits';
 
 export async function uploadFile(projectPath: string, iid: number, file: File): Promise<UploadReply> {
@@ -50,7 +50,7 @@ export function createUploads(opts: {
     if (document.activeElement === box) box.setSelectionRange(next.cursor, next.cursor);
   }
 
-  async function one(file: File, prefix: string) {
+  async function one(file: File) {
     if (file.size > UPLOAD_LIMIT_BYTES) {
       setError(`Could not upload ${file.name}: the file is too large: uploads are limited to 10 MB each.`);
       return;
@@ -59,7 +59,7 @@ export function createUploads(opts: {
     const box = opts.box();
     const start = box?.selectionStart ?? opts.text().length;
     const end = box?.selectionEnd ?? start;
-    show(spliceText(opts.text(), start, end, prefix + placeholder), true);
+    show(spliceOwnLine(opts.text(), start, end, placeholder), true);
     setPending((n) => n + 1);
     const cursor = () => opts.box()?.selectionStart ?? 0;
     try {
@@ -73,10 +73,10 @@ export function createUploads(opts: {
     }
   }
 
-  /** Several files go in one per line, in the order given. */
+  /** Each file's link on a line of its own, in the order given. */
   function attach(files: File[]) {
     setError(null);
-    files.forEach((file, i) => void one(file, i > 0 ? '\n' : ''));
+    for (const file of files) void one(file);
   }
 
   return { attach, pending, error };

@@ -6,6 +6,7 @@ import CopyButton from '../components/CopyButton';
 import CustomEmailPanel from '../components/CustomEmailPanel';
 import EmailTemplatesEditor from '../components/EmailTemplatesEditor';
 import IssueTemplatesEditor from '../components/IssueTemplatesEditor';
+import SavedRepliesEditor from '../components/SavedRepliesEditor';
 import ProjectKeyField from '../components/ProjectKeyField';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
@@ -95,6 +96,7 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
               </form>
               <CustomEmailPanel projectPath={props.project.path} onChanged={() => void refetch()} />
               <IssueTemplatesEditor projectPath={props.project.path} selected={s().issueTemplateKey} onSelect={(k) => void apply({ issueTemplateKey: k })} />
+              <SavedRepliesEditor projectPath={props.project.path} />
               <EmailTemplatesEditor projectPath={props.project.path} />
             </Show>
           </>

@@ -175,6 +175,7 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                   hasParticipants={ticket().participants.length > 0}
                   recipients={ticket().participants.filter((p) => !p.unsubscribed).map((p) => p.email)}
                   latestPublicNoteId={() => latestPublicNoteId(ticket().notes)}
+                  savedRepliesVersion={view.savedRepliesVersion}
                   onPosted={view.addNote}
                 />
               </Show>

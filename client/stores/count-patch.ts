@@ -54,6 +54,7 @@ export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter,
     case 'ticket.hidden':
       return known ? bump(c, known.state, -1) : null;
     case 'customer.updated':
+    case 'saved_replies.changed':
       return c;
     case 'ticket.updated': {
       if (membershipChanges(event.changes, f).length > 0) return null;

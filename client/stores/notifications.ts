@@ -8,6 +8,7 @@ import { CAN } from '../../shared/roles';
 import { api } from '../lib/trpc';
 import { followProject } from './live';
 import { noticeFor, type Notice, type NotifyMode } from './notify-rules';
+import { mentionName } from '../lib/composer-tokens';
 
 export interface Toast extends Notice {
   id: number;
@@ -22,6 +23,7 @@ export { toasts, unread, mode };
 let stops: (() => void)[] = [];
 let toastId = 0;
 let userId = 0;
+let myMention = '';
 const baseTitle = document.title || 'Threadline';
 
 function storageKey(): string {
@@ -69,9 +71,10 @@ function show(n: Notice, projectPath: string): void {
 }
 
 /** After sign-in: follow every project this user answers for. */
-export async function startNotifications(me: { id: number; notifyMode: NotifyMode }): Promise<void> {
+export async function startNotifications(me: { id: number; email: string; notifyMode: NotifyMode }): Promise<void> {
   stopNotifications();
   userId = me.id;
+  myMention = mentionName(me.email);
   setModeSignal(me.notifyMode);
   window.addEventListener('focus', clearUnread);
   document.addEventListener('visibilitychange', clearUnread);
@@ -80,7 +83,7 @@ export async function startNotifications(me: { id: number; notifyMode: NotifyMod
     const { lastEventId } = await api.tickets.list.query({ projectPath: p.path, limit: 1 });
     stops.push(
       followProject(p.path, Number(lastEventId), ({ event }) => {
-        const n = noticeFor(event, mode(), userId, p.name);
+        const n = noticeFor(event, mode(), userId, p.name, myMention);
         if (n) show(n, p.path);
       }, () => undefined),
     );

@@ -32,3 +32,11 @@ test('a snooze that runs out tells its assignee; unassigned, everyone listening 
   assert.equal(noticeFor(ended(null), 'assigned', 5, 'App'), null);
   assert.equal(noticeFor(ended(5), 'off', 5, 'App'), null);
 });
+
+test('a mention in an internal note notifies the member mentioned, even in "assigned to me" mode', () => {
+  const mention = { type: 'note.created' as const, ticket: ticket(null), note: note({ externalAuthor: null, internal: true, author: { id: 2, name: 'Bob' }, body: 'Can you check, @alice?' }) };
+  assert.equal(noticeFor(mention, 'assigned', 5, 'App', 'alice')?.title, 'Bob mentioned you');
+  assert.equal(noticeFor(mention, 'all', 5, 'App', 'carol'), null);
+  assert.equal(noticeFor(mention, 'off', 5, 'App', 'alice'), null);
+  assert.equal(noticeFor({ ...mention, note: { ...mention.note, author: { id: 5, name: 'Alice' } } }, 'all', 5, 'App', 'alice'), null, 'not for mentioning yourself');
+});

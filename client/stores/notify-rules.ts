@@ -1,5 +1,6 @@
 /** Which events deserve a notification (pure, unit-tested): new tickets and customer replies. */
 import type { ProjectEvent } from '../../shared/events';
+import { mentionsIn } from '../lib/composer-tokens';
 
 export type NotifyMode = 'all' | 'assigned' | 'off';
 
@@ -9,8 +10,15 @@ export interface Notice {
   iid: number;
 }
 
-export function noticeFor(e: ProjectEvent, mode: NotifyMode, myId: number, projectName: string): Notice | null {
+/**
+ * `myMention`: the name an `@` mention of this user reads (their address's first part). A mention
+ * in an internal note notifies them in every mode but off.
+ */
+export function noticeFor(e: ProjectEvent, mode: NotifyMode, myId: number, projectName: string, myMention = ''): Notice | null {
   if (mode === 'off') return null;
+  if (e.type === 'note.created' && e.note.internal && myMention && e.note.author?.id !== myId && mentionsIn(e.note.body).includes(myMention.toLowerCase())) {
+    return { title: `${e.note.author?.name ?? 'Someone'} mentioned you`, body: `#${e.ticket.iid} ${e.ticket.title}`, iid: e.ticket.iid };
+  }
   if (e.type === 'ticket.created') {
     // Tickets are unassigned when they arrive: "assigned to me" only hears about replies.
     if (mode === 'assigned' && e.ticket.assignee?.id !== myId) return null;

@@ -120,6 +120,8 @@ export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: 
       return upsert(items, event.ticket, filter);
     case 'ticket.hidden':
       return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;
+    case 'saved_replies.changed':
+      return items;
     case 'customer.updated': {
       const { id, email, name } = event.customer;
       if (!items.some((t) => t.customer?.id === id)) return items;

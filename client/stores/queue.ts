@@ -5,6 +5,7 @@
  */
 import { createEffect, createSignal, onCleanup } from 'solid-js';
 import type { TicketSummary } from '../../shared/views';
+import { isTicketEvent } from '../../shared/events';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { followProject } from './live';
@@ -75,7 +76,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
           Number(page.lastEventId),
           ({ event }) => {
             const current = items();
-            const iid = event.type === 'ticket.hidden' ? event.iid : event.type === 'customer.updated' ? null : event.ticket.iid;
+            const iid = event.type === 'ticket.hidden' ? event.iid : isTicketEvent(event) ? event.ticket.iid : null;
             const known = iid === null ? undefined : current.find((t) => t.iid === iid);
             const c = counts();
             if (c) {

@@ -13,6 +13,7 @@ export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPa
     case 'ticket.hidden':
       return event.iid === detail.iid ? { kind: 'hidden' } : { kind: 'same' };
     case 'ticket.created':
+    case 'saved_replies.changed':
       return { kind: 'same' };
     case 'customer.updated': {
       const c = event.customer;

@@ -14,6 +14,7 @@ export function createTicketView(projectPath: string, iid: number) {
   const [ticket, setTicket] = createSignal<TicketDetail | null>(null);
   const [hidden, setHidden] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  const [savedRepliesVersion, setSavedRepliesVersion] = createSignal(0);
   let stopFollowing: (() => void) | null = null;
   let disposed = false;
 
@@ -28,6 +29,7 @@ export function createTicketView(projectPath: string, iid: number) {
         projectPath,
         Number(lastEventId),
         ({ event }) => {
+          if (event.type === 'saved_replies.changed') setSavedRepliesVersion((v) => v + 1);
           const current = ticket();
           if (!current) return;
           const result = patchTicket(current, event);
@@ -82,5 +84,5 @@ export function createTicketView(projectPath: string, iid: number) {
     setTicket({ ...current, notes: [...current.notes, note].sort((a, b) => a.id - b.id) });
   }
 
-  return { ticket, hidden, error, applyAnswer, addNote };
+  return { ticket, hidden, error, applyAnswer, addNote, savedRepliesVersion };
 }

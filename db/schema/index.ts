@@ -29,6 +29,7 @@ export let memberships: typeof lite.memberships = lite.memberships;
 export let serviceDeskSettings: typeof lite.serviceDeskSettings = lite.serviceDeskSettings;
 export let emailTemplates: typeof lite.emailTemplates = lite.emailTemplates;
 export let issueTemplates: typeof lite.issueTemplates = lite.issueTemplates;
+export let savedReplies: typeof lite.savedReplies = lite.savedReplies;
 export let customers: typeof lite.customers = lite.customers;
 export let tickets: typeof lite.tickets = lite.tickets;
 export let notes: typeof lite.notes = lite.notes;
@@ -74,6 +75,7 @@ export function bindDialect(d: Dialect): void {
   serviceDeskSettings = src.serviceDeskSettings;
   emailTemplates = src.emailTemplates;
   issueTemplates = src.issueTemplates;
+  savedReplies = src.savedReplies;
   customers = src.customers;
   tickets = src.tickets;
   notes = src.notes;

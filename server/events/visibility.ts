@@ -3,7 +3,7 @@
  * below reporter, every address the event's ticket knows is masked (domain/tickets/masking.ts).
  */
 import { CAN } from '../../shared/roles';
-import type { ProjectEvent, ProjectEventEnvelope } from '../../shared/events';
+import { isTicketEvent, type ProjectEvent, type ProjectEventEnvelope } from '../../shared/events';
 import { maskerFor, maskNote, maskTicket } from '../domain/tickets/masking';
 import type { StoredEvent } from './store';
 
@@ -22,8 +22,8 @@ export async function viewEventFor(stored: StoredEvent, access: number, addresse
     return null;
   }
   if (e.type === 'ticket.hidden') return e;
-  // Customers are for responders (their events need reporter): nothing else reaches this far.
-  if (e.type === 'customer.updated') return null;
+  // Customers and saved replies are for responders (their events need reporter): none reaches this far.
+  if (!isTicketEvent(e)) return null;
   const m = maskerFor(await addressesOf(e.ticket.id));
   switch (e.type) {
     case 'ticket.created':

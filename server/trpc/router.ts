@@ -18,6 +18,7 @@ import { ssoRouter } from './routers/sso';
 import { mailSettingsRouter } from './routers/mail-settings';
 import { customerLinksRouter } from './routers/customer-links';
 import { customersRouter } from './routers/customers';
+import { savedRepliesRouter } from './routers/saved-replies';
 
 export const appRouter = router({
   auth: authRouter,
@@ -42,6 +43,7 @@ export const appRouter = router({
   mailSettings: mailSettingsRouter,
   customerLinks: customerLinksRouter,
   customers: customersRouter,
+  savedReplies: savedRepliesRouter,
 });
 
 export type AppRouter = typeof appRouter;

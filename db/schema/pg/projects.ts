@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
+import type { MacroActions } from '../../../shared/macros';
 
 export const projects = pgTable(
   'projects',
@@ -82,4 +83,27 @@ export const issueTemplates = pgTable(
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.key] })],
+);
+
+/**
+ * Saved replies per project: text with placeholders (`{customer_name}`, …) a responder inserts and
+ * edits before sending. With `actions` it is a macro: labels, assignee and state applied with the
+ * note, in its transaction.
+ */
+export const savedReplies = pgTable(
+  'saved_replies',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    body: text('body').notNull(),
+    /** the macro's actions (shared/macros.ts), null for a plain saved reply */
+    actions: jsonb('actions').$type<MacroActions>(),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('saved_replies_project_name_unique').on(t.projectId, sql`lower(${t.name})`)],
 );

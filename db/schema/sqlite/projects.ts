@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts';
+import type { MacroActions } from '../../../shared/macros';
 
 export const projects = sqliteTable(
   'projects',
@@ -86,4 +87,27 @@ export const issueTemplates = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.key] })],
+);
+
+/**
+ * Saved replies per project: text with placeholders (`{customer_name}`, …) a responder inserts and
+ * edits before sending. With `actions` it is a macro: labels, assignee and state applied with the
+ * note, in its transaction.
+ */
+export const savedReplies = sqliteTable(
+  'saved_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    body: text('body').notNull(),
+    /** the macro's actions (shared/macros.ts), null for a plain saved reply */
+    actions: text('actions', { mode: 'json' }).$type<MacroActions>(),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('saved_replies_project_name_unique').on(t.projectId, sql`lower(${t.name})`)],
 );

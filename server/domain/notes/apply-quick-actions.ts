@@ -64,7 +64,7 @@ async function checkLabelTotal(dc: DomainCtx, pa: ProjectAccess, iid: number, ac
 /** Refuses, before anything changes, every action that would be refused. */
 export async function planQuickActions(dc: DomainCtx, pa: ProjectAccess, iid: number, actions: QuickAction[]): Promise<QuickActionPlan> {
   const assignees = new Map<QuickAction, { id: number; name: string | null }>();
-  for (const a of actions) if (a.kind === 'assign') assignees.set(a, { id: await resolveAssignee(dc, pa, a.username), name: null });
+  for (const a of actions) if (a.kind === 'assign') assignees.set(a, { id: a.userId ?? (await resolveAssignee(dc, pa, a.username)), name: null });
   await checkLabelTotal(dc, pa, iid, actions);
   const snoozes = new Map<QuickAction, number>();
   for (const a of actions) {
@@ -120,6 +120,13 @@ export async function applyQuickActionsTx(tx: Tx, emit: Emit, mc: MailContext, p
         const current = await findTicket(tx, pa.project.id, iid);
         const existing = current ? (await summarizeOne(tx, current)).labels : [];
         await change({ labels: [...existing, ...a.labels], assigneeName: null });
+        break;
+      }
+      case 'unlabel': {
+        const current = await findTicket(tx, pa.project.id, iid);
+        const gone = new Set(a.labels.map((l) => l.toLowerCase()));
+        const existing = current ? (await summarizeOne(tx, current)).labels : [];
+        await change({ labels: existing.filter((l) => !gone.has(l.toLowerCase())), assigneeName: null });
         break;
       }
       case 'add_email':

@@ -17,6 +17,7 @@ import { applyQuickActionsTx, planQuickActions } from './apply-quick-actions';
 import { insertNote, latestNote, latestPublicNoteId } from './notes';
 import { extractQuickActions, type QuickAction } from './quick-actions';
 import { claimUploads } from './uploads';
+import { macroQuickActions } from './saved-replies';
 
 /**
  * The customer's copy of a public reply ends with the responder's signature (My profile), after
@@ -32,12 +33,14 @@ export async function createNote(
   dc: DomainCtx,
   pa: ProjectAccess,
   actor: UserRow,
-  input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined },
+  input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined; macroId?: number | undefined },
 ): Promise<NoteView> {
   await visibleTicket(dc, pa, input.iid);
   const { body, actions, errors } = extractQuickActions(input.body);
   if (errors.length) throw new AppError('QUICK_ACTION_FAILED', errors.join(' '));
-  return postNote(dc, pa, actor, { iid: input.iid, body, internal: input.internal, seenNoteId: input.seenNoteId, actions });
+  // A macro's actions come after those typed, and are checked and applied with them.
+  const macro = input.macroId === undefined ? [] : await macroQuickActions(dc.db, pa, actor, input.macroId);
+  return postNote(dc, pa, actor, { iid: input.iid, body, internal: input.internal, seenNoteId: input.seenNoteId, actions: [...actions, ...macro] });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Responders' quick actions in a note (SPEC §5): `/close`, `/reopen`, `/assign @user`,
- * `/unassign`, `/label ~a ~"b c"`, `/add_email a b`, `/remove_email a b` (≤ 6 each),
+ * `/unassign`, `/label ~a ~"b c"`, `/unlabel ~a`, `/add_email a b`, `/remove_email a b` (≤ 6 each),
  * `/convert_to_ticket email`; beyond GitLab, the waiting states `/pending` and `/snooze 4h`
  * (or a date, see shared/snooze.ts). Command lines leave the note; what is left is posted as usual.
  * Labels and addresses are checked by the API's own schemas, so a command accepts exactly what
@@ -13,9 +13,11 @@ import { parseSnooze } from '../../../shared/snooze';
 export type QuickAction =
   | { kind: 'close' }
   | { kind: 'reopen' }
-  | { kind: 'assign'; username: string }
+  /** `userId` when the user is known already (a macro's "assign to me") */
+  | { kind: 'assign'; username: string; userId?: number }
   | { kind: 'unassign' }
   | { kind: 'label'; labels: string[] }
+  | { kind: 'unlabel'; labels: string[] }
   | { kind: 'add_email'; emails: string[] }
   | { kind: 'remove_email'; emails: string[] }
   | { kind: 'convert_to_ticket'; email: string }
@@ -23,7 +25,7 @@ export type QuickAction =
   /** `spec` is read against the clock when the note is posted (shared/snooze.ts) */
   | { kind: 'snooze'; spec: string };
 
-export const QUICK_ACTIONS = ['close', 'reopen', 'assign', 'unassign', 'label', 'add_email', 'remove_email', 'convert_to_ticket', 'pending', 'snooze'] as const;
+export const QUICK_ACTIONS = ['close', 'reopen', 'assign', 'unassign', 'label', 'unlabel', 'add_email', 'remove_email', 'convert_to_ticket', 'pending', 'snooze'] as const;
 
 export interface Extracted {
   body: string;
@@ -76,12 +78,13 @@ export function extractQuickActions(text: string): Extracted {
         if (words[0]) actions.push({ kind: 'assign', username: words[0].replace(/^@/, '') });
         else errors.push('Could not apply assign command: no user given.');
         break;
-      case 'label': {
+      case 'label':
+      case 'unlabel': {
         const names = [...args.matchAll(/~"([^"]+)"|~([^\s~]+)/g)].map((x) => (x[1] ?? x[2]) as string);
         const labels = ticketLabels.safeParse(names);
-        if (names.length === 0) errors.push('Could not apply label command: no label given (use ~name).');
-        else if (!labels.success) errors.push(`Could not apply label command: ${firstProblem(labels.error, names)}`);
-        else actions.push({ kind: 'label', labels: labels.data });
+        if (names.length === 0) errors.push(`Could not apply ${name} command: no label given (use ~name).`);
+        else if (!labels.success) errors.push(`Could not apply ${name} command: ${firstProblem(labels.error, names)}`);
+        else actions.push({ kind: name, labels: labels.data });
         break;
       }
       case 'add_email':
