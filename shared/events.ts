@@ -4,7 +4,7 @@
  */
 import type { CustomerView, NoteView, TicketState, TicketSummary } from './views';
 
-export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential' | 'participants';
+export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential' | 'participants' | 'merged';
 
 export type ProjectEvent =
   | { type: 'ticket.created'; ticket: TicketSummary }
@@ -18,6 +18,12 @@ export type ProjectEvent =
       cause?: 'snooze_ended' | 'customer_replied';
     }
   | { type: 'note.created'; ticket: TicketSummary; note: NoteView }
+  /**
+   * Another ticket (`source`) was merged into this one: its notes, participants and mail threading
+   * moved here. Viewers of this ticket read it again (notes moved in); the source's own
+   * `ticket.updated` (closed, merged) comes in the same transaction.
+   */
+  | { type: 'ticket.merged'; ticket: TicketSummary; source: { iid: number; title: string } }
   /** sent instead of an update to viewers who may no longer see the ticket */
   | { type: 'ticket.hidden'; iid: number }
   /** a customer's name or notes changed (to responders of every project with their tickets) */

@@ -390,3 +390,6 @@ export const savedReplySaveInput = z.object({
 });
 export const savedReplyRef = z.object({ projectPath, id: savedReplyId });
 export const savedReplyFillInput = z.object({ projectPath, iid, id: savedReplyId });
+
+/** Merge ticket `iid` into ticket `into` (both of one project). */
+export const mergeTicketInput = z.object({ projectPath, iid, into: iid });

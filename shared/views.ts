@@ -123,6 +123,8 @@ export interface TicketSummary {
   state: TicketState;
   /** when a snoozed ticket returns to open by itself; null unless snoozed */
   snoozedUntil: string | null;
+  /** the iid of the ticket this one was merged into (it is closed); null unless merged */
+  mergedInto: number | null;
   confidential: boolean;
   author: UserRef | null;
   externalAuthor: string | null;
@@ -197,6 +199,8 @@ export interface NoteView {
    * Message-ID: its sender was not added and nobody was emailed (`externalAuthor` is the sender)
    */
   fromNewSender?: boolean;
+  /** came with the ticket of this iid when it was merged into this one */
+  mergedFrom?: number | null;
   /** the body rendered from Markdown and sanitised on the server */
   html: string;
 }

@@ -41,6 +41,7 @@ export default function NoteItem(props: {
       data-note-id={n().id}
       data-internal={String(n().internal)}
       data-system={String(n().system)}
+      data-merged-from={n().mergedFrom ?? ''}
     >
       <Switch>
         <Match when={n().system}>
@@ -53,6 +54,13 @@ export default function NoteItem(props: {
             <strong class="note-author">{noteAuthor(n())}</strong>
             <Show when={n().internal}>
               <span class="tag tag-internal">Internal note</span>
+            </Show>
+            <Show when={n().mergedFrom}>
+              {(from) => (
+                <span class="tag tag-merged" data-testid="merged-from" title={`Came with #${from()} when it was merged into this ticket`}>
+                  from #{from()}
+                </span>
+              )}
             </Show>
             <Show when={kind() === 'external'}>
               <span class="tag tag-external">{n().fromNewSender ? 'New sender' : 'Customer'}</span>

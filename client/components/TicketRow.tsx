@@ -77,9 +77,15 @@ export default function TicketRow(props: {
           <span class="mono">#{t().iid}</span> ·{' '}
           <Show when={t().customer} fallback={<span data-testid="row-customer">{requesterName(t())}</span>}>
             {(c) => (
-              <A href={customerHref(c().id)} class="row-customer" data-testid="row-customer" title={c().email}>
-                {requesterName(t())}
-              </A>
+              <>
+                <A href={customerHref(c().id)} class="row-customer" data-testid="row-customer" title={c().email}>
+                  {requesterName(t())}
+                </A>
+                <Show when={c().name}>
+                  {' '}
+                  <span class="muted row-email">{c().email}</span>
+                </Show>
+              </>
             )}
           </Show>
           <Show when={!t().customer && t().externalAuthor}>

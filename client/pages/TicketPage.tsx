@@ -16,7 +16,8 @@ import ConfidentialToggle from '../components/ConfidentialToggle';
 import CustomerLinksControl from '../components/CustomerLinksControl';
 import CcNotAdded from '../components/CcNotAdded';
 import { personLabel } from '../lib/person';
-import { customerHref, queueHref } from '../lib/project-route';
+import { customerHref, queueHref, ticketHref } from '../lib/project-route';
+import MergeBox from '../components/MergeBox';
 import CustomerPanel from '../components/CustomerPanel';
 import { duration } from '../lib/duration';
 import { stateLabel } from '../lib/state-label';
@@ -88,7 +89,7 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
         {(c) => <CustomerPanel projectPath={props.project.path} iid={props.ticket.iid} customer={c()} />}
       </Show>
       <Show
-        when={props.canRespond}
+        when={props.canRespond && props.ticket.mergedInto === null}
         fallback={
           <div class="side-block">
             <span class="side-title">Assignee</span>
@@ -100,6 +101,7 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
         <LabelsEditor projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
         <StateToggle projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
         <ConfidentialToggle projectPath={props.project.path} ticket={props.ticket} onUpdated={props.onUpdated} />
+        <MergeBox projectPath={props.project.path} ticket={props.ticket} />
       </Show>
       <Show when={!props.canRespond && props.ticket.labels.length > 0}>
         <div class="side-block">
@@ -140,6 +142,17 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
             <div class="ticket-thread stack">
               <Header ticket={ticket()} />
               <FormError error={view.error()} />
+              <Show when={ticket().mergedInto}>
+                {(into) => (
+                  <div class="notice" data-testid="merged-banner">
+                    This ticket was merged into{' '}
+                    <A href={ticketHref(props.project.path, into())} data-testid="merged-into-link">
+                      #{into()}
+                    </A>
+                    : its conversation goes on there.
+                  </div>
+                )}
+              </Show>
               <ol class="thread" aria-label="Conversation">
                 <li class="note note-description">
                   <header class="note-head">
@@ -168,7 +181,7 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
                   )}
                 </For>
               </ol>
-              <Show when={canRespond()}>
+              <Show when={canRespond() && ticket().mergedInto === null}>
                 <Composer
                   projectPath={props.project.path}
                   iid={props.iid}

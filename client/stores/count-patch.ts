@@ -49,7 +49,8 @@ export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter,
       if (searching && !matchesSearch(event.ticket, f.search)) return null;
       return bump(c, event.ticket.state, 1);
     case 'note.created':
-      // A note can make a ticket match a search by its text; nothing else moves.
+    case 'ticket.merged':
+      // A note (or notes merged in) can make a ticket match a search by its text; nothing else moves.
       return searching ? null : c;
     case 'ticket.hidden':
       return known ? bump(c, known.state, -1) : null;

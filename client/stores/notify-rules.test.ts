@@ -6,7 +6,7 @@ import { noticeFor } from './notify-rules';
 const ticket = (assigneeId: number | null): TicketSummary => ({
   id: 1, iid: 7, title: 'Broken', state: 'opened', confidential: true, author: null, externalAuthor: 'c@x.test',
   assignee: assigneeId ? { id: assigneeId, name: 'A' } : null, labels: [], noteCount: 0,
-  createdAt: '', updatedAt: '', lastActivityAt: '', customer: null, preview: '', waitingSince: null, firstResponseAt: null, closedAt: null, snoozedUntil: null,
+  createdAt: '', updatedAt: '', lastActivityAt: '', customer: null, preview: '', waitingSince: null, firstResponseAt: null, closedAt: null, snoozedUntil: null, mergedInto: null,
 });
 const note = (over: Partial<NoteView>): NoteView => ({ id: 1, author: null, externalAuthor: 'c@x.test', body: 'hi', internal: false, system: false, createdAt: '', fromEmail: true, html: '', ...over });
 

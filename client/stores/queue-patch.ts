@@ -117,6 +117,7 @@ export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: 
       return upsert(items, event.ticket, filter);
     case 'ticket.updated':
     case 'note.created':
+    case 'ticket.merged':
       return upsert(items, event.ticket, filter);
     case 'ticket.hidden':
       return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;

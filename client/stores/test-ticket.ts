@@ -23,6 +23,7 @@ export function ticketAt(iid: number, minute: number, over: Partial<TicketSummar
     firstResponseAt: null,
     closedAt: null,
     snoozedUntil: null,
+    mergedInto: null,
     ...over,
   };
 }

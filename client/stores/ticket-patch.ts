@@ -1,8 +1,15 @@
 /** Applies one live event to the open ticket page. Pure, like queue-patch. */
 import type { ProjectEvent } from '../../shared/events';
-import type { TicketDetail, TicketSummary } from '../../shared/views';
+import type { NoteView, TicketDetail, TicketSummary } from '../../shared/views';
 
-export type TicketPatch = { kind: 'same' } | { kind: 'changed'; ticket: TicketDetail } | { kind: 'hidden' };
+/** `reload`: notes moved in from a merged ticket; only a fresh read shows them. */
+export type TicketPatch = { kind: 'same' } | { kind: 'changed'; ticket: TicketDetail } | { kind: 'hidden' } | { kind: 'reload' };
+
+/** Thread order: by time, then id (notes merged in from another ticket fall in between). */
+export function byTime(a: NoteView, b: NoteView): number {
+  const d = Date.parse(a.createdAt) - Date.parse(b.createdAt);
+  return d !== 0 ? d : a.id - b.id;
+}
 
 function withSummary(detail: TicketDetail, summary: TicketSummary): TicketDetail {
   return { ...detail, ...summary, description: detail.description, notes: detail.notes, participants: detail.participants, customerDetail: detail.customerDetail };
@@ -15,6 +22,8 @@ export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPa
     case 'ticket.created':
     case 'saved_replies.changed':
       return { kind: 'same' };
+    case 'ticket.merged':
+      return event.ticket.iid === detail.iid ? { kind: 'reload' } : { kind: 'same' };
     case 'customer.updated': {
       const c = event.customer;
       if (detail.customer?.id !== c.id) return { kind: 'same' };
@@ -27,7 +36,7 @@ export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPa
       if (event.ticket.iid !== detail.iid) return { kind: 'same' };
       const next = withSummary(detail, event.ticket);
       if (detail.notes.some((n) => n.id === event.note.id)) return { kind: 'changed', ticket: next };
-      return { kind: 'changed', ticket: { ...next, notes: [...detail.notes, event.note] } };
+      return { kind: 'changed', ticket: { ...next, notes: [...detail.notes, event.note].sort(byTime) } };
     }
   }
 }
@@ -41,5 +50,5 @@ export function mergeTicket(current: TicketDetail, incoming: TicketDetail): Tick
   const base = newer ? incoming : current;
   const byId = new Map(current.notes.map((n) => [n.id, n]));
   for (const n of incoming.notes) byId.set(n.id, n);
-  return { ...base, notes: [...byId.values()].sort((a, b) => a.id - b.id) };
+  return { ...base, notes: [...byId.values()].sort(byTime) };
 }

@@ -8,7 +8,7 @@ import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { followProject } from './live';
 import { noteAuthError } from './session';
-import { mergeTicket, patchTicket } from './ticket-patch';
+import { byTime, mergeTicket, patchTicket } from './ticket-patch';
 
 export function createTicketView(projectPath: string, iid: number) {
   const [ticket, setTicket] = createSignal<TicketDetail | null>(null);
@@ -34,6 +34,7 @@ export function createTicketView(projectPath: string, iid: number) {
           if (!current) return;
           const result = patchTicket(current, event);
           if (result.kind === 'hidden') setHidden(true);
+          if (result.kind === 'reload') void reload();
           if (result.kind === 'changed') {
             setTicket(result.ticket);
             markRead();
@@ -60,6 +61,14 @@ export function createTicketView(projectPath: string, iid: number) {
     }, 300);
   }
 
+  /** Another ticket was merged into this one: read it again (its notes moved in). */
+  async function reload(): Promise<void> {
+    const fresh = await api.tickets.get.query({ projectPath, iid }).catch(() => null);
+    const current = ticket();
+    // Events that arrived meanwhile stay: the fresh copy only adds what it has.
+    if (fresh && !disposed) setTicket(current ? mergeTicket(current, fresh) : fresh);
+  }
+
   async function refreshParticipants(): Promise<void> {
     const fresh = await api.tickets.get.query({ projectPath, iid }).catch(() => null);
     const current = ticket();
@@ -81,7 +90,7 @@ export function createTicketView(projectPath: string, iid: number) {
   function addNote(note: NoteView): void {
     const current = ticket();
     if (!current || current.notes.some((n) => n.id === note.id)) return;
-    setTicket({ ...current, notes: [...current.notes, note].sort((a, b) => a.id - b.id) });
+    setTicket({ ...current, notes: [...current.notes, note].sort(byTime) });
   }
 
   return { ticket, hidden, error, applyAnswer, addNote, savedRepliesVersion };

@@ -46,6 +46,8 @@ test('an email sent with a real SMTP client appears live for two responders, and
     const row = s.page.getByTestId('ticket-row').filter({ hasText: subject });
     await expect(row).toBeVisible();
     await expect(row).toContainText('maria@customer.test');
+    // The customer, by the name their mail gave (issue 12).
+    await expect(row.getByTestId('row-customer')).toHaveText('Maria Customer');
   }
   // Instant notification, wherever the responder is in the app.
   await expect(a.page.getByTestId('toast').filter({ hasText: subject })).toContainText('New ticket in Mobile App');

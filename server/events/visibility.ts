@@ -32,6 +32,8 @@ export async function viewEventFor(stored: StoredEvent, access: number, addresse
       return { ...e, ticket: maskTicket(e.ticket, m) };
     case 'note.created':
       return { ...e, ticket: maskTicket(e.ticket, m), note: maskNote(e.note, m) };
+    case 'ticket.merged':
+      return { ...e, ticket: maskTicket(e.ticket, m), source: { iid: e.source.iid, title: m.text(e.source.title) } };
   }
 }
 

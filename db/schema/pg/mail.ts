@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { projects } from './projects';
 import { notes, tickets } from './tickets';
 
@@ -71,6 +71,8 @@ export const messageIds = pgTable(
     messageId: text('message_id').notNull(),
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    /** came with a ticket merged into this one: it still threads here, but is not this ticket's thread root */
+    merged: boolean('merged').notNull().default(false),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [

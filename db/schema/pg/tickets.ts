@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import { waitKey } from '../wait-key';
 import { projects } from './projects';
@@ -73,6 +73,8 @@ export const tickets = pgTable(
     waitingSince: bigint('waiting_since', { mode: 'number' }),
     /** a snoozed ticket returns to open at this time (the snooze waker, any node) */
     snoozedUntil: bigint('snoozed_until', { mode: 'number' }),
+    /** merged into that ticket (closed, its notes and mail threading moved there) */
+    mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => tickets.id, { onDelete: 'set null' }),
     /** our first public reply (first-response time) */
     firstResponseAt: bigint('first_response_at', { mode: 'number' }),
   },
@@ -118,6 +120,8 @@ export const notes = pgTable(
      * was not a participant: nobody was added or emailed until a responder adds the sender.
      */
     fromNewSender: boolean('from_new_sender').notNull().default(false),
+    /** moved here when the ticket with this iid was merged into this one (shown with a marker) */
+    mergedFromIid: integer('merged_from_iid'),
   },
   (t) => [
     index('notes_ticket_idx').on(t.ticketId, t.id),

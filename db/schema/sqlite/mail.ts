@@ -63,6 +63,8 @@ export const messageIds = sqliteTable(
     messageId: text('message_id').notNull(),
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    /** came with a ticket merged into this one: it still threads here, but is not this ticket's thread root */
+    merged: integer('merged', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [

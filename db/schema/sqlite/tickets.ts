@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts';
 import { waitKey } from '../wait-key';
 import { projects } from './projects';
@@ -70,6 +70,8 @@ export const tickets = sqliteTable(
     waitingSince: integer('waiting_since'),
     /** a snoozed ticket returns to open at this time (the snooze waker, any node) */
     snoozedUntil: integer('snoozed_until'),
+    /** merged into that ticket (closed, its notes and mail threading moved there) */
+    mergedIntoId: integer('merged_into_id').references((): AnySQLiteColumn => tickets.id, { onDelete: 'set null' }),
     /** our first public reply (first-response time) */
     firstResponseAt: integer('first_response_at'),
   },
@@ -115,6 +117,8 @@ export const notes = sqliteTable(
      * was not a participant: nobody was added or emailed until a responder adds the sender.
      */
     fromNewSender: integer('from_new_sender', { mode: 'boolean' }).notNull().default(false),
+    /** moved here when the ticket with this iid was merged into this one (shown with a marker) */
+    mergedFromIid: integer('merged_from_iid'),
   },
   (t) => [
     index('notes_ticket_idx').on(t.ticketId, t.id),

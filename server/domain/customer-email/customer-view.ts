@@ -89,7 +89,8 @@ export async function threadRootOf(q: Q, ticketId: number): Promise<string | nul
   const row = await q
     .select({ id: messageIds.messageId })
     .from(messageIds)
-    .where(and(eq(messageIds.ticketId, ticketId), eq(messageIds.direction, 'out')))
+    // not one that came with a ticket merged into this one: the thread keeps its own root
+    .where(and(eq(messageIds.ticketId, ticketId), eq(messageIds.direction, 'out'), eq(messageIds.merged, false)))
     .orderBy(asc(messageIds.createdAt))
     .limit(1)
     .get();

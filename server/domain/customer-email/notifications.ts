@@ -107,7 +107,8 @@ async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ 
       await tx
         .select({ id: messageIds.messageId })
         .from(messageIds)
-        .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, direction)))
+        // Ids that came with a merged ticket still thread here, but the thread keeps its own ends.
+        .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, direction), eq(messageIds.merged, false)))
         .orderBy(messageIds.createdAt)
         .limit(1)
         .get()

@@ -12,7 +12,7 @@ import { participantViews, summarizeOne, type TicketRow } from '../tickets/ticke
 import { addParticipants, MAX_PARTICIPANTS, participantEmails, settingsFor } from './email-tickets';
 import { insertNote } from '../notes/notes';
 import { sendNewParticipant } from './notifications';
-import { findTicket, ticketMinAccess, visibleTicket } from '../tickets/ticket-lookup';
+import { findTicket, refuseMerged, ticketMinAccess, visibleTicket } from '../tickets/ticket-lookup';
 import type { UserRow } from '../accounts/users';
 
 /** Participants are not in the summary: viewers of the ticket re-read them on this change. */
@@ -29,7 +29,7 @@ export async function emitParticipantsChanged(tx: Tx, emit: Emit, ticket: Ticket
 const sameAs = (email: string) => asciiAddress(email).toLowerCase();
 
 export async function addTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, emails: string[]): Promise<ParticipantView[]> {
-  await visibleTicket(dc, pa, iid);
+  refuseMerged(await visibleTicket(dc, pa, iid));
   if (emails.some((e) => dc.mail.book.isOurs(e))) throw new AppError('OUR_ADDRESS');
   return write(dc, async (tx, emit, at) => participantViews(tx, (await addTicketParticipantsTx(tx, emit, dc.mail, pa, actor, iid, emails, at)).id));
 }

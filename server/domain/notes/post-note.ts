@@ -11,7 +11,7 @@ import type { UserRow } from '../accounts/users';
 import { write, type DomainCtx } from '../core/context';
 import { settingsFor } from '../customer-email/email-tickets';
 import { sendNewNote } from '../customer-email/notifications';
-import { findTicket, ticketMinAccess, visibleTicket } from '../tickets/ticket-lookup';
+import { findTicket, refuseMerged, ticketMinAccess, visibleTicket } from '../tickets/ticket-lookup';
 import { markdownToHtml } from '../../render';
 import { applyQuickActionsTx, planQuickActions } from './apply-quick-actions';
 import { insertNote, latestNote, latestPublicNoteId } from './notes';
@@ -35,7 +35,7 @@ export async function createNote(
   actor: UserRow,
   input: { iid: number; body: string; internal: boolean; seenNoteId?: number | undefined; macroId?: number | undefined },
 ): Promise<NoteView> {
-  await visibleTicket(dc, pa, input.iid);
+  refuseMerged(await visibleTicket(dc, pa, input.iid));
   const { body, actions, errors } = extractQuickActions(input.body);
   if (errors.length) throw new AppError('QUICK_ACTION_FAILED', errors.join(' '));
   // A macro's actions come after those typed, and are checked and applied with them.
@@ -64,6 +64,8 @@ export async function postNote(
     // (a ticket made confidential meanwhile must not send its link).
     const ticket = await findTicket(tx, pa.project.id, input.iid);
     if (!ticket || pa.access < ticketMinAccess(ticket)) throw new AppError('TICKET_NOT_FOUND');
+    // Merged meanwhile: its conversation goes on in the other ticket.
+    refuseMerged(ticket);
     let note: NoteView | null = null;
     if (withNote) {
       // Checked inside the write lock: of two racing replies, the second is always refused.

@@ -26,3 +26,8 @@ export async function visibleTicket(dc: DomainCtx, pa: ProjectAccess, iid: numbe
   if (!row || pa.access < ticketMinAccess(row)) throw new AppError('TICKET_NOT_FOUND');
   return row;
 }
+
+/** A merged ticket is closed for good: its conversation goes on in the ticket it was merged into. */
+export function refuseMerged(t: Pick<TicketRow, 'mergedIntoId'>): void {
+  if (t.mergedIntoId !== null) throw new AppError('TICKET_MERGED');
+}

@@ -38,10 +38,19 @@ async function labelNames(db: Q, ticketIds: number[]): Promise<Map<number, strin
   return out;
 }
 
+/** Ticket ids → their iids (what a merged ticket shows of the one it went into). */
+async function iidsOf(db: Q, ids: (number | null)[]): Promise<Map<number, number>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select({ id: tickets.id, iid: tickets.iid }).from(tickets).where(inArray(tickets.id, wanted)).all();
+  return new Map(rows.map((r) => [r.id, r.iid]));
+}
+
 export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary[]> {
   const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
   const names = await labelNames(db, rows.map((r) => r.id));
   const customersOf = await customerRefs(db, rows.map((r) => r.customerId));
+  const mergedInto = await iidsOf(db, rows.map((r) => r.mergedIntoId));
   return rows.map((r) => ({
     id: r.id,
     iid: r.iid,
@@ -63,6 +72,7 @@ export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary
     firstResponseAt: r.firstResponseAt === null ? null : iso(r.firstResponseAt),
     closedAt: r.closedAt === null ? null : iso(r.closedAt),
     snoozedUntil: r.snoozedUntil === null ? null : iso(r.snoozedUntil),
+    mergedInto: r.mergedIntoId === null ? null : (mergedInto.get(r.mergedIntoId) ?? null),
   }));
 }
 
@@ -85,13 +95,15 @@ export async function noteViews(db: Q, rows: NoteRow[]): Promise<NoteView[]> {
     createdAt: iso(n.createdAt),
     fromEmail: n.emailId !== null,
     fromNewSender: n.fromNewSender,
+    mergedFrom: n.mergedFromIid,
     // Rendered when written; rows from before that show as text until the backfill reaches them.
     html: n.system ? '' : (n.bodyHtml ?? plainTextHtml(n.body)),
   }));
 }
 
 export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boolean }): Promise<TicketDetail> {
-  const noteRows = await db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.id)).all();
+  // In time order: notes that came with a merged ticket fall in between this ticket's own.
+  const noteRows = await db.select().from(notes).where(eq(notes.ticketId, row.id)).orderBy(asc(notes.createdAt), asc(notes.id)).all();
   const visibleNotes = opts.includeInternal ? noteRows : noteRows.filter((n) => !n.internal);
   return {
     ...(await summarizeOne(db, row)),

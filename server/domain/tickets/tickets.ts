@@ -15,7 +15,7 @@ import { maskDetail, maskerFor, maskTicket } from './masking';
 import { knownAddresses, lazyKnownAddresses } from './ticket-addresses';
 import { insertNote } from '../notes/notes';
 import { sendNewParticipant } from '../customer-email/notifications';
-import { findTicket, ticketMinAccess, visibleTicket } from './ticket-lookup';
+import { findTicket, refuseMerged, ticketMinAccess, visibleTicket } from './ticket-lookup';
 import { detail, summarize, summarizeOne, type TicketRow } from './ticket-views';
 import { getUser, type UserRow } from '../accounts/users';
 import { markdownToHtml } from '../../render';
@@ -225,7 +225,7 @@ export function checkSnooze(dc: DomainCtx, input: Pick<TicketChanges, 'state' | 
 }
 
 export async function updateTicket(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, input: TicketChanges): Promise<TicketDetail> {
-  await visibleTicket(dc, pa, iid);
+  refuseMerged(await visibleTicket(dc, pa, iid));
   checkSnooze(dc, input);
   const name = await checkAssignee(dc, pa, input.assigneeId);
   const row = await write(dc, (tx, emit, at) => updateTicketTx(tx, emit, pa, actor, iid, { ...input, assigneeName: name }, at));
@@ -244,6 +244,7 @@ export async function updateTicketTx(
 ): Promise<TicketRow> {
   const before = await findTicket(tx, pa.project.id, iid);
   if (!before) throw new AppError('TICKET_NOT_FOUND');
+  refuseMerged(before);
   const changes: TicketChange[] = [];
   const set: Partial<TicketRow> = {};
   const notesToAdd: string[] = [];

@@ -1,4 +1,4 @@
-import { createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { mergeTicketInput, createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
 import { markdownToHtml } from '../../render';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/customer-email/participants';
 import { originalEmail } from '../../mail/inbound/original-email';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes/post-note';
 import { countTickets } from '../../domain/tickets/ticket-counts';
+import { mergeTicket } from '../../domain/tickets/merge';
 import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets/tickets';
 import { projectProcedure, router } from '../init';
 
@@ -34,6 +35,10 @@ export const ticketsRouter = router({
   update: projectProcedure(CAN.respond)
     .input(updateTicketInput)
     .mutation(({ ctx, input }) => updateTicket(ctx.dc, ctx.pa, ctx.user, input.iid, input)),
+  /** Merges ticket `iid` into ticket `into`: notes, participants and mail threading move; `iid` closes. Returns `into`. */
+  merge: projectProcedure(CAN.respond)
+    .input(mergeTicketInput)
+    .mutation(({ ctx, input }) => mergeTicket(ctx.dc, ctx.pa, ctx.user, input.iid, input.into)),
 });
 
 export const participantsRouter = router({
