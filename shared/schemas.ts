@@ -393,3 +393,25 @@ export const savedReplyFillInput = z.object({ projectPath, iid, id: savedReplyId
 
 /** Merge ticket `iid` into ticket `into` (both of one project). */
 export const mergeTicketInput = z.object({ projectPath, iid, into: iid });
+
+/** What a bulk action does to every selected ticket. */
+export const bulkAction = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('state'), state: ticketState, snoozedUntil: snoozedUntil.optional() }),
+    z.object({ kind: z.literal('assign'), assigneeId: z.number().int().positive().nullable() }),
+    z.object({ kind: z.literal('labels'), add: ticketLabels.default([]), remove: ticketLabels.default([]) }),
+    z.object({ kind: z.literal('merge'), into: iid }),
+  ],
+  { error: 'action.kind must be "state", "assign", "labels" or "merge".' },
+);
+export const bulkInput = z
+  .object({
+    projectPath,
+    iids: z.array(iid).min(1, 'Select at least one ticket.').max(100, 'At most 100 tickets at a time.'),
+    action: bulkAction,
+  })
+  .refine((v) => v.action.kind !== 'state' || (v.action.state === 'snoozed') === (v.action.snoozedUntil !== undefined), {
+    message: 'Snoozing needs snoozedUntil, and snoozedUntil only goes with state "snoozed".',
+    path: ['action', 'snoozedUntil'],
+  });

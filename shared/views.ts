@@ -245,6 +245,12 @@ export interface FilledReply {
   describe: string[];
 }
 
+/** What a bulk action did: every ticket is either updated or failed, with the reason. */
+export interface BulkResult {
+  updated: number[];
+  failed: { iid: number; code: string; message: string }[];
+}
+
 export interface TicketPage {
   items: TicketSummary[];
   nextCursor: string | null;

@@ -61,9 +61,11 @@ export default function Composer(props: {
     () => props.projectPath,
     (projectPath) => api.members.list.query({ projectPath }).then((list) => list.filter((m) => roleLevel(m.role) >= CAN.respond)).catch(() => []),
   );
+  // Read when a label starts being typed: labels are made all the time (a chip, another responder).
+  const [labelsWanted, setLabelsWanted] = createSignal(0);
   const [labels] = createResource(
-    () => props.projectPath,
-    (projectPath) => api.labels.list.query({ projectPath }).catch(() => []),
+    () => (labelsWanted() ? { projectPath: props.projectPath, n: labelsWanted() } : null),
+    ({ projectPath }) => api.labels.list.query({ projectPath }).catch(() => []),
   );
   let box: HTMLTextAreaElement | undefined;
   const uploads = createUploads({
@@ -125,7 +127,15 @@ export default function Composer(props: {
           .map((l) => ({ key: `l${l.name}`, label: labelToken(l.name), detail: 'Label', pick: () => put(replaceToken(text, t, `${labelToken(l.name)} `)) }));
     }
   };
-  createEffect(on(token, () => setActive(0)));
+  createEffect(
+    on(
+      () => token()?.kind,
+      (kind, before) => {
+        setActive(0);
+        if (kind === 'label' && before !== 'label') setLabelsWanted((n) => n + 1);
+      },
+    ),
+  );
 
   const action = createAction(() =>
     api.notes.create.mutate({

@@ -1,4 +1,8 @@
-import { createEffect, createSignal, on } from 'solid-js';
+/**
+ * A ticket's labels as chips: × removes one, the field adds (the project's labels suggested as
+ * you type; several at once with commas). Each change is saved at once and reaches others live.
+ */
+import { createResource, createSignal, For } from 'solid-js';
 import type { TicketDetail } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
@@ -9,48 +13,62 @@ export function parseLabels(text: string): string[] {
 }
 
 export default function LabelsEditor(props: { projectPath: string; ticket: TicketDetail; onUpdated(t: TicketDetail): void }) {
-  const [draft, setDraft] = createSignal(props.ticket.labels.join(', '));
-  const [dirty, setDirty] = createSignal(false);
-  // Someone else changed the labels: show theirs unless the user is mid-edit.
-  createEffect(
-    on(
-      () => props.ticket.labels.join(', '),
-      (labels) => {
-        if (!dirty()) setDraft(labels);
-      },
-    ),
+  const [draft, setDraft] = createSignal('');
+  const [known] = createResource(
+    () => props.projectPath,
+    (projectPath) => api.labels.list.query({ projectPath }).catch(() => []),
   );
-  const action = createAction((labels: string[]) =>
-    api.tickets.update.mutate({ projectPath: props.projectPath, iid: props.ticket.iid, labels }),
-  );
-
-  async function save(e: SubmitEvent) {
-    e.preventDefault();
-    const updated = await action.run(parseLabels(draft()));
-    if (!updated) return;
-    setDirty(false);
-    setDraft(updated.labels.join(', '));
-    props.onUpdated(updated);
+  const action = createAction((labels: string[]) => api.tickets.update.mutate({ projectPath: props.projectPath, iid: props.ticket.iid, labels }));
+  async function save(labels: string[]) {
+    const updated = await action.run(labels);
+    if (updated) props.onUpdated(updated);
+    return updated;
   }
-
+  const suggestions = () => {
+    const have = new Set(props.ticket.labels.map((l) => l.toLowerCase()));
+    return (known() ?? []).filter((l) => !have.has(l.name.toLowerCase()));
+  };
   return (
-    <form class="side-block" onSubmit={(e) => void save(e)}>
-      <label class="field">
-        <span class="side-title">Labels</span>
-        <input
-          data-testid="labels"
-          placeholder="billing, urgent"
-          value={draft()}
-          onInput={(e) => {
-            setDraft(e.currentTarget.value);
-            setDirty(true);
-          }}
-        />
-      </label>
+    <form
+      class="side-block"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const adding = parseLabels(draft());
+        if (adding.length && (await save([...props.ticket.labels, ...adding]))) setDraft('');
+      }}
+    >
+      <span class="side-title">Labels</span>
+      <div class="labels" data-testid="label-chips">
+        <For each={props.ticket.labels} fallback={<span class="muted">None yet</span>}>
+          {(l) => (
+            <span class="label label-chip" data-testid="label-chip">
+              {l}
+              <button
+                type="button"
+                class="chip-remove"
+                aria-label={`Remove label ${l}`}
+                disabled={action.pending()}
+                onClick={() => void save(props.ticket.labels.filter((x) => x !== l))}
+              >
+                ×
+              </button>
+            </span>
+          )}
+        </For>
+      </div>
+      <div class="field-inline">
+        <label class="visually-hidden" for="label-input">
+          Add labels
+        </label>
+        <input id="label-input" data-testid="labels" list="label-options" placeholder="Add a label" value={draft()} onInput={(e) => setDraft(e.currentTarget.value)} />
+        <datalist id="label-options">
+          <For each={suggestions()}>{(l) => <option value={l.name} />}</For>
+        </datalist>
+        <button type="submit" class="button button-small" data-testid="labels-add" disabled={action.pending() || !draft().trim()}>
+          Add
+        </button>
+      </div>
       <FormError error={action.error()} />
-      <button type="submit" class="button button-small" disabled={action.pending() || !dirty()}>
-        Save labels
-      </button>
     </form>
   );
 }

@@ -18,18 +18,25 @@ export default function ShortcutsHelp() {
       <div class="shortcuts-backdrop" onClick={() => setOpen(false)}>
         <section class="panel shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts" onClick={(e) => e.stopPropagation()}>
           <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-          <dl>
-            <For each={SHORTCUTS}>
-              {([key, what]) => (
-                <>
-                  <dt>
-                    <kbd>{key}</kbd>
-                  </dt>
-                  <dd>{what}</dd>
-                </>
-              )}
-            </For>
-          </dl>
+          <For each={['Queue', 'Ticket', 'Queue and ticket', 'Anywhere'] as const}>
+            {(where) => (
+              <section class="shortcut-group" data-testid={`shortcuts-${where.toLowerCase().replace(/ /g, '-')}`}>
+                <h3>{where === 'Queue and ticket' ? 'In the queue and on a ticket' : where === 'Anywhere' ? 'Anywhere' : where === 'Queue' ? 'In the queue' : 'On a ticket'}</h3>
+                <dl>
+                  <For each={SHORTCUTS.filter((s) => s.where === where)}>
+                    {(s) => (
+                      <>
+                        <dt>
+                          <kbd>{s.keys}</kbd>
+                        </dt>
+                        <dd>{s.what}</dd>
+                      </>
+                    )}
+                  </For>
+                </dl>
+              </section>
+            )}
+          </For>
           <button type="button" class="button" onClick={() => setOpen(false)}>
             Close
           </button>

@@ -1,34 +1,54 @@
 /**
- * Keyboard shortcuts (GitLab/Gmail style), acting on what is on screen: j/k move through the
- * queue, o opens, r replies, n writes an internal note, a assigns to me, e closes or reopens,
- * / searches, ? shows the list. Ignored while typing in a field.
+ * Keyboard shortcuts (GitLab/Gmail style), acting on what is on screen: in the queue j/k move the
+ * cursor and x, a, e, u act on the row under it; on a ticket r replies, n writes an internal note,
+ * a assigns it to me, e closes or reopens it. Ignored while typing in a field.
  */
 import { parseProjectRoute } from './project-route';
 import { api } from './trpc';
 
-export const SHORTCUTS: [string, string][] = [
-  ['j / k', 'Next / previous ticket in the queue'],
-  ['o or Enter', 'Open the selected ticket'],
-  ['r', 'Reply to the customer'],
-  ['n', 'Write an internal note'],
-  ['a', 'Assign the ticket to me'],
-  ['e', 'Close or reopen the ticket'],
-  ['/', 'Search the queue'],
-  ['?', 'Show these shortcuts'],
+export type Where = 'Queue' | 'Ticket' | 'Queue and ticket' | 'Anywhere';
+
+export const SHORTCUTS: { keys: string; what: string; where: Where }[] = [
+  { keys: 'j / k', what: 'Move to the next / previous ticket', where: 'Queue' },
+  { keys: 'o or Enter', what: 'Open the ticket under the cursor', where: 'Queue' },
+  { keys: 'x', what: 'Select the ticket under the cursor (for bulk actions; shift-click selects a range)', where: 'Queue' },
+  { keys: 'u', what: 'Mark the ticket under the cursor as unread', where: 'Queue' },
+  { keys: 'a', what: 'Assign to me (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
+  { keys: 'e', what: 'Close, or reopen (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
+  { keys: 'r', what: 'Reply to the customer', where: 'Ticket' },
+  { keys: 'n', what: 'Write an internal note', where: 'Ticket' },
+  { keys: '/', what: 'Search the queue', where: 'Queue' },
+  { keys: '?', what: 'Show these shortcuts', where: 'Anywhere' },
 ];
 
-let selected = -1;
+/** A row's change of unread state, for the queue that shows it. */
+export const MARK_UNREAD_EVENT = 'threadline:mark-unread';
+
+/** The row under the cursor, by ticket: rows are re-rendered as live events patch them. */
+let cursor: { iid: string; project: string } | null = null;
 
 function rows(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>('[data-testid="ticket-row"]')];
 }
 
-function select(i: number): void {
+/** The row under the cursor, if it is still on screen (highlighted again if it was re-rendered). */
+function cursorRow(): HTMLElement | null {
+  if (!cursor) return null;
+  const row = rows().find((r) => r.dataset.iid === cursor?.iid && r.dataset.project === cursor?.project) ?? null;
+  row?.classList.add('ticket-row-selected');
+  return row;
+}
+
+function move(by: number): void {
   const list = rows();
   if (list.length === 0) return;
-  selected = Math.max(0, Math.min(list.length - 1, i));
-  list.forEach((r, n) => r.classList.toggle('ticket-row-selected', n === selected));
-  list[selected]?.scrollIntoView({ block: 'nearest' });
+  const at = cursorRow();
+  const i = at ? list.indexOf(at) + by : by > 0 ? 0 : list.length - 1;
+  const next = list[Math.max(0, Math.min(list.length - 1, i))];
+  if (!next) return;
+  cursor = { iid: next.dataset.iid ?? '', project: next.dataset.project ?? '' };
+  list.forEach((r) => r.classList.toggle('ticket-row-selected', r === next));
+  next.scrollIntoView({ block: 'nearest' });
 }
 
 function composer(internal: boolean): void {
@@ -39,31 +59,47 @@ function composer(internal: boolean): void {
   box.focus();
 }
 
-async function assignToMe(myId: number): Promise<void> {
+/** The open ticket (on a ticket page), or the row under the cursor (in a queue). */
+function target(): { projectPath: string; iid: number; state: string | null; row: HTMLElement | null } | null {
   const m = /^\/p\/(.+)$/.exec(location.pathname);
   const route = m?.[1] ? parseProjectRoute(decodeURI(m[1])) : null;
-  if (route?.page !== 'ticket') return;
-  await api.tickets.update.mutate({ projectPath: route.projectPath, iid: route.iid, assigneeId: myId }).catch(() => undefined);
+  if (route?.page === 'ticket') return { projectPath: route.projectPath, iid: route.iid, state: null, row: null };
+  const row = cursorRow();
+  const iid = Number(row?.dataset.iid);
+  if (!row || !iid || !row.dataset.project) return null;
+  return { projectPath: row.dataset.project, iid, state: row.dataset.state ?? null, row };
 }
 
 export function installShortcuts(opts: { myId: () => number | null; toggleHelp: () => void }): () => void {
   const onKey = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const target = e.target as HTMLElement | null;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    const el = e.target as HTMLElement | null;
+    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
     const click = (testId: string) => document.querySelector<HTMLElement>(`[data-testid="${testId}"]`)?.click();
     switch (e.key) {
       case 'j':
-        select(selected + 1);
+        move(1);
         break;
       case 'k':
-        select(selected - 1);
+        move(-1);
         break;
       case 'o':
       case 'Enter': {
-        const row = rows()[selected];
+        const row = cursorRow();
         if (!row) return;
-        row.querySelector<HTMLAnchorElement>('a')?.click();
+        row.querySelector<HTMLAnchorElement>('a.ticket-link')?.click();
+        break;
+      }
+      case 'x':
+        cursorRow()?.querySelector<HTMLInputElement>('[data-testid="row-check"]')?.click();
+        break;
+      case 'u': {
+        const t = target();
+        if (!t?.row) return;
+        void api.tickets.markUnread.mutate({ projectPath: t.projectPath, iid: t.iid }).then(
+          () => window.dispatchEvent(new CustomEvent(MARK_UNREAD_EVENT, { detail: { projectPath: t.projectPath, iid: t.iid } })),
+          () => undefined,
+        );
         break;
       }
       case 'r':
@@ -74,12 +110,18 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
         break;
       case 'a': {
         const id = opts.myId();
-        if (id !== null) void assignToMe(id);
+        const t = target();
+        if (id === null || !t) return;
+        void api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, assigneeId: id }).catch(() => undefined);
         break;
       }
-      case 'e':
-        click('toggle-state');
+      case 'e': {
+        const t = target();
+        if (!t) return;
+        if (!t.row) click('toggle-state');
+        else void api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state: t.state === 'opened' ? 'closed' : 'opened' }).catch(() => undefined);
         break;
+      }
       case '/':
         document.querySelector<HTMLInputElement>('#queue-search')?.focus();
         break;

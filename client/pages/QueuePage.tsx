@@ -1,7 +1,9 @@
 import { useNavigate } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { MARK_UNREAD_EVENT } from '../lib/shortcuts';
 import { CAN } from '../../shared/roles';
-import type { ProjectView } from '../../shared/views';
+import type { BulkResult, ProjectView } from '../../shared/views';
+import BulkBar, { BulkReport } from '../components/BulkBar';
 import FormError from '../components/FormError';
 import NewTicketForm from '../components/NewTicketForm';
 import QueueFilters from '../components/QueueFilters';
@@ -33,6 +35,36 @@ export default function QueuePage(props: { project: ProjectView }) {
   );
   const canRespond = () => props.project.access >= CAN.respond;
   const [composing, setComposing] = createSignal(false);
+  // Bulk selection: iids, and the last one checked (shift-click selects the range up to it).
+  const [selected, setSelected] = createSignal<Set<number>>(new Set());
+  const [anchor, setAnchor] = createSignal<number | null>(null);
+  const [report, setReport] = createSignal<BulkResult | null>(null);
+  const visible = () => queue.items().map((t) => t.iid);
+  const allOnPage = () => visible().length > 0 && visible().every((iid) => selected().has(iid));
+  function check(iid: number, on: boolean, e: MouseEvent) {
+    const next = new Set(selected());
+    const from = anchor();
+    const rows = visible();
+    if (e.shiftKey && from !== null && rows.includes(from)) {
+      const [a, b] = [rows.indexOf(from), rows.indexOf(iid)].sort((x, y) => x - y) as [number, number];
+      for (const r of rows.slice(a, b + 1)) {
+        if (on) next.add(r);
+        else next.delete(r);
+      }
+    } else if (on) next.add(iid);
+    else next.delete(iid);
+    setAnchor(iid);
+    setSelected(next);
+  }
+  // `u` in the queue marked a row unread.
+  const onUnread = (e: Event) => {
+    const d = (e as CustomEvent<{ projectPath: string; iid: number }>).detail;
+    if (d.projectPath === props.project.path) queue.markUnreadHere(d.iid);
+  };
+  window.addEventListener(MARK_UNREAD_EVENT, onUnread);
+  onCleanup(() => window.removeEventListener(MARK_UNREAD_EVENT, onUnread));
+  // A new filter is a new list: the selection does not carry over.
+  createEffect(on(filter, () => setSelected(new Set<number>())));
 
   return (
     <section class="stack">
@@ -59,10 +91,34 @@ export default function QueuePage(props: { project: ProjectView }) {
           </button>
         </Show>
       </div>
+      <Show when={canRespond() && selected().size > 0}>
+        <BulkBar
+          projectPath={props.project.path}
+          selected={[...selected()]}
+          allOnPage={allOnPage()}
+          onToggleAll={() => setSelected(allOnPage() ? new Set<number>() : new Set(visible()))}
+          onClear={() => setSelected(new Set<number>())}
+          onDone={(result) => {
+            setReport(result);
+            setSelected(new Set(result.failed.map((f) => f.iid).filter((iid) => selected().has(iid))));
+          }}
+        />
+      </Show>
+      <Show when={report()}>{(r) => <BulkReport result={r()} onDismiss={() => setReport(null)} />}</Show>
       <FormError error={queue.error()} />
       <Show when={queue.loaded()} fallback={<p class="muted">Loading tickets…</p>}>
         <ul class="queue" data-testid="queue" aria-label="Tickets">
-          <For each={queue.items()}>{(t) => <TicketRow projectPath={props.project.path} ticket={t} />}</For>
+          <For each={queue.items()}>
+            {(t) => (
+              <TicketRow
+                projectPath={props.project.path}
+                ticket={t}
+                selectable={canRespond()}
+                checked={selected().has(t.iid)}
+                onCheck={(on, e) => check(t.iid, on, e)}
+              />
+            )}
+          </For>
         </ul>
         <Show when={queue.items().length === 0}>
           <p class="empty">{emptyQueueText(filtered(), filter().state)}</p>

@@ -1,4 +1,6 @@
-import { A } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
+import { createAction } from '../lib/action';
+import { api } from '../lib/trpc';
 import { For, Match, Show, Switch } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView, TicketDetail } from '../../shared/views';
@@ -82,6 +84,28 @@ function Header(props: { ticket: TicketDetail }) {
   );
 }
 
+/** Back to the queue with this ticket unread again (like leaving an email unread). */
+function MarkUnread(props: { projectPath: string; iid: number }) {
+  const navigate = useNavigate();
+  const action = createAction(() => api.tickets.markUnread.mutate({ projectPath: props.projectPath, iid: props.iid }));
+  return (
+    <div class="side-block">
+      <button
+        type="button"
+        class="button button-quiet button-small"
+        data-testid="mark-unread"
+        disabled={action.pending()}
+        onClick={async () => {
+          if (await action.run()) navigate(queueHref(props.projectPath));
+        }}
+      >
+        Mark as unread
+      </button>
+      <FormError error={action.error()} />
+    </div>
+  );
+}
+
 function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond: boolean; onUpdated(t: TicketDetail): void }) {
   return (
     <aside class="ticket-side-panel stack" aria-label="Ticket details">
@@ -111,6 +135,7 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
           </div>
         </div>
       </Show>
+      <MarkUnread projectPath={props.project.path} iid={props.ticket.iid} />
       <ParticipantsEditor
         projectPath={props.project.path}
         ticket={props.ticket}

@@ -120,5 +120,10 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     }
   }
 
-  return { items, loaded, error, nextCursor, loadingMore, loadMore, counts };
+  /** This user marked a row unread (its read time is theirs alone: no event carries it). */
+  function markUnreadHere(iid: number): void {
+    setItems((list) => list.map((t) => (t.iid === iid ? { ...t, readAt: null } : t)));
+  }
+
+  return { items, loaded, error, nextCursor, loadingMore, loadMore, counts, markUnreadHere };
 }

@@ -12,7 +12,7 @@ test('the keyboard drives the queue and the ticket: j/k, o, a, e, r, n, / and ?'
   await expect(a.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
 
   await a.page.keyboard.press('?');
-  await expect(a.page.getByTestId('shortcuts')).toContainText('Assign the ticket to me');
+  await expect(a.page.getByTestId('shortcuts')).toContainText('Assign to me');
   await a.page.keyboard.press('Escape');
   await expect(a.page.getByTestId('shortcuts')).toHaveCount(0);
 

@@ -141,7 +141,8 @@ test('counts and filters follow live events: a new ticket counts, closing moves 
   await expect(b.page.getByText('No tickets match these filters.')).toBeVisible();
 
   await a.page.getByTestId('labels').fill(label);
-  await a.page.getByRole('button', { name: 'Save labels' }).click();
+  await a.page.getByTestId('labels').press('Enter');
+  await expect(a.page.getByTestId('label-chip')).toHaveText(`${label}×`);
   await expect(b.page.getByTestId('ticket-row').filter({ hasText: title })).toBeVisible();
   await expect(b.page.getByTestId('count-opened')).toHaveText('1');
 

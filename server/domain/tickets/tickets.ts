@@ -154,6 +154,13 @@ export async function markRead(dc: DomainCtx, pa: ProjectAccess, actor: UserRow,
   return { readAt: new Date(at).toISOString() };
 }
 
+/** Marks a ticket unread for this user, as if nothing in it had been read (the queue shows it so). */
+export async function markUnread(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number): Promise<{ readAt: null }> {
+  const ticket = await visibleTicket(dc, pa, iid);
+  await dc.db.write((tx) => tx.delete(ticketReads).where(and(eq(ticketReads.userId, actor.id), eq(ticketReads.ticketId, ticket.id))).run());
+  return { readAt: null };
+}
+
 async function systemNote(tx: Tx, emit: Emit, ticket: TicketRow, actor: UserRow, body: string, at: number): Promise<void> {
   await insertNote(tx, emit, ticket, { authorId: actor.id, body, internal: false, system: true }, at);
 }

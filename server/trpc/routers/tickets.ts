@@ -1,4 +1,4 @@
-import { mergeTicketInput, createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
+import { bulkInput, mergeTicketInput, createNoteInput, createTicketInput, markdownPreviewInput, participantsInput, participantsRemoveInput, ticketRef, ticketsListInput, updateTicketInput } from '../../../shared/schemas';
 import { markdownToHtml } from '../../render';
 import { addTicketParticipants, removeTicketParticipants } from '../../domain/customer-email/participants';
 import { originalEmail } from '../../mail/inbound/original-email';
@@ -7,7 +7,8 @@ import { CAN } from '../../../shared/roles';
 import { createNote } from '../../domain/notes/post-note';
 import { countTickets } from '../../domain/tickets/ticket-counts';
 import { mergeTicket } from '../../domain/tickets/merge';
-import { createTicket, getTicket, listTickets, markRead, updateTicket } from '../../domain/tickets/tickets';
+import { bulkUpdate } from '../../domain/tickets/bulk';
+import { createTicket, getTicket, listTickets, markRead, markUnread, updateTicket } from '../../domain/tickets/tickets';
 import { projectProcedure, router } from '../init';
 
 export const ticketsRouter = router({
@@ -29,12 +30,20 @@ export const ticketsRouter = router({
   markRead: projectProcedure()
     .input(ticketRef)
     .mutation(({ ctx, input }) => markRead(ctx.dc, ctx.pa, ctx.user, input.iid)),
+  /** The caller marks the ticket unread again: the queue shows its unread marker. */
+  markUnread: projectProcedure()
+    .input(ticketRef)
+    .mutation(({ ctx, input }) => markUnread(ctx.dc, ctx.pa, ctx.user, input.iid)),
   create: projectProcedure(CAN.respond)
     .input(createTicketInput)
     .mutation(({ ctx, input }) => createTicket(ctx.dc, ctx.pa, ctx.user, input)),
   update: projectProcedure(CAN.respond)
     .input(updateTicketInput)
     .mutation(({ ctx, input }) => updateTicket(ctx.dc, ctx.pa, ctx.user, input.iid, input)),
+  /** One change to up to 100 tickets, each in its own transaction; says which failed and why. */
+  bulk: projectProcedure(CAN.respond)
+    .input(bulkInput)
+    .mutation(({ ctx, input }) => bulkUpdate(ctx.dc, ctx.pa, ctx.user, input.iids, input.action)),
   /** Merges ticket `iid` into ticket `into`: notes, participants and mail threading move; `iid` closes. Returns `into`. */
   merge: projectProcedure(CAN.respond)
     .input(mergeTicketInput)

@@ -1,0 +1,173 @@
+/**
+ * Bulk actions on the selected rows: state, assignee, labels, merge. Each ticket changes on its
+ * own (one event each, live for everyone); the bar says which failed and why, and keeps those
+ * selected.
+ */
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { CAN, roleLevel } from '../../shared/roles';
+import type { BulkResult } from '../../shared/views';
+import { createAction } from '../lib/action';
+import { api } from '../lib/trpc';
+import { me } from '../stores/session';
+import { parseLabels } from './LabelsEditor';
+import { snoozePresets } from './StateToggle';
+import FormError from './FormError';
+
+type Action = Parameters<typeof api.tickets.bulk.mutate>[0]['action'];
+
+export default function BulkBar(props: {
+  projectPath: string;
+  selected: number[];
+  allOnPage: boolean;
+  onToggleAll(): void;
+  onClear(): void;
+  /** the tickets that changed leave the selection; the failed ones stay */
+  onDone(result: BulkResult): void;
+}) {
+  const [members] = createResource(
+    () => props.projectPath,
+    (projectPath) => api.members.list.query({ projectPath }).then((l) => l.filter((m) => roleLevel(m.role) >= CAN.respond)).catch(() => []),
+  );
+  const [labels, setLabels] = createSignal('');
+  const [mergeInto, setMergeInto] = createSignal<number | null>(null);
+  const action = createAction((a: Action) => api.tickets.bulk.mutate({ projectPath: props.projectPath, iids: props.selected, action: a }));
+
+  async function run(a: Action) {
+    const result = await action.run(a);
+    if (!result) return;
+    setMergeInto(null);
+    props.onDone(result);
+  }
+
+  const n = () => props.selected.length;
+  return (
+    <div class="bulk-bar" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
+      <label class="check">
+        <input type="checkbox" data-testid="select-all" checked={props.allOnPage} onChange={() => props.onToggleAll()} />
+        <span data-testid="bulk-count">
+          {n()} selected
+        </span>
+      </label>
+      <div class="button-row">
+        <button type="button" class="button button-small" data-testid="bulk-close" disabled={action.pending()} onClick={() => void run({ kind: 'state', state: 'closed' })}>
+          Close
+        </button>
+        <button type="button" class="button button-small" data-testid="bulk-reopen" disabled={action.pending()} onClick={() => void run({ kind: 'state', state: 'opened' })}>
+          Reopen
+        </button>
+        <button type="button" class="button button-small" data-testid="bulk-pending" disabled={action.pending()} onClick={() => void run({ kind: 'state', state: 'pending' })}>
+          Pending
+        </button>
+        <select
+          data-testid="bulk-snooze"
+          disabled={action.pending()}
+          onChange={(e) => {
+            const at = snoozePresets(new Date())[Number(e.currentTarget.value)]?.at;
+            e.currentTarget.value = '';
+            if (at) void run({ kind: 'state', state: 'snoozed', snoozedUntil: at.toISOString() });
+          }}
+        >
+          <option value="">Snooze…</option>
+          <For each={snoozePresets(new Date())}>{(p, i) => <option value={String(i())}>{p.label}</option>}</For>
+        </select>
+        <select
+          data-testid="bulk-assign"
+          disabled={action.pending()}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            e.currentTarget.value = '';
+            if (v === 'none') void run({ kind: 'assign', assigneeId: null });
+            else if (v) void run({ kind: 'assign', assigneeId: Number(v) });
+          }}
+        >
+          <option value="">Assign…</option>
+          <Show when={me()}>{(u) => <option value={String(u().id)}>Me</option>}</Show>
+          <option value="none">Unassign</option>
+          <For each={(members() ?? []).filter((m) => m.user.id !== me()?.id)}>{(m) => <option value={String(m.user.id)}>{m.user.name}</option>}</For>
+        </select>
+        <form
+          class="field-inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const list = parseLabels(labels());
+            if (list.length) void run({ kind: 'labels', add: list, remove: [] }).then(() => setLabels(''));
+          }}
+        >
+          <input data-testid="bulk-labels" placeholder="labels" value={labels()} onInput={(e) => setLabels(e.currentTarget.value)} />
+          <button type="submit" class="button button-small" disabled={action.pending() || !labels().trim()}>
+            Add
+          </button>
+          <button
+            type="button"
+            class="button button-small"
+            disabled={action.pending() || !labels().trim()}
+            onClick={() => {
+              const list = parseLabels(labels());
+              if (list.length) void run({ kind: 'labels', add: [], remove: list }).then(() => setLabels(''));
+            }}
+          >
+            Remove
+          </button>
+        </form>
+        <Show when={n() > 1}>
+          <select
+            data-testid="bulk-merge"
+            disabled={action.pending()}
+            value={mergeInto() === null ? '' : String(mergeInto())}
+            onChange={(e) => setMergeInto(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
+          >
+            <option value="">Merge into…</option>
+            <For each={[...props.selected].sort((a, b) => a - b)}>{(iid) => <option value={String(iid)}>#{iid}</option>}</For>
+          </select>
+        </Show>
+        <button type="button" class="button button-quiet button-small" data-testid="bulk-clear" onClick={() => props.onClear()}>
+          Clear
+        </button>
+      </div>
+      <Show when={mergeInto()}>
+        {(into) => (
+          <div class="confirm" role="alertdialog" data-testid="bulk-merge-confirm">
+            <p>
+              Merge {n() - 1} {n() - 1 === 1 ? 'ticket' : 'tickets'} into <strong>#{into()}</strong>? Their notes, participants and email replies move to #{into()}; they are closed. This cannot be
+              undone.
+            </p>
+            <div class="button-row">
+              <button type="button" class="button button-danger button-small" data-testid="bulk-merge-confirm-button" onClick={() => void run({ kind: 'merge', into: into() })}>
+                Merge into #{into()}
+              </button>
+              <button type="button" class="button button-quiet button-small" onClick={() => setMergeInto(null)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
+      </Show>
+      <FormError error={action.error()} />
+    </div>
+  );
+}
+
+/** What the last bulk action did, kept after the selection empties. */
+export function BulkReport(props: { result: BulkResult; onDismiss(): void }) {
+  return (
+    <div class="notice bulk-report" data-testid="bulk-report" role="status">
+      {props.result.updated.length} {props.result.updated.length === 1 ? 'ticket' : 'tickets'} updated.
+      <Show when={props.result.failed.length > 0}>
+        {' '}
+        Not changed:
+        <ul>
+          <For each={props.result.failed}>
+            {(f) => (
+              <li data-testid="bulk-failed">
+                #{f.iid}: {f.message}
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <button type="button" class="button button-quiet button-small" onClick={() => props.onDismiss()}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
