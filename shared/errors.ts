@@ -82,6 +82,7 @@ export const ERRORS = {
   SAVED_REPLY_NAME_TAKEN: { status: 'CONFLICT', message: 'Another saved reply of this project has this name.' },
   TICKET_MERGED: { status: 'CONFLICT', message: 'This ticket was merged into another one: work on that one instead.' },
   MERGE_INTO_SELF: { status: 'BAD_REQUEST', message: 'A ticket cannot be merged into itself.' },
+  SAVED_VIEW_NOT_FOUND: { status: 'NOT_FOUND', message: 'No saved view has this id here.' },
   CUSTOMER_NOT_FOUND: { status: 'NOT_FOUND', message: 'Customer not found.' },
   ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },

@@ -29,7 +29,9 @@ export type ProjectEvent =
   /** a customer's name or notes changed (to responders of every project with their tickets) */
   | { type: 'customer.updated'; customer: CustomerView }
   /** the project's saved replies changed: composers read the list again */
-  | { type: 'saved_replies.changed' };
+  | { type: 'saved_replies.changed' }
+  /** the project's saved views changed: queues read their list again (personal ones stay private) */
+  | { type: 'saved_views.changed' };
 
 export type ProjectEventType = ProjectEvent['type'];
 

@@ -415,3 +415,14 @@ export const bulkInput = z
     message: 'Snoozing needs snoozedUntil, and snoozedUntil only goes with state "snoozed".',
     path: ['action', 'snoozedUntil'],
   });
+
+export const savedViewFilters = ticketsListInput.pick({ state: true, search: true, assignee: true, label: true, confidential: true, customer: true, sort: true }).strict();
+export const savedViewSaveInput = z.object({
+  projectPath,
+  /** absent: a new view */
+  id: z.number().int().positive().optional(),
+  name: singleLineText('Name', 60).min(1, 'Name cannot be empty.'),
+  shared: z.boolean({ error: 'shared must be true or false.' }),
+  filters: savedViewFilters,
+});
+export const savedViewRef = z.object({ projectPath, id: z.number({ error: 'id must be a number.' }).int().positive() });

@@ -245,6 +245,27 @@ export interface FilledReply {
   describe: string[];
 }
 
+/** A queue's filters and sort, as `tickets.list` takes them (without paging). */
+export interface SavedViewFilters {
+  state?: TicketState | 'all';
+  search?: string;
+  assignee?: 'me' | 'none' | 'any';
+  label?: string;
+  confidential?: boolean;
+  customer?: string;
+  sort?: 'activity' | 'newest' | 'waiting';
+}
+
+export interface SavedViewView {
+  id: number;
+  name: string;
+  /** shared with everyone in the project (else only its owner sees it) */
+  shared: boolean;
+  filters: SavedViewFilters;
+  /** the caller may rename or delete it (its owner; for a shared one also maintainers) */
+  mine: boolean;
+}
+
 /** What a bulk action did: every ticket is either updated or failed, with the reason. */
 export interface BulkResult {
   updated: number[];

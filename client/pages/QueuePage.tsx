@@ -4,6 +4,7 @@ import { MARK_UNREAD_EVENT } from '../lib/shortcuts';
 import { CAN } from '../../shared/roles';
 import type { BulkResult, ProjectView } from '../../shared/views';
 import BulkBar, { BulkReport } from '../components/BulkBar';
+import SavedViewsBar from '../components/SavedViewsBar';
 import FormError from '../components/FormError';
 import NewTicketForm from '../components/NewTicketForm';
 import QueueFilters from '../components/QueueFilters';
@@ -75,6 +76,7 @@ export default function QueuePage(props: { project: ProjectView }) {
           onCreated={(t) => navigate(ticketHref(props.project.path, t.iid))}
         />
       </Show>
+      <SavedViewsBar projectPath={props.project.path} filter={filter()} canSave={canRespond()} set={set} />
       <div class="toolbar">
         <QueueFilters
           filter={filter()}

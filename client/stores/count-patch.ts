@@ -56,6 +56,7 @@ export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter,
       return known ? bump(c, known.state, -1) : null;
     case 'customer.updated':
     case 'saved_replies.changed':
+    case 'saved_views.changed':
       return c;
     case 'ticket.updated': {
       if (membershipChanges(event.changes, f).length > 0) return null;

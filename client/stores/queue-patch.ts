@@ -122,6 +122,7 @@ export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: 
     case 'ticket.hidden':
       return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;
     case 'saved_replies.changed':
+    case 'saved_views.changed':
       return items;
     case 'customer.updated': {
       const { id, email, name } = event.customer;

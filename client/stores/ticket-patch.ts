@@ -21,6 +21,7 @@ export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPa
       return event.iid === detail.iid ? { kind: 'hidden' } : { kind: 'same' };
     case 'ticket.created':
     case 'saved_replies.changed':
+    case 'saved_views.changed':
       return { kind: 'same' };
     case 'ticket.merged':
       return event.ticket.iid === detail.iid ? { kind: 'reload' } : { kind: 'same' };

@@ -30,6 +30,7 @@ export let serviceDeskSettings: typeof lite.serviceDeskSettings = lite.serviceDe
 export let emailTemplates: typeof lite.emailTemplates = lite.emailTemplates;
 export let issueTemplates: typeof lite.issueTemplates = lite.issueTemplates;
 export let savedReplies: typeof lite.savedReplies = lite.savedReplies;
+export let savedViews: typeof lite.savedViews = lite.savedViews;
 export let customers: typeof lite.customers = lite.customers;
 export let tickets: typeof lite.tickets = lite.tickets;
 export let notes: typeof lite.notes = lite.notes;
@@ -76,6 +77,7 @@ export function bindDialect(d: Dialect): void {
   emailTemplates = src.emailTemplates;
   issueTemplates = src.issueTemplates;
   savedReplies = src.savedReplies;
+  savedViews = src.savedViews;
   customers = src.customers;
   tickets = src.tickets;
   notes = src.notes;

@@ -136,6 +136,60 @@ describe('role matrix', () => {
     assert.deepEqual(out, expected('guest'));
   });
 
+  test('tickets.markUnread: any member; tickets.merge and tickets.bulk: reporter and up', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.tickets.markUnread.mutate({ projectPath: P, iid: 1 })), expected('guest'));
+    assert.deepEqual(
+      await matrix(async (c) => {
+        const made = await s.admin.trpc.tickets.create.mutate({ projectPath: P, title: `To merge ${++counter}`, confidential: false });
+        await c.trpc.tickets.merge.mutate({ projectPath: P, iid: made.iid, into: 1 });
+      }),
+      expected('reporter'),
+    );
+    assert.deepEqual(
+      await matrix((c) => c.trpc.tickets.bulk.mutate({ projectPath: P, iids: [1], action: { kind: 'labels', add: [`b${++counter}`], remove: [] } })),
+      expected('reporter'),
+    );
+  });
+
+  test('customers: the picker and the page for reporters and up; guests find no customer', async () => {
+    await s.admin.trpc.tickets.create.mutate({ projectPath: P, title: 'From a customer', externalAuthor: 'kim@customer.test', confidential: false });
+    const [kim] = await s.admin.trpc.customers.search.query({ projectPath: P, query: 'kim' });
+    assert.ok(kim);
+    assert.deepEqual(await matrix((c) => c.trpc.customers.search.query({ projectPath: P, query: 'kim' })), expected('reporter'));
+    const page = await matrix((c) => c.trpc.customers.get.query({ id: kim.id }));
+    const notes = await matrix((c) => c.trpc.customers.update.mutate({ id: kim.id, notes: `seen ${++counter}` }));
+    // Not a project procedure: who may not see the customer is told it does not exist.
+    const want = { ...expected('reporter'), guest: 'NOT_FOUND' };
+    assert.deepEqual(page, want);
+    assert.deepEqual(notes, want);
+  });
+
+  test('saved replies: reporters list and fill them, maintainers keep them', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.savedReplies.save.mutate({ projectPath: P, name: `Reply ${++counter}`, body: 'Hi {customer_name}' })), expected('maintainer'));
+    const [first] = await s.admin.trpc.savedReplies.list.query({ projectPath: P });
+    assert.ok(first);
+    assert.deepEqual(await matrix((c) => c.trpc.savedReplies.list.query({ projectPath: P })), expected('reporter'));
+    assert.deepEqual(await matrix((c) => c.trpc.savedReplies.fill.query({ projectPath: P, iid: 1, id: first.id })), expected('reporter'));
+    assert.deepEqual(
+      await matrix(async (c) => {
+        const r = await s.admin.trpc.savedReplies.save.mutate({ projectPath: P, name: `Doomed ${++counter}`, body: 'x' });
+        await c.trpc.savedReplies.remove.mutate({ projectPath: P, id: r.id });
+      }),
+      expected('maintainer'),
+    );
+  });
+
+  test('saved views: any member lists them, reporters and up save and delete their own', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.savedViews.list.query({ projectPath: P })), expected('guest'));
+    assert.deepEqual(
+      await matrix(async (c) => {
+        const v = await c.trpc.savedViews.save.mutate({ projectPath: P, name: `View ${++counter}`, shared: false, filters: { sort: 'waiting' } });
+        await c.trpc.savedViews.remove.mutate({ projectPath: P, id: v.id });
+      }),
+      expected('reporter'),
+    );
+  });
+
   test('users.list, users.create, projects.create: instance admin only', async () => {
     assert.deepEqual(await matrix((c) => c.trpc.users.list.query()), adminOnly());
     assert.deepEqual(

@@ -19,6 +19,7 @@ import { mailSettingsRouter } from './routers/mail-settings';
 import { customerLinksRouter } from './routers/customer-links';
 import { customersRouter } from './routers/customers';
 import { savedRepliesRouter } from './routers/saved-replies';
+import { savedViewsRouter } from './routers/saved-views';
 
 export const appRouter = router({
   auth: authRouter,
@@ -44,6 +45,7 @@ export const appRouter = router({
   customerLinks: customerLinksRouter,
   customers: customersRouter,
   savedReplies: savedRepliesRouter,
+  savedViews: savedViewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

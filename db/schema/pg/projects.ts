@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import type { MacroActions } from '../../../shared/macros';
+import type { SavedViewFilters } from '../../../shared/views';
 
 export const projects = pgTable(
   'projects',
@@ -106,4 +107,27 @@ export const savedReplies = pgTable(
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [uniqueIndex('saved_replies_project_name_unique').on(t.projectId, sql`lower(${t.name})`)],
+);
+
+/**
+ * Saved views of the queue: a name for a set of filters and a sort, personal (`ownerId`) or shared
+ * with the project (`ownerId` null). Shown beside the state tabs with live counts.
+ */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** the user it belongs to; null when it is shared with everyone in the project */
+    ownerId: integer('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** the queue's filters and sort (shared/views.ts SavedViewFilters) */
+    filters: jsonb('filters').notNull().$type<SavedViewFilters>(),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('saved_views_project_owner_idx').on(t.projectId, t.ownerId)],
 );
