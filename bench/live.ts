@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- live`: (a) fan-out — 500 WebSocket subscribers on one project, time from a
  * note's commit to its event at each client, p50/p99; (b) queue — 100,000 tickets, first page
- * with a filter and with a search query, server time p50/p99; (c) server RSS with 100,000 tickets
- * and 500 subscribers; (d) client bundle size gzipped. Results: bench/results/live.json.
+ * with a filter, with a search query and sorted by waiting longest, and a customer page with 1,000
+ * tickets, server time p50/p99; (c) server RSS with 100,000 tickets and 500 subscribers; (d) client
+ * bundle size gzipped. Results: bench/results/live.json.
  */
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,8 @@ import { createTRPCClient, wsLink } from '@trpc/client';
 import type { ProjectEventEnvelope } from '../shared/events';
 import { ACCESS } from '../shared/roles';
 import { eq } from 'drizzle-orm';
-import { projects, tickets } from '../db/schema';
+import { customers, projects, tickets } from '../db/schema';
+import { customerPage } from '../server/domain/customers/customer-page';
 import { createDomain } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createProject } from '../server/domain/projects/projects';
@@ -40,7 +42,18 @@ const admin = (await findUserByEmail(dc.db, 'bench@bench.test'))!;
 const WORDS = 'printer invoice refund login password shipment broken screen update account delivery error'.split(' ');
 const CHUNK = 500;
 const t0 = Date.now() - TICKETS * 1000;
+// Customers: one with 1,000 tickets (the customer page's case), the rest spread over 10,000.
+const HEAVY = 1000;
+const CUSTOMERS = 10_000;
+const customerOf = (i: number) => (i % Math.ceil(TICKETS / HEAVY) === 0 ? 1 : 2 + (i % CUSTOMERS));
 await dc.db.write(async (tx) => {
+  for (let from = 1; from <= CUSTOMERS + 1; from += CHUNK) {
+    const rows = [];
+    for (let c = from; c < from + CHUNK && c <= CUSTOMERS + 1; c++) {
+      rows.push({ id: c, email: `c${c}@customer.test`, name: `Customer ${c}`, domain: 'customer.test', createdAt: t0, updatedAt: t0 });
+    }
+    await tx.insert(customers).values(rows).run();
+  }
   for (let from = 1; from <= TICKETS; from += CHUNK) {
     const rows = [];
     for (let i = from; i < from + CHUNK && i <= TICKETS; i++) {
@@ -56,6 +69,9 @@ await dc.db.write(async (tx) => {
         authorId: admin.id,
         externalAuthor: `c${i}@customer.test`,
         assigneeId: i % 5 === 0 ? admin.id : null,
+        customerId: customerOf(i),
+        // half the open tickets wait on us, since a time spread over the whole range
+        waitingSince: i % 3 !== 0 && i % 2 === 0 ? t0 + ((i * 7919) % TICKETS) * 1000 : null,
         noteCount: 0,
         createdAt: at,
         updatedAt: at,
@@ -85,6 +101,10 @@ const searched = await repeat(QUERIES, (i) => listTickets(dc, pa, admin, { state
 // the open/closed counts beside the queue (no target of their own; they follow events client-side
 // and are asked again only when an event cannot tell)
 const counted = await repeat(QUERIES, () => countTickets(dc, pa, admin, { assignee: 'none' }));
+await repeat(20, () => listTickets(dc, pa, admin, { state: 'opened', sort: 'waiting', limit: 50 }));
+const waiting = await repeat(QUERIES, () => listTickets(dc, pa, admin, { state: 'opened', sort: 'waiting', limit: 50 }));
+await repeat(20, () => customerPage(dc, admin, { id: 1 }));
+const customerPages = await repeat(QUERIES, () => customerPage(dc, admin, { id: 1 }));
 await dc.db.close();
 
 // (a) fan-out with the server in its own process. Measured per client: from the event's `at`
@@ -145,6 +165,8 @@ const results = {
     firstPageWithFilterMs: { ...summary(filtered), target: 10 },
     firstPageWithSearchMs: { ...summary(searched), target: 50 },
     countsWithFilterMs: summary(counted),
+    firstPageWaitingLongestMs: { ...summary(waiting), target: 10 },
+    customerPageMs: { ...summary(customerPages), target: 20, tickets: HEAVY },
   },
   serverRssMb: { value: Math.round(rss / 1024), target: 250, with: `${TICKETS} tickets, ${SUBSCRIBERS} subscribers` },
   clientBundleGzipKb: { value: Math.round((gzipped / 1024) * 10) / 10, target: 100 },
