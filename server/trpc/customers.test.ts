@@ -77,6 +77,7 @@ test('a sender becomes a customer with their display name; rows show customer, p
   assert.equal(detail.waitingSince, new Date(clock).toISOString(), 'waiting since their last message');
   assert.equal(detail.preview, 'Yes it is plugged in.');
   assert.equal(detail.customer?.name, 'Kim L.', 'the name their latest mail gave');
+  assert.equal(detail.notes.at(-1)?.externalAuthorName, 'Kim L.', 'their notes name them too');
   assert.equal(detail.firstResponseAt, new Date(replied).toISOString(), 'the first response stays the first');
 });
 
@@ -147,7 +148,9 @@ test('the customer page lists their tickets where the caller responds; notes rea
     assert.equal(t.customer, null);
     assert.equal(t.externalAuthor, 'ki*****@a*****.i**');
   }
-  assert.equal((await guest.trpc.tickets.get.query({ projectPath: P, iid: kettle?.iid ?? 0 })).customerDetail, null);
+  const seen = await guest.trpc.tickets.get.query({ projectPath: P, iid: kettle?.iid ?? 0 });
+  assert.equal(seen.customerDetail, null);
+  assert.ok(seen.notes.every((n) => !n.externalAuthorName), 'no customer names below reporter');
   assert.deepEqual((await guest.trpc.tickets.list.query({ projectPath: P, search: 'from:@shop.test' })).items, [], 'guests cannot filter by customer');
 });
 
