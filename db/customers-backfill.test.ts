@@ -39,10 +39,10 @@ function seed(bool: (b: boolean) => string): string[] {
   return [
     `insert into users (id, email, name, is_admin, kind, created_at) values (1, 'bot@x', 'Support Bot', ${bool(false)}, 'bot', ${T0}), (2, 'rita@x', 'Rita', ${bool(false)}, 'human', ${T0})`,
     `insert into projects (id, path, name, visibility, last_iid, created_at) values (1, 'acme/app', 'App', 'private', 3, ${T0})`,
-    `insert into tickets (id, project_id, iid, title, description, state, confidential, author_id, external_author, note_count, created_at, updated_at, last_activity_at, email_id)
-       values (1, 1, 1, 'Waiting', 'First line\nsecond line', 'opened', ${bool(true)}, 1, 'Kim@Acme.io', 1, ${min(1)}, ${min(5)}, ${min(5)}, 7),
-              (2, 1, 2, 'Answered', 'Help', 'opened', ${bool(true)}, 1, 'kim@acme.io', 1, ${min(2)}, ${min(6)}, ${min(6)}, 8),
-              (3, 1, 3, 'By hand', 'Internal work', 'opened', ${bool(false)}, 2, null, 0, ${min(3)}, ${min(3)}, ${min(3)}, null)`,
+    `insert into tickets (id, project_id, iid, title, description, state, confidential, author_id, external_author, external_author_name, note_count, created_at, updated_at, last_activity_at, email_id)
+       values (1, 1, 1, 'Waiting', 'First line\nsecond line', 'opened', ${bool(true)}, 1, 'Kim@Acme.io', 'Kim', 1, ${min(1)}, ${min(5)}, ${min(5)}, 7),
+              (2, 1, 2, 'Answered', 'Help', 'opened', ${bool(true)}, 1, 'kim@acme.io', 'Kim Lee', 1, ${min(2)}, ${min(6)}, ${min(6)}, 8),
+              (3, 1, 3, 'By hand', 'Internal work', 'opened', ${bool(false)}, 2, null, null, 0, ${min(3)}, ${min(3)}, ${min(3)}, null)`,
     `insert into notes (ticket_id, author_id, external_author, body, internal, system, created_at)
        values (1, 2, null, 'We are on it', ${bool(false)}, ${bool(false)}, ${min(4)}),
               (1, 1, 'kim@acme.io', 'Any news?', ${bool(false)}, ${bool(false)}, ${min(5)}),
@@ -54,7 +54,7 @@ function seed(bool: (b: boolean) => string): string[] {
 type Row = { id: number; customer_id: number | null; preview: string; waiting_since: number | null; first_response_at: number | null };
 
 function check(customers: { email: string; domain: string; name: string | null }[], rows: Row[]): void {
-  assert.deepEqual(customers, [{ email: 'kim@acme.io', domain: 'acme.io', name: null }], 'one customer for both spellings of the address');
+  assert.deepEqual(customers, [{ email: 'kim@acme.io', domain: 'acme.io', name: 'Kim Lee' }], 'one customer for both spellings of the address, named as their latest mail did');
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   assert.ok(byId.get(1)?.customer_id && byId.get(1)?.customer_id === byId.get(2)?.customer_id);
   assert.equal(byId.get(3)?.customer_id, null);
@@ -70,7 +70,7 @@ function check(customers: { email: string; domain: string; name: string | null }
 
 test('SQLite: tickets from before customers get customers, previews, waits and first responses', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-backfill-'));
-  const old = migrationsBefore(path.join(here, 'migrations'), 'customers_queue_rows');
+  const old = migrationsBefore(path.join(here, 'migrations'), 'triage');
   try {
     const conn = new Database(path.join(dir, 'db.sqlite'));
     migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: old });
@@ -92,7 +92,7 @@ test('PostgreSQL: the same, on the PostgreSQL migrations', { skip: !process.env.
   await admin.end();
   const url = new URL(process.env.THREADLINE_TEST_PG as string);
   url.pathname = `/${name}`;
-  const old = migrationsBefore(path.join(here, 'migrations-pg'), 'customers_queue_rows');
+  const old = migrationsBefore(path.join(here, 'migrations-pg'), 'triage');
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
