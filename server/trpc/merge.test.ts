@@ -66,6 +66,9 @@ test('merging #2 into #1: notes in time order with a marker, participants and th
   // #1's thread root: the first email it sent (the thank-you).
   const firstRoot = (await emailsOf(first.iid)).at(-1)?.messageId;
 
+  const links = async (iid: number) => (await rep.trpc.customerLinks.count.query({ projectPath: P, iid })).active;
+  const [firstLinks, secondLinks] = [await links(first.iid), await links(second.iid)];
+  assert.ok(secondLinks > 0, 'our emails on #2 carried customer-view links');
   const live = rep.live();
   const watcher = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P }, h));
   await new Promise((r) => setTimeout(r, 200));
@@ -92,6 +95,8 @@ test('merging #2 into #1: notes in time order with a marker, participants and th
   assert.deepEqual(merged.participants.map((p) => p.email), ['kim@acme.io', 'boss@acme.io']);
   assert.equal(merged.noteCount, 3);
 
+  // The links in #2's emails now open #1's customer view.
+  assert.deepEqual([await links(first.iid), await links(second.iid)], [firstLinks + secondLinks, 0]);
   const closed = await rep.trpc.tickets.get.query({ projectPath: P, iid: second.iid });
   assert.deepEqual([closed.state, closed.mergedInto], ['closed', first.iid]);
   assert.deepEqual(closed.notes.map((n) => n.body), [`merged into #${first.iid}`]);

@@ -85,4 +85,11 @@ test('a macro whose action cannot be applied posts nothing and changes nothing',
   assert.equal(await outcome(rep.trpc.notes.create.mutate({ projectPath: P, iid, body: 'x', internal: false, macroId: 99_999 })), 'NOT_FOUND');
   await boss.trpc.savedReplies.remove.mutate({ projectPath: P, id: bad.id });
   assert.deepEqual((await rep.trpc.savedReplies.list.query({ projectPath: P })).map((r) => r.name), ['Refund approved']);
+  // The words a team sends customers are audited, like the email templates.
+  const audit = (await boss.trpc.audit.project.query({ projectPath: P })).items.filter((e) => e.action.startsWith('saved_reply.'));
+  assert.deepEqual(audit.map((e) => [e.action, e.target, e.actor.name]), [
+    ['saved_reply.removed', 'Hand to Gus', 'Mia Maintainer'],
+    ['saved_reply.created', 'Hand to Gus', 'Mia Maintainer'],
+    ['saved_reply.created', 'Refund approved', 'Mia Maintainer'],
+  ]);
 });

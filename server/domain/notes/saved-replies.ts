@@ -16,6 +16,7 @@ import type { UserRow } from '../accounts/users';
 import { write, type DomainCtx, type Emit } from '../core/context';
 import { customerById } from '../customers/customers';
 import { visibleTicket } from '../tickets/ticket-lookup';
+import { actorOf, recordAudit } from '../audit/audit-log';
 import type { QuickAction } from './quick-actions';
 
 type SavedReplyRow = typeof savedReplies.$inferSelect;
@@ -68,15 +69,18 @@ export async function saveSavedReply(
       row = await tx.update(savedReplies).set(patch).where(eq(savedReplies.id, input.id)).returning().get();
     }
     changed(emit, pa.project.id);
+    // Like the email templates, the words a team sends customers are audited.
+    await recordAudit(tx, actorOf(actor), { projectId: pa.project.id, action: input.id === undefined ? 'saved_reply.created' : 'saved_reply.changed', target: row.name, detail: { macro: row.actions !== null } }, at);
     return view(row);
   });
 }
 
-export async function removeSavedReply(dc: DomainCtx, pa: ProjectAccess, id: number): Promise<void> {
-  await write(dc, async (tx, emit) => {
-    await savedReplyById(tx, pa.project.id, id);
+export async function removeSavedReply(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, id: number): Promise<void> {
+  await write(dc, async (tx, emit, at) => {
+    const row = await savedReplyById(tx, pa.project.id, id);
     await tx.delete(savedReplies).where(eq(savedReplies.id, id)).run();
     changed(emit, pa.project.id);
+    await recordAudit(tx, actorOf(actor), { projectId: pa.project.id, action: 'saved_reply.removed', target: row.name }, at);
   });
 }
 

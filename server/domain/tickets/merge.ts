@@ -2,18 +2,19 @@
  * Merging tickets (issue 12, item 6): "merge #12 into #7". In one transaction #12's notes move to
  * #7 (kept in time order and marked with where they came from, its description becoming a note
  * at its own time), its participants and external author join #7, its Message-IDs and reply keys
- * route to #7 — so a customer answering any of #12's emails lands on #7 — and #12 is closed with
- * a note pointing at #7. Confidential wins: merging a confidential ticket makes the target one.
+ * route to #7 — so a customer answering any of #12's emails, or writing on its customer view,
+ * lands on #7 — and #12 is closed with a note pointing at #7. Confidential wins: merging a
+ * confidential ticket makes the target one.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { attachments, messageIds, notes, replyKeys, tickets } from '../../../db/schema';
+import { attachments, customerLinks, messageIds, notes, participants, replyKeys, tickets } from '../../../db/schema';
 import type { Tx } from '../../../db/client';
 import { AppError } from '../../../shared/errors';
 import type { TicketDetail } from '../../../shared/views';
 import type { ProjectAccess } from '../accounts/access';
 import type { UserRow } from '../accounts/users';
 import { write, type DomainCtx, type Emit } from '../core/context';
-import { addParticipants, participantEmails } from '../customer-email/email-tickets';
+import { addParticipants } from '../customer-email/email-tickets';
 import { emitParticipantsChanged } from '../customer-email/participants';
 import { insertNote } from '../notes/notes';
 import { previewText } from '../notes/preview';
@@ -54,8 +55,11 @@ export async function mergeTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor
       ticketId: target.id,
       authorId: source.authorId,
       externalAuthor: source.externalAuthor,
-      body: `### ${source.title}\n\n${source.description}`,
-      bodyHtml: `<h3>${escapeHtml(source.title)}</h3>\n${source.descriptionHtml ?? escapeHtml(source.description)}`,
+      externalAuthorName: source.externalAuthorName,
+      // The customer's own words (without an issue template appended for responders): the target's
+      // customer view shows this note. The full description stays on the source.
+      body: `### ${source.title}\n\n${source.customerDescription ?? source.description}`,
+      bodyHtml: `<h3>${escapeHtml(source.title)}</h3>\n${source.customerDescriptionHtml ?? source.descriptionHtml ?? escapeHtml(source.customerDescription ?? source.description)}`,
       internal: false,
       system: false,
       createdAt: source.createdAt,
@@ -68,9 +72,15 @@ export async function mergeTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor
   // Mail threading: replies to any email of the source land on the target; its root stays its own.
   await tx.update(messageIds).set({ ticketId: target.id, merged: true }).where(eq(messageIds.ticketId, source.id)).run();
   await tx.update(replyKeys).set({ ticketId: target.id }).where(eq(replyKeys.ticketId, source.id)).run();
+  // A customer's link to the source's thread (issue 10's customer view) now shows the target's.
+  await tx.update(customerLinks).set({ ticketId: target.id }).where(eq(customerLinks.ticketId, source.id)).run();
 
-  const people = [...(source.externalAuthor ? [source.externalAuthor] : []), ...(await participantEmails(tx, source.id))];
-  const { added, dropped } = await addParticipants(tx, target.id, people, at);
+  const theirs = await tx.select({ email: participants.email, name: participants.name }).from(participants).where(eq(participants.ticketId, source.id)).all();
+  const people = [...(source.externalAuthor ? [source.externalAuthor] : []), ...theirs.map((p) => p.email)];
+  // They join with the names their mail gave, as they had them on the source.
+  const names = new Map(theirs.flatMap((p) => (p.name ? [[p.email, p.name] as const] : [])));
+  if (source.externalAuthor && source.externalAuthorName) names.set(source.externalAuthor.toLowerCase(), source.externalAuthorName);
+  const { added, dropped } = await addParticipants(tx, target.id, people, at, names);
 
   const counted = await tx
     .select({ n: sql<number>`count(*)` })

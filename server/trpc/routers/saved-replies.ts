@@ -16,7 +16,7 @@ export const savedRepliesRouter = router({
   remove: projectProcedure(CAN.configureServiceDesk)
     .input(savedReplyRef)
     .mutation(async ({ ctx, input }) => {
-      await removeSavedReply(ctx.dc, ctx.pa, input.id);
+      await removeSavedReply(ctx.dc, ctx.pa, ctx.user, input.id);
       return { ok: true };
     }),
 });
