@@ -12,18 +12,3 @@ export const QUICK_ACTION_HINTS: { command: string; args: string; help: string }
   { command: '/pending', args: '', help: 'Wait on the customer: their reply reopens it' },
   { command: '/snooze', args: '4h | 2d | 2030-01-31T09:00', help: 'Snooze: it comes back by itself' },
 ];
-
-/** The hints for the line the cursor is on, when it is a command being typed. */
-export function hintsFor(text: string, cursor: number): typeof QUICK_ACTION_HINTS {
-  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
-  const typed = text.slice(lineStart, cursor);
-  if (!/^\/[a-z_]*$/.test(typed)) return [];
-  return QUICK_ACTION_HINTS.filter((h) => h.command.startsWith(typed));
-}
-
-/** Replaces the command being typed with the chosen one (and a space when it takes arguments). */
-export function complete(text: string, cursor: number, command: string, takesArgs: boolean): { text: string; cursor: number } {
-  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
-  const insert = `${command}${takesArgs ? ' ' : ''}`;
-  return { text: text.slice(0, lineStart) + insert + text.slice(cursor), cursor: lineStart + insert.length };
-}
