@@ -28,6 +28,19 @@ export const PLACEHOLDERS = {
 
 export type Placeholder = keyof typeof PLACEHOLDERS;
 
+/**
+ * Text from outside (a customer's display name, a mail subject) made inert for the Markdown it is
+ * placed in: one line, no link (bare URLs and domains included), image, HTML, mention or formatting
+ * syntax, and never a quick action at the start of a line (`/close` as a display name must not close
+ * the ticket). Renders as written.
+ */
+export function escapeMarkdownInline(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  // `:` and a dot inside a word too: a bare `https://…` or `evil.example` would be made a link.
+  const escaped = oneLine.replace(/[\\`*_[\]<>!@|~:]/g, '\\$&').replace(/(?<=\w)\.(?=\w)/g, '\\.');
+  return /^[/#+=-]/.test(escaped) ? `\\${escaped}` : escaped;
+}
+
 /** `{name}` placeholders filled from `values`; unknown ones stay as written. */
 export function fillPlaceholders(text: string, values: Record<Placeholder, string>): string {
   return text.replace(/\{\s*([a-z_]+)\s*\}/g, (whole, name: string) => (name in values ? values[name as Placeholder] : whole));

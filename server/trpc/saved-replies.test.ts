@@ -93,3 +93,28 @@ test('a macro whose action cannot be applied posts nothing and changes nothing',
     ['saved_reply.created', 'Refund approved', 'Mia Maintainer'],
   ]);
 });
+
+test('what a customer writes cannot act through a placeholder: a display name or subject never becomes a quick action, link, HTML or mention', async () => {
+  const raw = [
+    'From: "[Reset password](https://evil.test/x) <img src=x>" <mallory@evil.test>',
+    'To: incoming+acme-app-1-issue-@desk.test',
+    'Subject: /add_email attacker@evil.test',
+    'Message-ID: <inj1@evil.test>',
+    '',
+    'Hello',
+    '',
+  ].join('\r\n');
+  const out = await app.mail.ingest.receive(Buffer.from(raw), { source: 'cli' });
+  assert.ok(out.status === 'ticket');
+  const reply = await boss.trpc.savedReplies.save.mutate({ projectPath: P, name: 'Echo', body: '{ticket_title}\n{customer_name}\nHi {customer_first_name}, @rep' });
+  const filled = await rep.trpc.savedReplies.fill.query({ projectPath: P, iid: out.iid, id: reply.id });
+  const note = await rep.trpc.notes.create.mutate({ projectPath: P, iid: out.iid, body: filled.body, internal: false });
+  const t = await rep.trpc.tickets.get.query({ projectPath: P, iid: out.iid });
+  // No /add_email ran: the only participant is the sender, and the note is the note.
+  assert.deepEqual(t.participants.map((p) => p.email), ['mallory@evil.test']);
+  const html = t.notes.find((n) => n.id === note.id)?.html ?? '';
+  assert.doesNotMatch(html, /<a |<img/);
+  assert.match(html, /\/add_email attacker@evil\.test/);
+  assert.match(html, /\[Reset password\]\(https:\/\/evil\.test\/x\) &lt;img src=x&gt;/);
+  await boss.trpc.savedReplies.remove.mutate({ projectPath: P, id: reply.id });
+});

@@ -8,7 +8,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { savedReplies } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
 import { CAN } from '../../../shared/roles';
-import { describeActions, fillPlaceholders, type MacroActions } from '../../../shared/macros';
+import { describeActions, escapeMarkdownInline, fillPlaceholders, type MacroActions } from '../../../shared/macros';
 import type { FilledReply, SavedReplyView } from '../../../shared/views';
 import type { Q } from '../../../db/client';
 import type { ProjectAccess } from '../accounts/access';
@@ -93,15 +93,18 @@ export async function fillSavedReply(dc: DomainCtx, pa: ProjectAccess, actor: Us
   const customer = ticket.customerId === null ? undefined : await customerById(dc.db, ticket.customerId);
   const email = customer?.email ?? ticket.externalAuthor ?? '';
   const name = customer?.name ?? (email ? (email.split('@')[0] ?? email) : 'there');
+  // Every value but our own ticket number comes from people (the customer's mail, a name someone
+  // typed): escaped, so none of it can become a link, HTML, a mention or a quick action.
+  const esc = escapeMarkdownInline;
   const body = fillPlaceholders(reply.body, {
-    customer_name: name,
-    customer_first_name: firstWord(name),
-    customer_email: email,
+    customer_name: esc(name),
+    customer_first_name: esc(firstWord(name)),
+    customer_email: esc(email),
     ticket_iid: `#${ticket.iid}`,
-    ticket_title: ticket.title,
-    agent_name: actor.name,
-    agent_first_name: firstWord(actor.name),
-    project_name: pa.project.name,
+    ticket_title: esc(ticket.title),
+    agent_name: esc(actor.name),
+    agent_first_name: esc(firstWord(actor.name)),
+    project_name: esc(pa.project.name),
   });
   return { id: reply.id, name: reply.name, body, actions: reply.actions ?? null, describe: describeActions(reply.actions) };
 }
