@@ -52,6 +52,15 @@ test('personal views are their owner\'s alone; shared ones everyone reads; event
   assert.equal(await outcome(rep.trpc.savedViews.save.mutate({ projectPath: P, name: 'bad', shared: false, filters: { sort: 'random' } as never })), 'BAD_REQUEST');
   assert.equal(await outcome(rep.trpc.savedViews.save.mutate({ projectPath: P, name: 'bad', shared: false, filters: { limit: 5 } as never })), 'BAD_REQUEST');
 
+  // A shared view that names a customer carries their address: guests (who see addresses masked) never get it.
+  const acme = await rep.trpc.savedViews.save.mutate({ projectPath: P, name: 'Acme', shared: true, filters: { customer: 'kim@acme.io' } });
+  const acmeSearch = await rep.trpc.savedViews.save.mutate({ projectPath: P, name: 'Acme search', shared: true, filters: { search: 'refund from:@acme.io' } });
+  assert.deepEqual((await dev.trpc.savedViews.list.query({ projectPath: P })).map((v) => v.name), ['Acme', 'Acme search', 'Waiting longest']);
+  assert.deepEqual((await guest.trpc.savedViews.list.query({ projectPath: P })).map((v) => v.name), ['Waiting longest']);
+  assert.doesNotMatch(JSON.stringify(await guest.trpc.savedViews.list.query({ projectPath: P })), /acme/);
+  await rep.trpc.savedViews.remove.mutate({ projectPath: P, id: acme.id });
+  await rep.trpc.savedViews.remove.mutate({ projectPath: P, id: acmeSearch.id });
+
   const renamed = await rep.trpc.savedViews.save.mutate({ projectPath: P, id: mine.id, name: 'Refunds for me', shared: false, filters: { assignee: 'me', label: 'refund', sort: 'newest' } });
   assert.deepEqual([renamed.name, renamed.filters.sort], ['Refunds for me', 'newest']);
   await boss.trpc.savedViews.remove.mutate({ projectPath: P, id: shared.id });

@@ -32,7 +32,14 @@ export async function listSavedViews(dc: DomainCtx, pa: ProjectAccess, actor: Us
     .orderBy(asc(sql`lower(${savedViews.name})`), asc(savedViews.id))
     .limit(100)
     .all();
-  return rows.map((r) => view(pa, actor, r));
+  // A view naming a customer (a picker or a `from:` search) carries their address: below reporter
+  // addresses are masked (decision 007), and such a view would match nothing there anyway.
+  const seesAddresses = pa.access >= CAN.seeParticipantEmails;
+  return rows.filter((r) => seesAddresses || !namesCustomer(r.filters)).map((r) => view(pa, actor, r));
+}
+
+function namesCustomer(f: SavedViewFilters): boolean {
+  return Boolean(f.customer) || /(^|\s)-?from:/i.test(f.search ?? '');
 }
 
 /** Queues read their list again; the event names no view, so a personal one stays private. */
