@@ -66,7 +66,8 @@ export default function MergeBox(props: { projectPath: string; ticket: TicketDet
             <div class="confirm" role="alertdialog" aria-labelledby="merge-confirm-text" data-testid="merge-confirm">
               <p id="merge-confirm-text">
                 Merge <strong>#{props.ticket.iid}</strong> into <strong>#{t().iid} {t().title}</strong>? Its notes, participants and email replies move to #{t().iid}, and
-                #{props.ticket.iid} is closed. This cannot be undone.
+                #{props.ticket.iid} is closed.
+                <Show when={t().state === 'closed' && props.ticket.state !== 'closed'}> #{t().iid} is closed and will be reopened.</Show> This cannot be undone.
               </p>
               <div class="button-row">
                 <button type="button" class="button button-danger button-small" data-testid="merge-confirm-button" disabled={merge.pending()} onClick={() => void confirm()}>

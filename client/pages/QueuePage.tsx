@@ -66,6 +66,16 @@ export default function QueuePage(props: { project: ProjectView }) {
   onCleanup(() => window.removeEventListener(MARK_UNREAD_EVENT, onUnread));
   // A new filter is a new list: the selection does not carry over.
   createEffect(on(filter, () => setSelected(new Set<number>())));
+  // A row that leaves the list (a colleague closed or merged it) leaves the selection too: a bulk
+  // action acts only on tickets the responder can see selected.
+  createEffect(
+    on(visible, (rows) => {
+      const cur = selected();
+      if (cur.size === 0) return;
+      const keep = new Set(rows.filter((iid) => cur.has(iid)));
+      if (keep.size !== cur.size) setSelected(keep);
+    }),
+  );
 
   return (
     <section class="stack">

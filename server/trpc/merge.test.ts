@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, desc, eq } from 'drizzle-orm';
-import { outbox, tickets } from '../../db/schema';
+import { outbox, participants, tickets } from '../../db/schema';
 import type { OutboundSpec } from '../mail/outbound/spec';
 import type { ProjectEventEnvelope } from '../../shared/events';
 import { collect, outcome, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
@@ -125,4 +125,36 @@ test('what cannot be merged is refused; a merged ticket takes no more notes or c
   assert.equal(await outcome(rep.trpc.tickets.merge.mutate({ projectPath: P, iid: c.iid, into: b.iid })), 'CONFLICT');
   assert.equal(await outcome(rep.trpc.notes.create.mutate({ projectPath: P, iid: b.iid, body: 'late', internal: false })), 'CONFLICT');
   assert.equal(await outcome(rep.trpc.tickets.update.mutate({ projectPath: P, iid: b.iid, state: 'opened' })), 'CONFLICT');
+});
+
+test('a merge keeps the unsubscribed unsubscribed, reopens a closed target for an open request, recomputes the wait, and keeps guests from seeing the source\'s former participants', async () => {
+  // #x: the customer wrote first and never got an answer; #y: they wrote later and were answered.
+  const x = await email({ from: 'Lou <lou@acme.io>', id: '<w-1@acme.io>', subject: 'Invoice wrong', body: 'My invoice is wrong; ask eve@acme.io too.', cc: 'eve@acme.io, max@acme.io' });
+  await rep.trpc.participants.add.mutate({ projectPath: P, iid: x.iid, emails: ['eve@acme.io', 'max@acme.io'] });
+  await rep.trpc.participants.remove.mutate({ projectPath: P, iid: x.iid, emails: ['eve@acme.io'] });
+  await app.dc.db.write((tx) =>
+    tx.update(participants).set({ unsubscribedAt: clock }).where(and(eq(participants.email, 'max@acme.io'))).run(),
+  );
+  const y = await email({ from: 'Lou <lou@acme.io>', id: '<w-2@acme.io>', subject: 'Invoice, again', body: 'Any news?' });
+  tick();
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: y.iid, body: 'Fixed, a new invoice is on its way.', internal: false });
+  await rep.trpc.tickets.update.mutate({ projectPath: P, iid: y.iid, state: 'closed' });
+  assert.notEqual((await rep.trpc.tickets.get.query({ projectPath: P, iid: x.iid })).waitingSince, null);
+
+  tick();
+  const merged = await rep.trpc.tickets.merge.mutate({ projectPath: P, iid: x.iid, into: y.iid });
+  // The open request reopened the closed target; it was answered after every customer message.
+  assert.equal(merged.state, 'opened');
+  assert.equal(merged.waitingSince, null);
+  // Max unsubscribed from #x and stays unsubscribed on #y; Eve, removed from #x, was not added.
+  assert.deepEqual(
+    merged.participants.map((p) => [p.email, p.unsubscribed]),
+    [['lou@acme.io', false], ['max@acme.io', true]],
+  );
+  // A guest reading #y (made visible to guests) sees Eve's address masked in the customer's words
+  // that came with #x.
+  await rep.trpc.tickets.update.mutate({ projectPath: P, iid: y.iid, confidential: false });
+  const seen = await guest.trpc.tickets.get.query({ projectPath: P, iid: y.iid });
+  assert.doesNotMatch(JSON.stringify(seen), /eve@acme\.io|max@acme\.io|lou@acme\.io/);
+  assert.ok(seen.notes.some((n) => /ask e.*too/.test(n.body)), 'the moved description is there, masked');
 });

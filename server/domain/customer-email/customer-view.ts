@@ -47,7 +47,8 @@ export async function customerThread(q: Q, linkId: number): Promise<CustomerThre
     .from(notes)
     .leftJoin(users, eq(users.id, notes.authorId))
     .where(and(eq(notes.ticketId, t.id), eq(notes.internal, false), eq(notes.system, false), eq(notes.fromNewSender, false)))
-    .orderBy(asc(notes.id))
+    // In time order: a merged ticket's notes keep their own times but came later (new ids).
+    .orderBy(asc(notes.createdAt), asc(notes.id))
     .limit(1000)
     .all();
   const me = link.email.toLowerCase();

@@ -64,7 +64,7 @@ export async function addTicketParticipantsTx(
 }
 
 export async function removeTicketParticipants(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, iid: number, emails: string[]): Promise<ParticipantView[]> {
-  await visibleTicket(dc, pa, iid);
+  refuseMerged(await visibleTicket(dc, pa, iid));
   return write(dc, async (tx, emit, at) => participantViews(tx, (await removeTicketParticipantsTx(tx, emit, pa, actor, iid, emails, at)).id));
 }
 

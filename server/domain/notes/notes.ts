@@ -36,7 +36,9 @@ export interface NewNote {
 function conversationColumns(note: NewNote, at: number) {
   if (note.system || note.internal) return {};
   const preview = previewText(note.body);
-  if (note.externalAuthor) return { preview, waitingSince: at };
+  // Mail from someone who is not a participant (threaded only by a Message-ID) waits for a
+  // responder to add them; it does not start the customer's wait.
+  if (note.externalAuthor) return note.fromNewSender ? { preview } : { preview, waitingSince: at };
   return { preview, waitingSince: null, firstResponseAt: sql`coalesce(${tickets.firstResponseAt}, ${at})` };
 }
 

@@ -6,8 +6,8 @@
  * lands on #7 — and #12 is closed with a note pointing at #7. Confidential wins: merging a
  * confidential ticket makes the target one.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { attachments, customerLinks, messageIds, notes, participants, replyKeys, tickets } from '../../../db/schema';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { attachments, customerLinks, messageIds, notes, participants, removedParticipants, replyKeys, tickets } from '../../../db/schema';
 import type { Tx } from '../../../db/client';
 import { AppError } from '../../../shared/errors';
 import type { TicketDetail } from '../../../shared/views';
@@ -47,6 +47,11 @@ export async function mergeTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor
   if (source.confidential && !target.confidential) {
     target = await updateTicketTx(tx, emit, pa, actor, into, { confidential: true, assigneeName: null }, at);
   }
+  // An open request merged into a closed ticket must not leave every open queue: the target reopens
+  // (the confirmation says so).
+  if (target.state === 'closed' && source.state !== 'closed') {
+    target = await updateTicketTx(tx, emit, pa, actor, into, { state: 'opened', assigneeName: null }, at);
+  }
 
   // The source's description becomes a note at its own time, then every note moves over.
   await tx
@@ -64,6 +69,7 @@ export async function mergeTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor
       system: false,
       createdAt: source.createdAt,
       emailId: source.emailId,
+      ccNotAdded: source.ccNotAdded,
       mergedFromIid: source.iid,
     })
     .run();
@@ -75,12 +81,38 @@ export async function mergeTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor
   // A customer's link to the source's thread (issue 10's customer view) now shows the target's.
   await tx.update(customerLinks).set({ ticketId: target.id }).where(eq(customerLinks.ticketId, source.id)).run();
 
-  const theirs = await tx.select({ email: participants.email, name: participants.name }).from(participants).where(eq(participants.ticketId, source.id)).all();
+  const theirs = await tx
+    .select({ email: participants.email, name: participants.name, unsubscribedAt: participants.unsubscribedAt })
+    .from(participants)
+    .where(eq(participants.ticketId, source.id))
+    .all();
   const people = [...(source.externalAuthor ? [source.externalAuthor] : []), ...theirs.map((p) => p.email)];
   // They join with the names their mail gave, as they had them on the source.
   const names = new Map(theirs.flatMap((p) => (p.name ? [[p.email, p.name] as const] : [])));
   if (source.externalAuthor && source.externalAuthorName) names.set(source.externalAuthor.toLowerCase(), source.externalAuthorName);
   const { added, dropped } = await addParticipants(tx, target.id, people, at, names);
+  // Who unsubscribed from the source (or was stopped by the mail-loop guard) does not start getting
+  // mail again because of the merge.
+  const newcomers = new Set(added);
+  for (const p of theirs) {
+    if (p.unsubscribedAt === null || !newcomers.has(p.email.toLowerCase())) continue;
+    await tx
+      .update(participants)
+      .set({ unsubscribedAt: p.unsubscribedAt })
+      .where(and(eq(participants.ticketId, target.id), eq(participants.email, p.email.toLowerCase())))
+      .run();
+  }
+  // Addresses the source's history names but the target does not take as participants (removed
+  // there, or over the limit) stay among the target's known addresses, masked for guests.
+  const gone = await tx.select({ email: removedParticipants.email }).from(removedParticipants).where(eq(removedParticipants.ticketId, source.id)).all();
+  const formerly = [...new Set([...gone.map((g) => g.email), ...dropped])];
+  if (formerly.length) {
+    await tx
+      .insert(removedParticipants)
+      .values(formerly.map((email) => ({ ticketId: target.id, email, removedAt: at })))
+      .onConflictDoNothing()
+      .run();
+  }
 
   const counted = await tx
     .select({ n: sql<number>`count(*)` })
@@ -94,15 +126,36 @@ export async function mergeTicketTx(tx: Tx, emit: Emit, pa: ProjectAccess, actor
     .orderBy(desc(notes.createdAt), desc(notes.id))
     .limit(1)
     .get();
-  const latestOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+  // Waiting time of the merged conversation: since the customers' last public message, unless we
+  // answered publicly after it; none while the target is pending or closed.
+  const lastOf = async (customer: boolean) =>
+    (
+      await tx
+        .select({ at: sql<number | null>`max(${notes.createdAt})` })
+        .from(notes)
+        .where(
+          and(
+            eq(notes.ticketId, target.id),
+            eq(notes.internal, false),
+            eq(notes.system, false),
+            customer ? and(isNotNull(notes.externalAuthor), eq(notes.fromNewSender, false)) : isNull(notes.externalAuthor),
+          ),
+        )
+        .get()
+    )?.at ?? null;
+  const lastCustomer = await lastOf(true);
+  const lastOurs = await lastOf(false);
+  const waiting =
+    target.state === 'pending' || target.state === 'closed' || lastCustomer === null || (lastOurs !== null && Number(lastOurs) >= Number(lastCustomer))
+      ? null
+      : Number(lastCustomer);
   const earliestOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
   const merged = await tx
     .update(tickets)
     .set({
       noteCount: Number(counted?.n ?? 0),
       preview: latest ? previewText(latest.body) : target.preview,
-      // Whoever of the two customers waits longest since their last unanswered message waits here now.
-      waitingSince: target.state === 'closed' ? target.waitingSince : latestOf(target.waitingSince, source.waitingSince),
+      waitingSince: waiting,
       firstResponseAt: earliestOf(target.firstResponseAt, source.firstResponseAt),
       updatedAt: at,
       lastActivityAt: at,
