@@ -10,7 +10,7 @@ import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { followProject } from './live';
 import { patchCounts, type QueueCounts } from './count-patch';
-import { patchQueue, type QueueFilter } from './queue-patch';
+import { orderFor, patchQueue, type QueueFilter } from './queue-patch';
 import { noteAuthError } from './session';
 
 export function createQueue(projectPath: () => string, filter: () => QueueFilter) {
@@ -70,6 +70,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
         if (gen !== generation) return;
         setItems(page.items);
         setNextCursor(page.nextCursor);
+        lastLoaded = page.items.at(-1) ?? null;
         setLoaded(true);
         stopFollowing = followProject(
           path,
@@ -84,7 +85,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
               if (next) setCounts(next);
               else refetchCountsSoon(path, f, gen);
             }
-            setItems(patchQueue(current, event, f));
+            setItems(withinLoaded(patchQueue(current, event, f), f));
           },
           setError,
         );
@@ -97,6 +98,19 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
       });
   });
   onCleanup(stop);
+
+  /**
+   * With older pages still to load, a row an event moved below the last row loaded from the server
+   * is left out: the next page brings it at its place ("waiting longest": an answered ticket goes to
+   * the end; it must not stay on page one, nor be skipped by "load more" as already shown).
+   */
+  let lastLoaded: TicketSummary | null = null;
+  function withinLoaded(list: TicketSummary[], f: QueueFilter): TicketSummary[] {
+    const bound = lastLoaded;
+    if (!nextCursor() || !bound) return list;
+    const order = orderFor(f.sort);
+    return list.some((t) => order(t, bound) > 0) ? list.filter((t) => order(t, bound) <= 0) : list;
+  }
 
   /** Older tickets: rows the live patches already brought in are not repeated. */
   async function loadMore(): Promise<void> {
@@ -113,6 +127,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
         return [...current, ...page.items.filter((t) => !known.has(t.iid))];
       });
       setNextCursor(page.nextCursor);
+      lastLoaded = page.items.at(-1) ?? lastLoaded;
     } catch (err) {
       setError(errorMessage(err));
     } finally {

@@ -2,7 +2,7 @@
  * The queue's saved views and their live counts: each view's counts are read once, then patched
  * from the project's events by the same rules as the queue's own counts (count-patch.ts); only
  * when an event cannot tell is a view's count read again, debounced. The list itself is read again
- * when the project's saved views change.
+ * when the project's saved views change, keeping the counts of views that did not change.
  */
 import { createEffect, createSignal, onCleanup } from 'solid-js';
 import type { SavedViewView } from '../../shared/views';
@@ -40,6 +40,35 @@ export function createSavedViews(projectPath: () => string) {
     );
   }
 
+  /**
+   * The list read again after someone saved or removed a view (anyone's: the event names none).
+   * Spread over a second so a team's open queues do not all ask at once; counts are kept for every
+   * view whose filters did not change, and read only for new or changed ones.
+   */
+  let listTimer: ReturnType<typeof setTimeout> | null = null;
+  function refreshListSoon(path: string, gen: number): void {
+    if (listTimer) return;
+    listTimer = setTimeout(() => {
+      listTimer = null;
+      if (gen !== generation) return;
+      void api.savedViews.list
+        .query({ projectPath: path })
+        .then((list) => {
+          if (gen !== generation) return;
+          const before = new Map(views().map((v) => [v.id, JSON.stringify(v.filters)]));
+          const kept = new Map<number, QueueCounts>();
+          for (const v of list) {
+            const c = counts().get(v.id);
+            if (c && before.get(v.id) === JSON.stringify(v.filters)) kept.set(v.id, c);
+          }
+          setViews(list);
+          setCounts(kept);
+          for (const v of list) if (!kept.has(v.id)) readCount(v, gen);
+        })
+        .catch(() => undefined);
+    }, 200 + Math.random() * 800);
+  }
+
   async function load(path: string): Promise<void> {
     const gen = ++generation;
     stopFollowing?.();
@@ -56,7 +85,7 @@ export function createSavedViews(projectPath: () => string) {
       path,
       Number(lastEventId),
       ({ event }) => {
-        if (event.type === 'saved_views.changed') return void load(path);
+        if (event.type === 'saved_views.changed') return refreshListSoon(path, gen);
         const myId = me()?.id ?? 0;
         for (const v of views()) {
           const c = counts().get(v.id);
@@ -77,6 +106,7 @@ export function createSavedViews(projectPath: () => string) {
   });
   onCleanup(() => {
     generation++;
+    if (listTimer) clearTimeout(listTimer);
     stopFollowing?.();
     for (const t of timers.values()) clearTimeout(t);
   });
