@@ -53,6 +53,9 @@ export let mailSettings: typeof lite.mailSettings = lite.mailSettings;
 export let imapMailboxes: typeof lite.imapMailboxes = lite.imapMailboxes;
 export let customEmails: typeof lite.customEmails = lite.customEmails;
 export let customerLinks: typeof lite.customerLinks = lite.customerLinks;
+export let projectWebhooks: typeof lite.projectWebhooks = lite.projectWebhooks;
+export let webhookDeliveries: typeof lite.webhookDeliveries = lite.webhookDeliveries;
+export let ticketClosingChanges: typeof lite.ticketClosingChanges = lite.ticketClosingChanges;
 
 /** Points every table binding at `d`'s tables. Idempotent; switching after a query is an error. */
 export function bindDialect(d: Dialect): void {
@@ -100,4 +103,7 @@ export function bindDialect(d: Dialect): void {
   imapMailboxes = src.imapMailboxes;
   customEmails = src.customEmails;
   customerLinks = src.customerLinks;
+  projectWebhooks = src.projectWebhooks;
+  webhookDeliveries = src.webhookDeliveries;
+  ticketClosingChanges = src.ticketClosingChanges;
 }

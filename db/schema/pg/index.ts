@@ -9,3 +9,4 @@ export * from './projects';
 export * from './tickets';
 export * from './mail';
 export * from './mail-settings';
+export * from './webhooks';

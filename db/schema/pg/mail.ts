@@ -132,7 +132,7 @@ export const outbox = pgTable(
   'outbox',
   {
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    kind: text('kind', { enum: ['thank_you', 'new_note', 'new_participant', 'rejection', 'invitation', 'password_reset', 'email_change'] }).notNull(),
+    kind: text('kind', { enum: ['thank_you', 'new_note', 'new_participant', 'rejection', 'resolved', 'invitation', 'password_reset', 'email_change'] }).notNull(),
     projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     toAddress: text('to_address').notNull(),

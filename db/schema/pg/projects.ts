@@ -53,6 +53,8 @@ export const serviceDeskSettings = pgTable(
     reopenOnExternalNote: boolean('reopen_on_external_note').notNull().default(false),
     addCcParticipants: boolean('add_cc_participants').notNull().default(false),
     sendThankYou: boolean('send_thank_you').notNull().default(true),
+    /** email the customer when a merged change closes their ticket (issue 13); off by default */
+    sendResolved: boolean('send_resolved').notNull().default(false),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [uniqueIndex('sd_settings_project_key_unique').on(t.projectKey)],
@@ -65,7 +67,7 @@ export const emailTemplates = pgTable(
     projectId: integer('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note', 'rejection'] }).notNull(),
+    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note', 'rejection', 'resolved'] }).notNull(),
     body: text('body').notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },

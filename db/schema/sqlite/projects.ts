@@ -57,6 +57,8 @@ export const serviceDeskSettings = sqliteTable(
       .default(false),
     addCcParticipants: integer('add_cc_participants', { mode: 'boolean' }).notNull().default(false),
     sendThankYou: integer('send_thank_you', { mode: 'boolean' }).notNull().default(true),
+    /** email the customer when a merged change closes their ticket (issue 13); off by default */
+    sendResolved: integer('send_resolved', { mode: 'boolean' }).notNull().default(false),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [uniqueIndex('sd_settings_project_key_unique').on(t.projectKey)],
@@ -69,7 +71,7 @@ export const emailTemplates = sqliteTable(
     projectId: integer('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note', 'rejection'] }).notNull(),
+    kind: text('kind', { enum: ['thank_you', 'new_participant', 'new_note', 'rejection', 'resolved'] }).notNull(),
     body: text('body').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
