@@ -1,7 +1,8 @@
 /**
  * One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, WebSocket at `/trpc`,
  * attachment downloads at `/attachments`, composer uploads at `/uploads`, the original email's
- * framed document at `/original-email` and the customer view at `/c/`.
+ * framed document at `/original-email`, the customer view at `/c/` and code hosts' webhooks at
+ * `/hooks/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,6 +18,8 @@ import { serveOriginalEmail } from './http/original-email';
 import { handleUnsubscribe } from './http/unsubscribe';
 import { CUSTOMER_VIEW_SCRIPT_PATH, handleCustomerView, serveCustomerViewScript } from './http/customer-view';
 import { handleUpload } from './http/uploads';
+import { handleWebhook } from './http/webhooks';
+import { clientAddressResolver } from './http/client-address';
 import { createOidcRoutes } from './http/oidc';
 import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
@@ -67,6 +70,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
   });
 
   const oidcRoutes = createOidcRoutes(deps.dc, deps.config);
+  const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = req.url ?? '/';
@@ -83,6 +87,8 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
       }
       return trpcHandler(req, res);
     }
+    // Code hosts post from their servers: no session, no Origin; the signature is the authentication.
+    if (url.startsWith('/hooks/')) return handleWebhook(deps.dc, clientAddressOf, req, res);
     if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
     if (url.startsWith('/c/')) return handleCustomerView(deps.dc, deps.mail.ingest, deps.config.publicUrl, req, res);
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);

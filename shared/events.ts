@@ -2,7 +2,7 @@
  * The live protocol: every change is one of these, stored with a global `seq` and streamed by
  * `events.project` as `tracked(String(seq), ProjectEventEnvelope)`.
  */
-import type { CustomerView, NoteView, TicketState, TicketSummary } from './views';
+import type { CustomerView, NoteView, TicketState, TicketSummary, WebhookDeliveryView } from './views';
 
 export type TicketChange = 'state' | 'assignee' | 'labels' | 'title' | 'confidential' | 'participants' | 'merged';
 
@@ -15,7 +15,7 @@ export type ProjectEvent =
       /** with a 'state' change: the state it left (counts move from it to the new one) */
       previousState?: TicketState;
       /** why it changed when nobody changed it by hand: a snooze ran out, or the customer wrote to a pending or snoozed ticket */
-      cause?: 'snooze_ended' | 'customer_replied';
+      cause?: 'snooze_ended' | 'customer_replied' | 'change_merged';
     }
   | { type: 'note.created'; ticket: TicketSummary; note: NoteView }
   /**
@@ -31,7 +31,9 @@ export type ProjectEvent =
   /** the project's saved replies changed: composers read the list again */
   | { type: 'saved_replies.changed' }
   /** the project's saved views changed: queues read their list again (personal ones stay private) */
-  | { type: 'saved_views.changed' };
+  | { type: 'saved_views.changed' }
+  /** a code host called the project's webhook (issue 13): for maintainers' list of deliveries */
+  | { type: 'webhook.delivered'; delivery: WebhookDeliveryView };
 
 export type ProjectEventType = ProjectEvent['type'];
 

@@ -192,6 +192,7 @@ export const serviceDeskUpdateInput = z.object({
   reopenOnExternalNote: z.boolean().optional(),
   addCcParticipants: z.boolean().optional(),
   sendThankYou: z.boolean().optional(),
+  sendResolved: z.boolean().optional(),
 });
 
 export const inboundListInput = z
@@ -219,8 +220,8 @@ export const removableEmailList = z
   .max(6, 'At most 6 emails at a time.');
 export const participantsRemoveInput = z.object({ projectPath, iid, emails: removableEmailList });
 
-export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note', 'rejection'], {
-  error: 'kind must be thank_you, new_participant, new_note or rejection.',
+export const emailTemplateKind = z.enum(['thank_you', 'new_participant', 'new_note', 'rejection', 'resolved'], {
+  error: 'kind must be thank_you, new_participant, new_note, rejection or resolved.',
 });
 export const emailTemplateUpdateInput = z.object({
   projectPath,

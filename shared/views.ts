@@ -278,3 +278,27 @@ export interface TicketPage {
   /** the seq of the newest event when the page was read: subscribe from here to miss nothing */
   lastEventId: string;
 }
+
+/** The code hosts whose merged changes close tickets (issue 13). */
+export const CODE_HOSTS = ['gitlab', 'github', 'gitea', 'forgejo'] as const;
+export type CodeHost = (typeof CODE_HOSTS)[number];
+
+/** One call to a project's webhook, as the Service Desk page lists it. */
+export interface WebhookDeliveryView {
+  id: number;
+  at: string;
+  host: CodeHost | 'unknown';
+  /** the host's event name (`Merge Request Hook`, `pull_request`, `ping`, …) */
+  event: string;
+  deliveryId: string | null;
+  /** closed: tickets closed; ignored: nothing to do (and why); refused: not signed right (401) or too large; duplicate: a redelivery */
+  outcome: 'closed' | 'ignored' | 'refused' | 'duplicate';
+  detail: string;
+  changeUrl: string | null;
+}
+
+/** A project's webhook for maintainers (the secret only on request: `webhooks.reveal`). */
+export interface WebhookView {
+  url: string;
+  createdAt: string;
+}

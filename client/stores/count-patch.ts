@@ -57,6 +57,7 @@ export function patchCounts(c: QueueCounts, event: ProjectEvent, f: QueueFilter,
     case 'customer.updated':
     case 'saved_replies.changed':
     case 'saved_views.changed':
+    case 'webhook.delivered':
       return c;
     case 'ticket.updated': {
       if (membershipChanges(event.changes, f).length > 0) return null;

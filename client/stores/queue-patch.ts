@@ -123,6 +123,7 @@ export function patchQueue(items: TicketSummary[], event: ProjectEvent, filter: 
       return items.some((t) => t.iid === event.iid) ? items.filter((t) => t.iid !== event.iid) : items;
     case 'saved_replies.changed':
     case 'saved_views.changed':
+    case 'webhook.delivered':
       return items;
     case 'customer.updated': {
       const { id, email, name } = event.customer;

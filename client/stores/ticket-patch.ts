@@ -22,6 +22,7 @@ export function patchTicket(detail: TicketDetail, event: ProjectEvent): TicketPa
     case 'ticket.created':
     case 'saved_replies.changed':
     case 'saved_views.changed':
+    case 'webhook.delivered':
       return { kind: 'same' };
     case 'ticket.merged':
       return event.ticket.iid === detail.iid ? { kind: 'reload' } : { kind: 'same' };

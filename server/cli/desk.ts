@@ -19,7 +19,7 @@ import { deactivateUser, reactivateUser } from '../domain/accounts/user-admin';
 import { parseFlags, UsageError } from './args';
 import { ingestCommand, quarantineCommand, TempFailure } from './mail-commands';
 import { withDomain } from './with-domain';
-import { mailboxCommand, serviceDeskCommand } from './setup-commands';
+import { mailboxCommand, serviceDeskCommand, webhookCommand } from './setup-commands';
 
 const USAGE = `Usage: npm run desk -- <command> [options]
 
@@ -40,9 +40,12 @@ Commands:
   quarantine retry <id>                     process a quarantined message again
   quarantine discard <id>                   drop a quarantined message (kept, marked discarded)
   service-desk --project <path> [--enable|--disable] [--project-key <k>|none] [--add-cc on|off]
-               [--confidential on|off] [--reopen on|off] [--thank-you on|off]
+               [--confidential on|off] [--reopen on|off] [--thank-you on|off] [--resolved on|off]
                [--outgoing-name <n>|none] [--issue-template <key>|none]
                                             show or change a project's Service Desk settings
+  webhook --project <path> [--regenerate]   print { "url", "secret" } of the project's webhook for GitLab,
+                                            GitHub, Gitea and Forgejo (made on first use; --regenerate
+                                            replaces both, the old ones stop working)
   mailbox list                              IMAP mailboxes (settings and health; never passwords)
   mailbox add --name <n> --host <h> [--port <p>] [--security tls|starttls|none] --user <u>
               (--password <p> | --password-stdin | --password-file <f>)
@@ -143,6 +146,8 @@ async function run(argv: string[]): Promise<unknown> {
       return serviceDeskCommand(config, rest);
     case 'mailbox':
       return mailboxCommand(config, rest);
+    case 'webhook':
+      return webhookCommand(config, rest);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

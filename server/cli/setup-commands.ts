@@ -1,5 +1,5 @@
 /**
- * `desk service-desk` and `desk mailbox …`: the settings of the Service Desk page and the Admin
+ * `desk service-desk`, `desk webhook` and `desk mailbox …`: the settings of the Service Desk page and the Admin
  * page's mailboxes, for operators who script their setup. One JSON line each. A change reaches a
  * running server at once (PostgreSQL: NOTIFY; SQLite: the file's data version), no restart.
  */
@@ -13,6 +13,9 @@ import { loadMailSetup } from '../domain/mail-setup/effective';
 import { addMailbox, findMailboxByName, removeMailbox, setMailboxPaused, type MailboxInput } from '../domain/mail-setup/instance-settings';
 import { mailSettingsView } from '../domain/mail-setup/settings-view';
 import { readSettings, serviceDeskView, updateSettings } from '../domain/projects/service-desk';
+import { regenerateWebhook, revealWebhook } from '../domain/merged-changes/webhooks';
+import { COMMAND_LINE } from '../domain/audit/audit-log';
+import { projectPath as projectPathSchema } from '../../shared/schemas';
 import type { DomainCtx } from '../domain/core/context';
 import { UsageError } from './args';
 import { withDomain } from './with-domain';
@@ -52,7 +55,7 @@ function zodIssues(err: { issues: { path: PropertyKey[]; message: string }[] }):
 }
 
 export async function serviceDeskCommand(config: Config, argv: string[]): Promise<unknown> {
-  const f = flags(argv, ['project', 'project-key', 'add-cc', 'confidential', 'reopen', 'thank-you', 'outgoing-name', 'issue-template'], ['enable', 'disable']);
+  const f = flags(argv, ['project', 'project-key', 'add-cc', 'confidential', 'reopen', 'thank-you', 'resolved', 'outgoing-name', 'issue-template'], ['enable', 'disable']);
   if (typeof f.project !== 'string') throw new UsageError('service-desk needs --project <group/project>.');
   if (f.enable && f.disable) throw new UsageError('Give --enable or --disable, not both.');
   const parsed = serviceDeskUpdateInput.safeParse({
@@ -63,6 +66,7 @@ export async function serviceDeskCommand(config: Config, argv: string[]): Promis
     confidentialByDefault: onOff('confidential', f.confidential),
     reopenOnExternalNote: onOff('reopen', f.reopen),
     sendThankYou: onOff('thank-you', f['thank-you']),
+    sendResolved: onOff('resolved', f.resolved),
     outgoingName: orNull(f['outgoing-name']),
     issueTemplateKey: orNull(f['issue-template']),
   });
@@ -145,4 +149,22 @@ export async function mailboxCommand(config: Config, argv: string[]): Promise<un
     default:
       throw new UsageError('mailbox takes: list, add, remove, pause or resume.');
   }
+}
+
+/**
+ * `desk webhook --project <path> [--regenerate]`: prints exactly `{ "url": …, "secret": … }`, the
+ * project's webhook for code hosts (made on first use, the same on later calls until
+ * regenerated), so operators can script the host's webhook setup.
+ */
+export async function webhookCommand(config: Config, argv: string[]): Promise<{ url: string; secret: string }> {
+  const f = flags(argv, ['project'], ['regenerate']);
+  if (typeof f.project !== 'string') throw new UsageError('webhook needs --project <group/project>.');
+  const path = projectPathSchema.safeParse(f.project);
+  if (!path.success) throw zodIssues(path.error);
+  return withDomain(config, async (dc) => {
+    const project = await findProjectByPath(dc.db, path.data);
+    if (!project) throw new AppError('PROJECT_NOT_FOUND', `No project at path "${path.data}".`);
+    const hook = f.regenerate ? await regenerateWebhook(dc, project.id, COMMAND_LINE) : await revealWebhook(dc, project.id, COMMAND_LINE);
+    return { url: hook.url, secret: hook.secret };
+  });
 }

@@ -12,6 +12,8 @@ export type AddressesOf = (ticketId: number) => Promise<readonly string[]>;
 
 export async function viewEventFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): Promise<ProjectEvent | null> {
   const e = stored.event;
+  // Events above the responders' level (webhook deliveries, for maintainers) go to that level only.
+  if (stored.minAccess > CAN.seeParticipantEmails && access < stored.minAccess) return null;
   if (access >= CAN.seeParticipantEmails) return e;
   if (access < CAN.readTickets) return null;
   if (access < stored.minAccess) {

@@ -15,6 +15,7 @@ import type { AttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
 import { readCookie } from './cookies';
 import { isForeignOrigin } from './origin';
+import { readBody } from './read-body';
 
 const query = z.object({
   projectPath,
@@ -27,26 +28,6 @@ const HTTP_STATUS: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 40
 function fail(res: ServerResponse, status: number, appCode: ErrorCode, message: string = ERRORS[appCode].message): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { message, data: { appCode } } }));
-}
-
-/** The body, or null as soon as it passes `limit`: nothing more is buffered or waited for. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        return resolve(null);
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** Answers 413 and closes the connection, so a sender that did not declare its size stops. */

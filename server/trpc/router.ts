@@ -20,6 +20,7 @@ import { customerLinksRouter } from './routers/customer-links';
 import { customersRouter } from './routers/customers';
 import { savedRepliesRouter } from './routers/saved-replies';
 import { savedViewsRouter } from './routers/saved-views';
+import { webhooksRouter } from './routers/webhooks';
 
 export const appRouter = router({
   auth: authRouter,
@@ -46,6 +47,7 @@ export const appRouter = router({
   customers: customersRouter,
   savedReplies: savedRepliesRouter,
   savedViews: savedViewsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -54,7 +54,7 @@ export async function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, k
   const vars = templateVars(dc.mail, ticket, project, {
     unsubscribeUrl: `${dc.mail.publicUrl}/unsubscribe/sample`,
     viewUrl: kind === 'rejection' ? '' : `${dc.mail.publicUrl}/c/sample`,
-    description: kind === 'thank_you' ? ticket.description : '',
+    description: kind === 'thank_you' || kind === 'resolved' ? ticket.description : '',
     noteText: kind === 'new_note' ? 'Thanks for waiting! The kettle was shipped today; tracking number **ZX-889**.' : '',
     rejectionReason: kind === 'rejection' ? REJECTIONS.EmptyEmail.reason : '',
   });

@@ -1,6 +1,6 @@
 /**
  * Customer email (SPEC §4), queued in the transaction of the change that causes it: thank_you,
- * new_note, new_participant. One message per recipient, each with its own reply key, threading
+ * new_note, new_participant, and resolved (a merged change closed the ticket; off by default). One message per recipient, each with its own reply key, threading
  * headers, List-* headers and one-click unsubscribe. Internal and system notes send nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -228,3 +228,15 @@ export async function sendNewNote(
   }
 }
 
+
+/**
+ * A merged change closed the ticket (issue 13): every subscribed participant hears it, when the
+ * project turned the "resolved" email on (it is off by default).
+ */
+export async function sendResolved(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number): Promise<void> {
+  if (!settings?.sendResolved) return;
+  for (const to of await subscribed(tx, ticket.id)) {
+    if (mc.book.isOurs(to)) continue;
+    await queue(tx, mc, { kind: 'resolved', ticket, project, settings, to, fromName: displayName(project, settings) }, at);
+  }
+}

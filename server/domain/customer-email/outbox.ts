@@ -3,7 +3,7 @@ import type { Db, Q, Tx } from '../../../db/client';
 import { leases, outbox } from '../../../db/schema';
 import type { OutboundSpec } from '../../mail/outbound/spec';
 
-export type OutboundKind = 'thank_you' | 'new_note' | 'new_participant' | 'rejection' | 'invitation' | 'password_reset' | 'email_change';
+export type OutboundKind = 'thank_you' | 'new_note' | 'new_participant' | 'rejection' | 'resolved' | 'invitation' | 'password_reset' | 'email_change';
 
 /** Queues an email inside the caller's transaction: it is sent only if the change commits. */
 export async function queueEmail(

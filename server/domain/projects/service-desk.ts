@@ -27,6 +27,8 @@ export interface ServiceDeskView {
   reopenOnExternalNote: boolean;
   addCcParticipants: boolean;
   sendThankYou: boolean;
+  /** email the customer when a merged change closes their ticket (the "resolved" template) */
+  sendResolved: boolean;
 }
 
 /** A project's settings; a project that has none yet (made before settings existed) gets the defaults stored. */
@@ -58,6 +60,7 @@ export function serviceDeskView(book: AddressBook, project: { id: number; path: 
     reopenOnExternalNote: s.reopenOnExternalNote,
     addCcParticipants: s.addCcParticipants,
     sendThankYou: s.sendThankYou,
+    sendResolved: s.sendResolved,
   };
 }
 

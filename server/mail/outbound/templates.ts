@@ -10,7 +10,7 @@ import sanitizeHtml from 'sanitize-html';
 import { ROOT_DIR } from '../../paths';
 import { safeUrl, withUrl } from '../../domain/notes/safe-url';
 
-export const TEMPLATE_KINDS = ['thank_you', 'new_participant', 'new_note', 'rejection'] as const;
+export const TEMPLATE_KINDS = ['thank_you', 'new_participant', 'new_note', 'rejection', 'resolved'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 /**
