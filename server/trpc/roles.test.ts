@@ -319,6 +319,13 @@ describe('role matrix', () => {
     assert.deepEqual(removed, expected('maintainer'));
   });
 
+  test('webhooks.get, reveal, regenerate, deliveries: maintainer and up (the secret closes tickets)', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.webhooks.get.query({ projectPath: P })), expected('maintainer'));
+    assert.deepEqual(await matrix((c) => c.trpc.webhooks.reveal.mutate({ projectPath: P })), expected('maintainer'));
+    assert.deepEqual(await matrix((c) => c.trpc.webhooks.regenerate.mutate({ projectPath: P })), expected('maintainer'));
+    assert.deepEqual(await matrix((c) => c.trpc.webhooks.deliveries.query({ projectPath: P })), expected('maintainer'));
+  });
+
   test('mailSettings.*: instance admin only', async () => {
     const smtp = { host: '127.0.0.1', port: 1, security: 'none' as const, user: '' };
     const box = (name: string) => ({ name, host: '127.0.0.1', port: 1, security: 'none' as const, username: 'u', password: 'p', folder: 'INBOX', after: 'seen' as const, moveTo: 'Processed' });
