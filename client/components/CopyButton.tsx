@@ -1,7 +1,7 @@
 import { createSignal } from 'solid-js';
 
 /** Copies text to the clipboard and says so for a moment. */
-export default function CopyButton(props: { text: string; label?: string }) {
+export default function CopyButton(props: { text: string; label?: string; testId?: string }) {
   const [copied, setCopied] = createSignal(false);
   async function copy() {
     try {
@@ -19,7 +19,7 @@ export default function CopyButton(props: { text: string; label?: string }) {
     setTimeout(() => setCopied(false), 1500);
   }
   return (
-    <button type="button" class="button button-small" data-testid="copy-address" onClick={() => void copy()} aria-live="polite">
+    <button type="button" class="button button-small" data-testid={props.testId ?? 'copy-address'} onClick={() => void copy()} aria-live="polite">
       {copied() ? 'Copied' : (props.label ?? 'Copy')}
     </button>
   );

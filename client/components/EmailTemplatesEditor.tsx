@@ -4,8 +4,8 @@ import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 
-type Kind = 'thank_you' | 'new_participant' | 'new_note' | 'rejection';
-const LABELS: Record<Kind, string> = { thank_you: 'Thank-you', new_participant: 'New participant', new_note: 'New note', rejection: 'Rejection' };
+type Kind = 'thank_you' | 'new_participant' | 'new_note' | 'rejection' | 'resolved';
+const LABELS: Record<Kind, string> = { thank_you: 'Thank-you', new_participant: 'New participant', new_note: 'New note', rejection: 'Rejection', resolved: 'Resolved' };
 const COMMON = ['SYSTEM_HEADER', 'SYSTEM_FOOTER', 'ADDITIONAL_TEXT'];
 /** What each kind can fill in (a rejection is about an email, not a ticket). */
 const PLACEHOLDERS: Record<Kind, string[]> = {
@@ -13,12 +13,14 @@ const PLACEHOLDERS: Record<Kind, string[]> = {
   new_participant: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'UNSUBSCRIBE_URL', ...COMMON],
   new_note: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'NOTE_TEXT', 'UNSUBSCRIBE_URL', ...COMMON],
   rejection: ['REJECTION_REASON', ...COMMON],
+  resolved: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'ISSUE_DESCRIPTION', 'UNSUBSCRIBE_URL', ...COMMON],
 };
 const HINTS: Record<Kind, string> = {
   thank_you: 'Sent to the customer when their email opens a ticket.',
   new_participant: 'Sent to an address added to a ticket. It never carries the customer\'s own text.',
   new_note: 'Sent to participants with every public reply.',
   rejection: 'Sent when an email cannot be processed; %{REJECTION_REASON} says why in words for customers.',
+  resolved: 'Sent to participants when a merged change closes their ticket — only with "Send the resolved email" on (off by default).',
 };
 
 export default function EmailTemplatesEditor(props: { projectPath: string }) {

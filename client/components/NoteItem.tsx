@@ -1,4 +1,4 @@
-import { Match, Show, Switch } from 'solid-js';
+import { For, Match, Show, Switch } from 'solid-js';
 import type { NoteView, ParticipantView } from '../../shared/views';
 import { fullTime, relativeTime } from '../lib/relative-time';
 import NewSenderBanner from './NewSenderBanner';
@@ -14,6 +14,27 @@ export function noteAuthor(n: Pick<NoteView, 'author' | 'externalAuthor' | 'exte
 /** System notes carry a little Markdown (`**title**`, `~"label"`); as plain text that syntax is only noise. */
 function plainSystemText(body: string): string {
   return body.replace(/\*\*/g, '').replace(/~"([^"]*)"/g, '“$1”');
+}
+
+/**
+ * A system note's http(s) addresses become links (a merged change that closed the ticket); the
+ * rest stays text. Only these two schemes can match, so no script URL becomes a link.
+ */
+function SystemText(props: { text: string }) {
+  const parts = () => props.text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return (
+    <For each={parts()}>
+      {(part, i) =>
+        i() % 2 === 1 ? (
+          <a href={part} target="_blank" rel="noopener noreferrer nofollow" data-testid="system-note-link">
+            {part}
+          </a>
+        ) : (
+          part
+        )
+      }
+    </For>
+  );
 }
 
 function When(props: { at: string }) {
@@ -46,7 +67,7 @@ export default function NoteItem(props: {
       <Switch>
         <Match when={n().system}>
           <p class="note-system-line">
-            <strong>{n().author?.name ?? 'Someone'}</strong> {plainSystemText(n().body)} · <When at={n().createdAt} />
+            <strong>{n().author?.name ?? 'Someone'}</strong> <SystemText text={plainSystemText(n().body)} /> · <When at={n().createdAt} />
           </p>
         </Match>
         <Match when={true}>

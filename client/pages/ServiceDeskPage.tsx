@@ -7,13 +7,14 @@ import CustomEmailPanel from '../components/CustomEmailPanel';
 import EmailTemplatesEditor from '../components/EmailTemplatesEditor';
 import IssueTemplatesEditor from '../components/IssueTemplatesEditor';
 import SavedRepliesEditor from '../components/SavedRepliesEditor';
+import WebhookPanel from '../components/WebhookPanel';
 import ProjectKeyField from '../components/ProjectKeyField';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 
-type Toggle = 'enabled' | 'confidentialByDefault' | 'reopenOnExternalNote' | 'addCcParticipants' | 'sendThankYou';
+type Toggle = 'enabled' | 'confidentialByDefault' | 'reopenOnExternalNote' | 'addCcParticipants' | 'sendThankYou' | 'sendResolved';
 
 const TOGGLES: { key: Toggle; label: string; hint: string }[] = [
   { key: 'enabled', label: 'Service Desk enabled', hint: 'Mail to the project address creates tickets.' },
@@ -21,6 +22,7 @@ const TOGGLES: { key: Toggle; label: string; hint: string }[] = [
   { key: 'reopenOnExternalNote', label: 'Reopen closed tickets when the customer writes', hint: 'An internal note says why.' },
   { key: 'addCcParticipants', label: 'Add Cc recipients as participants', hint: 'They receive public replies too (at most 10 per ticket).' },
   { key: 'sendThankYou', label: 'Send the thank-you email', hint: 'Confirms the ticket number to the customer.' },
+  { key: 'sendResolved', label: 'Send the resolved email', hint: 'Tells the customer when a merged change closes their ticket (the Resolved template).' },
 ];
 
 export default function ServiceDeskPage(props: { project: ProjectView }) {
@@ -98,6 +100,7 @@ export default function ServiceDeskPage(props: { project: ProjectView }) {
               <IssueTemplatesEditor projectPath={props.project.path} selected={s().issueTemplateKey} onSelect={(k) => void apply({ issueTemplateKey: k })} />
               <SavedRepliesEditor projectPath={props.project.path} />
               <EmailTemplatesEditor projectPath={props.project.path} />
+              <WebhookPanel projectPath={props.project.path} />
             </Show>
           </>
         )}
