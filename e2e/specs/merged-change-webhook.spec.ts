@@ -72,5 +72,17 @@ test('a merged pull request closes the ticket it fixes, live for responders; the
   // And after a reload too.
   await admin.page.reload();
   await expect(admin.page.getByTestId('webhook-delivery').filter({ hasText: `closed #${iid}` })).toContainText('GitHub');
+
+  // The resolved email: a fourth template beside the others, with its preview, off until turned on.
+  await expect(admin.page.getByTestId('sd-sendResolved')).not.toBeChecked();
+  await admin.page.getByRole('tab', { name: 'Resolved' }).click();
+  await expect(admin.page.getByTestId('template-body')).toHaveValue(/has been resolved/);
+  await expect(admin.page.frameLocator('[data-testid="template-preview"]').locator('body')).toContainText('Good news: ticket #42 has been resolved.');
+  await admin.page.getByTestId('sd-sendResolved').check();
+  await admin.page.reload();
+  await expect(admin.page.getByTestId('sd-sendResolved')).toBeChecked();
+  // The server is shared with the worker's other specs: leave the project as it was.
+  await admin.page.getByTestId('sd-sendResolved').uncheck();
+  await expect(admin.page.getByTestId('sd-sendResolved')).not.toBeChecked();
   for (const s of [admin, alice, bob]) await s.context.close();
 });
