@@ -32,6 +32,8 @@ const ACTIONS: Record<string, string> = {
   'issue_template.saved': 'saved the issue template',
   'issue_template.deleted': 'deleted the issue template',
   'project.created': 'created the project',
+  'webhook.secret_revealed': 'revealed the webhook secret',
+  'webhook.regenerated': 'regenerated the webhook URL and secret',
 };
 
 function details(e: AuditEntryView): string {
