@@ -54,7 +54,16 @@ async function followMerges(tx: Tx, ticket: TicketRow): Promise<TicketRow | unde
 /** What the change did to one named ticket, in the delivery's words. */
 type Step = { closed: number } | { skipped: string };
 
-async function closeOne(dc: DomainCtx, tx: Tx, emit: Emit, ctx: { projectId: number; botId: number; delivery: Delivery; change: MergedChange }, iid: number, at: number): Promise<Step> {
+interface CloseCtx {
+  projectId: number;
+  botId: number;
+  delivery: Delivery;
+  change: MergedChange;
+  /** the customer's resolved email, when the project sends it */
+  resolved: ((tx: Tx, ticket: TicketRow, at: number) => Promise<void>) | null;
+}
+
+async function closeOne(tx: Tx, emit: Emit, ctx: CloseCtx, iid: number, at: number): Promise<Step> {
   const named = await findTicket(tx, ctx.projectId, iid);
   if (!named) return { skipped: `#${iid} not found` };
   const ticket = await followMerges(tx, named);
@@ -82,8 +91,7 @@ async function closeOne(dc: DomainCtx, tx: Tx, emit: Emit, ctx: { projectId: num
   const body = closingNote(ctx.delivery, ctx.change, ticket.id === named.id ? null : named.iid);
   await insertNote(tx, emit, closed, { authorId: ctx.botId, body, internal: false, system: true }, at);
   await tx.insert(ticketClosingChanges).values({ ticketId: closed.id, changeUrl: ctx.change.url, createdAt: at }).run();
-  const project = await tx.select().from(projects).where(eq(projects.id, ctx.projectId)).get();
-  if (project) await sendResolved(tx, dc.mail, closed, project, await settingsFor(tx, ctx.projectId), at);
+  if (ctx.resolved) await ctx.resolved(tx, closed, at);
   return { closed: closed.iid };
 }
 
@@ -113,9 +121,12 @@ export async function closeByMergedChange(
     if (iids.length === 0) {
       return recordDeliveryTx(tx, emit, target.projectId, { ...base, dedupeKey, outcome: 'ignored', detail: `${name} merged; no closing words name a ticket` }, at);
     }
-    const ctx = { projectId: target.projectId, botId: bot.id, delivery, change };
+    const project = await tx.select().from(projects).where(eq(projects.id, target.projectId)).get();
+    const settings = await settingsFor(tx, target.projectId);
+    const resolved = project && settings?.sendResolved ? (t: Tx, ticket: TicketRow, when: number) => sendResolved(t, dc.mail, ticket, project, settings, when) : null;
+    const ctx: CloseCtx = { projectId: target.projectId, botId: bot.id, delivery, change, resolved };
     const steps: Step[] = [];
-    for (const iid of iids) steps.push(await closeOne(dc, tx, emit, ctx, iid, at));
+    for (const iid of iids) steps.push(await closeOne(tx, emit, ctx, iid, at));
     const closed = steps.flatMap((s) => ('closed' in s ? [`#${s.closed}`] : []));
     const skipped = steps.flatMap((s) => ('skipped' in s ? [s.skipped] : []));
     const detail = [closed.length ? `closed ${closed.join(', ')}` : '', ...skipped].filter(Boolean).join('; ');
