@@ -401,6 +401,8 @@ test('3. a ticket created on node a reaches clients of b and c live; a note post
     const note = await c.trpc.notes.create.mutate({ projectPath: PROJECT, iid: ticket.iid, body: 'Reply posted on node c', internal: false });
     await waitUntil('note.created on the client of a', 5000, () => a.notes.has(note.id), 10);
     figures['note c → client a ms'] = Date.now() - t1;
+    // b is another node's client: the note reaches it on its own schedule (waited for, not assumed).
+    await waitUntil('note.created on the client of b', 5000, () => b.notes.has(note.id), 10);
     assert.ok(a.created.has(ticket.id) && b.notes.has(note.id), 'every client sees both');
   }),
 );
