@@ -47,6 +47,16 @@ const schema = z.object({
     .default('127.0.0.1:2525')
     .refine((v) => v === 'off' || /^[^\s]+:\d+$/.test(v), 'SMTP_LISTEN must be host:port (e.g. 0.0.0.0:25) or "off"'),
   IMAP_MAILBOXES: z.string().default(''),
+  GRAPH_TENANT_ID: z.string().trim().default(''),
+  GRAPH_CLIENT_ID: z.string().trim().default(''),
+  GRAPH_CLIENT_SECRET: z.string().default(''),
+  GRAPH_MAILBOX: z.string().trim().default(''),
+  GRAPH_NAME: z.string().trim().default(''),
+  GRAPH_BASE_URL: z.url({ error: 'GRAPH_BASE_URL must be an absolute URL like https://graph.microsoft.com' }).default('https://graph.microsoft.com'),
+  GRAPH_LOGIN_URL: z.url({ error: 'GRAPH_LOGIN_URL must be an absolute URL like https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),
+  GRAPH_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  GRAPH_AFTER: z.enum(['seen', 'move'], { error: 'GRAPH_AFTER must be seen or move' }).default('seen'),
+  GRAPH_MOVE_TO: z.string().trim().default(''),
   MAX_EMAIL_SIZE: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
@@ -137,11 +147,35 @@ export interface ImapMailboxConfig {
   moveTo: string;
 }
 
+/** A Microsoft Graph (Exchange Online) mailbox read with the client-credentials flow. */
+export interface GraphMailboxConfig {
+  /** label used for checkpoints, health and the lease `graph:<name>` */
+  name: string;
+  tenantId: string;
+  clientId: string;
+  /** never logged */
+  clientSecret: string;
+  /** the mailbox's user id or user principal name */
+  mailbox: string;
+  /** https://graph.microsoft.com unless pointed elsewhere (national clouds, tests) */
+  baseUrl: string;
+  /** https://login.microsoftonline.com unless pointed elsewhere */
+  loginUrl: string;
+  /** how often the inbox is polled when no change notification wakes it sooner */
+  pollSeconds: number;
+  /** after a message is committed: always marked read, then optionally moved */
+  after: 'seen' | 'move';
+  /** folder id, well-known name (archive, deleteditems…) or display name of a top-level folder */
+  moveTo: string;
+}
+
 export interface MailConfig {
   incomingEmail: string;
   serviceDeskEmail: string | null;
   smtpListen: { host: string; port: number } | null;
   imapMailboxes: ImapMailboxConfig[];
+  /** the GRAPH_* mailbox, when the environment sets one */
+  graphMailbox: GraphMailboxConfig | null;
   maxEmailSize: number;
   /** messages per sender per project per minute */
   rateLimitPerMinute: number;
@@ -158,7 +192,7 @@ export interface MailConfig {
    * Which mail settings the environment sets. Those win over the Admin page's and are shown
    * there read-only; the others come from the database (or their defaults).
    */
-  fromEnv: { incomingEmail: boolean; serviceDeskEmail: boolean; smtpUrl: boolean; mailFrom: boolean; imapMailboxes: boolean };
+  fromEnv: { incomingEmail: boolean; serviceDeskEmail: boolean; smtpUrl: boolean; mailFrom: boolean; imapMailboxes: boolean; graphMailbox: boolean };
 }
 
 /**
@@ -224,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       serviceDeskEmail: e.SERVICE_DESK_EMAIL ?? null,
       smtpListen: parseListen(e.SMTP_LISTEN),
       imapMailboxes: parseImapMailboxes(e.IMAP_MAILBOXES),
+      graphMailbox: graphMailboxFromEnv(e),
       maxEmailSize: e.MAX_EMAIL_SIZE,
       rateLimitPerMinute: e.INGEST_RATE_LIMIT,
       outboxClaimMs: e.OUTBOX_CLAIM_SECONDS * 1000,
@@ -238,9 +273,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         smtpUrl: isSet(env.SMTP_URL),
         mailFrom: isSet(env.MAIL_FROM),
         imapMailboxes: isSet(env.IMAP_MAILBOXES),
+        graphMailbox: isSet(env.GRAPH_MAILBOX) || isSet(env.GRAPH_TENANT_ID) || isSet(env.GRAPH_CLIENT_ID),
       },
     },
     oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : null,
+  };
+}
+
+/** The GRAPH_* variables as one mailbox; all four of tenant, client id, secret and mailbox, or none. */
+function graphMailboxFromEnv(e: z.infer<typeof schema>): GraphMailboxConfig | null {
+  const required = { GRAPH_TENANT_ID: e.GRAPH_TENANT_ID, GRAPH_CLIENT_ID: e.GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET: e.GRAPH_CLIENT_SECRET, GRAPH_MAILBOX: e.GRAPH_MAILBOX };
+  const missing = Object.entries(required).filter(([, v]) => v === '').map(([k]) => k);
+  if (missing.length === 4) return null;
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n  A Microsoft Graph mailbox needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET and GRAPH_MAILBOX; missing: ${missing.join(', ')}`);
+  if (e.GRAPH_AFTER === 'move' && !e.GRAPH_MOVE_TO) throw new Error('Invalid configuration:\n  GRAPH_AFTER=move needs GRAPH_MOVE_TO (a folder id, a well-known name like archive, or a folder name)');
+  return {
+    name: e.GRAPH_NAME || e.GRAPH_MAILBOX,
+    tenantId: e.GRAPH_TENANT_ID,
+    clientId: e.GRAPH_CLIENT_ID,
+    clientSecret: e.GRAPH_CLIENT_SECRET,
+    mailbox: e.GRAPH_MAILBOX,
+    baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    loginUrl: e.GRAPH_LOGIN_URL.replace(/\/+$/, ''),
+    pollSeconds: e.GRAPH_POLL_SECONDS,
+    after: e.GRAPH_AFTER,
+    moveTo: e.GRAPH_MOVE_TO,
   };
 }
 

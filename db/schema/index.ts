@@ -51,6 +51,7 @@ export let leases: typeof lite.leases = lite.leases;
 export let fileBlobs: typeof lite.fileBlobs = lite.fileBlobs;
 export let mailSettings: typeof lite.mailSettings = lite.mailSettings;
 export let imapMailboxes: typeof lite.imapMailboxes = lite.imapMailboxes;
+export let graphMailboxes: typeof lite.graphMailboxes = lite.graphMailboxes;
 export let customEmails: typeof lite.customEmails = lite.customEmails;
 export let customerLinks: typeof lite.customerLinks = lite.customerLinks;
 export let projectWebhooks: typeof lite.projectWebhooks = lite.projectWebhooks;
@@ -101,6 +102,7 @@ export function bindDialect(d: Dialect): void {
   fileBlobs = src.fileBlobs;
   mailSettings = src.mailSettings;
   imapMailboxes = src.imapMailboxes;
+  graphMailboxes = src.graphMailboxes;
   customEmails = src.customEmails;
   customerLinks = src.customerLinks;
   projectWebhooks = src.projectWebhooks;

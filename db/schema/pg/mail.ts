@@ -31,6 +31,8 @@ export const inboundMessages = pgTable(
     /** IMAP UIDVALIDITY and UID are unsigned 32-bit: above a PostgreSQL integer's range */
     uidvalidity: bigint('uidvalidity', { mode: 'number' }),
     uid: bigint('uid', { mode: 'number' }),
+    /** a source's own id for the message (Microsoft Graph: the immutable message id); with `source`, the exactly-once key */
+    externalId: text('external_id'),
     sha256: text('sha256').notNull(),
     size: bigint('size', { mode: 'number' }).notNull(),
     messageId: text('message_id'),
@@ -53,6 +55,7 @@ export const inboundMessages = pgTable(
   },
   (t) => [
     uniqueIndex('inbound_source_uid_unique').on(t.source, t.uidvalidity, t.uid),
+    uniqueIndex('inbound_source_external_unique').on(t.source, t.externalId),
     index('inbound_status_idx').on(t.status, t.id),
     index('inbound_from_project_idx').on(t.projectId, t.fromAddress, t.receivedAt),
   ],
@@ -172,6 +175,13 @@ export const mailboxes = pgTable('mailboxes', {
   lastErrorAt: bigint('last_error_at', { mode: 'number' }),
   messagesToday: integer('messages_today').notNull().default(0),
   day: text('day'),
+  /** when the watcher last finished a round without error (IMAP: caught up; Graph: a delta round) */
+  lastSuccessAt: bigint('last_success_at', { mode: 'number' }),
+  /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
+  deltaLink: text('delta_link'),
+  /** Microsoft Graph: the change-notification subscription waking this mailbox, and when it runs out */
+  subscriptionId: text('subscription_id'),
+  subscriptionExpiresAt: bigint('subscription_expires_at', { mode: 'number' }),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
 

@@ -39,6 +39,34 @@ export const imapMailboxes = sqliteTable(
 );
 
 /**
+ * Microsoft Graph (Exchange Online) mailboxes added in the Admin page (the GRAPH_* one lives in the
+ * environment only). Names share one namespace with IMAP mailboxes: health rows are keyed by name.
+ */
+export const graphMailboxes = sqliteTable(
+  'graph_mailboxes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** label for checkpoints, health and the lease `graph:<name>` */
+    name: text('name').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    clientId: text('client_id').notNull(),
+    /** encrypted */
+    clientSecret: text('client_secret').notNull(),
+    /** the mailbox's user id or user principal name */
+    mailbox: text('mailbox').notNull(),
+    baseUrl: text('base_url').notNull(),
+    loginUrl: text('login_url').notNull(),
+    pollSeconds: integer('poll_seconds').notNull().default(10),
+    after: text('after', { enum: ['seen', 'move'] }).notNull().default('seen'),
+    moveTo: text('move_to').notNull().default(''),
+    paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('graph_mailboxes_name_unique').on(sql`lower(${t.name})`)],
+);
+
+/**
  * A project's own support address (`support@company.com`), used only once a verification email
  * came back through the customer's forwarding to the project's Service Desk address.
  */

@@ -23,6 +23,8 @@ export const inboundMessages = sqliteTable(
     source: text('source').notNull(),
     uidvalidity: integer('uidvalidity'),
     uid: integer('uid'),
+    /** a source's own id for the message (Microsoft Graph: the immutable message id); with `source`, the exactly-once key */
+    externalId: text('external_id'),
     sha256: text('sha256').notNull(),
     size: integer('size').notNull(),
     messageId: text('message_id'),
@@ -45,6 +47,7 @@ export const inboundMessages = sqliteTable(
   },
   (t) => [
     uniqueIndex('inbound_source_uid_unique').on(t.source, t.uidvalidity, t.uid),
+    uniqueIndex('inbound_source_external_unique').on(t.source, t.externalId),
     index('inbound_status_idx').on(t.status, t.id),
     index('inbound_from_project_idx').on(t.projectId, t.fromAddress, t.receivedAt),
   ],
@@ -164,6 +167,13 @@ export const mailboxes = sqliteTable('mailboxes', {
   lastErrorAt: integer('last_error_at'),
   messagesToday: integer('messages_today').notNull().default(0),
   day: text('day'),
+  /** when the watcher last finished a round without error (IMAP: caught up; Graph: a delta round) */
+  lastSuccessAt: integer('last_success_at'),
+  /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
+  deltaLink: text('delta_link'),
+  /** Microsoft Graph: the change-notification subscription waking this mailbox, and when it runs out */
+  subscriptionId: text('subscription_id'),
+  subscriptionExpiresAt: integer('subscription_expires_at'),
   updatedAt: integer('updated_at').notNull(),
 });
 

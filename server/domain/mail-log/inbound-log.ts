@@ -10,6 +10,8 @@ export interface SourceRef {
   source: string;
   uidvalidity?: number | undefined;
   uid?: number | undefined;
+  /** the source's own message id (Microsoft Graph): with `source`, the exactly-once key */
+  externalId?: string | undefined;
   envelopeTo?: string[] | undefined;
   /** the message's real size when only part of it was fetched (oversized IMAP mail) */
   size?: number | undefined;
@@ -17,7 +19,8 @@ export interface SourceRef {
 
 /**
  * Stores the raw bytes and a `pending` row in one transaction, before any processing. For IMAP,
- * a (source, uidvalidity, uid) seen before returns the existing row instead.
+ * a (source, uidvalidity, uid) seen before returns the existing row instead; for Microsoft Graph, a
+ * (source, external id).
  */
 export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw): Promise<{ row: InboundRow; existed: boolean }> {
   if (src.uid !== undefined) {
@@ -28,6 +31,14 @@ export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: str
       .get();
     if (existing) return { row: existing, existed: true };
   }
+  if (src.externalId !== undefined) {
+    const existing = await tx
+      .select()
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.source, src.source), eq(inboundMessages.externalId, src.externalId)))
+      .get();
+    if (existing) return { row: existing, existed: true };
+  }
   await tx.insert(rawMessages).values({ sha256: sha, bytes: keepBytes, size: src.size ?? raw.length, createdAt: at }).onConflictDoNothing().run();
   const row = await tx
     .insert(inboundMessages)
@@ -35,6 +46,7 @@ export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: str
       source: src.source,
       uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null,
       uid: src.uid ?? null,
+      externalId: src.externalId ?? null,
       envelopeTo: src.envelopeTo?.length ? src.envelopeTo : null,
       sha256: sha,
       size: src.size ?? raw.length,

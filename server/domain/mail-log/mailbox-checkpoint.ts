@@ -14,9 +14,12 @@ const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 export async function reportMailboxState(dc: DomainCtx, name: string, state: string, err?: unknown): Promise<void> {
   const at = dc.now();
+  // `idle`: the watcher caught up without error, which is the mailbox's last success.
   const fields = err
     ? { state, lastError: err instanceof Error ? err.message : String(err), lastErrorAt: at, updatedAt: at }
-    : { state, updatedAt: at };
+    : state === 'idle'
+      ? { state, lastSuccessAt: at, updatedAt: at }
+      : { state, updatedAt: at };
   await dc.db.write(async (tx) => {
     await tx.insert(mailboxes).values({ name, day: dayOf(at), ...fields }).onConflictDoUpdate({ target: mailboxes.name, set: fields }).run();
   });

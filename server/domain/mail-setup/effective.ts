@@ -1,16 +1,17 @@
 /**
  * The mail setup a node runs: the environment's values where it sets them (public contract:
- * INCOMING_EMAIL, SERVICE_DESK_EMAIL, MAIL_FROM, SMTP_URL, IMAP_MAILBOXES), the Admin page's
+ * INCOMING_EMAIL, SERVICE_DESK_EMAIL, MAIL_FROM, SMTP_URL, IMAP_MAILBOXES, GRAPH_*), the Admin page's
  * otherwise, defaults last. Read again whenever the settings change (signal.ts).
  */
 import type { Q } from '../../../db/client';
-import type { Config, ImapMailboxConfig } from '../../config';
+import type { Config, GraphMailboxConfig, ImapMailboxConfig } from '../../config';
 import { customEmails } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import type { DomainCtx } from '../core/context';
 import type { SecretBox } from '../core/secret-box';
 import { buildMailContext, type MailContext } from '../core/mail-context';
 import { listMailboxRows, readAddressSettings, readSmtpSettings, type MailboxRow, type SmtpSettings } from './instance-settings';
+import { listGraphMailboxRows, type GraphMailboxRow } from './graph-settings';
 
 export type Source = 'env' | 'settings' | 'default';
 
@@ -37,6 +38,18 @@ export interface MailboxSetup {
   name: string;
 }
 
+export interface GraphMailboxSetup {
+  /** null for the GRAPH_* mailbox */
+  id: number | null;
+  source: 'env' | 'settings';
+  paused: boolean;
+  /** the stored row (settings), whose client secret is still sealed */
+  row: GraphMailboxRow | null;
+  /** the GRAPH_* mailbox (env) */
+  env: GraphMailboxConfig | null;
+  name: string;
+}
+
 export interface VerifiedCustomEmail {
   projectId: number;
   address: string;
@@ -50,6 +63,7 @@ export interface MailSetup {
   mailFrom: Setting<string | null>;
   smtp: SmtpChoice;
   mailboxes: MailboxSetup[];
+  graphMailboxes: GraphMailboxSetup[];
   customEmails: VerifiedCustomEmail[];
 }
 
@@ -74,9 +88,10 @@ export async function verifiedCustomEmails(q: Q): Promise<VerifiedCustomEmail[]>
 }
 
 export async function loadMailSetup(q: Q, env: MailEnv): Promise<MailSetup> {
-  const [addresses, smtp, rows, custom] = await Promise.all([readAddressSettings(q), readSmtpSettings(q), listMailboxRows(q), verifiedCustomEmails(q)]);
+  const [addresses, smtp, rows, graphRows, custom] = await Promise.all([readAddressSettings(q), readSmtpSettings(q), listMailboxRows(q), listGraphMailboxRows(q), verifiedCustomEmails(q)]);
   const envBoxes: MailboxSetup[] = env.imapMailboxes.map((m) => ({ id: null, source: 'env', paused: false, row: null, env: m, name: m.name }));
-  const taken = new Set(envBoxes.map((b) => b.name.toLowerCase()));
+  const envGraph: GraphMailboxSetup[] = env.graphMailbox ? [{ id: null, source: 'env', paused: false, row: null, env: env.graphMailbox, name: env.graphMailbox.name }] : [];
+  const taken = new Set([...envBoxes, ...envGraph].map((b) => b.name.toLowerCase()));
   return {
     incomingEmail: pick(env.fromEnv.incomingEmail, env.incomingEmail, addresses.incomingEmail, env.incomingEmail),
     serviceDeskEmail: pick(env.fromEnv.serviceDeskEmail, env.serviceDeskEmail, addresses.serviceDeskEmail, null),
@@ -86,6 +101,12 @@ export async function loadMailSetup(q: Q, env: MailEnv): Promise<MailSetup> {
       ...envBoxes,
       // A stored mailbox named like an environment one is shadowed by it, never run twice.
       ...rows.filter((r) => !taken.has(r.name.toLowerCase())).map((r): MailboxSetup => ({ id: r.id, source: 'settings', paused: r.paused, row: r, env: null, name: r.name })),
+    ],
+    graphMailboxes: [
+      ...envGraph,
+      ...graphRows
+        .filter((r) => !taken.has(r.name.toLowerCase()))
+        .map((r): GraphMailboxSetup => ({ id: r.id, source: 'settings', paused: r.paused, row: r, env: null, name: r.name })),
     ],
     customEmails: custom,
   };

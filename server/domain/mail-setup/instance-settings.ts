@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/errors';
 import type { DomainCtx } from '../core/context';
 import { isUniqueViolation } from '../accounts/users';
 import { writeMailSettings } from './signal';
+import { mailboxNameTaken } from './graph-settings';
 
 export type Security = 'tls' | 'starttls' | 'none';
 
@@ -121,13 +122,14 @@ export async function addMailbox(dc: DomainCtx, input: MailboxInput, reserved: s
   if (reserved.some((n) => n.toLowerCase() === input.name.toLowerCase())) throw new AppError('MAILBOX_NAME_TAKEN');
   if (!input.password) throw new AppError('INVALID_INPUT', 'Enter the mailbox password.');
   const password = dc.secrets.seal(input.password);
-  return writeMailSettings(dc, async (tx, at) =>
-    tx
+  return writeMailSettings(dc, async (tx, at) => {
+    if (await mailboxNameTaken(tx, input.name, { kind: 'imap', id: null })) throw new AppError('MAILBOX_NAME_TAKEN');
+    return tx
       .insert(imapMailboxes)
       .values({ ...input, password, paused: false, createdAt: at, updatedAt: at })
       .returning()
-      .get(),
-  ).catch(taken);
+      .get();
+  }).catch(taken);
 }
 
 /**
@@ -138,6 +140,7 @@ export async function updateMailbox(dc: DomainCtx, id: number, input: MailboxInp
   if (reserved.some((n) => n.toLowerCase() === input.name.toLowerCase())) throw new AppError('MAILBOX_NAME_TAKEN');
   const sealed = input.password ? dc.secrets.seal(input.password) : undefined;
   return writeMailSettings(dc, async (tx, at) => {
+    if (await mailboxNameTaken(tx, input.name, { kind: 'imap', id })) throw new AppError('MAILBOX_NAME_TAKEN');
     const { password: _p, ...rest } = input;
     const row = await tx
       .update(imapMailboxes)

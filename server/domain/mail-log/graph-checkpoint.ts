@@ -1,0 +1,62 @@
+/**
+ * A Microsoft Graph mailbox's checkpoint as the domain keeps it (issue 13): the link the next
+ * delta round starts from, stored only once every message before it is committed, and the
+ * change-notification subscription that wakes the poller. The Graph source calls these; it never
+ * touches the tables itself. Health (state, last error, last success) is mailbox-checkpoint.ts's.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { inboundMessages, mailboxes } from '../../../db/schema';
+import type { DomainCtx } from '../core/context';
+
+const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+export interface GraphCheckpoint {
+  deltaLink: string | null;
+  subscriptionId: string | null;
+  subscriptionExpiresAt: number | null;
+}
+
+export async function graphCheckpoint(dc: DomainCtx, name: string): Promise<GraphCheckpoint> {
+  const row = await dc.db
+    .select({ deltaLink: mailboxes.deltaLink, subscriptionId: mailboxes.subscriptionId, subscriptionExpiresAt: mailboxes.subscriptionExpiresAt })
+    .from(mailboxes)
+    .where(eq(mailboxes.name, name))
+    .get();
+  return row ?? { deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null };
+}
+
+/**
+ * Every message of a delta page is committed: the next round starts at `link` (the page's
+ * nextLink, or the round's deltaLink), and today's count goes up by `committed`. `null` forgets
+ * the link (the delta token expired: the next round is a full resync).
+ */
+export async function saveDeltaLink(dc: DomainCtx, name: string, link: string | null, committed = 0): Promise<void> {
+  const at = dc.now();
+  const day = dayOf(at);
+  await dc.db.write(async (tx) => {
+    const row = await tx.select({ day: mailboxes.day, messagesToday: mailboxes.messagesToday }).from(mailboxes).where(eq(mailboxes.name, name)).get();
+    if (!row) {
+      await tx.insert(mailboxes).values({ name, state: 'fetching', deltaLink: link, messagesToday: committed, day, updatedAt: at }).run();
+      return;
+    }
+    const today = row.day === day ? row.messagesToday + committed : committed;
+    await tx.update(mailboxes).set({ deltaLink: link, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, name)).run();
+  });
+}
+
+export async function saveGraphSubscription(dc: DomainCtx, name: string, id: string | null, expiresAt: number | null): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx.update(mailboxes).set({ subscriptionId: id, subscriptionExpiresAt: expiresAt }).where(eq(mailboxes.name, name)).run();
+  });
+}
+
+/** Of `ids` (Graph message ids), those received before: committed, or pending (a crash mid-way). */
+export async function knownExternalIds(dc: DomainCtx, source: string, ids: string[]): Promise<Map<string, 'pending' | 'done'>> {
+  if (ids.length === 0) return new Map();
+  const rows = await dc.db
+    .select({ externalId: inboundMessages.externalId, status: inboundMessages.status })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.source, source), inArray(inboundMessages.externalId, ids)))
+    .all();
+  return new Map(rows.filter((r) => r.externalId !== null).map((r) => [r.externalId as string, r.status === 'pending' ? 'pending' : 'done']));
+}
