@@ -1,8 +1,8 @@
 /**
  * One HTTP server: the client, `/healthz`, tRPC over HTTP at `/trpc`, WebSocket at `/trpc`,
  * attachment downloads at `/attachments`, composer uploads at `/uploads`, the original email's
- * framed document at `/original-email`, the customer view at `/c/` and code hosts' webhooks at
- * `/hooks/`.
+ * framed document at `/original-email`, the customer view at `/c/`, code hosts' webhooks at
+ * `/hooks/` and Microsoft Graph change notifications at `/graph/notifications/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -20,6 +20,7 @@ import { CUSTOMER_VIEW_SCRIPT_PATH, handleCustomerView, serveCustomerViewScript 
 import { handleUpload } from './http/uploads';
 import { handleWebhook } from './http/webhooks';
 import { clientAddressResolver } from './http/client-address';
+import { GRAPH_NOTIFICATIONS_PATH, handleGraphNotification } from './http/graph-notifications';
 import { createOidcRoutes } from './http/oidc';
 import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
@@ -92,6 +93,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
     if (url.startsWith('/c/')) return handleCustomerView(deps.dc, deps.mail.ingest, deps.config.publicUrl, req, res);
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
+    if (url.startsWith(GRAPH_NOTIFICATIONS_PATH)) return void handleGraphNotification(deps.dc, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
     if (url.startsWith('/auth/oidc/')) return oidcRoutes(req, res);
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);

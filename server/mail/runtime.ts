@@ -4,11 +4,12 @@
  *
  * Mail settings change without a restart (issue 10): when they change — here, on another node
  * (NOTIFY) or by the CLI on the SQLite file — this node reads them again, gives the domain the new
- * addresses, swaps the outgoing transport and starts or stops IMAP watchers. Each mailbox is
- * watched by whichever node holds its lease `imap:<name>`; a mailbox removed or paused stops on
- * that node, a new one starts on whichever node takes its lease.
+ * addresses, swaps the outgoing transport and starts or stops IMAP watchers and Microsoft Graph
+ * pollers. Each mailbox is watched by whichever node holds its lease (`imap:<name>`,
+ * `graph:<name>`); a mailbox removed or paused stops on that node, a new one starts on whichever
+ * node takes its lease.
  */
-import type { Config, ImapMailboxConfig } from '../config';
+import type { Config, GraphMailboxConfig, ImapMailboxConfig } from '../config';
 import type { DomainCtx } from '../domain/core/context';
 import { ensureSupportBot } from '../domain/accounts/users';
 import { createAttachmentStore } from '../files/attachment-store';
@@ -22,7 +23,10 @@ import { createOutboxWorker, type OutboxWorker } from './outbound/worker';
 import { startImapWorker, type ImapWorker } from './sources/imap';
 import { holdLease, type HeldLease } from '../domain/core/leases';
 import { startSmtpListener, type SmtpListener } from './sources/smtp-listener';
-import { mailContextOf, loadMailSetup, type MailboxSetup, type MailSetup, type SmtpChoice } from '../domain/mail-setup/effective';
+import { mailContextOf, loadMailSetup, type GraphMailboxSetup, type MailboxSetup, type MailSetup, type SmtpChoice } from '../domain/mail-setup/effective';
+import { startGraphWorker, type GraphWorker } from './sources/graph/graph';
+import { graphClientState, graphNotificationUrl } from './sources/graph/client-state';
+import { onGraphWake } from './sources/graph/wake';
 import { onMailSettingsChange } from '../domain/mail-setup/signal';
 import { reportMailboxState } from '../domain/mail-log/mailbox-checkpoint';
 import type { SecretBox } from '../domain/core/secret-box';
@@ -37,6 +41,8 @@ export interface MailRuntime {
   smtp: SmtpListener | null;
   /** the IMAP mailboxes this node runs now (each watched only while its lease is held) */
   readonly imap: ImapWorker[];
+  /** the Microsoft Graph mailboxes this node runs now (each polled only while its lease is held) */
+  readonly graph: GraphWorker[];
   /** the settings this node runs with */
   setup(): MailSetup;
   /** Reads the settings again and applies them (called by itself on every change). */
@@ -163,6 +169,39 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
   }
   await applyMailboxes(setup.mailboxes);
 
+  const graphWatchers = new Map<string, { fingerprint: string; worker: GraphWorker }>();
+  async function applyGraphMailboxes(boxes: GraphMailboxSetup[]): Promise<void> {
+    const wanted = new Map<string, { fingerprint: string; box: GraphMailboxSetup }>();
+    const fingerprintOf = (box: GraphMailboxSetup) => JSON.stringify(box.env ?? { ...box.row, updatedAt: 0, paused: false });
+    for (const box of boxes) if (!box.paused) wanted.set(box.name, { fingerprint: fingerprintOf(box), box });
+    for (const [name, w] of graphWatchers) {
+      if (wanted.get(name)?.fingerprint === w.fingerprint) continue;
+      graphWatchers.delete(name);
+      await w.worker.stop();
+    }
+    for (const [name, { fingerprint, box }] of wanted) {
+      if (graphWatchers.has(name)) continue;
+      let cfg: GraphMailboxConfig;
+      try {
+        cfg = graphConfigOf(box, dc.secrets);
+      } catch (err) {
+        await reportMailboxState(dc, name, 'error', err).catch(() => undefined);
+        continue;
+      }
+      graphWatchers.set(name, { fingerprint, worker: leasedGraphWorker(dc, cfg, ingest, config) });
+    }
+    for (const box of boxes) {
+      if (!box.paused) pausedSeen.delete(box.name);
+      else if (!pausedSeen.has(box.name)) {
+        pausedSeen.add(box.name);
+        await markPaused(dc, box.name);
+      }
+    }
+  }
+  await applyGraphMailboxes(setup.graphMailboxes);
+  // A change notification reached some node: the node polling that mailbox starts a round now.
+  const stopWake = onGraphWake(dc, (name) => graphWatchers.get(name)?.worker.wake());
+
   // Changes arrive in bursts (a save, its NOTIFY, another process's commit): apply one at a time,
   // and once more after a change that came in while applying.
   let applying: Promise<void> | null = null;
@@ -180,6 +219,7 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
           dc.mail = mailContextOf(setup, config, dc.secrets);
           if (!core.fixedTransport) await applyTransports(transports, setup, dc, config.dataDir);
           await applyMailboxes(setup.mailboxes);
+          await applyGraphMailboxes(setup.graphMailboxes);
         } catch (err) {
           log.error('applying the mail settings failed', { err });
         }
@@ -228,6 +268,9 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
     get imap() {
       return [...watchers.values()].map((w) => w.worker);
     },
+    get graph() {
+      return [...graphWatchers.values()].map((w) => w.worker);
+    },
     setup: () => setup,
     reconfigure,
     async stop() {
@@ -235,8 +278,10 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
       stopWatching();
       await applying;
       await sweep.stop();
-      await Promise.all([...watchers.values()].map((w) => w.worker.stop()));
+      stopWake();
+      await Promise.all([...watchers.values(), ...graphWatchers.values()].map((w) => w.worker.stop()));
       watchers.clear();
+      graphWatchers.clear();
       await smtp?.close();
       await outbox.stop();
     },
@@ -299,5 +344,71 @@ function leasedImapWorker(dc: DomainCtx, m: ImapMailboxConfig, ingest: Ingest, m
       if (w) await w.stop().catch(() => undefined);
     },
     ready: () => ready,
+  };
+}
+
+/** A Graph mailbox's settings, its stored client secret decrypted (in memory only). */
+export function graphConfigOf(box: Pick<GraphMailboxSetup, 'env' | 'row'>, secrets: SecretBox): GraphMailboxConfig {
+  if (box.env) return box.env;
+  const r = box.row;
+  if (!r) throw new Error('mailbox without settings');
+  return {
+    name: r.name,
+    tenantId: r.tenantId,
+    clientId: r.clientId,
+    clientSecret: secrets.open(r.clientSecret),
+    mailbox: r.mailbox,
+    baseUrl: r.baseUrl,
+    loginUrl: r.loginUrl,
+    pollSeconds: r.pollSeconds,
+    after: r.after,
+    moveTo: r.moveTo,
+  };
+}
+
+/**
+ * Change notifications need Graph to reach PUBLIC_URL, and Microsoft posts only to HTTPS: over
+ * plain HTTP they are tried only against a Graph that is itself plain HTTP (a local stand-in).
+ * When the subscription fails anyway (Graph's validation request did not get through), the
+ * mailbox is polled alone.
+ */
+function notificationUrlFor(cfg: GraphMailboxConfig, publicUrl: string): string | null {
+  const https = new URL(publicUrl).protocol === 'https:';
+  return https || new URL(cfg.baseUrl).protocol === 'http:' ? graphNotificationUrl(publicUrl, cfg.name) : null;
+}
+
+/**
+ * Polls one Graph mailbox while this node holds its lease (`graph:<name>`): with several nodes,
+ * exactly one polls it; when that node dies, another takes over and goes on from the stored
+ * delta link.
+ */
+function leasedGraphWorker(dc: DomainCtx, cfg: GraphMailboxConfig, ingest: Ingest, config: Config): GraphWorker {
+  let worker: GraphWorker | null = null;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const lease: HeldLease = holdLease(dc, `graph:${cfg.name}`, {
+    onAcquire() {
+      worker = startGraphWorker(cfg, ingest, dc, {
+        maxEmailSize: config.mail.maxEmailSize,
+        notificationUrl: notificationUrlFor(cfg, config.publicUrl),
+        clientState: graphClientState(dc, cfg.name),
+      });
+      void worker.ready().then(markReady);
+    },
+    async onLose() {
+      const w = worker;
+      worker = null;
+      await w?.stop({ handover: true });
+    },
+  });
+  return {
+    name: cfg.name,
+    async stop() {
+      const w = worker;
+      await lease.stop();
+      if (w) await w.stop().catch(() => undefined);
+    },
+    ready: () => ready,
+    wake: () => worker?.wake(),
   };
 }

@@ -84,7 +84,7 @@ export function holdLease(dc: DomainCtx, name: string, opts: HoldOptions): HeldL
     if (!ours) return;
     ours = false;
     // A node's own "alive" lease and housekeeping leases are routine; mailbox handovers are news.
-    (name.startsWith('imap:') ? log.info : log.debug)('lease lost', { lease: name, node: dc.node, why });
+    (name.startsWith('imap:') || name.startsWith('graph:') ? log.info : log.debug)('lease lost', { lease: name, node: dc.node, why });
     try {
       await opts.onLose();
     } catch (err) {
@@ -108,7 +108,7 @@ export function holdLease(dc: DomainCtx, name: string, opts: HoldOptions): HeldL
       validUntil = started + ttl;
       if (!ours) {
         ours = true;
-        (name.startsWith('imap:') ? log.info : log.debug)('lease acquired', { lease: name, node: dc.node });
+        (name.startsWith('imap:') || name.startsWith('graph:') ? log.info : log.debug)('lease acquired', { lease: name, node: dc.node });
         try {
           await opts.onAcquire();
         } catch (err) {
