@@ -27,6 +27,8 @@ export interface MailboxHealthView {
   lastUid: number;
   lastError: string | null;
   lastErrorAt: string | null;
+  /** when the mailbox last caught up without error */
+  lastSuccessAt: string | null;
   messagesToday: number;
   lagMs: number;
 }
@@ -48,6 +50,27 @@ export interface MailboxView {
   health: MailboxHealthView | null;
 }
 
+/** A Microsoft Graph (Exchange Online) mailbox. The client secret never appears: only whether one is set. */
+export interface GraphMailboxView {
+  /** null for the GRAPH_* mailbox (read-only) */
+  id: number | null;
+  source: 'env' | 'settings';
+  name: string;
+  tenantId: string;
+  clientId: string;
+  secretSet: boolean;
+  mailbox: string;
+  baseUrl: string;
+  loginUrl: string;
+  pollSeconds: number;
+  after: 'seen' | 'move';
+  moveTo: string;
+  paused: boolean;
+  /** change notifications: a live subscription wakes the poller (else polling alone) */
+  notifications: boolean;
+  health: MailboxHealthView | null;
+}
+
 export interface MailSettingsView {
   incomingEmail: SourcedValue<string>;
   serviceDeskEmail: SourcedValue<string | null>;
@@ -56,6 +79,7 @@ export interface MailSettingsView {
   effectiveFrom: string;
   smtp: SmtpView;
   mailboxes: MailboxView[];
+  graphMailboxes: GraphMailboxView[];
   /** where the key sealing stored passwords comes from */
   secretKey: 'env' | 'file';
 }

@@ -354,6 +354,42 @@ export const mailboxPauseInput = mailboxRef.extend({ paused: z.boolean() });
 /** Test a saved mailbox (`id`), or the form's values (`settings`, with `id` to reuse its stored password). */
 export const mailboxTestInput = z.object({ id: mailboxRef.shape.id.optional(), settings: mailboxSettingsInput.optional() }).refine((v) => v.id !== undefined || v.settings !== undefined, 'Give a mailbox id or its settings.');
 
+const httpUrl = (label: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .max(200, `${label} must be at most 200 characters.`)
+    .refine((v) => /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v) && URL.canParse(v), `${label} must be an http(s) address like ${example}.`)
+    .transform((v) => v.replace(/\/+$/, ''));
+const directoryId = (label: string) =>
+  singleLineText(label, 100)
+    .min(1, `Enter the ${label.toLowerCase()}.`)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, `${label} is a GUID (or, for the tenant, a domain like contoso.onmicrosoft.com).`);
+
+/** A Microsoft Graph (Exchange Online) mailbox read with an app registration's client credentials. */
+export const graphMailboxSettingsInput = z
+  .object({
+    name: mailboxName,
+    tenantId: directoryId('Tenant ID'),
+    clientId: directoryId('Client ID'),
+    /** required when adding; absent on edits keeps the stored secret */
+    clientSecret: z.string().min(1, 'Enter the client secret.').max(1000, 'Client secret must be at most 1,000 characters.').optional(),
+    mailbox: singleLineText('Mailbox', 254)
+      .min(1, 'Enter the mailbox user, e.g. support@contoso.com.')
+      .regex(/^[^\s/?#\\]+$/, 'Mailbox is a user principal name like support@contoso.com or a user id.'),
+    baseUrl: httpUrl('Graph URL', 'https://graph.microsoft.com').default('https://graph.microsoft.com'),
+    loginUrl: httpUrl('Login URL', 'https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+    pollSeconds: z.number({ error: 'Poll interval must be a number of seconds.' }).int().min(1, 'Poll interval must be between 1 and 3600 seconds.').max(3600, 'Poll interval must be between 1 and 3600 seconds.').default(10),
+    after: z.enum(['seen', 'move'], { error: 'After processing must be seen or move.' }).default('seen'),
+    moveTo: singleLineText('Move to', 255).default(''),
+  })
+  .refine((v) => v.after !== 'move' || v.moveTo.trim() !== '', { message: 'Enter the folder to move processed mail to.', path: ['moveTo'] });
+export const graphMailboxUpdateInput = z.intersection(graphMailboxSettingsInput, z.object({ id: mailboxRef.shape.id }));
+/** Test a saved Graph mailbox (`id`), or the form's values (`settings`, with `id` to reuse its stored secret). */
+export const graphMailboxTestInput = z
+  .object({ id: mailboxRef.shape.id.optional(), settings: graphMailboxSettingsInput.optional() })
+  .refine((v) => v.id !== undefined || v.settings !== undefined, 'Give a mailbox id or its settings.');
+
 export const customEmailInput = z.object({
   projectPath,
   address: email,

@@ -14,7 +14,7 @@
  * - `Prefer: IdType="ImmutableId"` gives ids that survive a move (otherwise a move changes it);
  * - `GET …/messages/{id}/$value` (the MIME), `PATCH …/messages/{id}` (`isRead`),
  *   `POST …/messages/{id}/move` (`destinationId`: folder id or well-known name),
- *   `GET …/mailFolders?$filter=displayName eq '…'`;
+ *   `GET …/mailFolders?$filter=displayName eq '…'`, `GET …/mailFolders/inbox` (counts);
  * - `POST /v1.0/subscriptions` validates the notification URL first (`?validationToken=`, 200
  *   text/plain echo within 10 s, else 400), `PATCH` renews, `DELETE` ends; a new inbox message
  *   posts a change notification (with `clientState`) to every live subscription;
@@ -304,6 +304,11 @@ export class FakeGraph {
           m.seq = ++this.seq;
         }
         send(res, 200, this.view(m, pref.immutable, null));
+        return 200;
+      }
+      if (method === 'GET' && /^\/mailFolders\/inbox$/i.test(rest)) {
+        const inbox = this.inbox(mailbox);
+        send(res, 200, { id: 'AAMkInbox', displayName: 'Inbox', totalItemCount: inbox.length, unreadItemCount: inbox.filter((m) => !m.isRead).length });
         return 200;
       }
       if (method === 'GET' && rest === '/mailFolders') {

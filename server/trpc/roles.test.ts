@@ -349,4 +349,33 @@ describe('role matrix', () => {
       adminOnly(),
     );
   });
+
+  test('mailSettings.*GraphMailbox: instance admin only', async () => {
+    const graph = (name: string) => ({
+      name,
+      tenantId: 'contoso.onmicrosoft.com',
+      clientId: '11111111-2222-3333-4444-555555555555',
+      clientSecret: 's3cret',
+      mailbox: 'support@contoso.com',
+      baseUrl: 'http://127.0.0.1:1',
+      loginUrl: 'http://127.0.0.1:1',
+      pollSeconds: 3600,
+      after: 'seen' as const,
+      moveTo: '',
+    });
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.addGraphMailbox.mutate(graph(`graph-${++counter}`))), adminOnly());
+    const id = (await s.admin.trpc.mailSettings.get.query()).graphMailboxes[0]?.id as number;
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.pauseGraphMailbox.mutate({ id, paused: true })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.updateGraphMailbox.mutate({ id, ...graph('graph-renamed') })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.testGraphMailbox.mutate({ id })), adminOnly());
+    assert.deepEqual(
+      await matrix(async (c) => {
+        const made = await s.admin.trpc.mailSettings.addGraphMailbox.mutate(graph(`graph-gone-${++counter}`));
+        const last = made.graphMailboxes.at(-1)?.id as number;
+        await s.admin.trpc.mailSettings.pauseGraphMailbox.mutate({ id: last, paused: true });
+        await c.trpc.mailSettings.removeGraphMailbox.mutate({ id: last });
+      }),
+      adminOnly(),
+    );
+  });
 });

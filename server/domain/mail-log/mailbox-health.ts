@@ -9,6 +9,9 @@ export interface MailboxHealth {
   lastUid: number;
   lastError: string | null;
   lastErrorAt: string | null;
+  lastSuccessAt: string | null;
+  /** a Graph mailbox's live change-notification subscription runs out then */
+  subscriptionExpiresAt: number | null;
   messagesToday: number;
   /** ms since the worker last reported */
   lagMs: number;
@@ -24,6 +27,8 @@ export async function listMailboxes(q: Q, now: number): Promise<MailboxHealth[]>
     lastUid: m.lastUid,
     lastError: m.lastError,
     lastErrorAt: m.lastErrorAt === null ? null : new Date(m.lastErrorAt).toISOString(),
+    lastSuccessAt: m.lastSuccessAt === null ? null : new Date(m.lastSuccessAt).toISOString(),
+    subscriptionExpiresAt: m.subscriptionId ? m.subscriptionExpiresAt : null,
     messagesToday: m.day === today ? m.messagesToday : 0,
     lagMs: now - m.updatedAt,
   }));

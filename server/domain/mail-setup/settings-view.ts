@@ -1,8 +1,8 @@
 /** The Admin page's view of the mail settings: values with where they come from, never a password. */
 import type { Q } from '../../../db/client';
-import type { MailboxView, MailSettingsView, SmtpView } from '../../../shared/mail-settings';
-import { listMailboxes } from '../mail-log/mailbox-health';
-import type { MailSetup, MailboxSetup } from './effective';
+import type { GraphMailboxView, MailboxHealthView, MailboxView, MailSettingsView, SmtpView } from '../../../shared/mail-settings';
+import { listMailboxes, type MailboxHealth } from '../mail-log/mailbox-health';
+import type { GraphMailboxSetup, MailSetup, MailboxSetup } from './effective';
 
 function smtpView(setup: MailSetup, transport: string): SmtpView {
   const smtp = setup.smtp;
@@ -61,6 +61,29 @@ function mailboxView(box: MailboxSetup): Omit<MailboxView, 'health'> {
   };
 }
 
+function graphMailboxView(box: GraphMailboxSetup): Omit<GraphMailboxView, 'health' | 'notifications'> {
+  const m = box.env ?? (box.row as NonNullable<GraphMailboxSetup['row']>);
+  return {
+    id: box.id,
+    source: box.source,
+    name: m.name,
+    tenantId: m.tenantId,
+    clientId: m.clientId,
+    secretSet: m.clientSecret !== '',
+    mailbox: m.mailbox,
+    baseUrl: m.baseUrl,
+    loginUrl: m.loginUrl,
+    pollSeconds: m.pollSeconds,
+    after: m.after,
+    moveTo: m.moveTo,
+    paused: box.paused,
+  };
+}
+
+function healthView(h: MailboxHealth | undefined): MailboxHealthView | null {
+  return h ? { state: h.state, lastUid: h.lastUid, lastError: h.lastError, lastErrorAt: h.lastErrorAt, lastSuccessAt: h.lastSuccessAt, messagesToday: h.messagesToday, lagMs: h.lagMs } : null;
+}
+
 export async function mailSettingsView(q: Q, setup: MailSetup, opts: { transport: string; effectiveFrom: string; secretKeyFromEnv: boolean; now: number }): Promise<MailSettingsView> {
   const health = new Map((await listMailboxes(q, opts.now)).map((h) => [h.name, h]));
   return {
@@ -71,10 +94,11 @@ export async function mailSettingsView(q: Q, setup: MailSetup, opts: { transport
     smtp: smtpView(setup, opts.transport),
     mailboxes: setup.mailboxes.map((box) => {
       const h = health.get(box.name);
-      return {
-        ...mailboxView(box),
-        health: h ? { state: h.state, lastUid: h.lastUid, lastError: h.lastError, lastErrorAt: h.lastErrorAt, messagesToday: h.messagesToday, lagMs: h.lagMs } : null,
-      };
+      return { ...mailboxView(box), health: healthView(h) };
+    }),
+    graphMailboxes: setup.graphMailboxes.map((box) => {
+      const h = health.get(box.name);
+      return { ...graphMailboxView(box), notifications: (h?.subscriptionExpiresAt ?? 0) > opts.now, health: healthView(h) };
     }),
     secretKey: opts.secretKeyFromEnv ? 'env' : 'file',
   };

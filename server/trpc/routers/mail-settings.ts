@@ -13,7 +13,13 @@ import {
   mailboxUpdateInput,
   smtpSettingsInput,
   smtpTestInput,
+  graphMailboxSettingsInput,
+  graphMailboxUpdateInput,
+  graphMailboxTestInput,
 } from '../../../shared/schemas';
+import { addGraphMailbox, graphMailboxRow, removeGraphMailbox, setGraphMailboxPaused, updateGraphMailbox, type GraphMailboxInput } from '../../domain/mail-setup/graph-settings';
+import { graphConfigOf } from '../../mail/runtime';
+import { testGraphConnection } from '../../mail/setup/graph-connection-test';
 import { loadMailSetup } from '../../domain/mail-setup/effective';
 import {
   addMailbox,
@@ -45,9 +51,15 @@ async function view(ctx: Context) {
   });
 }
 
-/** Names IMAP_MAILBOXES uses: a stored mailbox cannot take them. */
+/** Names IMAP_MAILBOXES and GRAPH_* use: a stored mailbox cannot take them. */
 function envMailboxNames(ctx: Context): string[] {
-  return ctx.config.mail.imapMailboxes.map((m) => m.name);
+  return [...ctx.config.mail.imapMailboxes.map((m) => m.name), ...(ctx.config.mail.graphMailbox ? [ctx.config.mail.graphMailbox.name] : [])];
+}
+
+async function storedGraphMailbox(ctx: Context, id: number) {
+  const row = await graphMailboxRow(ctx.dc.db, id);
+  if (!row) throw new AppError('MAILBOX_NOT_FOUND');
+  return row;
 }
 
 function forbidEnv(set: boolean): void {
@@ -151,5 +163,42 @@ export const mailSettingsRouter = router({
       password,
       mailbox: s.folder,
     });
+  }),
+
+  // Microsoft Graph (Exchange Online) mailboxes, issue 13: the same life cycle as IMAP ones.
+  addGraphMailbox: adminProcedure.input(graphMailboxSettingsInput).mutation(async ({ ctx, input }) => {
+    await addGraphMailbox(ctx.dc, input as GraphMailboxInput, envMailboxNames(ctx));
+    await ctx.mail.reconfigure();
+    return view(ctx);
+  }),
+
+  updateGraphMailbox: adminProcedure.input(graphMailboxUpdateInput).mutation(async ({ ctx, input }) => {
+    const { id, ...settings } = input;
+    await updateGraphMailbox(ctx.dc, id, settings as GraphMailboxInput, envMailboxNames(ctx));
+    await ctx.mail.reconfigure();
+    return view(ctx);
+  }),
+
+  pauseGraphMailbox: adminProcedure.input(mailboxPauseInput).mutation(async ({ ctx, input }) => {
+    await setGraphMailboxPaused(ctx.dc, input.id, input.paused);
+    await ctx.mail.reconfigure();
+    return view(ctx);
+  }),
+
+  removeGraphMailbox: adminProcedure.input(mailboxRef).mutation(async ({ ctx, input }) => {
+    await removeGraphMailbox(ctx.dc, input.id);
+    await ctx.mail.reconfigure();
+    return view(ctx);
+  }),
+
+  /** Signs in with the client credentials and reports the inbox's message count, or Microsoft's exact error. */
+  testGraphMailbox: adminProcedure.input(graphMailboxTestInput).mutation(async ({ ctx, input }) => {
+    const stored = input.id === undefined ? null : await storedGraphMailbox(ctx, input.id);
+    const s = input.settings;
+    if (!s) return testGraphConnection(graphConfigOf({ env: null, row: stored }, ctx.dc.secrets));
+    // The form shows "set" for a stored secret: testing unsaved edits of the same app reuses it.
+    const sameApp = stored && stored.tenantId === s.tenantId && stored.clientId === s.clientId && stored.loginUrl === s.loginUrl;
+    const clientSecret = s.clientSecret ?? (sameApp ? ctx.dc.secrets.open(stored.clientSecret) : '');
+    return testGraphConnection({ tenantId: s.tenantId, clientId: s.clientId, clientSecret, mailbox: s.mailbox, baseUrl: s.baseUrl, loginUrl: s.loginUrl });
   }),
 });
