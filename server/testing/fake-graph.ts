@@ -51,6 +51,7 @@ export interface LoggedRequest {
   status: number;
   /** which access token was used (its number), when one was */
   token: number | null;
+  at: number;
 }
 
 interface DeltaState {
@@ -104,6 +105,8 @@ export class FakeGraph {
   clientSecret: string;
   tokenSeconds: number;
   maxSubscriptionSeconds: number;
+  /** every API call answers 401, whatever the token (an app whose access was withdrawn) */
+  refuseTokens = false;
   readonly messages: FakeMessage[] = [];
   readonly subscriptions = new Map<string, FakeSubscription>();
   readonly requests: LoggedRequest[] = [];
@@ -198,7 +201,7 @@ export class FakeGraph {
   }
 
   private log(req: IncomingMessage, status: number, token: number | null): void {
-    this.requests.push({ method: req.method ?? '', path: new URL(req.url ?? '/', this.url).pathname, status, token });
+    this.requests.push({ method: req.method ?? '', path: new URL(req.url ?? '/', this.url).pathname, status, token, at: Date.now() });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -211,7 +214,7 @@ export class FakeGraph {
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const t = bearer ? this.tokens.get(bearer) : undefined;
-    if (!t || t.expiresAt <= Date.now()) {
+    if (!t || t.expiresAt <= Date.now() || this.refuseTokens) {
       if (t) this.tokens.delete(bearer as string);
       this.log(req, 401, t?.n ?? null);
       return graphError(res, 401, 'InvalidAuthenticationToken', bearer ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.', {
@@ -271,7 +274,8 @@ export class FakeGraph {
     if (userPath) {
       const mailbox = decodeURIComponent(userPath[1] as string).toLowerCase();
       const rest = userPath[2] as string;
-      if (method === 'GET' && /^\/mailFolders\/inbox\/messages\/delta$/i.test(rest)) return this.delta(res, url, mailbox, pref);
+      // `mailFolders/inbox/…` as first asked, `mailFolders('…')/…` in the links Graph hands out
+      if (method === 'GET' && /^\/mailFolders(\/inbox|\('[^'/]+'\))\/messages\/delta$/i.test(decodeURIComponent(rest))) return this.delta(res, url, mailbox, pref);
       const value = /^\/messages\/([^/]+)\/\$value$/.exec(rest);
       if (value && method === 'GET') {
         const m = this.find(mailbox, decodeURIComponent(value[1] as string));

@@ -238,8 +238,9 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
       } catch (err) {
         if (stopped) break;
         const retry = err instanceof GraphError ? err.retryAfterMs : null;
-        // A throttled mailbox waits as long as Graph asked, notifications or not.
-        wakeable = retry === null;
+        // A failing or throttled mailbox waits out its backoff (or what Graph asked), whatever
+        // notifications come in meanwhile: a burst of them must not become a burst of retries.
+        wakeable = false;
         wait = retry ?? backoff(attempt++);
         wait = Math.min(wait, MAX_RETRY_AFTER_MS);
         await setState('error', err);
