@@ -1,5 +1,6 @@
 /**
- * Mail settings on the Admin page (issue 10): addresses, the outgoing server and IMAP mailboxes,
+ * Mail settings on the Admin page (issue 10): addresses, the outgoing server, IMAP mailboxes and
+ * Microsoft Graph mailboxes (issue 13),
  * applied on every node without a restart. Mailbox health refreshes while the page is open.
  */
 import { createResource, onCleanup, onMount, Show } from 'solid-js';
@@ -9,6 +10,7 @@ import { api } from '../../lib/trpc';
 import FormError from '../FormError';
 import AddressesForm from './AddressesForm';
 import MailboxesEditor from './MailboxesEditor';
+import GraphMailboxesEditor from './GraphMailboxesEditor';
 import SmtpForm from './SmtpForm';
 
 const HEALTH_REFRESH_MS = 3000;
@@ -36,6 +38,7 @@ export default function MailSettingsSection() {
             <AddressesForm view={v()} onSaved={saved} />
             <SmtpForm view={v()} onSaved={saved} />
             <MailboxesEditor view={v()} onSaved={saved} />
+            <GraphMailboxesEditor view={v()} onSaved={saved} />
           </>
         )}
       </Show>

@@ -8,7 +8,7 @@ import FormError from '../FormError';
 import EnvBadge from './EnvBadge';
 import MailboxForm from './MailboxForm';
 
-function lag(ms: number): string {
+export function lag(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.round(ms / 3_600_000)} h`;
