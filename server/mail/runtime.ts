@@ -177,7 +177,8 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
     for (const [name, w] of graphWatchers) {
       if (wanted.get(name)?.fingerprint === w.fingerprint) continue;
       graphWatchers.delete(name);
-      await w.worker.stop();
+      // removed, paused or edited: its subscription ends too (an edited one subscribes anew)
+      await w.worker.stop({ unsubscribe: true });
     }
     for (const [name, { fingerprint, box }] of wanted) {
       if (graphWatchers.has(name)) continue;
@@ -403,10 +404,10 @@ function leasedGraphWorker(dc: DomainCtx, cfg: GraphMailboxConfig, ingest: Inges
   });
   return {
     name: cfg.name,
-    async stop() {
+    async stop(opts = {}) {
       const w = worker;
       await lease.stop();
-      if (w) await w.stop().catch(() => undefined);
+      if (w) await w.stop({ unsubscribe: opts.unsubscribe ?? false }).catch(() => undefined);
     },
     ready: () => ready,
     wake: () => worker?.wake(),

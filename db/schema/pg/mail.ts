@@ -179,6 +179,8 @@ export const mailboxes = pgTable('mailboxes', {
   lastSuccessAt: bigint('last_success_at', { mode: 'number' }),
   /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
   deltaLink: text('delta_link'),
+  /** what the delta link was issued for (`<graph url> <mailbox>`): a link for another mailbox is never followed */
+  deltaScope: text('delta_scope'),
   /** Microsoft Graph: the change-notification subscription waking this mailbox, and when it runs out */
   subscriptionId: text('subscription_id'),
   subscriptionExpiresAt: bigint('subscription_expires_at', { mode: 'number' }),

@@ -16,13 +16,21 @@ export interface GraphCheckpoint {
   subscriptionExpiresAt: number | null;
 }
 
-export async function graphCheckpoint(dc: DomainCtx, name: string): Promise<GraphCheckpoint> {
+const NONE: GraphCheckpoint = { deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null };
+
+/**
+ * The checkpoint of mailbox `name` as far as it belongs to `scope` (`<graph url> <mailbox>`): a
+ * mailbox edited to read another Exchange mailbox (or another cloud) under the same name starts
+ * afresh instead of following the old mailbox's links.
+ */
+export async function graphCheckpoint(dc: DomainCtx, name: string, scope: string): Promise<GraphCheckpoint> {
   const row = await dc.db
-    .select({ deltaLink: mailboxes.deltaLink, subscriptionId: mailboxes.subscriptionId, subscriptionExpiresAt: mailboxes.subscriptionExpiresAt })
+    .select({ deltaLink: mailboxes.deltaLink, deltaScope: mailboxes.deltaScope, subscriptionId: mailboxes.subscriptionId, subscriptionExpiresAt: mailboxes.subscriptionExpiresAt })
     .from(mailboxes)
     .where(eq(mailboxes.name, name))
     .get();
-  return row ?? { deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null };
+  if (!row || row.deltaScope !== scope) return NONE;
+  return { deltaLink: row.deltaLink, subscriptionId: row.subscriptionId, subscriptionExpiresAt: row.subscriptionExpiresAt };
 }
 
 /**
@@ -30,23 +38,25 @@ export async function graphCheckpoint(dc: DomainCtx, name: string): Promise<Grap
  * nextLink, or the round's deltaLink), and today's count goes up by `committed`. `null` forgets
  * the link (the delta token expired: the next round is a full resync).
  */
-export async function saveDeltaLink(dc: DomainCtx, name: string, link: string | null, committed = 0): Promise<void> {
+export async function saveDeltaLink(dc: DomainCtx, name: string, scope: string, link: string | null, committed = 0): Promise<void> {
   const at = dc.now();
   const day = dayOf(at);
   await dc.db.write(async (tx) => {
-    const row = await tx.select({ day: mailboxes.day, messagesToday: mailboxes.messagesToday }).from(mailboxes).where(eq(mailboxes.name, name)).get();
+    const row = await tx.select({ day: mailboxes.day, messagesToday: mailboxes.messagesToday, deltaScope: mailboxes.deltaScope }).from(mailboxes).where(eq(mailboxes.name, name)).get();
     if (!row) {
-      await tx.insert(mailboxes).values({ name, state: 'fetching', deltaLink: link, messagesToday: committed, day, updatedAt: at }).run();
+      await tx.insert(mailboxes).values({ name, state: 'fetching', deltaLink: link, deltaScope: scope, messagesToday: committed, day, updatedAt: at }).run();
       return;
     }
     const today = row.day === day ? row.messagesToday + committed : committed;
-    await tx.update(mailboxes).set({ deltaLink: link, messagesToday: today, day, updatedAt: at }).where(eq(mailboxes.name, name)).run();
+    // a new scope drops the old mailbox's subscription with its links
+    const fresh = row.deltaScope !== scope ? { subscriptionId: null, subscriptionExpiresAt: null } : {};
+    await tx.update(mailboxes).set({ deltaLink: link, deltaScope: scope, messagesToday: today, day, updatedAt: at, ...fresh }).where(eq(mailboxes.name, name)).run();
   });
 }
 
-export async function saveGraphSubscription(dc: DomainCtx, name: string, id: string | null, expiresAt: number | null): Promise<void> {
+export async function saveGraphSubscription(dc: DomainCtx, name: string, scope: string, id: string | null, expiresAt: number | null): Promise<void> {
   await dc.db.write(async (tx) => {
-    await tx.update(mailboxes).set({ subscriptionId: id, subscriptionExpiresAt: expiresAt }).where(eq(mailboxes.name, name)).run();
+    await tx.update(mailboxes).set({ subscriptionId: id, subscriptionExpiresAt: expiresAt }).where(and(eq(mailboxes.name, name), eq(mailboxes.deltaScope, scope))).run();
   });
 }
 

@@ -257,6 +257,23 @@ test('paused: nothing is fetched; resumed: it goes on from its checkpoint', asyn
   await waitForTitles(['While paused']);
 });
 
+test('edited to read another Exchange mailbox: the old delta link is not followed; removed: its subscription ends', async () => {
+  const archive = await health('archive');
+  await admin.trpc.mailSettings.updateGraphMailbox.mutate({ id: archive?.id as number, ...graphBox('archive', 'archive2@contoso.com', { after: 'move', moveTo: 'Processed' }) });
+  const mark = fake.requests.length;
+  fake.deliver('archive@contoso.com', mail('Left in the old mailbox'));
+  fake.deliver('archive2@contoso.com', mail('From the new mailbox'));
+  await waitForTitles(['From the new mailbox']);
+  const deltas = fake.requests.slice(mark).filter((r) => r.path.endsWith('/messages/delta'));
+  assert.ok(deltas.every((r) => r.path.includes('archive2%40contoso.com')), 'only the new mailbox was read');
+  assert.equal((await titles()).includes('Left in the old mailbox'), false);
+
+  const pushed = await health('pushed');
+  assert.equal([...fake.subscriptions.values()].filter((s) => s.mailbox === 'pushed@contoso.com').length, 1);
+  await admin.trpc.mailSettings.removeGraphMailbox.mutate({ id: pushed?.id as number });
+  assert.equal([...fake.subscriptions.values()].filter((s) => s.mailbox === 'pushed@contoso.com').length, 0, 'the subscription was deleted');
+});
+
 test('an IMAP mailbox cannot take a Graph mailbox name, nor the other way round', async () => {
   await assert.rejects(
     admin.trpc.mailSettings.addMailbox.mutate({ name: 'archive', host: '127.0.0.1', port: 1, security: 'none', username: 'u', password: 'p', folder: 'INBOX', after: 'seen', moveTo: 'Processed' }),

@@ -39,8 +39,11 @@ interface DeltaPage {
 
 export interface GraphWorker {
   name: string;
-  /** `handover`: another node polls the mailbox now, so its health row is left to that node */
-  stop(opts?: { handover?: boolean }): Promise<void>;
+  /**
+   * `handover`: another node polls the mailbox now, so its health row is left to that node;
+   * `unsubscribe`: the mailbox was removed or paused, so its change notifications end too.
+   */
+  stop(opts?: { handover?: boolean; unsubscribe?: boolean }): Promise<void>;
   /** resolves after the first complete delta round (tests) */
   ready(): Promise<void>;
   /** start a delta round now (a change notification came in) */
@@ -71,6 +74,7 @@ function isGone(err: unknown): boolean {
 
 export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: DomainCtx, opts: GraphWorkerOptions): GraphWorker {
   const source = `graph:${cfg.name}`;
+  const scope = `${cfg.baseUrl} ${cfg.mailbox.toLowerCase()}`;
   const abort = new AbortController();
   let stopped = false;
   let woken = false;
@@ -142,7 +146,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
 
   /** One delta round: every page, each message committed before the page's link is stored. */
   async function deltaRound(): Promise<number> {
-    let link = (await graphCheckpoint(dc, cfg.name)).deltaLink ?? initialDelta();
+    let link = (await graphCheckpoint(dc, cfg.name, scope)).deltaLink ?? initialDelta();
     let resynced = false;
     let total = 0;
     while (!stopped) {
@@ -152,7 +156,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
       } catch (err) {
         if (!needsResync(err) || resynced) throw err;
         log.warn('microsoft graph delta token expired; resyncing the inbox (received mail is skipped by id)', { mailbox: cfg.name, code: (err as GraphError).code });
-        await saveDeltaLink(dc, cfg.name, null);
+        await saveDeltaLink(dc, cfg.name, scope, null);
         link = initialDelta();
         resynced = true;
         continue;
@@ -177,7 +181,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
       const next = page['@odata.nextLink'];
       const delta = page['@odata.deltaLink'];
       if (typeof next !== 'string' && typeof delta !== 'string') throw new GraphError('Microsoft Graph answered a delta page without @odata.nextLink or @odata.deltaLink.', 200, 'bad_delta_page');
-      await saveDeltaLink(dc, cfg.name, (typeof next === 'string' ? next : delta) as string, committed);
+      await saveDeltaLink(dc, cfg.name, scope, (typeof next === 'string' ? next : delta) as string, committed);
       if (typeof next !== 'string') return total;
       link = next;
     }
@@ -187,7 +191,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
   /** Keeps a change-notification subscription alive; failing that, polling alone does the work. */
   async function ensureSubscription(): Promise<void> {
     if (!opts.notificationUrl || dc.now() < subscriptionRetryAt) return;
-    const cp = await graphCheckpoint(dc, cfg.name);
+    const cp = await graphCheckpoint(dc, cfg.name, scope);
     const left = (cp.subscriptionExpiresAt ?? 0) - dc.now();
     if (cp.subscriptionId && left > Math.min(grantedMs / 2, 12 * 3600_000)) return;
     const asked = dc.now();
@@ -212,12 +216,25 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
       const expires = Date.parse(String(sub?.expirationDateTime ?? ''));
       if (typeof sub?.id !== 'string' || Number.isNaN(expires)) throw new GraphError('Microsoft Graph answered a subscription without id or expirationDateTime.', 200, 'bad_subscription');
       grantedMs = Math.max(1000, expires - asked);
-      await saveGraphSubscription(dc, cfg.name, sub.id, expires);
+      await saveGraphSubscription(dc, cfg.name, scope, sub.id, expires);
     } catch (err) {
       if (stopped) return;
       subscriptionRetryAt = dc.now() + SUBSCRIPTION_RETRY_MS;
       log.info('microsoft graph change notifications unavailable; polling only', { mailbox: cfg.name, err: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  /** Ends the change-notification subscription (best effort: it expires by itself anyway). */
+  async function unsubscribe(): Promise<void> {
+    const cp = await graphCheckpoint(dc, cfg.name, scope).catch(() => null);
+    if (!cp?.subscriptionId) return;
+    const ending = createGraphClient(cfg, { signal: AbortSignal.timeout(10_000), now: dc.now });
+    try {
+      await ending.json('DELETE', `${ending.apiRoot}/subscriptions/${encodeURIComponent(cp.subscriptionId)}`);
+    } catch (err) {
+      if (!isGone(err)) log.info('could not end a microsoft graph subscription; it expires by itself', { mailbox: cfg.name, err: err instanceof Error ? err.message : String(err) });
+    }
+    await saveGraphSubscription(dc, cfg.name, scope, null, null).catch(() => undefined);
   }
 
   const loop = (async () => {
@@ -228,9 +245,10 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
       let wakeable = true;
       try {
         woken = false;
-        await ensureSubscription();
         const n = await deltaRound();
         if (stopped) break;
+        // after a round: the checkpoint row knows which mailbox it belongs to by then
+        await ensureSubscription();
         attempt = 0;
         if (n > 0) lastState = ''; // a round that brought mail is news: report it
         await setState('idle');
@@ -264,6 +282,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
       wakeSleep?.();
       // the message in hand finishes (its commit is atomic); network calls end at once
       await loop.catch(() => undefined);
+      if (o.unsubscribe) await unsubscribe();
       if (!o.handover) await reportMailboxState(dc, cfg.name, 'stopped').catch(() => undefined);
     },
     ready: () => readyPromise,
