@@ -122,7 +122,9 @@ export async function mailboxCommand(config: Config, argv: string[]): Promise<un
       const parsed = mailboxSettingsInput.safeParse(input);
       if (!parsed.success) throw zodIssues(parsed.error);
       return withDomain(config, async (dc) => {
-        await addMailbox(dc, parsed.data as MailboxInput, config.mail.imapMailboxes.map((m) => m.name));
+        // names the environment uses (IMAP_MAILBOXES, GRAPH_*) are taken
+        const reserved = [...config.mail.imapMailboxes.map((m) => m.name), ...(config.mail.graphMailbox ? [config.mail.graphMailbox.name] : [])];
+        await addMailbox(dc, parsed.data as MailboxInput, reserved);
         return (await mailboxList(dc, config)).find((m) => m.name === parsed.data.name);
       });
     }
