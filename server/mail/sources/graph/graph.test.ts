@@ -202,6 +202,25 @@ test('change notifications: the subscription passed the validation handshake, an
   assert.ok(fake.notifications.some((n) => n.subscriptionId === sub?.id && n.status === 202), 'the notification was accepted (202)');
 });
 
+test('a subscription is renewed before it expires (PATCH), not created again', async () => {
+  // this one is granted 4 s: renewed at about half its life
+  fake.maxSubscriptionSeconds = 4;
+  try {
+    await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('renewing', 'renewing@contoso.com'));
+    await until(() => [...fake.subscriptions.values()].some((s) => s.mailbox === 'renewing@contoso.com'), 'a subscription');
+    const sub = [...fake.subscriptions.values()].find((s) => s.mailbox === 'renewing@contoso.com');
+    const firstExpiry = sub?.expiresAt ?? 0;
+    const patches = (id: string) => fake.requests.filter((r) => r.method === 'PATCH' && r.path === `/v1.0/subscriptions/${id}` && r.status === 200).length;
+    await until(() => patches(sub?.id as string) >= 1, 'a renewal', 15_000);
+    assert.ok((sub?.expiresAt ?? 0) > firstExpiry, 'the expiry moved forward');
+    assert.equal([...fake.subscriptions.values()].filter((s) => s.mailbox === 'renewing@contoso.com').length, 1, 'still one subscription');
+  } finally {
+    fake.maxSubscriptionSeconds = 4230 * 60;
+    const id = (await health('renewing'))?.id;
+    if (id) await admin.trpc.mailSettings.removeGraphMailbox.mutate({ id });
+  }
+});
+
 test('the notification endpoint echoes a validation token as text/plain and refuses a wrong clientState', async () => {
   const url = `${publicUrl}/graph/notifications/pushed`;
   const echo = await fetch(`${url}?validationToken=${encodeURIComponent('Validation: token <&> 1')}`, { method: 'POST' });
