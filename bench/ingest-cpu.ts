@@ -16,7 +16,9 @@ const { default: nodemailer } = await import('nodemailer');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cpuab-'));
 execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/desk.ts'), 'create-project', '--path', 'acme/app'], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
 const TO = 'incoming+acme-app-1-issue-@bench.test';
-const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error' });
+// BENCH_CPU_PROF=<file.cpuprofile>: a V8 CPU profile of the server's main thread (bench/cpu-profile.mjs)
+const prof = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--import ${path.join(root, 'bench/cpu-profile.mjs')}`, CPU_PROFILE_FILE: path.resolve(process.env.BENCH_CPU_PROF) } : {};
+const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) });
 await server.start();
 const ticks = () => {
   const f = readFileSync(`/proc/${server.pid()}/stat`, 'utf8').split(') ')[1]!.split(' ');
