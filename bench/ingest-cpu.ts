@@ -13,12 +13,27 @@ const N = Number(process.argv[3] ?? 800);
 const { serverProcess } = await import(path.join(root, 'e2e/fixtures/server-process.ts'));
 const { realisticMessage, rng } = await import(path.join(root, 'bench/lib.ts'));
 const { default: nodemailer } = await import('nodemailer');
+// BENCH_PG=1: the server on a private PostgreSQL; its CPU (postmaster and backends) is reported too
+let postgres: { stop(): Promise<void>; dataDir: string } | null = null;
+const pgEnv: Record<string, string> = {};
+if (process.env.BENCH_PG === '1') {
+  const { startPostgres } = await import(path.join(root, 'server/testing/postgres.ts'));
+  postgres = await startPostgres();
+  pgEnv.DATABASE_URL = await (postgres as unknown as { createDatabase(n: string): Promise<string> }).createDatabase('cpuab');
+}
+const pgCpu = () => {
+  if (!postgres) return 0;
+  const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const { procCpuSeconds, childPids } = libMod;
+  return procCpuSeconds(pid, true) + childPids(pid).reduce((n: number, p: number) => n + (procCpuSeconds(p, true) || 0), 0);
+};
+const libMod = await import(path.join(root, 'bench/lib.ts'));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cpuab-'));
-execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/desk.ts'), 'create-project', '--path', 'acme/app'], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
+execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/desk.ts'), 'create-project', '--path', 'acme/app'], { cwd: root, env: { ...process.env, ...pgEnv, DATA_DIR: dataDir } });
 const TO = 'incoming+acme-app-1-issue-@bench.test';
 // BENCH_CPU_PROF=<file.cpuprofile>: a V8 CPU profile of the server's main thread (bench/cpu-profile.mjs)
 const prof = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--import ${path.join(root, 'bench/cpu-profile.mjs')}`, CPU_PROFILE_FILE: path.resolve(process.env.BENCH_CPU_PROF) } : {};
-const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) });
+const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...pgEnv });
 await server.start();
 const ticks = () => {
   const f = readFileSync(`/proc/${server.pid()}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -30,10 +45,13 @@ const pool = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPo
 // warm up
 await Promise.all(msgs.slice(0, 50).map((raw: string, i: number) => pool.sendMail({ envelope: { from: `w${i}@bench.test`, to: [TO] }, raw: raw.replace('Message-ID: <', 'Message-ID: <warm') })));
 const t0 = ticks();
+const p0 = pgCpu();
 const w0 = performance.now();
 await Promise.all(msgs.map((raw: string, i: number) => pool.sendMail({ envelope: { from: `c${i}@bench.test`, to: [TO] }, raw })));
 const wall = (performance.now() - w0) / 1000;
 const cpu = (ticks() - t0) / 100;
-process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, wallPerSecond: Math.round(N / wall) })}\n`);
+const pgSeconds = pgCpu() - p0;
+process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, ...(postgres ? { postgresCpuMsPerMessage: Math.round((pgSeconds / N) * 1000 * 100) / 100 } : {}), wallPerSecond: Math.round(N / wall), load1m: Math.round((os.loadavg()[0] as number) * 100) / 100 })}\n`);
 pool.close();
 await server.stop();
+await postgres?.stop();

@@ -12,7 +12,9 @@
  *   SQLite's single-writer rule. So the rules written for one writer hold on both engines, and
  *   event sequence numbers become visible in order (no gaps for a reader).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -41,7 +43,12 @@ export interface Db extends Q {
    * interleave: the next one starts after this one ends (across nodes on PostgreSQL). Keep slow
    * work (rendering, network) out of `fn`: it holds the write lock.
    */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, opts?: WriteOptions): Promise<T>;
+  /**
+   * Did `tx` take the cluster-wide write lock? Events may be appended only in such a
+   * transaction (their `seq` order must be commit order). Always true on SQLite.
+   */
+  serialised(tx: Tx): boolean;
   /** A nested transaction: rolls back alone when `fn` throws. Only inside `write`. */
   savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Rows of a raw SQL query (drizzle `sql` template) on `q` (a Tx, or the reader by default). */
@@ -65,6 +72,17 @@ export interface Db extends Q {
   close(): Promise<void>;
   /** the better-sqlite3 writer connection (SQLite only; operator tools and tests) */
   readonly sqlite?: Database.Database;
+}
+
+export interface WriteOptions {
+  /**
+   * false: on PostgreSQL, this transaction does not take the cluster-wide write lock and runs
+   * beside the serialised ones (on its own queue and connection). Only for writes that are safe
+   * under concurrency by themselves — content-addressed blobs, inserts guarded by a unique key,
+   * updates of rows nobody else writes — and that append no events. On SQLite every write is
+   * serialised anyway (one writer connection).
+   */
+  lock?: boolean;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -124,8 +142,11 @@ function openSqliteConnection(file: string, readonly: boolean): Database.Databas
   if (!readonly) conn.pragma('journal_mode = WAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  // FULL: a commit we acknowledge (an SMTP 250, an IMAP \Seen) must survive a power cut.
-  if (!readonly) conn.pragma('synchronous = FULL');
+  // NORMAL: a commit writes the WAL but does not fsync it on this thread (better-sqlite3 is
+  // synchronous: FULL blocked the event loop ~3 ms per commit). `write()` fsyncs the WAL in the
+  // thread pool before it resolves, so a commit we acknowledge (an SMTP 250, an IMAP \Seen)
+  // still survives a power cut; checkpoints sync the WAL first and the database after.
+  if (!readonly) conn.pragma('synchronous = NORMAL');
   cacheStatements(conn);
   return conn;
 }
@@ -140,25 +161,33 @@ function openSqlite(dataDir: string): Db {
   const wq = drizzleSqlite({ client: writer }) as unknown as Q;
   const rq = drizzleSqlite({ client: reader }) as unknown as Q;
   const exclusive = createMutex();
+  const durable = walSync(`${file}-wal`);
   let depth = 0;
   let closed = false;
 
   const extra: Omit<Db, keyof Q> = {
     engine: 'sqlite',
     sqlite: writer,
-    write(fn) {
-      return exclusive(async () => {
+    serialised: () => true,
+    async write(fn) {
+      let synced: Promise<void> = Promise.resolve();
+      const result = await exclusive(async () => {
         if (closed) throw new Error('database is closed');
         writer.exec('BEGIN IMMEDIATE');
         try {
-          const result = await fn(wq);
+          const value = await fn(wq);
           writer.exec('COMMIT');
-          return result;
+          synced = durable.after();
+          return value;
         } catch (err) {
           if (writer.inTransaction) writer.exec('ROLLBACK');
           throw err;
         }
       });
+      // The next transaction may already run while the WAL is being synced; this one is
+      // reported done (and acknowledged by its caller) only once its commit is on disk.
+      await synced;
+      return result;
     },
     async savepoint(_tx, fn) {
       const name = `sp${++depth}`;
@@ -223,11 +252,56 @@ function openSqlite(dataDir: string): Db {
       await exclusive(async () => {
         closed = true;
       });
+      await durable.close();
       reader.close();
       writer.close();
     },
   };
   return Object.assign(rq, extra) as Db;
+}
+
+/**
+ * fsync of the WAL file in the thread pool, shared by the commits that wait for it: `after()`
+ * resolves once a sync that started after the call has finished (it covers every commit made
+ * before the call). Commits arriving while a sync runs share the next one.
+ */
+function walSync(walFile: string): { after(): Promise<void>; close(): Promise<void> } {
+  let handle: Promise<FileHandle> | null = null;
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const sync = async () => {
+    handle ??= open(walFile, 'r');
+    await (await handle).sync();
+  };
+  const start = (): Promise<void> => {
+    const run = sync().finally(() => {
+      if (running === run) running = null;
+    });
+    running = run;
+    return run;
+  };
+  return {
+    after() {
+      if (!running) return start();
+      // the running sync may have started before this commit: wait for the next one
+      next ??= running.then(
+        () => {
+          next = null;
+          return start();
+        },
+        () => {
+          next = null;
+          return start();
+        },
+      );
+      return next;
+    },
+    async close() {
+      await Promise.allSettled([running, next]);
+      await (await handle?.catch(() => null))?.close();
+      handle = null;
+    },
+  };
 }
 
 /**
@@ -324,7 +398,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   });
   const writePool = new pg.Pool({
     connectionString: url,
-    max: opts.writePool ?? 2,
+    // one connection for the serialised writes, the rest for those that take no lock
+    max: opts.writePool ?? 3,
     keepAlive: true,
     // Nothing may hold the cluster-wide write lock for long: a node that freezes mid-transaction
     // (a paused VM, a partition) is cut off by the server, and a writer that has waited this long
@@ -334,9 +409,14 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   // an idle client that errors (the server restarted) must not crash the process
   readPool.on('error', () => undefined);
   writePool.on('error', () => undefined);
+  nameStatements(readPool);
   const rq = drizzlePg({ client: readPool }) as unknown as Q;
   const exclusive = createMutex();
+  const named = new WeakSet<object>();
+  /** writes that take no cluster-wide lock queue separately: they never wait behind the lock */
+  const loose = createMutex();
   const txClients = new WeakMap<object, pg.PoolClient>();
+  const lockedTx = new WeakSet<object>();
   let depth = 0;
   let closed = false;
 
@@ -396,10 +476,16 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
 
   const extra: Omit<Db, keyof Q> = {
     engine: 'pg',
-    write(fn) {
-      return exclusive(async () => {
+    serialised: (tx) => lockedTx.has(tx),
+    write(fn, opts) {
+      const lock = opts?.lock ?? true;
+      return (lock ? exclusive : loose)(async () => {
         if (closed) throw new Error('database is closed');
         const client = await writePool.connect();
+        if (!named.has(client)) {
+          named.add(client);
+          nameStatements(client);
+        }
         let broken = false;
         // A checked-out client has no listener of the pool's: without ours, a dropped connection
         // ('error' on the client) would crash the process. The failed query rejects anyway.
@@ -409,9 +495,10 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         client.on('error', onError);
         try {
           await client.query('BEGIN');
-          await client.query('select pg_advisory_xact_lock($1)', [PG_LOCK.write]);
+          if (lock) await client.query('select pg_advisory_xact_lock($1)', [PG_LOCK.write]);
           const tx = drizzlePg({ client }) as unknown as Tx;
           txClients.set(tx, client);
+          if (lock) lockedTx.add(tx);
           try {
             const result = await fn(tx);
             await client.query('COMMIT');
@@ -493,6 +580,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       await exclusive(async () => {
         closed = true;
       });
+      await loose(async () => undefined);
       clearInterval(heartbeat);
       await listenClient?.end().catch(() => undefined);
       await connecting?.end().catch(() => undefined);
@@ -500,6 +588,30 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
     },
   };
   return Object.assign(rq, extra) as Db;
+}
+
+/**
+ * Statements drizzle sends are named after their SQL text, so each connection parses and plans
+ * one only the first time (node-postgres then sends Bind/Execute alone): fewer bytes and less
+ * server work per statement, which counts most under the cluster-wide write lock. Bounded: texts
+ * beyond the first 2,000 distinct ones (multi-row inserts vary) go unnamed as before.
+ */
+const statementNames = new Map<string, string>();
+function nameStatements<T extends { query: (...args: never[]) => unknown }>(target: T): T {
+  const query = target.query.bind(target) as (...args: unknown[]) => unknown;
+  (target as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    if (config && typeof config === 'object' && !(config as { name?: string }).name && typeof (config as { text?: unknown }).text === 'string') {
+      const text = (config as { text: string }).text;
+      let name = statementNames.get(text);
+      if (!name && statementNames.size < 2000 && text.length < 8000) {
+        name = `tl_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        statementNames.set(text, name);
+      }
+      if (name) return query({ ...config, name }, ...rest);
+    }
+    return query(config, ...rest);
+  };
+  return target;
 }
 
 function pgIdent(name: string): string {

@@ -32,6 +32,8 @@ export const EVENTS_CHANNEL = 'threadline_events';
  */
 export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number, origin: string): Promise<void> {
   if (list.length === 0) return;
+  // seq order is commit order only among transactions that hold the cluster-wide write lock
+  if (!db.serialised(tx)) throw new Error('events appended in a write that took no lock');
   for (let i = 0; i < list.length; i += 200) {
     await tx
       .insert(events)

@@ -73,7 +73,8 @@ export function createDatabaseStore(db: Db): AttachmentStore {
       if (known) return sha;
       await db.write(async (tx) => {
         await tx.insert(fileBlobs).values({ sha256: sha, bytes: content, size: content.length, createdAt: Date.now() }).onConflictDoNothing().run();
-      });
+        // content-addressed: a concurrent insert of the same bytes waits for ours and does nothing
+      }, { lock: false });
       return sha;
     },
     async open(sha) {

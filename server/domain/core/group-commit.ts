@@ -9,6 +9,7 @@ import type { NewEvent, Tx } from '../../events/store';
 import { appendEvents } from '../../events/store';
 import type { DomainCtx, Emit } from './context';
 import { log } from '../../log';
+import type { WriteOptions } from '../../../db/client';
 
 interface Job {
   fn: (tx: Tx, emit: Emit, at: number) => Promise<unknown>;
@@ -18,7 +19,8 @@ interface Job {
 
 export type GroupWrite = <T>(fn: (tx: Tx, emit: Emit, at: number) => Promise<T>) => Promise<T>;
 
-export function createGroupCommit(dc: DomainCtx, maxBatch = 64): GroupWrite {
+/** `lock: false`: the batch takes no cluster-wide lock (see `WriteOptions`); its jobs must emit no events. */
+export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptions = {}): GroupWrite {
   const queue: Job[] = [];
   let flushing = false;
 
@@ -41,7 +43,7 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64): GroupWrite {
           }
         }
         await appendEvents(dc.db, outer, all, at, dc.node);
-      });
+      }, opts);
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;

@@ -119,6 +119,7 @@ export async function addParticipants(
   /** display names by lowercased address, from the email that brought them */
   names?: ReadonlyMap<string, string>,
 ): Promise<{ added: string[]; dropped: string[] }> {
+  if (emails.length === 0) return { added: [], dropped: [] };
   const existing = new Set(await participantEmails(tx, ticketId));
   const added: string[] = [];
   const dropped: string[] = [];
@@ -191,7 +192,8 @@ export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicke
     projectId: ticket.projectId,
     ticketId: ticket.id,
     minAccess: ticketMinAccess(ticket),
-    event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket) },
+    // the customer was just read and labels just set: the summary needs no query for them
+    event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket, { customers: [customer], labels: input.labels.length ? undefined : [] }) },
   });
   return ticket;
 }

@@ -4,7 +4,7 @@
  * headers, List-* headers and one-click unsubscribe. Internal and system notes send nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTemplates, messageIds, participants } from '../../../db/schema';
 import type { Q, Tx } from '../../../db/client';
 import { fullPathSlug } from '../../mail/addresses';
@@ -102,18 +102,13 @@ async function recipientText(tx: Tx, mc: MailContext, s: Send, unsubscribeUrl: s
 async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ messageId: string; root: string; first: boolean; customer: string | null }> {
   const host = mc.book.host();
   const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
-  const firstOf = async (direction: 'in' | 'out') =>
-    (
-      await tx
-        .select({ id: messageIds.messageId })
-        .from(messageIds)
-        // Ids that came with a merged ticket still thread here, but the thread keeps its own ends.
-        .where(and(eq(messageIds.ticketId, ticket.id), eq(messageIds.direction, direction), eq(messageIds.merged, false)))
-        .orderBy(messageIds.createdAt)
-        .limit(1)
-        .get()
-    )?.id ?? null;
-  const [root, customer] = [await firstOf('out'), await firstOf('in')];
+  // The first of each direction, in one statement. Ids that came with a merged ticket still
+  // thread here, but the thread keeps its own ends.
+  const firstOf = (direction: 'in' | 'out') =>
+    sql`(select ${messageIds.messageId} from ${messageIds} where ${messageIds.ticketId} = ${ticket.id} and ${messageIds.direction} = ${direction} and not ${messageIds.merged} order by ${messageIds.createdAt} limit 1)`;
+  const ends = await tx.get<{ root: string | null; customer: string | null }>(sql`select ${firstOf('out')} as root, ${firstOf('in')} as customer`);
+  const root = ends?.root ?? null;
+  const customer = ends?.customer ?? null;
   if (!root) {
     const id = fresh();
     return { messageId: id, root: id, first: true, customer };

@@ -109,32 +109,29 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export async function claimDueEmails(db: Db, node: string, now: () => number, limit: number, claimMs: number): Promise<OutboxRow[]> {
   return db.write(async (tx) => {
     const at = now();
-    const rows = await tx
-      .select()
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, 'queued'),
-          lte(outbox.nextAttemptAt, at),
-          or(
-            isNull(outbox.claimExpiresAt),
-            lt(outbox.claimExpiresAt, at),
-            notExists(tx.select({ one: sql`1` }).from(leases).where(and(eq(leases.name, sql`'node:' || ${outbox.claimedBy}`), gt(leases.expiresAt, at)))),
-          ),
+    const claimable = () =>
+      and(
+        eq(outbox.status, 'queued'),
+        lte(outbox.nextAttemptAt, at),
+        or(
+          isNull(outbox.claimExpiresAt),
+          lt(outbox.claimExpiresAt, at),
+          notExists(tx.select({ one: sql`1` }).from(leases).where(and(eq(leases.name, sql`'node:' || ${outbox.claimedBy}`), gt(leases.expiresAt, at)))),
         ),
-      )
-      .orderBy(asc(outbox.id))
-      .limit(limit)
+      );
+    const candidates = await tx.select({ id: outbox.id }).from(outbox).where(claimable()).orderBy(asc(outbox.id)).limit(limit).all();
+    if (candidates.length === 0) return [];
+    // The condition is checked again by the UPDATE itself: on PostgreSQL a node that claimed one
+    // of these rows meanwhile holds its row lock, and once it commits the row no longer
+    // qualifies here, so each email is claimed by one node without the cluster-wide lock.
+    const rows = await tx
+      .update(outbox)
+      .set({ claimedBy: node, claimExpiresAt: at + claimMs })
+      .where(and(inArray(outbox.id, candidates.map((r) => r.id)), claimable()))
+      .returning()
       .all();
-    if (rows.length > 0) {
-      await tx
-        .update(outbox)
-        .set({ claimedBy: node, claimExpiresAt: at + claimMs })
-        .where(inArray(outbox.id, rows.map((r) => r.id)))
-        .run();
-    }
-    return rows;
-  });
+    return rows.sort((a, b) => a.id - b.id);
+  }, { lock: false });
 }
 
 /**
@@ -147,7 +144,8 @@ export async function storeComposedOnce(db: Db, id: number, composed: Buffer): P
     if (saved) return composed;
     const stored = await tx.select({ raw: outbox.raw }).from(outbox).where(eq(outbox.id, id)).get();
     return stored?.raw ?? composed;
-  });
+    // one row, changed only where still empty: safe beside other writers without the lock
+  }, { lock: false });
 }
 
 /**
@@ -169,7 +167,8 @@ export async function recordAttempt(
       .returning({ id: outbox.id })
       .get();
     return row !== undefined;
-  });
+    // one row, changed only while our claim holds: safe beside other writers without the lock
+  }, { lock: false });
 }
 
 /** Is any email due now? (a cheap read before taking the write lock to claim) */

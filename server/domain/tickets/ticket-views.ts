@@ -5,7 +5,7 @@ import { labels, notes, participants, ticketLabels, tickets, users } from '../..
 import { asciiAddress, asciiAddressesIn } from '../../../shared/email-address';
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../../shared/views';
 import { toUserRef } from '../accounts/users';
-import { customerById, customerRefs, customerView } from '../customers/customers';
+import { customerById, customerRef, customerRefs, customerView, type CustomerRow } from '../customers/customers';
 import { plainTextHtml } from '../../render/plain-html';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -46,10 +46,19 @@ async function iidsOf(db: Q, ids: (number | null)[]): Promise<Map<number, number
   return new Map(rows.map((r) => [r.id, r.iid]));
 }
 
-export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary[]> {
+/** What the caller already holds, so that `summarize` need not read it again. */
+export interface KnownForSummary {
+  /** the rows' customers (read or written in the same transaction) */
+  customers?: CustomerRow[] | undefined;
+  /** the labels of every row, when they are known (a new ticket's) */
+  labels?: string[] | undefined;
+}
+
+export async function summarize(db: Q, rows: TicketRow[], known: KnownForSummary = {}): Promise<TicketSummary[]> {
   const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
-  const names = await labelNames(db, rows.map((r) => r.id));
-  const customersOf = await customerRefs(db, rows.map((r) => r.customerId));
+  const names = known.labels ? new Map(rows.map((r) => [r.id, [...(known.labels ?? [])].sort()])) : await labelNames(db, rows.map((r) => r.id));
+  const given = new Map((known.customers ?? []).map((c) => [c.id, customerRef(c)]));
+  const customersOf = rows.every((r) => r.customerId === null || given.has(r.customerId)) ? given : await customerRefs(db, rows.map((r) => r.customerId));
   const mergedInto = await iidsOf(db, rows.map((r) => r.mergedIntoId));
   return rows.map((r) => ({
     id: r.id,
@@ -76,8 +85,8 @@ export async function summarize(db: Q, rows: TicketRow[]): Promise<TicketSummary
   }));
 }
 
-export async function summarizeOne(db: Q, row: TicketRow): Promise<TicketSummary> {
-  return (await summarize(db, [row]))[0] as TicketSummary;
+export async function summarizeOne(db: Q, row: TicketRow, known?: KnownForSummary): Promise<TicketSummary> {
+  return (await summarize(db, [row], known))[0] as TicketSummary;
 }
 
 export async function noteViews(db: Q, rows: NoteRow[]): Promise<NoteView[]> {

@@ -435,7 +435,7 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   if (from && (await recentFromSender(c.tx, project.id, from, c.at - 60_000)) >= c.deps.rateLimitPerMinute) {
     return ignore(c, 'rate-limited', project.id);
   }
-  const settings = await settingsFor(c.tx, project.id);
+  const settings = target.kind === 'project' ? target.settings : await settingsFor(c.tx, project.id);
   if (target.kind === 'reply') return addReply(c, project, target.ticket, settings);
   const thread = await ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
   if (thread) {
