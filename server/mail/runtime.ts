@@ -127,7 +127,9 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
   const core = await createMailCore(dc, config, opts.transport);
   const { ingest, outbox, transports } = core;
   let setup = core.setup;
-  const recovered = await ingest.recoverPending();
+  // Only rows whose node is gone: the others are being processed right now by a live node. On
+  // SQLite one server owns the file, so rows without a recorded node are ours to finish at once.
+  const recovered = await ingest.recoverPending(dc.db.engine === 'sqlite' ? 0 : STALE_PENDING_MS);
   if (recovered) log.info('finished messages left pending by a restart', { count: recovered });
   outbox.start();
   const smtp = config.mail.smtpListen
@@ -236,8 +238,8 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
   // A node that died and never came back leaves pending messages: one node finishes them.
   let sweepTimer: NodeJS.Timeout | null = null;
   const sweep = holdLease(dc, 'inbound-recovery', {
-    ttlMs: 60_000,
-    renewMs: 20_000,
+    ttlMs: 15_000,
+    renewMs: 5_000,
     onAcquire() {
       const run = () => {
         sweepTimer = setTimeout(async () => {
@@ -248,7 +250,7 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
             log.warn('pending-message sweep failed', { err });
           }
           if (sweepTimer) run();
-        }, 30_000);
+        }, SWEEP_EVERY_MS);
         sweepTimer.unref();
       };
       run();
@@ -315,6 +317,8 @@ export function imapConfigOf(box: Pick<MailboxSetup, 'env' | 'row'>, secrets: Se
 
 /** A message still pending this long after it arrived was left by a node that died. */
 const STALE_PENDING_MS = 2 * 60 * 1000;
+/** how often the holder of `inbound-recovery` looks for rows of nodes that died */
+const SWEEP_EVERY_MS = 5_000;
 
 /**
  * Watches one IMAP mailbox while this node holds its lease (`imap:<name>`): with several nodes,

@@ -50,6 +50,11 @@ export const inboundMessages = pgTable(
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     noteId: integer('note_id').references(() => notes.id, { onDelete: 'set null' }),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * The node processing the message (the one that received it, or the one recovering it): a
+     * pending row is taken over only once that node's `node:<name>` lease has run out.
+     */
+    claimedBy: text('claimed_by'),
     receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
     processedAt: bigint('processed_at', { mode: 'number' }),
   },

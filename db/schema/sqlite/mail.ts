@@ -42,6 +42,11 @@ export const inboundMessages = sqliteTable(
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     noteId: integer('note_id').references(() => notes.id, { onDelete: 'set null' }),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * The node processing the message (the one that received it, or the one recovering it): a
+     * pending row is taken over only once that node's `node:<name>` lease has run out.
+     */
+    claimedBy: text('claimed_by'),
     receivedAt: integer('received_at').notNull(),
     processedAt: integer('processed_at'),
   },

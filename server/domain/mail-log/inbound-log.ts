@@ -1,7 +1,7 @@
 /** The record of every received message: stored raw first, outcome after (SPEC §3, §6). */
-import { and, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
-import { inboundMessages, rawMessages } from '../../../db/schema';
+import { inboundMessages, leases, rawMessages } from '../../../db/schema';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 export type InboundStatus = InboundRow['status'];
@@ -22,7 +22,7 @@ export interface SourceRef {
  * a (source, uidvalidity, uid) seen before returns the existing row instead; for Microsoft Graph, a
  * (source, external id).
  */
-export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw): Promise<{ row: InboundRow; existed: boolean }> {
+export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw, node: string | null = null): Promise<{ row: InboundRow; existed: boolean }> {
   if (src.uid !== undefined) {
     const existing = await tx
       .select()
@@ -51,6 +51,7 @@ export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: str
       sha256: sha,
       size: src.size ?? raw.length,
       status: 'pending',
+      claimedBy: node,
       receivedAt: at,
     })
     .returning()
@@ -70,12 +71,25 @@ export interface Finish {
   subject?: string | null;
 }
 
+/** The row was finished by someone else meanwhile (another node's recovery, or the node that received it). */
+export class NotPendingError extends Error {
+  constructor(readonly id: number) {
+    super(`inbound message ${id} is no longer pending`);
+  }
+}
+
+/**
+ * Records a pending message's outcome. Throws NotPendingError when the row is no longer pending:
+ * whoever finished it first wins, and the caller's savepoint (its ticket, note, email) rolls back.
+ */
 export async function finishInbound(tx: Tx, id: number, f: Finish, at: number): Promise<void> {
-  await tx
+  const row = await tx
     .update(inboundMessages)
     .set({ ...f, processedAt: at, attempts: sql`${inboundMessages.attempts} + 1` })
-    .where(eq(inboundMessages.id, id))
-    .run();
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'pending')))
+    .returning({ id: inboundMessages.id })
+    .get();
+  if (!row) throw new NotPendingError(id);
 }
 
 export async function rawOf(q: Q, sha: string): Promise<Buffer | undefined> {
@@ -87,14 +101,51 @@ export async function getInbound(q: Q, id: number): Promise<InboundRow | undefin
   return q.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get();
 }
 
-/** Messages left pending (received before `receivedBefore`, when given), oldest first. */
-export async function pendingInbound(q: Q, receivedBefore?: number): Promise<InboundRow[]> {
-  return q
-    .select()
-    .from(inboundMessages)
-    .where(and(eq(inboundMessages.status, 'pending'), receivedBefore === undefined ? undefined : lte(inboundMessages.receivedAt, receivedBefore)))
-    .orderBy(inboundMessages.id)
-    .all();
+/**
+ * How long a claimed row is left to its node at least, even without a `node:` lease: a process
+ * that holds none (`desk ingest`) finishes its message well within this.
+ */
+const CLAIM_GRACE_MS = 15_000;
+
+/**
+ * A pending row nobody is working on: its node's `node:<name>` lease has run out (the node died
+ * or stopped), or — rows from before claims were recorded — it has waited since `unclaimedBefore`.
+ */
+function abandoned(me: string, at: number, unclaimedBefore: number) {
+  return and(
+    eq(inboundMessages.status, 'pending'),
+    or(
+      and(isNull(inboundMessages.claimedBy), lte(inboundMessages.receivedAt, unclaimedBefore)),
+      and(
+        ne(inboundMessages.claimedBy, me),
+        lte(inboundMessages.receivedAt, at - CLAIM_GRACE_MS),
+        sql`not exists (select 1 from ${leases} where ${leases.name} = 'node:' || ${inboundMessages.claimedBy} and ${leases.expiresAt} > ${at})`,
+      ),
+    ),
+  );
+}
+
+/**
+ * Pending messages whose node is gone (see `abandoned`), oldest first: what a recovering node
+ * may take. Rows a live node is still processing are left to it.
+ */
+export async function pendingInbound(q: Q, me: string, at: number, unclaimedBefore: number): Promise<InboundRow[]> {
+  return q.select().from(inboundMessages).where(abandoned(me, at, unclaimedBefore)).orderBy(inboundMessages.id).all();
+}
+
+/**
+ * Takes an abandoned pending row over for `me` and counts the attempt (committed before the
+ * attempt starts, so a message that kills the process is not retried forever). 0 when the row
+ * was finished or taken by another node meanwhile.
+ */
+export async function claimAbandoned(tx: Tx, id: number, me: string, at: number, unclaimedBefore: number): Promise<number> {
+  const row = await tx
+    .update(inboundMessages)
+    .set({ claimedBy: me, attempts: sql`${inboundMessages.attempts} + 1` })
+    .where(and(eq(inboundMessages.id, id), abandoned(me, at, unclaimedBefore)))
+    .returning({ attempts: inboundMessages.attempts })
+    .get();
+  return row?.attempts ?? 0;
 }
 
 /** Is the message still waiting to be finished? (read inside the finishing transaction) */
@@ -104,10 +155,10 @@ export async function isPending(tx: Tx, id: number): Promise<boolean> {
 }
 
 /** A quarantined message goes back to pending to be processed again; null when it is not quarantined. */
-export async function reopenInbound(tx: Tx, id: number): Promise<InboundRow | null> {
+export async function reopenInbound(tx: Tx, id: number, node: string | null = null): Promise<InboundRow | null> {
   const row = await tx
     .update(inboundMessages)
-    .set({ status: 'pending', error: null })
+    .set({ status: 'pending', error: null, claimedBy: node })
     .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'quarantined')))
     .returning()
     .get();

@@ -7,7 +7,7 @@
  */
 import type { DomainCtx, Emit, Tx } from '../../domain/core/context';
 import { createGroupCommit } from '../../domain/core/group-commit';
-import { bumpAttempts, finishInbound, isPending, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
+import { claimAbandoned, finishInbound, NotPendingError, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
 import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmail } from './parse';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type MessageBody, type Outcome } from './apply';
@@ -72,14 +72,23 @@ class AlreadyFinished extends Error {}
 export function createIngest(deps: IngestDeps) {
   const { dc } = deps;
   const groupWrite = createGroupCommit(dc);
+  // Raw bytes and the `pending` row: safe beside other writers by their unique keys (sha256;
+  // source + UID), and they emit no events, so on PostgreSQL they take no cluster-wide lock.
+  // (SQLite has one writer anyway: there they share the batches of the rest.)
+  const storeWrite = dc.db.engine === 'pg' ? createGroupCommit(dc, 64, { lock: false }) : groupWrite;
   const writeFor =
     (row: InboundRow) =>
     <T>(fn: (tx: Tx, emit: Emit, at: number) => Promise<T>): Promise<T> =>
       // Several nodes may try to finish the same pending row (one received it, another recovers
-      // it after a restart): whoever commits first wins, the others change nothing.
+      // it after a restart): whoever commits first wins, the others change nothing (finishInbound
+      // updates only a pending row, and its job's savepoint rolls back otherwise).
       groupWrite(async (tx, emit, at) => {
-        if (!(await isPending(tx, row.id))) throw new AlreadyFinished();
-        return fn(tx, emit, at);
+        try {
+          return await fn(tx, emit, at);
+        } catch (err) {
+          if (err instanceof NotPendingError && err.id === row.id) throw new AlreadyFinished();
+          throw err;
+        }
       });
 
   async function quarantine(row: InboundRow, err: unknown, parsed?: ParsedEmail): Promise<Outcome> {
@@ -157,21 +166,24 @@ export function createIngest(deps: IngestDeps) {
     async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
       const sha = sha256(raw);
       const keep = (src.size ?? raw.length) > deps.maxEmailSize ? headerPart(raw) : raw;
-      const { row, existed } = await groupWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep));
+      const { row, existed } = await storeWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep, dc.node));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
       return processRow(row, raw, src);
     },
 
     /**
-     * Finishes messages left `pending` by a stop or crash. Each try is counted first: a message
-     * that keeps killing the process goes to quarantine instead of stopping every restart.
+     * Finishes messages left `pending` by a node that stopped or crashed (its `node:` lease ran
+     * out; rows without a recorded node once older than `unclaimedOlderThanMs`). Rows a live node
+     * is still processing are left alone. Each try is counted first: a message that keeps
+     * killing the process goes to quarantine instead of stopping every restart.
      */
-    async recoverPending(olderThanMs = 0): Promise<number> {
-      const rows = await pendingInbound(dc.db, dc.now() - olderThanMs);
+    async recoverPending(unclaimedOlderThanMs = 0): Promise<number> {
+      const unclaimedBefore = () => dc.now() - unclaimedOlderThanMs;
+      const rows = await pendingInbound(dc.db, dc.node, dc.now(), unclaimedBefore());
       for (const row of rows) {
         // committed before processing starts, so an attempt that kills the process still counts
-        const attempts = await groupWrite(async (tx) => ((await isPending(tx, row.id)) ? bumpAttempts(tx, row.id) : 0));
-        if (attempts === 0) continue; // finished meanwhile by the node that received it
+        const attempts = await groupWrite(async (tx) => claimAbandoned(tx, row.id, dc.node, dc.now(), unclaimedBefore()));
+        if (attempts === 0) continue; // finished or taken over meanwhile by another node
         if (attempts > MAX_RECOVERY_ATTEMPTS) {
           await quarantine(row, new Error(`Processing did not finish in ${attempts - 1} attempts: the server stopped during each one.`));
           continue;
@@ -185,7 +197,7 @@ export function createIngest(deps: IngestDeps) {
     /** Processes a stored message again (quarantine retry). */
     async reprocess(id: number): Promise<Outcome | null> {
       // Back to pending first (only from a finished state), so exactly one processing finishes it.
-      const row = await groupWrite(async (tx) => reopenInbound(tx, id));
+      const row = await groupWrite(async (tx) => reopenInbound(tx, id, dc.node));
       if (!row) return null;
       const raw = (await rawOf(dc.db, row.sha256)) ?? Buffer.alloc(0);
       return processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });

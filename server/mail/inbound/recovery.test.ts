@@ -1,0 +1,70 @@
+/**
+ * Recovery of pending messages (decision 003, issue 14): a node finishes only rows whose node is
+ * gone — its `node:` lease ran out — and never the rows a live node is processing right now
+ * (that double-counted their attempts and raced the live node). Runs on both engines.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { inboundMessages, leases } from '../../../db/schema';
+import { storeInbound } from '../../domain/mail-log/inbound-log';
+import { sha256 } from './parse';
+import { seedProject, startTestApp, type TestApp } from '../../testing/test-app';
+
+let app: TestApp;
+before(async () => {
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
+  await seedProject(app, 'acme/app');
+});
+after(() => app.close());
+
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+const raw = (tag: string) =>
+  Buffer.from(`From: someone@customer.test\r\nTo: ${TO}\r\nSubject: ${tag}\r\nMessage-ID: <${tag}@customer.test>\r\n\r\nHello.\r\n`);
+
+/** a pending row as node `node` stores it on receipt, received `ageMs` ago */
+async function pendingOf(node: string, tag: string, ageMs: number): Promise<number> {
+  const bytes = raw(tag);
+  const at = Date.now() - ageMs;
+  const { row } = await app.dc.db.write((tx) => storeInbound(tx, { source: 'smtp', envelopeTo: [TO] }, bytes, sha256(bytes), at, bytes, node));
+  return row.id;
+}
+
+async function rowOf(id: number) {
+  return (await app.dc.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get())!;
+}
+
+async function setLease(node: string, expiresAt: number): Promise<void> {
+  await app.dc.db.write((tx) =>
+    tx.insert(leases).values({ name: `node:${node}`, holder: node, expiresAt, acquiredAt: Date.now() }).onConflictDoUpdate({ target: leases.name, set: { expiresAt } }).run(),
+  );
+}
+
+test("a live node's pending rows are left to it; a dead node's are finished once, by one node", async () => {
+  const ingest = app.mail.ingest;
+  await setLease('live-node', Date.now() + 60_000);
+  const live = await pendingOf('live-node', 'live-1', 60_000);
+  // a node without a lease (`desk ingest`) keeps a fresh row for the grace period
+  const fresh = await pendingOf('cli-node', 'fresh-1', 0);
+  await setLease('dead-node', Date.now() - 1);
+  const dead = await pendingOf('dead-node', 'dead-1', 60_000);
+
+  await ingest.recoverPending();
+  const [l, f, d] = [await rowOf(live), await rowOf(fresh), await rowOf(dead)];
+  assert.deepEqual({ status: l.status, attempts: l.attempts, claimedBy: l.claimedBy }, { status: 'pending', attempts: 0, claimedBy: 'live-node' }, 'untouched: its node is alive');
+  assert.deepEqual({ status: f.status, attempts: f.attempts }, { status: 'pending', attempts: 0 }, 'untouched: received moments ago');
+  assert.equal(d.status, 'ticket', "the dead node's message became its ticket");
+  assert.equal(d.claimedBy, app.dc.node, 'taken over by this node');
+  // claim (1) and finish (1): counted once, not once per node that looked at it
+  assert.equal(d.attempts, 2);
+
+  // a second sweep finds nothing more of the dead node's, and still leaves the live node's row
+  await ingest.recoverPending();
+  assert.equal((await rowOf(dead)).attempts, 2);
+  assert.equal((await rowOf(live)).attempts, 0);
+
+  // once the live node's lease runs out, its row is taken over too
+  await setLease('live-node', Date.now() - 1);
+  await ingest.recoverPending();
+  assert.equal((await rowOf(live)).status, 'ticket');
+});
