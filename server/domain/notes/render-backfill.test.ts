@@ -29,7 +29,10 @@ test('a note and a description stored without HTML get it, rendered and sanitise
 
   const stop = startRenderBackfill(app.dc);
   const deadline = Date.now() + 10_000;
-  while ((await app.dc.db.select().from(notes).all()).some((r) => r.bodyHtml === null) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const left = async () =>
+    (await app.dc.db.select().from(notes).all()).some((r) => r.bodyHtml === null) ||
+    (await app.dc.db.select().from(tickets).all()).some((r) => r.descriptionHtml === null);
+  while ((await left()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await stop();
   const d = await admin.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
   assert.equal(d.descriptionHtml.trim(), '<p><strong>old</strong> </p>');
