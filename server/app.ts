@@ -21,6 +21,7 @@ import { startMail, type MailRuntime } from './mail/runtime';
 import { closeRenderPool, warmRenderPool } from './render';
 import { startRenderBackfill } from './domain/notes/render-backfill';
 import { startSnoozeWaker } from './domain/tickets/snooze';
+import { startSearchIndexer } from './domain/tickets/search-indexer';
 
 /** Opens the database (migrating it) and builds what every domain call needs. */
 export async function createDomain(config: Config): Promise<DomainCtx> {
@@ -88,6 +89,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
   // Links in email (and the single sign-on redirect) must carry that port too.
   if (url !== dc.mail.publicUrl) dc.mail = { ...dc.mail, publicUrl: url };
   const stopBackfill = startRenderBackfill(dc);
+  const stopSearchIndexer = startSearchIndexer(dc);
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     dc,
@@ -98,6 +100,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     async stop() {
       stopListening();
       await stopBackfill();
+      await stopSearchIndexer();
       await stopSnoozeWaker();
       stopRelay();
       presence.stop();

@@ -55,7 +55,7 @@ const PG_CONFIG = sql.raw(`'threadline_search'::regconfig`);
  * The indexed tsvector of a text expression, exactly as in db/migrations-pg/0001_search.sql:
  * cut to 250,000 characters, the 32 ASCII punctuation characters turned into spaces.
  */
-function pgDocument(text: SQL): SQL {
+export function pgDocument(text: SQL): SQL {
   return sql`to_tsvector(${PG_CONFIG}, translate(left(${text}, 250000), ${sql.raw(
     `'!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~'`,
   )}, ${sql.raw(`'${' '.repeat(32)}'`)}))`;
@@ -67,11 +67,15 @@ export function ticketMatches(input: string, includeInternal: boolean): SQL | un
     const q = pgTsQuery(input);
     if (!q) return undefined;
     const query = sql`to_tsquery(${PG_CONFIG}, ${q})`;
-    // `n.system = false` is the notes index's predicate: without it the partial index is not used.
-    return sql`${tickets.id} in (select t.id from tickets t
-        where ${pgDocument(sql`t.title || ' ' || t.description`)} @@ ${query}
+    // The stored documents (GIN indexes), and rows the search indexer has not reached yet through
+    // the same expression (partial indexes on `search_doc is null`): nothing fresh is missed.
+    // `n.system = false` is the notes indexes' predicate: without it they are not used.
+    const internal = includeInternal ? sql`` : sql` and n.internal = false`;
+    return sql`${tickets.id} in (select t.id from tickets t where t.search_doc @@ ${query}
+      union select t.id from tickets t where t.search_doc is null and ${pgDocument(sql`t.title || ' ' || t.description`)} @@ ${query}
+      union select n.ticket_id from notes n where n.search_doc @@ ${query} and n.system = false${internal}
       union select n.ticket_id from notes n
-        where ${pgDocument(sql`n.body`)} @@ ${query} and n.system = false${includeInternal ? sql`` : sql` and n.internal = false`})`;
+        where n.search_doc is null and n.system = false and ${pgDocument(sql`n.body`)} @@ ${query}${internal})`;
   }
   const q = ftsQuery(input);
   if (!q) return undefined;

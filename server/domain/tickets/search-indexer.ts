@@ -1,0 +1,81 @@
+/**
+ * PostgreSQL only: fills `search_doc` of tickets and notes written since the last pass (see
+ * db/migrations-pg/0007_search_indexed_apart.sql). Computing the tsvector of a 25 KB email took
+ * ~5 ms inside the ingest transaction, under the cluster-wide write lock; here it runs after the
+ * commit, in short transactions of its own that take no cluster lock (`{ lock: false }`: they
+ * change only `search_doc`, emit no events, and lock their rows with SKIP LOCKED, so several
+ * nodes share the work without waiting on each other). Search never waits for it: a row whose
+ * document is not stored yet is matched through the same expression (`ticketMatches`).
+ */
+import { sql } from 'drizzle-orm';
+import type { DomainCtx } from '../core/context';
+import { log } from '../../log';
+import { pgDocument } from './search';
+
+const BATCH = 50;
+/** a pass also runs this often without a wake-up (rows of a node that died mid-way) */
+const IDLE_PASS_MS = 5_000;
+/** wake-ups within this time share one pass */
+const DEBOUNCE_MS = 30;
+
+/** One batch of each table; how many rows it indexed. */
+export async function indexSearchDocuments(dc: DomainCtx, limit = BATCH): Promise<number> {
+  return dc.db.write(async (tx) => {
+    const t = await dc.db.rows<{ id: number }>(
+      sql`update tickets set search_doc = ${pgDocument(sql`title || ' ' || description`)}
+           where id in (select id from tickets where search_doc is null order by id limit ${limit} for update skip locked)
+           returning id`,
+      tx,
+    );
+    const n = await dc.db.rows<{ id: number }>(
+      sql`update notes set search_doc = ${pgDocument(sql`body`)}
+           where id in (select id from notes where search_doc is null and system = false order by id limit ${limit} for update skip locked)
+           returning id`,
+      tx,
+    );
+    return t.length + n.length;
+  }, { lock: false });
+}
+
+/** Starts the indexer (PostgreSQL; a no-op on SQLite, whose FTS5 triggers index in the write). */
+export function startSearchIndexer(dc: DomainCtx): () => Promise<void> {
+  if (dc.db.engine !== 'pg') return async () => undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const pass = async () => {
+    do {
+      again = false;
+      try {
+        while (!stopped && (await indexSearchDocuments(dc)) > 0);
+      } catch (err) {
+        if (!stopped) log.warn('search indexing failed; retrying later', { err });
+      }
+    } while (again && !stopped);
+  };
+  const kick = (delay = DEBOUNCE_MS) => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      running = pass().finally(() => {
+        running = null;
+        kick(IDLE_PASS_MS);
+      });
+    }, delay);
+    timer.unref();
+  };
+  const unsubscribe = dc.bus.subscribeAll(() => kick());
+  kick();
+  return async () => {
+    stopped = true;
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
