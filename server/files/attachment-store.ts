@@ -7,7 +7,8 @@
  *   file (decision 010). Stored in its own short transaction, before the change that links it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
@@ -38,16 +39,17 @@ export function createFileStore(dataDir: string): AttachmentStore {
       const sha = sha256Of(content);
       const target = fileFor(sha);
       if (existsSync(target)) return sha;
-      mkdirSync(path.dirname(target), { recursive: true });
+      // In the thread pool: the fsync (milliseconds) must not hold up the event loop.
+      await mkdir(path.dirname(target), { recursive: true });
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-      const fd = openSync(tmp, 'w');
+      const file = await open(tmp, 'w');
       try {
-        writeSync(fd, content);
-        fsyncSync(fd);
+        await file.writeFile(content);
+        await file.sync();
       } finally {
-        closeSync(fd);
+        await file.close();
       }
-      renameSync(tmp, target);
+      await rename(tmp, target);
       return sha;
     },
     async open(sha) {
@@ -56,7 +58,7 @@ export function createFileStore(dataDir: string): AttachmentStore {
     },
     async read(sha) {
       const file = fileFor(sha);
-      return existsSync(file) ? readFileSync(file) : null;
+      return existsSync(file) ? readFile(file) : null;
     },
   };
 }
