@@ -5,7 +5,7 @@
  * busy machine: `npm run bench -- ingest-cpu /path/to/other/checkout`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
@@ -44,14 +44,32 @@ const msgs = Array.from({ length: N }, (_, i) => realisticMessage(i, TO, random)
 const pool = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 8, maxMessages: Infinity });
 // warm up
 await Promise.all(msgs.slice(0, 50).map((raw: string, i: number) => pool.sendMail({ envelope: { from: `w${i}@bench.test`, to: [TO] }, raw: raw.replace('Message-ID: <', 'Message-ID: <warm') })));
+/** CPU ticks per thread name (main thread = the process id) */
+const threads = () => {
+  const out = new Map<string, number>();
+  const pid = server.pid();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(name, (out.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+};
+const th0 = threads();
 const t0 = ticks();
 const p0 = pgCpu();
 const w0 = performance.now();
 await Promise.all(msgs.map((raw: string, i: number) => pool.sendMail({ envelope: { from: `c${i}@bench.test`, to: [TO] }, raw })));
 const wall = (performance.now() - w0) / 1000;
 const cpu = (ticks() - t0) / 100;
+const th1 = threads();
+const perThread = Object.fromEntries([...th1].map(([k, v]) => [k, Math.round(((v - (th0.get(k) ?? 0)) / 100 / N) * 1000 * 100) / 100]).filter(([, v]) => (v as number) > 0.05));
 const pgSeconds = pgCpu() - p0;
-process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, ...(postgres ? { postgresCpuMsPerMessage: Math.round((pgSeconds / N) * 1000 * 100) / 100 } : {}), wallPerSecond: Math.round(N / wall), load1m: Math.round((os.loadavg()[0] as number) * 100) / 100 })}\n`);
+process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, ...(postgres ? { postgresCpuMsPerMessage: Math.round((pgSeconds / N) * 1000 * 100) / 100 } : {}), wallPerSecond: Math.round(N / wall), load1m: Math.round((os.loadavg()[0] as number) * 100) / 100, cpuMsPerMessageByThread: perThread })}\n`);
 pool.close();
 await server.stop();
 await postgres?.stop();

@@ -94,6 +94,39 @@ test('events from 8 concurrent writers reach every subscriber once, in order, wi
   await Promise.all([...writers, ...readers].map((db) => db.close()));
 });
 
+test('a write that takes no cluster lock cannot append events, and runs beside a locked one', { timeout: 60_000 }, async () => {
+  const db = await openDb('', { databaseUrl: url });
+  const other = await openDb('', { databaseUrl: url, readPool: 1, writePool: 2 });
+  const projectId = (await db.sqlGet<{ id: number }>("select id from projects where path = 'acme/app'"))!.id;
+  await assert.rejects(
+    db.write(async (tx) => {
+      assert.equal(db.serialised(tx), false);
+      await appendEvents(db, tx, [{ projectId, ticketId: null, minAccess: 0, event: { type: 'test' } as never }], Date.now(), 'loose');
+    }, { lock: false }),
+    /took no lock/,
+    'seq order is commit order only under the lock (trap 2)',
+  );
+  // a locked write on another node holds the lock while an unlocked one commits meanwhile
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const lockTaken = new Promise<void>((r) => (locked = r));
+  const holder = other.write(async (tx) => {
+    assert.equal(other.serialised(tx), true);
+    locked();
+    await held;
+  });
+  await lockTaken;
+  const t0 = Date.now();
+  await db.write(async (tx) => {
+    await tx.insert(projects).values({ path: 'acme/loose', name: 'L', createdAt: Date.now() }).run();
+  }, { lock: false });
+  assert.ok(Date.now() - t0 < 5_000, 'the unlocked write did not wait for the lock');
+  release();
+  await holder;
+  await Promise.all([db.close(), other.close()]);
+});
+
 test('a write transaction that fails rolls back alone; the next one starts after it ended', { timeout: 60_000 }, async () => {
   const db = await openDb('', { databaseUrl: url });
   const order: string[] = [];
