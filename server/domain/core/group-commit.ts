@@ -2,7 +2,7 @@
  * Group commit: concurrent writers (SMTP connections, IMAP) queue their work and share one
  * transaction — and one fsync — while the previous batch commits. Each job runs in its own
  * savepoint, so a failing job rolls back alone; events are published after the shared commit.
- * This is what lets ingest keep `synchronous=FULL` durability at hundreds of messages per second
+ * This is what lets ingest keep acknowledged-means-durable at hundreds of messages per second
  * (and, on PostgreSQL, one commit and one lock round per batch).
  */
 import type { NewEvent, Tx } from '../../events/store';
