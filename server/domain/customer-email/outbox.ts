@@ -135,17 +135,24 @@ export async function claimDueEmails(db: Db, node: string, now: () => number, li
 }
 
 /**
+ * A write transaction that takes no cluster-wide lock (`db.write(fn, { lock: false })`), or a
+ * group commit of such writes (the outbox worker shares one commit among its sends).
+ */
+export type LooseWrite = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+const looseWrite = (db: Db): LooseWrite => (fn) => db.write(fn, { lock: false });
+
+/**
  * Keeps the first composed bytes of an email: if another node composed it first (its claim had
  * expired), returns those, so every attempt sends the very same message.
  */
-export async function storeComposedOnce(db: Db, id: number, composed: Buffer): Promise<Buffer> {
-  return db.write(async (tx) => {
+export async function storeComposedOnce(db: Db, id: number, composed: Buffer, write: LooseWrite = looseWrite(db)): Promise<Buffer> {
+  return write(async (tx) => {
     const saved = await tx.update(outbox).set({ raw: composed }).where(and(eq(outbox.id, id), isNull(outbox.raw))).returning({ id: outbox.id }).get();
     if (saved) return composed;
     const stored = await tx.select({ raw: outbox.raw }).from(outbox).where(eq(outbox.id, id)).get();
     return stored?.raw ?? composed;
     // one row, changed only where still empty: safe beside other writers without the lock
-  }, { lock: false });
+  });
 }
 
 /**
@@ -158,8 +165,9 @@ export async function recordAttempt(
   node: string,
   id: number,
   outcome: Pick<Partial<OutboxRow>, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt'>,
+  write: LooseWrite = looseWrite(db),
 ): Promise<boolean> {
-  return db.write(async (tx) => {
+  return write(async (tx) => {
     const row = await tx
       .update(outbox)
       .set({ ...outcome, claimedBy: null, claimExpiresAt: null })
@@ -168,7 +176,7 @@ export async function recordAttempt(
       .get();
     return row !== undefined;
     // one row, changed only while our claim holds: safe beside other writers without the lock
-  }, { lock: false });
+  });
 }
 
 /** Is any email due now? (a cheap read before taking the write lock to claim) */

@@ -3,7 +3,8 @@
  * after a crash is the very same message (same Message-ID, same bytes). Temporary failures
  * retry with exponential backoff; permanent ones fail visibly with the server's answer.
  */
-import { claimDueEmails, hasDueEmails, recordAttempt, storeComposedOnce, type OutboxRow } from '../../domain/customer-email/outbox';
+import { claimDueEmails, hasDueEmails, recordAttempt, storeComposedOnce, type LooseWrite, type OutboxRow } from '../../domain/customer-email/outbox';
+import { createGroupCommit } from '../../domain/core/group-commit';
 import type { DomainCtx } from '../../domain/core/context';
 import { log } from '../../log';
 import { compose } from './compose';
@@ -42,7 +43,11 @@ export function createOutboxWorker(
   let stopped = true;
   let draining = false;
 
-  const update = (id: number, set: Parameters<typeof recordAttempt>[3]) => recordAttempt(dc.db, dc.node, id, set);
+  // The sends running at once share their commits (compose-once and attempt records are one-row
+  // writes that take no cluster lock and emit no events).
+  const grouped = createGroupCommit(dc, 64, { lock: false });
+  const write: LooseWrite = (fn) => grouped((tx) => fn(tx));
+  const update = (id: number, set: Parameters<typeof recordAttempt>[3]) => recordAttempt(dc.db, dc.node, id, set, write);
 
   async function sendOne(row: OutboxRow): Promise<void> {
     try {
@@ -66,7 +71,7 @@ export function createOutboxWorker(
     if (!raw) {
       const composed = await compose(row.spec as OutboundSpec, opts.store);
       // Stored once: if another node composed it first (its claim had expired), send those bytes.
-      raw = await storeComposedOnce(dc.db, row.id, composed);
+      raw = await storeComposedOnce(dc.db, row.id, composed, write);
     }
     let result;
     try {
