@@ -75,6 +75,14 @@ export async function isKnownMessageId(q: Q, projectId: number, id: string): Pro
   return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(messageIds.projectId, projectId), eq(lowerId(), lowered(id)))).get());
 }
 
+/**
+ * Where a Message-ID is known: each project that recorded it and in which direction. One read
+ * answers both `isOwnMessageId` and `isKnownMessageId` for a message being ingested.
+ */
+export async function messageIdUses(q: Q, id: string): Promise<{ projectId: number; direction: 'in' | 'out' }[]> {
+  return q.select({ projectId: messageIds.projectId, direction: messageIds.direction }).from(messageIds).where(eq(lowerId(), lowered(id))).all();
+}
+
 export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
   return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(lowerId(), lowered(id)), eq(messageIds.direction, 'out'))).get());
 }

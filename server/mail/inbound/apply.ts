@@ -11,8 +11,8 @@ import {
   findReplyKey,
   insertAttachments,
   insertEmailTicket,
-  isKnownMessageId,
   isOwnMessageId,
+  messageIdUses,
   isTicketParticipant,
   participantEmails,
   recordMessageId,
@@ -416,7 +416,12 @@ async function applyVerification(c: Ctx): Promise<Outcome | null> {
 export async function applyMessage(c: Ctx): Promise<Outcome> {
   const verification = await applyVerification(c);
   if (verification) return verification;
-  const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), (id) => isOwnMessageId(c.tx, id));
+  // The message's own id is looked up once: is it one of ours (ignore), is it known here (duplicate).
+  let uses: ReturnType<typeof messageIdUses> | null = null;
+  const usesOf = () => (uses ??= messageIdUses(c.tx, c.parsed.messageId));
+  const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), async (id) =>
+    id === c.parsed.messageId ? (await usesOf()).some((u) => u.direction === 'out') : isOwnMessageId(c.tx, id),
+  );
   if (ignored) return ignore(c, ignored);
   const target = await resolveKey(c);
   if (target.kind === 'reject') return reject(c, target.code, null);
@@ -427,7 +432,7 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
     return { status: 'unsubscribed', inboundId: c.row.id, email: target.email };
   }
   const { project } = target;
-  if (await isKnownMessageId(c.tx, project.id, c.parsed.messageId)) {
+  if ((await usesOf()).some((u) => u.projectId === project.id)) {
     await finishInbound(c.tx, c.row.id, { ...base(c), status: 'duplicate', projectId: project.id }, c.at);
     return { status: 'duplicate', inboundId: c.row.id };
   }
