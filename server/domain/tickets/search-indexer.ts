@@ -1,6 +1,6 @@
 /**
  * PostgreSQL only: fills `search_doc` of tickets and notes written since the last pass (see
- * db/migrations-pg/0007_search_indexed_apart.sql). Computing the tsvector of a 25 KB email took
+ * db/migrations-pg/0009_search_indexed_apart.sql). Computing the tsvector of a 25 KB email took
  * ~5 ms inside the ingest transaction, under the cluster-wide write lock; here it runs after the
  * commit, in short transactions of its own that take no cluster lock (`{ lock: false }`: they
  * change only `search_doc`, emit no events, and lock their rows with SKIP LOCKED, so several
