@@ -21,11 +21,9 @@ import Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { PgDatabase, PgDeleteBase, PgInsertBase, PgSelectBase, PgUpdateBase } from 'drizzle-orm/pg-core';
-import pg from 'pg';
+import type pg from 'pg';
 import { bindDialect, type Dialect } from './schema';
 
 export { type Dialect } from './schema';
@@ -85,7 +83,8 @@ export interface WriteOptions {
   lock?: boolean;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// db/ beside this module, or beside the compiled server (dist-server/) one level up alike.
+const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'db');
 export const DB_FILE_NAME = 'threadline.db';
 
 export interface OpenOptions {
@@ -335,8 +334,13 @@ const WRITE_STALL_MS = 30_000;
 /** Advisory lock keys (any fixed 64-bit numbers; documented in decision 010). */
 export const PG_LOCK = { write: 7_410_001, migrate: 7_410_002 } as const;
 
-// bigint (count(*), sums) as numbers: every value we store fits in 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
+/** node-postgres and drizzle's adapter for it, loaded only when PostgreSQL is used (on SQLite, starting skips their import). */
+async function loadPg() {
+  const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]);
+  // bigint (count(*), sums) as numbers: every value we store fits in 2^53.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  return { pg, drizzlePg: drizzle, migratePg: migrate };
+}
 
 /**
  * drizzle's SQLite builders end in `.get()` / `.all()` / `.run()`; the PostgreSQL builders are
@@ -376,6 +380,7 @@ function patchPgBuilders(): void {
 }
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
+  const { pg, drizzlePg, migratePg } = await loadPg();
   bindDialect('pg');
   patchPgBuilders();
   const migrator = new pg.Client({ connectionString: url });

@@ -1,16 +1,9 @@
 /** Builds the application from config: database, bus, HTTP+WebSocket server. */
-import { randomBytes } from 'node:crypto';
-import { openDb } from '../db/client';
 import { holdLease, nodeLeaseName } from './domain/core/leases';
 import type { Config } from './config';
 import type { DomainCtx } from './domain/core/context';
 import { purgeExpiredSessions } from './domain/accounts/sessions';
-import { ensureSupportBot } from './domain/accounts/users';
-import { mailContext } from './domain/core/mail-context';
-import { createSecretBox } from './domain/core/secret-box';
-import { reloadMailContext } from './domain/mail-setup/effective';
-import { loadSecretKey } from './files/secret-key';
-import { createInProcessBus } from './events/bus';
+import { createDomain } from './domain-context';
 import { EVENTS_CHANNEL } from './events/store';
 import { createPresenceHub, createPresenceRelay } from './events/presence';
 import { createEventFeed } from './events/feed';
@@ -22,19 +15,9 @@ import { closeRenderPool, warmRenderPool } from './render';
 import { startRenderBackfill } from './domain/notes/render-backfill';
 import { startSnoozeWaker } from './domain/tickets/snooze';
 import { startSearchIndexer } from './domain/tickets/search-indexer';
+import { log } from './log';
 
-/** Opens the database (migrating it) and builds what every domain call needs. */
-export async function createDomain(config: Config): Promise<DomainCtx> {
-  const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
-  // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
-  const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
-  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config, secrets), secrets, mailSettingsListeners: new Set(), now: () => Date.now(), node };
-  await ensureSupportBot(dc);
-  // The addresses the Admin page set (unless the environment sets them): the CLI sees them too.
-  await reloadMailContext(dc, config);
-  return dc;
-}
+export { createDomain };
 
 /**
  * Wakes this node's subscribers for commits made elsewhere: other nodes (PostgreSQL NOTIFY,
@@ -66,8 +49,6 @@ export interface RunningApp {
 
 export async function startApp(config: Config): Promise<RunningApp> {
   const dc = await createDomain(config);
-  warmRenderPool();
-  await purgeExpiredSessions(dc);
   // "This node is alive": work it claimed (outbox emails) is taken over soon after it dies.
   const alive = holdLease(dc, nodeLeaseName(dc.node), { ttlMs: 10_000, onAcquire() {}, onLose() {} });
   const stopListening = listenForCommits(dc);
@@ -90,6 +71,12 @@ export async function startApp(config: Config): Promise<RunningApp> {
   if (url !== dc.mail.publicUrl) dc.mail = { ...dc.mail, publicUrl: url };
   const stopBackfill = startRenderBackfill(dc);
   const stopSearchIndexer = startSearchIndexer(dc);
+  // Not needed to answer: the render workers (each loads the parsers) start once the node serves,
+  // so they do not compete with its start for the CPU; expired sessions are refused when read.
+  const afterStart = setImmediate(() => {
+    warmRenderPool();
+    purgeExpiredSessions(dc).catch((err: unknown) => log.warn('purging expired sessions failed', { err }));
+  });
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     dc,
@@ -98,6 +85,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     url,
     localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`,
     async stop() {
+      clearImmediate(afterStart);
       stopListening();
       await stopBackfill();
       await stopSearchIndexer();

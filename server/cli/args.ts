@@ -1,6 +1,9 @@
 /** Parses `--name value` pairs; rejects unknown flags and missing values with clear messages. */
 export class UsageError extends Error {}
 
+/** Storing failed: an MTA should keep the message and retry (exit 75, EX_TEMPFAIL). */
+export class TempFailure extends Error {}
+
 export function parseFlags(argv: string[], allowed: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {

@@ -16,10 +16,8 @@ import { COMMAND_LINE } from '../domain/audit/audit-log';
 import { invite } from '../domain/accounts/invitations';
 import { issuePasswordReset } from '../domain/accounts/password-reset';
 import { deactivateUser, reactivateUser } from '../domain/accounts/user-admin';
-import { parseFlags, UsageError } from './args';
-import { ingestCommand, quarantineCommand, TempFailure } from './mail-commands';
+import { parseFlags, TempFailure, UsageError } from './args';
 import { withDomain } from './with-domain';
-import { mailboxCommand, serviceDeskCommand, webhookCommand } from './setup-commands';
 
 const USAGE = `Usage: npm run desk -- <command> [options]
 
@@ -138,16 +136,17 @@ async function run(argv: string[]): Promise<unknown> {
         return { url: null, added: { project: input.projectPath, email: result.member.user.email, role: result.member.role } };
       });
     }
+    // loaded on demand: the mail pipeline is most of the code, and only these commands need it
     case 'ingest':
-      return ingestCommand(config, rest);
+      return (await import('./mail-commands')).ingestCommand(config, rest);
     case 'quarantine':
-      return quarantineCommand(config, rest);
+      return (await import('./mail-commands')).quarantineCommand(config, rest);
     case 'service-desk':
-      return serviceDeskCommand(config, rest);
+      return (await import('./setup-commands')).serviceDeskCommand(config, rest);
     case 'mailbox':
-      return mailboxCommand(config, rest);
+      return (await import('./setup-commands')).mailboxCommand(config, rest);
     case 'webhook':
-      return webhookCommand(config, rest);
+      return (await import('./setup-commands')).webhookCommand(config, rest);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

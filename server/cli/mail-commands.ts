@@ -5,11 +5,8 @@ import type { Config } from '../config';
 import type { DomainCtx } from '../domain/core/context';
 import { discardQuarantined, getInbound, listInbound } from '../domain/mail-log/inbound-log';
 import { createMailCore } from '../mail/runtime';
-import { UsageError } from './args';
+import { TempFailure, UsageError } from './args';
 import { withDomain } from './with-domain';
-
-/** Storing failed: an MTA should keep the message and retry (exit 75, EX_TEMPFAIL). */
-export class TempFailure extends Error {}
 
 async function readInput(arg: string): Promise<Buffer> {
   if (arg !== '-') {

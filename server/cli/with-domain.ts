@@ -1,5 +1,5 @@
 /** The CLI's way to reach the domain: open the database, do one thing, close it. */
-import { createDomain } from '../app';
+import { createDomain } from '../domain-context';
 import type { Config } from '../config';
 import type { DomainCtx } from '../domain/core/context';
 

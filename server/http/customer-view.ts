@@ -13,7 +13,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { DomainCtx } from '../domain/core/context';
 import { attachmentQuery, readViewToken } from '../domain/customer-email/customer-links';
 import { customerThread, replyKeyForCustomerView, threadRootOf, type CustomerThread } from '../domain/customer-email/customer-view';
@@ -178,6 +177,7 @@ async function replyEmail(dc: DomainCtx, t: CustomerThread, text: string): Promi
   const key = await replyKeyForCustomerView(dc, t);
   const book = dc.mail.book;
   const root = await threadRootOf(dc.db, t.ticketId);
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const mail = new MailComposer({
     from: t.yourName ? { name: t.yourName, address: t.link.email } : t.link.email,
     to: book.incomingFor(key),

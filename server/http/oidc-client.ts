@@ -3,27 +3,34 @@
  * and kept, so a sign-in costs no discovery round-trip. Keyed by the settings, so a change made
  * on the Admin page (on any node) is picked up at the next sign-in.
  */
-import * as client from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import type { SsoSettings } from '../domain/accounts/sso';
 
-const cache = new Map<string, Promise<client.Configuration>>();
+const cache = new Map<string, Promise<OpenIdClient.Configuration>>();
+
+/** openid-client, loaded at the first single sign-on (most instances never use it). */
+export function openIdClient(): Promise<typeof OpenIdClient> {
+  return import('openid-client');
+}
 
 /** Plain http is allowed only to a provider on this machine (tests, a local provider). */
 function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
 }
 
-export function oidcClient(s: SsoSettings): Promise<client.Configuration> {
+export function oidcClient(s: SsoSettings): Promise<OpenIdClient.Configuration> {
   const key = JSON.stringify([s.issuer, s.clientId, s.clientSecret]);
   let found = cache.get(key);
   if (!found) {
     const issuer = new URL(s.issuer);
     const insecure = issuer.protocol === 'http:';
     if (insecure && !isLoopback(issuer)) return Promise.reject(new Error('the issuer must use https (plain http only for a provider on this machine)'));
-    found = client.discovery(issuer, s.clientId, s.clientSecret || undefined, s.clientSecret ? client.ClientSecretPost(s.clientSecret) : client.None(), {
-      ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
-      timeout: 10,
-    });
+    found = openIdClient().then((client) =>
+      client.discovery(issuer, s.clientId, s.clientSecret || undefined, s.clientSecret ? client.ClientSecretPost(s.clientSecret) : client.None(), {
+        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+        timeout: 10,
+      }),
+    );
     // A failed discovery is not kept: the next sign-in tries again.
     found.catch(() => cache.delete(key));
     cache.set(key, found);
@@ -35,4 +42,3 @@ export function forgetOidcClient(): void {
   cache.clear();
 }
 
-export { client };

@@ -16,7 +16,7 @@ import type { DomainCtx } from '../domain/core/context';
 import { log } from '../log';
 import { clientAddressResolver } from './client-address';
 import { readCookie, setCookie } from './cookies';
-import { client, oidcClient } from './oidc-client';
+import { oidcClient, openIdClient } from './oidc-client';
 
 const STATE_COOKIE = 'tl_oidc_state';
 const SCOPE = 'openid email profile';
@@ -54,6 +54,7 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
       log.warn('OpenID provider discovery failed', { issuer: settings.issuer, err: err instanceof Error ? err.message : String(err) });
       return fail(res, 'SSO_FAILED');
     }
+    const client = await openIdClient();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -84,6 +85,7 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
     let identity;
     try {
       const oidc = await oidcClient(settings);
+      const client = await openIdClient();
       const tokens = await client.authorizationCodeGrant(oidc, current, {
         pkceCodeVerifier: pending.codeVerifier,
         expectedState: state,

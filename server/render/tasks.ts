@@ -7,7 +7,7 @@ import { renderMarkdown } from '../domain/notes/markdown';
 import { sanitizeEmailHtml } from './sanitize-email-html';
 import { bodyMarkdown } from '../mail/inbound/body';
 import { parseEmail, type ParsedEmail } from '../mail/inbound/parse';
-import { render as renderTemplate } from '../mail/outbound/templates';
+import { render as renderTemplate } from '../mail/outbound/render-template';
 import { capEmailParts, capQuoteDepth, truncate } from './bound-text';
 import { htmlDepth } from './html-depth';
 import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_HTML_CHARS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';

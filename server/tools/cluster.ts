@@ -6,13 +6,14 @@
  * printed): browsers reconnect through the balancer to the others and resume.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../paths';
 import { startPostgres } from '../testing/postgres';
+import { ensureBuilt, SERVER_BUILD_DIR } from './build.mjs';
 
 const BALANCER_PORT = Number(process.env.CLUSTER_PORT ?? 3000);
 const NODES = ['a', 'b', 'c'].map((name, i) => ({ name, port: BALANCER_PORT + 1 + i, smtp: 2526 + i }));
@@ -26,8 +27,7 @@ function prefix(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.
   });
 }
 
-const built = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/tools/ensure-client-built.ts')], { stdio: 'inherit' });
-if (built.status !== 0) process.exit(built.status ?? 1);
+await ensureBuilt();
 
 process.stdout.write('Starting a private PostgreSQL…\n');
 const pg = await startPostgres({ settings: { max_connections: 200 } });
@@ -39,7 +39,7 @@ const secretKey = process.env.SECRET_KEY ?? randomBytes(32).toString('base64');
 
 const children: ChildProcess[] = [];
 for (const n of NODES) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/main.ts')], {
+  const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, 'main.js')], {
     cwd: ROOT_DIR,
     env: {
       ...process.env,

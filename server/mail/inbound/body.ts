@@ -1,5 +1,9 @@
 /** Turns an email body into the Markdown we store (SPEC §2). */
-import TurndownService from 'turndown';
+import { createRequire } from 'node:module';
+import type TurndownService from 'turndown';
+
+// Loaded on first use (the render worker's): the server's start only needs the text helpers here.
+const load = createRequire(import.meta.url);
 
 let turndown: TurndownService | null = null;
 
@@ -43,7 +47,8 @@ function isLayoutTable(table: El): boolean {
 
 function converter(): TurndownService {
   if (turndown) return turndown;
-  const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '_' });
+  const Turndown = load('turndown') as typeof TurndownService;
+  const td = new Turndown({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '_' });
   td.remove(['script', 'style', 'head', 'title', 'meta', 'link']);
   // "- item" rather than turndown's "-   item", as people type it.
   td.addRule('listItem', {

@@ -1,7 +1,7 @@
 /** Parses a raw message into what ingest needs, with every header value kept raw too. */
 import { createHash } from 'node:crypto';
 import { decode as decodeQuotedPrintable } from './quoted-printable';
-import { simpleParser, type AddressObject, type Attachment, type HeaderLines } from 'mailparser';
+import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
 export interface Address {
   address: string;
@@ -121,6 +121,8 @@ function plainAttachment(a: Attachment): ParsedAttachment {
 
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
   const raw = withoutLeadingBlankLines(input);
+  // loaded on first use: starting the server needs only this module's helpers, not the parser
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
   const wellFormed = parsed.headerLines.filter((h) => /^[\x21-\x39\x3b-\x7e]+:/.test(h.line));
   if (wellFormed.length === 0) {

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutboundSpec } from './spec';
 import { PLACEHOLDERS, type Vars } from './templates';
 import { renderEmailTemplate } from '../../render';
@@ -14,6 +13,7 @@ export async function compose(spec: OutboundSpec, store?: AttachmentStore): Prom
     const r = await renderEmailTemplate(spec.template.source, vars, spec.subject);
     spec = { ...spec, text: r.text, html: r.html };
   }
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const mail = new MailComposer({
     from: { name: spec.from.name, address: spec.from.address },
     to: spec.to,

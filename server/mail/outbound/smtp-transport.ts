@@ -4,7 +4,7 @@
  * `smtps://…:465` implicit TLS) or by the Admin page's settings. 4xx answers and network errors
  * are temporary (retry); 5xx answers are permanent (fail with the server's words).
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Transport } from './transport';
 
@@ -64,12 +64,15 @@ export function nodemailerOptions(t: SmtpTarget): SMTPTransport.Options {
 
 export function createSmtpTransport(target: SmtpTarget | string): Transport {
   const t = typeof target === 'string' ? smtpTargetFromUrl(target) : target;
-  const transporter = nodemailer.createTransport({ ...nodemailerOptions(t), pool: true, maxConnections: 5, maxMessages: 1000 });
+  // nodemailer is loaded with the first email sent, not when the server starts
+  let pool: Promise<Transporter<SMTPTransport.SentMessageInfo>> | null = null;
+  const transporter = () =>
+    (pool ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ ...nodemailerOptions(t), pool: true, maxConnections: 5, maxMessages: 1000 })));
   return {
     name: `smtp ${t.host}:${t.port}`,
     async send(raw, envelope) {
       try {
-        const info: { response?: string } = await transporter.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw });
+        const info: { response?: string } = await (await transporter()).sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw });
         return { ok: true, response: String(info.response ?? 'accepted') };
       } catch (err) {
         const e = err as { responseCode?: number; response?: string; message?: string };
@@ -78,7 +81,7 @@ export function createSmtpTransport(target: SmtpTarget | string): Transport {
       }
     },
     async close() {
-      transporter.close();
+      if (pool) (await pool).close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertNoActiveUrl, HOSTILE_URLS } from '../../testing/hostile-urls';
-import { defaultTemplate, fill, markdownToSafeHtml, render, unknownPlaceholders, type Vars } from './templates';
+import { defaultTemplate, fill, unknownPlaceholders, type Vars } from './templates';
+import { markdownToSafeHtml, render } from './render-template';
 
 const vars: Vars = {
   ISSUE_ID: '#7',

@@ -4,8 +4,6 @@
  * answer and the transcript, with credentials left out).
  */
 import { format } from 'node:util';
-import { ImapFlow } from 'imapflow';
-import nodemailer from 'nodemailer';
 import type { ImapMailboxConfig } from '../../config';
 import { imapErrorText } from '../sources/imap-error';
 import { nodemailerOptions, type SmtpTarget } from '../outbound/smtp-transport';
@@ -13,6 +11,7 @@ import { nodemailerOptions, type SmtpTarget } from '../outbound/smtp-transport';
 export type ImapTestResult = { ok: true; folder: string; messages: number } | { ok: false; error: string };
 
 export async function testImapConnection(cfg: Omit<ImapMailboxConfig, 'name' | 'after' | 'moveTo'>, timeoutMs = 15_000): Promise<ImapTestResult> {
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: cfg.host,
     port: cfg.port,
@@ -68,6 +67,7 @@ export async function sendTestEmail(target: SmtpTarget, mail: { from: string; to
     }
   };
   const quiet = () => undefined;
+  const { default: nodemailer } = await import('nodemailer');
   const transporter = nodemailer.createTransport({
     ...nodemailerOptions(target),
     transactionLog: true,

@@ -5,7 +5,6 @@
  * (server/mail/inbound/verification.ts).
  */
 import { randomBytes } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { CustomEmailError } from '../../../shared/custom-email';
 import type { SecretBox } from '../../domain/core/secret-box';
 import type { CustomEmailRow } from '../../domain/projects/custom-email';
@@ -58,6 +57,7 @@ export async function sendVerificationEmail(
       return { ok: false, error: 'invalid_credentials', detail: err instanceof Error ? err.message : String(err) };
     }
     const target = smtpTargetFromSettings({ host: row.smtpHost, port: row.smtpPort, security: row.smtpSecurity, user: row.smtpUser ?? '' }, password);
+    const { default: nodemailer } = await import('nodemailer');
     const transporter = nodemailer.createTransport(nodemailerOptions(target));
     try {
       const info: { response?: string } = await transporter.sendMail({ envelope, raw });

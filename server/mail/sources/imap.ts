@@ -3,7 +3,7 @@
  * checkpoint fetched on start and on every reconnect, reconnect with backoff forever. A message
  * is flagged \Seen (and moved or deleted, per mailbox) only after its outcome is committed.
  */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../../config';
 import type { DomainCtx } from '../../domain/core/context';
 import { advanceCheckpoint, committedUids, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
@@ -90,6 +90,8 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   }
 
   async function session(): Promise<void> {
+    // loaded with the first mailbox: an instance without IMAP never loads it
+    const { ImapFlow } = await import('imapflow');
     const c = new ImapFlow({
       host: cfg.host,
       port: cfg.port,

@@ -1,0 +1,27 @@
+/**
+ * Opens the database and builds what every domain call needs: the server, the CLI and benches
+ * start here. Kept apart from app.ts so the CLI loads neither the HTTP server nor mail.
+ */
+import { randomBytes } from 'node:crypto';
+import { openDb } from '../db/client';
+import type { Config } from './config';
+import type { DomainCtx } from './domain/core/context';
+import { ensureSupportBot } from './domain/accounts/users';
+import { mailContext } from './domain/core/mail-context';
+import { createSecretBox } from './domain/core/secret-box';
+import { reloadMailContext } from './domain/mail-setup/effective';
+import { loadSecretKey } from './files/secret-key';
+import { createInProcessBus } from './events/bus';
+
+/** Opens the database (migrating it) and builds what every domain call needs. */
+export async function createDomain(config: Config): Promise<DomainCtx> {
+  const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
+  // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
+  const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
+  const dc: DomainCtx = { db, bus: createInProcessBus(), mail: mailContext(config, secrets), secrets, mailSettingsListeners: new Set(), now: () => Date.now(), node };
+  await ensureSupportBot(dc);
+  // The addresses the Admin page set (unless the environment sets them): the CLI sees them too.
+  await reloadMailContext(dc, config);
+  return dc;
+}

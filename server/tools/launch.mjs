@@ -1,0 +1,26 @@
+/**
+ * `npm start` and `npm run desk`: runs the compiled server (dist-server/main.js) or CLI
+ * (dist-server/desk.js) in this very process, building first whatever is missing or older than
+ * its sources. No TypeScript is compiled on an ordinary start; `npm run dev` runs the sources.
+ *
+ *   node server/tools/launch.mjs main            the server (builds the client too)
+ *   node server/tools/launch.mjs desk <args…>    the operator CLI
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt, SERVER_BUILD_DIR } from './build.mjs';
+
+const [target] = process.argv.splice(2, 1);
+if (target !== 'main' && target !== 'desk') {
+  process.stderr.write('Usage: node server/tools/launch.mjs main|desk [args…]\n');
+  process.exit(2);
+}
+try {
+  await ensureBuilt({ client: target === 'main' });
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+// stack traces in logs name the TypeScript sources, not the bundle
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(path.join(SERVER_BUILD_DIR, `${target}.js`)).href);
