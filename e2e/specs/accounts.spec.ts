@@ -124,8 +124,8 @@ test('a deactivated agent\'s open tab goes to the sign-in page by itself', async
   admin.page.once('dialog', (d) => void d.accept());
   await row.getByRole('button', { name: 'Deactivate' }).click();
   await expect(row).toContainText('deactivated');
-  // Nothing else happens in alice's tab: it notices on its own (within about a second).
-  await expect(alice.page).toHaveURL(/\/login/, { timeout: 3000 });
+  // Nothing else happens in alice's tab: it notices on its own (how soon is the bench's business).
+  await expect(alice.page).toHaveURL(/\/login/);
   await expect(alice.page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await alice.page.getByLabel('Email').fill(USERS.alice.email);
   await alice.page.getByLabel('Password').fill(USERS.alice.password);
