@@ -1,19 +1,22 @@
 import { Route, Router } from '@solidjs/router';
-import AllQueuePage from './pages/AllQueuePage';
-import CustomerPage from './pages/CustomerPage';
-import AdminPage from './pages/AdminPage';
+import { lazy } from 'solid-js';
 import LoginPage from './pages/LoginPage';
 import NotFoundPage from './pages/NotFoundPage';
 import ProjectPage from './pages/ProjectPage';
 import ProjectsPage from './pages/ProjectsPage';
-import SetupPage from './pages/SetupPage';
 import Shell from './components/Shell';
-import AcceptInvitationPage from './pages/AcceptInvitationPage';
-import AuditPage from './pages/AuditPage';
-import ConfirmEmailPage from './pages/ConfirmEmailPage';
-import ForgotPasswordPage from './pages/ForgotPasswordPage';
-import ProfilePage from './pages/ProfilePage';
-import ResetPasswordPage from './pages/ResetPasswordPage';
+
+// Loaded when first visited: a queue or a ticket, what people open all day, loads none of them.
+const AllQueuePage = lazy(() => import('./pages/AllQueuePage'));
+const CustomerPage = lazy(() => import('./pages/CustomerPage'));
+const AdminPage = lazy(() => import('./pages/AdminPage'));
+const SetupPage = lazy(() => import('./pages/SetupPage'));
+const AcceptInvitationPage = lazy(() => import('./pages/AcceptInvitationPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const ConfirmEmailPage = lazy(() => import('./pages/ConfirmEmailPage'));
+const ForgotPasswordPage = lazy(() => import('./pages/ForgotPasswordPage'));
+const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 
 export default function App() {
   return (

@@ -13,6 +13,7 @@ import { resolveSession, SESSION_COOKIE } from './domain/accounts/sessions';
 import { readCookie } from './http/cookies';
 import { isForeignOrigin } from './http/origin';
 import { serveClient } from './http/static';
+import { createPagePreloader } from './http/preload';
 import { serveAttachment } from './http/attachments';
 import { serveOriginalEmail } from './http/original-email';
 import { handleUnsubscribe } from './http/unsubscribe';
@@ -72,6 +73,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
 
   const oidcRoutes = createOidcRoutes(deps.dc, deps.config);
   const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
+  const preloadPage = createPagePreloader(createContext);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = req.url ?? '/';
@@ -99,7 +101,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, req, res);
     if (url === CUSTOMER_VIEW_SCRIPT_PATH) return serveCustomerViewScript(res);
-    serveClient(deps.clientDir, req, res);
+    serveClient(deps.clientDir, req, res, preloadPage);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });

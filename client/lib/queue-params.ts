@@ -1,7 +1,8 @@
 /** The queue's filters live in the URL (shareable, kept on reload); this reads and writes them. */
 import { useSearchParams } from '@solidjs/router';
 import { createMemo } from 'solid-js';
-import type { AssigneeFilter, ConfidentialFilter, QueueFilter, SortOrder, StateFilter } from '../stores/queue-patch';
+import { parseQueueParams } from '../../shared/queue-filter';
+import type { QueueFilter } from '../stores/queue-patch';
 import { me } from '../stores/session';
 
 function one(value: string | string[] | undefined): string {
@@ -12,33 +13,8 @@ export type QueueParam = 'state' | 'search' | 'assignee' | 'sort' | 'label' | 'c
 
 export function useQueueParams(canSeeConfidential: () => boolean) {
   const [params, setParams] = useSearchParams();
-  const state = (): StateFilter => {
-    const s = one(params.state);
-    return s === 'closed' || s === 'pending' || s === 'snoozed' || s === 'all' ? s : 'opened';
-  };
-  const assignee = (): AssigneeFilter => {
-    const a = one(params.assignee);
-    return a === 'me' || a === 'none' ? a : 'any';
-  };
-  const sort = (): SortOrder => {
-    const s = one(params.sort);
-    return s === 'newest' || s === 'waiting' ? s : 'activity';
-  };
-  const confidential = (): ConfidentialFilter => {
-    const c = one(params.confidential);
-    return canSeeConfidential() && (c === 'yes' || c === 'no') ? c : 'any';
-  };
   const filter = createMemo<QueueFilter>(
-    () => ({
-      state: state(),
-      search: one(params.search),
-      assignee: assignee(),
-      sort: sort(),
-      label: one(params.label),
-      confidential: confidential(),
-      customer: one(params.customer),
-      myId: me()?.id ?? 0,
-    }),
+    () => ({ ...parseQueueParams((name) => one(params[name]), canSeeConfidential()), myId: me()?.id ?? 0 }),
     { state: 'opened', search: '' },
     {
       equals: (a, b) =>

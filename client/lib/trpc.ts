@@ -13,7 +13,9 @@ import {
   type TRPCLink,
   type TRPCWebSocketClient,
 } from '@trpc/client';
+import { observable } from '@trpc/server/observable';
 import type { AppRouter } from '../../server/trpc/router';
+import { PRELOAD_ELEMENT_ID, PRELOAD_FRESH_MS, preloadKey, type PreloadEntries } from '../../shared/preload';
 
 let socket: TRPCWebSocketClient | null = null;
 
@@ -23,8 +25,40 @@ const socketLink: TRPCLink<AppRouter> = (runtime) => (ctx) => {
   return wsLink<AppRouter>({ client: socket })(runtime)(ctx);
 };
 
+/** The answers the server put into the page (shared/preload.ts), each used once. */
+function readPreloaded(): Map<string, unknown> {
+  const element = document.getElementById(PRELOAD_ELEMENT_ID);
+  if (!element?.textContent) return new Map();
+  try {
+    return new Map(Object.entries(JSON.parse(element.textContent) as PreloadEntries));
+  } catch {
+    return new Map();
+  } finally {
+    element.remove();
+  }
+}
+const preloaded = readPreloaded();
+
+/** A query the page came with an answer to is answered at once, the first time and while fresh. */
+const preloadLink: TRPCLink<AppRouter> = () => ({ op, next }) => {
+  if (op.type !== 'query' || preloaded.size === 0) return next(op);
+  if (performance.now() > PRELOAD_FRESH_MS) {
+    preloaded.clear();
+    return next(op);
+  }
+  const key = preloadKey(op.path, op.input);
+  if (!preloaded.has(key)) return next(op);
+  const data = preloaded.get(key);
+  preloaded.delete(key);
+  return observable((observer) => {
+    observer.next({ result: { type: 'data', data } });
+    observer.complete();
+  });
+};
+
 export const api = createTRPCClient<AppRouter>({
   links: [
+    preloadLink,
     splitLink({
       // Presence announcements share the socket of the presence subscription: with several nodes
       // they reach the node that holds this tab's entry (over HTTP they could land on another).

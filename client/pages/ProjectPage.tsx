@@ -1,18 +1,20 @@
 /** `/p/<group/project>[/-/...]`: loads the project once and shows the queue, a ticket or members. */
 import { A, useParams } from '@solidjs/router';
-import { createEffect, createMemo, createResource, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createResource, lazy, Match, onCleanup, Show, Switch } from 'solid-js';
 import { joinPresence, setViewing } from '../stores/presence';
 import FormError from '../components/FormError';
 import { errorMessage } from '../lib/errors';
 import { auditHref, membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
-import AuditLog from '../components/AuditLog';
 import { CAN } from '../../shared/roles';
-import ServiceDeskPage from './ServiceDeskPage';
 import { api } from '../lib/trpc';
 import { noteAuthError } from '../stores/session';
-import MembersPage from './MembersPage';
 import QueuePage from './QueuePage';
 import TicketPage from './TicketPage';
+
+// The project's other tabs load when first opened; the queue and tickets come with the app.
+const AuditLog = lazy(() => import('../components/AuditLog'));
+const MembersPage = lazy(() => import('./MembersPage'));
+const ServiceDeskPage = lazy(() => import('./ServiceDeskPage'));
 
 export default function ProjectPage() {
   const params = useParams<{ path: string }>();

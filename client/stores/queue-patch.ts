@@ -4,27 +4,10 @@
  */
 import { matchesCustomer, parseCustomerFilter, splitSearch } from '../../shared/customers';
 import type { ProjectEvent } from '../../shared/events';
-import type { TicketState, TicketSummary } from '../../shared/views';
+import type { ConfidentialFilter, QueueFilter, SortOrder, StateFilter } from '../../shared/queue-filter';
+import type { TicketSummary } from '../../shared/views';
 
-export type StateFilter = TicketState | 'all';
-
-export type AssigneeFilter = 'any' | 'me' | 'none';
-export type SortOrder = 'activity' | 'newest' | 'waiting';
-export type ConfidentialFilter = 'any' | 'yes' | 'no';
-
-export interface QueueFilter {
-  state: StateFilter;
-  search: string;
-  assignee?: AssigneeFilter;
-  sort?: SortOrder;
-  /** label name, matched case-insensitively as the server does; empty for any */
-  label?: string;
-  confidential?: ConfidentialFilter;
-  /** the customer picker: `alice@x.com` or `@x.com`; empty for anyone */
-  customer?: string;
-  /** the signed-in user, for "assigned to me" */
-  myId?: number;
-}
+export type { AssigneeFilter, ConfidentialFilter, QueueFilter, SortOrder, StateFilter } from '../../shared/queue-filter';
 
 export function matchesAssignee(ticket: TicketSummary, f: QueueFilter): boolean {
   if (!f.assignee || f.assignee === 'any') return true;

@@ -11,6 +11,7 @@ import { api } from '../lib/trpc';
 import { followProject } from './live';
 import { patchCounts, type QueueCounts } from './count-patch';
 import { orderFor, patchQueue, type QueueFilter } from './queue-patch';
+import { queueCountsInput, queueListInput } from '../../shared/queue-filter';
 import { noteAuthError } from './session';
 
 export function createQueue(projectPath: () => string, filter: () => QueueFilter) {
@@ -32,18 +33,9 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     stopFollowing = null;
   }
 
-  const filterInput = (f: QueueFilter) => ({
-    search: f.search.trim() || undefined,
-    assignee: f.assignee && f.assignee !== 'any' ? f.assignee : undefined,
-    label: f.label?.trim() || undefined,
-    confidential: f.confidential === 'yes' ? true : f.confidential === 'no' ? false : undefined,
-    customer: f.customer?.trim() || undefined,
-  });
-  const listInput = (f: QueueFilter) => ({ state: f.state, sort: f.sort, ...filterInput(f) });
-
   function fetchCounts(path: string, f: QueueFilter, gen: number): void {
     api.tickets.counts
-      .query({ projectPath: path, ...filterInput(f) })
+      .query(queueCountsInput(path, f))
       .then((next) => gen === generation && setCounts(next))
       .catch(() => undefined);
   }
@@ -65,7 +57,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     setError(null);
     fetchCounts(path, f, gen);
     api.tickets.list
-      .query({ projectPath: path, ...listInput(f) })
+      .query(queueListInput(path, f))
       .then((page) => {
         if (gen !== generation) return;
         setItems(page.items);
@@ -120,7 +112,7 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     const f = filter();
     setLoadingMore(true);
     try {
-      const page = await api.tickets.list.query({ projectPath: projectPath(), ...listInput(f), cursor });
+      const page = await api.tickets.list.query({ ...queueListInput(projectPath(), f), cursor });
       if (gen !== generation) return;
       setItems((current) => {
         const known = new Set(current.map((t) => t.iid));
