@@ -19,7 +19,7 @@ const CLIENT_INDEX = path.join(ROOT_DIR, 'dist', 'client', 'index.html');
 /** written last by a server build: the newest source mtime it saw before it started */
 const SERVER_STAMP = path.join(SERVER_BUILD_DIR, 'build.json');
 
-const SERVER_SOURCES = ['server', 'db', 'shared', 'package.json'];
+const SERVER_SOURCES = ['server', 'db', 'shared', 'package.json', 'tsconfig.json'];
 const CLIENT_SOURCES = ['client', 'shared', 'vite.config.ts'];
 const ENTRIES = { main: 'server/main.ts', desk: 'server/cli/desk.ts', worker: 'server/render/worker.ts' };
 
@@ -87,8 +87,18 @@ export async function buildServer() {
     const previous = readStamp().chunks ?? [];
     writeFileSync(`${SERVER_STAMP}.${process.pid}`, `${JSON.stringify({ sourcesMtime, builtAt: new Date().toISOString(), chunks })}\n`);
     renameSync(`${SERVER_STAMP}.${process.pid}`, SERVER_STAMP);
+    // Older builds' files go; a file written in the last minutes may be a racing build's own.
     const keep = new Set([...files, ...previous, path.basename(SERVER_STAMP)]);
-    for (const file of readdirSync(SERVER_BUILD_DIR)) if (!keep.has(file) && !file.startsWith('.tmp-')) rmSync(path.join(SERVER_BUILD_DIR, file), { force: true });
+    const old = Date.now() - 10 * 60_000;
+    for (const file of readdirSync(SERVER_BUILD_DIR)) {
+      const full = path.join(SERVER_BUILD_DIR, file);
+      if (keep.has(file) || file.startsWith('.tmp-')) continue;
+      try {
+        if (statSync(full).mtimeMs < old) rmSync(full, { force: true });
+      } catch {
+        // removed meanwhile by a racing build
+      }
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
