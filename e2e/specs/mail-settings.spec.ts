@@ -43,6 +43,9 @@ function customerMail(subject: string): string {
 }
 
 test('an admin sets up mail in the browser; a mailbox added there delivers tickets live, replies go out through the SMTP server set there', async ({ browser }) => {
+  // One long journey through three real servers (SMTP sink, Dovecot, the app): every step waits on
+  // its condition; the whole may take longer than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const admin = await signIn(browser, app.url, USERS.admin);
   const page = admin.page;
   await page.goto('/admin');
