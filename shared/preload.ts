@@ -1,5 +1,5 @@
 /**
- * Answers the server puts into the page it serves (docs/decisions/015-fast-start-and-preloaded-pages.md):
+ * Answers the server puts into the page it serves (docs/decisions/016-fast-start-and-preloaded-pages.md):
  * the queries a page is about to make, answered in the same round trip as the page itself, so a
  * first visit renders its data without waiting for requests that wait for one another.
  */
