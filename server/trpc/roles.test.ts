@@ -326,6 +326,12 @@ describe('role matrix', () => {
     assert.deepEqual(await matrix((c) => c.trpc.webhooks.deliveries.query({ projectPath: P })), expected('maintainer'));
   });
 
+  test('emailTemplates.list, update, preview: maintainer and up (the words customers receive)', async () => {
+    assert.deepEqual(await matrix((c) => c.trpc.emailTemplates.list.query({ projectPath: P })), expected('maintainer'));
+    assert.deepEqual(await matrix((c) => c.trpc.emailTemplates.preview.query({ projectPath: P, kind: 'thank_you', body: 'Thanks %{ISSUE_ID}' })), expected('maintainer'));
+    assert.deepEqual(await matrix((c) => c.trpc.emailTemplates.update.mutate({ projectPath: P, kind: 'thank_you', body: null })), expected('maintainer'));
+  });
+
   test('mailSettings.*: instance admin only', async () => {
     const smtp = { host: '127.0.0.1', port: 1, security: 'none' as const, user: '' };
     const box = (name: string) => ({ name, host: '127.0.0.1', port: 1, security: 'none' as const, username: 'u', password: 'p', folder: 'INBOX', after: 'seen' as const, moveTo: 'Processed' });
