@@ -310,3 +310,20 @@ function parseListen(value: string): { host: string; port: number } | null {
   const i = value.lastIndexOf(':');
   return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(value.slice(i + 1)) };
 }
+
+/** What `npm run cluster` (server/tools/cluster.ts) takes from its environment. */
+export interface ClusterToolOptions {
+  /** the balancer's port (`CLUSTER_PORT`, default 3000); nodes listen on the next three */
+  port: number;
+  /** one `SECRET_KEY` for every node; generated when unset */
+  secretKey: string | undefined;
+  logLevel: string;
+  /** the environment the nodes inherit (PATH, locale, …) */
+  inherited: NodeJS.ProcessEnv;
+}
+
+export function clusterToolOptions(env: NodeJS.ProcessEnv = process.env): ClusterToolOptions {
+  const port = Number(env.CLUSTER_PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65532) throw new Error(`Invalid configuration:\n  CLUSTER_PORT: must be a port number up to 65532 (got ${env.CLUSTER_PORT})`);
+  return { port, secretKey: env.SECRET_KEY || undefined, logLevel: env.LOG_LEVEL ?? 'warn', inherited: { ...env } };
+}

@@ -5,28 +5,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { runDesk, type DeskResult } from '../testing/desk-cli';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let app: TestApp;
 let admin: Session;
 
-function desk(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/desk.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: app.dataDir, DATABASE_URL: app.databaseUrl, PUBLIC_URL: app.url, LOG_LEVEL: 'error' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
+function desk(args: string[]): Promise<DeskResult> {
+  return runDesk(app, args, { env: { PUBLIC_URL: app.url } });
 }
 
 async function webhook(args: string[] = []): Promise<{ url: string; secret: string }> {

@@ -11,11 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterToolOptions } from '../config';
 import { ROOT_DIR } from '../paths';
 import { startPostgres } from '../testing/postgres';
 import { ensureBuilt, SERVER_BUILD_DIR } from './build.mjs';
 
-const BALANCER_PORT = Number(process.env.CLUSTER_PORT ?? 3000);
+const options = clusterToolOptions();
+const BALANCER_PORT = options.port;
 const NODES = ['a', 'b', 'c'].map((name, i) => ({ name, port: BALANCER_PORT + 1 + i, smtp: 2526 + i }));
 
 function prefix(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream): void {
@@ -35,14 +37,14 @@ const databaseUrl = await pg.createDatabase('threadline');
 const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'threadline-cluster-'));
 const publicUrl = `http://127.0.0.1:${BALANCER_PORT}`;
 // One key for every node: each can open the mail passwords and check the customer links the others made.
-const secretKey = process.env.SECRET_KEY ?? randomBytes(32).toString('base64');
+const secretKey = options.secretKey ?? randomBytes(32).toString('base64');
 
 const children: ChildProcess[] = [];
 for (const n of NODES) {
   const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, 'main.js')], {
     cwd: ROOT_DIR,
     env: {
-      ...process.env,
+      ...options.inherited,
       DATABASE_URL: databaseUrl,
       NODE_NAME: n.name,
       PORT: String(n.port),
@@ -51,7 +53,7 @@ for (const n of NODES) {
       SMTP_LISTEN: `127.0.0.1:${n.smtp}`,
       DATA_DIR: path.join(dataRoot, n.name),
       SECRET_KEY: secretKey,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      LOG_LEVEL: options.logLevel,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
