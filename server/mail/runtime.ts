@@ -320,18 +320,25 @@ const STALE_PENDING_MS = 2 * 60 * 1000;
 /** how often the holder of `inbound-recovery` looks for rows of nodes that died */
 const SWEEP_EVERY_MS = 5_000;
 
+/** A mailbox worker as `leasedWorker` runs it. */
+interface LeasableWorker {
+  stop(opts?: { handover?: boolean }): Promise<void>;
+  ready(): Promise<void>;
+}
+
 /**
- * Watches one IMAP mailbox while this node holds its lease (`imap:<name>`): with several nodes,
- * exactly one watches it; when that node dies, another takes over within about 8 s and goes on
- * from the stored checkpoint.
+ * Runs a mailbox worker only while this node holds `lease` (`imap:<name>`, `graph:<name>`): with
+ * several nodes exactly one reads the mailbox; when that node dies another takes over within
+ * about 8 s and goes on from the stored checkpoint. `stop(final)` ends the lease and stops the
+ * worker this node still runs with `final` (a clean stop, not a handover).
  */
-function leasedImapWorker(dc: DomainCtx, m: ImapMailboxConfig, ingest: Ingest, maxEmailSize: number): ImapWorker {
-  let worker: ImapWorker | null = null;
+function leasedWorker<W extends LeasableWorker>(dc: DomainCtx, lease: string, start: () => W) {
+  let worker: W | null = null;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
-  const lease: HeldLease = holdLease(dc, `imap:${m.name}`, {
+  const held: HeldLease = holdLease(dc, lease, {
     onAcquire() {
-      worker = startImapWorker(m, ingest, dc, { maxEmailSize });
+      worker = start();
       void worker.ready().then(markReady);
     },
     async onLose() {
@@ -341,15 +348,21 @@ function leasedImapWorker(dc: DomainCtx, m: ImapMailboxConfig, ingest: Ingest, m
     },
   });
   return {
-    name: m.name,
-    async stop() {
-      const w = worker;
-      await lease.stop();
-      // a clean stop (not a handover) records the mailbox as stopped, as before
-      if (w) await w.stop().catch(() => undefined);
-    },
+    current: () => worker,
     ready: () => ready,
+    async stop(final: (w: W) => Promise<void>): Promise<void> {
+      const w = worker;
+      await held.stop();
+      if (w) await final(w).catch(() => undefined);
+    },
   };
+}
+
+/** Watches one IMAP mailbox while this node holds its lease (`imap:<name>`). */
+function leasedImapWorker(dc: DomainCtx, m: ImapMailboxConfig, ingest: Ingest, maxEmailSize: number): ImapWorker {
+  const held = leasedWorker(dc, `imap:${m.name}`, () => startImapWorker(m, ingest, dc, { maxEmailSize }));
+  // a clean stop (not a handover) records the mailbox as stopped
+  return { name: m.name, stop: () => held.stop((w) => w.stop()), ready: held.ready };
 }
 
 /** A Graph mailbox's settings, its stored client secret decrypted (in memory only). */
@@ -383,37 +396,21 @@ function notificationUrlFor(cfg: GraphMailboxConfig, publicUrl: string): string 
 }
 
 /**
- * Polls one Graph mailbox while this node holds its lease (`graph:<name>`): with several nodes,
- * exactly one polls it; when that node dies, another takes over and goes on from the stored
- * delta link.
+ * Polls one Graph mailbox while this node holds its lease (`graph:<name>`), going on from the
+ * stored delta link after a takeover.
  */
 function leasedGraphWorker(dc: DomainCtx, cfg: GraphMailboxConfig, ingest: Ingest, config: Config): GraphWorker {
-  let worker: GraphWorker | null = null;
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((r) => (markReady = r));
-  const lease: HeldLease = holdLease(dc, `graph:${cfg.name}`, {
-    onAcquire() {
-      worker = startGraphWorker(cfg, ingest, dc, {
-        maxEmailSize: config.mail.maxEmailSize,
-        notificationUrl: notificationUrlFor(cfg, config.publicUrl),
-        clientState: graphClientState(dc, cfg.name),
-      });
-      void worker.ready().then(markReady);
-    },
-    async onLose() {
-      const w = worker;
-      worker = null;
-      await w?.stop({ handover: true });
-    },
-  });
+  const held = leasedWorker(dc, `graph:${cfg.name}`, () =>
+    startGraphWorker(cfg, ingest, dc, {
+      maxEmailSize: config.mail.maxEmailSize,
+      notificationUrl: notificationUrlFor(cfg, config.publicUrl),
+      clientState: graphClientState(dc, cfg.name),
+    }),
+  );
   return {
     name: cfg.name,
-    async stop(opts = {}) {
-      const w = worker;
-      await lease.stop();
-      if (w) await w.stop({ unsubscribe: opts.unsubscribe ?? false }).catch(() => undefined);
-    },
-    ready: () => ready,
-    wake: () => worker?.wake(),
+    stop: (opts = {}) => held.stop((w) => w.stop({ unsubscribe: opts.unsubscribe ?? false })),
+    ready: held.ready,
+    wake: () => held.current()?.wake(),
   };
 }
