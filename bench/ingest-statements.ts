@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-const root = process.argv[2] ?? '/work/wt-14i';
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
 const N = Number(process.argv[3] ?? 200);
 const stats = new Map<string, { n: number; ms: number }>();
 let tracing = false;
