@@ -9,8 +9,11 @@ import { capEmailParts, truncate } from './bound-text';
 import { MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText, plainTextHtml } from './plain-html';
 import { createRenderPool, type RenderPool, type TaskResult } from './pool';
-import type { TaskName, Tasks } from './tasks';
+import type { IngestPrepared, TaskName, Tasks } from './tasks';
+
+export type { IngestPrepared } from './tasks';
 import type { ParsedEmail } from '../mail/inbound/parse';
+import type { OutboundSpec } from '../mail/outbound/spec';
 
 let pool: RenderPool | null = null;
 
@@ -58,18 +61,48 @@ export async function emailBodyMarkdown(text: string | null, html: string | null
 /** Thrown when a message cannot be parsed in the worker: its reason goes to quarantine. */
 export class ParseFailedError extends Error {}
 
+/** Messages up to this size are parsed, converted and rendered in one trip (typical mail is 5–50 KB). */
+const PREPARE_IN_ONE_TRIP_BYTES = 1024 * 1024;
+
+const asBuffer = (a: Uint8Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** The reason a message could not be parsed in the worker, as quarantine shows it. */
+function parseFailure(r: { reason: 'timeout' | 'error' | 'crashed'; message: string }): ParseFailedError {
+  const why = r.reason === 'timeout' ? `could not be read within ${PARSE_BUDGET_MS / 1000} s` : r.reason === 'crashed' ? `could not be read: ${r.message}` : r.message.replace(/^\w*Error: /, '');
+  return new ParseFailedError(r.reason === 'error' ? why : `The message ${why}.`);
+}
+
 /**
  * Parses a raw message in the worker, for ingest. Structured clone turns Buffers into plain
  * Uint8Arrays; attachment contents are made Buffers again here.
  */
 export async function parseForIngest(raw: Buffer): Promise<ParsedEmail> {
   const r = await run('parseForIngest', [raw], PARSE_BUDGET_MS);
+  if (!r.ok) throw parseFailure(r);
+  return withBuffers(r.value);
+}
+
+function withBuffers(p: ParsedEmail): ParsedEmail {
+  return { ...p, attachments: p.attachments.map((a) => ({ ...a, content: asBuffer(a.content) })) };
+}
+
+/**
+ * Parses a message and converts (and renders) its body in one trip to the worker (see
+ * `prepareIngest` in tasks.ts). A body the worker gave up converting is left out: the caller
+ * converts it alone, with its plain-text fallback.
+ */
+export async function prepareIngest(raw: Buffer): Promise<IngestPrepared> {
+  // A large message is parsed alone, under the parse budget; its body is converted in a trip of
+  // its own, under the conversion budget (`emailBodyMarkdown`).
+  if (raw.length > PREPARE_IN_ONE_TRIP_BYTES) return { parsed: await parseForIngest(raw) };
+  const r = await run('prepareIngest', [raw], RENDER_BUDGET_MS * 3);
   if (!r.ok) {
-    const why = r.reason === 'timeout' ? `could not be read within ${PARSE_BUDGET_MS / 1000} s` : r.reason === 'crashed' ? `could not be read: ${r.message}` : r.message.replace(/^\w*Error: /, '');
-    throw new ParseFailedError(r.reason === 'error' ? why : `The message ${why}.`);
+    if (r.reason === 'error') throw parseFailure(r);
+    // Too slow or crashed in one trip: each step again alone, each with its own budget and
+    // fallback, so a pathological body still becomes plain text and a bad message quarantine.
+    return { parsed: await parseForIngest(raw) };
   }
-  const p = r.value;
-  return { ...p, attachments: p.attachments.map((a) => ({ ...a, content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength) })) };
+  return { ...r.value, parsed: withBuffers(r.value.parsed) };
 }
 
 /** An email's HTML sanitised for "view original email"; null when it could not be (show the text). */
@@ -84,4 +117,10 @@ export async function renderEmailTemplate(source: string, vars: Vars, subject: s
   if (r.ok) return r.value;
   const text = truncate(fill(source, vars), MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text;
   return { text: `${text}\n`, html: plainTextHtml(text), unknown: unknownPlaceholders(source) };
+}
+
+/** An outgoing email composed in the worker (template rendered, MIME built); null if the worker gave up. */
+export async function composeInWorker(spec: OutboundSpec, attachments: { filename: string; content: Buffer; contentType: string }[]): Promise<Buffer | null> {
+  const r = await run('composeEmail', [spec, attachments], RENDER_BUDGET_MS * 2);
+  return r.ok ? asBuffer(r.value) : null;
 }

@@ -8,10 +8,13 @@ import { sanitizeEmailHtml } from './sanitize-email-html';
 import { bodyMarkdown } from '../mail/inbound/body';
 import { parseEmail, type ParsedEmail } from '../mail/inbound/parse';
 import { render as renderTemplate } from '../mail/outbound/render-template';
+import { buildMime, templateVars } from '../mail/outbound/mime';
+import type { OutboundSpec } from '../mail/outbound/spec';
 import { capEmailParts, capQuoteDepth, truncate } from './bound-text';
 import { htmlDepth } from './html-depth';
 import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_HTML_CHARS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText } from './plain-html';
+import { descriptionMarkdown, replyMarkdown } from '../mail/inbound/message-markdown';
 
 /** Markdown → sanitised HTML for the app. */
 function markdown(md: string): string {
@@ -45,6 +48,44 @@ async function parseForIngest(raw: Uint8Array): Promise<ParsedEmail> {
   return { ...parsed, ...capEmailParts(parsed.text, parsed.html) };
 }
 
-export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest };
+/**
+ * An outgoing email's bytes: its template rendered (Markdown, sanitising) and the MIME encoded.
+ * Attachment contents arrive as Uint8Arrays (structured clone) and are made Buffers again.
+ */
+async function composeEmail(spec: OutboundSpec, attachments: { filename: string; content: Uint8Array; contentType: string }[]): Promise<Uint8Array> {
+  if (spec.template) {
+    const r = renderTemplate(spec.template.source, templateVars(spec), spec.subject);
+    spec = { ...spec, text: r.text, html: r.html };
+  }
+  const files = attachments.map((a) => ({ ...a, content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength) }));
+  return buildMime(spec, files);
+}
+
+/** What ingest needs before its transaction, worked out in one trip to the worker. */
+export interface IngestPrepared {
+  parsed: ParsedEmail;
+  /** the body as Markdown; absent when inline (cid:) images must be pointed at our copies first */
+  body?: string;
+  /** the text the message most likely becomes and its HTML, assuming it has no attachments */
+  likely?: { markdown: string; html: string };
+}
+
+/**
+ * Parses a message for ingest and, in the same trip, converts its body to Markdown and renders
+ * the text it most likely becomes (a reply's note or a new ticket's description). A message with
+ * attachments has its likely text rendered once their links are known (a second trip).
+ */
+async function prepareIngest(raw: Uint8Array): Promise<IngestPrepared> {
+  const parsed = await parseForIngest(raw);
+  if (!parsed.text?.trim() && parsed.html && /cid:/i.test(parsed.html)) return { parsed };
+  const body = emailBody(parsed.text, parsed.html);
+  if (parsed.attachments.length > 0) return { parsed, body };
+  const threaded = parsed.inReplyTo.length > 0 || parsed.references.length > 0;
+  const mb = { markdown: body, inlineUsed: new Set<string>() };
+  const likely = threaded ? replyMarkdown(mb, []).note : descriptionMarkdown(mb, []);
+  return { parsed, body, likely: { markdown: likely, html: likely.trim() ? markdown(likely) : '' } };
+}
+
+export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest, prepareIngest, composeEmail };
 export type Tasks = typeof TASKS;
 export type TaskName = keyof Tasks;

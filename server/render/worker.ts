@@ -1,6 +1,7 @@
 /** Entry of a render worker thread: runs one task at a time from TASKS and posts the result. */
 import { parentPort } from 'node:worker_threads';
 import { TASKS, type TaskName } from './tasks';
+import { lowerThisThreadsPriority } from './thread-priority';
 
 interface Request {
   id: number;
@@ -19,4 +20,5 @@ port.on('message', async ({ id, task, args }: Request) => {
     port.postMessage({ id, ok: false, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
   }
 });
+lowerThisThreadsPriority();
 port.postMessage({ ready: true });

@@ -37,13 +37,12 @@ import { queueEmail, recentRejections } from '../../domain/customer-email/outbox
 import { sendNewNote, sendNewParticipant, sendThankYou, templateSource } from '../../domain/customer-email/notifications';
 import { defaultOutgoingName } from '../../domain/projects/service-desk';
 import { defaultTemplate } from '../outbound/templates';
-import { neutraliseQuickActions } from './body';
 import { findKey } from './find-key';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';
 import type { ParsedEmail } from './parse';
-import { markdownLink, type PreparedAttachment } from './prepare-attachments';
+import type { PreparedAttachment } from './prepare-attachments';
+import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-markdown';
 import { rejectionSpec, type RejectionCode } from './rejections';
-import { noteBodyFromReply, trimReply } from './reply-trim';
 import { extractTemplateActions } from './template-actions';
 import { checkVerification } from './verification';
 import { settleVerification } from '../../domain/projects/custom-email';
@@ -80,12 +79,6 @@ interface Ctx {
   rendered: ReadonlyMap<string, string>;
 }
 
-export interface MessageBody {
-  markdown: string;
-  /** attachments shown inline in the body (cid: images), not linked again below it */
-  inlineUsed: Set<string>;
-}
-
 /**
  * Thrown inside the ingest transaction when a text has to be shown that was not rendered ahead:
  * the attempt rolls back, the text is rendered in the worker, and the message is applied again.
@@ -102,19 +95,6 @@ function htmlOf(c: Ctx, markdown: string): string {
   const html = c.rendered.get(markdown);
   if (html === undefined) throw new RenderMiss(markdown);
   return html;
-}
-
-/** The Markdown a new ticket's description starts with (before any issue template). */
-export function descriptionMarkdown(body: MessageBody, prepared: PreparedAttachment[]): string {
-  return neutraliseQuickActions(body.markdown) + attachmentLinks(prepared, body.inlineUsed);
-}
-
-/** A reply's note: the trimmed answer (quoted history folded away) and its attachment links. */
-export function replyMarkdown(body: MessageBody, prepared: PreparedAttachment[]) {
-  const trimmed = trimReply(body.markdown);
-  const links = attachmentLinks(prepared, body.inlineUsed);
-  const note = neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links }));
-  return { trimmed, links, note, empty: !trimmed.visible && !links };
 }
 
 type Target =
@@ -209,11 +189,6 @@ async function reject(c: Ctx, code: RejectionCode, projectId: number | null): Pr
 async function ignore(c: Ctx, reason: IgnoreReason, projectId: number | null = null): Promise<Outcome> {
   await finishInbound(c.tx, c.row.id, { ...base(c), status: 'ignored', reason, projectId }, c.at);
   return { status: 'ignored', inboundId: c.row.id, reason };
-}
-
-function attachmentLinks(list: PreparedAttachment[], skip: Set<string>): string {
-  const links = list.filter((a) => !skip.has(a.token)).map(markdownLink);
-  return links.length ? `\n\n${links.join('\n')}` : '';
 }
 
 function ccToAdd(c: Ctx, settings: ServiceDeskSettings | undefined): string[] {

@@ -10,8 +10,9 @@ import { createGroupCommit } from '../../domain/core/group-commit';
 import { claimAbandoned, finishInbound, NotPendingError, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
 import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmail } from './parse';
 import type { AttachmentStore } from '../../files/attachment-store';
-import { applyMessage, descriptionMarkdown, RenderMiss, replyMarkdown, type MessageBody, type Outcome } from './apply';
-import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest } from '../../render';
+import { applyMessage, RenderMiss, type Outcome } from './apply';
+import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-markdown';
+import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, type IngestPrepared } from '../../render';
 import { prepareAttachments, rewriteCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
@@ -43,19 +44,24 @@ function hasText(text: string | null): boolean {
 }
 
 /** The body as Markdown, converted in the render worker (cid: images pointed at our copies first). */
-async function messageBody(parsed: ParsedEmail, prepared: PreparedAttachment[]): Promise<MessageBody> {
+async function messageBody(parsed: ParsedEmail, prepared: PreparedAttachment[], converted: string | undefined): Promise<MessageBody> {
+  if (converted !== undefined) return { markdown: converted, inlineUsed: new Set() };
   let html = parsed.html;
   let inlineUsed = new Set<string>();
   if (!hasText(parsed.text) && html) ({ html, used: inlineUsed } = rewriteCids(html, prepared));
   return { markdown: await emailBodyMarkdown(parsed.text, html), inlineUsed };
 }
 
-/** Renders ahead the text the message most likely becomes: a reply's note, or a new description. */
-async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: PreparedAttachment[]): Promise<Map<string, string>> {
+/**
+ * Renders ahead the text the message most likely becomes: a reply's note, or a new description
+ * (already rendered by the worker with the parse when the message has no attachments).
+ */
+async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: PreparedAttachment[], ahead: IngestPrepared['likely']): Promise<Map<string, string>> {
   const rendered = new Map<string, string>();
   const threaded = parsed.inReplyTo.length > 0 || parsed.references.length > 0;
   const markdown = threaded ? replyMarkdown(body, prepared).note : descriptionMarkdown(body, prepared);
-  if (markdown.trim()) rendered.set(markdown, await markdownToHtml(markdown));
+  if (!markdown.trim()) return rendered;
+  rendered.set(markdown, ahead?.markdown === markdown ? ahead.html : await markdownToHtml(markdown));
   return rendered;
 }
 
@@ -129,16 +135,17 @@ export function createIngest(deps: IngestDeps) {
     }
     // Only the header part of an oversized message is kept; `row.size` is its real size.
     const tooLarge = row.size > deps.maxEmailSize;
-    let parsed: ParsedEmail;
+    let ahead: IngestPrepared;
     try {
-      parsed = await parseForIngest(tooLarge ? headerPart(raw) : raw);
+      ahead = tooLarge ? { parsed: await parseForIngest(headerPart(raw)) } : await prepareIngest(raw);
     } catch (err) {
       return quarantine(row, err);
     }
+    const { parsed } = ahead;
     try {
       const prepared = tooLarge ? [] : await prepareAttachments(parsed, raw, deps.files);
-      const body: MessageBody = tooLarge ? { markdown: '', inlineUsed: new Set() } : await messageBody(parsed, prepared);
-      const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared);
+      const body: MessageBody = tooLarge ? { markdown: '', inlineUsed: new Set() } : await messageBody(parsed, prepared, ahead.body);
+      const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared, ahead.likely);
       for (let round = 1; ; round++) {
         try {
           // A RenderMiss thrown by the job rolls back its savepoint only; render, then apply again.

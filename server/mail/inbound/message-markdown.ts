@@ -1,0 +1,32 @@
+/**
+ * The Markdown a message becomes: a new ticket's description or a reply's note, with links to
+ * its attachments. Pure, so the render worker can compute (and render) it together with parsing.
+ */
+import { neutraliseQuickActions } from './body';
+import { markdownLink, type PreparedAttachment } from './prepare-attachments';
+import { noteBodyFromReply, trimReply } from './reply-trim';
+
+export interface MessageBody {
+  markdown: string;
+  /** attachments shown inline in the body (cid: images), not linked again below it */
+  inlineUsed: Set<string>;
+}
+
+/** The Markdown a new ticket's description starts with (before any issue template). */
+export function descriptionMarkdown(body: MessageBody, prepared: PreparedAttachment[]): string {
+  return neutraliseQuickActions(body.markdown) + attachmentLinks(prepared, body.inlineUsed);
+}
+
+/** A reply's note: the trimmed answer (quoted history folded away) and its attachment links. */
+export function replyMarkdown(body: MessageBody, prepared: PreparedAttachment[]) {
+  const trimmed = trimReply(body.markdown);
+  const links = attachmentLinks(prepared, body.inlineUsed);
+  const note = neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links }));
+  return { trimmed, links, note, empty: !trimmed.visible && !links };
+}
+
+function attachmentLinks(list: PreparedAttachment[], skip: Set<string>): string {
+  const links = list.filter((a) => !skip.has(a.token)).map(markdownLink);
+  return links.length ? `\n\n${links.join('\n')}` : '';
+}
+
