@@ -13,6 +13,7 @@ const N = Number(process.argv[3] ?? 800);
 const { serverProcess } = await import(path.join(root, 'e2e/fixtures/server-process.ts'));
 const { realisticMessage, rng } = await import(path.join(root, 'bench/lib.ts'));
 const { default: nodemailer } = await import('nodemailer');
+const { prepareLoad } = (await import(path.join(path.dirname(new URL(import.meta.url).pathname), 'smtp-load.ts'))) as typeof import('./smtp-load');
 // BENCH_PG=1: the server on a private PostgreSQL; its CPU (postmaster and backends) is reported too
 let postgres: { stop(): Promise<void>; dataDir: string } | null = null;
 const pgEnv: Record<string, string> = {};
@@ -59,11 +60,12 @@ const threads = () => {
   }
   return out;
 };
+const load = await prepareLoad('127.0.0.1', server.smtpPort, msgs.map((raw: string, i: number) => ({ from: `c${i}@bench.test`, to: TO, raw })), 8);
 const th0 = threads();
 const t0 = ticks();
 const p0 = pgCpu();
 const w0 = performance.now();
-await Promise.all(msgs.map((raw: string, i: number) => pool.sendMail({ envelope: { from: `c${i}@bench.test`, to: [TO] }, raw })));
+await load.run();
 const wall = (performance.now() - w0) / 1000;
 const cpu = (ticks() - t0) / 100;
 const th1 = threads();

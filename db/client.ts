@@ -14,6 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,9 +148,64 @@ function openSqliteConnection(file: string, readonly: boolean): Database.Databas
   // thread pool before it resolves, so a commit we acknowledge (an SMTP 250, an IMAP \Seen)
   // still survives a power cut; checkpoints sync the WAL first and the database after.
   if (!readonly) conn.pragma('synchronous = NORMAL');
+  // Checkpoints (copying the WAL into the database file, then syncing it) run in a thread of
+  // their own (`walCheckpointer`); the writer does one itself only if that falls far behind.
+  if (!readonly) conn.pragma(`wal_autocheckpoint = ${WAL_SAFETY_CHECKPOINT_PAGES}`);
   cacheStatements(conn);
   return conn;
 }
+
+/** Pages the WAL may reach before the writer checkpoints on the event loop itself (40 MB). */
+const WAL_SAFETY_CHECKPOINT_PAGES = 10_000;
+/** How often the checkpointer thread moves committed pages into the database file. */
+const CHECKPOINT_EVERY_MS = 50;
+
+/**
+ * A thread with its own connection that checkpoints the WAL every CHECKPOINT_EVERY_MS (PASSIVE:
+ * it never blocks the writer or readers). With SQLite's default (every 1,000 pages, in the
+ * committing connection) the event loop copied and fsynced ~4 MB every fifth of a second during
+ * a mail burst, stalling everything for a few milliseconds each time. Started on the first
+ * write, so read-only CLI commands start no thread; it never keeps the process alive.
+ */
+function walCheckpointer(file: string): { start(): void; close(): Promise<void> } {
+  let worker: Worker | null = null;
+  return {
+    start() {
+      if (worker) return;
+      worker = new Worker(CHECKPOINTER_SOURCE, {
+        eval: true,
+        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: CHECKPOINT_EVERY_MS },
+        stdout: false,
+        stderr: false,
+      });
+      worker.unref();
+      // if it cannot run (no threads?), the writer's own safety checkpoints keep the WAL bounded
+      worker.on('error', () => undefined);
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      await w.terminate();
+    },
+  };
+}
+
+const CHECKPOINTER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { fileMustExist: true });
+// NORMAL: a checkpoint syncs the WAL before copying and the database file before the WAL is reused
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 0');
+setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // busy (the writer's safety checkpoint runs): next time
+  }
+}, workerData.everyMs);
+`;
 
 function openSqlite(dataDir: string): Db {
   bindDialect('sqlite');
@@ -161,6 +218,7 @@ function openSqlite(dataDir: string): Db {
   const rq = drizzleSqlite({ client: reader }) as unknown as Q;
   const exclusive = createMutex();
   const durable = walSync(`${file}-wal`);
+  const checkpointer = walCheckpointer(file);
   let depth = 0;
   let closed = false;
 
@@ -172,6 +230,7 @@ function openSqlite(dataDir: string): Db {
       let synced: Promise<void> = Promise.resolve();
       const result = await exclusive(async () => {
         if (closed) throw new Error('database is closed');
+        checkpointer.start();
         writer.exec('BEGIN IMMEDIATE');
         try {
           const value = await fn(wq);
@@ -251,6 +310,7 @@ function openSqlite(dataDir: string): Db {
       await exclusive(async () => {
         closed = true;
       });
+      await checkpointer.close();
       await durable.close();
       reader.close();
       writer.close();

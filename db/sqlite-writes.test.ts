@@ -5,11 +5,11 @@
  * committed rows, and a rollback undoes only its own transaction's work.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openDb } from './client';
+import { DB_FILE_NAME, openDb } from './client';
 import { projects } from './schema';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,6 +55,36 @@ test('SQLite: awaited write transactions never interleave; readers see committed
     });
     const after = (await db.select({ path: projects.path }).from(projects).all()).map((r) => r.path).sort();
     assert.deepEqual(after, ['acme/inner', 'acme/kept']);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SQLite: the WAL is checkpointed by a thread of its own, not by the committing event loop', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-ckpt-'));
+  const db = await openDb(dir);
+  try {
+    const sqlite = db.sqlite as NonNullable<typeof db.sqlite>;
+    assert.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 10_000, "the writer's own checkpoints are only a safety net");
+    // ~2,400 pages of WAL (more than SQLite's default checkpoint threshold of 1,000)
+    const big = 'x'.repeat(40_000);
+    for (let i = 0; i < 240; i++) {
+      await db.write(async (tx) => {
+        await tx.insert(projects).values({ path: `acme/p${i}`, name: big, createdAt: i }).run();
+      });
+    }
+    // Pages reach the database file only by checkpoints. The writer would run none before 10,000
+    // pages, and this test runs none: the file grows because the checkpointer thread copies them.
+    const dbFile = path.join(dir, DB_FILE_NAME);
+    let size = statSync(dbFile).size;
+    for (let i = 0; i < 100 && size < 9_000_000; i++) {
+      await sleep(50);
+      size = statSync(dbFile).size;
+    }
+    assert.ok(size >= 9_000_000, `the database file holds the ~10 MB written (${size} bytes)`);
+    const rows = await db.select({ path: projects.path }).from(projects).all();
+    assert.equal(rows.length, 240);
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
