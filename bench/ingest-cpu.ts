@@ -61,6 +61,34 @@ const threads = () => {
   return out;
 };
 const load = await prepareLoad('127.0.0.1', server.smtpPort, msgs.map((raw: string, i: number) => ({ from: `c${i}@bench.test`, to: TO, raw })), 8);
+/** PostgreSQL CPU ticks per process kind (backends by application, walwriter, checkpointer, …) */
+const pgProcs = () => {
+  const out = new Map<string, number>();
+  if (!postgres) return out;
+  const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  for (const p of [pid, ...libMod.childPids(pid)]) {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // "postgres: threadline cpuab 127.0.0.1(4711) idle" → "backend"; "postgres: walwriter" → "walwriter"
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const kind = p === pid ? 'postmaster(+reaped)' : /\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]/.test(cmd) ? 'backends' : cmd.replace(/^postgres: /, '').split(' ')[0]!;
+      const t = Number(f[11]) + Number(f[12]) + (p === pid ? Number(f[13]) + Number(f[14]) : 0);
+      out.set(kind, (out.get(kind) ?? 0) + t);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+};
+// BENCH_PG_PERF=<file>: `perf record -g` of PostgreSQL's processes during the measured run
+let perf: import('node:child_process').ChildProcess | null = null;
+if (postgres && process.env.BENCH_PG_PERF) {
+  const { spawn } = await import('node:child_process');
+  const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  perf = spawn('perf', ['record', '-g', '-F', '999', '-o', path.resolve(process.env.BENCH_PG_PERF), '-p', [pid, ...libMod.childPids(pid)].join(',')], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+}
+const pg0 = pgProcs();
 const th0 = threads();
 const t0 = ticks();
 const p0 = pgCpu();
@@ -71,7 +99,12 @@ const cpu = (ticks() - t0) / 100;
 const th1 = threads();
 const perThread = Object.fromEntries([...th1].map(([k, v]) => [k, Math.round(((v - (th0.get(k) ?? 0)) / 100 / N) * 1000 * 100) / 100]).filter(([, v]) => (v as number) > 0.05));
 const pgSeconds = pgCpu() - p0;
-process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, ...(postgres ? { postgresCpuMsPerMessage: Math.round((pgSeconds / N) * 1000 * 100) / 100 } : {}), wallPerSecond: Math.round(N / wall), load1m: Math.round((os.loadavg()[0] as number) * 100) / 100, cpuMsPerMessageByThread: perThread })}\n`);
+const pgByProcess = Object.fromEntries([...pgProcs()].map(([k, v]) => [k, Math.round(((v - (pg0.get(k) ?? 0)) / 100 / N) * 1000 * 100) / 100]).filter(([, v]) => (v as number) > 0.05));
+if (perf) {
+  perf.kill('SIGINT');
+  await new Promise((r) => perf!.once('exit', r));
+}
+process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, ...(postgres ? { postgresCpuMsPerMessage: Math.round((pgSeconds / N) * 1000 * 100) / 100, postgresCpuMsPerMessageByProcess: pgByProcess } : {}), wallPerSecond: Math.round(N / wall), load1m: Math.round((os.loadavg()[0] as number) * 100) / 100, cpuMsPerMessageByThread: perThread })}\n`);
 pool.close();
 await server.stop();
 await postgres?.stop();

@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { asc } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { bindDialect } from './schema';
 import * as schema from './schema/pg';
-import { pgTsQuery, ticketMatches } from '../server/domain/tickets/search';
+import { pgDocument, pgTsQuery, ticketMatches } from '../server/domain/tickets/search';
 import { startPostgres, type RunningPostgres } from '../server/testing/postgres';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
@@ -155,6 +155,23 @@ test('the search uses the GIN expression indexes', async () => {
   } finally {
     await client.query('reset enable_seqscan');
     client.release();
+  }
+});
+
+test('the document expression gives the same tsvector as the translate() form of 0001/0009 (stored documents stay valid)', async () => {
+  const texts = [
+    'The office printer is burning near the café',
+    `every ASCII punctuation: !"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~ between words a!b"c#d$e%f&g'h(i)j*k+l,m-n.o/p:q;r<s=t>u?v@w[x\\y]z^A_B\`C{D|E}F~G`,
+    'alice@example.com v2.3.1 /var/log/auth_errors https://example.com/a?b=c#d foo-bar-baz don\'t 3.14e-5 -7',
+    'Zoë à Zürich, naïve façade Straße œuvre ½ © «Guillemets» “quotes” — dash … 日本語のテキスト 😀 emoji',
+    'x'.repeat(3000) + ' ' + 'ab '.repeat(1000),
+    '',
+  ];
+  for (const text of texts) {
+    const { rows } = await db.execute<{ same: boolean }>(
+      sql`select ${pgDocument(sql`${text}::text`)} = to_tsvector('threadline_search'::regconfig, translate(left(${text}::text, 250000), '!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~', '                                ')) as same`,
+    );
+    assert.equal(rows[0]!.same, true, `same document for ${JSON.stringify(text.slice(0, 60))}`);
   }
 });
 
