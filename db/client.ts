@@ -20,7 +20,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
@@ -480,9 +480,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const named = new WeakSet<object>();
   /** writes that take no cluster-wide lock queue separately: they never wait behind the lock */
   const loose = createMutex();
-  const txClients = new WeakMap<object, pg.PoolClient>();
+  const txStates = new WeakMap<object, PgTxState>();
   const lockedTx = new WeakSet<object>();
-  let depth = 0;
   let closed = false;
 
   // LISTEN needs its own connection, reconnected when it drops.
@@ -559,14 +558,17 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         };
         client.on('error', onError);
         try {
-          await client.query('BEGIN');
-          if (lock) await client.query('select pg_advisory_xact_lock($1)', [PG_LOCK.write]);
+          // one round trip for both (a simple query may hold several statements)
+          await client.query(lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN');
           const tx = drizzlePg({ client }) as unknown as Tx;
-          txClients.set(tx, client);
+          const state: PgTxState = { client, depth: 0, release: null, notifications: [] };
+          txStates.set(tx, state);
           if (lock) lockedTx.add(tx);
           try {
             const result = await fn(tx);
-            await client.query('COMMIT');
+            // COMMIT releases every savepoint still open; the notifications go in the same round trip
+            const notes = state.notifications.map(([ch, payload]) => `SELECT pg_notify(${client.escapeLiteral(ch)}, ${client.escapeLiteral(payload)}); `);
+            await client.query(`${notes.join('')}COMMIT`);
             return result;
           } catch (err) {
             await client.query('ROLLBACK').catch(() => {
@@ -584,20 +586,34 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       });
     },
     async savepoint(tx, fn) {
-      const client = txClients.get(tx);
-      if (!client) throw new Error('savepoint outside a write transaction');
-      const name = `sp${++depth}`;
-      await client.query(`SAVEPOINT ${name}`);
+      const state = txStates.get(tx);
+      if (!state) throw new Error('savepoint outside a write transaction');
+      const { client } = state;
+      const name = `sp${++state.depth}`;
+      // A savepoint that succeeded is released lazily: with the next SAVEPOINT (one round trip
+      // for both), or by COMMIT. Until then the statements that follow run inside it, which
+      // changes nothing: it is nested in every savepoint still open, so rolling back any of
+      // those rolls it back too, and COMMIT keeps it.
+      const release = state.release ? `RELEASE SAVEPOINT ${state.release}; ` : '';
+      state.release = null;
+      try {
+        await client.query(`${release}SAVEPOINT ${name}`);
+      } catch (err) {
+        state.depth--;
+        throw err;
+      }
       try {
         const result = await fn(tx);
-        await client.query(`RELEASE SAVEPOINT ${name}`);
+        // releasing this one releases a pending one nested in it
+        state.release = name;
         return result;
       } catch (err) {
-        await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-        await client.query(`RELEASE SAVEPOINT ${name}`);
+        // a pending release is nested in this savepoint: rolled back with it
+        state.release = null;
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
         throw err;
       } finally {
-        depth--;
+        state.depth--;
       }
     },
     async rows(query, q) {
@@ -627,7 +643,10 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       };
     },
     async notify(tx, channel, payload) {
-      await extra.exec(sql`select pg_notify(${channel}, ${payload})`, tx);
+      // sent with the COMMIT (one round trip less), which is when PostgreSQL delivers it anyway
+      const state = txStates.get(tx);
+      if (!state) throw new Error('notify outside a write transaction');
+      state.notifications.push([channel, payload]);
     },
     async publish(channel, payload) {
       if (closed) return;
@@ -653,6 +672,17 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
     },
   };
   return Object.assign(rq, extra) as Db;
+}
+
+/** A PostgreSQL write transaction's connection and what it defers to later round trips. */
+interface PgTxState {
+  client: pg.PoolClient;
+  /** savepoints open (their names are `sp1`, `sp2`, … by depth) */
+  depth: number;
+  /** a savepoint that succeeded and is not released yet (see `savepoint`) */
+  release: string | null;
+  /** `pg_notify` calls, sent with the COMMIT */
+  notifications: [channel: string, payload: string][];
 }
 
 /**

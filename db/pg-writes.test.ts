@@ -1,0 +1,97 @@
+/**
+ * PostgreSQL write transactions (db/client.ts) fold bookkeeping into fewer round trips (issue 14):
+ * BEGIN and the cluster-wide lock in one, a savepoint that succeeded released with the next
+ * SAVEPOINT or by COMMIT, `notify` sent with the COMMIT. The outcomes must be those of the plain
+ * sequence: savepoints roll back alone (nested ones too), a failed transaction keeps nothing and
+ * notifies nobody, a committed one notifies with its payload intact.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openDb, type Db } from './client';
+import { projects } from './schema';
+import { startPostgres, type RunningPostgres } from '../server/testing/postgres';
+
+let pg: RunningPostgres;
+let db: Db;
+
+before(async () => {
+  pg = await startPostgres();
+  db = await openDb('', { databaseUrl: await pg.createDatabase('pg_writes') });
+});
+
+after(async () => {
+  await db?.close();
+  await pg?.stop();
+});
+
+const add = (tx: Parameters<Parameters<Db['write']>[0]>[0], path: string) => tx.insert(projects).values({ path, name: path, createdAt: 1 }).run();
+const paths = async () => (await db.select({ path: projects.path }).from(projects).all()).map((r) => r.path).sort();
+
+test('savepoints roll back alone, in any order and nesting, with lazy releases', async () => {
+  await db.write(async (tx) => {
+    assert.equal(db.serialised(tx), true);
+    await db.savepoint(tx, (sp) => add(sp, 'a/ok1'));
+    await db.savepoint(tx, async (sp) => {
+      await add(sp, 'a/failed1');
+      throw new Error('job 2');
+    }).catch(() => undefined);
+    await db.savepoint(tx, (sp) => add(sp, 'a/ok2'));
+    // statements between savepoints, after a succeeded one
+    await add(tx, 'a/between');
+    // nested: an inner success rolled back by its outer failure; an inner failure alone
+    await db.savepoint(tx, async (outer) => {
+      await db.savepoint(outer, (inner) => add(inner, 'a/inner-of-failed'));
+      await add(outer, 'a/outer-failed');
+      throw new Error('outer');
+    }).catch(() => undefined);
+    await db.savepoint(tx, async (outer) => {
+      await add(outer, 'a/outer-ok');
+      await db.savepoint(outer, async (inner) => {
+        await add(inner, 'a/inner-failed');
+        throw new Error('inner');
+      }).catch(() => undefined);
+      await db.savepoint(outer, (inner) => add(inner, 'a/inner-ok'));
+    });
+    // a failure after a success: rolls back only itself
+    await db.savepoint(tx, async (sp) => {
+      await add(sp, 'a/ok2'); // unique path: the INSERT fails inside the savepoint
+    }).catch(() => undefined);
+    await add(tx, 'a/last');
+  });
+  assert.deepEqual(await paths(), ['a/between', 'a/inner-ok', 'a/last', 'a/ok1', 'a/ok2', 'a/outer-ok']);
+});
+
+test('a failed transaction keeps nothing, notifies nobody; a committed one notifies once with its payload', async () => {
+  const got: string[] = [];
+  const stop = db.listen('threadline_test', (payload) => got.push(payload));
+  await new Promise((r) => setTimeout(r, 300)); // LISTEN is in place
+  await assert.rejects(
+    db.write(async (tx) => {
+      await db.savepoint(tx, (sp) => add(sp, 'b/rolled-back'));
+      await db.notify(tx, 'threadline_test', 'never');
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  const payload = `{"o":"node'1\\\\","p":[1,2]} it's \\ "quoted" é`;
+  await db.write(async (tx) => {
+    await db.savepoint(tx, (sp) => add(sp, 'b/kept'));
+    await db.notify(tx, 'threadline_test', payload);
+    await db.notify(tx, 'threadline_test', 'second');
+  });
+  for (let i = 0; i < 50 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  stop();
+  assert.deepEqual(got, [payload, 'second']);
+  const now = await paths();
+  assert.ok(now.includes('b/kept') && !now.includes('b/rolled-back'));
+  // a write that takes no lock works the same way
+  await db.write(async (tx) => {
+    assert.equal(db.serialised(tx), false);
+    await db.savepoint(tx, (sp) => add(sp, 'c/loose'));
+    await db.savepoint(tx, async (sp) => {
+      await add(sp, 'c/loose-failed');
+      throw new Error('x');
+    }).catch(() => undefined);
+  }, { lock: false });
+  assert.ok((await paths()).includes('c/loose') && !(await paths()).includes('c/loose-failed'));
+});
