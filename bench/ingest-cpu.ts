@@ -3,6 +3,11 @@
  * message (all threads: main, render workers, SQLite), read from /proc. Unlike messages/s it
  * hardly moves when other jobs share the machine, so two checkouts can be compared (A/B) on a
  * busy machine: `npm run bench -- ingest-cpu /path/to/other/checkout`.
+ *
+ * BENCH_PG=1 runs it on a private PostgreSQL and reports that server's CPU too, by process kind;
+ * BENCH_PG_PERF=<file> records `perf record -g` of PostgreSQL's processes during the measured run
+ * (`perf report -i <file> --children`); BENCH_PG_STATEMENTS=1 lists the statements per message
+ * from pg_stat_statements (by execution time, or by count with BENCH_PG_STATEMENTS_ORDER=calls).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -19,8 +24,21 @@ let postgres: { stop(): Promise<void>; dataDir: string } | null = null;
 const pgEnv: Record<string, string> = {};
 if (process.env.BENCH_PG === '1') {
   const { startPostgres } = await import(path.join(root, 'server/testing/postgres.ts'));
-  postgres = await startPostgres();
+  // BENCH_PG_STATEMENTS=1: pg_stat_statements counts every statement of the measured run
+  const statements = process.env.BENCH_PG_STATEMENTS === '1';
+  postgres = await startPostgres(statements ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } } : {});
   pgEnv.DATABASE_URL = await (postgres as unknown as { createDatabase(n: string): Promise<string> }).createDatabase('cpuab');
+  if (statements) await pgQuery('create extension pg_stat_statements');
+}
+async function pgQuery(text: string): Promise<Record<string, unknown>[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: pgEnv.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
 }
 const pgCpu = () => {
   if (!postgres) return 0;
@@ -88,6 +106,7 @@ if (postgres && process.env.BENCH_PG_PERF) {
   perf = spawn('perf', ['record', '-g', '-F', '999', '-o', path.resolve(process.env.BENCH_PG_PERF), '-p', [pid, ...libMod.childPids(pid)].join(',')], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
 }
+if (process.env.BENCH_PG_STATEMENTS === '1') await pgQuery('select pg_stat_statements_reset()');
 const pg0 = pgProcs();
 const th0 = threads();
 const t0 = ticks();
@@ -105,6 +124,16 @@ if (perf) {
   await new Promise((r) => perf!.once('exit', r));
 }
 process.stdout.write(`${JSON.stringify({ root, N, cpuSeconds: cpu, cpuMsPerMessage: Math.round((cpu / N) * 1000 * 100) / 100, ...(postgres ? { postgresCpuMsPerMessage: Math.round((pgSeconds / N) * 1000 * 100) / 100, postgresCpuMsPerMessageByProcess: pgByProcess } : {}), wallPerSecond: Math.round(N / wall), load1m: Math.round((os.loadavg()[0] as number) * 100) / 100, cpuMsPerMessageByThread: perThread })}\n`);
+if (process.env.BENCH_PG_STATEMENTS === '1') {
+  // statements per message and their execution time in the backend (not the round trip)
+  const rows = await pgQuery(`select calls, total_exec_time, query from pg_stat_statements where query not like '%pg_stat_statements%' order by ${process.env.BENCH_PG_STATEMENTS_ORDER === 'calls' ? 'calls' : 'total_exec_time'} desc`);
+  const calls = rows.reduce((n, r) => n + Number(r.calls), 0);
+  const ms = rows.reduce((n, r) => n + Number(r.total_exec_time), 0);
+  process.stdout.write(`statements/message ${(calls / N).toFixed(1)}, execution ${(ms / N).toFixed(2)} ms/message\n`);
+  for (const r of rows.slice(0, Number(process.env.TOP ?? 30))) {
+    process.stdout.write(`${(Number(r.calls) / N).toFixed(2).padStart(6)}/msg ${(Number(r.total_exec_time) / N).toFixed(3).padStart(7)}ms/msg  ${String(r.query).replace(/\s+/g, ' ').slice(0, 140)}\n`);
+  }
+}
 pool.close();
 await server.stop();
 await postgres?.stop();

@@ -18,22 +18,25 @@ const IDLE_PASS_MS = 5_000;
 /** wake-ups within this time share one pass */
 const DEBOUNCE_MS = 30;
 
-/** One batch of each table; how many rows it indexed. */
+/**
+ * One batch of each table; how many rows it indexed. One statement (both UPDATEs in a CTE), so a
+ * pass costs three round trips (BEGIN, this, COMMIT) however many rows it indexes.
+ */
 export async function indexSearchDocuments(dc: DomainCtx, limit = BATCH): Promise<number> {
   return dc.db.write(async (tx) => {
-    const t = await dc.db.rows<{ id: number }>(
-      sql`update tickets set search_doc = ${pgDocument(sql`title || ' ' || description`)}
-           where id in (select id from tickets where search_doc is null order by id limit ${limit} for update skip locked)
-           returning id`,
+    const [row] = await dc.db.rows<{ n: number }>(
+      sql`with t as (
+             update tickets set search_doc = ${pgDocument(sql`title || ' ' || description`)}
+             where id in (select id from tickets where search_doc is null order by id limit ${limit} for update skip locked)
+             returning 1),
+           n as (
+             update notes set search_doc = ${pgDocument(sql`body`)}
+             where id in (select id from notes where search_doc is null and system = false order by id limit ${limit} for update skip locked)
+             returning 1)
+           select (select count(*) from t) + (select count(*) from n) as n`,
       tx,
     );
-    const n = await dc.db.rows<{ id: number }>(
-      sql`update notes set search_doc = ${pgDocument(sql`body`)}
-           where id in (select id from notes where search_doc is null and system = false order by id limit ${limit} for update skip locked)
-           returning id`,
-      tx,
-    );
-    return t.length + n.length;
+    return Number(row?.n ?? 0);
   }, { lock: false });
 }
 
@@ -48,7 +51,8 @@ export function startSearchIndexer(dc: DomainCtx): () => Promise<void> {
     do {
       again = false;
       try {
-        while (!stopped && (await indexSearchDocuments(dc)) > 0);
+        // fewer than a batch of each table: nothing was left (rows written meanwhile kick again)
+        while (!stopped && (await indexSearchDocuments(dc)) >= BATCH);
       } catch (err) {
         if (!stopped) log.warn('search indexing failed; retrying later', { err });
       }
