@@ -26,6 +26,7 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptio
 
   async function flush(): Promise<void> {
     const jobs = queue.splice(0, maxBatch);
+    if (jobs.length === 1) return flushOne(jobs[0]!);
     const outcomes: ({ ok: true; value: unknown; events: NewEvent[] } | { ok: false; error: unknown })[] = [];
     const at = dc.now();
     try {
@@ -58,6 +59,29 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptio
       } else job.reject(o.error);
     });
     for (const p of projects) dc.bus.publish(p);
+  }
+
+  /**
+   * A batch of one needs no savepoint: if the job fails, the whole transaction rolls back, which
+   * is what its savepoint would have done (on PostgreSQL a SAVEPOINT is a round trip of its own).
+   */
+  async function flushOne(job: Job): Promise<void> {
+    const events: NewEvent[] = [];
+    const at = dc.now();
+    let value: unknown;
+    try {
+      value = await dc.db.write(async (tx) => {
+        events.length = 0;
+        const v = await job.fn(tx, (e) => void events.push(e), at);
+        await appendEvents(dc.db, tx, events, at, dc.node);
+        return v;
+      }, opts);
+    } catch (error) {
+      job.reject(error);
+      return;
+    }
+    job.resolve(value);
+    for (const p of new Set(events.map((e) => e.projectId))) dc.bus.publish(p);
   }
 
   function schedule(): void {
