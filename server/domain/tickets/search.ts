@@ -1,8 +1,9 @@
 /**
  * Full-text search over titles, descriptions and notes, on either engine:
  * - SQLite: FTS5 tables and triggers (db/migrations/0002_search_fts.sql).
- * - PostgreSQL: GIN expression indexes (db/migrations-pg/0001_search.sql). The conditions below
- *   repeat the indexed expressions exactly (`pgDocument`), or PostgreSQL cannot use the indexes.
+ * - PostgreSQL: a stored tsvector per ticket and note (`search_doc`, GIN-indexed), filled after
+ *   the write by the search indexer (db/migrations-pg/0009_search_indexed_apart.sql); rows not
+ *   indexed yet are matched through the same expression (`pgDocument`), so both must agree.
  *
  * Both take the same words from the user's text (`searchWords`): every word must match, as a
  * prefix, in the ticket's title + description or in a single note; no query syntax gets through.
@@ -55,9 +56,10 @@ const PG_CONFIG = sql.raw(`'threadline_search'::regconfig`);
 const PG_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
 /**
- * The stored tsvector of a text expression (db/migrations-pg/0009_search_indexed_apart.sql, and
- * 0010_search_cheaper_document.sql for this form): cut to 250,000 characters, the 32 ASCII
- * punctuation characters turned into spaces, parsed with `threadline_search`.
+ * The stored tsvector of a text expression (db/migrations-pg/0009_search_indexed_apart.sql, where
+ * it is written with translate()): cut to 250,000 characters, the 32 ASCII punctuation
+ * characters turned into spaces, parsed with `threadline_search`. No index holds this
+ * expression: it fills `search_doc` and matches rows not indexed yet.
  *
  * The punctuation goes through 32 nested `replace()` calls rather than one `translate()`: the
  * text is the same byte for byte (each replace swaps one ASCII byte for a space, and ASCII bytes
