@@ -83,6 +83,12 @@ export interface WriteOptions {
    * serialised anyway (one writer connection).
    */
   lock?: boolean;
+  /**
+   * Called once the transaction has committed, before `write()` resolves: on SQLite the commit is
+   * then visible but its WAL sync (in the thread pool) may still run. A group commit starts its
+   * next batch here, so that batch's transaction overlaps the previous one's fsync.
+   */
+  onCommitted?: () => void;
 }
 
 // db/ beside this module, or beside the compiled server (dist-server/) one level up alike.
@@ -226,7 +232,7 @@ function openSqlite(dataDir: string): Db {
     engine: 'sqlite',
     sqlite: writer,
     serialised: () => true,
-    async write(fn) {
+    async write(fn, opts) {
       let synced: Promise<void> = Promise.resolve();
       const result = await exclusive(async () => {
         if (closed) throw new Error('database is closed');
@@ -236,6 +242,7 @@ function openSqlite(dataDir: string): Db {
           const value = await fn(wq);
           writer.exec('COMMIT');
           synced = durable.after();
+          opts?.onCommitted?.();
           return value;
         } catch (err) {
           if (writer.inTransaction) writer.exec('ROLLBACK');
@@ -569,6 +576,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
             // COMMIT releases every savepoint still open; the notifications go in the same round trip
             const notes = state.notifications.map(([ch, payload]) => `SELECT pg_notify(${client.escapeLiteral(ch)}, ${client.escapeLiteral(payload)}); `);
             await client.query(`${notes.join('')}COMMIT`);
+            opts?.onCommitted?.();
             return result;
           } catch (err) {
             await client.query('ROLLBACK').catch(() => {

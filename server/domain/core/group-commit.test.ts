@@ -53,3 +53,38 @@ test('a batch of one: a failed job keeps nothing and gets its error; a good one 
   assert.equal(await write(async (tx) => (await tx.insert(projects).values({ path: 's/ok', name: 'OK', createdAt: 1 }).returning({ id: projects.id }).get())!.id > 0), true);
   assert.equal(await exists('s/ok'), true);
 });
+
+test('the next batch starts once the previous one has committed, not once its commit is durable; each job settles only when its batch is', async () => {
+  // A database whose commit becomes durable 30 ms after it is visible (as SQLite's WAL sync in
+  // the thread pool can take on a busy disk): the second batch must not wait for that.
+  const order: string[] = [];
+  const db = app.dc.db;
+  const slowSync = Object.create(db) as typeof db;
+  slowSync.write = (fn, opts) =>
+    db.write(fn, {
+      ...opts,
+      onCommitted: () => {
+        order.push('committed');
+        opts?.onCommitted?.();
+      },
+    }).then(async (v) => {
+      await new Promise((r) => setTimeout(r, 30));
+      order.push('durable');
+      return v;
+    });
+  const write = createGroupCommit({ ...app.dc, db: slowSync });
+  let second: Promise<unknown> | null = null;
+  const first = write(async (tx) => {
+    order.push('batch 1 runs');
+    await tx.insert(projects).values({ path: 'p/one', name: 'One', createdAt: 1 }).run();
+    // queued while batch 1 runs: it goes into batch 2
+    second = write(async (tx2) => {
+      order.push('batch 2 runs');
+      await tx2.insert(projects).values({ path: 'p/two', name: 'Two', createdAt: 1 }).run();
+    }).then(() => order.push('job 2 settled'));
+  }).then(() => order.push('job 1 settled'));
+  await first;
+  await second;
+  assert.deepEqual(order, ['batch 1 runs', 'committed', 'batch 2 runs', 'committed', 'durable', 'job 1 settled', 'durable', 'job 2 settled']);
+  assert.equal(await exists('p/two'), true);
+});

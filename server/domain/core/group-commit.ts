@@ -22,11 +22,34 @@ export type GroupWrite = <T>(fn: (tx: Tx, emit: Emit, at: number) => Promise<T>)
 /** `lock: false`: the batch takes no cluster-wide lock (see `WriteOptions`); its jobs must emit no events. */
 export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptions = {}): GroupWrite {
   const queue: Job[] = [];
-  let flushing = false;
+  /** a batch is being built or run and has not committed yet */
+  let open = false;
+  let scheduled = false;
 
-  async function flush(): Promise<void> {
+  /**
+   * The next batch starts as soon as the previous one has committed, while that one's commit is
+   * still being made durable (SQLite syncs the WAL in the thread pool): batches overlap their
+   * fsyncs instead of waiting for them. Each job still settles only once its batch is durable.
+   */
+  function flushNext(): void {
     const jobs = queue.splice(0, maxBatch);
-    if (jobs.length === 1) return flushOne(jobs[0]!);
+    open = true;
+    let committed = false;
+    const onCommitted = () => {
+      if (committed) return;
+      committed = true;
+      open = false;
+      schedule();
+    };
+    (jobs.length === 1 ? flushOne(jobs[0]!, onCommitted) : flush(jobs, onCommitted))
+      .catch((err) => {
+        // flush settles its own jobs; this is a bug in publishing afterwards — keep the queue moving
+        log.error('group commit failed after settling its jobs', { err });
+      })
+      .finally(onCommitted);
+  }
+
+  async function flush(jobs: Job[], onCommitted: () => void): Promise<void> {
     const outcomes: ({ ok: true; value: unknown; events: NewEvent[] } | { ok: false; error: unknown })[] = [];
     const at = dc.now();
     try {
@@ -44,7 +67,7 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptio
           }
         }
         await appendEvents(dc.db, outer, all, at, dc.node);
-      }, opts);
+      }, { ...opts, onCommitted });
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
@@ -65,7 +88,7 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptio
    * A batch of one needs no savepoint: if the job fails, the whole transaction rolls back, which
    * is what its savepoint would have done (on PostgreSQL a SAVEPOINT is a round trip of its own).
    */
-  async function flushOne(job: Job): Promise<void> {
+  async function flushOne(job: Job, onCommitted: () => void): Promise<void> {
     const events: NewEvent[] = [];
     const at = dc.now();
     let value: unknown;
@@ -75,7 +98,7 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptio
         const v = await job.fn(tx, (e) => void events.push(e), at);
         await appendEvents(dc.db, tx, events, at, dc.node);
         return v;
-      }, opts);
+      }, { ...opts, onCommitted });
     } catch (error) {
       job.reject(error);
       return;
@@ -85,18 +108,12 @@ export function createGroupCommit(dc: DomainCtx, maxBatch = 64, opts: WriteOptio
   }
 
   function schedule(): void {
-    if (flushing) return;
-    flushing = true;
-    setImmediate(async () => {
-      try {
-        while (queue.length) await flush();
-      } catch (err) {
-        // flush settles its own jobs; this is a bug in publishing afterwards — keep the queue moving
-        log.error('group commit failed after settling its jobs', { err });
-      } finally {
-        flushing = false;
-        if (queue.length) schedule();
-      }
+    if (open || scheduled || queue.length === 0) return;
+    scheduled = true;
+    // after the current turn: jobs queued meanwhile join this batch
+    setImmediate(() => {
+      scheduled = false;
+      if (!open && queue.length) flushNext();
     });
   }
 
