@@ -15,10 +15,13 @@ export const CUSTOMER_LINK_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export type CustomerLinkRow = typeof customerLinks.$inferSelect;
 
-/** This participant's access row for the ticket: the current one, or a new one (after a revocation). */
-export async function customerLinkFor(tx: Tx, ticketId: number, email: string, at: number): Promise<number> {
+/**
+ * This participant's access row for the ticket: the current one, or a new one (after a
+ * revocation). `isNew`: the ticket was created in this transaction, so there is none yet.
+ */
+export async function customerLinkFor(tx: Tx, ticketId: number, email: string, at: number, opts: { isNew?: boolean } = {}): Promise<number> {
   const address = email.toLowerCase();
-  const row = await tx
+  const row = opts.isNew ? undefined : await tx
     .select({ id: customerLinks.id })
     .from(customerLinks)
     .where(and(eq(customerLinks.ticketId, ticketId), eq(customerLinks.email, address), isNull(customerLinks.revokedAt)))

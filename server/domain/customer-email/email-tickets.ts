@@ -87,8 +87,10 @@ export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
   return !!(await q.select({ one: sql`1` }).from(messageIds).where(and(eq(lowerId(), lowered(id)), eq(messageIds.direction, 'out'))).get());
 }
 
-export async function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): Promise<void> {
-  await tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().run();
+/** Records a Message-ID of the ticket's thread; false when the project already had it. */
+export async function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): Promise<boolean> {
+  const rows = await tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().returning({ ticketId: messageIds.ticketId }).all();
+  return rows.length > 0;
 }
 
 /**
@@ -126,9 +128,11 @@ export async function addParticipants(
   at: number,
   /** display names by lowercased address, from the email that brought them */
   names?: ReadonlyMap<string, string>,
+  /** the ticket's participants when the caller knows them (a ticket created in this transaction) */
+  known?: readonly string[],
 ): Promise<{ added: string[]; dropped: string[] }> {
   if (emails.length === 0) return { added: [], dropped: [] };
-  const existing = new Set(await participantEmails(tx, ticketId));
+  const existing = new Set(known ?? (await participantEmails(tx, ticketId)));
   const added: string[] = [];
   const dropped: string[] = [];
   for (const raw of emails) {

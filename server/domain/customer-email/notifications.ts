@@ -36,6 +36,18 @@ interface Send {
   fromName: string;
   noteText?: string;
   attachments?: MailAttachment[];
+  /** the ticket was created in this transaction: what its thread and links are is known */
+  newTicket?: NewTicketFacts;
+}
+
+/**
+ * What the transaction that creates a ticket from an email knows, so the thank-you needs no
+ * query for it: the author was just added (subscribed), no email of ours is in the thread yet,
+ * no customer link exists, and the customer's Message-ID (when it was recorded for the ticket)
+ * is the one the thank-you answers.
+ */
+export interface NewTicketFacts {
+  customerMessageId: string | null;
 }
 
 export async function templateSource(q: Q, projectId: number, kind: TemplateKind): Promise<string> {
@@ -81,7 +93,7 @@ export function templateVars(mc: MailContext, ticket: Pick<TicketRow, 'iid'>, pr
  * responders. Added participants never get someone else's text relayed.
  */
 async function recipientText(tx: Tx, mc: MailContext, s: Send, unsubscribeUrl: string, at: number): Promise<RecipientText> {
-  const linkId = await customerLinkFor(tx, s.ticket.id, s.to, at);
+  const linkId = await customerLinkFor(tx, s.ticket.id, s.to, at, { isNew: s.newTicket !== undefined });
   const expires = at + CUSTOMER_LINK_TTL_MS;
   const sign = (markdown: string) => signAttachmentLinks(markdown, mc.publicUrl, mc.secrets, linkId, expires);
   const isAuthor = !!s.ticket.externalAuthor && s.ticket.externalAuthor.toLowerCase() === s.to.toLowerCase();
@@ -99,9 +111,13 @@ async function recipientText(tx: Tx, mc: MailContext, s: Send, unsubscribeUrl: s
  * `customer` is the Message-ID of the email that opened the ticket, exactly as the customer's
  * software wrote it: our emails answer it, so they thread under it in the customer's mailbox.
  */
-async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow): Promise<{ messageId: string; root: string; first: boolean; customer: string | null }> {
+async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow, newTicket?: NewTicketFacts): Promise<{ messageId: string; root: string; first: boolean; customer: string | null }> {
   const host = mc.book.host();
   const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
+  if (newTicket) {
+    const id = fresh();
+    return { messageId: id, root: id, first: true, customer: newTicket.customerMessageId };
+  }
   // The first of each direction, in one statement. Ids that came with a merged ticket still
   // thread here, but the thread keeps its own ends.
   const firstOf = (direction: 'in' | 'out') =>
@@ -128,7 +144,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const host = mc.book.host();
   const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${unsubscribeToken}`;
   const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
-  const ids = await threadIds(tx, mc, s.ticket);
+  const ids = await threadIds(tx, mc, s.ticket, s.newTicket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const source = await templateSource(tx, s.project.id, s.kind);
   // A verified custom address is the project's face: From and Reply-To, and its own SMTP server
@@ -194,11 +210,12 @@ async function isSubscribed(tx: Tx, ticketId: number, email: string): Promise<bo
   return (await subscribed(tx, ticketId)).includes(email.toLowerCase());
 }
 
-export async function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number): Promise<void> {
+/** The thank-you to the author of a ticket created from their email in this transaction. */
+export async function sendThankYou(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, at: number, newTicket: NewTicketFacts): Promise<void> {
   if (settings && !settings.sendThankYou) return;
   if (!ticket.externalAuthor || mc.book.isOurs(ticket.externalAuthor)) return;
-  if (!(await isSubscribed(tx, ticket.id, ticket.externalAuthor))) return;
-  await queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(project, settings) }, at);
+  // the author was added with the ticket, in this transaction: subscribed
+  await queue(tx, mc, { kind: 'thank_you', ticket, project, settings, to: ticket.externalAuthor, fromName: displayName(project, settings), newTicket }, at);
 }
 
 export async function sendNewParticipant(tx: Tx, mc: MailContext, ticket: TicketRow, project: ProjectRow, settings: ServiceDeskSettings | undefined, emails: string[], at: number): Promise<void> {

@@ -265,13 +265,14 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
   }, c.at);
   await insertAttachments(c.tx, c.prepared, ticket, null, c.at);
   const names = namesOf(c);
-  await addParticipants(c.tx, ticket.id, [author], c.at, names);
-  const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at, names);
+  // a ticket created just now has no participants but those added here
+  const first = await addParticipants(c.tx, ticket.id, [author], c.at, names, []);
+  const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at, names, first.added);
   if (cc.added.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
   // Recorded first: the thank-you answers it (In-Reply-To), byte for byte.
-  await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  const recorded = await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
   const mc = c.deps.dc.mail;
-  await sendThankYou(c.tx, mc, ticket, project, settings, c.at);
+  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: recorded ? c.parsed.messageId : null });
   await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
     await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
