@@ -18,7 +18,8 @@ export interface LoadMessage {
 export function encodeData(raw: string | Buffer): Buffer {
   let text = (Buffer.isBuffer(raw) ? raw.toString('latin1') : raw).replace(/\r?\n/g, '\r\n');
   if (!text.endsWith('\r\n')) text += '\r\n';
-  text = text.replace(/^\./gm, '..');
+  // a line is what follows CRLF ("^" with the m flag would also match after a bare CR)
+  text = text.replace(/(^|\r\n)\./g, '$1..');
   return Buffer.from(`${text}.\r\n`, 'latin1');
 }
 
@@ -31,8 +32,8 @@ async function connect(host: string, port: number) {
   const queue: string[] = [];
   const deliver = () => {
     for (;;) {
-      // a reply ends with a line "NNN text" (a space after the code; "NNN-" continues it)
-      const m = /(?:^|\r\n)(\d{3}) [^\r\n]*\r\n/.exec(buffered);
+      // a reply ends with a line "NNN text" or just "NNN" ("NNN-" continues it)
+      const m = /(?:^|\r\n)(\d{3})(?: [^\r\n]*)?\r\n/.exec(buffered);
       if (!m) return;
       const end = m.index + m[0].length;
       queue.push(buffered.slice(0, end));
@@ -48,7 +49,9 @@ async function connect(host: string, port: number) {
     buffered += d.toString('latin1');
     deliver();
   });
+  let closedWith: Error | null = null;
   const failed = (e: Error) => {
+    closedWith ??= e;
     const w = waiting;
     waiting = null;
     w?.reject(e);
@@ -59,6 +62,7 @@ async function connect(host: string, port: number) {
     new Promise<string>((resolve, reject) => {
       const ready = queue.shift();
       if (ready !== undefined) resolve(ready);
+      else if (closedWith) reject(closedWith);
       else waiting = { resolve, reject };
     });
   const expect = async (code: string, what: string) => {

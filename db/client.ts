@@ -163,8 +163,14 @@ function openSqliteConnection(file: string, readonly: boolean): Database.Databas
 
 /** Pages the WAL may reach before the writer checkpoints on the event loop itself (40 MB). */
 const WAL_SAFETY_CHECKPOINT_PAGES = 10_000;
-/** How often the checkpointer thread moves committed pages into the database file. */
-const CHECKPOINT_EVERY_MS = 50;
+/**
+ * How often the checkpointer thread moves committed pages into the database file. Not more
+ * often: a checkpoint that copies the whole WAL makes the next commit start the WAL afresh, and
+ * that commit syncs the WAL header on the event loop (~twice a second at most, this way).
+ */
+const CHECKPOINT_EVERY_MS = 500;
+/** The writer's own threshold, as SQLite's default, when the checkpointer cannot run. */
+const WAL_DEFAULT_CHECKPOINT_PAGES = 1000;
 
 /**
  * A thread with its own connection that checkpoints the WAL every CHECKPOINT_EVERY_MS (PASSIVE:
@@ -173,26 +179,45 @@ const CHECKPOINT_EVERY_MS = 50;
  * a mail burst, stalling everything for a few milliseconds each time. Started on the first
  * write, so read-only CLI commands start no thread; it never keeps the process alive.
  */
-function walCheckpointer(file: string): { start(): void; close(): Promise<void> } {
+function walCheckpointer(file: string, writer: Database.Database): { start(): void; close(): Promise<void> } {
   let worker: Worker | null = null;
+  let failed = false;
+  let closing = false;
+  // Without the thread, the writer checkpoints as SQLite does by default (on the event loop).
+  const fallBack = (why: string) => {
+    if (failed || closing) return;
+    failed = true;
+    worker = null;
+    try {
+      if (writer.open) writer.pragma(`wal_autocheckpoint = ${WAL_DEFAULT_CHECKPOINT_PAGES}`);
+    } catch {
+      // closed meanwhile
+    }
+    process.emitWarning(`the WAL checkpointer thread stopped (${why}); the writer checkpoints by itself`, 'ThreadlineWarning');
+  };
   return {
     start() {
-      if (worker) return;
-      worker = new Worker(CHECKPOINTER_SOURCE, {
-        eval: true,
-        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: CHECKPOINT_EVERY_MS },
-        stdout: false,
-        stderr: false,
-      });
+      if (worker || failed || closing) return;
+      try {
+        worker = new Worker(CHECKPOINTER_SOURCE, {
+          eval: true,
+          workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: CHECKPOINT_EVERY_MS },
+          stdout: false,
+          stderr: false,
+        });
+      } catch (err) {
+        fallBack(err instanceof Error ? err.message : String(err));
+        return;
+      }
       worker.unref();
-      // if it cannot run (no threads?), the writer's own safety checkpoints keep the WAL bounded
-      worker.on('error', () => undefined);
+      worker.on('error', (err) => fallBack(err.message));
+      worker.on('exit', (code) => fallBack(`exit code ${code}`));
     },
     async close() {
+      closing = true;
       const w = worker;
       worker = null;
-      if (!w) return;
-      await w.terminate();
+      await w?.terminate();
     },
   };
 }
@@ -224,7 +249,7 @@ function openSqlite(dataDir: string): Db {
   const rq = drizzleSqlite({ client: reader }) as unknown as Q;
   const exclusive = createMutex();
   const durable = walSync(`${file}-wal`);
-  const checkpointer = walCheckpointer(file);
+  const checkpointer = walCheckpointer(file, writer);
   let depth = 0;
   let closed = false;
 
@@ -566,7 +591,14 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         client.on('error', onError);
         try {
           // one round trip for both (a simple query may hold several statements)
-          await client.query(lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN');
+          try {
+            await client.query(lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN');
+          } catch (err) {
+            // the lock timed out (or the connection failed) after BEGIN: this connection is inside
+            // an aborted transaction, so it is closed rather than handed to the next write
+            broken = true;
+            throw err;
+          }
           const tx = drizzlePg({ client }) as unknown as Tx;
           const state: PgTxState = { client, depth: 0, release: null, notifications: [] };
           txStates.set(tx, state);
@@ -610,6 +642,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         state.depth--;
         throw err;
       }
+      // notifications queued inside are dropped with it, as PostgreSQL drops a rolled-back pg_notify
+      const notified = state.notifications.length;
       try {
         const result = await fn(tx);
         // releasing this one releases a pending one nested in it
@@ -618,6 +652,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       } catch (err) {
         // a pending release is nested in this savepoint: rolled back with it
         state.release = null;
+        state.notifications.length = notified;
         await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
         throw err;
       } finally {

@@ -61,7 +61,7 @@ test('savepoints roll back alone, in any order and nesting, with lazy releases',
   assert.deepEqual(await paths(), ['a/between', 'a/inner-ok', 'a/last', 'a/ok1', 'a/ok2', 'a/outer-ok']);
 });
 
-test('a failed transaction keeps nothing, notifies nobody; a committed one notifies once with its payload', async () => {
+test('a failed transaction keeps nothing, notifies nobody; a committed one notifies once with its payload, without those of failed savepoints', async () => {
   const got: string[] = [];
   const stop = db.listen('threadline_test', (payload) => got.push(payload));
   await new Promise((r) => setTimeout(r, 300)); // LISTEN is in place
@@ -77,6 +77,11 @@ test('a failed transaction keeps nothing, notifies nobody; a committed one notif
   await db.write(async (tx) => {
     await db.savepoint(tx, (sp) => add(sp, 'b/kept'));
     await db.notify(tx, 'threadline_test', payload);
+    // a notification of a savepoint that rolls back is dropped with it (as pg_notify's would be)
+    await db.savepoint(tx, async (sp) => {
+      await db.notify(sp, 'threadline_test', 'rolled back with its savepoint');
+      throw new Error('job failed');
+    }).catch(() => undefined);
     await db.notify(tx, 'threadline_test', 'second');
   });
   for (let i = 0; i < 50 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 20));

@@ -43,7 +43,12 @@ async function run<K extends TaskName>(task: K, args: Parameters<Tasks[K]>, budg
 export async function markdownToHtml(markdown: string): Promise<string> {
   if (!markdown.trim()) return '';
   const r = await run('markdown', [markdown]);
-  return r.ok ? r.value : plainTextHtml(truncate(markdown, MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text);
+  return r.ok ? r.value : markdownAsText(markdown);
+}
+
+/** The fallback of `markdownToHtml`: the text escaped, as it was written (linear, no worker). */
+export function markdownAsText(markdown: string): string {
+  return markdown.trim() ? plainTextHtml(truncate(markdown, MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text) : '';
 }
 
 /**
@@ -53,7 +58,12 @@ export async function markdownToHtml(markdown: string): Promise<string> {
 export async function emailBodyMarkdown(text: string | null, html: string | null): Promise<string> {
   const { text: t, html: h } = capEmailParts(text, html);
   const r = await run('emailBody', [t, h], RENDER_BUDGET_MS * 2);
-  if (r.ok) return r.value;
+  return r.ok ? r.value : plainBodyMarkdown(t, h);
+}
+
+/** The fallback of `emailBodyMarkdown`: the text part, else the HTML's text (linear, no worker). */
+function plainBodyMarkdown(text: string | null, html: string | null): string {
+  const { text: t, html: h } = capEmailParts(text, html);
   const plain = t?.trim() ? t : h ? htmlToPlainText(h) : '';
   return truncate(plain.replace(/\r\n?/g, '\n'), MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER).text;
 }
@@ -97,10 +107,12 @@ export async function prepareIngest(raw: Buffer): Promise<IngestPrepared> {
   if (raw.length > PREPARE_IN_ONE_TRIP_BYTES) return { parsed: await parseForIngest(raw) };
   const r = await run('prepareIngest', [raw], RENDER_BUDGET_MS * 3);
   if (!r.ok) {
+    // the task fails only when the message cannot be parsed: quarantine, with the reason
     if (r.reason === 'error') throw parseFailure(r);
-    // Too slow or crashed in one trip: each step again alone, each with its own budget and
-    // fallback, so a pathological body still becomes plain text and a bad message quarantine.
-    return { parsed: await parseForIngest(raw) };
+    // Too slow or crashed: parsed again alone (a bad message still goes to quarantine), and its
+    // body is shown as plain text, without another try at converting it in the worker.
+    const parsed = await parseForIngest(raw);
+    return { parsed, body: plainBodyMarkdown(parsed.text, parsed.html), plain: true };
   }
   return { ...r.value, parsed: withBuffers(r.value.parsed) };
 }
@@ -114,7 +126,11 @@ export async function originalEmailHtml(html: string, allowRemoteImages: boolean
 /** A customer email template filled and rendered; the filled text as escaped HTML if that fails. */
 export async function renderEmailTemplate(source: string, vars: Vars, subject: string): Promise<Rendered> {
   const r = await run('emailTemplate', [source, vars, subject]);
-  if (r.ok) return r.value;
+  return r.ok ? r.value : templateAsText(source, vars);
+}
+
+/** The fallback of `renderEmailTemplate`: the filled text, escaped as HTML (linear, no worker). */
+export function templateAsText(source: string, vars: Vars): Rendered {
   const text = truncate(fill(source, vars), MAX_MARKDOWN_CHARS, TRUNCATED_NOTE_MARKER).text;
   return { text: `${text}\n`, html: plainTextHtml(text), unknown: unknownPlaceholders(source) };
 }

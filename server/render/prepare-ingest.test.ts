@@ -65,6 +65,14 @@ test('attachments and cid: images are left to the caller: their links and URLs a
   assert.equal(b.likely, undefined);
 });
 
+test('a body the Markdown renderer throws on is not a parse failure: the message comes back parsed, its text left to the fallbacks', async () => {
+  const raw = mail(['From: ann@customer.test', 'To: desk@x.test', 'Subject: Dashes', 'Message-ID: <p5@customer.test>'], `${'- '.repeat(5000)}x`);
+  const ahead = await prepareIngest(raw);
+  assert.equal(ahead.parsed.subject, 'Dashes');
+  assert.equal(ahead.likely, undefined, 'no rendering came back');
+  assert.match(await markdownToHtml(ahead.body ?? ''), /- - -/, 'shown as escaped text');
+});
+
 test('a message that is not an email is refused with the reason quarantine shows', async () => {
   await assert.rejects(prepareIngest(Buffer.from('just some words\r\nwithout any header\r\n')), /no header fields|standard header fields/);
 });

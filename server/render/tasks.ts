@@ -68,6 +68,11 @@ export interface IngestPrepared {
   body?: string;
   /** the text the message most likely becomes and its HTML, assuming it has no attachments */
   likely?: { markdown: string; html: string };
+  /**
+   * The worker ran out of time (or crashed) converting this message: `body` is its plain-text
+   * fallback, and its texts are shown as escaped text without another try in the worker.
+   */
+  plain?: true;
 }
 
 /**
@@ -76,14 +81,26 @@ export interface IngestPrepared {
  * attachments has its likely text rendered once their links are known (a second trip).
  */
 async function prepareIngest(raw: Uint8Array): Promise<IngestPrepared> {
+  // Only a message that cannot be parsed fails this task (its reason goes to quarantine). A body
+  // the converters throw on (a Markdown parser's stack overflow, say) is left to the caller,
+  // which converts or renders it alone and falls back to plain text.
   const parsed = await parseForIngest(raw);
   if (!parsed.text?.trim() && parsed.html && /cid:/i.test(parsed.html)) return { parsed };
-  const body = emailBody(parsed.text, parsed.html);
+  let body: string;
+  try {
+    body = emailBody(parsed.text, parsed.html);
+  } catch {
+    return { parsed };
+  }
   if (parsed.attachments.length > 0) return { parsed, body };
   const threaded = parsed.inReplyTo.length > 0 || parsed.references.length > 0;
   const mb = { markdown: body, inlineUsed: new Set<string>() };
-  const likely = threaded ? replyMarkdown(mb, []).note : descriptionMarkdown(mb, []);
-  return { parsed, body, likely: { markdown: likely, html: likely.trim() ? markdown(likely) : '' } };
+  try {
+    const likely = threaded ? replyMarkdown(mb, []).note : descriptionMarkdown(mb, []);
+    return { parsed, body, likely: { markdown: likely, html: likely.trim() ? markdown(likely) : '' } };
+  } catch {
+    return { parsed, body };
+  }
 }
 
 export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest, prepareIngest, composeEmail };

@@ -21,6 +21,8 @@ export const HOSTILE_BODIES: HostileBody[] = [
   { name: 'quote markers with spaces', body: '> '.repeat(20_000) },
   { name: '10 MB single line', body: 'x'.repeat(10 * 1024 * 1024) },
   { name: 'nested lists 3k', body: lines(3000, (i) => `${' '.repeat(i * 2)}- item ${i}`) },
+  // marked itself throws on this ("Maximum call stack size exceeded"): plain text, never quarantine
+  { name: 'list markers 5k', body: `${'- '.repeat(5000)}x` },
   { name: 'open brackets', body: '['.repeat(100_000) },
   { name: 'link openers', body: '[a]('.repeat(30_000) },
   { name: 'backticks', body: '`'.repeat(100_000) + 'a' + '``'.repeat(30_000) },

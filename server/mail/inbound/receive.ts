@@ -12,7 +12,7 @@ import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmai
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, RenderMiss, type Outcome } from './apply';
 import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-markdown';
-import { emailBodyMarkdown, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, type IngestPrepared } from '../../render';
+import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, type IngestPrepared } from '../../render';
 import { prepareAttachments, rewriteCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
@@ -56,12 +56,12 @@ async function messageBody(parsed: ParsedEmail, prepared: PreparedAttachment[], 
  * Renders ahead the text the message most likely becomes: a reply's note, or a new description
  * (already rendered by the worker with the parse when the message has no attachments).
  */
-async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: PreparedAttachment[], ahead: IngestPrepared['likely']): Promise<Map<string, string>> {
+async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: PreparedAttachment[], ahead: IngestPrepared): Promise<Map<string, string>> {
   const rendered = new Map<string, string>();
   const threaded = parsed.inReplyTo.length > 0 || parsed.references.length > 0;
   const markdown = threaded ? replyMarkdown(body, prepared).note : descriptionMarkdown(body, prepared);
   if (!markdown.trim()) return rendered;
-  rendered.set(markdown, ahead?.markdown === markdown ? ahead.html : await markdownToHtml(markdown));
+  rendered.set(markdown, ahead.likely?.markdown === markdown ? ahead.likely.html : ahead.plain ? markdownAsText(markdown) : await markdownToHtml(markdown));
   return rendered;
 }
 
@@ -145,7 +145,7 @@ export function createIngest(deps: IngestDeps) {
     try {
       const prepared = tooLarge ? [] : await prepareAttachments(parsed, raw, deps.files);
       const body: MessageBody = tooLarge ? { markdown: '', inlineUsed: new Set() } : await messageBody(parsed, prepared, ahead.body);
-      const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared, ahead.likely);
+      const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared, ahead);
       for (let round = 1; ; round++) {
         try {
           // A RenderMiss thrown by the job rolls back its savepoint only; render, then apply again.
@@ -159,7 +159,7 @@ export function createIngest(deps: IngestDeps) {
         } catch (err) {
           if (err instanceof AlreadyFinished) throw err;
           if (!(err instanceof RenderMiss) || round >= MAX_RENDER_ROUNDS) throw err;
-          rendered.set(err.markdown, await markdownToHtml(err.markdown));
+          rendered.set(err.markdown, ahead.plain ? markdownAsText(err.markdown) : await markdownToHtml(err.markdown));
         }
       }
     } catch (err) {
