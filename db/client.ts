@@ -67,6 +67,13 @@ export interface Db extends Q {
   notify(tx: Tx, channel: string, payload: string): Promise<void>;
   /** Sends `payload` to every node's `listen(channel)` now, outside any transaction (PostgreSQL only). */
   publish(channel: string, payload: string): Promise<void>;
+  /**
+   * Resolves once every commit made so far is on disk. On SQLite a commit is visible to readers
+   * while its WAL sync (in the thread pool) still runs; whatever is read and then handed to
+   * others as a position (event seqs) waits for this, so a power cut cannot take back a seq a
+   * client has seen. Immediate on PostgreSQL, where a commit is durable when it returns.
+   */
+  whenDurable(): Promise<void>;
   /** Does the database answer? (for /healthz) */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -250,6 +257,8 @@ function openSqlite(dataDir: string): Db {
   const exclusive = createMutex();
   const durable = walSync(`${file}-wal`);
   const checkpointer = walCheckpointer(file, writer);
+  /** the sync covering the latest commit (syncs finish in order, so it covers all before it) */
+  let lastSync: Promise<void> = Promise.resolve();
   let depth = 0;
   let closed = false;
 
@@ -267,6 +276,7 @@ function openSqlite(dataDir: string): Db {
           const value = await fn(wq);
           writer.exec('COMMIT');
           synced = durable.after();
+          lastSync = synced.catch(() => undefined);
           opts?.onCommitted?.();
           return value;
         } catch (err) {
@@ -329,6 +339,9 @@ function openSqlite(dataDir: string): Db {
     },
     async publish() {
       // one node: nobody else to tell
+    },
+    whenDurable() {
+      return lastSync;
     },
     async ping() {
       try {
@@ -694,6 +707,9 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
     async publish(channel, payload) {
       if (closed) return;
       await writePool.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    async whenDurable() {
+      // a commit is on disk when COMMIT returns
     },
     async ping() {
       try {

@@ -90,3 +90,37 @@ test('SQLite: the WAL is checkpointed by a thread of its own, not by the committ
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SQLite: whenDurable() waits for the WAL sync of every commit made so far', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-durable-'));
+  const db = await openDb(dir);
+  try {
+    await db.whenDurable(); // nothing committed yet: at once
+    let pending: Promise<void> | null = null;
+    let settledAtCommit: boolean | null = null;
+    const written = db.write(
+      async (tx) => {
+        await tx.insert(projects).values({ path: 'acme/durable', name: 'D', createdAt: 1 }).run();
+      },
+      {
+        onCommitted: () => {
+          // committed and visible, its sync started in the thread pool: not durable yet
+          const p = db.whenDurable();
+          pending = p;
+          let settled = false;
+          void p.then(() => (settled = true));
+          void Promise.resolve().then(() => (settledAtCommit = settled));
+        },
+      },
+    );
+    // visible to readers before it is durable...
+    await new Promise((r) => setImmediate(r));
+    assert.equal(settledAtCommit, false, 'whenDurable() is pending while the commit is being synced');
+    await pending;
+    await written;
+    assert.equal((await db.select().from(projects).all()).length, 1);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

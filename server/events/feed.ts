@@ -5,7 +5,7 @@
  * Which tickets are confidential now is shared the same way, until the next commit.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Q } from '../../db/client';
+import type { Db } from '../../db/client';
 import { tickets } from '../../db/schema';
 import type { EventBus } from './bus';
 import { readEventsAfter, type StoredEvent } from './store';
@@ -28,7 +28,7 @@ export interface EventFeed {
   stop(): void;
 }
 
-export function createEventFeed(db: Q, bus: EventBus): EventFeed {
+export function createEventFeed(db: Db, bus: EventBus): EventFeed {
   const feeds = new Map<number, ProjectFeed>();
   // Every commit that could change a ticket's confidentiality stores an event and wakes the bus
   // (other processes' commits too, through external-commits), so the answers hold until then.

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
-import type { Db, Q, Tx } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import { events } from '../../db/schema';
 import type { ProjectEvent } from '../../shared/events';
 
@@ -53,14 +53,20 @@ export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number,
   await db.notify(tx, EVENTS_CHANNEL, JSON.stringify({ o: origin, p: projects }));
 }
 
-export async function readEventsAfter(q: Q, projectId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await q
+/**
+ * Events of a project after `afterSeq`, once they are durable: on SQLite a commit is visible a
+ * moment before its WAL sync ends, and a seq handed out then could be taken back by a power cut
+ * and reused for another event, which a client resuming from it would never see.
+ */
+export async function readEventsAfter(db: Db, projectId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db
     .select()
     .from(events)
     .where(and(eq(events.projectId, projectId), gt(events.seq, afterSeq)))
     .orderBy(asc(events.seq))
     .limit(limit)
     .all();
+  await db.whenDurable();
   return rows.map((r) => ({
     seq: r.seq,
     projectId: r.projectId,
@@ -71,13 +77,15 @@ export async function readEventsAfter(q: Q, projectId: number, afterSeq: number,
   }));
 }
 
-export async function latestSeq(q: Q, projectId: number): Promise<number> {
-  const row = await q
+/** The project's latest event seq, once it is durable (see `readEventsAfter`). */
+export async function latestSeq(db: Db, projectId: number): Promise<number> {
+  const row = await db
     .select({ seq: events.seq })
     .from(events)
     .where(eq(events.projectId, projectId))
     .orderBy(desc(events.seq))
     .limit(1)
     .get();
+  await db.whenDurable();
   return row?.seq ?? 0;
 }
