@@ -10,10 +10,10 @@ import { MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_
 import { htmlToPlainText, plainTextHtml } from './plain-html';
 import { createRenderPool, type RenderPool, type TaskResult } from './pool';
 import type { IngestPrepared, TaskName, Tasks } from './tasks';
-
-export type { IngestPrepared } from './tasks';
 import type { ParsedEmail } from '../mail/inbound/parse';
 import type { OutboundSpec } from '../mail/outbound/spec';
+
+export type { IngestPrepared } from './tasks';
 
 let pool: RenderPool | null = null;
 
@@ -98,8 +98,8 @@ function withBuffers(p: ParsedEmail): ParsedEmail {
 
 /**
  * Parses a message and converts (and renders) its body in one trip to the worker (see
- * `prepareIngest` in tasks.ts). A body the worker gave up converting is left out: the caller
- * converts it alone, with its plain-text fallback.
+ * `prepareIngest` in tasks.ts). A body the converters threw on is left out (the caller converts
+ * it alone, with its fallback); one they ran out of time on comes back as plain text (`plain`).
  */
 export async function prepareIngest(raw: Buffer): Promise<IngestPrepared> {
   // A large message is parsed alone, under the parse budget; its body is converted in a trip of
