@@ -99,7 +99,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
     if (url.startsWith('/auth/oidc/')) return oidcRoutes(req, res);
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
-    if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, req, res);
+    if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, deps.files, req, res);
     if (url === CUSTOMER_VIEW_SCRIPT_PATH) return serveCustomerViewScript(res);
     serveClient(deps.clientDir, req, res, preloadPage);
   });

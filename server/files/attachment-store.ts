@@ -16,8 +16,11 @@ import type { Db } from '../../db/client';
 import { fileBlobs } from '../../db/schema';
 
 export interface AttachmentStore {
-  /** Stores the bytes (idempotent); resolves to their sha256 once they are durable. */
-  put(content: Buffer): Promise<string>;
+  /**
+   * Stores the bytes (idempotent); resolves to their sha256 once they are durable. `sha256`: the
+   * caller already hashed these very bytes (hashing megabytes again would hold up the event loop).
+   */
+  put(content: Buffer, sha256?: string): Promise<string>;
   /** The bytes as a stream, or null when they are missing from storage. */
   open(sha256: string): Promise<Readable | null>;
   /** The bytes, or null when they are missing from storage. */
@@ -35,8 +38,8 @@ export function createFileStore(dataDir: string): AttachmentStore {
   const root = path.join(dataDir, 'attachments');
   const fileFor = (sha: string) => path.join(root, sha.slice(0, 2), sha);
   return {
-    async put(content) {
-      const sha = sha256Of(content);
+    async put(content, known) {
+      const sha = known ?? sha256Of(content);
       const target = fileFor(sha);
       if (existsSync(target)) return sha;
       // In the thread pool: the fsync (milliseconds) must not hold up the event loop.
@@ -69,8 +72,8 @@ export function createDatabaseStore(db: Db): AttachmentStore {
     return row?.bytes ?? null;
   }
   return {
-    async put(content) {
-      const sha = sha256Of(content);
+    async put(content, given) {
+      const sha = given ?? sha256Of(content);
       const known = await db.select({ size: fileBlobs.size }).from(fileBlobs).where(eq(fileBlobs.sha256, sha)).get();
       if (known) return sha;
       await db.write(async (tx) => {

@@ -5,6 +5,7 @@
  * stricter one (no script, no styles, no forms, sandboxed) whose `img-src` admits remote servers
  * only when the responder asked for them.
  */
+import type { RawBlobs } from '../domain/mail-log/inbound-log';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AppError, ERRORS } from '../../shared/errors';
@@ -41,15 +42,15 @@ function fail(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(message);
 }
 
-export function serveOriginalEmail(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): void {
-  serve(dc, req, res).catch((err: unknown) => {
+export function serveOriginalEmail(dc: DomainCtx, blobs: RawBlobs, req: IncomingMessage, res: ServerResponse): void {
+  serve(dc, blobs, req, res).catch((err: unknown) => {
     if (err instanceof AppError) return fail(res, HTTP_STATUS[ERRORS[err.code].status] ?? 400, err.message);
     log.error('original email failed', { err });
     fail(res, 500, ERRORS.INTERNAL.message);
   });
 }
 
-async function serve(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(dc: DomainCtx, blobs: RawBlobs, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const user = await resolveSession(dc, readCookie(req, SESSION_COOKIE));
   if (!user) return fail(res, 401, ERRORS.UNAUTHENTICATED.message);
   const params = query.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
@@ -57,7 +58,7 @@ async function serve(dc: DomainCtx, req: IncomingMessage, res: ServerResponse): 
   const pa = await projectAccess(dc.db, user, params.data.projectPath);
   requireAccess(pa, CAN.seeParticipantEmails);
   const allowRemoteImages = params.data.remoteImages === '1';
-  const mail = await originalEmail(dc, pa, { iid: params.data.iid, noteId: params.data.noteId, allowRemoteImages });
+  const mail = await originalEmail(dc, pa, { iid: params.data.iid, noteId: params.data.noteId, allowRemoteImages }, blobs);
   const body = mail.html ?? `<pre>${escapeHtml(mail.text ?? '')}</pre>`;
   res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',

@@ -12,7 +12,7 @@
 import type { Config, GraphMailboxConfig, ImapMailboxConfig } from '../config';
 import type { DomainCtx } from '../domain/core/context';
 import { ensureSupportBot } from '../domain/accounts/users';
-import { createAttachmentStore } from '../files/attachment-store';
+import { createAttachmentStore, type AttachmentStore } from '../files/attachment-store';
 import { log } from '../log';
 import type { AddressBook } from './addresses';
 import { createSmtpTransport, smtpTargetFromSettings } from './outbound/smtp-transport';
@@ -35,6 +35,8 @@ export interface MailRuntime {
   /** our addresses as they are now */
   readonly book: AddressBook;
   ingest: Ingest;
+  /** attachment files, and raw mail kept apart from the database */
+  files: AttachmentStore;
   outbox: OutboxWorker;
   /** the outgoing transport(s) the outbox sends through */
   transports: TransportSet;
@@ -120,12 +122,12 @@ export async function createMailCore(dc: DomainCtx, config: Config, transport?: 
     supportBotId: supportBot.id,
     onQueued: () => outbox.kick(),
   });
-  return { get book() { return dc.mail.book; }, ingest, outbox, transports, setup, fixedTransport: !!transport };
+  return { get book() { return dc.mail.book; }, ingest, files, outbox, transports, setup, fixedTransport: !!transport };
 }
 
 export async function startMail(dc: DomainCtx, config: Config, opts: { transport?: Transport } = {}): Promise<MailRuntime> {
   const core = await createMailCore(dc, config, opts.transport);
-  const { ingest, outbox, transports } = core;
+  const { ingest, files, outbox, transports } = core;
   let setup = core.setup;
   // Only rows whose node is gone: the others are being processed right now by a live node. On
   // SQLite one server owns the file, so rows without a recorded node are ours to finish at once.
@@ -265,6 +267,7 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
       return dc.mail.book;
     },
     ingest,
+    files,
     outbox,
     transports,
     smtp,

@@ -13,9 +13,12 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({
 /** Raw messages, content-addressed by sha256, stored before anything else happens. */
 export const rawMessages = pgTable('raw_messages', {
   sha256: text('sha256').primaryKey(),
+  /** empty when `storedApart` */
   bytes: bytea('bytes').notNull(),
   size: bigint('size', { mode: 'number' }).notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** the bytes are a file of the attachment store under their sha256 (large mail, SQLite only) */
+  storedApart: boolean('stored_apart').notNull().default(false),
 });
 
 /**

@@ -6,9 +6,12 @@ import { notes, tickets } from './tickets';
 /** Raw messages, content-addressed by sha256, stored before anything else happens. */
 export const rawMessages = sqliteTable('raw_messages', {
   sha256: text('sha256').primaryKey(),
+  /** empty when `storedApart` */
   bytes: blob('bytes', { mode: 'buffer' }).notNull(),
   size: integer('size').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** the bytes are a file of the attachment store under their sha256 (large mail, SQLite) */
+  storedApart: integer('stored_apart', { mode: 'boolean' }).notNull().default(false),
 });
 
 /**

@@ -8,14 +8,14 @@ import { notes } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
 import type { ProjectAccess } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
-import { getInbound, rawOf } from '../mail-log/inbound-log';
+import { getInbound, rawOf, type RawBlobs } from '../mail-log/inbound-log';
 import { visibleTicket } from '../tickets/ticket-lookup';
 
 /**
  * The raw bytes of the email a ticket (or, with `noteId`, one of its non-internal notes) came
  * from; "email not found" when it did not come from one the caller may see.
  */
-export async function originalEmailSource(dc: DomainCtx, pa: ProjectAccess, input: { iid: number; noteId?: number | undefined }): Promise<Buffer> {
+export async function originalEmailSource(dc: DomainCtx, pa: ProjectAccess, input: { iid: number; noteId?: number | undefined }, blobs: RawBlobs): Promise<Buffer> {
   const ticket = await visibleTicket(dc, pa, input.iid);
   let emailId: number | null = ticket.emailId;
   if (input.noteId !== undefined) {
@@ -24,7 +24,7 @@ export async function originalEmailSource(dc: DomainCtx, pa: ProjectAccess, inpu
     emailId = note.emailId;
   }
   const row = emailId === null ? undefined : await getInbound(dc.db, emailId);
-  const raw = row ? await rawOf(dc.db, row.sha256) : undefined;
+  const raw = row ? await rawOf(dc.db, row.sha256, blobs) : undefined;
   if (!row || !raw) throw new AppError('EMAIL_NOT_FOUND');
   return raw;
 }

@@ -22,7 +22,26 @@ export interface SourceRef {
  * a (source, uidvalidity, uid) seen before returns the existing row instead; for Microsoft Graph, a
  * (source, external id).
  */
-export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: string, at: number, keepBytes: Buffer = raw, node: string | null = null): Promise<{ row: InboundRow; existed: boolean }> {
+/**
+ * Where raw bytes kept apart from the database are read from (the attachment store, by sha256):
+ * on SQLite, mail over RAW_APART_BYTES is a file, so storing it never writes megabytes into the
+ * database on the event loop.
+ */
+export interface RawBlobs {
+  read(sha256: string): Promise<Buffer | null>;
+}
+
+export async function storeInbound(
+  tx: Tx,
+  src: SourceRef,
+  raw: Buffer,
+  sha: string,
+  at: number,
+  keepBytes: Buffer = raw,
+  node: string | null = null,
+  /** the bytes (all of `raw`) are already durable in the attachment store under `sha` */
+  storedApart = false,
+): Promise<{ row: InboundRow; existed: boolean }> {
   if (src.uid !== undefined) {
     const existing = await tx
       .select()
@@ -39,7 +58,11 @@ export async function storeInbound(tx: Tx, src: SourceRef, raw: Buffer, sha: str
       .get();
     if (existing) return { row: existing, existed: true };
   }
-  await tx.insert(rawMessages).values({ sha256: sha, bytes: keepBytes, size: src.size ?? raw.length, createdAt: at }).onConflictDoNothing().run();
+  await tx
+    .insert(rawMessages)
+    .values({ sha256: sha, bytes: storedApart ? Buffer.alloc(0) : keepBytes, size: src.size ?? raw.length, createdAt: at, storedApart })
+    .onConflictDoNothing()
+    .run();
   const row = await tx
     .insert(inboundMessages)
     .values({
@@ -92,9 +115,11 @@ export async function finishInbound(tx: Tx, id: number, f: Finish, at: number): 
   if (!row) throw new NotPendingError(id);
 }
 
-export async function rawOf(q: Q, sha: string): Promise<Buffer | undefined> {
-  const row = await q.select({ bytes: rawMessages.bytes }).from(rawMessages).where(eq(rawMessages.sha256, sha)).get();
-  return row?.bytes;
+/** The stored bytes of a message (from the attachment store when kept apart). */
+export async function rawOf(q: Q, sha: string, blobs: RawBlobs): Promise<Buffer | undefined> {
+  const row = await q.select({ bytes: rawMessages.bytes, storedApart: rawMessages.storedApart }).from(rawMessages).where(eq(rawMessages.sha256, sha)).get();
+  if (!row) return undefined;
+  return row.storedApart ? ((await blobs.read(sha)) ?? undefined) : row.bytes;
 }
 
 export async function getInbound(q: Q, id: number): Promise<InboundRow | undefined> {
@@ -214,10 +239,12 @@ export async function bumpAttempts(tx: Tx, id: number): Promise<number> {
 const SOURCE_LIMIT = 256 * 1024;
 
 /** The stored bytes of a received message as text, for admins to read (the start of it when large). */
-export async function inboundSource(q: Q, row: InboundRow): Promise<{ text: string; truncated: boolean; size: number } | null> {
-  const raw = await q.select({ bytes: rawMessages.bytes, size: rawMessages.size }).from(rawMessages).where(eq(rawMessages.sha256, row.sha256)).get();
+export async function inboundSource(q: Q, row: InboundRow, blobs: RawBlobs): Promise<{ text: string; truncated: boolean; size: number } | null> {
+  const raw = await q.select({ bytes: rawMessages.bytes, size: rawMessages.size, storedApart: rawMessages.storedApart }).from(rawMessages).where(eq(rawMessages.sha256, row.sha256)).get();
   if (!raw) return null;
+  const bytes = raw.storedApart ? await blobs.read(row.sha256) : raw.bytes;
+  if (!bytes) return null;
   // latin1 shows every byte as one character: 8-bit headers and broken encodings stay readable.
-  const part = raw.bytes.subarray(0, SOURCE_LIMIT);
-  return { text: part.toString('latin1'), truncated: raw.bytes.length > SOURCE_LIMIT || raw.size > raw.bytes.length, size: raw.size };
+  const part = bytes.subarray(0, SOURCE_LIMIT);
+  return { text: part.toString('latin1'), truncated: bytes.length > SOURCE_LIMIT || raw.size > bytes.length, size: raw.size };
 }

@@ -3,6 +3,13 @@ import assert from 'node:assert/strict';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type TestApp } from '../../testing/test-app';
 import { assertNoActiveUrl, HOSTILE_URLS } from '../../testing/hostile-urls';
 import { sanitizeEmailHtml } from '../../render/sanitize-email-html';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { rawMessages } from '../../../db/schema';
+import { rawOf } from '../../domain/mail-log/inbound-log';
+import { RAW_APART_BYTES } from './receive';
 
 test('sanitising: no script, styles, handlers or javascript: links; remote images blocked until allowed', () => {
   const html = '<p style="background:url(https://t.example/px)">Hi <b>there</b></p><script>alert(1)</script><style>p{}</style><img src="https://t.example/track.gif" onerror="alert(2)"><a href="javascript:alert(3)">x</a><form><input></form>';
@@ -75,4 +82,35 @@ test('responders can view the original email of a ticket; guests cannot', async 
   await assert.rejects(guest.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid }), /reporter role or higher/);
   const byHand = await rep.trpc.tickets.create.mutate({ projectPath: 'acme/app', title: 'typed in' });
   await assert.rejects(rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: byHand.iid }), /did not come from an email/);
+});
+
+test('large mail (over 1 MB) is kept apart from the SQLite database, and reads back the same everywhere', async () => {
+  const line = 'A long log line the customer pasted into their mail, over and over again.\r\n';
+  const body = `${line.repeat(Math.ceil((1.5 * 1024 * 1024) / line.length))}THE-END-MARKER\r\n`;
+  const raw = Buffer.from(`From: Big <big@customer.test>\r\nTo: incoming+acme-app-1-issue-@desk.test\r\nSubject: Big log\r\nMessage-ID: <big-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`);
+  assert.ok(raw.length > RAW_APART_BYTES);
+  const out = await app.mail.ingest.receive(raw, { source: 'cli' });
+  assert.ok(out.status === 'ticket', JSON.stringify(out));
+  const sha = createHash('sha256').update(raw).digest('hex');
+  const row = await app.dc.db.select().from(rawMessages).where(eq(rawMessages.sha256, sha)).get();
+  assert.ok(row);
+  if (app.dc.db.engine === 'sqlite') {
+    assert.equal(row.storedApart, true, 'a file of the attachment store');
+    assert.equal(row.bytes.length, 0, 'not written into the database');
+    assert.ok(existsSync(path.join(app.dataDir, 'attachments', sha.slice(0, 2), sha)));
+  } else {
+    assert.equal(row.storedApart, false, 'PostgreSQL keeps every message in the database');
+    assert.equal(row.bytes.length, raw.length);
+  }
+  assert.ok((await rawOf(app.dc.db, sha, app.mail.files))?.equals(raw), 'the stored bytes read back whole');
+  const rep = await signIn(app, 'rep@test.io');
+  const mail = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid });
+  assert.match(mail.text ?? '', /THE-END-MARKER/, 'the original email is read from where it was kept');
+  const admin = await signIn(app, 'admin@test.io');
+  const inbound = await admin.trpc.inbound.get.query({ id: out.inboundId });
+  assert.match(inbound.raw?.text ?? '', /^From: Big/);
+  assert.equal(inbound.raw?.truncated, true);
+  assert.equal(inbound.raw?.size, raw.length);
+  // the same mail again is a duplicate, whichever way it was kept
+  assert.equal((await app.mail.ingest.receive(raw, { source: 'cli' })).status, 'duplicate');
 });

@@ -7,6 +7,7 @@
 import type { ProjectAccess } from '../../domain/accounts/access';
 import type { DomainCtx } from '../../domain/core/context';
 import { originalEmailSource } from '../../domain/customer-email/original-email';
+import type { RawBlobs } from '../../domain/mail-log/inbound-log';
 import { originalEmailHtml } from '../../render';
 import { MAX_MARKDOWN_CHARS } from '../../render/limits';
 import { htmlToPlainText } from '../../render/plain-html';
@@ -27,8 +28,9 @@ export async function originalEmail(
   dc: DomainCtx,
   pa: ProjectAccess,
   input: { iid: number; noteId?: number | undefined; allowRemoteImages: boolean },
+  blobs: RawBlobs,
 ): Promise<OriginalEmail> {
-  const raw = await originalEmailSource(dc, pa, input);
+  const raw = await originalEmailSource(dc, pa, input, blobs);
   const m = await parseEmail(raw);
   const sanitized = m.html ? await originalEmailHtml(m.html, input.allowRemoteImages) : null;
   // HTML the worker could not sanitise in time is shown as its text instead.

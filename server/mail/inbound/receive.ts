@@ -34,6 +34,8 @@ export interface IngestDeps {
 export type ReceiveSource = SourceRef;
 
 const HEADER_LIMIT = 256 * 1024;
+/** Raw mail over this size is kept in the attachment store rather than the database (SQLite). */
+export const RAW_APART_BYTES = 1024 * 1024;
 /** a message is applied again at most this many times to render texts it did not expect */
 const MAX_RENDER_ROUNDS = 3;
 const MAX_RECOVERY_ATTEMPTS = 3;
@@ -173,7 +175,11 @@ export function createIngest(deps: IngestDeps) {
     async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
       const sha = sha256(raw);
       const keep = (src.size ?? raw.length) > deps.maxEmailSize ? headerPart(raw) : raw;
-      const { row, existed } = await storeWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep, dc.node));
+      // Large mail on SQLite is a file (written and synced in the thread pool) before its row
+      // commits: megabytes written into the database would hold up the event loop.
+      const apart = dc.db.engine === 'sqlite' && keep === raw && raw.length > RAW_APART_BYTES;
+      if (apart) await deps.files.put(raw, sha);
+      const { row, existed } = await storeWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep, dc.node, apart));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
       return processRow(row, raw, src);
     },
@@ -195,7 +201,7 @@ export function createIngest(deps: IngestDeps) {
           await quarantine(row, new Error(`Processing did not finish in ${attempts - 1} attempts: the server stopped during each one.`));
           continue;
         }
-        const raw = (await rawOf(dc.db, row.sha256)) ?? Buffer.alloc(0);
+        const raw = (await rawOf(dc.db, row.sha256, deps.files)) ?? Buffer.alloc(0);
         await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
       }
       return rows.length;
@@ -206,7 +212,7 @@ export function createIngest(deps: IngestDeps) {
       // Back to pending first (only from a finished state), so exactly one processing finishes it.
       const row = await groupWrite(async (tx) => reopenInbound(tx, id, dc.node));
       if (!row) return null;
-      const raw = (await rawOf(dc.db, row.sha256)) ?? Buffer.alloc(0);
+      const raw = (await rawOf(dc.db, row.sha256, deps.files)) ?? Buffer.alloc(0);
       return processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
     },
   };

@@ -33,7 +33,7 @@ export const inboundRouter = router({
   get: adminProcedure.input(inboundRef).query(async ({ ctx, input }) => {
     const row = await getInbound(ctx.dc.db, input.id);
     if (!row) throw new AppError('INBOUND_NOT_FOUND');
-    return { ...view(row), raw: await inboundSource(ctx.dc.db, row) };
+    return { ...view(row), raw: await inboundSource(ctx.dc.db, row, ctx.mail.files) };
   }),
   retry: adminProcedure.input(inboundRef).mutation(async ({ ctx, input }) => {
     const row = await getInbound(ctx.dc.db, input.id);

@@ -25,7 +25,7 @@ export const ticketsRouter = router({
   /** The original email behind a ticket (or one of its notes), sanitised; responders only. */
   originalEmail: projectProcedure(CAN.seeParticipantEmails)
     .input(ticketRef.extend({ noteId: z.number().int().positive().optional(), allowRemoteImages: z.boolean().optional() }))
-    .query(({ ctx, input }) => originalEmail(ctx.dc, ctx.pa, { iid: input.iid, noteId: input.noteId, allowRemoteImages: input.allowRemoteImages ?? false })),
+    .query(({ ctx, input }) => originalEmail(ctx.dc, ctx.pa, { iid: input.iid, noteId: input.noteId, allowRemoteImages: input.allowRemoteImages ?? false }, ctx.mail.files)),
   /** The caller has read the ticket: its unread marker goes away. */
   markRead: projectProcedure()
     .input(ticketRef)

@@ -1,0 +1,1 @@
+ALTER TABLE "raw_messages" ADD COLUMN "stored_apart" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `raw_messages` ADD `stored_apart` integer DEFAULT false NOT NULL;
