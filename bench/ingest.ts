@@ -11,6 +11,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { createTRPCClient, wsLink } from '@trpc/client';
 import { ImapFlow } from 'imapflow';
@@ -133,33 +134,48 @@ for (let i = 0; i < IMAP_SAMPLES; i++) {
 }
 await imap.logout();
 
-// (d) event-loop stall while hostile mail arrives and is opened
-const healthMs: number[] = [];
-let polling = true;
-const poller = (async () => {
-  while (polling) {
-    const t = performance.now();
-    await (await fetch(`${server.url}/healthz`)).text();
-    healthMs.push(performance.now() - t);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-})();
+// (d) event-loop stall while hostile mail arrives and is opened. The poller runs on a thread of
+// its own: this process's event loop is busy encoding the 23 MB message for SMTP, and a poller
+// here would count that pause as the server's.
+const poller = new Worker(
+  `const { parentPort, workerData } = require('node:worker_threads');
+  const samples = []; let polling = true;
+  parentPort.on('message', () => { polling = false; });
+  (async () => {
+    while (polling) {
+      const t = performance.now();
+      await (await fetch(workerData.url)).text();
+      samples.push([performance.timeOrigin + t, performance.now() - t]);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    parentPort.postMessage(samples);
+  })();`,
+  { eval: true, workerData: { url: `${server.url}/healthz` } },
+);
+const wall = () => performance.timeOrigin + performance.now();
 const hostile = HOSTILE_BODIES.map((b, i) => ({ name: b.name, raw: hostileMessage(b, TO, 100_000 + i) }));
 hostile.push({ name: '23 MB text body', raw: hugeTextMessage(TO) });
-const perInput: Record<string, number> = {};
+const windows: { name: string; from: number; to: number }[] = [];
 const hostileSmtp = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, socketTimeout: 120_000 });
 for (const m of hostile) {
-  const from = healthMs.length;
+  const from = wall();
   const got = eventFor(m.name === '23 MB text body' ? 'Huge body' : `Hostile ${m.name}`);
   await hostileSmtp.sendMail({ envelope: { from: 'mallory@attacker.test', to: [TO] }, raw: m.raw });
   await got;
-  perInput[m.name] = Math.round(Math.max(0, ...healthMs.slice(from)));
+  windows.push({ name: m.name, from, to: wall() });
 }
 hostileSmtp.close();
 const lastIid = 1 + duringLatency.length + COUNT + LATENCY_SAMPLES + IMAP_SAMPLES + hostile.length;
 for (let iid = lastIid - hostile.length + 1; iid <= lastIid; iid++) await session.http.tickets.get.query({ projectPath: 'acme/app', iid });
-polling = false;
-await poller;
+const samples = await new Promise<[number, number][]>((resolve) => {
+  poller.once('message', resolve);
+  poller.postMessage('stop');
+});
+await poller.terminate();
+const healthMs = samples.map(([, ms]) => ms);
+// a poll counts for an input when it was answered while that input was being sent and ingested
+const perInput: Record<string, number> = {};
+for (const w of windows) perInput[w.name] = Math.round(Math.max(0, ...samples.filter(([at, ms]) => at + ms >= w.from && at <= w.to).map(([, ms]) => ms)));
 const stall = summary([...healthMs].sort((a, b) => a - b));
 
 const results = {
@@ -179,7 +195,7 @@ const results = {
   smtpToEventDuringIngestMs: { ...summary(duringLatency), targetP99: 100, note: 'one message at a time on a ninth SMTP connection while the 2,000 are being ingested' },
   smtpToEventMs: { ...summary(smtpLatency), targetP99: 100 },
   imapAppendToEventMs: { ...summary(imapLatency), targetP99: 700, note: 'Dovecot notifies IDLE clients ~500 ms after a delivery by itself' },
-  hostileMailHealthzMs: { ...stall, targetMax: 50, worstPerInput: perInput, note: '/healthz answer time polled every 10 ms while hostile mail arrives and its tickets are opened' },
+  hostileMailHealthzMs: { ...stall, targetMax: 50, worstPerInput: perInput, note: '/healthz answer time polled every 10 ms (from a thread of the bench of its own) while hostile mail arrives and its tickets are opened' },
 };
 console.log(JSON.stringify(results, null, 2));
 const t = results.throughput;
