@@ -327,3 +327,11 @@ export function clusterToolOptions(env: NodeJS.ProcessEnv = process.env): Cluste
   if (!Number.isInteger(port) || port < 1 || port > 65532) throw new Error(`Invalid configuration:\n  CLUSTER_PORT: must be a port number up to 65532 (got ${env.CLUSTER_PORT})`);
   return { port, secretKey: env.SECRET_KEY || undefined, logLevel: env.LOG_LEVEL ?? 'warn', inherited: { ...env } };
 }
+
+/**
+ * The environment of a child process we start (the `desk` CLI run by tests and tools): ours, with
+ * `overrides` on top. Here so that this module stays the one reader of process.env.
+ */
+export function childProcessEnv(overrides: Record<string, string>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...overrides };
+}

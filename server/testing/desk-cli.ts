@@ -3,6 +3,7 @@
  * with the app's DATA_DIR and DATABASE_URL (plus `env`), its output collected.
  */
 import { spawn } from 'node:child_process';
+import { childProcessEnv } from '../config';
 import { ROOT_DIR } from '../paths';
 import type { TestApp } from './test-app';
 
@@ -16,7 +17,7 @@ export function runDesk(app: TestApp, args: string[], opts: { env?: Record<strin
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/desk.ts', ...args], {
       cwd: ROOT_DIR,
-      env: { ...process.env, DATA_DIR: app.dataDir, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'error', ...opts.env },
+      env: childProcessEnv({ DATA_DIR: app.dataDir, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'error', ...opts.env }),
     });
     let out = '';
     let err = '';
