@@ -17,7 +17,7 @@ export const rawMessages = pgTable('raw_messages', {
   bytes: bytea('bytes').notNull(),
   size: bigint('size', { mode: 'number' }).notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-  /** the bytes are a file of the attachment store under their sha256 (large mail, SQLite only) */
+  /** the bytes are in the attachment store under their sha256 (mail over 1 MB) */
   storedApart: boolean('stored_apart').notNull().default(false),
 });
 

@@ -10,7 +10,7 @@ export const rawMessages = sqliteTable('raw_messages', {
   bytes: blob('bytes', { mode: 'buffer' }).notNull(),
   size: integer('size').notNull(),
   createdAt: integer('created_at').notNull(),
-  /** the bytes are a file of the attachment store under their sha256 (large mail, SQLite) */
+  /** the bytes are in the attachment store under their sha256 (mail over 1 MB) */
   storedApart: integer('stored_apart', { mode: 'boolean' }).notNull().default(false),
 });
 

@@ -23,9 +23,9 @@ export interface SourceRef {
  * (source, external id).
  */
 /**
- * Where raw bytes kept apart from the database are read from (the attachment store, by sha256):
- * on SQLite, mail over RAW_APART_BYTES is a file, so storing it never writes megabytes into the
- * database on the event loop.
+ * Where raw bytes kept apart are read from: the attachment store, by sha256. Mail over
+ * RAW_APART_BYTES is kept there (on SQLite a file, so storing it never writes megabytes into the
+ * database on the event loop).
  */
 export interface RawBlobs {
   read(sha256: string): Promise<Buffer | null>;

@@ -34,7 +34,7 @@ export interface IngestDeps {
 export type ReceiveSource = SourceRef;
 
 const HEADER_LIMIT = 256 * 1024;
-/** Raw mail over this size is kept in the attachment store rather than the database (SQLite). */
+/** Raw mail over this size is kept in the attachment store, beside the attachments. */
 export const RAW_APART_BYTES = 1024 * 1024;
 /** a message is applied again at most this many times to render texts it did not expect */
 const MAX_RENDER_ROUNDS = 3;
@@ -175,9 +175,10 @@ export function createIngest(deps: IngestDeps) {
     async receive(raw: Buffer, src: ReceiveSource): Promise<Outcome> {
       const sha = sha256(raw);
       const keep = (src.size ?? raw.length) > deps.maxEmailSize ? headerPart(raw) : raw;
-      // Large mail on SQLite is a file (written and synced in the thread pool) before its row
-      // commits: megabytes written into the database would hold up the event loop.
-      const apart = dc.db.engine === 'sqlite' && keep === raw && raw.length > RAW_APART_BYTES;
+      // Large mail goes to the attachment store (SQLite: a file written and synced in the thread
+      // pool; PostgreSQL: file_blobs) before its row commits: on SQLite, megabytes written into
+      // the database would hold up the event loop.
+      const apart = keep === raw && raw.length > RAW_APART_BYTES;
       if (apart) await deps.files.put(raw, sha);
       const { row, existed } = await storeWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep, dc.node, apart));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
