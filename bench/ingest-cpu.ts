@@ -52,7 +52,10 @@ execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/d
 const TO = 'incoming+acme-app-1-issue-@bench.test';
 // BENCH_CPU_PROF=<file.cpuprofile>: a V8 CPU profile of the server's main thread (bench/cpu-profile.mjs)
 const prof = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--import ${path.join(root, 'bench/cpu-profile.mjs')}`, CPU_PROFILE_FILE: path.resolve(process.env.BENCH_CPU_PROF) } : {};
-const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...pgEnv });
+// BENCH_PERF=<file>: `perf record -g` of the server's threads during the measured run, with V8's map of
+// JIT-compiled functions (--perf-basic-prof): real CPU per thread, unlike the sampling profiler's wall time
+const perfServer = process.env.BENCH_PERF ? { NODE_OPTIONS: '--perf-basic-prof' } : {};
+const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...perfServer, ...pgEnv });
 await server.start();
 const ticks = () => {
   const f = readFileSync(`/proc/${server.pid()}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -104,6 +107,11 @@ if (postgres && process.env.BENCH_PG_PERF) {
   const { spawn } = await import('node:child_process');
   const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   perf = spawn('perf', ['record', '-g', '-F', '999', '-o', path.resolve(process.env.BENCH_PG_PERF), '-p', [pid, ...libMod.childPids(pid)].join(',')], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+}
+if (process.env.BENCH_PERF) {
+  const { spawn } = await import('node:child_process');
+  perf = spawn('perf', ['record', '-g', '-F', '999', '-o', path.resolve(process.env.BENCH_PERF), '-p', String(server.pid())], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
 }
 if (process.env.BENCH_PG_STATEMENTS === '1') await pgQuery('select pg_stat_statements_reset()');
