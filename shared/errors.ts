@@ -72,6 +72,7 @@ export const ERRORS = {
     message: 'Someone replied to the customer after you started writing. Read the new reply, then send yours anyway or edit it.',
   },
   EMAIL_NOT_FOUND: { status: 'NOT_FOUND', message: 'This ticket or note did not come from an email.' },
+  EMAIL_UNREADABLE: { status: 'UNPROCESSABLE_CONTENT', message: 'The original email could not be read.' },
   QUICK_ACTION_FAILED: { status: 'BAD_REQUEST', message: 'A quick action could not be applied.' },
   PRESENCE_CLIENT_TAKEN: {
     status: 'CONFLICT',

@@ -25,7 +25,7 @@ const query = z.object({
   remoteImages: z.literal('1').optional(),
 });
 
-const HTTP_STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+const HTTP_STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, UNPROCESSABLE_CONTENT: 422 };
 
 /** The frame's policy: inline (data:) images always, remote ones only when allowed; nothing else. */
 function frameCsp(allowRemoteImages: boolean): string {

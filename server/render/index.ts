@@ -9,11 +9,12 @@ import { capEmailParts, truncate } from './bound-text';
 import { MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText, plainTextHtml } from './plain-html';
 import { createRenderPool, type RenderPool, type TaskResult } from './pool';
-import type { IngestPrepared, TaskName, Tasks } from './tasks';
+import type { IngestPrepared, TaskName, Tasks, ViewedEmail } from './tasks';
+import { AppError } from '../../shared/errors';
 import type { ParsedEmail } from '../mail/inbound/parse';
 import type { OutboundSpec } from '../mail/outbound/spec';
 
-export type { IngestPrepared } from './tasks';
+export type { IngestPrepared, ViewedEmail } from './tasks';
 
 let pool: RenderPool | null = null;
 
@@ -115,6 +116,19 @@ export async function prepareIngest(raw: Buffer): Promise<IngestPrepared> {
     return { parsed, body: plainBodyMarkdown(parsed.text, parsed.html), plain: true };
   }
   return { ...r.value, parsed: withBuffers(r.value.parsed) };
+}
+
+/**
+ * A stored email parsed for "view original email", in the worker; `EMAIL_UNREADABLE` with the
+ * reason when it cannot be (in time).
+ */
+export async function parseForView(raw: Buffer): Promise<ViewedEmail> {
+  const r = await run('parseForView', [raw], PARSE_BUDGET_MS);
+  if (!r.ok) {
+    const why = r.reason === 'timeout' ? `reading it took longer than ${PARSE_BUDGET_MS / 1000} s` : r.message.replace(/^\w*Error: /, '');
+    throw new AppError('EMAIL_UNREADABLE', `The original email could not be read: ${why}`);
+  }
+  return r.value;
 }
 
 /** An email's HTML sanitised for "view original email"; null when it could not be (show the text). */

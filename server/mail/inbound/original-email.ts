@@ -8,10 +8,9 @@ import type { ProjectAccess } from '../../domain/accounts/access';
 import type { DomainCtx } from '../../domain/core/context';
 import { originalEmailSource } from '../../domain/customer-email/original-email';
 import type { RawBlobs } from '../../domain/mail-log/inbound-log';
-import { originalEmailHtml } from '../../render';
+import { originalEmailHtml, parseForView } from '../../render';
 import { MAX_MARKDOWN_CHARS } from '../../render/limits';
 import { htmlToPlainText } from '../../render/plain-html';
-import { parseEmail } from './parse';
 
 export interface OriginalEmail {
   from: string | null;
@@ -31,16 +30,17 @@ export async function originalEmail(
   blobs: RawBlobs,
 ): Promise<OriginalEmail> {
   const raw = await originalEmailSource(dc, pa, input, blobs);
-  const m = await parseEmail(raw);
+  // parsed in a render worker: a 20 MB message must not hold up the server while it is read
+  const m = await parseForView(raw);
   const sanitized = m.html ? await originalEmailHtml(m.html, input.allowRemoteImages) : null;
   // HTML the worker could not sanitise in time is shown as its text instead.
   const text = m.text?.trim() ? m.text : m.html && !sanitized ? htmlToPlainText(m.html.slice(0, MAX_MARKDOWN_CHARS * 4)) : m.text;
   return {
-    from: m.from?.address ?? null,
-    to: m.to.map((a) => a.address),
-    cc: m.cc.map((a) => a.address),
+    from: m.from,
+    to: m.to,
+    cc: m.cc,
     subject: m.subject,
-    date: m.headers.get('date')?.[0] ?? null,
+    date: m.date,
     html: sanitized?.html ?? null,
     text,
     remoteImages: sanitized?.remoteImages ?? 0,
