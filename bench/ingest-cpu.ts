@@ -81,7 +81,8 @@ const threads = () => {
   }
   return out;
 };
-const load = await prepareLoad('127.0.0.1', server.smtpPort, msgs.map((raw: string, i: number) => ({ from: `c${i}@bench.test`, to: TO, raw })), 8);
+// BENCH_CONNECTIONS=<n>: SMTP connections of the load generator (8, as the ingest bench)
+const load = await prepareLoad('127.0.0.1', server.smtpPort, msgs.map((raw: string, i: number) => ({ from: `c${i}@bench.test`, to: TO, raw })), Number(process.env.BENCH_CONNECTIONS ?? 8));
 /** PostgreSQL CPU ticks per process kind (backends by application, walwriter, checkpointer, …) */
 const pgProcs = () => {
   const out = new Map<string, number>();
