@@ -73,7 +73,12 @@ async function postgresSuite(tmp: string): Promise<Counts> {
 }
 
 async function nodeTests(tmp: string, name: string, files: string[], env: NodeJS.ProcessEnv = {}): Promise<Counts> {
-  if (files.length === 0) return { passed: 0, failed: 1, skipped: 0 };
+  if (files.length === 0) {
+    // counted as a failure: a run that tests nothing must not pass
+    const why = name === 'postgres' ? ' (a test that starts its own PostgreSQL, such as db/pg-writes.test.ts, runs once, in the SQLite pass: --only=unit)' : '';
+    console.error(`no test files for the ${name} pass${pick ? ` match --files=${pick.join(',')}` : ''}${why}`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
   const tap = path.join(tmp, `${name}.tap`);
   const code = await run(process.execPath, [
     '--import', 'tsx', '--test',
