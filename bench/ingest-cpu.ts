@@ -10,7 +10,7 @@
  * from pg_stat_statements (by execution time, or by count with BENCH_PG_STATEMENTS_ORDER=calls).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
@@ -144,5 +144,8 @@ if (process.env.BENCH_PG_STATEMENTS === '1') {
   }
 }
 pool.close();
+const serverPid = server.pid();
 await server.stop();
+// --perf-basic-prof also writes V8's log of each isolate into the server's working directory
+if (process.env.BENCH_PERF) for (const f of readdirSync(root)) if (f.startsWith('isolate-') && f.includes(`-${serverPid}-`)) rmSync(path.join(root, f), { force: true });
 await postgres?.stop();
