@@ -4,8 +4,10 @@
  * WebSocket event latency; (c) IMAP APPEND (real Dovecot) → event latency; (d) the worst stall
  * of the server's event loop, seen as /healthz answer time polled every 10 ms, while hostile mail
  * (issue 15) arrives over SMTP and each of its tickets is opened. The server runs as its own
- * process, as in production. The SMTP → event latency is measured twice: one message at a time on
- * a ninth connection while (a) runs, and alone afterwards. BENCH_INGEST_COUNT (2000);
+ * process, as in production. (a) runs twice: on the freshly started server, then on 2,000 more
+ * messages (sustained, once V8 has optimised the code ingest runs). The SMTP → event latency is
+ * measured one message at a time on a ninth connection during each run, and alone afterwards.
+ * BENCH_INGEST_COUNT (2000);
  * BENCH_PG=1 runs the server on a private PostgreSQL (one node). Results: bench/results/ingest.json
  * (ingest-pg.json).
  */
@@ -74,54 +76,74 @@ await new Promise((r) => setTimeout(r, 300));
 // (a) throughput, and mailparser's raw rate on the same messages
 const random = rng(42);
 const messages = Array.from({ length: COUNT }, (_, i) => realisticMessage(i, TO, random));
+// the sustained run's messages: as many again, different ones (they continue the same stream)
+const more = Array.from({ length: COUNT }, (_, i) => realisticMessage(COUNT + i, TO, random));
 const totalBytes = messages.reduce((n, m) => n + Buffer.byteLength(m), 0);
 let t0 = performance.now();
 for (const m of messages) await simpleParser(m);
 const parseRate = COUNT / ((performance.now() - t0) / 1000);
 
-// Eight connections, as an MTA delivering a queue; the messages encoded before the clock starts.
-const load = await prepareLoad('127.0.0.1', server.smtpPort, messages.map((raw, i) => ({ from: `customer${i}@bench.test`, to: TO, raw })), 8);
-const pool = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 8, maxMessages: Infinity });
-// While the throughput run goes on, a ninth connection sends one small message at a time and
-// times SMTP → ticket.created: the latency a customer sees while the desk is busy ingesting.
-const probe = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
-await probe.sendMail({ from: 'lat@bench.test', to: TO, subject: 'Probe warm-up', text: 'warm' });
-const createdBefore = created;
-const loadBefore = os.loadavg()[0] as number;
-const duringLatency: number[] = [];
-let ingesting = true;
 /** PostgreSQL's CPU (postmaster, backends and their reaped children), seconds; 0 on SQLite */
 const postgresCpu = (): number => {
   if (!postgres) return 0;
   const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return procCpuSeconds(pid, true) + childPids(pid).reduce((n, p) => n + (procCpuSeconds(p, true) || 0), 0);
 };
-const serverCpu0 = procCpuSeconds(server.pid());
-const postgresCpu0 = postgresCpu();
-t0 = performance.now();
-const prober = (async () => {
-  for (let i = 0; ingesting; i++) {
-    const title = `During ${i}`;
-    const got = eventFor(title);
-    const start = performance.now();
-    await probe.sendMail({ from: 'lat@bench.test', to: TO, subject: title, text: 'How fast is this while busy?' });
-    duringLatency.push((await got) - start);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-})();
-const { clientCpuMsPerMessage } = await load.run();
-const ingestSeconds = (performance.now() - t0) / 1000;
-const throughput = COUNT / ingestSeconds;
-// all of the server's threads; with the probe's messages, which are few and small
-const serverCpuMsPerMessage = Math.round(((procCpuSeconds(server.pid()) - serverCpu0) / COUNT) * 1000 * 100) / 100;
-const postgresCpuMsPerMessage = Math.round(((postgresCpu() - postgresCpu0) / COUNT) * 1000 * 100) / 100;
-ingesting = false;
-await prober;
+// While a throughput run goes on, a ninth connection sends one small message at a time and
+// times SMTP → ticket.created: the latency a customer sees while the desk is busy ingesting.
+const probe = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
+await probe.sendMail({ from: 'lat@bench.test', to: TO, subject: 'Probe warm-up', text: 'warm' });
+let probes = 0;
+
+/** Eight connections, as an MTA delivering a queue; the messages encoded before the clock starts. */
+async function throughputRun(batch: string[], tag: string) {
+  const load = await prepareLoad('127.0.0.1', server.smtpPort, batch.map((raw, i) => ({ from: `customer-${tag}${i}@bench.test`, to: TO, raw })), 8);
+  const createdBefore = created;
+  const loadBefore = os.loadavg()[0] as number;
+  const during: number[] = [];
+  let ingesting = true;
+  const serverCpu0 = procCpuSeconds(server.pid());
+  const postgresCpu0 = postgresCpu();
+  const start = performance.now();
+  const prober = (async () => {
+    while (ingesting) {
+      const title = `During ${probes++}`;
+      const got = eventFor(title);
+      const sent = performance.now();
+      await probe.sendMail({ from: 'lat@bench.test', to: TO, subject: title, text: 'How fast is this while busy?' });
+      during.push((await got) - sent);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const { clientCpuMsPerMessage } = await load.run();
+  const seconds = (performance.now() - start) / 1000;
+  // all of the server's threads; with the probe's messages, which are few and small
+  const serverCpuMs = ((procCpuSeconds(server.pid()) - serverCpu0) / batch.length) * 1000;
+  const postgresCpuMs = ((postgresCpu() - postgresCpu0) / batch.length) * 1000;
+  ingesting = false;
+  await prober;
+  const loadAfter = os.loadavg()[0] as number;
+  while (created - createdBefore < batch.length + during.length) await new Promise((r) => setTimeout(r, 20));
+  const round2 = (n: number) => Math.round(n * 100) / 100;
+  return {
+    messagesPerSecond: Math.round(batch.length / seconds),
+    serverCpuMsPerMessage: { value: round2(serverCpuMs), ...(postgres ? { postgresServer: round2(postgresCpuMs) } : {}), note: "CPU of all the server process's threads during the run (/proc), per message: it moves little with the machine's load, unlike messages/s; 300/s on 2 cores leaves 6.7 ms for the server and the load generator together" },
+    loadGenerator: { connections: 8, cpuMsPerMessage: clientCpuMsPerMessage, note: 'bench/smtp-load.ts: a real SMTP conversation per message over 8 persistent connections, messages encoded before the clock starts; its CPU (the whole bench process) shares the 2 cores with the server' },
+    loadAverage1m: { before: round2(loadBefore), after: round2(loadAfter), note: 'uptime load on the machine (2 cores) around the run: wall-clock figures are only comparable at similar load' },
+    during,
+  };
+}
+// First the 2,000 on a freshly started server (the figures of every earlier round); then
+// 2,000 more: sustained, once V8 has compiled what ingest runs. Functions that run once per
+// message take thousands of messages to be optimised; a server that has been up a while has
+// paid that long since, so the second run is what it sustains.
+const cold = await throughputRun(messages, 'a');
+const sustained = await throughputRun(more, 'b');
 probe.close();
-const loadAfter = os.loadavg()[0] as number;
-while (created - createdBefore < COUNT + duringLatency.length) await new Promise((r) => setTimeout(r, 20));
+const duringLatency = [...cold.during, ...sustained.during];
 
 // (b) SMTP → event latency, one message at a time over a warm pooled connection
+const pool = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 8, maxMessages: Infinity });
 const smtpLatency: number[] = [];
 for (let i = 0; i < LATENCY_SAMPLES; i++) {
   const title = `Latency ${i}`;
@@ -176,7 +198,7 @@ for (const m of hostile) {
   windows.push({ name: m.name, from, to: wall() });
 }
 hostileSmtp.close();
-const lastIid = 1 + duringLatency.length + COUNT + LATENCY_SAMPLES + IMAP_SAMPLES + hostile.length;
+const lastIid = 1 + duringLatency.length + 2 * COUNT + LATENCY_SAMPLES + IMAP_SAMPLES + hostile.length;
 for (let iid = lastIid - hostile.length + 1; iid <= lastIid; iid++) await session.http.tickets.get.query({ projectPath: 'acme/app', iid });
 const samples = await new Promise<[number, number][]>((resolve) => {
   poller.once('message', resolve);
@@ -196,23 +218,38 @@ const results = {
   throughput: {
     messages: COUNT,
     megabytes: Math.round((totalBytes / 1e6) * 10) / 10,
-    messagesPerSecond: Math.round(throughput),
+    messagesPerSecond: cold.messagesPerSecond,
     mailparserRawParsePerSecond: Math.round(parseRate),
-    ratioToRawParse: Math.round((throughput / parseRate) * 100) / 100,
-    serverCpuMsPerMessage: { value: serverCpuMsPerMessage, ...(postgres ? { postgresServer: postgresCpuMsPerMessage } : {}), note: 'CPU of all the server process\'s threads during the run (/proc), per message: it moves little with the machine\'s load, unlike messages/s; 300/s on 2 cores leaves 6.7 ms for the server and the load generator together' },
-    loadGenerator: { connections: 8, cpuMsPerMessage: clientCpuMsPerMessage, note: 'bench/smtp-load.ts: a real SMTP conversation per message over 8 persistent connections, messages encoded before the clock starts; its CPU (the whole bench process) shares the 2 cores with the server' },
+    ratioToRawParse: Math.round((cold.messagesPerSecond / parseRate) * 100) / 100,
+    note: 'the first 2,000 messages after the server starts, as in every earlier round',
+    serverCpuMsPerMessage: cold.serverCpuMsPerMessage,
+    loadGenerator: cold.loadGenerator,
     targets: { messagesPerSecond: 300, ratioToRawParse: 0.5 },
-    loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadAfter * 100) / 100, note: 'uptime load on the machine (2 cores) around the run: wall-clock figures are only comparable at similar load' },
+    loadAverage1m: cold.loadAverage1m,
   },
-  smtpToEventDuringIngestMs: { ...summary(duringLatency), targetP99: 100, note: 'one message at a time on a ninth SMTP connection while the 2,000 are being ingested' },
+  sustained: {
+    messages: COUNT,
+    messagesPerSecond: sustained.messagesPerSecond,
+    ratioToRawParse: Math.round((sustained.messagesPerSecond / parseRate) * 100) / 100,
+    note: 'the next 2,000 (different messages), once V8 has optimised what ingest runs',
+    serverCpuMsPerMessage: sustained.serverCpuMsPerMessage,
+    loadGenerator: sustained.loadGenerator,
+    targets: { messagesPerSecond: 300, ratioToRawParse: 0.5 },
+    loadAverage1m: sustained.loadAverage1m,
+  },
+  smtpToEventDuringIngestMs: { ...summary(cold.during), targetP99: 100, note: 'one message at a time on a ninth SMTP connection while the first 2,000 are being ingested' },
+  smtpToEventDuringSustainedIngestMs: { ...summary(sustained.during), targetP99: 100, note: 'the same, during the sustained run' },
   smtpToEventMs: { ...summary(smtpLatency), targetP99: 100 },
   imapAppendToEventMs: { ...summary(imapLatency), targetP99: 700, note: 'Dovecot notifies IDLE clients ~500 ms after a delivery by itself' },
   hostileMailHealthzMs: { ...stall, targetMax: 50, worstPerInput: perInput, note: '/healthz answer time polled every 10 ms (from a thread of the bench of its own) while hostile mail arrives and its tickets are opened' },
 };
 console.log(JSON.stringify(results, null, 2));
 const t = results.throughput;
-console.log(`\ningest: ${t.messagesPerSecond} messages/s (target 300), ${t.ratioToRawParse} × mailparser's ${t.mailparserRawParsePerSecond}/s (target 0.5), server CPU ${t.serverCpuMsPerMessage.value} ms/message; ` +
-  `${results.engine}: SMTP → event p99 ${results.smtpToEventDuringIngestMs.p99} ms during the run, ${results.smtpToEventMs.p99} ms idle (target 100); load ${t.loadAverage1m.before} → ${t.loadAverage1m.after}`);
+const u = results.sustained;
+console.log(`\ningest (${results.engine}), target 300 messages/s and 0.5 × mailparser's ${t.mailparserRawParsePerSecond}/s; SMTP → event p99 target 100 ms:\n` +
+  `  first 2,000 after start: ${t.messagesPerSecond} messages/s, ${t.ratioToRawParse} ×, server CPU ${t.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringIngestMs.p99} ms; load ${t.loadAverage1m.before} → ${t.loadAverage1m.after}\n` +
+  `  sustained (next 2,000):  ${u.messagesPerSecond} messages/s, ${u.ratioToRawParse} ×, server CPU ${u.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringSustainedIngestMs.p99} ms; load ${u.loadAverage1m.before} → ${u.loadAverage1m.after}\n` +
+  `  idle: SMTP → event p99 ${results.smtpToEventMs.p99} ms`);
 console.log(`written to ${writeResults(postgres ? 'ingest-pg' : 'ingest', results)}`);
 
 sub.unsubscribe();
