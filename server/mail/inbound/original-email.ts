@@ -30,7 +30,7 @@ export async function originalEmail(
   blobs: RawBlobs,
 ): Promise<OriginalEmail> {
   const raw = await originalEmailSource(dc, pa, input, blobs);
-  // parsed in a render worker: a 20 MB message must not hold up the server while it is read
+  // parsed in a render worker: a message of many megabytes must not hold up the server while it is read
   const m = await parseForView(raw);
   const sanitized = m.html ? await originalEmailHtml(m.html, input.allowRemoteImages) : null;
   // HTML the worker could not sanitise in time is shown as its text instead.
