@@ -8,7 +8,7 @@ import { api } from '../lib/trpc';
 import FormError from './FormError';
 import AttachButton from './AttachButton';
 import { createUploads, droppedFiles } from '../lib/upload';
-import { noteTyping } from '../stores/presence';
+import { noteTyping, stopTyping } from '../stores/presence';
 
 /** The newest public conversation note (what a reply answers), 0 when there is none. */
 export function latestPublicNoteId(notes: NoteView[]): number {
@@ -161,6 +161,7 @@ export default function Composer(props: {
       return;
     }
     setBody('');
+    stopTyping();
     setSeen(null);
     setCollision(false);
     setMacro(null);
@@ -211,7 +212,8 @@ export default function Composer(props: {
           if (seen() === null) setSeen(props.latestPublicNoteId());
           setBody(e.currentTarget.value);
           setToken(tokenAt(e.currentTarget.value, e.currentTarget.selectionStart, { internal: internal() }));
-          noteTyping();
+          if (e.currentTarget.value.trim()) noteTyping();
+          else stopTyping();
         }}
         onBlur={() => setToken(null)}
         onPaste={(e) => {

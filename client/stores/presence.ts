@@ -103,6 +103,17 @@ export function noteTyping(): void {
   send();
 }
 
+/**
+ * The draft was sent or emptied: colleagues stop seeing "is typing…" now, not when the server's
+ * timer runs out — a reply already on their screen beside "is typing…" reads as a second one coming.
+ */
+export function stopTyping(): void {
+  if (!typing) return;
+  typing = false;
+  lastTypingSent = 0;
+  send();
+}
+
 export function presenceOn(iid: number): Presence[] {
   return others().filter((p) => p.iid === iid);
 }

@@ -28,6 +28,35 @@ test('responders see who is viewing and who is typing, on the ticket and in the 
   await b.context.close();
 });
 
+test('"is typing…" ends when the reply is sent or the draft emptied, not seconds after the reply is on screen', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  const title = `Typing ends ${Date.now()}`;
+  await a.page.getByTestId('new-ticket-title').fill(title);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  await b.page.goto(a.page.url());
+  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing');
+
+  // The server ends "typing" 6 s after the last keystroke by itself; these waits are shorter, so
+  // only the composer saying so at once passes them.
+  const soonerThanTheServerTimer = { timeout: 3_000 };
+  await a.page.getByTestId('composer').pressSequentially('Checking the logs', { delay: 20 });
+  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is typing…');
+  await a.page.getByTestId('composer').fill('');
+  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing', soonerThanTheServerTimer);
+
+  await a.page.getByTestId('composer').pressSequentially('Found it: fixed now', { delay: 20 });
+  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is typing…');
+  await a.page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(b.page.getByRole('list', { name: 'Conversation' })).toContainText('Found it: fixed now');
+  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing', soonerThanTheServerTimer);
+  await a.context.close();
+  await b.context.close();
+});
+
 test('presence holds however the ticket was opened: by URL in one browser, by a reload in another, in a second tab', async ({ browser, app }) => {
   const a = await signIn(browser, app.url, USERS.alice);
   const b = await signIn(browser, app.url, USERS.bob);
