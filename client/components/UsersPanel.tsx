@@ -78,14 +78,15 @@ function UserRow(props: { user: AdminUserView; onChanged(): void; onMessage(m: s
   );
 }
 
-export default function UsersPanel() {
+/** `created` changes when the New user form on the same page added someone: the list is read again. */
+export default function UsersPanel(props: { created: number }) {
   const [search, setSearch] = createSignal('');
   const [status, setStatus] = createSignal<'all' | 'active' | 'deactivated'>('all');
   const [cursors, setCursors] = createSignal<number[]>([0]);
   const [message, setMessage] = createSignal<{ text: string; error: boolean } | null>(null);
   const [users, { refetch }] = createResource(
-    () => ({ search: search().trim() || undefined, status: status(), afterId: cursors().at(-1) ?? 0 }),
-    (q) => api.users.list.query({ ...q, limit: PAGE + 1 }),
+    () => ({ search: search().trim() || undefined, status: status(), afterId: cursors().at(-1) ?? 0, created: props.created }),
+    ({ created: _created, ...q }) => api.users.list.query({ ...q, limit: PAGE + 1 }),
   );
   const shown = () => (users() ?? []).slice(0, PAGE);
   const hasMore = () => (users()?.length ?? 0) > PAGE;

@@ -1,5 +1,5 @@
 import { A, Navigate } from '@solidjs/router';
-import { Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import InvitationsPanel from '../components/InvitationsPanel';
 import NewUserForm from '../components/NewUserForm';
 import { OutboxPanel } from '../components/MailAdminPanels';
@@ -11,6 +11,7 @@ import UsersPanel from '../components/UsersPanel';
 import { me } from '../stores/session';
 
 function Administration() {
+  const [created, setCreated] = createSignal(0);
   return (
     <section class="stack-lg">
       <div class="page-head">
@@ -19,9 +20,9 @@ function Administration() {
           Audit log
         </A>
       </div>
-      <UsersPanel />
+      <UsersPanel created={created()} />
       <InvitationsPanel />
-      <NewUserForm onCreated={() => undefined} />
+      <NewUserForm onCreated={() => setCreated((n) => n + 1)} />
       <SsoPanel />
       <ProjectsPanel />
       <MailSettingsSection />

@@ -174,3 +174,18 @@ test.describe('single sign-on', () => {
     await context.close();
   });
 });
+
+test('a user the admin creates on the Admin page is in the Users list at once, without a reload', async ({ browser }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  await admin.page.goto('/admin');
+  await expect(admin.page.getByTestId('user-row').first()).toBeVisible();
+  const form = admin.page.locator('form', { has: admin.page.getByRole('heading', { name: 'New user' }) });
+  const email = `new-agent-${Date.now()}@example.com`;
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Name (optional)').fill('Nora New');
+  await form.getByLabel('Password').fill('nora-password-long');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await expect(form).toContainText(`Created ${email}`);
+  await expect(admin.page.getByTestId('user-row').filter({ hasText: email })).toContainText('Nora New');
+  await admin.context.close();
+});
