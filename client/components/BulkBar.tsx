@@ -60,6 +60,7 @@ export default function BulkBar(props: {
         </button>
         <select
           data-testid="bulk-snooze"
+          aria-label="Snooze the selected tickets"
           disabled={action.pending()}
           onChange={(e) => {
             const at = snoozePresets(new Date())[Number(e.currentTarget.value)]?.at;
@@ -72,6 +73,7 @@ export default function BulkBar(props: {
         </select>
         <select
           data-testid="bulk-assign"
+          aria-label="Assign the selected tickets"
           disabled={action.pending()}
           onChange={(e) => {
             const v = e.currentTarget.value;
@@ -93,7 +95,7 @@ export default function BulkBar(props: {
             if (list.length) void run({ kind: 'labels', add: list, remove: [] }).then(() => setLabels(''));
           }}
         >
-          <input data-testid="bulk-labels" placeholder="labels" value={labels()} onInput={(e) => setLabels(e.currentTarget.value)} />
+          <input data-testid="bulk-labels" aria-label="Labels to add to or remove from the selected tickets" placeholder="labels" value={labels()} onInput={(e) => setLabels(e.currentTarget.value)} />
           <button type="submit" class="button button-small" disabled={action.pending() || !labels().trim()}>
             Add
           </button>
@@ -112,6 +114,7 @@ export default function BulkBar(props: {
         <Show when={n() > 1}>
           <select
             data-testid="bulk-merge"
+            aria-label="Merge the selected tickets into"
             disabled={action.pending()}
             value={mergeInto() === null ? '' : String(mergeInto())}
             onChange={(e) => setMergeInto(e.currentTarget.value ? Number(e.currentTarget.value) : null)}

@@ -75,7 +75,7 @@ export default function SavedViewsBar(props: {
               }
             }}
           >
-            <input data-testid="save-view-name" placeholder="View name" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+            <input data-testid="save-view-name" aria-label="Name of the view" placeholder="View name" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
             <label class="check">
               <input type="checkbox" data-testid="save-view-shared" checked={shared()} onChange={(e) => setShared(e.currentTarget.checked)} />
               Share with the project

@@ -86,3 +86,28 @@ test('a, e and u act on the row under the cursor; the help says where each key w
   await expect(a.page.getByTestId('ticket-row')).toHaveCount(1);
   await a.context.close();
 });
+
+test('the bulk bar names each control and lays them out on one line at 1280 px', async ({ browser, app }) => {
+  const run = Date.now();
+  const a = await signIn(browser, app.url, USERS.alice);
+  await createTickets(a.page, [`Bar ${run} one`, `Bar ${run} two`]);
+  await a.page.goto(`/p/${PROJECT}?search=${run}`);
+  await expect(a.page.getByTestId('ticket-row')).toHaveCount(2);
+  await a.page.getByTestId('row-check').first().check();
+  await a.page.getByTestId('row-check').nth(1).check();
+  await expect(a.page.getByTestId('bulk-count')).toHaveText('2 selected');
+
+  const bar = a.page.getByRole('toolbar', { name: 'Bulk actions' });
+  const close = bar.getByRole('button', { name: 'Close' });
+  for (const name of ['Snooze the selected tickets', 'Assign the selected tickets', 'Labels to add to or remove from the selected tickets', 'Merge the selected tickets into']) {
+    const control = bar.getByLabel(name);
+    await expect(control).toBeVisible();
+    // Side by side with the buttons, not each a full-width row of its own.
+    const [c, b] = [await control.boundingBox(), await close.boundingBox()];
+    expect(Math.abs((c?.y ?? 0) + (c?.height ?? 0) / 2 - ((b?.y ?? 0) + (b?.height ?? 0) / 2)), name).toBeLessThan(12);
+  }
+  await bar.getByLabel('Assign the selected tickets').selectOption({ label: 'Bob Developer' });
+  await expect(a.page.getByTestId('bulk-report')).toContainText('2 tickets updated.');
+  await expect(a.page.getByTestId('ticket-row').first()).toContainText('Bob Developer');
+  await a.context.close();
+});
