@@ -49,7 +49,7 @@ export default function SavedViewsBar(props: {
               </Show>
             </button>
             <Show when={v.mine}>
-              <button type="button" class="chip-remove" aria-label={`Delete view ${v.name}`} onClick={() => void remove.run(v.id)}>
+              <button type="button" class="chip-remove" aria-label={`Delete view ${v.name}`} onClick={async () => (await remove.run(v.id)) && store.changedHere()}>
                 ×
               </button>
             </Show>
@@ -72,6 +72,7 @@ export default function SavedViewsBar(props: {
               if (await save.run()) {
                 setSaving(false);
                 setName('');
+                void store.changedHere();
               }
             }}
           >

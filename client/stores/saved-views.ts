@@ -45,27 +45,35 @@ export function createSavedViews(projectPath: () => string) {
    * Spread over a second so a team's open queues do not all ask at once; counts are kept for every
    * view whose filters did not change, and read only for new or changed ones.
    */
+  /** Reads the list again, keeping the counts of views whose filters did not change. */
+  function refreshList(path: string, gen: number): Promise<void> {
+    return api.savedViews.list
+      .query({ projectPath: path })
+      .then((list) => {
+        if (gen !== generation) return;
+        const before = new Map(views().map((v) => [v.id, JSON.stringify(v.filters)]));
+        const kept = new Map<number, QueueCounts>();
+        for (const v of list) {
+          const c = counts().get(v.id);
+          if (c && before.get(v.id) === JSON.stringify(v.filters)) kept.set(v.id, c);
+        }
+        setViews(list);
+        setCounts(kept);
+        for (const v of list) if (!kept.has(v.id)) readCount(v, gen);
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * After someone saved or removed a view (anyone's: the event names none), spread over a second
+   * so a team's open queues do not all ask at once.
+   */
   let listTimer: ReturnType<typeof setTimeout> | null = null;
   function refreshListSoon(path: string, gen: number): void {
     if (listTimer) return;
     listTimer = setTimeout(() => {
       listTimer = null;
-      if (gen !== generation) return;
-      void api.savedViews.list
-        .query({ projectPath: path })
-        .then((list) => {
-          if (gen !== generation) return;
-          const before = new Map(views().map((v) => [v.id, JSON.stringify(v.filters)]));
-          const kept = new Map<number, QueueCounts>();
-          for (const v of list) {
-            const c = counts().get(v.id);
-            if (c && before.get(v.id) === JSON.stringify(v.filters)) kept.set(v.id, c);
-          }
-          setViews(list);
-          setCounts(kept);
-          for (const v of list) if (!kept.has(v.id)) readCount(v, gen);
-        })
-        .catch(() => undefined);
+      if (gen === generation) void refreshList(path, gen);
     }, 200 + Math.random() * 800);
   }
 
@@ -111,5 +119,11 @@ export function createSavedViews(projectPath: () => string) {
     for (const t of timers.values()) clearTimeout(t);
   });
 
-  return { views, counts, reload: () => load(projectPath()) };
+  return {
+    views,
+    counts,
+    reload: () => load(projectPath()),
+    /** This tab saved or removed a view: show it now, not after the event and the spread. */
+    changedHere: () => refreshList(projectPath(), generation),
+  };
 }
