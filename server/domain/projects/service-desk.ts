@@ -41,9 +41,13 @@ export async function readSettings(dc: DomainCtx, projectId: number): Promise<Se
   });
 }
 
-/** The From name of customer email when the project set none: its name with "Support" (GitLab says "Support Bot"). */
+/**
+ * The From name of customer email when the project set none: its name with "Support" (GitLab says
+ * "Support Bot") — once: a project called "Acme Support" signs as that, not "Acme Support Support".
+ */
 export function defaultOutgoingName(project: { name: string }): string {
-  return `${project.name} Support`;
+  const name = project.name.trim();
+  return /\bsupport$/i.test(name) ? name : `${name} Support`;
 }
 
 export function serviceDeskView(book: AddressBook, project: { id: number; path: string; name: string }, s: Settings): ServiceDeskView {
