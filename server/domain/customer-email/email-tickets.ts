@@ -8,6 +8,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { attachments, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import type { Emit } from '../core/context';
 import type { Q, Tx } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { insertNote } from '../notes/notes';
 import { ticketMinAccess } from '../tickets/ticket-lookup';
 import { summarizeOne, type TicketRow } from '../tickets/ticket-views';
@@ -79,8 +80,12 @@ export async function isKnownMessageId(q: Q, projectId: number, id: string): Pro
  * Where a Message-ID is known: each project that recorded it and in which direction. One read
  * answers both `isOwnMessageId` and `isKnownMessageId` for a message being ingested.
  */
+const ph = sql.placeholder;
+const messageIdUsesStmt = prepared<{ id: string }, { projectId: number; direction: 'in' | 'out' }[]>('all', (q) =>
+  q.select({ projectId: messageIds.projectId, direction: messageIds.direction }).from(messageIds).where(eq(lowerId(), ph('id'))),
+);
 export async function messageIdUses(q: Q, id: string): Promise<{ projectId: number; direction: 'in' | 'out' }[]> {
-  return q.select({ projectId: messageIds.projectId, direction: messageIds.direction }).from(messageIds).where(eq(lowerId(), lowered(id))).all();
+  return messageIdUsesStmt(q, { id: lowered(id) });
 }
 
 export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
@@ -88,8 +93,15 @@ export async function isOwnMessageId(q: Q, id: string): Promise<boolean> {
 }
 
 /** Records a Message-ID of the ticket's thread; false when the project already had it. */
+const recordMessageIdStmt = prepared<{ projectId: number; messageId: string; ticketId: number; direction: 'in' | 'out'; createdAt: number }, unknown[]>('all', (q) =>
+  q
+    .insert(messageIds)
+    .values({ projectId: ph('projectId'), messageId: ph('messageId'), ticketId: ph('ticketId'), direction: ph('direction'), createdAt: ph('createdAt') } as unknown as typeof messageIds.$inferInsert)
+    .onConflictDoNothing()
+    .returning({ ticketId: messageIds.ticketId }),
+);
 export async function recordMessageId(tx: Tx, projectId: number, id: string, ticketId: number, direction: 'in' | 'out', at: number): Promise<boolean> {
-  const rows = await tx.insert(messageIds).values({ projectId, messageId: id, ticketId, direction, createdAt: at }).onConflictDoNothing().returning({ ticketId: messageIds.ticketId }).all();
+  const rows = await recordMessageIdStmt(tx, { projectId, messageId: id, ticketId, direction, createdAt: at });
   return rows.length > 0;
 }
 
@@ -100,9 +112,12 @@ export async function recordMessageId(tx: Tx, projectId: number, id: string, tic
 export async function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): Promise<{ key: string; unsubscribeToken: string }> {
   const key = randomBytes(16).toString('hex');
   const unsubscribeToken = randomBytes(16).toString('hex');
-  await tx.insert(replyKeys).values({ key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at }).run();
+  await insertReplyKey(tx, { key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at });
   return { key, unsubscribeToken };
 }
+const insertReplyKey = prepared<{ key: string; ticketId: number; projectId: number; email: string; unsubscribeToken: string; createdAt: number }, unknown>('run', (q) =>
+  q.insert(replyKeys).values({ key: ph('key'), ticketId: ph('ticketId'), projectId: ph('projectId'), email: ph('email'), unsubscribeToken: ph('unsubscribeToken'), createdAt: ph('createdAt') } as unknown as typeof replyKeys.$inferInsert),
+);
 
 export async function findReplyKey(q: Q, key: string) {
   return q.select().from(replyKeys).where(eq(replyKeys.key, key)).get();
@@ -165,40 +180,51 @@ export interface NewEmailTicket {
   labels: string[];
 }
 
-export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): Promise<TicketRow> {
-  const { lastIid } = await tx
+/** the project's next ticket number (hot: once per new ticket from email) */
+const nextIid = prepared<{ projectId: number }, { lastIid: number }>('get', (q) =>
+  q
     .update(projects)
     .set({ lastIid: sql`${projects.lastIid} + 1` })
-    .where(eq(projects.id, input.project.id))
-    .returning({ lastIid: projects.lastIid })
-    .get();
-  const customer = await upsertCustomerTx(tx, emit, input.externalAuthor, input.externalAuthorName, at);
-  const ticket = await tx
+    .where(eq(projects.id, ph('projectId')))
+    .returning({ lastIid: projects.lastIid }),
+);
+const TICKET_FROM_EMAIL = [
+  'projectId', 'iid', 'title', 'description', 'descriptionHtml', 'customerDescription', 'customerDescriptionHtml', 'confidential', 'authorId',
+  'externalAuthor', 'externalAuthorName', 'ccNotAdded', 'createdAt', 'updatedAt', 'lastActivityAt', 'emailId', 'customerId', 'preview', 'waitingSince',
+] as const;
+type TicketFromEmail = { [K in (typeof TICKET_FROM_EMAIL)[number]]: Exclude<(typeof tickets.$inferInsert)[K], undefined> };
+const insertTicketFromEmail = prepared<TicketFromEmail, TicketRow>('get', (q) =>
+  q
     .insert(tickets)
-    .values({
-      projectId: input.project.id,
-      iid: lastIid,
-      title: input.title,
-      description: input.description,
-      descriptionHtml: input.descriptionHtml,
-      customerDescription: input.customerDescription?.markdown ?? null,
-      customerDescriptionHtml: input.customerDescription?.html ?? null,
-      confidential: input.project.visibility === 'public' ? true : input.confidential,
-      authorId: input.botId,
-      externalAuthor: input.externalAuthor,
-      externalAuthorName: input.externalAuthorName,
-      ccNotAdded: input.ccNotAdded,
-      createdAt: at,
-      updatedAt: at,
-      lastActivityAt: at,
-      emailId: input.emailId,
-      customerId: customer.id,
-      preview: previewText(input.description),
-      // A customer's first message: they wait for our answer from now.
-      waitingSince: at,
-    })
-    .returning()
-    .get();
+    .values(Object.fromEntries(TICKET_FROM_EMAIL.map((k) => [k, ph(k)])) as unknown as typeof tickets.$inferInsert)
+    .returning(),
+);
+
+export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): Promise<TicketRow> {
+  const { lastIid } = await nextIid(tx, { projectId: input.project.id });
+  const customer = await upsertCustomerTx(tx, emit, input.externalAuthor, input.externalAuthorName, at);
+  const ticket = await insertTicketFromEmail(tx, {
+    projectId: input.project.id,
+    iid: lastIid,
+    title: input.title,
+    description: input.description,
+    descriptionHtml: input.descriptionHtml,
+    customerDescription: input.customerDescription?.markdown ?? null,
+    customerDescriptionHtml: input.customerDescription?.html ?? null,
+    confidential: input.project.visibility === 'public' ? true : input.confidential,
+    authorId: input.botId,
+    externalAuthor: input.externalAuthor,
+    externalAuthorName: input.externalAuthorName,
+    ccNotAdded: input.ccNotAdded,
+    createdAt: at,
+    updatedAt: at,
+    lastActivityAt: at,
+    emailId: input.emailId,
+    customerId: customer.id,
+    preview: previewText(input.description),
+    // A customer's first message: they wait for our answer from now.
+    waitingSince: at,
+  });
   if (input.labels.length) await setTicketLabels(tx, input.project.id, ticket.id, input.labels);
   emit({
     projectId: ticket.projectId,

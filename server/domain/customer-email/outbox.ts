@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { Db, Q, Tx } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { leases, outbox } from '../../../db/schema';
 import type { OutboundSpec } from '../../mail/outbound/spec';
 
@@ -11,24 +12,27 @@ export async function queueEmail(
   e: { kind: OutboundKind; projectId: number | null; ticketId: number | null; spec: OutboundSpec },
   at: number,
 ): Promise<number> {
-  const row = await tx
-    .insert(outbox)
-    .values({
-      kind: e.kind,
-      projectId: e.projectId,
-      ticketId: e.ticketId,
-      toAddress: e.spec.to,
-      fromAddress: e.spec.from.address,
-      subject: e.spec.subject,
-      messageId: e.spec.messageId,
-      spec: e.spec,
-      nextAttemptAt: at,
-      createdAt: at,
-    })
-    .returning({ id: outbox.id })
-    .get();
+  const row = await insertOutbox(tx, {
+    kind: e.kind,
+    projectId: e.projectId,
+    ticketId: e.ticketId,
+    toAddress: e.spec.to,
+    fromAddress: e.spec.from.address,
+    subject: e.spec.subject,
+    messageId: e.spec.messageId,
+    spec: e.spec,
+    nextAttemptAt: at,
+    createdAt: at,
+  });
   return row.id;
 }
+const OUTBOX_COLUMNS = ['kind', 'projectId', 'ticketId', 'toAddress', 'fromAddress', 'subject', 'messageId', 'spec', 'nextAttemptAt', 'createdAt'] as const;
+const insertOutbox = prepared<{ [K in (typeof OUTBOX_COLUMNS)[number]]: Exclude<(typeof outbox.$inferInsert)[K], undefined> }, { id: number }>('get', (q) =>
+  q
+    .insert(outbox)
+    .values(Object.fromEntries(OUTBOX_COLUMNS.map((k) => [k, sql.placeholder(k)])) as unknown as typeof outbox.$inferInsert)
+    .returning({ id: outbox.id }),
+);
 
 export interface OutboxView {
   id: number;

@@ -1,6 +1,7 @@
 /** The record of every received message: stored raw first, outcome after (SPEC §3, §6). */
 import { and, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { inboundMessages, leases, rawMessages } from '../../../db/schema';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
@@ -58,29 +59,34 @@ export async function storeInbound(
       .get();
     if (existing) return { row: existing, existed: true };
   }
-  await tx
-    .insert(rawMessages)
-    .values({ sha256: sha, bytes: storedApart ? Buffer.alloc(0) : keepBytes, size: src.size ?? raw.length, createdAt: at, storedApart })
-    .onConflictDoNothing()
-    .run();
-  const row = await tx
-    .insert(inboundMessages)
-    .values({
-      source: src.source,
-      uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null,
-      uid: src.uid ?? null,
-      externalId: src.externalId ?? null,
-      envelopeTo: src.envelopeTo?.length ? src.envelopeTo : null,
-      sha256: sha,
-      size: src.size ?? raw.length,
-      status: 'pending',
-      claimedBy: node,
-      receivedAt: at,
-    })
-    .returning()
-    .get();
+  await insertRaw(tx, { sha256: sha, bytes: storedApart ? Buffer.alloc(0) : keepBytes, size: src.size ?? raw.length, createdAt: at, storedApart });
+  const row = await insertPending(tx, {
+    source: src.source,
+    uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null,
+    uid: src.uid ?? null,
+    externalId: src.externalId ?? null,
+    envelopeTo: src.envelopeTo?.length ? src.envelopeTo : null,
+    sha256: sha,
+    size: src.size ?? raw.length,
+    claimedBy: node,
+    receivedAt: at,
+  });
   return { row, existed: false };
 }
+const ph = sql.placeholder;
+const insertRaw = prepared<{ sha256: string; bytes: Buffer; size: number; createdAt: number; storedApart: boolean }, unknown>('run', (q) =>
+  q
+    .insert(rawMessages)
+    .values({ sha256: ph('sha256'), bytes: ph('bytes'), size: ph('size'), createdAt: ph('createdAt'), storedApart: ph('storedApart') } as unknown as typeof rawMessages.$inferInsert)
+    .onConflictDoNothing(),
+);
+const PENDING_COLUMNS = ['source', 'uidvalidity', 'uid', 'externalId', 'envelopeTo', 'sha256', 'size', 'claimedBy', 'receivedAt'] as const;
+const insertPending = prepared<{ [K in (typeof PENDING_COLUMNS)[number]]: Exclude<(typeof inboundMessages.$inferInsert)[K], undefined> }, InboundRow>('get', (q) =>
+  q
+    .insert(inboundMessages)
+    .values({ ...Object.fromEntries(PENDING_COLUMNS.map((k) => [k, ph(k)])), status: 'pending' } as unknown as typeof inboundMessages.$inferInsert)
+    .returning(),
+);
 
 export interface Finish {
   status: Exclude<InboundStatus, 'pending'>;
