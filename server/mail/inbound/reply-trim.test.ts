@@ -45,3 +45,15 @@ test('pathological replies (huge runs of blank lines, endless quotes) are handle
   assert.equal(quotes.visible, 'Answer');
   assert.ok(quotes.trimmed.length > 100_000, 'nothing is lost: the history is kept collapsed');
 });
+
+test('a bottom-posted reply (Thunderbird/Apple Mail: attribution, quote, then the answer) keeps the answer visible', () => {
+  const t = trimReply('Am 07.05.2012 08:10, schrieb Martin via Team:\n> Hallo Marc,\n>\n> welcher Termin passt?\n>\n> --\n> Martin\nHallo Martin,\n\nnur am Freitag.\n\nGrüße aus Bonn\n');
+  assert.match(t.visible, /nur am Freitag\.[\s\S]*Grüße aus Bonn/);
+  assert.match(t.visible, /^Am 07\.05\.2012 08:10, schrieb/, 'the passage answered stays with its answer');
+  const interleaved = trimReply('On Mon, Bob <b@x.io> wrote:\n> Which browser?\n\nFirefox 135.\n\n> And the version?\n\n2.4.1\n\nOn Sun, Bob <b@x.io> wrote:\n> old history\n');
+  assert.match(interleaved.visible, /Firefox 135\.[\s\S]*2\.4\.1$/);
+  assert.match(interleaved.trimmed, /^On Sun[\s\S]*old history/);
+  // top-posting is unchanged: the answer first, the quoted history folded
+  assert.equal(trimReply('Thanks!\n\nAm 07.05.2012 08:10, schrieb Martin:\n> Hallo\n').visible, 'Thanks!');
+  assert.equal(trimReply('Thanks!\n\nOn Mon, Bob wrote:\n> Hallo\n\n-- \nAlice\n').visible, 'Thanks!');
+});

@@ -3,7 +3,9 @@
  * <details>. History is what follows an attribution ("On … wrote:", its translations), an
  * Outlook "From:/Sent:" header block, "-----Original Message-----", a signature delimiter or a
  * mobile signature — and a quote that nothing of the customer's own follows. A quote *between*
- * the customer's own lines is theirs (they answer a passage, or cite the FAQ) and stays visible.
+ * the customer's own lines is theirs (they answer a passage, or cite the FAQ) and stays visible,
+ * with its attribution: Thunderbird and Apple Mail bottom-post ("Am … schrieb …:", the `>` quote,
+ * then the answer below it), and that answer must not be folded away as history.
  */
 
 export interface Trimmed {
@@ -42,20 +44,39 @@ function isAttribution(lines: string[], i: number): number {
   return 0;
 }
 
+/**
+ * The end of the `>` quote (and blank lines) starting at `from`, or -1 when nothing of the
+ * customer's own follows it (end of text, a signature): then the quote is history.
+ */
+function ownTextAfterQuote(lines: string[], from: number): number {
+  let j = from;
+  while (j < lines.length && (QUOTED.test(lines[j] as string) || !(lines[j] as string).trim())) j++;
+  const rest = lines[j];
+  if (rest === undefined || SIGNATURE.test(rest) || MOBILE_SIGNATURE.test(rest)) return -1;
+  return j;
+}
+
 /** Where the quoted history starts, or the line count when there is none. */
 function historyStart(lines: string[]): number {
   const limit = Math.min(lines.length, MAX_LINES);
   for (let i = 0; i < limit; i++) {
     const line = lines[i] as string;
-    if (isAttribution(lines, i)) return i;
+    const attribution = isAttribution(lines, i);
+    if (attribution) {
+      // Bottom-posting: the attribution and its quote come first, the answer after them.
+      let q = i + attribution;
+      while (q < lines.length && !(lines[q] as string).trim()) q++;
+      const j = q < lines.length && QUOTED.test(lines[q] as string) ? ownTextAfterQuote(lines, q) : -1;
+      if (j < 0) return i;
+      i = j - 1;
+      continue;
+    }
     if (OUTLOOK_FROM.test(line) && OUTLOOK_NEXT.test(lines[i + 1] ?? '')) return i;
     if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line)) return i;
     if (QUOTED.test(line)) {
       // A quote is history only when nothing of the customer's own comes after it.
-      let j = i;
-      while (j < lines.length && (QUOTED.test(lines[j] as string) || !(lines[j] as string).trim())) j++;
-      const rest = lines[j];
-      if (rest === undefined || SIGNATURE.test(rest) || MOBILE_SIGNATURE.test(rest)) return i;
+      const j = ownTextAfterQuote(lines, i);
+      if (j < 0) return i;
       i = j - 1;
     }
   }
