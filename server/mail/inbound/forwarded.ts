@@ -34,6 +34,26 @@ function decodeBody(body: Buffer, cte: string): Buffer {
   return body;
 }
 
+/** RFC 2047 encoded-words (`=?charset?B|Q?…?=`) decoded; undecodable ones are left as they are. */
+export function decodeEncodedWords(value: string): string {
+  return value
+    .replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[BbQq]\?)/g, '$1')
+    .replace(/=\?([^?\s*]+)(?:\*[^?\s]*)?\?([BbQq])\?([^?\s]*)\?=/g, (word, charset: string, enc: string, text: string) => {
+      try {
+        const bytes = enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQp(text.replace(/_/g, ' '));
+        return new TextDecoder(charset.toLowerCase()).decode(bytes);
+      } catch {
+        return word;
+      }
+    });
+}
+
+/** The decoded Subject of a message's bytes (its header block only is read). */
+export function subjectOf(message: Buffer): string {
+  const { headers } = splitHeadersAndBody(message.subarray(0, 64 * 1024));
+  return decodeEncodedWords(header(headers, 'Subject'));
+}
+
 export function findForwarded(raw: Buffer, depth = 0, out: ForwardedPart[] = []): ForwardedPart[] {
   if (depth > 8) return out;
   if (depth === 0 && raw.indexOf('message/rfc822', 0, 'latin1') < 0 && raw.indexOf('MESSAGE/RFC822', 0, 'latin1') < 0) return out;
@@ -42,7 +62,7 @@ export function findForwarded(raw: Buffer, depth = 0, out: ForwardedPart[] = [])
   const type = ctype.split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'message/rfc822' && depth > 0) {
     const inner = decodeBody(body, header(headers, 'Content-Transfer-Encoding'));
-    const innerSubject = header(splitHeadersAndBody(inner).headers, 'Subject');
+    const innerSubject = subjectOf(inner);
     out.push({ raw: inner, subject: innerSubject || 'forwarded message' });
     return out;
   }

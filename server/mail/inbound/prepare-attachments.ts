@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { attachmentMarkdown, attachmentUrl } from '../../../shared/attachment-markdown';
 import type { AttachmentStore } from '../../files/attachment-store';
-import { findForwarded } from './forwarded';
+import { findForwarded, subjectOf } from './forwarded';
 import type { ParsedEmail } from './parse';
 
 export interface PreparedAttachment {
@@ -49,16 +49,22 @@ export async function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Att
   for (const a of m.attachments) {
     if (SIGNATURE_TYPES.has(a.contentType.toLowerCase())) continue;
     n++;
-    const fallback = `attachment-${n}.${extensionFor(a.contentType)}`;
+    // A message attached without a name (SpamAssassin's report, Outlook's "attach item") is
+    // named after its subject, as an .eml any mail client opens.
+    const fallback = a.contentType.toLowerCase() === 'message/rfc822' ? forwardedName(subjectOf(a.content)) : `attachment-${n}.${extensionFor(a.contentType)}`;
     await add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
   }
   // mailparser keeps rfc822 parts sent as attachments; ones it dissolved are added here.
   const kept = new Set(out.map((a) => a.sha256));
   for (const f of findForwarded(raw)) {
     if (kept.has(createHash('sha256').update(f.raw).digest('hex'))) continue;
-    await add(f.raw, safeFilename(`${f.subject.replace(/[^\p{L}\p{N} ._-]/gu, '').slice(0, 80) || 'forwarded'}.eml`, 'forwarded.eml'), 'message/rfc822', null);
+    await add(f.raw, forwardedName(f.subject), 'message/rfc822', null);
   }
   return out;
+}
+
+function forwardedName(subject: string): string {
+  return safeFilename(`${subject.replace(/[^\p{L}\p{N} ._-]/gu, '').trim().slice(0, 80) || 'forwarded'}.eml`, 'forwarded.eml');
 }
 
 export function isImage(a: PreparedAttachment): boolean {
