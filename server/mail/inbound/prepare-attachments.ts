@@ -86,3 +86,20 @@ export function rewriteCids(html: string, list: PreparedAttachment[]): { html: s
   });
   return { html: rewritten, used };
 }
+
+/**
+ * Outlook's text/plain part marks an inline image as `[cid:image001.png@01D…]` where the HTML part
+ * shows it: the placeholder becomes the image itself (as the HTML would have), and the image is
+ * not linked a second time below the text. Placeholders naming no attachment stay as they are.
+ */
+export function rewriteTextCids(markdown: string, list: PreparedAttachment[]): { markdown: string; used: Set<string> } {
+  const used = new Set<string>();
+  if (!markdown.includes('[cid:')) return { markdown, used };
+  const rewritten = markdown.replace(/\[cid:([^\]\s]{1,998})\]/gi, (match, cid: string) => {
+    const a = list.find((x) => x.cid && x.cid.toLowerCase() === cid.toLowerCase());
+    if (!a) return match;
+    used.add(a.token);
+    return markdownLink(a);
+  });
+  return { markdown: rewritten, used };
+}

@@ -13,7 +13,7 @@ import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, RenderMiss, type Outcome } from './apply';
 import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-markdown';
 import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, type IngestPrepared } from '../../render';
-import { prepareAttachments, rewriteCids, type PreparedAttachment } from './prepare-attachments';
+import { prepareAttachments, rewriteCids, rewriteTextCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
 
@@ -47,10 +47,15 @@ function hasText(text: string | null): boolean {
 
 /** The body as Markdown, converted in the render worker (cid: images pointed at our copies first). */
 async function messageBody(parsed: ParsedEmail, prepared: PreparedAttachment[], converted: string | undefined): Promise<MessageBody> {
+  if (hasText(parsed.text)) {
+    // the text part: Outlook's `[cid:…]` placeholders become the inline images they stand for
+    const { markdown, used } = rewriteTextCids(converted ?? (await emailBodyMarkdown(parsed.text, null)), prepared);
+    return { markdown, inlineUsed: used };
+  }
   if (converted !== undefined) return { markdown: converted, inlineUsed: new Set() };
   let html = parsed.html;
   let inlineUsed = new Set<string>();
-  if (!hasText(parsed.text) && html) ({ html, used: inlineUsed } = rewriteCids(html, prepared));
+  if (html) ({ html, used: inlineUsed } = rewriteCids(html, prepared));
   return { markdown: await emailBodyMarkdown(parsed.text, html), inlineUsed };
 }
 
