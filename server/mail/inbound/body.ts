@@ -142,9 +142,39 @@ export function neutraliseQuickActions(text: string): string {
     .join('\n');
 }
 
+const UNDERLINE = /^((?:[ \t]*>)*)[ \t]{0,3}(?:-+|=+)[ \t]*$/;
+const FENCE = /^(?:[ \t]*>)*[ \t]*(```|~~~)/;
+
+/**
+ * In email a line of only `-` or `=` under a line of text is a signature delimiter (`--`) or a
+ * separator, never a heading; as Markdown it would turn the line above into a setext heading
+ * ("Thanks\n--\nBob" showed "Thanks" as a big title and lost the `--`). A blank line (with the
+ * same `>` quote prefix) goes between them: the text renders as typed, and the `--` line is left
+ * as it was for reply trimming.
+ */
+export function breakSetextUnderlines(md: string): string {
+  const lines = md.split('\n');
+  const out: string[] = [];
+  let inFence = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (FENCE.test(line)) inFence = !inFence;
+    const m = inFence ? null : UNDERLINE.exec(line);
+    const prev = out[out.length - 1];
+    if (m && prev !== undefined) {
+      const prefix = m[1] ?? '';
+      const prevPrefix = /^(?:[ \t]*>)*/.exec(prev)?.[0] ?? '';
+      const prevText = prev.slice(prevPrefix.length);
+      if (prevPrefix.replace(/[ \t]/g, '') === prefix.replace(/[ \t]/g, '') && prevText.trim() && !UNDERLINE.test(prev)) out.push(prefix.trimEnd());
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
 /** The body as Markdown: the text/plain part when there is one, else the HTML converted. */
 export function bodyMarkdown(text: string | null, html: string | null): string {
-  if (text && text.trim()) return tidy(text);
-  if (html) return tidy(htmlToMarkdown(html));
+  if (text && text.trim()) return breakSetextUnderlines(tidy(text));
+  if (html) return breakSetextUnderlines(tidy(htmlToMarkdown(html)));
   return '';
 }

@@ -57,3 +57,18 @@ test('a bottom-posted reply (Thunderbird/Apple Mail: attribution, quote, then th
   assert.equal(trimReply('Thanks!\n\nAm 07.05.2012 08:10, schrieb Martin:\n> Hallo\n').visible, 'Thanks!');
   assert.equal(trimReply('Thanks!\n\nOn Mon, Bob wrote:\n> Hallo\n\n-- \nAlice\n').visible, 'Thanks!');
 });
+
+test('a `--` signature delimiter or a `====`/`----` separator under a line of text is not made a heading', async () => {
+  const { renderMarkdown } = await import('../../domain/notes/markdown');
+  const md = bodyMarkdown('Attached are the comments.\n--\nLon Peters\n\nRESULTS\n=======\nall green\n\n> quoted\n> --\n> Bob\n', null);
+  const html = renderMarkdown(md);
+  assert.doesNotMatch(html, /<h[12]>/, html);
+  assert.match(html, /Attached are the comments\./);
+  assert.match(html, /--<br \/>Lon Peters/);
+  assert.match(md, /^--$/m, 'the delimiter line itself is kept for reply trimming');
+  assert.equal(trimReply(md).visible.includes('Lon Peters'), false, 'the signature is still trimmed from a reply');
+  // the same for a signature that came as HTML
+  assert.doesNotMatch(renderMarkdown(bodyMarkdown(null, '<div>Thanks</div><div>--</div><div>Bob</div>')), /<h2>/);
+  // real Markdown structure is untouched: fences, lists, tables
+  assert.equal(bodyMarkdown('```\ncode\n---\n```\n- item\n\n| a |\n| --- |', null), '```\ncode\n---\n```\n- item\n\n| a |\n| --- |');
+});
