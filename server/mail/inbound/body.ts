@@ -22,6 +22,9 @@ function closestTable(node: El): El | null {
   return null;
 }
 
+/** Elements that make a <div> hold blocks rather than one line of text. */
+const BLOCKS = 'p, div, table, ul, ol, dl, blockquote, h1, h2, h3, h4, h5, h6, pre, hr, details, center, section, article';
+
 const layoutCache = new WeakMap<object, boolean>();
 /**
  * A table used for layout (newsletters, signatures, HTML-only clients) rather than for data:
@@ -96,6 +99,13 @@ function converter(): TurndownService {
   td.addRule('layoutTable', {
     filter: (node) => node.nodeName === 'TABLE' && isLayoutTable(node as unknown as El),
     replacement: (content) => `\n\n${content}\n\n`,
+  });
+  // Webmail (Gmail, Yahoo, Zimbra, Apple Mail) writes one <div> per line, an empty <div><br></div>
+  // per blank line: such a div is a line, not a paragraph, or every line of the customer's text
+  // and signature would stand apart ("Thanks," and "Ann" two paragraphs).
+  td.addRule('lineDiv', {
+    filter: (node) => node.nodeName === 'DIV' && !(node as unknown as El).querySelector?.(BLOCKS),
+    replacement: (content) => (content.trim() ? `\n${content.replace(/^\n+|\n+$/g, '')}\n` : '\n\n'),
   });
   // <details> keeps its summary and its content, as the notes show them (reply trimming writes the same).
   td.addRule('summary', { filter: 'summary', replacement: () => '' });

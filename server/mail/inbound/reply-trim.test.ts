@@ -72,3 +72,14 @@ test('a `--` signature delimiter or a `====`/`----` separator under a line of te
   // real Markdown structure is untouched: fences, lists, tables
   assert.equal(bodyMarkdown('```\ncode\n---\n```\n- item\n\n| a |\n| --- |', null), '```\ncode\n---\n```\n- item\n\n| a |\n| --- |');
 });
+
+test('webmail HTML with one <div> per line keeps its lines together, and a blank <div><br></div> is one blank line', () => {
+  const html = '<div dir="ltr">Hi,<div><br></div><div>I cannot log in since this morning.</div><div>The page says "expired".</div><div><br></div><div>Thanks,</div><div>Ann</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Mon, 3 Mar 2025 at 10:00, Support &lt;help@desk.test&gt; wrote:<br></div><blockquote class="gmail_quote">Hello Ann,<br>please try again.</blockquote></div></div>';
+  const md = bodyMarkdown(null, html);
+  assert.match(md, /^Hi,\n\nI cannot log in since this morning\.\nThe page says "expired"\.\n\nThanks,\nAnn\n/);
+  const t = trimReply(md);
+  assert.equal(t.visible, 'Hi,\n\nI cannot log in since this morning.\nThe page says "expired".\n\nThanks,\nAnn');
+  assert.match(t.trimmed, /^On Mon, 3 Mar 2025[\s\S]*> Hello Ann,/);
+  // divs holding blocks are still blocks
+  assert.equal(bodyMarkdown(null, '<div><p>One</p><p>Two</p></div><div>three</div>'), 'One\n\nTwo\n\nthree');
+});
