@@ -111,6 +111,39 @@ function bodyOfPartlessMultipart(raw: Buffer, transferEncoding: string): string 
   return text.includes('\uFFFD') ? body.toString('latin1') : text;
 }
 
+const UTF8_OR_ASCII = /^(?:utf-?8|us-?ascii|ascii|ansi_x3\.4-1968|)$/;
+
+/**
+ * The text of a single-part `text/*` message whose bytes are not in the charset it declares: an
+ * unknown name (`unknown-8bit`, `invalid-charset`), or none / US-ASCII over 8-bit Latin-1 bytes
+ * (cron jobs, web forms, old clients). mailparser decodes those as UTF-8, every accented letter
+ * becoming U+FFFD; here the bytes are read as the declared charset when it is one we know, else
+ * as Windows-1252 (Latin-1's superset, what such mail nearly always is). Text that is valid
+ * UTF-8, or declared UTF-8, is left to mailparser.
+ */
+function bodyInDeclaredCharset(raw: Buffer, contentType: string, transferEncoding: string): string | null {
+  const sep = /\r?\n\r?\n/.exec(raw.subarray(0, 256 * 1024).toString('latin1'));
+  if (!sep) return null;
+  const encoded = raw.subarray(sep.index + sep[0].length);
+  const te = transferEncoding.trim().toLowerCase();
+  const body = te === 'base64' ? Buffer.from(encoded.toString('latin1'), 'base64') : te === 'quoted-printable' ? decodeQuotedPrintable(encoded.toString('latin1')) : encoded;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return null;
+  } catch {
+    // not UTF-8: decoded below
+  }
+  const charset = (/charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? '').toLowerCase();
+  if (charset === 'utf-8' || charset === 'utf8') return null;
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(UTF8_OR_ASCII.test(charset) ? 'windows-1252' : charset);
+  } catch {
+    decoder = new TextDecoder('windows-1252');
+  }
+  return decoder.decode(body).replace(/\r\n?/g, '\n');
+}
+
 export function sha256(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
@@ -136,10 +169,18 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
   const messageId = ids[0] ?? `<${sha256(input)}@derived.threadline>`;
   const contentType = (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase();
   let text = parsed.text ?? null;
-  const html = typeof parsed.html === 'string' ? parsed.html : null;
+  let html = typeof parsed.html === 'string' ? parsed.html : null;
   if (!text?.trim() && !html && parsed.attachments.length === 0 && contentType.startsWith('multipart/')) {
     const body = bodyOfPartlessMultipart(raw, headers.get('content-transfer-encoding')?.[0] ?? '');
     if (body && !/^--\S/m.test(body)) text = body;
+  }
+  // 8-bit text in a charset it does not declare came out of mailparser as U+FFFD: read it again
+  if (contentType.startsWith('text/') && ((text?.includes('\uFFFD') ?? false) || (html?.includes('\uFFFD') ?? false))) {
+    const again = bodyInDeclaredCharset(raw, headers.get('content-type')?.[0] ?? '', headers.get('content-transfer-encoding')?.[0] ?? '');
+    if (again !== null) {
+      if (contentType.startsWith('text/html')) html = again;
+      else text = again;
+    }
   }
   const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
   return withoutNul({
