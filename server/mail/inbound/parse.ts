@@ -148,8 +148,33 @@ export function sha256(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
+/**
+ * uuencoded bytes (`Content-Transfer-Encoding: x-uuencode`, from old Mac and list clients, with or
+ * without the `begin 644 name` / `end` lines) decoded; mailparser leaves them encoded. Returns
+ * null when the text is not uuencode, so nothing is lost.
+ */
+export function uudecode(encoded: Buffer): Buffer | null {
+  const out: number[] = [];
+  for (const line of encoded.toString('latin1').split(/\r?\n/)) {
+    if (/^begin\s+[0-7]{3,4}\s/.test(line) || !line) continue;
+    if (line === 'end' || line === '`') break;
+    const n = (line.charCodeAt(0) - 32) & 63;
+    if (n === 0) break;
+    const chars = line.slice(1);
+    if (chars.length < Math.ceil(n / 3) * 4 || /[^\x20-\x60]/.test(chars)) return null;
+    const v = (i: number) => (chars.charCodeAt(i) - 32) & 63;
+    for (let i = 0, got = 0; got < n; i += 4) {
+      const bytes = [(v(i) << 2) | (v(i + 1) >> 4), ((v(i + 1) & 15) << 4) | (v(i + 2) >> 2), ((v(i + 2) & 3) << 6) | v(i + 3)];
+      for (const b of bytes) if (got++ < n) out.push(b);
+    }
+  }
+  return out.length ? Buffer.from(out) : null;
+}
+
 function plainAttachment(a: Attachment): ParsedAttachment {
-  return { content: a.content, filename: a.filename, contentType: a.contentType, cid: a.cid };
+  const te = String(a.headers?.get('content-transfer-encoding') ?? '').trim().toLowerCase();
+  const content = /^(?:x-)?uu(?:encode|e)$/.test(te) ? (uudecode(a.content) ?? a.content) : a.content;
+  return { content, filename: a.filename, contentType: a.contentType, cid: a.cid };
 }
 
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {

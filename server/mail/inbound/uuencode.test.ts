@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEmail, uudecode } from './parse';
+
+test('an x-uuencode attachment (old Mac and list clients) is stored decoded, not as uuencode text', async () => {
+  // "Meeting notes\n" uuencoded, as Eudora / LISTSERV sent it: with and without begin/end lines
+  const encoded = '.365E=&EN9R!N;W1E<PH`\n`';
+  assert.equal(uudecode(Buffer.from(`begin 644 notes.txt\n${encoded}\nend\n`))?.toString(), 'Meeting notes\n');
+  const raw = [
+    'From: Pat Lee <pat@customer.test>',
+    'To: help@desk.test',
+    'Subject: notes attached',
+    'Message-ID: <uu-1@customer.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'See the attached notes.',
+    '--b1',
+    'Content-Type: application/octet-stream; name="notes.txt"',
+    'Content-Disposition: attachment; filename="notes.txt"',
+    'Content-Transfer-Encoding: x-uuencode',
+    '',
+    encoded,
+    '--b1--',
+    '',
+  ].join('\r\n');
+  const m = await parseEmail(Buffer.from(raw));
+  assert.equal(m.attachments.length, 1);
+  assert.equal(m.attachments[0]?.content.toString(), 'Meeting notes\n');
+  // anything that is not uuencode is kept as it came
+  assert.equal(uudecode(Buffer.from('not uuencoded at all, just text')), null);
+});
