@@ -83,3 +83,13 @@ test('webmail HTML with one <div> per line keeps its lines together, and a blank
   // divs holding blocks are still blocks
   assert.equal(bodyMarkdown(null, '<div><p>One</p><p>Two</p></div><div>three</div>'), 'One\n\nTwo\n\nthree');
 });
+
+test('an attribution in another language (Gmail in Danish, Polish, Japanese) goes with the quote it introduces', () => {
+  const danish = trimReply('This is text from gmail set up with danish locale\n\n15. marts 2017 kl. 11.00 skrev John Doe <john@example.com>:\n\n> I am having an odd issue\n> with port forwarding\n');
+  assert.equal(danish.visible, 'This is text from gmail set up with danish locale');
+  assert.match(danish.trimmed, /^15\. marts 2017 kl\. 11\.00 skrev John Doe/);
+  assert.equal(trimReply('Dzięki!\n\nW dniu 3.03.2025 o 10:00 Jan Kowalski <jan@firma.pl> napisał:\n> Proszę o fakturę\n').visible, 'Dzięki!');
+  assert.equal(trimReply('了解しました。\n\n2025年3月3日(月) 10:00 Bob <bob@example.jp>:\n> 確認お願いします\n').visible, '了解しました。');
+  // the customer's own line before a quoted log stays visible
+  assert.equal(trimReply('Here is the error I get:\n> Error 500 at /export\n').visible, 'Here is the error I get:');
+});

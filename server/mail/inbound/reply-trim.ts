@@ -56,6 +56,20 @@ function ownTextAfterQuote(lines: string[], from: number): number {
   return j;
 }
 
+/**
+ * The attribution line just above a quote that is history, in any language ("15. marts 2017 kl.
+ * 11.00 skrev John Doe <john@example.com>:", "W dniu 3.03.2025 Jan <j@x.pl> napisał:", "2025年3月3日
+ * 10:00 Bob <b@x.jp>:"): a line ending in ":" that names an address or a time. A line of the
+ * customer's own ("Here is the error I get:") names neither and stays visible.
+ */
+function attributionBefore(lines: string[], quote: number): number | null {
+  let k = quote - 1;
+  while (k >= 0 && !(lines[k] as string).trim()) k--;
+  const line = lines[k];
+  if (line === undefined || line.length > 400 || !/:\s*$/.test(line) || QUOTED.test(line)) return null;
+  return /[^\s<>()"]+@[^\s<>()"]+\.[^\s<>()"]+/.test(line) || /\b\d{1,2}[:.]\d{2}\b/.test(line) ? k : null;
+}
+
 /** Where the quoted history starts, or the line count when there is none. */
 function historyStart(lines: string[]): number {
   const limit = Math.min(lines.length, MAX_LINES);
@@ -76,7 +90,7 @@ function historyStart(lines: string[]): number {
     if (QUOTED.test(line)) {
       // A quote is history only when nothing of the customer's own comes after it.
       const j = ownTextAfterQuote(lines, i);
-      if (j < 0) return i;
+      if (j < 0) return attributionBefore(lines, i) ?? i;
       i = j - 1;
     }
   }
