@@ -26,9 +26,38 @@ function safeFilename(name: string | undefined, fallback: string): string {
   return cleaned || fallback;
 }
 
+/** Extensions for unnamed parts whose subtype is not one (text/calendar → .ics, not .calendar). */
+const EXTENSIONS: Record<string, string> = {
+  'text/calendar': 'ics',
+  'application/ics': 'ics',
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'text/vcard': 'vcf',
+  'text/x-vcard': 'vcf',
+  'text/rfc822-headers': 'txt',
+  'message/delivery-status': 'txt',
+  'application/ms-tnef': 'dat',
+  'application/vnd.ms-tnef': 'dat',
+  'application/octet-stream': 'bin',
+  'application/msword': 'doc',
+  'application/vnd.ms-excel': 'xls',
+  'application/pkcs7-mime': 'p7m',
+  'application/x-pkcs7-mime': 'p7m',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+};
+
 function extensionFor(contentType: string): string {
-  const sub = contentType.split('/')[1]?.split(/[;+]/)[0] ?? 'bin';
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (EXTENSIONS[type]) return EXTENSIONS[type];
+  const sub = type.split('/')[1]?.split(/[;+]/)[0] ?? 'bin';
   return sub === 'jpeg' ? 'jpg' : sub.replace(/[^a-z0-9]/gi, '') || 'bin';
+}
+
+/** The "Version: 1" control part of PGP/MIME encryption (RFC 3156): not a file anyone wants. */
+function isPgpControlPart(a: { contentType: string; content: Buffer }): boolean {
+  return a.contentType.toLowerCase() === 'application/pgp-encrypted' && a.content.length <= 64 && /^\s*Version:\s*1\s*$/i.test(a.content.toString('latin1'));
 }
 
 export async function prepareAttachments(m: ParsedEmail, raw: Buffer, store: AttachmentStore): Promise<PreparedAttachment[]> {
@@ -47,11 +76,13 @@ export async function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Att
   };
   let n = 0;
   for (const a of m.attachments) {
-    if (SIGNATURE_TYPES.has(a.contentType.toLowerCase())) continue;
+    if (SIGNATURE_TYPES.has(a.contentType.toLowerCase()) || isPgpControlPart(a)) continue;
     n++;
     // A message attached without a name (SpamAssassin's report, Outlook's "attach item") is
-    // named after its subject, as an .eml any mail client opens.
-    const fallback = a.contentType.toLowerCase() === 'message/rfc822' ? forwardedName(subjectOf(a.content)) : `attachment-${n}.${extensionFor(a.contentType)}`;
+    // named after its subject, as an .eml any mail client opens; a meeting request's unnamed
+    // text/calendar part is the invitation calendars import.
+    const type = a.contentType.toLowerCase();
+    const fallback = type === 'message/rfc822' ? forwardedName(subjectOf(a.content)) : type === 'text/calendar' ? 'invite.ics' : `attachment-${n}.${extensionFor(a.contentType)}`;
     await add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
   }
   // mailparser keeps rfc822 parts sent as attachments; ones it dissolved are added here.
