@@ -144,6 +144,27 @@ function bodyInDeclaredCharset(raw: Buffer, contentType: string, transferEncodin
   return decoder.decode(body).replace(/\r\n?/g, '\n');
 }
 
+/**
+ * A part left open by its sender (Outlook's multipart/alternative without its closing line)
+ * runs on to the enclosing part's close, and mailparser keeps that `--boundary--` line as the
+ * part's last text: it showed at the end of the email as sent. Trailing delimiter lines of any
+ * boundary the message declares are dropped.
+ */
+export function withoutTrailingBoundaries(body: string, raw: Buffer): string {
+  if (!/\n--[^\n]*\s*$/.test(body)) return body;
+  const boundaries = new Set<string>();
+  const re = /boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^;\s]{1,200}))/gi;
+  const head = raw.subarray(0, 4 * 1024 * 1024).toString('latin1');
+  for (let m = re.exec(head), n = 0; m && n < 100; m = re.exec(head), n++) boundaries.add((m[1] ?? m[2]) as string);
+  let out = body;
+  for (;;) {
+    const m = /\n--([^\n]*?)(?:--)?[ \t]*\n*$/.exec(out);
+    const b = m?.[1];
+    if (!m || b === undefined || !(boundaries.has(b) || boundaries.has(b.replace(/--$/, '')))) return out;
+    out = out.slice(0, m.index + 1);
+  }
+}
+
 export function sha256(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
@@ -206,6 +227,10 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
       if (contentType.startsWith('text/html')) html = again;
       else text = again;
     }
+  }
+  if (contentType.startsWith('multipart/')) {
+    if (text) text = withoutTrailingBoundaries(text, raw);
+    if (html) html = withoutTrailingBoundaries(html, raw);
   }
   const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
   return withoutNul({

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEmail, uudecode } from './parse';
 
+/** Real-world MIME that mailparser leaves half-decoded, each written from scratch after a mail seen in the replay audit. */
+
 test('an x-uuencode attachment (old Mac and list clients) is stored decoded, not as uuencode text', async () => {
   // "Meeting notes\n" uuencoded, as Eudora / LISTSERV sent it: with and without begin/end lines
   const encoded = '.365E=&EN9R!N;W1E<PH`\n`';
@@ -32,4 +34,37 @@ test('an x-uuencode attachment (old Mac and list clients) is stored decoded, not
   assert.equal(m.attachments[0]?.content.toString(), 'Meeting notes\n');
   // anything that is not uuencode is kept as it came
   assert.equal(uudecode(Buffer.from('not uuencoded at all, just text')), null);
+});
+
+test('an inner multipart left open (Outlook) does not show the enclosing "--boundary--" line at the end of the HTML', async () => {
+  const raw = [
+    'From: Val Oury <val@customer.test>',
+    'To: help@desk.test',
+    'Subject: Commande',
+    'Message-ID: <open-alt-1@customer.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/related; boundary="_006_outer_"; type="multipart/alternative"',
+    '',
+    '--_006_outer_',
+    'Content-Type: multipart/alternative; boundary="_000_inner_"',
+    '',
+    '--_000_inner_',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Bonjour,',
+    '',
+    '--_000_inner_',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    '<html><body><p>Bonjour,</p></body></html>',
+    '',
+    '--_006_outer_--',
+    '',
+  ].join('\r\n');
+  const m = await parseEmail(Buffer.from(raw));
+  assert.equal(m.html?.includes('_006_outer_'), false, m.html ?? '');
+  assert.match(m.html ?? '', /<p>Bonjour,<\/p>/);
+  // a customer's own line that merely starts with "--" stays
+  const own = await parseEmail(Buffer.from(raw.replace('<p>Bonjour,</p></body></html>', '<p>Bonjour,</p></body></html>\r\n-- not a boundary')));
+  assert.match(own.html ?? '', /-- not a boundary/);
 });
