@@ -93,3 +93,15 @@ test('an attribution in another language (Gmail in Danish, Polish, Japanese) goe
   // the customer's own line before a quoted log stays visible
   assert.equal(trimReply('Here is the error I get:\n> Error 500 at /export\n').visible, 'Here is the error I get:');
 });
+
+test('header blocks with To: before Sent: (Zimbra, Yahoo, AOL) are history, and the separator above a quoted message goes with it', () => {
+  const zimbra = trimReply(bodyMarkdown(null, '<div>Hello<br><br><hr id="zwchr"><b>From: </b>bob@example.com<br><b>To: </b>ann@example.com<br><b>Sent: </b>Monday, April 2, 2012 5:44:22 PM<br><b>Subject: </b>Test<br><br>Hi<br></div>'));
+  assert.equal(zimbra.visible, 'Hello');
+  assert.match(zimbra.trimmed, /^\* \* \*\n\n\*\*From:\*\* bob@example\.com/);
+  const outlookPlain = trimReply('Thanks, that worked.\n\n________________________________\nFrom: Support <help@desk.test>\nSent: Monday, March 3, 2025 10:00 AM\nTo: Ann\nSubject: Re: Login\n\nPlease try again.\n');
+  assert.equal(outlookPlain.visible, 'Thanks, that worked.');
+  const owa = trimReply(bodyMarkdown(null, '<div>Thanks, that worked.</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> Support &lt;help@desk.test&gt;<br><b>Sent:</b> Monday, March 3, 2025 10:00 AM<br><b>To:</b> Ann</div><div>Please try again.</div>'));
+  assert.equal(owa.visible, 'Thanks, that worked.');
+  // a customer's own "From:" line that is no header block stays
+  assert.equal(trimReply('From: the login page\nTo: the dashboard, it hangs.\n').trimmed, '');
+});

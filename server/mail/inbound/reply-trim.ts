@@ -24,6 +24,21 @@ const ATTRIBUTION = [
 ];
 const OUTLOOK_FROM = /^[ \t]*(?:\*\*|__)?(?:From|Von|De|Van|Da):(?:\*\*|__)?[ \t]+\S/;
 const OUTLOOK_NEXT = /^[ \t]*(?:\*\*|__)?(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Inviato|Datum):(?:\*\*|__)?[ \t]/;
+/** Header lines that may come between From: and Sent: (Zimbra, Yahoo and AOL put To: first). */
+const HEADER_BETWEEN = /^[ \t]*(?:\*\*|__)?(?:To|Cc|Subject|An|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To):(?:\*\*|__)?(?:[ \t]|$)/;
+/** A separator line mail clients put above the quoted message (Outlook's row of underscores, an <hr>). */
+const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
+
+/** An Outlook-style header block starts here: From:, then Sent:/Date: within a few header lines. */
+function isHeaderBlock(lines: string[], i: number): boolean {
+  if (!OUTLOOK_FROM.test(lines[i] as string)) return false;
+  for (let k = i + 1; k < Math.min(lines.length, i + 5); k++) {
+    const line = lines[k] as string;
+    if (OUTLOOK_NEXT.test(line)) return true;
+    if (!HEADER_BETWEEN.test(line)) return false;
+  }
+  return false;
+}
 const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)[ \t]*-{2,}[ \t]*$/i;
 const SIGNATURE = /^-- ?$/;
 const MOBILE_SIGNATURE = /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (?:iOS|Android))\b/i;
@@ -85,7 +100,7 @@ function historyStart(lines: string[]): number {
       i = j - 1;
       continue;
     }
-    if (OUTLOOK_FROM.test(line) && OUTLOOK_NEXT.test(lines[i + 1] ?? '')) return i;
+    if (isHeaderBlock(lines, i)) return i;
     if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line)) return i;
     if (QUOTED.test(line)) {
       // A quote is history only when nothing of the customer's own comes after it.
@@ -100,7 +115,9 @@ function historyStart(lines: string[]): number {
 export function trimReply(input: string): Trimmed {
   const squeezed = input.replace(/\r\n?/g, '\n').replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
   const lines = squeezed.split('\n');
-  const cut = historyStart(lines);
+  let cut = historyStart(lines);
+  // the separator above the history (Outlook's "_____", an <hr>) goes with it
+  if (cut < lines.length) while (cut > 0 && (SEPARATOR.test(lines[cut - 1] as string) || !(lines[cut - 1] as string).trim())) cut--;
   return { visible: lines.slice(0, cut).join('\n').trim(), trimmed: lines.slice(cut).join('\n').trim() };
 }
 
