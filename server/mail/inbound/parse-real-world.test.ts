@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEmail, uudecode } from './parse';
+import { parseEmail, uudecode, withoutTrailingBoundaries } from './parse';
 
 /** Real-world MIME that mailparser leaves half-decoded, each written from scratch after a mail seen in the replay audit. */
 
@@ -67,4 +67,16 @@ test('an inner multipart left open (Outlook) does not show the enclosing "--boun
   // a customer's own line that merely starts with "--" stays
   const own = await parseEmail(Buffer.from(raw.replace('<p>Bonjour,</p></body></html>', '<p>Bonjour,</p></body></html>\r\n-- not a boundary')));
   assert.match(own.html ?? '', /-- not a boundary/);
+});
+
+test('dropping trailing boundary lines is linear: a last line of "--" and 300,000 spaces takes no time', () => {
+  const raw = Buffer.from('Content-Type: multipart/mixed; boundary="b"\r\n\r\n');
+  const body = `hello\n--${' '.repeat(300_000)}x`;
+  const t = performance.now();
+  assert.equal(withoutTrailingBoundaries(body, raw), body);
+  // the end-anchored regex it replaces took ~1 s for 32,000 spaces, growing with the square
+  assert.ok(performance.now() - t < 200, `${Math.round(performance.now() - t)} ms`);
+  assert.equal(withoutTrailingBoundaries('Hi\n--b--  \n\n', raw), 'Hi\n');
+  assert.equal(withoutTrailingBoundaries('Hi\n-- \nSig', raw), 'Hi\n-- \nSig');
+  assert.equal(withoutTrailingBoundaries('--b--', raw), '--b--');
 });
