@@ -13,8 +13,11 @@ export const MAX_HTML_DEPTH = 256;
 export const MAX_QUOTE_DEPTH = 24;
 /** Characters of an email's HTML sanitised for "view original email". */
 export const MAX_ORIGINAL_HTML_CHARS = 5_000_000;
-/** Characters of an email's text part shown by "view original email" (the raw source has it all). */
-export const MAX_ORIGINAL_TEXT_CHARS = 5_000_000;
+/**
+ * Characters of an email's text part shown by "view original email": 1 M is a long book, beyond
+ * what anyone reads in a browser, and the raw source has it all.
+ */
+export const MAX_ORIGINAL_TEXT_CHARS = 1_000_000;
 
 /** Time a worker may spend on one conversion before it is stopped and the plain text is used. */
 export const RENDER_BUDGET_MS = 1_500;

@@ -87,7 +87,7 @@ test('responders can view the original email of a ticket; guests cannot', async 
 
 test('large mail (over 1 MB) is kept in the attachment store (a file on SQLite), and reads back the same everywhere', async () => {
   const line = 'A long log line the customer pasted into their mail, over and over again.\r\n';
-  const body = `${line.repeat(Math.ceil((1.5 * 1024 * 1024) / line.length))}THE-END-MARKER\r\n`;
+  const body = `THE-START-MARKER\r\n${line.repeat(Math.ceil((1.5 * 1024 * 1024) / line.length))}`;
   const raw = Buffer.from(`From: Big <big@customer.test>\r\nTo: incoming+acme-app-1-issue-@desk.test\r\nSubject: Big log\r\nMessage-ID: <big-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`);
   assert.ok(raw.length > RAW_APART_BYTES);
   const out = await app.mail.ingest.receive(raw, { source: 'cli' });
@@ -102,7 +102,7 @@ test('large mail (over 1 MB) is kept in the attachment store (a file on SQLite),
   assert.ok((await rawOf(app.dc.db, sha, app.mail.files))?.equals(raw), 'the stored bytes read back whole');
   const rep = await signIn(app, 'rep@test.io');
   const mail = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid });
-  assert.match(mail.text ?? '', /THE-END-MARKER/, 'the original email is read from where it was kept');
+  assert.match(mail.text ?? '', /^THE-START-MARKER/, 'the original email is read from where it was kept');
   const admin = await signIn(app, 'admin@test.io');
   const inbound = await admin.trpc.inbound.get.query({ id: out.inboundId });
   assert.match(inbound.raw?.text ?? '', /^From: Big/);
@@ -124,8 +124,8 @@ test('viewing the original of a large, many-part mail does not hold up the serve
   assert.ok(out.status === 'ticket', JSON.stringify(out));
   const rep = await signIn(app, 'rep@test.io');
   // The event loop's busy time while the original is read twice (this process is the server and
-  // the client): ~200 ms, most of it the 5 MB of text going through JSON; parsed on the event
-  // loop it was ~1,200 ms.
+  // the client): ~100 ms, most of it the 17 MB going to the worker and 1 MB of text through
+  // JSON; parsed on the event loop, with all its text, it was ~1,200 ms.
   const before = performance.eventLoopUtilization();
   for (let i = 0; i < 2; i++) {
     const mail = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid });
@@ -134,5 +134,7 @@ test('viewing the original of a large, many-part mail does not hold up the serve
     assert.match(mail.html ?? '', /Logs below/);
   }
   const busy = performance.eventLoopUtilization(before).active;
-  assert.ok(busy < 500, `the event loop was busy ${Math.round(busy)} ms reading it twice`);
+  // On PostgreSQL the 17 MB also come out of file_blobs through the driver (~250 ms a read, in
+  // slices: no single stall over ~40 ms); parsed on the event loop it was ~1,400 ms there.
+  assert.ok(busy < (app.dc.db.engine === 'pg' ? 1_000 : 500), `the event loop was busy ${Math.round(busy)} ms reading it twice`);
 });
