@@ -4,6 +4,7 @@ import { CAN } from '../../shared/roles';
 import { TICKET_STATES, type ProjectView, type TicketSummary } from '../../shared/views';
 import type { QueueCounts } from '../stores/count-patch';
 import QueueFilters from '../components/QueueFilters';
+import SearchElsewhere from '../components/SearchElsewhere';
 import TicketRow from '../components/TicketRow';
 import { useQueueParams } from '../lib/queue-params';
 import { api } from '../lib/trpc';
@@ -54,6 +55,7 @@ function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter; fil
         <Show when={merged().rows.length === 0 && merged().pending.length === 0}>
           <p class="empty">{emptyQueueText(props.filtered(), props.filter().state)}</p>
         </Show>
+        <SearchElsewhere filter={props.filter()} counts={counts()} set={props.set} />
         <Show when={merged().pending.length > 0}>
           <button
             type="button"

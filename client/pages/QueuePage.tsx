@@ -5,6 +5,7 @@ import { CAN } from '../../shared/roles';
 import type { BulkResult, ProjectView } from '../../shared/views';
 import BulkBar, { BulkReport } from '../components/BulkBar';
 import SavedViewsBar from '../components/SavedViewsBar';
+import SearchElsewhere from '../components/SearchElsewhere';
 import FormError from '../components/FormError';
 import NewTicketForm from '../components/NewTicketForm';
 import QueueFilters from '../components/QueueFilters';
@@ -135,6 +136,7 @@ export default function QueuePage(props: { project: ProjectView }) {
         <Show when={queue.items().length === 0}>
           <p class="empty">{emptyQueueText(filtered(), filter().state)}</p>
         </Show>
+        <SearchElsewhere filter={filter()} counts={queue.counts()} set={set} />
         <Show when={queue.nextCursor()}>
           <button type="button" class="button" disabled={queue.loadingMore()} onClick={() => void queue.loadMore()}>
             {queue.loadingMore() ? 'Loading…' : 'Load older tickets'}

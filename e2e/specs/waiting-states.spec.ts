@@ -65,3 +65,25 @@ test('pending moves a ticket out of the open queue live, and back to open from t
   await a.context.close();
   await b.context.close();
 });
+
+test('a search on the Open tab says a snoozed ticket matches, and shows it in one click', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const word = `Refund${Date.now()}`;
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(`${word} for order 7`);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await a.page.getByTestId('snooze-open').click();
+  await a.page.getByRole('button', { name: 'Tomorrow 9:00' }).click();
+  await expect(a.page.getByTestId('ticket-state')).toHaveText('Snoozed');
+
+  await a.page.goto(`/p/${PROJECT}?search=${word}`);
+  await expect(a.page.getByText('No tickets match these filters.')).toBeVisible();
+  const hint = a.page.getByTestId('search-elsewhere');
+  await expect(hint).toContainText('1 more match in other states: Snoozed (1)');
+  await hint.getByTestId('search-all-states').click();
+  await expect(a.page.getByTestId('ticket-row')).toHaveCount(1);
+  await expect(a.page.getByTestId('ticket-row')).toContainText(`${word} for order 7`);
+  await expect(hint).toHaveCount(0);
+  await a.context.close();
+});
