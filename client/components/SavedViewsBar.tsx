@@ -7,6 +7,7 @@ import { api } from '../lib/trpc';
 import { createSavedViews } from '../stores/saved-views';
 import type { QueueFilter } from '../stores/queue-patch';
 import FormError from './FormError';
+import type { SavedViewView } from '../../shared/views';
 
 export default function SavedViewsBar(props: {
   projectPath: string;
@@ -22,6 +23,13 @@ export default function SavedViewsBar(props: {
     api.savedViews.save.mutate({ projectPath: props.projectPath, name: name(), shared: shared(), filters: queueFilterToView(props.filter) }),
   );
   const remove = createAction((id: number) => api.savedViews.remove.mutate({ projectPath: props.projectPath, id }));
+  // × asks first: a shared view disappears for the whole team, and there is no undo.
+  const [confirming, setConfirming] = createSignal<SavedViewView | null>(null);
+  async function removeConfirmed(v: SavedViewView) {
+    if (!(await remove.run(v.id))) return;
+    setConfirming(null);
+    void store.changedHere();
+  }
   return (
     <div class="saved-views" role="group" aria-label="Saved views" data-testid="saved-views">
       <For each={store.views()}>
@@ -49,13 +57,31 @@ export default function SavedViewsBar(props: {
               </Show>
             </button>
             <Show when={v.mine}>
-              <button type="button" class="chip-remove" aria-label={`Delete view ${v.name}`} onClick={async () => (await remove.run(v.id)) && store.changedHere()}>
+              <button type="button" class="chip-remove" aria-label={`Delete view ${v.name}`} aria-expanded={confirming()?.id === v.id} onClick={() => setConfirming(v)}>
                 ×
               </button>
             </Show>
           </span>
         )}
       </For>
+      <Show when={confirming()}>
+        {(v) => (
+          <div class="confirm confirm-inline" role="alertdialog" aria-labelledby="view-delete-text" data-testid="view-delete-confirm">
+            <span id="view-delete-text">
+              Delete the view <strong>{v().name}</strong>?{' '}
+              {v().shared ? 'It is shared with the project: it goes for everyone on the team.' : 'Only you see it.'}
+            </span>
+            <span class="button-row">
+              <button type="button" class="button button-danger button-small" data-testid="view-delete-confirm-button" disabled={remove.pending()} onClick={() => void removeConfirmed(v())}>
+                Delete view
+              </button>
+              <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(null)}>
+                Keep it
+              </button>
+            </span>
+          </div>
+        )}
+      </Show>
       <Show when={props.canSave}>
         <Show
           when={saving()}

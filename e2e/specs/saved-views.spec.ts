@@ -36,6 +36,20 @@ test('a shared view appears for the team with a live count, and shows its ticket
   await expect(view).toHaveAttribute('aria-pressed', 'true');
   await expect(b.page.getByTestId('ticket-row')).toHaveCount(1);
   await expect(b.page.getByTestId('ticket-row')).toContainText(`Awaiting photos ${run}`);
+
+  // Deleting it asks first, saying the team loses it too; only the confirmation deletes it.
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByRole('button', { name: `Delete view ${name}` }).click();
+  const confirm = a.page.getByTestId('view-delete-confirm');
+  await expect(confirm).toContainText(`Delete the view ${name}? It is shared with the project`);
+  await expect(mine).toBeVisible();
+  await confirm.getByRole('button', { name: 'Keep it' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(mine).toBeVisible();
+  await a.page.getByRole('button', { name: `Delete view ${name}` }).click();
+  await confirm.getByTestId('view-delete-confirm-button').click();
+  await expect(mine).toHaveCount(0);
+  await expect(view).toHaveCount(0);
   await a.context.close();
   await b.context.close();
 });
