@@ -2,6 +2,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import type { AuditEntryView, AuditPage } from '../../shared/views';
 import { errorMessage } from '../lib/errors';
+import { fullTime } from '../lib/local-time';
 import { relativeTime } from '../lib/relative-time';
 import FormError from './FormError';
 
@@ -66,7 +67,7 @@ export default function AuditLog(props: { load(beforeId: number | undefined): Pr
           <For each={page()?.items ?? []} fallback={<tr><td colSpan={5} class="muted">Nothing recorded yet.</td></tr>}>
             {(e) => (
               <tr data-testid="audit-entry" data-action={e.action}>
-                <td title={e.at}>{relativeTime(e.at)}</td>
+                <td title={fullTime(e.at)}>{relativeTime(e.at)}</td>
                 <td>{e.actor.name}</td>
                 <td>
                   {ACTIONS[e.action] ?? e.action} <span class="mono">{e.target}</span>

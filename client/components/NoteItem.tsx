@@ -1,6 +1,7 @@
 import { For, Match, Show, Switch } from 'solid-js';
 import type { NoteView, ParticipantView } from '../../shared/views';
-import { fullTime, relativeTime } from '../lib/relative-time';
+import { fullTime, splitUtcMoments, utcMomentToIso } from '../lib/local-time';
+import { relativeTime } from '../lib/relative-time';
 import NewSenderBanner from './NewSenderBanner';
 import OriginalEmail from './OriginalEmail';
 import CcNotAdded from './CcNotAdded';
@@ -29,6 +30,23 @@ function SystemText(props: { text: string }) {
           <a href={part} target="_blank" rel="noopener noreferrer nofollow" data-testid="system-note-link">
             {part}
           </a>
+        ) : (
+          <LocalMoments text={part} />
+        )
+      }
+    </For>
+  );
+}
+
+/** The server writes moments into system notes in UTC; each reader sees them on their own clock. */
+function LocalMoments(props: { text: string }) {
+  return (
+    <For each={splitUtcMoments(props.text)}>
+      {(part, i) =>
+        i() % 2 === 1 ? (
+          <time datetime={utcMomentToIso(part)} title={part}>
+            {fullTime(utcMomentToIso(part))}
+          </time>
         ) : (
           part
         )

@@ -5,7 +5,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { TicketDetail, TicketState } from '../../shared/views';
 import { createAction } from '../lib/action';
-import { fullTime } from '../lib/relative-time';
+import { fullTime } from '../lib/local-time';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 

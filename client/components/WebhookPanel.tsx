@@ -6,7 +6,8 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { WebhookDeliveryView } from '../../shared/views';
 import { createAction } from '../lib/action';
-import { fullTime, relativeTime } from '../lib/relative-time';
+import { fullTime } from '../lib/local-time';
+import { relativeTime } from '../lib/relative-time';
 import { api } from '../lib/trpc';
 import { followProject } from '../stores/live';
 import CopyButton from './CopyButton';

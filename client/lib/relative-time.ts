@@ -28,7 +28,3 @@ export function relativeTime(iso: string): string {
 export function elapsedSince(iso: string): string {
   return duration(now() - Date.parse(iso));
 }
-
-export function fullTime(iso: string): string {
-  return new Date(iso).toLocaleString();
-}

@@ -23,7 +23,8 @@ import MergeBox from '../components/MergeBox';
 import CustomerPanel from '../components/CustomerPanel';
 import { duration } from '../lib/duration';
 import { stateLabel } from '../lib/state-label';
-import { fullTime, relativeTime } from '../lib/relative-time';
+import { fullTime } from '../lib/local-time';
+import { relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
 
 function Requester(props: { ticket: TicketDetail }) {

@@ -87,3 +87,20 @@ test('a search on the Open tab says a snoozed ticket matches, and shows it in on
   await expect(hint).toHaveCount(0);
   await a.context.close();
 });
+
+test('the snooze note and the sidebar give the same time, on the reader’s clock with its zone', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice, { timezoneId: 'Asia/Kolkata', locale: 'en-US' });
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(`Call back after the audit ${Date.now()}`);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await a.page.getByTestId('snooze-open').click();
+  await a.page.getByRole('button', { name: 'Tomorrow 9:00' }).click();
+  // 9:00 in Kolkata is 03:30 UTC: both places say 9:00 AM, and name the zone.
+  await expect(a.page.getByTestId('snoozed-until')).toContainText(/9:00\sAM GMT\+5:30/);
+  const shown = (await a.page.getByTestId('snoozed-until').textContent())!.replace('Snoozed until ', '').trim();
+  const note = a.page.getByTestId('note').filter({ hasText: 'snoozed until' });
+  await expect(note).toContainText(shown);
+  await expect(note).not.toContainText('UTC');
+  await a.context.close();
+});
