@@ -58,3 +58,38 @@ test('@ and ~ complete members and labels; a mention in an internal note notifie
   await a.context.close();
   await b.context.close();
 });
+
+test('a mention toast leaves the ticket sidebar’s controls free to click', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob, { viewport: { width: 1280, height: 800 } });
+  const run = Date.now();
+  const ids: string[] = [];
+  for (const title of [`Mentioned ${run}`, `Open on Bob's screen ${run}`]) {
+    await a.page.goto(`/p/${PROJECT}`);
+    await a.page.getByTestId('new-ticket-open').click();
+    await a.page.getByTestId('new-ticket-title').fill(title);
+    await a.page.getByTestId('new-ticket-submit').click();
+    await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+    ids.push(new URL(a.page.url()).pathname);
+  }
+  await b.page.goto(ids[1]!);
+  await expect(b.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  // A window whose bottom edge runs just under the State buttons (a ticket with a customer's
+  // details above them, or a laptop screen): where toasts appear.
+  const state = (await b.page.getByTestId('toggle-state').boundingBox())!;
+  await b.page.setViewportSize({ width: 1280, height: Math.ceil(state.y + state.height + 48) });
+  await a.page.goto(ids[0]!);
+  await a.page.getByTestId('composer-internal').check();
+  await a.page.getByTestId('composer').fill('@bob can you look?');
+  await a.page.getByTestId('composer-submit').click();
+  const toast = b.page.getByTestId('toast').filter({ hasText: `${USERS.alice.name} mentioned you` });
+  await expect(toast).toBeVisible();
+  const t = (await toast.boundingBox())!;
+  for (const id of ['toggle-state', 'mark-pending', 'snooze-open']) {
+    const c = (await b.page.getByTestId(id).boundingBox())!;
+    const overlaps = t.x < c.x + c.width && c.x < t.x + t.width && t.y < c.y + c.height && c.y < t.y + t.height;
+    expect(overlaps, `the toast covers ${id}`).toBe(false);
+  }
+  await a.context.close();
+  await b.context.close();
+});
