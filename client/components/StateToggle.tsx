@@ -54,7 +54,7 @@ export default function StateToggle(props: { projectPath: string; ticket: Ticket
         </span>
       </Show>
       <div class="button-row">
-        <button type="button" class="button" data-testid="toggle-state" disabled={action.pending()} onClick={() => void set(state() === 'opened' ? 'closed' : 'opened')}>
+        <button type="button" class="button button-small" data-testid="toggle-state" disabled={action.pending()} onClick={() => void set(state() === 'opened' ? 'closed' : 'opened')}>
           {state() === 'opened' ? 'Close ticket' : state() === 'closed' ? 'Reopen ticket' : 'Back to open'}
         </button>
         <Show when={state() !== 'pending'}>

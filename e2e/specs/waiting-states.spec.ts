@@ -94,7 +94,15 @@ test('the snooze note and the sidebar give the same time, on the reader’s cloc
   await a.page.getByTestId('new-ticket-open').click();
   await a.page.getByTestId('new-ticket-title').fill(`Call back after the audit ${Date.now()}`);
   await a.page.getByTestId('new-ticket-submit').click();
+  // The State buttons are one size, and the open snooze menu stays inside the sidebar.
+  const heights = await Promise.all(['toggle-state', 'mark-pending', 'snooze-open'].map(async (id) => (await a.page.getByTestId(id).boundingBox())!.height));
+  expect(new Set(heights).size, `heights ${heights.join(', ')}`).toBe(1);
   await a.page.getByTestId('snooze-open').click();
+  const side = (await a.page.getByRole('complementary', { name: 'Ticket details' }).boundingBox())!;
+  for (const id of ['snooze-custom', 'snooze-submit']) {
+    const box = (await a.page.getByTestId(id).boundingBox())!;
+    expect(box.x + box.width, `${id} ends inside the sidebar`).toBeLessThanOrEqual(side.x + side.width + 0.5);
+  }
   await a.page.getByRole('button', { name: 'Tomorrow 9:00' }).click();
   // 9:00 in Kolkata is 03:30 UTC: both places say 9:00 AM, and name the zone.
   await expect(a.page.getByTestId('snoozed-until')).toContainText(/9:00\sAM GMT\+5:30/);
