@@ -21,6 +21,7 @@ import { escapeHtml } from '../render/plain-html';
 import { log } from '../log';
 import { isForeignOrigin } from './origin';
 import { createRateLimiter } from './rate-limit';
+import { FAVICON_LINK } from './favicon';
 
 export const CUSTOMER_VIEW_SCRIPT_PATH = '/customer-view.js';
 const MAX_REPLY_BYTES = 100_000;
@@ -47,7 +48,7 @@ function page(res: ServerResponse, status: number, title: string, body: string):
     .writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' })
     .end(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`,
+        `<meta name="robots" content="noindex">${FAVICON_LINK}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`,
     );
 }
 

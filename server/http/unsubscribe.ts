@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DomainCtx } from '../domain/core/context';
 import { lookupUnsubscribe, unsubscribeByToken } from '../domain/customer-email/unsubscribe';
 import { log } from '../log';
+import { FAVICON_LINK } from './favicon';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -16,7 +17,7 @@ function escapeHtml(s: string): string {
 function page(res: ServerResponse, status: number, title: string, body: string): void {
   res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>` +
+      `<meta name="color-scheme" content="light dark">${FAVICON_LINK}<title>${escapeHtml(title)}</title>` +
       `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}` +
       `button{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}</style>` +
       `</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`,
