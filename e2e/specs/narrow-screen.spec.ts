@@ -20,3 +20,18 @@ test('on a 390 px phone every state tab of the queue is on screen', async ({ bro
   await expect(tabs.filter({ hasText: 'All' })).toHaveAttribute('aria-pressed', 'true');
   await a.context.close();
 });
+
+test('on a 390 px phone the admin, profile and Service Desk pages do not run past the screen’s edge', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.admin, { viewport: { width: 390, height: 844 } });
+  for (const [path, ready] of [
+    ['/admin', 'smtp-settings'],
+    ['/profile', 'sessions'],
+    [`/p/${PROJECT}/-/service-desk`, 'webhook-url'],
+  ] as const) {
+    await a.page.goto(path);
+    await expect(a.page.getByTestId(ready)).toBeVisible();
+    const width = await a.page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(390);
+  }
+  await a.context.close();
+});
