@@ -29,7 +29,7 @@ function NameForm(props: { profile: ProfileView; onSaved(p: ProfileView): void }
     >
       <h2 id="name-heading">Name</h2>
       <label class="field">
-        <span>Shown to your team, and to customers as "Name (via Support Bot)"</span>
+        <span>Shown to your team, and to customers as “Your name (via the project’s name)”</span>
         <input name="name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
       </label>
       <FormError error={action.error()} />
