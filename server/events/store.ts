@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
 import type { ProjectEvent } from '../../shared/events';
 
@@ -34,7 +35,12 @@ export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number,
   if (list.length === 0) return;
   // seq order is commit order only among transactions that hold the cluster-wide write lock
   if (!db.serialised(tx)) throw new Error('events appended in a write that took no lock');
-  for (let i = 0; i < list.length; i += 200) {
+  if (list.length === 1) {
+    // the usual case (one change, one event): a statement built once
+    const e = list[0] as NewEvent;
+    await insertOneEvent(tx, { projectId: e.projectId, ticketId: e.ticketId, type: e.event.type, payload: e.event, minAccess: e.minAccess, createdAt: at });
+  }
+  for (let i = 0; list.length > 1 && i < list.length; i += 200) {
     await tx
       .insert(events)
       .values(
@@ -52,6 +58,11 @@ export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number,
   const projects = [...new Set(list.map((e) => e.projectId))];
   await db.notify(tx, EVENTS_CHANNEL, JSON.stringify({ o: origin, p: projects }));
 }
+
+const EVENT_COLUMNS = ['projectId', 'ticketId', 'type', 'payload', 'minAccess', 'createdAt'] as const;
+const insertOneEvent = prepared<{ [K in (typeof EVENT_COLUMNS)[number]]: Exclude<(typeof events.$inferInsert)[K], undefined> }, unknown>('run', (q) =>
+  q.insert(events).values(Object.fromEntries(EVENT_COLUMNS.map((k) => [k, sql.placeholder(k)])) as unknown as typeof events.$inferInsert),
+);
 
 /**
  * Events of a project after `afterSeq`, once they are durable: on SQLite a commit is visible a

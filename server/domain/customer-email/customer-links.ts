@@ -4,8 +4,9 @@
  * instance key) over a `customer_links` row — one participant's access to one ticket — and an
  * expiry; revoking the row ends every link made with it. Nothing usable is stored.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { customerLinks } from '../../../db/schema';
 import type { SecretBox } from '../core/secret-box';
 import type { DomainCtx } from '../core/context';
@@ -27,8 +28,14 @@ export async function customerLinkFor(tx: Tx, ticketId: number, email: string, a
     .where(and(eq(customerLinks.ticketId, ticketId), eq(customerLinks.email, address), isNull(customerLinks.revokedAt)))
     .get();
   if (row) return row.id;
-  return (await tx.insert(customerLinks).values({ ticketId, email: address, createdAt: at }).returning({ id: customerLinks.id }).get()).id;
+  return (await insertLink(tx, { ticketId, email: address, createdAt: at })).id;
 }
+const insertLink = prepared<{ ticketId: number; email: string; createdAt: number }, { id: number }>('get', (q) =>
+  q
+    .insert(customerLinks)
+    .values({ ticketId: sql.placeholder('ticketId'), email: sql.placeholder('email'), createdAt: sql.placeholder('createdAt') } as unknown as typeof customerLinks.$inferInsert)
+    .returning({ id: customerLinks.id }),
+);
 
 export async function customerLinkById(q: Q, id: number): Promise<CustomerLinkRow | undefined> {
   return q.select().from(customerLinks).where(eq(customerLinks.id, id)).get();

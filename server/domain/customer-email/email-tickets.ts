@@ -22,12 +22,16 @@ export const MAX_PARTICIPANTS = 10;
 
 export type ServiceDeskSettings = typeof serviceDeskSettings.$inferSelect;
 
+const settingsStmt = prepared<{ projectId: number }, ServiceDeskSettings | undefined>('get', (q) =>
+  q.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, sql.placeholder('projectId'))),
+);
 export async function settingsFor(q: Q, projectId: number): Promise<ServiceDeskSettings | undefined> {
-  return q.select().from(serviceDeskSettings).where(eq(serviceDeskSettings.projectId, projectId)).get();
+  return settingsStmt(q, { projectId });
 }
 
+const projectStmt = prepared<{ id: number }, ProjectRow | undefined>('get', (q) => q.select().from(projects).where(eq(projects.id, sql.placeholder('id'))));
 export async function findProjectById(q: Q, id: number): Promise<ProjectRow | undefined> {
-  return q.select().from(projects).where(eq(projects.id, id)).get();
+  return projectStmt(q, { id });
 }
 
 export async function findProjectByKeySuffix(q: Q, suffix: string): Promise<ProjectRow | undefined> {
@@ -157,7 +161,7 @@ export async function addParticipants(
       dropped.push(email);
       continue;
     }
-    await tx.insert(participants).values({ ticketId, email, name: names?.get(email) ?? null, createdAt: at }).onConflictDoNothing().run();
+    await insertParticipant(tx, { ticketId, email, name: names?.get(email) ?? null, createdAt: at });
     existing.add(email);
     added.push(email);
   }
@@ -180,6 +184,12 @@ export interface NewEmailTicket {
   labels: string[];
 }
 
+const insertParticipant = prepared<{ ticketId: number; email: string; name: string | null; createdAt: number }, unknown>('run', (q) =>
+  q
+    .insert(participants)
+    .values({ ticketId: ph('ticketId'), email: ph('email'), name: ph('name'), createdAt: ph('createdAt') } as unknown as typeof participants.$inferInsert)
+    .onConflictDoNothing(),
+);
 /** the project's next ticket number (hot: once per new ticket from email) */
 const nextIid = prepared<{ projectId: number }, { lastIid: number }>('get', (q) =>
   q

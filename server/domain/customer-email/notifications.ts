@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTemplates, messageIds, participants } from '../../../db/schema';
 import type { Q, Tx } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { fullPathSlug } from '../../mail/addresses';
 import type { OutboundSpec } from '../../mail/outbound/spec';
 import { defaultTemplate, type TemplateKind, type Vars } from '../../mail/outbound/templates';
@@ -50,12 +51,14 @@ export interface NewTicketFacts {
   customerMessageId: string | null;
 }
 
-export async function templateSource(q: Q, projectId: number, kind: TemplateKind): Promise<string> {
-  const row = await q
+const templateStmt = prepared<{ projectId: number; kind: TemplateKind }, { body: string } | undefined>('get', (q) =>
+  q
     .select({ body: emailTemplates.body })
     .from(emailTemplates)
-    .where(and(eq(emailTemplates.projectId, projectId), eq(emailTemplates.kind, kind)))
-    .get();
+    .where(and(eq(emailTemplates.projectId, sql.placeholder('projectId')), eq(emailTemplates.kind, sql.placeholder('kind')))),
+);
+export async function templateSource(q: Q, projectId: number, kind: TemplateKind): Promise<string> {
+  const row = await templateStmt(q, { projectId, kind });
   return row?.body ?? defaultTemplate(kind);
 }
 

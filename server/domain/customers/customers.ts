@@ -5,6 +5,7 @@
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { customers, tickets } from '../../../db/schema';
 import { domainOf, organizationOf } from '../../../shared/customers';
 import { asciiAddress } from '../../../shared/email-address';
@@ -54,15 +55,22 @@ export async function customerRefs(q: Q, ids: (number | null)[]): Promise<Map<nu
 export async function upsertCustomerTx(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): Promise<CustomerRow> {
   const address = email.toLowerCase();
   const name = cleanDisplayName(displayName);
-  const existing = await tx.select().from(customers).where(eq(customers.email, address)).get();
-  if (!existing) {
-    return tx.insert(customers).values({ email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at }).returning().get();
-  }
+  const existing = await customerByEmail(tx, { email: address });
+  if (!existing) return insertCustomer(tx, { email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at });
   if (!name || name === existing.name) return existing;
   const updated = await tx.update(customers).set({ name, updatedAt: at }).where(eq(customers.id, existing.id)).returning().get();
   await emitCustomerUpdated(tx, emit, updated);
   return updated;
 }
+
+// hot: once per message from a customer
+const customerByEmail = prepared<{ email: string }, CustomerRow | undefined>('get', (q) => q.select().from(customers).where(eq(customers.email, sql.placeholder('email'))));
+const insertCustomer = prepared<{ email: string; name: string | null; domain: string; createdAt: number; updatedAt: number }, CustomerRow>('get', (q) =>
+  q
+    .insert(customers)
+    .values({ email: sql.placeholder('email'), name: sql.placeholder('name'), domain: sql.placeholder('domain'), createdAt: sql.placeholder('createdAt'), updatedAt: sql.placeholder('updatedAt') } as unknown as typeof customers.$inferInsert)
+    .returning(),
+);
 
 /** `customer.updated` to responders of every project that has tickets of this customer. */
 export async function emitCustomerUpdated(tx: Tx, emit: Emit, row: CustomerRow): Promise<void> {

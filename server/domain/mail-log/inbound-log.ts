@@ -219,12 +219,21 @@ export async function discardQuarantined(tx: Tx, id: number, at: number): Promis
 }
 
 /** Messages from one sender to one project that became tickets or notes since `since`. */
-export async function recentFromSender(q: Q, projectId: number, from: string, since: number): Promise<number> {
-  const row = await q
+const recentStmt = prepared<{ projectId: number; from: string; since: number }, { n: number } | undefined>('get', (q) =>
+  q
     .select({ n: sql<number>`count(*)` })
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.projectId, projectId), eq(inboundMessages.fromAddress, from), inArray(inboundMessages.status, ['ticket', 'note']), sql`${inboundMessages.receivedAt} > ${since}`))
-    .get();
+    .where(
+      and(
+        eq(inboundMessages.projectId, sql.placeholder('projectId')),
+        eq(inboundMessages.fromAddress, sql.placeholder('from')),
+        inArray(inboundMessages.status, ['ticket', 'note']),
+        sql`${inboundMessages.receivedAt} > ${sql.placeholder('since')}`,
+      ),
+    ),
+);
+export async function recentFromSender(q: Q, projectId: number, from: string, since: number): Promise<number> {
+  const row = await recentStmt(q, { projectId, from, since });
   return Number(row?.n ?? 0);
 }
 
