@@ -9,6 +9,7 @@
  * reused. On PostgreSQL a transaction has a handle of its own: the statement is built per call,
  * as any other, with its placeholders filled the same way.
  */
+import { is, Param, Placeholder } from 'drizzle-orm';
 import type { Q } from './client';
 import { dialect } from './schema';
 
@@ -17,6 +18,24 @@ type Values = Record<string, unknown>;
 interface Built {
   prepare(): Record<Mode, (values: Values) => unknown> & { stmt?: { reader: boolean; raw(on: boolean): unknown } };
   execute(values: Values): Promise<unknown>;
+}
+
+/**
+ * A value filled into a placeholder goes through its column's encoder even when it is null (a
+ * builder given null binds NULL): a nullable JSON column would store the text 'null' (SQLite) or
+ * JSON null (PostgreSQL) instead of SQL NULL. Each placeholder of `.values()` / `.set()` gets an
+ * encoder that passes null through. (drizzle keeps them in `config.values` and `config.set`.)
+ */
+function passNulls(built: unknown): void {
+  const config = (built as { config?: { values?: unknown; set?: unknown } }).config;
+  const rows = [...(Array.isArray(config?.values) ? config.values : []), ...(config?.set && typeof config.set === 'object' ? [config.set] : [])] as Record<string, unknown>[];
+  for (const row of rows) {
+    for (const v of Object.values(row)) {
+      if (!is(v, Param) || !is(v.value, Placeholder)) continue;
+      const encoder = v.encoder;
+      (v as { encoder: typeof encoder }).encoder = { mapToDriverValue: (x: unknown) => (x === null ? null : encoder.mapToDriverValue(x)) };
+    }
+  }
 }
 
 /**
@@ -30,12 +49,16 @@ export function prepared<P extends Values, R>(mode: Mode, build: (q: Q) => unkno
     // a value left out would be bound as NULL, where a builder would have used the column's default
     for (const k in values) if (values[k] === undefined) throw new Error(`prepared statement: no value for ${k}`);
     if (dialect() === 'pg') {
-      const r = await (build(q) as Built).execute(values);
+      const built = build(q) as Built;
+      passNulls(built);
+      const r = await built.execute(values);
       return (mode === 'get' && Array.isArray(r) ? r[0] : r) as R;
     }
     let stmt = perHandle.get(q);
     if (!stmt) {
-      stmt = (build(q) as Built).prepare();
+      const built = build(q) as Built;
+      passNulls(built);
+      stmt = built.prepare();
       perHandle.set(q, stmt);
     }
     // better-sqlite3 statements are shared by SQL text (db/client.ts): another user may have
