@@ -105,3 +105,15 @@ test('header blocks with To: before Sent: (Zimbra, Yahoo, AOL) are history, and 
   // a customer's own "From:" line that is no header block stays
   assert.equal(trimReply('From: the login page\nTo: the dashboard, it hangs.\n').trimmed, '');
 });
+
+test('a short reply ending in ":" above a quote is the customer\'s answer, not an attribution: it stays visible (no EmptyEmail)', () => {
+  const crash = trimReply('Version 2.10 still crashes with:\n\n> Segmentation fault at 0x0\n');
+  assert.equal(crash.visible, 'Version 2.10 still crashes with:');
+  assert.equal(crash.trimmed, '> Segmentation fault at 0x0');
+  assert.equal(trimReply('I restarted it at 10:30 as you said:\n> Restart the service and try again.\n').visible, 'I restarted it at 10:30 as you said:');
+  assert.equal(trimReply('Please send the invoice to billing@acme.com, as your FAQ says:\n> Invoices are sent monthly.\n').visible, 'Please send the invoice to billing@acme.com, as your FAQ says:');
+  // even a line that looks like an attribution is never the whole answer trimmed away
+  assert.equal(trimReply('Please copy Ann <ann@acme.com> at 10:30 too:\n> The meeting moved.\n').visible, 'Please copy Ann <ann@acme.com> at 10:30 too:');
+  // real attributions above a top-posted answer still go with their quote
+  assert.equal(trimReply('Thanks!\n\n2025-03-03 10:00 GMT+01:00 bob@example.jp:\n> 確認お願いします\n').visible, 'Thanks!');
+});

@@ -74,15 +74,23 @@ function ownTextAfterQuote(lines: string[], from: number): number {
 /**
  * The attribution line just above a quote that is history, in any language ("15. marts 2017 kl.
  * 11.00 skrev John Doe <john@example.com>:", "W dniu 3.03.2025 Jan <j@x.pl> napisał:", "2025年3月3日
- * 10:00 Bob <b@x.jp>:"): a line ending in ":" that names an address or a time. A line of the
- * customer's own ("Here is the error I get:") names neither and stays visible.
+ * 10:00 Bob <b@x.jp>:"): a line ending in ":" that names a bracketed address, as every client's
+ * attribution does, or a bare address beside a clock time. A line of the customer's own ("Here is
+ * the error I get:", "Version 2.10 still crashes with:", "I restarted it at 10:30 as you said:")
+ * names neither and stays visible.
  */
 function attributionBefore(lines: string[], quote: number): number | null {
   let k = quote - 1;
   while (k >= 0 && !(lines[k] as string).trim()) k--;
   const line = lines[k];
   if (line === undefined || line.length > 400 || !/:\s*$/.test(line) || QUOTED.test(line)) return null;
-  return /[^\s<>()"]+@[^\s<>()"]+\.[^\s<>()"]+/.test(line) || /\b\d{1,2}[:.]\d{2}\b/.test(line) ? k : null;
+  const bracketed = /<[^<>\s@]+@[^<>\s@]+>/.test(line);
+  const bareWithTime = /[^\s<>()"@]+@[^\s<>()"@]+\.[^\s<>()"@]+/.test(line) && /\b\d{1,2}:\d{2}\b/.test(line);
+  if (!bracketed && !bareWithTime) return null;
+  // The guess never takes the whole answer: with nothing of the customer's own above it, the
+  // line is their answer (a rejected "EmptyEmail" would lose it), and only the quote is history.
+  for (let i = 0; i < k; i++) if ((lines[i] as string).trim()) return k;
+  return null;
 }
 
 /** Where the quoted history starts, or the line count when there is none. */
