@@ -117,3 +117,20 @@ test('a short reply ending in ":" above a quote is the customer\'s answer, not a
   // real attributions above a top-posted answer still go with their quote
   assert.equal(trimReply('Thanks!\n\n2025-03-03 10:00 GMT+01:00 bob@example.jp:\n> 確認お願いします\n').visible, 'Thanks!');
 });
+
+test('attribution checks are linear on long lines: "x<" + "a@" × 150,000 (22 s before) takes no time', () => {
+  const inputs = [
+    `x<${'a@'.repeat(150_000)}`,
+    `Answer\n\n${`x<${'a@'.repeat(490)}\n`.repeat(300)}`,
+    `On ${'a@'.repeat(150_000)}\n${'<a@'.repeat(50_000)}`,
+  ];
+  for (const input of inputs) {
+    const start = performance.now();
+    const t = trimReply(input);
+    const ms = performance.now() - start;
+    assert.ok(ms < 200, `${ms.toFixed(0)} ms for ${input.length} characters`);
+    assert.equal(t.visible.length + t.trimmed.length > 0, true);
+  }
+  // a real attribution with a bracketed address is still recognised
+  assert.equal(trimReply('Ok\n\nJohn Doe <john@example.com> wrote:\n> hi\n').visible, 'Ok');
+});

@@ -20,7 +20,7 @@ const ATTRIBUTION = [
   /^\s*El\b.{0,400}\bescribió:\s*$/i,
   /^\s*Op\b.{0,400}\bschreef\b.{0,80}:\s*$/i,
   /^\s*Il giorno\b.{0,400}\bha scritto:\s*$/i,
-  /^\s*\S.{0,200}<[^<>\s]+@[^<>\s]+>\s+(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto)\s*:\s*$/i,
+  /^\s*\S.{0,200}<[^<>\s@]+@[^<>\s@]+>\s+(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto)\s*:\s*$/i,
 ];
 const OUTLOOK_FROM = /^[ \t]*(?:\*\*|__)?(?:From|Von|De|Van|Da):(?:\*\*|__)?[ \t]+\S/;
 const OUTLOOK_NEXT = /^[ \t]*(?:\*\*|__)?(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Inviato|Datum):(?:\*\*|__)?[ \t]/;
@@ -47,12 +47,19 @@ const QUOTED = /^[ \t]*>/;
 /** Pathological input (thousands of lines) stays linear: the history is cut after this many lines. */
 const MAX_LINES = 5000;
 
+/**
+ * No attribution is this long: longer lines are not tested at all, so the patterns' bounded
+ * repeats never scan (and backtrack over) a 300,000-character line on the event loop.
+ */
+const MAX_ATTRIBUTION_CHARS = 1000;
+
 function isAttribution(lines: string[], i: number): number {
   const line = lines[i] as string;
+  if (line.length > MAX_ATTRIBUTION_CHARS) return 0;
   if (ATTRIBUTION.some((re) => re.test(line))) return 1;
   // Mail clients wrap a long attribution over two lines.
   const next = lines[i + 1];
-  if (next !== undefined && /^\s*(On|Am|Le|El|Op|Il giorno)\b/i.test(line) && !/:\s*$/.test(line)) {
+  if (next !== undefined && next.length <= MAX_ATTRIBUTION_CHARS && /^\s*(On|Am|Le|El|Op|Il giorno)\b/i.test(line) && !/:\s*$/.test(line)) {
     const joined = `${line.trimEnd()} ${next.trim()}`;
     if (ATTRIBUTION.some((re) => re.test(joined))) return 2;
   }
