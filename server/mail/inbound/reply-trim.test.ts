@@ -134,3 +134,15 @@ test('attribution checks are linear on long lines: "x<" + "a@" × 150,000 (22 s 
   // a real attribution with a bracketed address is still recognised
   assert.equal(trimReply('Ok\n\nJohn Doe <john@example.com> wrote:\n> hi\n').visible, 'Ok');
 });
+
+test('a top-posted reply whose quote is followed by a disclaimer, a list footer or a signature still folds the quoted history', () => {
+  const head = 'The issue persists.\n\nOn Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n> Regards\n\n';
+  const disclaimer = trimReply(`${head}CONFIDENTIALITY NOTICE: This e-mail is intended only for the addressee.\n`);
+  assert.equal(disclaimer.visible, 'The issue persists.');
+  assert.match(disclaimer.trimmed, /^On Mon[\s\S]*We fixed it\.[\s\S]*CONFIDENTIALITY NOTICE/, 'nothing is lost');
+  assert.equal(trimReply(`${head}_______________________________________________\nUsers mailing list\nusers@lists.example.org\n`).visible, 'The issue persists.');
+  assert.equal(trimReply(`${head}Ann Smith\nACME Inc.\n`).visible, 'The issue persists.');
+  assert.equal(trimReply(`The issue persists.\n\nAm 07.05.2012 08:10, schrieb Martin:\n> Hallo\n\nSent via ACME Mail\n`).visible, 'The issue persists.');
+  // bottom-posting (nothing of the customer's own above the attribution) keeps its answer
+  assert.equal(trimReply('On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.\n').visible, 'On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.');
+});

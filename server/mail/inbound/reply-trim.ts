@@ -5,7 +5,8 @@
  * mobile signature — and a quote that nothing of the customer's own follows. A quote *between*
  * the customer's own lines is theirs (they answer a passage, or cite the FAQ) and stays visible,
  * with its attribution: Thunderbird and Apple Mail bottom-post ("Am … schrieb …:", the `>` quote,
- * then the answer below it), and that answer must not be folded away as history.
+ * then the answer below it), and that answer must not be folded away as history. A reply whose
+ * answer comes first (top-posting) is not bottom-posted because a footer follows the quote.
  */
 
 export interface Trimmed {
@@ -103,10 +104,16 @@ function attributionBefore(lines: string[], quote: number): number | null {
 /** Where the quoted history starts, or the line count when there is none. */
 function historyStart(lines: string[]): number {
   const limit = Math.min(lines.length, MAX_LINES);
+  // The customer answered above everything quoted (top-posting): what follows a quote then is a
+  // disclaimer, a mailing-list footer or a signature, not their answer.
+  let answeredAbove = false;
+  let quoteSeen = false;
   for (let i = 0; i < limit; i++) {
     const line = lines[i] as string;
     const attribution = isAttribution(lines, i);
     if (attribution) {
+      if (answeredAbove) return i;
+      quoteSeen = true;
       // Bottom-posting: the attribution and its quote come first, the answer after them.
       let q = i + attribution;
       while (q < lines.length && !(lines[q] as string).trim()) q++;
@@ -118,11 +125,12 @@ function historyStart(lines: string[]): number {
     if (isHeaderBlock(lines, i)) return i;
     if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line)) return i;
     if (QUOTED.test(line)) {
+      quoteSeen = true;
       // A quote is history only when nothing of the customer's own comes after it.
       const j = ownTextAfterQuote(lines, i);
       if (j < 0) return attributionBefore(lines, i) ?? i;
       i = j - 1;
-    }
+    } else if (!quoteSeen && line.trim()) answeredAbove = true;
   }
   return limit;
 }
