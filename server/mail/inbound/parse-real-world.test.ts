@@ -80,3 +80,15 @@ test('dropping trailing boundary lines is linear: a last line of "--" and 300,00
   assert.equal(withoutTrailingBoundaries('Hi\n-- \nSig', raw), 'Hi\n-- \nSig');
   assert.equal(withoutTrailingBoundaries('--b--', raw), '--b--');
 });
+
+test('UTF-8 mail without a charset and with one invalid byte keeps its letters (only that byte is U+FFFD), Latin-1 mail is still read as Latin-1', async () => {
+  const mail = (body: Buffer) => Buffer.concat([
+    Buffer.from('From: Web Form <form@customer.test>\r\nTo: help@desk.test\r\nSubject: Kontakt\r\nMessage-ID: <form-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'),
+    body,
+    Buffer.from('\r\n'),
+  ]);
+  const utf8 = await parseEmail(mail(Buffer.concat([Buffer.from('Grüße aus Köln — 10 € bezahlt. '), Buffer.from([0xff]), Buffer.from(' Ende')])));
+  assert.equal(utf8.text?.trim(), 'Grüße aus Köln — 10 € bezahlt. \uFFFD Ende');
+  const latin1 = await parseEmail(mail(Buffer.from('Grüße aus Köln, 10 EUR bezahlt.', 'latin1')));
+  assert.equal(latin1.text?.trim(), 'Grüße aus Köln, 10 EUR bezahlt.');
+});

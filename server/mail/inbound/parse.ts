@@ -113,6 +113,25 @@ function bodyOfPartlessMultipart(raw: Buffer, transferEncoding: string): string 
 
 const UTF8_OR_ASCII = /^(?:utf-?8|us-?ascii|ascii|ansi_x3\.4-1968|)$/;
 
+/** Whether the bytes hold a valid multi-byte UTF-8 sequence (Latin-1 text practically never does). */
+function hasUtf8Sequence(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    if (c < 0xc2 || c > 0xf4) continue;
+    const n = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+    if (i + n >= b.length) continue;
+    const c1 = b[i + 1] as number;
+    // the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (c1 < lo || c1 > hi) continue;
+    let ok = true;
+    for (let k = 2; k <= n; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) ok = false;
+    if (ok) return true;
+  }
+  return false;
+}
+
 /**
  * The text of a single-part `text/*` message whose bytes are not in the charset it declares: an
  * unknown name (`unknown-8bit`, `invalid-charset`), or none / US-ASCII over 8-bit Latin-1 bytes
@@ -131,8 +150,11 @@ function bodyInDeclaredCharset(raw: Buffer, contentType: string, transferEncodin
     new TextDecoder('utf-8', { fatal: true }).decode(body);
     return null;
   } catch {
-    // not UTF-8: decoded below
+    // not strictly UTF-8: decoded below, unless it is UTF-8 with a stray byte
   }
+  // One broken byte in UTF-8 (a web form's truncated field) is not Latin-1: mailparser's text,
+  // with a U+FFFD for that byte, keeps every other letter ("Grüße", not "GrÃ¼Ãe").
+  if (hasUtf8Sequence(body)) return null;
   const charset = (/charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? '').toLowerCase();
   if (charset === 'utf-8' || charset === 'utf8') return null;
   let decoder: TextDecoder;
