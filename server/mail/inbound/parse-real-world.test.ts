@@ -92,3 +92,40 @@ test('UTF-8 mail without a charset and with one invalid byte keeps its letters (
   const latin1 = await parseEmail(mail(Buffer.from('Grüße aus Köln, 10 EUR bezahlt.', 'latin1')));
   assert.equal(latin1.text?.trim(), 'Grüße aus Köln, 10 EUR bezahlt.');
 });
+
+test('a large x-uuencode attachment is decoded into one buffer, not a number per byte: 14 MB decodes within a 96 MB heap', async () => {
+  const { randomBytes } = await import('node:crypto');
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const data = randomBytes(14 * 1024 * 1024);
+  const lines = Math.ceil(data.length / 45);
+  const encoded = Buffer.alloc(lines * 62 + 8);
+  const ch = (x: number) => (x === 0 ? 0x60 : x + 32);
+  let p = 0;
+  for (let off = 0; off < data.length; off += 45) {
+    const n = Math.min(45, data.length - off);
+    encoded[p++] = ch(n);
+    for (let i = 0; i < n; i += 3) {
+      const a = data[off + i] as number, b = i + 1 < n ? (data[off + i + 1] as number) : 0, c = i + 2 < n ? (data[off + i + 2] as number) : 0;
+      encoded[p++] = ch(a >> 2); encoded[p++] = ch(((a & 3) << 4) | (b >> 4)); encoded[p++] = ch(((b & 15) << 2) | (c >> 6)); encoded[p++] = ch(c & 63);
+    }
+    encoded[p++] = 0x0a;
+  }
+  p += encoded.write('`\nend\n', p, 'latin1');
+  const dir = mkdtempSync(join(tmpdir(), 'uu-'));
+  try {
+    writeFileSync(join(dir, 'in.uu'), encoded.subarray(0, p));
+    writeFileSync(join(dir, 'in.sha'), (await import('node:crypto')).createHash('sha256').update(data).digest('hex'));
+    const script = `const { uudecode } = await import(${JSON.stringify(new URL('./parse.ts', import.meta.url).href)});
+      const fs = await import('node:fs'); const { createHash } = await import('node:crypto');
+      const out = uudecode(fs.readFileSync(${JSON.stringify(join(dir, 'in.uu'))}));
+      const ok = out && createHash('sha256').update(out).digest('hex') === fs.readFileSync(${JSON.stringify(join(dir, 'in.sha'))}, 'utf8');
+      process.exit(ok ? 0 : 3);`;
+    const r = spawnSync(process.execPath, ['--max-old-space-size=96', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-500)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

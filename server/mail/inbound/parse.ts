@@ -205,7 +205,10 @@ export function sha256(raw: Buffer): string {
  * null when the text is not uuencode, so nothing is lost.
  */
 export function uudecode(encoded: Buffer): Buffer | null {
-  const out: number[] = [];
+  // every line gives at most 3 bytes per 4 characters after its length character: the bytes are
+  // written into one buffer (a number per byte took ~250 MB of heap for 14.5 MB)
+  const out = Buffer.allocUnsafe(Math.ceil((encoded.length * 3) / 4));
+  let size = 0;
   for (const line of encoded.toString('latin1').split(/\r?\n/)) {
     if (/^begin\s+[0-7]{3,4}\s/.test(line) || !line) continue;
     if (line === 'end' || line === '`') break;
@@ -215,11 +218,13 @@ export function uudecode(encoded: Buffer): Buffer | null {
     if (chars.length < Math.ceil(n / 3) * 4 || /[^\x20-\x60]/.test(chars)) return null;
     const v = (i: number) => (chars.charCodeAt(i) - 32) & 63;
     for (let i = 0, got = 0; got < n; i += 4) {
-      const bytes = [(v(i) << 2) | (v(i + 1) >> 4), ((v(i + 1) & 15) << 4) | (v(i + 2) >> 2), ((v(i + 2) & 3) << 6) | v(i + 3)];
-      for (const b of bytes) if (got++ < n) out.push(b);
+      out[size++] = (v(i) << 2) | (v(i + 1) >> 4);
+      if (++got < n) out[size++] = ((v(i + 1) & 15) << 4) | (v(i + 2) >> 2);
+      if (++got < n) out[size++] = ((v(i + 2) & 3) << 6) | v(i + 3);
+      got++;
     }
   }
-  return out.length ? Buffer.from(out) : null;
+  return size ? out.subarray(0, size) : null;
 }
 
 function plainAttachment(a: Attachment): ParsedAttachment {
