@@ -6,6 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { attachmentMarkdown, attachmentUrl } from '../../../shared/attachment-markdown';
 import type { AttachmentStore } from '../../files/attachment-store';
+import { truncate } from '../../render/bound-text';
+import { MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER } from '../../render/limits';
 import { findForwarded, subjectOf } from './forwarded';
 import type { ParsedEmail } from './parse';
 
@@ -106,12 +108,29 @@ export function markdownLink(a: PreparedAttachment): string {
   return attachmentMarkdown(a.filename, a.url, isImage(a));
 }
 
+/**
+ * At most this many `cid:` references are pointed at files (one per inline image is what mail
+ * has): a body of 15,000 placeholders cannot grow into 15,000 links.
+ */
+export const MAX_CID_REWRITES = 1000;
+
+/** The attachments by lowercased cid (the first of a repeated cid wins), built once per message. */
+function byCid(list: PreparedAttachment[]): Map<string, PreparedAttachment> {
+  const map = new Map<string, PreparedAttachment>();
+  for (const a of list) if (a.cid && !map.has(a.cid.toLowerCase())) map.set(a.cid.toLowerCase(), a);
+  return map;
+}
+
 /** Points `cid:` references in HTML at the stored files; returns the HTML and the cids used. */
 export function rewriteCids(html: string, list: PreparedAttachment[]): { html: string; used: Set<string> } {
   const used = new Set<string>();
+  const cids = byCid(list);
+  if (cids.size === 0) return { html, used };
+  let rewrites = 0;
   const rewritten = html.replace(/(["'(])cid:([^"')\s>]+)/gi, (match, q: string, cid: string) => {
-    const a = list.find((x) => x.cid && x.cid.toLowerCase() === cid.toLowerCase());
+    const a = rewrites < MAX_CID_REWRITES ? cids.get(cid.toLowerCase()) : undefined;
     if (!a) return match;
+    rewrites++;
     used.add(a.token);
     return `${q}${a.url}`;
   });
@@ -121,16 +140,27 @@ export function rewriteCids(html: string, list: PreparedAttachment[]): { html: s
 /**
  * Outlook's text/plain part marks an inline image as `[cid:image001.png@01D…]` where the HTML part
  * shows it: the placeholder becomes the image itself (as the HTML would have), and the image is
- * not linked a second time below the text. Placeholders naming no attachment stay as they are.
+ * not linked a second time below the text. Placeholders naming no attachment (or past
+ * MAX_CID_REWRITES) stay as they are, and the result is cut to MAX_MARKDOWN_CHARS again.
  */
 export function rewriteTextCids(markdown: string, list: PreparedAttachment[]): { markdown: string; used: Set<string> } {
   const used = new Set<string>();
   if (!markdown.includes('[cid:')) return { markdown, used };
-  const rewritten = markdown.replace(/\[cid:([^\]\s]{1,998})\]/gi, (match, cid: string) => {
-    const a = list.find((x) => x.cid && x.cid.toLowerCase() === cid.toLowerCase());
+  const cids = byCid(list);
+  if (cids.size === 0) return { markdown, used };
+  let rewrites = 0;
+  let growth = 0;
+  // no "[" inside a cid: a run of "[cid:[cid:…" is scanned once, not 998 characters per "["
+  const rewritten = markdown.replace(/\[cid:([^[\]\s]{1,998})\]/gi, (match, cid: string, at: number) => {
+    const a = rewrites < MAX_CID_REWRITES ? cids.get(cid.toLowerCase()) : undefined;
     if (!a) return match;
+    const link = markdownLink(a);
+    // an image whose link the cut below would drop stays a placeholder, and is linked below the text
+    if (at + growth + link.length > MAX_MARKDOWN_CHARS) return match;
+    rewrites++;
+    growth += link.length - match.length;
     used.add(a.token);
-    return markdownLink(a);
+    return link;
   });
-  return { markdown: rewritten, used };
+  return { markdown: rewrites ? truncate(rewritten, MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER).text : rewritten, used };
 }
