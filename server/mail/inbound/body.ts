@@ -25,6 +25,42 @@ function closestTable(node: El): El | null {
 /** Elements that make a <div> hold blocks rather than one line of text. */
 const BLOCKS = 'p, div, table, ul, ol, dl, blockquote, h1, h2, h3, h4, h5, h6, pre, hr, details, center, section, article';
 
+const BLOCK_NAMES = new Set(BLOCKS.split(',').map((name) => name.trim().toUpperCase()));
+
+/** A DOM node as walked here (children only). */
+interface Walked {
+  nodeType: number;
+  nodeName: string;
+  firstChild: Walked | null;
+  nextSibling: Walked | null;
+}
+
+const holdsBlockCache = new WeakMap<object, boolean>();
+/**
+ * Whether an element holds a block element (BLOCKS) anywhere below it. Worked out once per node,
+ * bottom-up, for the whole subtree at the first question: `querySelector` per <div> rescanned the
+ * subtree at every level of a nested thread (O(nodes × depth): a 60-level Gmail thread took 4×).
+ */
+function holdsBlock(root: Walked): boolean {
+  const known = holdsBlockCache.get(root);
+  if (known !== undefined) return known;
+  // elements in pre-order, skipping subtrees already known; in reverse, children come first
+  const order: Walked[] = [];
+  const stack: Walked[] = [root];
+  while (stack.length) {
+    const el = stack.pop() as Walked;
+    order.push(el);
+    for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 1 && !holdsBlockCache.has(c)) stack.push(c);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const el = order[i] as Walked;
+    let holds = false;
+    for (let c = el.firstChild; c && !holds; c = c.nextSibling) holds = c.nodeType === 1 && (BLOCK_NAMES.has(c.nodeName.toUpperCase()) || holdsBlockCache.get(c) === true);
+    holdsBlockCache.set(el, holds);
+  }
+  return holdsBlockCache.get(root) as boolean;
+}
+
 const layoutCache = new WeakMap<object, boolean>();
 /**
  * A table used for layout (newsletters, signatures, HTML-only clients) rather than for data:
@@ -104,7 +140,7 @@ function converter(): TurndownService {
   // per blank line: such a div is a line, not a paragraph, or every line of the customer's text
   // and signature would stand apart ("Thanks," and "Ann" two paragraphs).
   td.addRule('lineDiv', {
-    filter: (node) => node.nodeName === 'DIV' && !(node as unknown as El).querySelector?.(BLOCKS),
+    filter: (node) => node.nodeName === 'DIV' && !holdsBlock(node as unknown as Walked),
     replacement: (content) => (content.trim() ? `\n${content.replace(/^\n+|\n+$/g, '')}\n` : '\n\n'),
   });
   // <details> keeps its summary and its content, as the notes show them (reply trimming writes the same).

@@ -146,3 +146,34 @@ test('a top-posted reply whose quote is followed by a disclaimer, a list footer 
   // bottom-posting (nothing of the customer's own above the attribution) keeps its answer
   assert.equal(trimReply('On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.\n').visible, 'On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.');
 });
+
+test('HTML conversion does not rescan each <div>\'s subtree (O(nodes × depth)): nested webmail threads convert in linear work, with the same Markdown', async () => {
+  const { createRequire } = await import('node:module');
+  const fromTurndown = createRequire(createRequire(import.meta.url).resolve('turndown'));
+  const domino = fromTurndown('@mixmark-io/domino') as { createDocument(html: string): { querySelector(s: string): object } };
+  // counted on <div> elements (their prototype shadows the inherited, read-only method)
+  const divProto = Object.getPrototypeOf(domino.createDocument('<div></div>').querySelector('div')) as { querySelector(s: string): unknown };
+  const original = divProto.querySelector;
+  let scans = 0;
+  Object.defineProperty(divProto, 'querySelector', {
+    configurable: true,
+    writable: true,
+    value(this: unknown, s: string) {
+      scans++;
+      return original.call(this, s);
+    },
+  });
+  let gmail = '<div>Original question</div>';
+  for (let i = 0; i < 60; i++) gmail = `<div dir="ltr"><div>Reply ${i}</div><div><br></div><div>Thanks,</div><div>Ann</div><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Mon, 3 Mar 2025 at 10:00, Support &lt;help@desk.test&gt; wrote:<br></div><blockquote class="gmail_quote"><div>${'<span>text <b>bold</b></span> '.repeat(5)}</div>${gmail}</blockquote></div></div>`;
+  let md: string;
+  try {
+    md = bodyMarkdown(null, gmail);
+  } finally {
+    delete (divProto as { querySelector?: unknown }).querySelector;
+  }
+  assert.ok(scans < 10, `${scans} subtree scans for a 60-level thread`);
+  assert.match(md, /^Reply 59\n\nThanks,\nAnn\n\nOn Mon, 3 Mar 2025 at 10:00, Support <help@desk\.test> wrote:\n\n> text \*\*bold\*\*/);
+  assert.match(md, /(?:> ){60}Original question$/);
+  // divs holding blocks deep below are blocks, lines are lines
+  assert.equal(bodyMarkdown(null, '<div><div><span><p>One</p></span></div><div>two</div><div>three</div></div>'), 'One\n\ntwo\nthree');
+});
