@@ -1,6 +1,6 @@
-import { For, Match, Show, Switch } from 'solid-js';
+import { ErrorBoundary, For, Match, Show, Switch } from 'solid-js';
 import type { NoteView, ParticipantView } from '../../shared/views';
-import { fullTime, splitUtcMoments, utcMomentToIso } from '../lib/local-time';
+import { fullTime, splitUtcMoments, utcMomentInstant } from '../lib/local-time';
 import { relativeTime } from '../lib/relative-time';
 import NewSenderBanner from './NewSenderBanner';
 import OriginalEmail from './OriginalEmail';
@@ -38,19 +38,24 @@ function SystemText(props: { text: string }) {
   );
 }
 
-/** The server writes moments into system notes in UTC; each reader sees them on their own clock. */
+/**
+ * The server writes moments into system notes in UTC; each reader sees them on their own clock. The
+ * note may quote outside text (an old title is an email subject), so a part that names no real
+ * instant (`2025-02-31 10:00 UTC`) stays the text it was.
+ */
 function LocalMoments(props: { text: string }) {
   return (
     <For each={splitUtcMoments(props.text)}>
-      {(part, i) =>
-        i() % 2 === 1 ? (
-          <time datetime={utcMomentToIso(part)} title={part}>
-            {fullTime(utcMomentToIso(part))}
+      {(part, i) => {
+        const iso = i() % 2 === 1 ? utcMomentInstant(part) : null;
+        return iso ? (
+          <time datetime={iso} title={part}>
+            {fullTime(iso)}
           </time>
         ) : (
           part
-        )
-      }
+        );
+      }}
     </For>
   );
 }
@@ -63,14 +68,34 @@ function When(props: { at: string }) {
   );
 }
 
-export default function NoteItem(props: {
+interface NoteItemProps {
   note: NoteView;
   projectPath?: string;
   iid?: number;
   canSeeEmail?: boolean;
   participants?: ParticipantView[];
   onParticipantsChanged?(list: ParticipantView[]): void;
-}) {
+}
+
+/** One note that fails to render shows a line saying so; the rest of the ticket page stays. */
+export default function NoteItem(props: NoteItemProps) {
+  return (
+    <ErrorBoundary
+      fallback={(err) => {
+        console.error('A note could not be shown', err);
+        return (
+          <li class="note note-system" data-testid="note" data-note-id={props.note.id} data-broken="true">
+            <p class="note-system-line muted">This note could not be shown. Reload the page to try again.</p>
+          </li>
+        );
+      }}
+    >
+      <NoteBody {...props} />
+    </ErrorBoundary>
+  );
+}
+
+function NoteBody(props: NoteItemProps) {
   const n = () => props.note;
   const kind = () => (n().system ? 'system' : n().internal ? 'internal' : n().externalAuthor ? 'external' : 'reply');
   return (
