@@ -40,19 +40,37 @@ test('"is typing…" ends when the reply is sent or the draft emptied, not secon
   await b.page.goto(a.page.url());
   await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing');
 
-  // The server ends "typing" 6 s after the last keystroke by itself; these waits are shorter, so
-  // only the composer saying so at once passes them.
-  const soonerThanTheServerTimer = { timeout: 3_000 };
-  await a.page.getByTestId('composer').pressSequentially('Checking the logs', { delay: 20 });
-  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is typing…');
-  await a.page.getByTestId('composer').fill('');
-  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing', soonerThanTheServerTimer);
+  // The server ends "typing" by itself 6 s after the last announcement, and the composer announces
+  // at most every 2 s while keys are pressed: so after 5 s of steady typing the server's timer runs
+  // until at least 4 s after the LAST keystroke. Only a composer that says "stopped" at once gets
+  // "viewing" on the other screen sooner than that; these deadlines (3 s after the last keystroke)
+  // are counted from that keystroke, not from when "is typing…" appeared.
+  const presence = b.page.getByTestId('presence');
+  const composer = a.page.getByTestId('composer');
+  const sooner = (lastKey: number) => ({ timeout: Math.max(1, lastKey + 3_000 - Date.now()) });
+  /** Types for at least 5 s; returns when the last key went down. */
+  async function keepTyping(text: string): Promise<number> {
+    const started = Date.now();
+    await composer.pressSequentially(text.slice(0, 4), { delay: 20 });
+    await expect(presence).toHaveText('Alice Reporter is typing…');
+    while (Date.now() - started < 5_000) {
+      await composer.press('.', { delay: 20 });
+      await composer.press('Backspace', { delay: 20 });
+    }
+    await composer.pressSequentially(text.slice(4), { delay: 20 });
+    return Date.now();
+  }
 
-  await a.page.getByTestId('composer').pressSequentially('Found it: fixed now', { delay: 20 });
-  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is typing…');
+  let lastKey = await keepTyping('Checking the logs');
+  await expect(presence).toHaveText('Alice Reporter is typing…');
+  await composer.fill('');
+  await expect(presence).toHaveText('Alice Reporter is viewing', sooner(lastKey));
+
+  lastKey = await keepTyping('Found it: fixed now');
+  await expect(presence).toHaveText('Alice Reporter is typing…');
   await a.page.getByRole('button', { name: 'Send reply' }).click();
-  await expect(b.page.getByRole('list', { name: 'Conversation' })).toContainText('Found it: fixed now');
-  await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing', soonerThanTheServerTimer);
+  await expect(b.page.getByRole('list', { name: 'Conversation' })).toContainText('Found it: fixed now', sooner(lastKey));
+  await expect(presence).toHaveText('Alice Reporter is viewing', sooner(lastKey));
   await a.context.close();
   await b.context.close();
 });
