@@ -1,5 +1,5 @@
 /** Saved views beside the state tabs, each with its live count; the current filters can be saved as one. */
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { QueueParam } from '../lib/queue-params';
 import { countFor, isViewShown, queueFilterToView, viewParams } from '../lib/view-filters';
 import { createAction } from '../lib/action';
@@ -7,7 +7,6 @@ import { api } from '../lib/trpc';
 import { createSavedViews } from '../stores/saved-views';
 import type { QueueFilter } from '../stores/queue-patch';
 import FormError from './FormError';
-import type { SavedViewView } from '../../shared/views';
 
 export default function SavedViewsBar(props: {
   projectPath: string;
@@ -23,15 +22,35 @@ export default function SavedViewsBar(props: {
     api.savedViews.save.mutate({ projectPath: props.projectPath, name: name(), shared: shared(), filters: queueFilterToView(props.filter) }),
   );
   const remove = createAction((id: number) => api.savedViews.remove.mutate({ projectPath: props.projectPath, id }));
-  // × asks first: a shared view disappears for the whole team, and there is no undo.
-  const [confirming, setConfirming] = createSignal<SavedViewView | null>(null);
-  async function removeConfirmed(v: SavedViewView) {
-    if (!(await remove.run(v.id))) return;
-    setConfirming(null);
+  // × asks first: a shared view disappears for the whole team, and there is no undo. The question
+  // names the view as it is now (by id, from the live list): renamed elsewhere, it says the new
+  // name; removed elsewhere, the question goes.
+  const [confirmingId, setConfirmingId] = createSignal<number | null>(null);
+  const confirming = createMemo(() => store.views().find((v) => v.id === confirmingId() && v.mine) ?? null);
+  let bar: HTMLDivElement | undefined;
+  const removeButtons = new Map<number, HTMLButtonElement>();
+  /** Closes the question; focus goes back to the view's × (or the bar when the view is gone). */
+  function closeConfirm() {
+    const id = confirmingId();
+    // Focus was in the question, or went with it (the view was removed elsewhere and the question closed first).
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || !!bar?.querySelector('[data-testid="view-delete-confirm"]')?.contains(active);
+    setConfirmingId(null);
+    if (!hadFocus) return;
+    const back = id === null ? undefined : removeButtons.get(id);
+    if (back?.isConnected) back.focus();
+    else bar?.focus();
+  }
+  createEffect(() => {
+    if (confirmingId() !== null && !confirming()) closeConfirm();
+  });
+  async function removeConfirmed(id: number) {
+    if (!(await remove.run(id))) return;
+    closeConfirm();
     void store.changedHere();
   }
   return (
-    <div class="saved-views" role="group" aria-label="Saved views" data-testid="saved-views">
+    <div class="saved-views" role="group" aria-label="Saved views" data-testid="saved-views" tabIndex={-1} ref={bar}>
       <For each={store.views()}>
         {(v) => (
           <span class="view-chip" classList={{ 'view-chip-active': isViewShown(v.filters, props.filter) }}>
@@ -57,7 +76,18 @@ export default function SavedViewsBar(props: {
               </Show>
             </button>
             <Show when={v.mine}>
-              <button type="button" class="chip-remove" aria-label={`Delete view ${v.name}`} aria-expanded={confirming()?.id === v.id} onClick={() => setConfirming(v)}>
+              <button
+                type="button"
+                class="chip-remove"
+                aria-label={`Delete view ${v.name}`}
+                aria-expanded={confirmingId() === v.id}
+                aria-haspopup="dialog"
+                ref={(el) => {
+                  removeButtons.set(v.id, el);
+                  onCleanup(() => removeButtons.delete(v.id));
+                }}
+                onClick={() => setConfirmingId(v.id)}
+              >
                 ×
               </button>
             </Show>
@@ -65,22 +95,45 @@ export default function SavedViewsBar(props: {
         )}
       </For>
       <Show when={confirming()}>
-        {(v) => (
-          <div class="confirm confirm-inline" role="alertdialog" aria-labelledby="view-delete-text" data-testid="view-delete-confirm">
-            <span id="view-delete-text">
-              Delete the view <strong>{v().name}</strong>?{' '}
-              {v().shared ? 'It is shared with the project: it goes for everyone on the team.' : 'Only you see it.'}
-            </span>
-            <span class="button-row">
-              <button type="button" class="button button-danger button-small" data-testid="view-delete-confirm-button" disabled={remove.pending()} onClick={() => void removeConfirmed(v())}>
-                Delete view
-              </button>
-              <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(null)}>
-                Keep it
-              </button>
-            </span>
-          </div>
-        )}
+        {(v) => {
+          let confirmButton: HTMLButtonElement | undefined;
+          // Keyboard and screen-reader users are taken to the question (and its safe answer is one Tab away).
+          onMount(() => confirmButton?.focus());
+          return (
+            <div
+              class="confirm confirm-inline"
+              role="alertdialog"
+              aria-labelledby="view-delete-text"
+              data-testid="view-delete-confirm"
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                e.preventDefault();
+                e.stopPropagation();
+                closeConfirm();
+              }}
+            >
+              <span id="view-delete-text">
+                Delete the view <strong>{v().name}</strong>?{' '}
+                {v().shared ? 'It is shared with the project: it goes for everyone on the team.' : 'Only you see it.'}
+              </span>
+              <span class="button-row">
+                <button
+                  type="button"
+                  class="button button-danger button-small"
+                  data-testid="view-delete-confirm-button"
+                  ref={confirmButton}
+                  disabled={remove.pending()}
+                  onClick={() => void removeConfirmed(v().id)}
+                >
+                  Delete view
+                </button>
+                <button type="button" class="button button-quiet button-small" onClick={closeConfirm}>
+                  Keep it
+                </button>
+              </span>
+            </div>
+          );
+        }}
       </Show>
       <Show when={props.canSave}>
         <Show
