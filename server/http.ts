@@ -21,7 +21,7 @@ import { CUSTOMER_VIEW_SCRIPT_PATH, handleCustomerView, serveCustomerViewScript 
 import { handleUpload } from './http/uploads';
 import { handleWebhook } from './http/webhooks';
 import { clientAddressResolver } from './http/client-address';
-import { FAVICON_PATHS, serveFavicon } from './http/favicon';
+import { isFaviconUrl, serveFavicon } from './http/favicon';
 import { GRAPH_NOTIFICATIONS_PATH, handleGraphNotification } from './http/graph-notifications';
 import { createOidcRoutes } from './http/oidc';
 import type { AttachmentStore } from './files/attachment-store';
@@ -98,7 +98,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
     if (url.startsWith(GRAPH_NOTIFICATIONS_PATH)) return void handleGraphNotification(deps.dc, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });
-    if ((FAVICON_PATHS as readonly string[]).includes(url)) return serveFavicon(req, res);
+    if (isFaviconUrl(url)) return serveFavicon(req, res);
     if (url.startsWith('/auth/oidc/')) return oidcRoutes(req, res);
     if (url.startsWith('/attachments/')) return serveAttachment(deps.dc, deps.files, req, res);
     if (url.startsWith('/original-email?')) return serveOriginalEmail(deps.dc, deps.files, req, res);

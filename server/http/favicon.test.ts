@@ -20,6 +20,20 @@ test('the icon is served where browsers look for it', async () => {
   }
 });
 
+test('a query string (a cache-busting ?v=2) still gets the icon, and only the exact paths do', async () => {
+  for (const path of ['/favicon.ico?v=2', '/favicon.svg?v=2&x=1']) {
+    const res = await fetch(`${app.url}${path}`);
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get('content-type'), 'image/svg+xml', path);
+    assert.match(await res.text(), /^<svg /, path);
+  }
+  for (const path of ['/favicon.icox', '/favicon.ico/x?v=2']) {
+    const res = await fetch(`${app.url}${path}`);
+    assert.notEqual(res.headers.get('content-type'), 'image/svg+xml', path);
+    await res.arrayBuffer();
+  }
+});
+
 test('the pages the server renders itself (unsubscribe, customer view) declare that icon', async () => {
   for (const path of ['/unsubscribe/00000000000000000000000000000000', '/c/not-a-token']) {
     const html = await (await fetch(`${app.url}${path}`)).text();

@@ -12,6 +12,13 @@ const SVG =
 
 export const FAVICON_PATHS = ['/favicon.svg', '/favicon.ico'] as const;
 
+/** Whether a request URL asks for the icon: the path alone decides (`/favicon.ico?v=2` busts a cache). */
+export function isFaviconUrl(url: string): boolean {
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
+  return (FAVICON_PATHS as readonly string[]).includes(path);
+}
+
 /** Goes into the head of every page the server renders itself. */
 export const FAVICON_LINK = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">';
 
