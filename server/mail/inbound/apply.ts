@@ -38,6 +38,7 @@ import { sendNewNote, sendNewParticipant, sendThankYou, templateSource } from '.
 import { defaultOutgoingName } from '../../domain/projects/service-desk';
 import { defaultTemplate } from '../outbound/templates';
 import { findKey } from './find-key';
+import { UnparsableEmailError } from './parse';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';
 import type { ParsedEmail } from './parse';
 import type { PreparedAttachment } from './prepare-attachments';
@@ -425,6 +426,7 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
     return addReply(c, project, ticket, settings, !thread.ours && !(await isTicketParticipant(c.tx, ticket, replyAuthor(c))));
   }
   const author = emailAuthor(c);
-  if (!author) throw new Error('The message has no From, Reply-To or Sender address, so there is nobody to answer.');
+  // bad input, not a fault of ours: quarantined with the reason, without an error in the log
+  if (!author) throw new UnparsableEmailError('The message has no From, Reply-To or Sender address, so there is nobody to answer.');
   return createTicket(c, project, settings, author);
 }

@@ -121,7 +121,9 @@ export function createIngest(deps: IngestDeps) {
       if (e instanceof AlreadyFinished) return { status: 'duplicate', inboundId: row.id };
       throw e;
     }
-    if (!(err instanceof UnparsableEmailError) && !(err instanceof ParseFailedError)) log.error('message quarantined', { inboundId: row.id, err });
+    // Malformed mail is expected input: a line in the log with the reason. Anything else is our fault.
+    if (err instanceof UnparsableEmailError || err instanceof ParseFailedError) log.info('message quarantined', { inboundId: row.id, reason: message });
+    else log.error('message quarantined', { inboundId: row.id, err });
     return { status: 'quarantined', inboundId: row.id, error: message };
   }
 
