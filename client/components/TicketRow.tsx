@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js';
 import type { TicketSummary } from '../../shared/views';
 import { customerHref, ticketHref } from '../lib/project-route';
 import { fullTime } from '../lib/local-time';
-import { elapsedSince, relativeTime } from '../lib/relative-time';
+import { elapsedSince, relativeTime, waitLevel } from '../lib/relative-time';
 import { CommentIcon, LockIcon } from './Icons';
 import PresenceLine from './PresenceLine';
 import { isUnread } from '../stores/queue-patch';
@@ -103,7 +103,11 @@ export default function TicketRow(props: {
       <div class="ticket-side">
         <Show when={waitingFor(t())}>
           {(w) => (
-            <span class="waiting" data-testid="row-waiting" title={`The customer has waited for our reply since ${fullTime(t().waitingSince ?? '')}`}>
+            <span
+              class={`waiting waiting-${waitLevel(t().waitingSince ?? '')}`}
+              data-testid="row-waiting"
+              title={`The customer has waited for our reply since ${fullTime(t().waitingSince ?? '')}`}
+            >
               Waiting {w()}
             </span>
           )}

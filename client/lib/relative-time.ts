@@ -1,5 +1,6 @@
 import { createSignal } from 'solid-js';
 import { duration } from './duration';
+import { waitLevelOf } from './wait-level';
 
 /** Ticks once a minute so "5 minutes ago" stays true on a page left open. */
 const [now, setNow] = createSignal(Date.now());
@@ -28,3 +29,12 @@ export function relativeTime(iso: string): string {
 export function elapsedSince(iso: string): string {
   return duration(now() - Date.parse(iso));
 }
+
+/**
+ * How pressing a customer's wait is: under an hour it is just information, up to a day it
+ * wants attention, longer is overdue (shown in the danger colour). Kept current.
+ */
+export function waitLevel(iso: string): 'fresh' | 'long' | 'overdue' {
+  return waitLevelOf(now() - Date.parse(iso));
+}
+
