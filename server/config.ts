@@ -59,6 +59,7 @@ const schema = z.object({
   GRAPH_MOVE_TO: z.string().trim().default(''),
   MAX_EMAIL_SIZE: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  HEAP_GROWING_PERCENT: z.coerce.number({ error: 'HEAP_GROWING_PERCENT must be a whole number from 0 to 400' }).int().min(0).max(400).default(200),
   OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   SMTP_URL: z
     .string()
@@ -87,6 +88,12 @@ export interface Config {
   secureCookies: boolean;
   sessionTtlMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * HEAP_GROWING_PERCENT: how far a JavaScript heap grows past its live size before the next full
+   * GC (200: to 3×; decision 008). 0 leaves it to V8, which grows small heaps far less (for a
+   * tight memory limit, at the cost of ~4 % more CPU while ingesting).
+   */
+  heapGrowingPercent: number;
   /** which peers may tell us the client's address in X-Forwarded-For */
   trustProxy: TrustProxy;
   /**
@@ -251,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     logLevel: e.LOG_LEVEL,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     trustProxy: e.TRUST_PROXY,
     secretKey: e.SECRET_KEY ?? null,
     mail: {

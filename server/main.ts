@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { startApp } from './app';
 import { log, setLogLevel } from './log';
 import { listProjectAddresses } from './domain/projects/project-address';
+import { setHeapGrowingPercent } from './render';
 
 /** Where the data lives, without the password. */
 function describeDatabase(url: string): string {
@@ -13,6 +14,8 @@ function describeDatabase(url: string): string {
 
 const config = loadConfig();
 setLogLevel(config.logLevel);
+// before the render workers start (decision 008)
+setHeapGrowingPercent(config.heapGrowingPercent);
 const app = await startApp(config);
 log.info('Threadline is running', { url: app.url, dataDir: config.dataDir, database: describeDatabase(config.databaseUrl), node: config.nodeName });
 process.stdout.write(`\n  Threadline is running at ${app.url}\n`);

@@ -8,7 +8,9 @@ import { fill, unknownPlaceholders, type Rendered, type Vars } from '../mail/out
 import { capEmailParts, truncate } from './bound-text';
 import { MAX_MARKDOWN_CHARS, PARSE_BUDGET_MS, RENDER_BUDGET_MS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText, plainTextHtml } from './plain-html';
-import { createRenderPool, type RenderPool, type TaskResult } from './pool';
+import { createRenderPool, setHeapGrowingPercent, type RenderPool, type TaskResult } from './pool';
+
+export { setHeapGrowingPercent };
 import type { IngestPrepared, TaskName, Tasks, ViewedEmail } from './tasks';
 import { AppError } from '../../shared/errors';
 import type { ParsedEmail } from '../mail/inbound/parse';

@@ -43,12 +43,17 @@ const entryFile = import.meta.url.endsWith('.ts') ? 'worker.ts' : 'worker.js';
  * With this, full GCs in each worker drop from ~12 to ~5 per 1,500 messages and the CPU per
  * ingested message by ~4% (`npm run bench -- ingest-cpu`, 3,000 messages). The flag is
  * process-wide, so the main thread's heap may also grow to 3× its live size between full GCs.
+ * HEAP_GROWING_PERCENT sets it (0: V8's own, for a tight memory limit); set before the workers start.
  */
+let heapGrowingPercent = 200;
 let gcTuned = false;
+export function setHeapGrowingPercent(percent: number): void {
+  heapGrowingPercent = percent;
+}
 function tuneHeapGrowth(): void {
   if (gcTuned) return;
   gcTuned = true;
-  v8.setFlagsFromString('--heap-growing-percent=200');
+  if (heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
 }
 
 export function createRenderPool(opts: RenderPoolOptions = {}) {
