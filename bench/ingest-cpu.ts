@@ -40,12 +40,7 @@ async function pgQuery(text: string): Promise<Record<string, unknown>[]> {
     await client.end();
   }
 }
-const pgCpu = () => {
-  if (!postgres) return 0;
-  const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const { procCpuSeconds, childPids } = libMod;
-  return procCpuSeconds(pid, true) + childPids(pid).reduce((n: number, p: number) => n + (procCpuSeconds(p, true) || 0), 0);
-};
+const pgCpu = () => (postgres ? (libMod.postgresCpuSeconds(postgres.dataDir) as number) : 0);
 const libMod = await import(path.join(root, 'bench/lib.ts'));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cpuab-'));
 execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/desk.ts'), 'create-project', '--path', 'acme/app'], { cwd: root, env: { ...process.env, ...pgEnv, DATA_DIR: dataDir } });

@@ -11,7 +11,7 @@
  * BENCH_PG=1 runs the server on a private PostgreSQL (one node). Results: bench/results/ingest.json
  * (ingest-pg.json).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
@@ -27,7 +27,7 @@ import { createFirstAdmin } from '../server/domain/accounts/users';
 import { ensureDovecotInstalled, startDovecot } from '../e2e/fixtures/dovecot';
 import { serverProcess } from '../e2e/fixtures/server-process';
 import type { AppRouter } from '../server/trpc/router';
-import { benchSession, childPids, procCpuSeconds, realisticMessage, rng, summary, writeResults } from './lib';
+import { benchSession, postgresCpuSeconds, procCpuSeconds, realisticMessage, rng, summary, writeResults } from './lib';
 import { prepareLoad } from './smtp-load';
 import { HOSTILE_BODIES, hostileMessage, hugeTextMessage } from '../server/testing/hostile-inputs';
 import { startPostgres } from '../server/testing/postgres';
@@ -83,12 +83,7 @@ let t0 = performance.now();
 for (const m of messages) await simpleParser(m);
 const parseRate = COUNT / ((performance.now() - t0) / 1000);
 
-/** PostgreSQL's CPU (postmaster, backends and their reaped children), seconds; 0 on SQLite */
-const postgresCpu = (): number => {
-  if (!postgres) return 0;
-  const pid = Number(readFileSync(path.join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return procCpuSeconds(pid, true) + childPids(pid).reduce((n, p) => n + (procCpuSeconds(p, true) || 0), 0);
-};
+const postgresCpu = (): number => (postgres ? postgresCpuSeconds(postgres.dataDir) : 0);
 // While a throughput run goes on, a ninth connection sends one small message at a time and
 // times SMTP → ticket.created: the latency a customer sees while the desk is busy ingesting.
 const probe = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
@@ -211,32 +206,30 @@ const perInput: Record<string, number> = {};
 for (const w of windows) perInput[w.name] = Math.round(Math.max(0, ...samples.filter(([at, ms]) => at + ms >= w.from && at <= w.to).map(([, ms]) => ms)));
 const stall = summary([...healthMs].sort((a, b) => a - b));
 
+/** One throughput run as the results file gives it. */
+function figures(run: Awaited<ReturnType<typeof throughputRun>>, note: string) {
+  return {
+    messages: COUNT,
+    messagesPerSecond: run.messagesPerSecond,
+    ratioToRawParse: Math.round((run.messagesPerSecond / parseRate) * 100) / 100,
+    note,
+    serverCpuMsPerMessage: run.serverCpuMsPerMessage,
+    loadGenerator: run.loadGenerator,
+    targets: { messagesPerSecond: 300, ratioToRawParse: 0.5 },
+    loadAverage1m: run.loadAverage1m,
+  };
+}
+
 const results = {
   when: new Date().toISOString(),
   machine: { cpus: os.cpus().length, node: process.version },
   engine: postgres ? 'PostgreSQL (one node)' : 'SQLite',
   throughput: {
-    messages: COUNT,
+    ...figures(cold, `the first ${COUNT} messages after the server starts, as in every earlier round`),
     megabytes: Math.round((totalBytes / 1e6) * 10) / 10,
-    messagesPerSecond: cold.messagesPerSecond,
     mailparserRawParsePerSecond: Math.round(parseRate),
-    ratioToRawParse: Math.round((cold.messagesPerSecond / parseRate) * 100) / 100,
-    note: 'the first 2,000 messages after the server starts, as in every earlier round',
-    serverCpuMsPerMessage: cold.serverCpuMsPerMessage,
-    loadGenerator: cold.loadGenerator,
-    targets: { messagesPerSecond: 300, ratioToRawParse: 0.5 },
-    loadAverage1m: cold.loadAverage1m,
   },
-  sustained: {
-    messages: COUNT,
-    messagesPerSecond: sustained.messagesPerSecond,
-    ratioToRawParse: Math.round((sustained.messagesPerSecond / parseRate) * 100) / 100,
-    note: 'the next 2,000 (different messages), once V8 has optimised what ingest runs',
-    serverCpuMsPerMessage: sustained.serverCpuMsPerMessage,
-    loadGenerator: sustained.loadGenerator,
-    targets: { messagesPerSecond: 300, ratioToRawParse: 0.5 },
-    loadAverage1m: sustained.loadAverage1m,
-  },
+  sustained: figures(sustained, `the next ${COUNT} (different messages), once V8 has optimised what ingest runs`),
   smtpToEventDuringIngestMs: { ...summary(cold.during), targetP99: 100, note: 'one message at a time on a ninth SMTP connection while the first 2,000 are being ingested' },
   smtpToEventDuringSustainedIngestMs: { ...summary(sustained.during), targetP99: 100, note: 'the same, during the sustained run' },
   smtpToEventMs: { ...summary(smtpLatency), targetP99: 100 },
@@ -247,8 +240,8 @@ console.log(JSON.stringify(results, null, 2));
 const t = results.throughput;
 const u = results.sustained;
 console.log(`\ningest (${results.engine}), target 300 messages/s and 0.5 × mailparser's ${t.mailparserRawParsePerSecond}/s; SMTP → event p99 target 100 ms:\n` +
-  `  first 2,000 after start: ${t.messagesPerSecond} messages/s, ${t.ratioToRawParse} ×, server CPU ${t.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringIngestMs.p99} ms; load ${t.loadAverage1m.before} → ${t.loadAverage1m.after}\n` +
-  `  sustained (next 2,000):  ${u.messagesPerSecond} messages/s, ${u.ratioToRawParse} ×, server CPU ${u.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringSustainedIngestMs.p99} ms; load ${u.loadAverage1m.before} → ${u.loadAverage1m.after}\n` +
+  `  first ${COUNT} after start: ${t.messagesPerSecond} messages/s, ${t.ratioToRawParse} ×, server CPU ${t.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringIngestMs.p99} ms; load ${t.loadAverage1m.before} → ${t.loadAverage1m.after}\n` +
+  `  sustained (next ${COUNT}):  ${u.messagesPerSecond} messages/s, ${u.ratioToRawParse} ×, server CPU ${u.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringSustainedIngestMs.p99} ms; load ${u.loadAverage1m.before} → ${u.loadAverage1m.after}\n` +
   `  idle: SMTP → event p99 ${results.smtpToEventMs.p99} ms`);
 console.log(`written to ${writeResults(postgres ? 'ingest-pg' : 'ingest', results)}`);
 

@@ -125,6 +125,12 @@ export function procCpuSeconds(pid: number | undefined, withReapedChildren = fal
 const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 /** Pids of the live children of `pid` (e.g. PostgreSQL's backends under its postmaster), from /proc. */
+/** CPU seconds of a PostgreSQL cluster: the postmaster (with what it reaped) and its processes. */
+export function postgresCpuSeconds(dataDir: string): number {
+  const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return procCpuSeconds(pid, true) + childPids(pid).reduce((n, p) => n + (procCpuSeconds(p, true) || 0), 0);
+}
+
 export function childPids(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -1,14 +1,21 @@
+import type { Browser } from '@playwright/test';
 import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
 
-test('responders see who is viewing and who is typing, on the ticket and in the queue', async ({ browser, app }) => {
-  const a = await signIn(browser, app.url, USERS.alice);
-  const b = await signIn(browser, app.url, USERS.bob);
-  const title = `Login loop ${Date.now()}`;
+/** Alice and Bob signed in, each in a browser of their own; Alice has just opened a new ticket. */
+async function aliceOpensNewTicket(browser: Browser, appUrl: string, name: string) {
+  const a = await signIn(browser, appUrl, USERS.alice);
+  const b = await signIn(browser, appUrl, USERS.bob);
+  const title = `${name} ${Date.now()}`;
   await a.page.goto(`/p/${PROJECT}`);
   await a.page.getByTestId('new-ticket-open').click();
   await a.page.getByTestId('new-ticket-title').fill(title);
   await a.page.getByTestId('new-ticket-submit').click();
   await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  return { a, b, title };
+}
+
+test('responders see who is viewing and who is typing, on the ticket and in the queue', async ({ browser, app }) => {
+  const { a, b, title } = await aliceOpensNewTicket(browser, app.url, 'Login loop');
 
   await b.page.goto(`/p/${PROJECT}`);
   const row = b.page.getByTestId('ticket-row').filter({ hasText: title });
@@ -29,14 +36,7 @@ test('responders see who is viewing and who is typing, on the ticket and in the 
 });
 
 test('"is typing…" ends when the reply is sent or the draft emptied, not seconds after the reply is on screen', async ({ browser, app }) => {
-  const a = await signIn(browser, app.url, USERS.alice);
-  const b = await signIn(browser, app.url, USERS.bob);
-  await a.page.goto(`/p/${PROJECT}`);
-  await a.page.getByTestId('new-ticket-open').click();
-  const title = `Typing ends ${Date.now()}`;
-  await a.page.getByTestId('new-ticket-title').fill(title);
-  await a.page.getByTestId('new-ticket-submit').click();
-  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  const { a, b } = await aliceOpensNewTicket(browser, app.url, 'Typing ends');
   await b.page.goto(a.page.url());
   await expect(b.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing');
 
@@ -76,14 +76,7 @@ test('"is typing…" ends when the reply is sent or the draft emptied, not secon
 });
 
 test('presence holds however the ticket was opened: by URL in one browser, by a reload in another, in a second tab', async ({ browser, app }) => {
-  const a = await signIn(browser, app.url, USERS.alice);
-  const b = await signIn(browser, app.url, USERS.bob);
-  await a.page.goto(`/p/${PROJECT}`);
-  await a.page.getByTestId('new-ticket-open').click();
-  const title = `Opened by link ${Date.now()}`;
-  await a.page.getByTestId('new-ticket-title').fill(title);
-  await a.page.getByTestId('new-ticket-submit').click();
-  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  const { a, b, title } = await aliceOpensNewTicket(browser, app.url, 'Opened by link');
   const url = a.page.url();
 
   // Alice opens the ticket straight from a link (a fresh page load on the ticket's URL).
@@ -115,14 +108,7 @@ test('presence holds however the ticket was opened: by URL in one browser, by a 
 });
 
 test('a browser that loses its network disappears from the others within seconds', async ({ browser, app }) => {
-  const a = await signIn(browser, app.url, USERS.alice);
-  const b = await signIn(browser, app.url, USERS.bob);
-  await a.page.goto(`/p/${PROJECT}`);
-  await a.page.getByTestId('new-ticket-open').click();
-  const title = `Network drop ${Date.now()}`;
-  await a.page.getByTestId('new-ticket-title').fill(title);
-  await a.page.getByTestId('new-ticket-submit').click();
-  await expect(a.page.getByTestId('ticket-title')).toHaveText(title);
+  const { a, b } = await aliceOpensNewTicket(browser, app.url, 'Network drop');
   await b.page.goto(a.page.url());
   await expect(a.page.getByTestId('presence')).toHaveText('Bob Developer is viewing');
   await b.context.setOffline(true);
