@@ -54,3 +54,24 @@ test('a value left undefined is refused, not bound as NULL', async () => {
     /no value for envelopeTo/,
   );
 });
+
+test("each run is on its caller's own transaction: a rolled-back one leaves nothing", async () => {
+  // built with the first transaction's connection; the next transactions may have others
+  await db.write(async (tx) => insert(tx, { source: 'cli', sha256: 'e'.repeat(64), size: 5, envelopeTo: null, receivedAt: 5 }));
+  for (let i = 0; i < 4; i++) {
+    await assert.rejects(
+      db.write(async (tx) => {
+        await insert(tx, { source: 'rolled-back', sha256: 'f'.repeat(64), size: 6, envelopeTo: null, receivedAt: 6 });
+        throw new Error('undo');
+      }),
+      /undo/,
+    );
+    // and a transaction running beside another (PostgreSQL: another pool connection)
+    await Promise.all([
+      db.write(async (tx) => insert(tx, { source: 'beside', sha256: String(i).repeat(64), size: 7, envelopeTo: null, receivedAt: 7 }), { lock: false }),
+      db.write(async (tx) => insert(tx, { source: 'beside', sha256: String(i + 5).repeat(64), size: 7, envelopeTo: null, receivedAt: 7 })),
+    ]);
+  }
+  assert.equal((await db.select().from(inboundMessages).where(eq(inboundMessages.source, 'rolled-back')).all()).length, 0);
+  assert.equal((await db.select().from(inboundMessages).where(eq(inboundMessages.source, 'beside')).all()).length, 8);
+});

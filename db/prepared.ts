@@ -6,14 +6,20 @@
  *
  * On SQLite every write transaction runs on the one writer handle (`Tx` is the same object each
  * time) and reads on the one reader, so the statement is built and prepared once per handle and
- * reused. On PostgreSQL a transaction has a handle of its own: the statement is built per call,
- * as any other, with its placeholders filled the same way.
+ * reused. On PostgreSQL a transaction has a handle (a pool connection) of its own: the statement
+ * is built once, and each call runs that built query on the caller's connection. (PostgreSQL
+ * itself prepares it once per connection: db/client.ts names every statement by its text.)
  */
 import { is, Param, Placeholder } from 'drizzle-orm';
 import type { Q } from './client';
 import { dialect } from './schema';
 
 type Mode = 'get' | 'all' | 'run';
+/** drizzle's NodePgPreparedQuery: its SQL text, parameters and result mapping, and the connection */
+interface PgPrepared {
+  client: unknown;
+  execute(values: Values): Promise<unknown>;
+}
 type Values = Record<string, unknown>;
 interface Built {
   prepare(): Record<Mode, (values: Values) => unknown> & { stmt?: { reader: boolean; raw(on: boolean): unknown } };
@@ -45,13 +51,23 @@ function passNulls(built: unknown): void {
  */
 export function prepared<P extends Values, R>(mode: Mode, build: (q: Q) => unknown): (q: Q, values: P) => Promise<R> {
   const perHandle = new WeakMap<object, ReturnType<Built['prepare']>>();
+  let pgQuery: PgPrepared | null = null;
   return async (q, values) => {
     // a value left out would be bound as NULL, where a builder would have used the column's default
     for (const k in values) if (values[k] === undefined) throw new Error(`prepared statement: no value for ${k}`);
     if (dialect() === 'pg') {
-      const built = build(q) as Built;
-      passNulls(built);
-      const r = await built.execute(values);
+      const client = (q as unknown as { session?: { client?: unknown } }).session?.client;
+      if (!pgQuery) {
+        const built = build(q) as Built;
+        passNulls(built);
+        pgQuery = built.prepare() as unknown as PgPrepared;
+        // drizzle's node-postgres query keeps the connection it was built on in `client` and
+        // reads it there on every run: a run on another connection needs an object of its own
+        if (!client || pgQuery.client !== client) throw new Error('prepared statement: unexpected drizzle internals (no session client)');
+      }
+      const run = Object.create(pgQuery) as PgPrepared;
+      run.client = client;
+      const r = await run.execute(values);
       return (mode === 'get' && Array.isArray(r) ? r[0] : r) as R;
     }
     let stmt = perHandle.get(q);
