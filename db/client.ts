@@ -535,6 +535,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   let connecting: pg.Client | null = null;
   let listenReady: Promise<void> | null = null;
   let everListened = false;
+  let listenQueue: Promise<unknown> = Promise.resolve();
   const wakeAll = () => {
     for (const set of listeners.values()) for (const cb of set) cb('');
   };
@@ -693,7 +694,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       }
       set.add(cb);
       if (!listenReady) listenReady = connectListener();
-      else if (fresh) void listenReady.then(() => listenClient?.query(`LISTEN ${pgIdent(channel)}`)).catch(() => undefined);
+      // one LISTEN at a time: node-postgres deprecates a query sent while another one runs
+      else if (fresh) listenQueue = listenQueue.then(() => listenReady).then(() => listenClient?.query(`LISTEN ${pgIdent(channel)}`)).catch(() => undefined);
       return () => {
         set.delete(cb);
       };
