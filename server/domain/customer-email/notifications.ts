@@ -12,7 +12,7 @@ import { fullPathSlug } from '../../mail/addresses';
 import type { OutboundSpec } from '../../mail/outbound/spec';
 import { defaultTemplate, type TemplateKind, type Vars } from '../../mail/outbound/templates';
 import type { ProjectRow } from '../accounts/access';
-import { newReplyKey, type ServiceDeskSettings } from './email-tickets';
+import { newReplyKey, recordMessageId, type ServiceDeskSettings } from './email-tickets';
 import type { MailContext } from '../core/mail-context';
 import { queueEmail } from './outbox';
 import { CUSTOMER_LINK_TTL_MS, customerLinkFor, signAttachmentLinks, viewToken } from './customer-links';
@@ -179,7 +179,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
       : {}),
   };
   await queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
-  await tx.insert(messageIds).values({ projectId: s.project.id, messageId: ids.messageId, ticketId: s.ticket.id, direction: 'out', createdAt: at }).onConflictDoNothing().run();
+  await recordMessageId(tx, s.project.id, ids.messageId, s.ticket.id, 'out', at);
 }
 
 /** Only what the template (and the layout) uses is stored: a description can be megabytes. */

@@ -151,7 +151,7 @@ const looseWrite = (db: Db): LooseWrite => (fn) => db.write(fn, { lock: false })
  */
 export async function storeComposedOnce(db: Db, id: number, composed: Buffer, write: LooseWrite = looseWrite(db)): Promise<Buffer> {
   return write(async (tx) => {
-    const saved = await tx.update(outbox).set({ raw: composed }).where(and(eq(outbox.id, id), isNull(outbox.raw))).returning({ id: outbox.id }).get();
+    const saved = await saveComposed(tx, { id, raw: composed });
     if (saved) return composed;
     const stored = await tx.select({ raw: outbox.raw }).from(outbox).where(eq(outbox.id, id)).get();
     return stored?.raw ?? composed;
@@ -171,17 +171,37 @@ export async function recordAttempt(
   outcome: Pick<Partial<OutboxRow>, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt'>,
   write: LooseWrite = looseWrite(db),
 ): Promise<boolean> {
+  const values: Record<string, unknown> = { id, node };
+  for (const [k, v] of Object.entries(outcome)) if (v !== undefined) values[k] = v;
+  const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'node').sort();
+  const key = columns.join(',');
+  let stmt = attemptStmts.get(key);
+  if (!stmt) {
+    // one statement per set of columns written (an email sent, one failed for good, one retried)
+    stmt = prepared('get', (q) =>
+      q
+        .update(outbox)
+        .set({ ...Object.fromEntries(columns.map((k) => [k, sql.placeholder(k)])), claimedBy: null, claimExpiresAt: null } as unknown as Partial<OutboxRow>)
+        .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.claimedBy, sql.placeholder('node'))))
+        .returning({ id: outbox.id }),
+    );
+    attemptStmts.set(key, stmt);
+  }
+  const update = stmt;
   return write(async (tx) => {
-    const row = await tx
-      .update(outbox)
-      .set({ ...outcome, claimedBy: null, claimExpiresAt: null })
-      .where(and(eq(outbox.id, id), eq(outbox.claimedBy, node)))
-      .returning({ id: outbox.id })
-      .get();
+    const row = await update(tx, values);
     return row !== undefined;
     // one row, changed only while our claim holds: safe beside other writers without the lock
   });
 }
+const attemptStmts = new Map<string, (q: Q, values: Record<string, unknown>) => Promise<{ id: number } | undefined>>();
+const saveComposed = prepared<{ id: number; raw: Buffer }, { id: number } | undefined>('get', (q) =>
+  q
+    .update(outbox)
+    .set({ raw: sql.placeholder('raw') } as unknown as Partial<OutboxRow>)
+    .where(and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.raw)))
+    .returning({ id: outbox.id }),
+);
 
 /** Is any email due now? (a cheap read before taking the write lock to claim) */
 export async function hasDueEmails(q: Q, now: number): Promise<boolean> {

@@ -112,14 +112,24 @@ export class NotPendingError extends Error {
  * whoever finished it first wins, and the caller's savepoint (its ticket, note, email) rolls back.
  */
 export async function finishInbound(tx: Tx, id: number, f: Finish, at: number): Promise<void> {
-  const row = await tx
-    .update(inboundMessages)
-    .set({ ...f, processedAt: at, attempts: sql`${inboundMessages.attempts} + 1` })
-    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'pending')))
-    .returning({ id: inboundMessages.id })
-    .get();
+  // Every field is written: one left out is null (the outcome replaces a reopened row's old one).
+  const values = { id, processedAt: at } as Record<(typeof FINISH_COLUMNS)[number] | 'id' | 'processedAt', unknown>;
+  for (const k of FINISH_COLUMNS) values[k] = f[k] ?? null;
+  const row = await finishStmt(tx, values);
   if (!row) throw new NotPendingError(id);
 }
+const FINISH_COLUMNS = ['status', 'reason', 'error', 'projectId', 'ticketId', 'noteId', 'messageId', 'fromAddress', 'subject'] as const satisfies readonly (keyof Finish)[];
+const finishStmt = prepared<Record<string, unknown>, { id: number } | undefined>('get', (q) =>
+  q
+    .update(inboundMessages)
+    .set({
+      ...Object.fromEntries(FINISH_COLUMNS.map((k) => [k, ph(k)])),
+      processedAt: ph('processedAt'),
+      attempts: sql`${inboundMessages.attempts} + 1`,
+    } as unknown as Partial<InboundRow>)
+    .where(and(eq(inboundMessages.id, ph('id')), eq(inboundMessages.status, 'pending')))
+    .returning({ id: inboundMessages.id }),
+);
 
 /** The stored bytes of a message (from the attachment store when kept apart). */
 export async function rawOf(q: Q, sha: string, blobs: RawBlobs): Promise<Buffer | undefined> {

@@ -1,6 +1,7 @@
 /** Builds API views of tickets from rows, in batches (one query per kind, not per ticket). */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
+import { prepared } from '../../../db/prepared';
 import { labels, notes, participants, ticketLabels, tickets, users } from '../../../db/schema';
 import { asciiAddress, asciiAddressesIn } from '../../../shared/email-address';
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../../shared/views';
@@ -16,9 +17,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 async function userRefs(db: Q, ids: (number | null)[]): Promise<Map<number, UserRef>> {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, name: users.name, kind: users.kind }).from(users).where(inArray(users.id, wanted)).all();
+  // one user (an email's ticket: the Support Bot) is the common case, built once
+  const rows = wanted.length === 1 ? await oneUserRef(db, { id: wanted[0]! }) : await db.select(USER_REF).from(users).where(inArray(users.id, wanted)).all();
   return new Map(rows.map((u) => [u.id, toUserRef(u)]));
 }
+const USER_REF = { id: users.id, name: users.name, kind: users.kind };
+const oneUserRef = prepared<{ id: number }, { id: number; name: string; kind: (typeof users.$inferSelect)['kind'] }[]>('all', (q) =>
+  q.select(USER_REF).from(users).where(eq(users.id, sql.placeholder('id'))),
+);
 
 async function labelNames(db: Q, ticketIds: number[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();

@@ -27,6 +27,38 @@ test('customer quick actions are neutralised, code blocks left alone', () => {
   assert.equal(neutraliseQuickActions('```\n/close\n```'), '```\n/close\n```');
 });
 
+test('the quick-action fast path changes nothing the line-by-line rule would', () => {
+  // the rule as it was before its fast path: every line, with the line's own `^` (after \r too)
+  const reference = (text: string) => {
+    let inFence = false;
+    return text
+      .split('\n')
+      .map((line) => {
+        if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
+        if (inFence) return line;
+        return line.replace(/^(\s*)(\/[a-z_]+\b.*)$/gim, (_m, indent: string, cmd: string) => `${indent}\`${cmd.replace(/`/g, '')}\``);
+      })
+      .join('\n');
+  };
+  const alphabet = [' ', '\t', '\r', '\n', '\u00a0', '\u2028', '/', 'a', 'Z', '_', '`', '~', 'x', '.'];
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let changed = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const text = Array.from({ length: 1 + Math.floor(next() * 24) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    const want = reference(text);
+    if (want !== text) changed++;
+    assert.equal(neutraliseQuickActions(text), want, JSON.stringify(text));
+  }
+  assert.ok(changed > 500, `only ${changed} texts had a quick action`);
+  // linear on hostile text: line breaks and blanks, no slash
+  for (const hostile of ['\r'.repeat(500_000), ' \r'.repeat(250_000), '\u00a0'.repeat(500_000), '\n \t'.repeat(150_000)]) {
+    const start = performance.now();
+    neutraliseQuickActions(hostile);
+    assert.ok(performance.now() - start < 200, `${performance.now() - start} ms`);
+  }
+});
+
 test('trailing whitespace is removed per line; HTML-only mail becomes Markdown', () => {
   assert.equal(tidy('a  \r\nb\t\r\n\r\n'), 'a\nb');
   const md = bodyMarkdown(null, '<p>Hi <b>there</b>, see <a href="https://x.test/a">this</a></p><ul><li>one</li><li>two</li></ul><blockquote>quoted</blockquote><table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>');

@@ -11,13 +11,18 @@ import { customEmailByAddress, customEmailByToken, effectiveState, type CustomEm
 import type { ParsedEmail } from './parse';
 
 const TOKEN = /^[0-9a-f]{32}$/;
-const IN_TEXT = /Verification code:\s*([0-9a-f]{32})\b/;
+const IN_TEXT = /Verification code:\s*([0-9a-f]{32})\b/g;
 
 /** The verification code the message carries (header, else the body), if any. */
 export function verificationToken(m: ParsedEmail): string | null {
   const header = m.headers.get('x-threadline-verification')?.[0]?.trim().toLowerCase();
   if (header && TOKEN.test(header)) return header;
-  return IN_TEXT.exec(m.text ?? '')?.[1] ?? null;
+  // a plain search first: this runs on every message, on the event loop
+  const text = m.text ?? '';
+  const at = text.indexOf('Verification code:');
+  if (at < 0) return null;
+  IN_TEXT.lastIndex = at;
+  return IN_TEXT.exec(text)?.[1] ?? null;
 }
 
 export interface VerificationCheck {
