@@ -73,3 +73,17 @@ test('unread markers: tickets.list tells each user when they last read each tick
   assert.equal(forGuest.items.find((t) => t.iid === 1)?.readAt, null, 'read times are per user');
   await assert.rejects(guest.trpc.tickets.markRead.mutate({ projectPath: P, iid: 3 }), /Ticket not found/);
 });
+
+test('a renamed ticket is found by its new title only; the SQLite index stays whole', async () => {
+  await rep.trpc.tickets.update.mutate({ projectPath: P, iid: 2, title: 'Login trouble' });
+  assert.deepEqual(await titles(rep, { search: 'trouble' }), ['Login trouble']);
+  assert.deepEqual(await titles(rep, { search: 'password' }), [], 'the old title no longer matches');
+  assert.deepEqual(await titles(rep, { search: 'cannot' }), ['Login trouble'], 'its description still does');
+  const sqlite = app.dc.db.sqlite;
+  if (sqlite) {
+    // external content (migration 0022): the index holds the words only, removed with the old values
+    sqlite.prepare("insert into ticket_fts(ticket_fts, rank) values ('integrity-check', 1)").run();
+    sqlite.prepare("insert into note_fts(note_fts) values ('integrity-check')").run();
+    for (const t of ['ticket_fts_content', 'note_fts_content']) assert.equal((sqlite.prepare('select count(*) n from sqlite_master where name = ?').get(t) as { n: number }).n, 0, t);
+  }
+});

@@ -1,6 +1,7 @@
 /**
  * Full-text search over titles, descriptions and notes, on either engine:
- * - SQLite: FTS5 tables and triggers (db/migrations/0002_search_fts.sql).
+ * - SQLite: FTS5 indexes kept by triggers (db/migrations/0002_search_fts.sql); since 0022 they hold
+ *   no copy of the text (external content: the tickets and notes tables).
  * - PostgreSQL: a stored tsvector per ticket and note (`search_doc`, GIN-indexed), filled after
  *   the write by the search indexer (db/migrations-pg/0009_search_indexed_apart.sql); rows not
  *   indexed yet are matched through the same expression (`pgDocument`), so both must agree.
