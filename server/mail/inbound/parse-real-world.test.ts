@@ -129,3 +129,15 @@ test('a large x-uuencode attachment is decoded into one buffer, not a number per
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a multipart without boundary lines: UTF-8 with one stray byte keeps its letters, 8-bit Latin-1 is read as Latin-1', async () => {
+  const mail = (body: Buffer) => Buffer.concat([
+    Buffer.from('From: Ines Roth <ines@customer.test>\r\nTo: help@desk.test\r\nSubject: Rechnung\r\nMessage-ID: <partless-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="gone"\r\n\r\n'),
+    body,
+    Buffer.from('\r\n'),
+  ]);
+  const utf8 = await parseEmail(mail(Buffer.concat([Buffer.from('Grüße aus Köln — 10 € bezahlt. '), Buffer.from([0xff]), Buffer.from(' Ende')])));
+  assert.equal(utf8.text?.trim(), 'Grüße aus Köln — 10 € bezahlt. \uFFFD Ende');
+  const latin1 = await parseEmail(mail(Buffer.from('Grüße aus Köln, 10 \x80 bezahlt.', 'latin1')));
+  assert.equal(latin1.text?.trim(), 'Grüße aus Köln, 10 € bezahlt.');
+});

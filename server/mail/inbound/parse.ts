@@ -1,6 +1,7 @@
 /** Parses a raw message into what ingest needs, with every header value kept raw too. */
 import { createHash } from 'node:crypto';
 import { decode as decodeQuotedPrintable } from './quoted-printable';
+import { decodeUndeclared, decodeWindows1252, looksUtf8 } from './eight-bit';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
 export interface Address {
@@ -106,31 +107,11 @@ function bodyOfPartlessMultipart(raw: Buffer, transferEncoding: string): string 
   const encoded = raw.subarray(sep.index + sep[0].length);
   const te = transferEncoding.trim().toLowerCase();
   const body = te === 'base64' ? Buffer.from(encoded.toString('latin1'), 'base64') : te === 'quoted-printable' ? decodeQuotedPrintable(encoded.toString('latin1')) : encoded;
-  const text = body.toString('utf8');
-  // Bytes that are not UTF-8 were most likely Latin-1, as in the rest of old mail.
-  return text.includes('\uFFFD') ? body.toString('latin1') : text;
+  // no charset applies to a multipart's own body: UTF-8 (one stray byte kept as U+FFFD), else Windows-1252
+  return decodeUndeclared(body);
 }
 
 const UTF8_OR_ASCII = /^(?:utf-?8|us-?ascii|ascii|ansi_x3\.4-1968|)$/;
-
-/** Whether the bytes hold a valid multi-byte UTF-8 sequence (Latin-1 text practically never does). */
-function hasUtf8Sequence(b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i] as number;
-    if (c < 0xc2 || c > 0xf4) continue;
-    const n = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
-    if (i + n >= b.length) continue;
-    const c1 = b[i + 1] as number;
-    // the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF
-    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    if (c1 < lo || c1 > hi) continue;
-    let ok = true;
-    for (let k = 2; k <= n; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) ok = false;
-    if (ok) return true;
-  }
-  return false;
-}
 
 /**
  * The text of a single-part `text/*` message whose bytes are not in the charset it declares: an
@@ -146,24 +127,17 @@ function bodyInDeclaredCharset(raw: Buffer, contentType: string, transferEncodin
   const encoded = raw.subarray(sep.index + sep[0].length);
   const te = transferEncoding.trim().toLowerCase();
   const body = te === 'base64' ? Buffer.from(encoded.toString('latin1'), 'base64') : te === 'quoted-printable' ? decodeQuotedPrintable(encoded.toString('latin1')) : encoded;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(body);
-    return null;
-  } catch {
-    // not strictly UTF-8: decoded below, unless it is UTF-8 with a stray byte
-  }
-  // One broken byte in UTF-8 (a web form's truncated field) is not Latin-1: mailparser's text,
-  // with a U+FFFD for that byte, keeps every other letter ("Grüße", not "GrÃ¼Ãe").
-  if (hasUtf8Sequence(body)) return null;
+  // UTF-8, or UTF-8 with one broken byte (not Latin-1): mailparser's text is right
+  if (looksUtf8(body)) return null;
   const charset = (/charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? '').toLowerCase();
   if (charset === 'utf-8' || charset === 'utf8') return null;
-  let decoder: TextDecoder;
+  let text: string;
   try {
-    decoder = new TextDecoder(UTF8_OR_ASCII.test(charset) ? 'windows-1252' : charset);
+    text = UTF8_OR_ASCII.test(charset) ? decodeWindows1252(body) : new TextDecoder(charset).decode(body);
   } catch {
-    decoder = new TextDecoder('windows-1252');
+    text = decodeWindows1252(body);
   }
-  return decoder.decode(body).replace(/\r\n?/g, '\n');
+  return text.replace(/\r\n?/g, '\n');
 }
 
 /**

@@ -1,0 +1,60 @@
+/**
+ * Bytes whose charset nobody declared (an 8-bit header, a body without charset): UTF-8 when they
+ * are UTF-8, else Windows-1252 (Latin-1's superset, what such mail nearly always is).
+ */
+
+/** Whether the bytes hold a valid multi-byte UTF-8 sequence (Latin-1 text practically never does). */
+export function hasUtf8Sequence(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    if (c < 0xc2 || c > 0xf4) continue;
+    const n = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+    if (i + n >= b.length) continue;
+    const c1 = b[i + 1] as number;
+    // the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (c1 < lo || c1 > hi) continue;
+    let ok = true;
+    for (let k = 2; k <= n; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) ok = false;
+    if (ok) return true;
+  }
+  return false;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function isUtf8(b: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether undeclared bytes are UTF-8: valid UTF-8, or UTF-8 with a stray byte (a web form's
+ * truncated field), which must keep every other letter ("Grüße", not "GrÃ¼Ãe") with a U+FFFD
+ * for that byte alone.
+ */
+export function looksUtf8(b: Uint8Array): boolean {
+  return isUtf8(b) || hasUtf8Sequence(b);
+}
+
+/** Windows-1252's letters at 0x80–0x9F (unassigned bytes stay the C1 control they are in Latin-1). */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/**
+ * Windows-1252 text. Node's TextDecoder('windows-1252') reads the bytes as ISO-8859-1, so "€"
+ * (0x80) and typographic quotes came out as invisible control characters.
+ */
+export function decodeWindows1252(b: Uint8Array): string {
+  const latin1 = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  return /[\x80-\x9f]/.test(latin1) ? latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string) : latin1;
+}
+
+/** Undeclared bytes as text: UTF-8 when they look it, else Windows-1252. */
+export function decodeUndeclared(b: Uint8Array): string {
+  return looksUtf8(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : decodeWindows1252(b);
+}
