@@ -58,3 +58,51 @@ export function decodeWindows1252(b: Uint8Array): string {
 export function decodeUndeclared(b: Uint8Array): string {
   return looksUtf8(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : decodeWindows1252(b);
 }
+
+/** mailparser reads no header block past this size either (mailsplit's limit). */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
+/**
+ * The message with its top-level header fields in UTF-8. A header with raw 8-bit bytes and no
+ * RFC 2047 encoding (web forms, old clients: `From: Jürgen Weiß` in Latin-1) was read by
+ * mailparser as UTF-8, every accented letter becoming U+FFFD in the name and subject shown to
+ * agents. Each such field is decided alone, as a body is: UTF-8 stays, else Windows-1252 is
+ * re-encoded as UTF-8. A message whose headers are ASCII (nearly all) is returned as it is.
+ */
+export function headersAsUtf8(raw: Buffer): Buffer {
+  const limit = Math.min(raw.length, MAX_HEADER_BYTES);
+  let end = limit;
+  let high = false;
+  for (let i = 0; i < limit; i++) {
+    const c = raw[i] as number;
+    if (c >= 0x80) high = true;
+    // the blank line ending the header block: "\n\n" or "\n\r\n"
+    else if (c === 0x0a && (raw[i + 1] === 0x0a || (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a))) {
+      end = i + 1;
+      break;
+    }
+  }
+  if (!high) return raw;
+  const out: Buffer[] = [];
+  let changed = false;
+  // one field: a line and the folded lines after it (those starting with a space or tab)
+  for (let start = 0; start < end; ) {
+    let stop = start;
+    let fieldHigh = false;
+    for (;;) {
+      const nl = raw.indexOf(0x0a, stop);
+      stop = nl < 0 || nl >= end ? end : nl + 1;
+      if (stop >= end || (raw[stop] !== 0x20 && raw[stop] !== 0x09)) break;
+    }
+    for (let i = start; i < stop && !fieldHigh; i++) fieldHigh = (raw[i] as number) >= 0x80;
+    const field = raw.subarray(start, stop);
+    if (fieldHigh && !looksUtf8(field)) {
+      out.push(Buffer.from(decodeWindows1252(field), 'utf8'));
+      changed = true;
+    } else out.push(field);
+    start = stop;
+  }
+  if (!changed) return raw;
+  out.push(raw.subarray(end));
+  return Buffer.concat(out);
+}

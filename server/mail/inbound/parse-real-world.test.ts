@@ -141,3 +141,20 @@ test('a multipart without boundary lines: UTF-8 with one stray byte keeps its le
   const latin1 = await parseEmail(mail(Buffer.from('Grüße aus Köln, 10 \x80 bezahlt.', 'latin1')));
   assert.equal(latin1.text?.trim(), 'Grüße aus Köln, 10 € bezahlt.');
 });
+
+test('raw 8-bit header fields: Latin-1 names and subjects are read as Windows-1252, UTF-8 ones stay UTF-8, each field alone', async () => {
+  const raw = Buffer.concat([
+    Buffer.from('From: Ren\xe9e B\xf6hm <renee@customer.test>\r\nTo: "M\xfcller, Hans"\r\n <hans@customer.test>, help@desk.test\r\nCc: Fran\xe7ois <fr@customer.test>\r\n', 'latin1'),
+    Buffer.from('Subject: Grüße aus Köln – '),
+    Buffer.from([0xff]),
+    Buffer.from('\r\nMessage-ID: <hdr-8bit-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDanke, Jürgen\r\n'),
+  ]);
+  const m = await parseEmail(raw);
+  assert.deepEqual(m.from, { address: 'renee@customer.test', name: 'Renée Böhm' });
+  assert.deepEqual(m.to[0], { address: 'hans@customer.test', name: 'Müller, Hans' });
+  assert.deepEqual(m.cc, [{ address: 'fr@customer.test', name: 'François' }]);
+  // UTF-8 with one stray byte is still UTF-8: only that byte is lost
+  assert.equal(m.subject, 'Grüße aus Köln – \uFFFD');
+  assert.equal(m.headers.get('from')?.[0], 'Renée Böhm <renee@customer.test>');
+  assert.equal(m.text?.trim(), 'Danke, Jürgen');
+});

@@ -1,7 +1,7 @@
 /** Parses a raw message into what ingest needs, with every header value kept raw too. */
 import { createHash } from 'node:crypto';
 import { decode as decodeQuotedPrintable } from './quoted-printable';
-import { decodeUndeclared, decodeWindows1252, looksUtf8 } from './eight-bit';
+import { decodeUndeclared, decodeWindows1252, headersAsUtf8, looksUtf8 } from './eight-bit';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
 export interface Address {
@@ -57,7 +57,9 @@ function rawHeaders(lines: HeaderLines): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const { key, line } of lines) {
     const colon = line.indexOf(':');
-    const value = (colon >= 0 ? line.slice(colon + 1) : '').replace(/\r?\n[ \t]+/g, ' ').trim();
+    let value = (colon >= 0 ? line.slice(colon + 1) : '').replace(/\r?\n[ \t]+/g, ' ').trim();
+    // mailparser hands the lines over as bytes (one character each); the header block is UTF-8 by now
+    if (/[\x80-\xff]/.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
     const list = map.get(key.toLowerCase()) ?? [];
     list.push(value);
     map.set(key.toLowerCase(), list);
@@ -208,7 +210,7 @@ function plainAttachment(a: Attachment): ParsedAttachment {
 }
 
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
-  const raw = withoutLeadingBlankLines(input);
+  const raw = headersAsUtf8(withoutLeadingBlankLines(input));
   // loaded on first use: starting the server needs only this module's helpers, not the parser
   const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
