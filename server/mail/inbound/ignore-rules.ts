@@ -29,6 +29,7 @@ const first = (m: ParsedEmail, name: string) => m.headers.get(name)?.[0]?.trim()
 const DAEMON = /^(mailer[-_]?daemon|mail[-_]?daemon|postmaster)(@|$)/i;
 /** The From address, or a bare `MAILER-DAEMON (Mail Delivery System)` that parses as no address. */
 function isDaemon(m: ParsedEmail): boolean {
+  if (m.otherFrom.some((a) => DAEMON.test(a.address))) return true;
   if (m.from) return DAEMON.test(m.from.address);
   return /^[\s"<]*(mailer[-_]?daemon|mail[-_]?daemon|postmaster)\b/i.test(first(m, 'from') ?? '');
 }
@@ -62,7 +63,7 @@ function isBounce(m: ParsedEmail): boolean {
  * rewrites From and keeps our Reply-To): its author would be one of our own addresses.
  */
 function fromOurselves(m: ParsedEmail, isOurs: (address: string) => boolean): boolean {
-  const authors = [m.from?.address, ...m.replyTo.map((a) => a.address)];
+  const authors = [m.from?.address, ...m.otherFrom.map((a) => a.address), ...m.replyTo.map((a) => a.address)];
   if (!m.from && m.replyTo.length === 0) authors.push(m.sender?.address);
   return authors.some((a) => !!a && isOurs(a));
 }

@@ -22,7 +22,13 @@ export interface ParsedEmail {
   messageId: string;
   derivedMessageId: boolean;
   subject: string;
+  /** the first From header's first address (as mail clients show it) */
   from: Address | null;
+  /**
+   * The addresses of any From header after the first (a broken or forged message): not the
+   * author, but the ignore rules look at them too, so a bounce or our own mail is never answered.
+   */
+  otherFrom: Address[];
   replyTo: Address[];
   sender: Address | null;
   to: Address[];
@@ -209,6 +215,25 @@ function plainAttachment(a: Attachment): ParsedAttachment {
   return { content, filename: a.filename, contentType: a.contentType, cid: a.cid };
 }
 
+/**
+ * A message with several From headers: mailparser keeps the last, mail clients (and Zammad)
+ * show the first, so the first is the author here. The others are parsed the same way (each as
+ * a header of its own), for the ignore rules.
+ */
+async function fromHeaders(lines: HeaderLines, last: AddressObject | undefined): Promise<{ first: Address | null; others: Address[] }> {
+  const fromLines = lines.filter((h) => h.key === 'from');
+  if (fromLines.length < 2) return { first: flatten(last)[0] ?? null, others: [] };
+  const { simpleParser } = await import('mailparser');
+  const each: Address[][] = [];
+  // a forged message may repeat the header without end: a few are enough to decide
+  for (const h of fromLines.slice(0, 10)) {
+    const alone = await simpleParser(Buffer.from(`${h.line}\r\n\r\n`, 'latin1'), { skipTextToHtml: true });
+    each.push(flatten(alone.from));
+  }
+  const [first, ...rest] = each;
+  return { first: first?.[0] ?? null, others: rest.flat() };
+}
+
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
   const raw = headersAsUtf8(withoutLeadingBlankLines(input));
   // loaded on first use: starting the server needs only this module's helpers, not the parser
@@ -244,11 +269,13 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     if (html) html = withoutTrailingBoundaries(html, raw);
   }
   const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
+  const froms = await fromHeaders(parsed.headerLines, parsed.from);
   return withoutNul({
     messageId,
     derivedMessageId: ids.length === 0,
     subject: (parsed.subject ?? '').trim(),
-    from: flatten(parsed.from)[0] ?? null,
+    from: froms.first,
+    otherFrom: froms.others,
     replyTo: flatten(parsed.replyTo),
     sender,
     to: flatten(parsed.to),
