@@ -231,6 +231,13 @@ function emailAuthor(c: Ctx): { address: string; name: string | null } | null {
   return null;
 }
 
+/** Why a new message has no author, in words an admin reading the quarantine can act on. */
+function noAuthorReason(m: ParsedEmail): string {
+  const broken = m.unusableSenders.slice(0, 3).map((a) => `"${a.slice(0, 100)}"`);
+  if (broken.length === 0) return 'The message has no From, Reply-To or Sender address, so there is nobody to answer.';
+  return `The sender's address ${broken.join(', ')} is not a valid email address, and the message has no other From, Reply-To or Sender address, so there is nobody to answer.`;
+}
+
 async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, by: { address: string; name: string | null }): Promise<Outcome> {
   const author = by.address;
   const customerText = descriptionMarkdown(c.body, c.prepared);
@@ -427,6 +434,6 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   }
   const author = emailAuthor(c);
   // bad input, not a fault of ours: quarantined with the reason, without an error in the log
-  if (!author) throw new UnparsableEmailError('The message has no From, Reply-To or Sender address, so there is nobody to answer.');
+  if (!author) throw new UnparsableEmailError(noAuthorReason(c.parsed));
   return createTicket(c, project, settings, author);
 }

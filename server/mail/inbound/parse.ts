@@ -1,6 +1,7 @@
 /** Parses a raw message into what ingest needs, with every header value kept raw too. */
 import { createHash } from 'node:crypto';
 import { decode as decodeQuotedPrintable } from './quoted-printable';
+import { spacedAngleAddresses, usableAddress } from './parse-address';
 import { decodeUndeclared, decodeWindows1252, headersAsUtf8, looksUtf8 } from './eight-bit';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
@@ -29,6 +30,8 @@ export interface ParsedEmail {
    * author, but the ignore rules look at them too, so a bounce or our own mail is never answered.
    */
   otherFrom: Address[];
+  /** From, Reply-To and Sender addresses as written that are no address (`foo@bar@baz`, `<foo@>`) */
+  unusableSenders: string[];
   replyTo: Address[];
   sender: Address | null;
   to: Address[];
@@ -45,14 +48,25 @@ export interface ParsedEmail {
 
 export class UnparsableEmailError extends Error {}
 
-function flatten(value: AddressObject | AddressObject[] | undefined): Address[] {
+/**
+ * The usable addresses of an address header (parse-address.ts), in order. `raw`: the header as
+ * written, to see through `<two words@host>`; `unusable` collects what was not an address.
+ */
+function flatten(value: AddressObject | AddressObject[] | undefined, raw = '', unusable?: string[]): Address[] {
   if (!value) return [];
   const list = Array.isArray(value) ? value : [value];
+  const spaced = raw.includes('<') ? spacedAngleAddresses(raw) : [];
   const out: Address[] = [];
   const walk = (entries: { address?: string; name: string; group?: { address?: string; name: string }[] }[]) => {
     for (const e of entries) {
       if (e.group) walk(e.group);
-      else if (e.address && e.address.includes('@')) out.push({ address: e.address.trim().toLowerCase(), name: e.name ?? '' });
+      else if (e.address?.trim()) {
+        const written = e.address.trim().toLowerCase();
+        const split = spaced.find((s) => s.endsWith(written));
+        const address = split ? null : usableAddress(written);
+        if (address) out.push({ address, name: e.name ?? '' });
+        else unusable?.push(split ?? written);
+      }
     }
   };
   for (const obj of list) walk(obj.value);
@@ -220,15 +234,15 @@ function plainAttachment(a: Attachment): ParsedAttachment {
  * show the first, so the first is the author here. The others are parsed the same way (each as
  * a header of its own), for the ignore rules.
  */
-async function fromHeaders(lines: HeaderLines, last: AddressObject | undefined): Promise<{ first: Address | null; others: Address[] }> {
+async function fromHeaders(lines: HeaderLines, last: AddressObject | undefined, unusable: string[]): Promise<{ first: Address | null; others: Address[] }> {
   const fromLines = lines.filter((h) => h.key === 'from');
-  if (fromLines.length < 2) return { first: flatten(last)[0] ?? null, others: [] };
+  if (fromLines.length < 2) return { first: flatten(last, fromLines[0]?.line ?? '', unusable)[0] ?? null, others: [] };
   const { simpleParser } = await import('mailparser');
   const each: Address[][] = [];
   // a forged message may repeat the header without end: a few are enough to decide
   for (const h of fromLines.slice(0, 10)) {
     const alone = await simpleParser(Buffer.from(`${h.line}\r\n\r\n`, 'latin1'), { skipTextToHtml: true });
-    each.push(flatten(alone.from));
+    each.push(flatten(alone.from, h.line, each.length === 0 ? unusable : undefined));
   }
   const [first, ...rest] = each;
   return { first: first?.[0] ?? null, others: rest.flat() };
@@ -268,15 +282,18 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     if (text) text = withoutTrailingBoundaries(text, raw);
     if (html) html = withoutTrailingBoundaries(html, raw);
   }
-  const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined)[0] ?? null;
-  const froms = await fromHeaders(parsed.headerLines, parsed.from);
+  const unusableSenders: string[] = [];
+  const froms = await fromHeaders(parsed.headerLines, parsed.from, unusableSenders);
+  const replyTo = flatten(parsed.replyTo, headers.get('reply-to')?.[0] ?? '', unusableSenders);
+  const sender = flatten(parsed.headers.get('sender') as AddressObject | undefined, headers.get('sender')?.[0] ?? '', unusableSenders)[0] ?? null;
   return withoutNul({
     messageId,
     derivedMessageId: ids.length === 0,
     subject: (parsed.subject ?? '').trim(),
     from: froms.first,
     otherFrom: froms.others,
-    replyTo: flatten(parsed.replyTo),
+    unusableSenders,
+    replyTo,
     sender,
     to: flatten(parsed.to),
     cc: flatten(parsed.cc),

@@ -37,3 +37,10 @@ test('a mail with no From, Reply-To or Sender is quarantined with the reason, lo
   assert.match(entries[0]?.reason ?? '', /nobody to answer/);
   assert.equal(entries[0]?.err, undefined, 'no stack trace');
 });
+
+test('a mail whose only sender address is broken ("foo@bar@baz") is quarantined, saying which address', async () => {
+  const raw = ['From: "Foo" <foo@bar@baz>', 'To: incoming+acme-app-1-issue-@desk.test', 'Subject: Cheap watches', 'Message-ID: <broken-from-1@spam.test>', '', 'Buy now', ''].join('\r\n');
+  const out = await app.mail.ingest.receive(Buffer.from(raw), { source: 'cli' });
+  assert.equal(out.status, 'quarantined', JSON.stringify(out));
+  assert.match(out.status === 'quarantined' ? out.error : '', /"foo@bar@baz" is not a valid email address/);
+});

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spacedAngleAddresses, usableAddress } from './parse-address';
+import { parseEmail } from './parse';
+
+test('broken sender addresses: slips are mended, what is no address is refused, unusual but valid addresses pass', () => {
+  assert.equal(usableAddress('claudia.shu@yahoo.com.'), 'claudia.shu@yahoo.com');
+  assert.equal(usableAddress('millions@example.com>'), 'millions@example.com');
+  assert.equal(usableAddress('<a@b.test>'), 'a@b.test');
+  for (const bad of ['foo@bar@baz', 'foo@', '@bar.com', 'foo', 'a@b..com', 'a@-b.com', 'a b@c.test', 'a@b.test,c@d.test', `${'x'.repeat(300)}@b.test`]) assert.equal(usableAddress(bad), null, bad);
+  for (const good of ['root@localhost', 'a@[192.0.2.1]', '"john smith"@example.com', 'jü@bücher.de', 'first.last+tag@sub.example.co.uk', 'o\'brien@example.ie', 'x@mail_relay.corp']) assert.equal(usableAddress(good), good, good);
+});
+
+test('address checks stay linear on a hostile 300,000-character header', () => {
+  const t = performance.now();
+  assert.equal(usableAddress(`${'<'.repeat(150_000)}${'>'.repeat(150_000)}`), null);
+  assert.equal(usableAddress(`a@${'b.'.repeat(150_000)}`), null);
+  assert.equal(spacedAngleAddresses(`${'<a b@c '.repeat(40_000)}>`).length, 1);
+  assert.equal(spacedAngleAddresses('<x'.repeat(150_000)).length, 0);
+  assert.ok(performance.now() - t < 50, `${Math.round(performance.now() - t)} ms`);
+});
+
+test('parsed mail keeps only usable addresses and names the broken senders', async () => {
+  const raw = [
+    'From: <power quadrant system@example.com>',
+    'Reply-To: "Foo" <foo@bar@baz>',
+    'Sender: Web Shop <forms@shop.test>',
+    'To: help@desk.test, bad@',
+    'Cc: "Ann" <ann@customer.test>, <@nowhere.test>, bob@customer.test.',
+    'Subject: hi',
+    '',
+    'hello',
+    '',
+  ].join('\r\n');
+  const m = await parseEmail(Buffer.from(raw));
+  assert.equal(m.from, null);
+  assert.deepEqual(m.replyTo, []);
+  assert.equal(m.sender?.address, 'forms@shop.test');
+  assert.deepEqual(m.unusableSenders.sort(), ['foo@bar@baz', 'power quadrant system@example.com']);
+  assert.deepEqual(m.to.map((a) => a.address), ['help@desk.test']);
+  assert.deepEqual(m.cc.map((a) => a.address), ['ann@customer.test', 'bob@customer.test']);
+});
