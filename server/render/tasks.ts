@@ -15,6 +15,7 @@ import { htmlDepth } from './html-depth';
 import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_HTML_CHARS, MAX_ORIGINAL_TEXT_CHARS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText } from './plain-html';
 import { descriptionMarkdown, replyMarkdown } from '../mail/inbound/message-markdown';
+import { opaqueBodyNote } from '../mail/inbound/opaque-body';
 
 /** Markdown → sanitised HTML for the app. */
 function markdown(md: string): string {
@@ -45,7 +46,9 @@ function originalHtml(html: string, allowRemoteImages: boolean): { html: string;
  */
 async function parseForIngest(raw: Uint8Array): Promise<ParsedEmail> {
   const parsed = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
-  return { ...parsed, ...capEmailParts(parsed.text, parsed.html) };
+  // a TNEF or S/MIME mail: a line saying where its content is, not an empty ticket ("view original" still shows it as sent)
+  const opaque = !/\S/.test(parsed.text ?? '') && !/\S/.test(parsed.html ?? '') ? opaqueBodyNote(parsed.attachments) : null;
+  return { ...parsed, ...capEmailParts(opaque ?? parsed.text, parsed.html) };
 }
 
 /** A stored email as "view original email" reads it: headers, and its text and HTML parts cut to what the view shows. */

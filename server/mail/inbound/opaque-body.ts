@@ -1,0 +1,30 @@
+/**
+ * Mail whose whole content sits in an attachment we cannot show: Outlook's rich text as TNEF
+ * (`winmail.dat`, application/ms-tnef) and S/MIME in one opaque part (`smime.p7m`: encrypted, or
+ * signed in the form that wraps the text; `multipart/signed` keeps its text and is not this).
+ * The ticket would have an empty body: the agent gets a short line saying where the content is
+ * instead, and the attachment stays.
+ */
+import type { ParsedAttachment } from './parse';
+
+const TNEF = /^application\/(?:vnd\.)?ms-tnef$/i;
+const SMIME = /^application\/(?:x-)?pkcs7-mime$/i;
+
+/** The attachment's name as it may be shown in Markdown: plain characters, else the usual name. */
+function shownName(filename: string | undefined, usual: string): string {
+  const name = (filename ?? '').replace(/[^\p{L}\p{N} ._()-]/gu, '').trim().slice(0, 80);
+  return name || usual;
+}
+
+/** The line that takes the place of an empty body, or null when the message is no such mail. */
+export function opaqueBodyNote(attachments: ParsedAttachment[]): string | null {
+  for (const a of attachments) {
+    if (TNEF.test(a.contentType) || /^winmail\.dat$/i.test(a.filename ?? '')) {
+      return `*[This email's content is in the attached ${shownName(a.filename, 'winmail.dat')} (Outlook rich text), which can't be shown here.]*`;
+    }
+    if (SMIME.test(a.contentType) || /\.p7m$/i.test(a.filename ?? '')) {
+      return `*[This email is encrypted or signed with S/MIME: its content is in the attached ${shownName(a.filename, 'smime.p7m')}, which can't be shown here.]*`;
+    }
+  }
+  return null;
+}
