@@ -24,7 +24,29 @@ export function hasUtf8Sequence(b: Uint8Array): boolean {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Whether a short run of bytes is valid UTF-8, without the cost of a thrown error per call. */
+function isShortUtf8(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    if (c < 0xc2 || c > 0xf4) return false;
+    const n = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+    if (i + n >= b.length) return false;
+    const c1 = b[i + 1] as number;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (c1 < lo || c1 > hi) return false;
+    for (let k = 2; k <= n; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 export function isUtf8(b: Uint8Array): boolean {
+  if (b.length < 4096) return isShortUtf8(b);
   try {
     strictUtf8.decode(b);
     return true;
@@ -83,26 +105,47 @@ export function headersAsUtf8(raw: Buffer): Buffer {
     }
   }
   if (!high) return raw;
-  const out: Buffer[] = [];
+  // Windows-1252 takes at most 3 bytes a character in UTF-8 (€ and the like)
+  const out = Buffer.allocUnsafe(end * 3 + (raw.length - end));
+  let size = 0;
   let changed = false;
   // one field: a line and the folded lines after it (those starting with a space or tab)
   for (let start = 0; start < end; ) {
     let stop = start;
-    let fieldHigh = false;
     for (;;) {
       const nl = raw.indexOf(0x0a, stop);
       stop = nl < 0 || nl >= end ? end : nl + 1;
       if (stop >= end || (raw[stop] !== 0x20 && raw[stop] !== 0x09)) break;
     }
-    for (let i = start; i < stop && !fieldHigh; i++) fieldHigh = (raw[i] as number) >= 0x80;
     const field = raw.subarray(start, stop);
+    let fieldHigh = false;
+    for (let i = 0; i < field.length && !fieldHigh; i++) fieldHigh = (field[i] as number) >= 0x80;
     if (fieldHigh && !looksUtf8(field)) {
-      out.push(Buffer.from(decodeWindows1252(field), 'utf8'));
+      size = writeWindows1252AsUtf8(field, out, size);
       changed = true;
-    } else out.push(field);
+    } else size += field.copy(out, size);
     start = stop;
   }
   if (!changed) return raw;
-  out.push(raw.subarray(end));
-  return Buffer.concat(out);
+  size += raw.copy(out, size, end);
+  return out.subarray(0, size);
+}
+
+/** Windows-1252 bytes written into `out` at `at` as UTF-8; returns the new end. */
+function writeWindows1252AsUtf8(bytes: Uint8Array, out: Buffer, at: number): number {
+  let p = at;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] as number;
+    const code = c >= 0x80 && c <= 0x9f ? CP1252_HIGH.charCodeAt(c - 0x80) : c;
+    if (code < 0x80) out[p++] = code;
+    else if (code < 0x800) {
+      out[p++] = 0xc0 | (code >> 6);
+      out[p++] = 0x80 | (code & 0x3f);
+    } else {
+      out[p++] = 0xe0 | (code >> 12);
+      out[p++] = 0x80 | ((code >> 6) & 0x3f);
+      out[p++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return p;
 }

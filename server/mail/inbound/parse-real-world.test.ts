@@ -158,3 +158,16 @@ test('raw 8-bit header fields: Latin-1 names and subjects are read as Windows-12
   assert.equal(m.headers.get('from')?.[0], 'Renée Böhm <renee@customer.test>');
   assert.equal(m.text?.trim(), 'Danke, Jürgen');
 });
+
+test('8-bit header fields: every Windows-1252 byte becomes its letter, and a hostile 1 MB header block is one linear pass', async () => {
+  const { decodeWindows1252, headersAsUtf8 } = await import('./eight-bit');
+  const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i).filter((i) => i !== 0x0a && i !== 0x0d));
+  const out = headersAsUtf8(Buffer.concat([Buffer.from('Subject: '), bytes, Buffer.from('\r\n\r\nbody')])).toString('utf8');
+  assert.equal(out, `Subject: ${decodeWindows1252(bytes)}\r\n\r\nbody`);
+  assert.ok(out.includes('€\u0081‚ƒ„…') && out.includes('“”•–—'), out);
+  const t = performance.now();
+  headersAsUtf8(Buffer.from(`${'X: \xe9\xe9\r\n'.repeat(150_000)}\r\nbody`, 'latin1'));
+  headersAsUtf8(Buffer.from(`Subject: a\r\n${' \xe9\r\n'.repeat(200_000)}\r\nbody`, 'latin1'));
+  // a field at a time through TextDecoder took ~900 ms for the first; a quadratic pass would take minutes
+  assert.ok(performance.now() - t < 1000, `${Math.round(performance.now() - t)} ms`);
+});
