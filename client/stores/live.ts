@@ -5,7 +5,7 @@
  */
 import { createSignal } from 'solid-js';
 import type { ProjectEventEnvelope } from '../../shared/events';
-import { errorCode, errorMessage } from '../lib/errors';
+import { errorMessage } from '../lib/errors';
 import { closeSocket, openSocket, api } from '../lib/trpc';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'reconnecting';
@@ -32,9 +32,13 @@ let failedAttempts = 0;
 let onSessionEnded: () => void = () => undefined;
 
 function checkSession(): void {
-  api.auth.me.query().catch((err: unknown) => {
-    if (errorCode(err) === 'UNAUTHENTICATED') onSessionEnded();
-  });
+  api.auth.status.query().then(
+    (status) => {
+      if (!status.signedIn) onSessionEnded();
+    },
+    // The server is unreachable: the socket keeps retrying.
+    () => undefined,
+  );
 }
 
 function attach(f: Follow): void {

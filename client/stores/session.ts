@@ -35,16 +35,23 @@ function signedIn(user: Me): void {
   void startNotifications(user).catch(() => undefined);
 }
 
-/** Asks the server once at start-up; having no session is not an error. */
+/**
+ * Asks the server once at start-up (both answers usually come with the page). Having no session
+ * is not an error: `auth.status` says so, so a signed-out page never asks `auth.me` and gets no
+ * 401 for the browser to log.
+ */
 export async function loadSession(): Promise<void> {
-  try {
-    signedIn(await api.auth.me.query());
-  } catch (err) {
-    if (errorCode(err) !== 'UNAUTHENTICATED') throw err;
-    const status = await api.auth.status.query();
-    setNeedsSetup(status.needsSetup);
-    setMe(null);
+  const status = await api.auth.status.query();
+  if (status.signedIn) {
+    try {
+      return signedIn(await api.auth.me.query());
+    } catch (err) {
+      // The session ended between the two answers.
+      if (errorCode(err) !== 'UNAUTHENTICATED') throw err;
+    }
   }
+  setNeedsSetup(status.needsSetup);
+  setMe(null);
 }
 
 export async function login(email: string, password: string): Promise<void> {

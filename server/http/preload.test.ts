@@ -45,7 +45,7 @@ test("a queue page carries the visitor's first page of tickets and its counts, a
   assert.ok(entries, 'the page has its answers');
   const list = { projectPath: 'acme/app', state: 'opened', sort: 'activity' };
   const counts = { projectPath: 'acme/app' };
-  assert.deepEqual(Object.keys(entries).sort(), [preloadKey('auth.me', undefined), preloadKey('projects.get', { projectPath: 'acme/app' }), preloadKey('tickets.counts', counts), preloadKey('tickets.list', list)].sort());
+  assert.deepEqual(Object.keys(entries).sort(), [preloadKey('auth.me', undefined), preloadKey('auth.status', undefined), preloadKey('projects.get', { projectPath: 'acme/app' }), preloadKey('tickets.counts', counts), preloadKey('tickets.list', list)].sort());
   const fromApi = await rep.trpc.tickets.list.query({ ...list, state: 'opened', sort: 'activity' });
   const preloaded = entries[preloadKey('tickets.list', list)] as typeof fromApi;
   assert.deepEqual(preloaded.items.map((t) => t.title), fromApi.items.map((t) => t.title));
@@ -75,11 +75,13 @@ test('customer text cannot end the script element: the page parses to the same t
   assert.equal((entries?.[preloadKey('tickets.get', { projectPath: 'acme/app', iid })] as { title: string }).title, HOSTILE);
 });
 
-test('nobody signed in gets no answers; someone outside the project gets nothing of it', async () => {
+test('nobody signed in gets only the status, which says so; someone outside the project gets nothing of it', async () => {
   const anonymous = await page('/p/acme/app');
   assert.equal(anonymous.res.status, 200);
-  assert.equal(anonymous.entries, null);
+  assert.deepEqual(Object.keys(anonymous.entries ?? {}), [preloadKey('auth.status', undefined)]);
+  assert.equal((anonymous.entries?.[preloadKey('auth.status', undefined)] as { signedIn: boolean }).signedIn, false);
   const out = await page(`/p/acme/app/-/tickets/${iid}`, outsider.cookie);
-  assert.deepEqual(Object.keys(out.entries ?? {}), [preloadKey('auth.me', undefined)]);
+  assert.deepEqual(Object.keys(out.entries ?? {}).sort(), [preloadKey('auth.me', undefined), preloadKey('auth.status', undefined)]);
+  assert.equal((out.entries?.[preloadKey('auth.status', undefined)] as { signedIn: boolean }).signedIn, true);
   assert.ok(!out.html.includes('Printer'), "the project's tickets stay out of the page");
 });

@@ -1,7 +1,7 @@
 /**
- * The answers a page is about to ask for, put into the page itself (shared/preload.ts): for a
- * signed-in visitor, who they are, and on a project's queue or ticket the project and the first
- * page of tickets or the ticket. Asked through the API's own procedures as that visitor, so the
+ * The answers a page is about to ask for, put into the page itself (shared/preload.ts): for every
+ * visitor, whether they have a session (`auth.status`); for a signed-in one, who they are, and on
+ * a project's queue or ticket the project and the first page of tickets or the ticket. Asked through the API's own procedures as that visitor, so the
  * same authorisation and masking apply as to the requests they replace. A query that fails is
  * left out: the page asks it itself and shows the error as usual.
  */
@@ -18,7 +18,6 @@ type CreateContext = (opts: { req: IncomingMessage; res: ServerResponse }) => Pr
 export function createPagePreloader(createContext: CreateContext) {
   return async function preload(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const ctx = await createContext({ req, res });
-    if (!ctx.user) return '';
     const caller = appRouter.createCaller(ctx);
     const entries: PreloadEntries = {};
     const put = async <T>(path: string, input: unknown, ask: () => Promise<T>): Promise<T | undefined> => {
@@ -31,8 +30,14 @@ export function createPagePreloader(createContext: CreateContext) {
       }
     };
 
+    // Every page starts by asking whether it has a session; only then, and only if so, who it is.
+    const status = put('auth.status', undefined, () => caller.auth.status());
+    if (!ctx.user) {
+      await status;
+      return script(entries);
+    }
     const url = new URL(req.url ?? '/', 'http://x');
-    const asks: Promise<unknown>[] = [put('auth.me', undefined, () => caller.auth.me())];
+    const asks: Promise<unknown>[] = [status, put('auth.me', undefined, () => caller.auth.me())];
     if (url.pathname.startsWith('/p/')) {
       let splat: string;
       try {
@@ -64,6 +69,10 @@ export function createPagePreloader(createContext: CreateContext) {
       }
     }
     await Promise.all(asks);
-    return `<script type="application/json" id="${PRELOAD_ELEMENT_ID}">${scriptSafeJson(entries)}</script>`;
+    return script(entries);
   };
+}
+
+function script(entries: PreloadEntries): string {
+  return `<script type="application/json" id="${PRELOAD_ELEMENT_ID}">${scriptSafeJson(entries)}</script>`;
 }

@@ -33,12 +33,14 @@ test('healthz answers ok with the version, and says the database answers', async
 test('setup creates the first admin once, signs them in, and then refuses', async () => {
   const jar = { cookie: '' };
   const c = httpClient(app, jar);
-  assert.deepEqual(await c.auth.status.query(), { needsSetup: true, sso: null, ssoOnly: false });
+  assert.deepEqual(await c.auth.status.query(), { needsSetup: true, sso: null, ssoOnly: false, signedIn: false });
   const admin = await c.auth.setup.mutate({ email: 'Root@Test.io', password: PASSWORD, name: 'Root' });
   assert.equal(admin.email, 'root@test.io');
   assert.equal(admin.isAdmin, true);
   assert.equal((await c.auth.me.query()).email, 'root@test.io');
-  assert.deepEqual(await c.auth.status.query(), { needsSetup: false, sso: null, ssoOnly: false });
+  assert.deepEqual(await c.auth.status.query(), { needsSetup: false, sso: null, ssoOnly: false, signedIn: true }, 'the new session shows in the status');
+  assert.equal((await httpClient(app, { cookie: '' }).auth.status.query()).signedIn, false);
+  assert.equal((await httpClient(app, { cookie: 'tl_session=forged' }).auth.status.query()).signedIn, false, 'an unknown session is no session, and no error');
   const again = await errorOf(httpClient(app, { cookie: '' }).auth.setup.mutate({ email: 'x@test.io', password: PASSWORD }));
   assert.equal(again.appCode, 'SETUP_DONE');
 });

@@ -11,7 +11,7 @@ import { acceptInvitation, invitationState } from '../../domain/accounts/invitat
 import { checkCredentials } from '../../domain/accounts/login';
 import { passwordResetState, requestPasswordReset, resetPassword } from '../../domain/accounts/password-reset';
 import { confirmEmailChange } from '../../domain/accounts/profile';
-import { createSession, deleteSession, SESSION_COOKIE } from '../../domain/accounts/sessions';
+import { createSession, deleteSession, resolveSession, SESSION_COOKIE } from '../../domain/accounts/sessions';
 import { mayUsePassword, readSsoSettings, signInOptions } from '../../domain/accounts/sso';
 import { createFirstAdmin, humanUserCount, toPublicUser } from '../../domain/accounts/users';
 import { setCookie } from '../../http/cookies';
@@ -37,10 +37,17 @@ async function startSession(ctx: Context, userId: number): Promise<void> {
 }
 
 export const authRouter = router({
-  /** What the sign-in page offers: setup still needed, single sign-on, passwords turned off. */
-  status: publicProcedure.query(async ({ ctx }) =>
-    signInOptions(await readSsoSettings(ctx.dc, ctx.config.oidc), (await humanUserCount(ctx.dc.db)) === 0),
-  ),
+  /**
+   * What the sign-in page offers (setup still needed, single sign-on, passwords turned off) and
+   * whether this browser has a session: a signed-out page learns that here, with a 200, instead
+   * of from `auth.me`'s 401, which every browser logs in its console as an error.
+   */
+  status: publicProcedure.query(async ({ ctx }) => {
+    // A WebSocket's context is made once per connection: look the session up again, as authedProcedure does.
+    const user = ctx.res === null ? await resolveSession(ctx.dc, ctx.sessionToken) : ctx.user;
+    const options = signInOptions(await readSsoSettings(ctx.dc, ctx.config.oidc), (await humanUserCount(ctx.dc.db)) === 0);
+    return { ...options, signedIn: user !== null };
+  }),
 
   setup: publicProcedure.input(setupInput).mutation(async ({ ctx, input }) => {
     const user = await createFirstAdmin(ctx.dc, input);
