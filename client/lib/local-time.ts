@@ -2,6 +2,8 @@
  * Moments as the reader's own clock shows them, with the zone named, so the sidebar, tooltips and
  * system notes agree ("Tue, Dec 1, 2026, 10:00 AM GMT+1"). Pure (no timers), so tests can run it.
  */
+import { FULL_TIME_FORMAT } from '../../shared/local-time-format';
+
 export interface TimeOptions {
   /** for tests; the browser's own zone and language otherwise */
   timeZone?: string;
@@ -17,16 +19,7 @@ export function fullTime(iso: string | number, opts: TimeOptions = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
   try {
-    return new Intl.DateTimeFormat(opts.locale, {
-      weekday: 'short',
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-      timeZone: opts.timeZone,
-    }).format(date);
+    return new Intl.DateTimeFormat(opts.locale, { ...FULL_TIME_FORMAT, timeZone: opts.timeZone }).format(date);
   } catch {
     return String(iso);
   }

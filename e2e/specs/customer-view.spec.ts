@@ -91,3 +91,46 @@ test('a customer reads and answers their thread in a browser without an account;
   await alice.context.close();
   await admin.context.close();
 });
+
+test("the customer view shows times in the reader's own zone and follows their dark setting, with a clean console", async ({ browser }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  await admin.page.goto(`/p/${PROJECT}/-/service-desk`);
+  await admin.page.getByTestId('sd-confidentialByDefault').uncheck();
+  await expect(admin.page.getByTestId('sd-confidentialByDefault')).not.toBeChecked();
+  await admin.context.close();
+
+  const subject = `Invoice copy ${Date.now()}`;
+  const mark = sink.messages.length;
+  const sent = await sendWithSwaks({ server: listener, from: 'ravi@customer.test', to: [ADDRESS], header: { Subject: subject }, body: 'Please send me a copy of the March invoice.' });
+  expect(sent.code, sent.stderr).toBe(0);
+  const thanks = await mailTo('ravi@customer.test', mark, /Thank you for your support request/);
+  const link = /View ticket #\d+: (\S+)/.exec(thanks.text ?? '')?.[1] as string;
+
+  const customer = await browser.newContext({ timezoneId: 'Asia/Kolkata', locale: 'en-US', colorScheme: 'dark' });
+  const page = await customer.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
+  page.on('response', (r) => (r.status() >= 400 ? problems.push(`${r.status()} ${r.url()}`) : undefined));
+  await page.goto(link);
+  const time = page.getByTestId('customer-item').first().locator('time');
+  // India is UTC+5:30: the written time names the zone, and is the moment the server gave, in it.
+  await expect(time).toContainText('GMT+5:30');
+  const iso = await time.getAttribute('datetime');
+  const expected = new Intl.DateTimeFormat('en-US', { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'Asia/Kolkata' }).format(new Date(iso as string));
+  await expect(time).toHaveText(expected);
+  await expect(time).toHaveAttribute('title', / UTC$/);
+  const colours = await page.evaluate(() => {
+    const item = document.querySelector('[data-testid="customer-item"]') as Element;
+    return { page: getComputedStyle(document.body).backgroundColor, item: getComputedStyle(item).backgroundColor, text: getComputedStyle(document.body).color };
+  });
+  expect(colours, 'dark page, dark cards, light text').toEqual({ page: 'rgb(18, 21, 27)', item: 'rgb(26, 31, 39)', text: 'rgb(228, 232, 239)' });
+
+  // After a reply the page loads again and swaps in the live thread: still local time.
+  await page.getByTestId('customer-reply').fill('The one from March 3rd, please.');
+  await page.getByTestId('customer-send').click();
+  await expect(page.getByTestId('customer-item').filter({ hasText: 'March 3rd' }).locator('time')).toContainText('GMT+5:30');
+  await page.waitForLoadState('networkidle');
+  for (const t of await page.locator('[data-testid="customer-item"] time').all()) await expect(t).toContainText('GMT+5:30');
+  expect(problems).toEqual([]);
+  await customer.close();
+});

@@ -21,6 +21,7 @@ import { escapeHtml } from '../render/plain-html';
 import { log } from '../log';
 import { isForeignOrigin } from './origin';
 import { createRateLimiter } from './rate-limit';
+import { FULL_TIME_FORMAT } from '../../shared/local-time-format';
 import { FAVICON_LINK } from './favicon';
 
 export const CUSTOMER_VIEW_SCRIPT_PATH = '/customer-view.js';
@@ -32,27 +33,39 @@ const replies = createRateLimiter({ limit: 10, windowMs: 10 * 60_000 });
 
 const INVALID = 'This link is not valid any more. It may have expired or been withdrawn. The latest email about your request has a fresh link; you can also simply reply to that email.';
 
+/** The app's palette (client/styles.css), light and dark as the reader's system prefers. */
 const STYLE =
-  'body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:#1f2933;background:#f5f6f8}' +
-  'header{margin-bottom:1.25rem}h1{font-size:1.4rem;margin:.2rem 0}.muted{color:#5e6878;font-size:.9rem}' +
-  '.badge{display:inline-block;font-size:.8rem;font-weight:600;padding:.05rem .55rem;border-radius:999px;border:1px solid #cdd3dc;background:#fff}' +
+  ':root{color-scheme:light dark;--bg:#f5f6f8;--surface:#fff;--border:#dde1e7;--border-strong:#cdd3dc;--text:#1f2933;--muted:#5e6878;' +
+  '--accent:#2563eb;--accent-text:#fff;--you:#2563eb;--support:#15803d;--danger:#b42318;--danger-soft:#fef3f2;--ok:#15803d;--ok-soft:#ecfdf3;--focus:#2f5fd0}' +
+  '@media (prefers-color-scheme:dark){:root{--bg:#12151b;--surface:#1a1f27;--border:#323a47;--border-strong:#3d4656;--text:#e4e8ef;--muted:#99a3b3;' +
+  '--accent:#6d95f2;--accent-text:#0d1320;--you:#6d95f2;--support:#6fd39b;--danger:#ff8a7f;--danger-soft:#3b1f1d;--ok:#6fd39b;--ok-soft:#1c3527;--focus:#8fb0ff}}' +
+  'body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:var(--text);background:var(--bg)}' +
+  'a{color:var(--accent)}header{margin-bottom:1.25rem}h1{font-size:1.4rem;margin:.2rem 0}.muted{color:var(--muted);font-size:.9rem}' +
+  '.badge{display:inline-block;font-size:.8rem;font-weight:600;padding:.05rem .55rem;border-radius:999px;border:1px solid var(--border-strong);background:var(--surface)}' +
   'ol{list-style:none;padding:0;margin:0;display:flex;flex-direction:column;gap:.8rem}' +
-  'li{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:.8rem 1rem}li.you{border-left:4px solid #2563eb}li.support{border-left:4px solid #15803d}' +
-  '.who{font-weight:600}.body img{max-width:100%}.body pre{overflow:auto}blockquote{margin:0;padding-left:.8rem;border-left:3px solid #dde1e7;color:#5e6878}' +
-  'form{margin-top:1.25rem;display:flex;flex-direction:column;gap:.5rem}textarea{font:inherit;min-height:8rem;padding:.6rem;border:1px solid #cdd3dc;border-radius:6px}' +
-  'button{align-self:flex-start;font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}' +
-  '.error{color:#b42318;background:#fef3f2;padding:.5rem .75rem;border-radius:6px}.ok{color:#15803d;background:#ecfdf3;padding:.5rem .75rem;border-radius:6px}';
+  'li{background:var(--surface);border:1px solid var(--border);border-radius:8px;padding:.8rem 1rem;overflow-wrap:anywhere}li.you{border-left:4px solid var(--you)}li.support{border-left:4px solid var(--support)}' +
+  '.who{font-weight:600}.body img{max-width:100%}.body pre{overflow:auto}blockquote{margin:0;padding-left:.8rem;border-left:3px solid var(--border);color:var(--muted)}' +
+  'form{margin-top:1.25rem;display:flex;flex-direction:column;gap:.5rem}textarea{font:inherit;min-height:8rem;padding:.6rem;border:1px solid var(--border-strong);border-radius:6px;color:var(--text);background:var(--surface)}' +
+  'button{align-self:flex-start;font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-text);cursor:pointer}' +
+  ':focus-visible{outline:2px solid var(--focus);outline-offset:2px}' +
+  '.error{color:var(--danger);background:var(--danger-soft);padding:.5rem .75rem;border-radius:6px}.ok{color:var(--ok);background:var(--ok-soft);padding:.5rem .75rem;border-radius:6px}';
 
 function page(res: ServerResponse, status: number, title: string, body: string): void {
   res
     .writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' })
     .end(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<meta name="robots" content="noindex">${FAVICON_LINK}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`,
+        `<meta name="robots" content="noindex"><meta name="color-scheme" content="light dark">${FAVICON_LINK}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`,
     );
 }
 
+/** In UTC, which anyone can place, until the page's script rewrites it in the reader's zone. */
 const when = (ms: number) => new Date(ms).toUTCString().replace(/:\d\d GMT$/, ' UTC');
+
+function timeHtml(ms: number): string {
+  const utc = escapeHtml(when(ms));
+  return `<time datetime="${new Date(ms).toISOString()}" title="${utc}">${utc}</time>`;
+}
 
 /** Attachment links in the thread, signed for this link so they work without an account. */
 function signFiles(html: string, dc: DomainCtx, linkId: number, expires: number): string {
@@ -66,7 +79,7 @@ function threadHtml(dc: DomainCtx, t: CustomerThread, expires: number): string {
     .map(
       (i) =>
         `<li class="${i.who}" data-testid="customer-item" data-who="${i.who}"><div class="muted"><span class="who">${escapeHtml(i.name)}</span>` +
-        `${i.who === 'support' ? ' <span class="badge">Support</span>' : ''} · <time>${escapeHtml(when(i.at))}</time></div>` +
+        `${i.who === 'support' ? ' <span class="badge">Support</span>' : ''} · ${timeHtml(i.at)}</div>` +
         `<div class="body">${signFiles(i.html, dc, t.link.id, expires)}</div></li>`,
     )
     .join('');
@@ -88,10 +101,24 @@ function viewPage(dc: DomainCtx, res: ServerResponse, token: string, t: Customer
   );
 }
 
-/** The page's only script: swap in the thread when the server says it changed. */
+/**
+ * The page's only script: writes each moment in the reader's own zone, as the app does, and swaps
+ * in the thread when the server says it changed.
+ */
 const SCRIPT = `(() => {
   const root = document.querySelector('[data-thread]');
-  if (!root || !window.EventSource) return;
+  if (!root) return;
+  let format = null;
+  try { format = new Intl.DateTimeFormat(undefined, ${JSON.stringify(FULL_TIME_FORMAT)}); } catch {}
+  function localTimes() {
+    if (!format) return;
+    for (const t of root.querySelectorAll('time[datetime]')) {
+      const at = new Date(t.getAttribute('datetime'));
+      if (!Number.isNaN(at.getTime())) t.textContent = format.format(at);
+    }
+  }
+  localTimes();
+  if (!window.EventSource) return;
   const base = location.pathname.replace(/\\/+$/, '');
   let busy = false, again = false;
   async function refresh() {
@@ -101,7 +128,10 @@ const SCRIPT = `(() => {
       do {
         again = false;
         const r = await fetch(base + '/thread', { cache: 'no-store' });
-        if (r.ok) root.innerHTML = await r.text();
+        if (r.ok) {
+          root.innerHTML = await r.text();
+          localTimes();
+        }
       } while (again);
     } finally { busy = false; }
   }
