@@ -24,15 +24,24 @@ export interface QueueFilter {
   myId?: number;
 }
 
+/**
+ * The state tab a queue shows when the URL names none: Open, but every state while searching, as
+ * Help Scout and Front search everything; a tab clicked during a search narrows it.
+ */
+export function defaultState(search: string): StateFilter {
+  return search.trim() ? 'all' : 'opened';
+}
+
 /** The filter a queue URL's parameters ask for; `param` reads one (empty when absent). */
 export function parseQueueParams(param: (name: string) => string, canSeeConfidential: boolean): Required<Omit<QueueFilter, 'myId'>> {
   const s = param('state');
   const a = param('assignee');
   const o = param('sort');
   const c = param('confidential');
+  const search = param('search');
   return {
-    state: s === 'closed' || s === 'pending' || s === 'snoozed' || s === 'all' ? s : 'opened',
-    search: param('search'),
+    state: s === 'opened' || s === 'closed' || s === 'pending' || s === 'snoozed' || s === 'all' ? s : defaultState(search),
+    search,
     assignee: a === 'me' || a === 'none' ? a : 'any',
     sort: o === 'newest' || o === 'waiting' ? o : 'activity',
     label: param('label'),

@@ -24,9 +24,11 @@ export default function QueueFilters(props: {
 }) {
   const [draft, setDraft] = createSignal(props.filter.search);
   let debounce: ReturnType<typeof setTimeout> | undefined;
+  /** A new search looks in every state (the tab it was typed on is left); refining one keeps the tab it was narrowed to. */
   const applySearch = (value: string) => {
     clearTimeout(debounce);
-    props.set({ search: value.trim() || undefined }, true);
+    const search = value.trim() || undefined;
+    props.set(props.filter.search.trim() || !search ? { search } : { search, state: undefined }, true);
   };
   onCleanup(() => clearTimeout(debounce));
   const countFor = (s: StateFilter): number | null => {
@@ -68,7 +70,7 @@ export default function QueueFilters(props: {
         <input
           id="queue-search"
           type="search"
-          placeholder="Search title, text or #number"
+          placeholder="Search all tickets: title, text or #number"
           value={draft()}
           onInput={(e) => {
             const value = e.currentTarget.value;

@@ -25,6 +25,8 @@ export default function TicketRow(props: {
   projectPath: string;
   ticket: TicketSummary;
   showProject?: boolean;
+  /** the list mixes states (the All tab, a search): Open is named too */
+  showOpenState?: boolean;
   selectable?: boolean;
   checked?: boolean;
   onCheck?(checked: boolean, e: MouseEvent): void;
@@ -63,7 +65,7 @@ export default function TicketRow(props: {
               <LockIcon /> Confidential
             </span>
           </Show>
-          <Show when={t().state !== 'opened'}>
+          <Show when={t().state !== 'opened' || props.showOpenState}>
             <span class={`badge badge-${t().state}`} data-testid="row-state" title={t().snoozedUntil ? `Snoozed until ${fullTime(t().snoozedUntil ?? '')}` : undefined}>
               {stateLabel(t().state)}
             </span>

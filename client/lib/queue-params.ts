@@ -1,7 +1,7 @@
 /** The queue's filters live in the URL (shareable, kept on reload); this reads and writes them. */
 import { useSearchParams } from '@solidjs/router';
 import { createMemo } from 'solid-js';
-import { parseQueueParams } from '../../shared/queue-filter';
+import { defaultState, parseQueueParams } from '../../shared/queue-filter';
 import type { QueueFilter } from '../stores/queue-patch';
 import { me } from '../stores/session';
 
@@ -28,11 +28,17 @@ export function useQueueParams(canSeeConfidential: () => boolean) {
         a.myId === b.myId,
     },
   );
-  /** Sets filters; a default value removes the parameter, so clean URLs stay clean. */
+  /**
+   * Sets filters; a default value removes the parameter, so clean URLs stay clean. The state's
+   * default follows the search (every state while searching), so a tab that became the default
+   * when the search changed leaves the URL too.
+   */
   const set = (changes: Partial<Record<QueueParam, string | undefined>>, replace = false) => {
-    const defaults: Record<QueueParam, string> = { state: 'opened', search: '', assignee: 'any', sort: 'activity', label: '', confidential: 'any', customer: '' };
+    const search = 'search' in changes ? (changes.search ?? '') : filter().search;
+    const defaults: Record<QueueParam, string> = { state: defaultState(search), search: '', assignee: 'any', sort: 'activity', label: '', confidential: 'any', customer: '' };
     const next: Partial<Record<QueueParam, string | undefined>> = {};
     for (const [k, v] of Object.entries(changes) as [QueueParam, string | undefined][]) next[k] = v === undefined || v === defaults[k] ? undefined : v;
+    if (!('state' in changes) && filter().state === defaults.state) next.state = undefined;
     setParams(next, { replace });
   };
   const filtered = () => {

@@ -1,8 +1,7 @@
 /**
- * A search runs inside the state tab it was typed on, as every filter does; but a support lead
- * searching "invoice" on Open expects to find the snoozed or closed ticket too (Help Scout and
- * Front search everything). The tab counts already follow the search, so the queue can say how
- * many matches the other states hold and offer them in one click.
+ * A search covers every state (shared/queue-filter.ts `defaultState`); once narrowed to one tab,
+ * the queue still says how many matches the other states hold and offers them in one click. The
+ * tab counts already follow the search.
  */
 import type { StateFilter } from '../../shared/queue-filter';
 import type { QueueCounts } from '../stores/count-patch';

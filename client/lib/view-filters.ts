@@ -32,7 +32,8 @@ export function queueFilterToView(f: QueueFilter): SavedViewFilters {
 /** The URL parameters that show a view (every parameter set, so nothing of the last filter stays). */
 export function viewParams(v: SavedViewFilters): Record<QueueParam, string | undefined> {
   return {
-    state: v.state,
+    // A view saved without a state means Open, also when it searches (a search alone means every state).
+    state: v.state ?? (v.search ? 'opened' : undefined),
     search: v.search,
     assignee: v.assignee,
     sort: v.sort,

@@ -50,7 +50,7 @@ function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter; fil
       </div>
       <Show when={loaded()} fallback={<p class="muted">Loading tickets…</p>}>
         <ul class="queue" data-testid="queue" aria-label="Tickets in all my projects">
-          <For each={merged().rows}>{(r: { key: string; item: TicketSummary }) => <TicketRow projectPath={r.key} ticket={r.item} showProject />}</For>
+          <For each={merged().rows}>{(r: { key: string; item: TicketSummary }) => <TicketRow projectPath={r.key} ticket={r.item} showProject showOpenState={props.filter().state === 'all'} />}</For>
         </ul>
         <Show when={merged().rows.length === 0 && merged().pending.length === 0}>
           <p class="empty">{emptyQueueText(props.filtered(), props.filter().state)}</p>

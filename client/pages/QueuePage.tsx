@@ -126,6 +126,7 @@ export default function QueuePage(props: { project: ProjectView }) {
               <TicketRow
                 projectPath={props.project.path}
                 ticket={t}
+                showOpenState={filter().state === 'all'}
                 selectable={canRespond()}
                 checked={selected().has(t.iid)}
                 onCheck={(on, e) => check(t.iid, on, e)}

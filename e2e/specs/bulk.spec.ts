@@ -28,14 +28,14 @@ test('ten tickets closed in bulk leave another responder\'s queue live and close
   const c = await signIn(browser, app.url, USERS.admin);
   const iids = await createTickets(a.page, Array.from({ length: 10 }, (_, i) => `Bulk ${run} item ${i + 1}`));
 
-  await b.page.goto(`/p/${PROJECT}?search=${run}`);
+  await b.page.goto(`/p/${PROJECT}?state=opened&search=${run}`);
   await expect(b.page.getByTestId('ticket-row')).toHaveCount(10);
   await expect(b.page.getByTestId('count-closed')).toHaveText('0');
   await b.page.evaluate(() => document.documentElement.setAttribute('data-e2e-same-page', 'yes'));
   await c.page.goto(`/p/${PROJECT}/-/tickets/${iids[4]}`);
   await expect(c.page.getByTestId('ticket-state')).toHaveText('Open');
 
-  await a.page.goto(`/p/${PROJECT}?search=${run}`);
+  await a.page.goto(`/p/${PROJECT}?state=opened&search=${run}`);
   const rows = a.page.getByTestId('ticket-row');
   await expect(rows).toHaveCount(10);
   // x selects the row under the cursor; shift-click selects a range; then everything on the page.
@@ -65,7 +65,7 @@ test('a, e and u act on the row under the cursor; the help says where each key w
   await a.page.goto(`/p/${PROJECT}/-/tickets/${first}`);
   await expect(a.page.getByTestId('ticket-title')).toHaveText(`Keys ${run}`);
   await read;
-  await a.page.goto(`/p/${PROJECT}?search=${run}`);
+  await a.page.goto(`/p/${PROJECT}?state=opened&search=${run}`);
   const row = a.page.getByTestId('ticket-row');
   await expect(row).toHaveAttribute('data-unread', 'false');
 

@@ -66,7 +66,7 @@ test('pending moves a ticket out of the open queue live, and back to open from t
   await b.context.close();
 });
 
-test('a search on the Open tab says a snoozed ticket matches, and shows it in one click', async ({ browser, app }) => {
+test('a search typed on the Open tab finds a snoozed ticket too, names its state, and narrows to a tab on request', async ({ browser, app }) => {
   const a = await signIn(browser, app.url, USERS.alice);
   const word = `Refund${Date.now()}`;
   await a.page.goto(`/p/${PROJECT}`);
@@ -76,15 +76,41 @@ test('a search on the Open tab says a snoozed ticket matches, and shows it in on
   await a.page.getByTestId('snooze-open').click();
   await a.page.getByRole('button', { name: 'Tomorrow 9:00' }).click();
   await expect(a.page.getByTestId('ticket-state')).toHaveText('Snoozed');
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill(`${word} for order 8`);
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(`${word} for order 8`);
 
-  await a.page.goto(`/p/${PROJECT}?search=${word}`);
-  await expect(a.page.getByText('No tickets match these filters.')).toBeVisible();
+  // On the Open tab, as Help Scout and Front do: the search looks in every state.
+  await a.page.goto(`/p/${PROJECT}`);
+  await a.page.getByRole('searchbox', { name: 'Search tickets' }).fill(word);
+  const rows = a.page.getByTestId('ticket-row');
+  await expect(rows).toHaveCount(2);
+  const tabs = a.page.getByRole('group', { name: 'Ticket state' });
+  await expect(tabs.getByRole('button', { name: /^All/ })).toHaveAttribute('aria-pressed', 'true');
+  // Each row says its state, Open included, since the list mixes them.
+  await expect(rows.filter({ hasText: 'order 7' }).getByTestId('row-state')).toHaveText('Snoozed');
+  await expect(rows.filter({ hasText: 'order 8' }).getByTestId('row-state')).toHaveText('Open');
+
+  // Narrowed to Open: the snoozed match is one click away.
+  await tabs.getByRole('button', { name: /^Open/ }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText('order 8');
   const hint = a.page.getByTestId('search-elsewhere');
   await expect(hint).toContainText('1 more match in other states: Snoozed (1)');
+  // Refining the search keeps the tab it was narrowed to.
+  await a.page.getByRole('searchbox', { name: 'Search tickets' }).fill(`${word} order`);
+  await expect(hint).toContainText('Snoozed (1)');
+  await expect(tabs.getByRole('button', { name: /^Open/ })).toHaveAttribute('aria-pressed', 'true');
   await hint.getByTestId('search-all-states').click();
-  await expect(a.page.getByTestId('ticket-row')).toHaveCount(1);
-  await expect(a.page.getByTestId('ticket-row')).toContainText(`${word} for order 7`);
+  await expect(rows).toHaveCount(2);
   await expect(hint).toHaveCount(0);
+
+  // Emptying the search is back to the open queue.
+  await a.page.getByRole('searchbox', { name: 'Search tickets' }).fill('');
+  await expect(tabs.getByRole('button', { name: /^Open/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(a.page).toHaveURL(new RegExp(`/p/${PROJECT}$`));
   await a.context.close();
 });
 
