@@ -1,6 +1,7 @@
 /** The original email's framed document over real HTTP: its own strict CSP, remote images only when asked, responders only. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rawMessages } from '../../db/schema';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 let app: TestApp;
@@ -60,4 +61,24 @@ test('only responders who may see the ticket get the document', async () => {
   assert.match(await asGuest.text(), /reporter role or higher/);
   assert.equal((await fetch(`${app.url}/original-email?projectPath=acme%2Fapp&iid=9999`, { headers: { cookie: rep.cookie } })).status, 404);
   assert.equal((await fetch(`${app.url}/original-email?projectPath=acme%2Fapp`, { headers: { cookie: rep.cookie } })).status, 400);
+});
+
+test('the frame shows what the query read: the stored message is read and parsed once for both', async () => {
+  const fresh = 'From: bo@customer.test\r\nTo: incoming+acme-app-1-issue-@desk.test\r\nSubject: Read once\r\nMessage-ID: <frame-2@customer.test>\r\n' +
+    'MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The first words.</p>\r\n';
+  const out = await app.mail.ingest.receive(Buffer.from(fresh), { source: 'cli' });
+  assert.ok(out.status === 'ticket');
+  const viewed = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid });
+  assert.match(viewed.html ?? '', /The first words/);
+  // Had the frame read the stored message again, it would now show these bytes instead.
+  const changed = await app.dc.db.write((tx) => tx.update(rawMessages).set({ bytes: Buffer.from(fresh.replace('The first words.', 'Read a second time.')) }).returning({ sha256: rawMessages.sha256 }).all());
+  assert.ok(changed.length > 0);
+  const shown = await fetch(`${app.url}/original-email?projectPath=acme%2Fapp&iid=${out.iid}`, { headers: { cookie: rep.cookie } });
+  assert.equal(shown.status, 200);
+  const html = await shown.text();
+  assert.match(html, /The first words/);
+  assert.ok(!html.includes('Read a second time'), html);
+  // Who may see it is still checked on every request.
+  assert.equal((await fetch(`${app.url}/original-email?projectPath=acme%2Fapp&iid=${out.iid}`, { headers: { cookie: guest.cookie } })).status, 403);
+  assert.equal((await fetch(`${app.url}/original-email?projectPath=acme%2Fapp&iid=${out.iid}`)).status, 401);
 });

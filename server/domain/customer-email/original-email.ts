@@ -12,10 +12,11 @@ import { getInbound, rawOf, type RawBlobs } from '../mail-log/inbound-log';
 import { visibleTicket } from '../tickets/ticket-lookup';
 
 /**
- * The raw bytes of the email a ticket (or, with `noteId`, one of its non-internal notes) came
- * from; "email not found" when it did not come from one the caller may see.
+ * Which stored email a ticket (or, with `noteId`, one of its non-internal notes) came from: the
+ * raw message's sha256, for `originalEmailBytes`. "Email not found" when it did not come from one
+ * the caller may see.
  */
-export async function originalEmailSource(dc: DomainCtx, pa: ProjectAccess, input: { iid: number; noteId?: number | undefined }, blobs: RawBlobs): Promise<Buffer> {
+export async function originalEmailKey(dc: DomainCtx, pa: ProjectAccess, input: { iid: number; noteId?: number | undefined }): Promise<string> {
   const ticket = await visibleTicket(dc, pa, input.iid);
   let emailId: number | null = ticket.emailId;
   if (input.noteId !== undefined) {
@@ -24,7 +25,13 @@ export async function originalEmailSource(dc: DomainCtx, pa: ProjectAccess, inpu
     emailId = note.emailId;
   }
   const row = emailId === null ? undefined : await getInbound(dc.db, emailId);
-  const raw = row ? await rawOf(dc.db, row.sha256, blobs) : undefined;
-  if (!row || !raw) throw new AppError('EMAIL_NOT_FOUND');
+  if (!row) throw new AppError('EMAIL_NOT_FOUND');
+  return row.sha256;
+}
+
+/** The raw bytes of a stored email that `originalEmailKey` found. */
+export async function originalEmailBytes(dc: DomainCtx, sha256: string, blobs: RawBlobs): Promise<Buffer> {
+  const raw = await rawOf(dc.db, sha256, blobs);
+  if (!raw) throw new AppError('EMAIL_NOT_FOUND');
   return raw;
 }
