@@ -26,6 +26,10 @@ export const ERRORS = {
     message: 'Passwords are turned off here: use the single sign-on button to sign in.',
   },
   SSO_FAILED: { status: 'BAD_REQUEST', message: 'Single sign-on did not complete. Try again, or ask an administrator to check the provider settings.' },
+  SSO_UNREACHABLE: {
+    status: 'BAD_REQUEST',
+    message: 'Threadline could not reach your sign-in provider. Try again in a moment; if it keeps happening, ask an administrator to check the single sign-on settings.',
+  },
   SSO_EMAIL_UNVERIFIED: { status: 'FORBIDDEN', message: 'Your identity provider did not confirm your email address, so it cannot be matched to an account.' },
   SSO_NO_ACCOUNT: { status: 'FORBIDDEN', message: 'No Threadline account uses this email address. Ask an administrator for an invitation.' },
   SSO_EMAIL_MISMATCH: { status: 'FORBIDDEN', message: 'This invitation is for another email address than the one your identity provider gave.' },

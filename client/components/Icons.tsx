@@ -15,3 +15,12 @@ export function LockIcon() {
     </svg>
   );
 }
+
+export function KeyIcon() {
+  return (
+    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
+      <circle cx="5" cy="8" r="2.75" fill="none" stroke="currentColor" stroke-width="1.3" />
+      <path d="M7.75 8h6.25M12 8v2.25M14 8v1.5" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linecap="round" />
+    </svg>
+  );
+}

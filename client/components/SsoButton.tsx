@@ -1,5 +1,18 @@
-/** "Sign in with <provider>": a plain link, since the browser must go to the provider and back. */
-export default function SsoButton(props: { name: string; next?: string | null; invitation?: string }) {
+/**
+ * "Sign in with <provider>": a plain link, since the browser must go to the provider and back.
+ * Beside a password form it is the secondary choice (one primary button per form, as Help Scout
+ * and Front lay it out); when passwords are off it is the primary one. Until the provider's page
+ * opens it says so, since finding the provider can take a few seconds.
+ */
+import { createSignal, onCleanup } from 'solid-js';
+import { KeyIcon } from './Icons';
+
+export default function SsoButton(props: { name: string; next?: string | null; invitation?: string; primary?: boolean }) {
+  const [leaving, setLeaving] = createSignal(false);
+  // Back from the provider with the browser's Back button: the page comes from the cache as it was left.
+  const reset = () => setLeaving(false);
+  window.addEventListener('pageshow', reset);
+  onCleanup(() => window.removeEventListener('pageshow', reset));
   const href = () => {
     const q = new URLSearchParams();
     if (props.next) q.set('next', props.next);
@@ -8,8 +21,16 @@ export default function SsoButton(props: { name: string; next?: string | null; i
     return `/auth/oidc/start${s ? `?${s}` : ''}`;
   };
   return (
-    <a class="button button-primary sso-button" href={href()} rel="external" data-testid="sso-button">
-      Sign in with {props.name}
+    <a
+      class={`button sso-button ${props.primary ? 'button-primary' : ''}`}
+      href={href()}
+      rel="external"
+      data-testid="sso-button"
+      aria-busy={leaving()}
+      onClick={() => setLeaving(true)}
+    >
+      <KeyIcon />
+      <span>{leaving() ? `Opening ${props.name}…` : `Sign in with ${props.name}`}</span>
     </a>
   );
 }

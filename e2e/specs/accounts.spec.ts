@@ -173,6 +173,45 @@ test.describe('single sign-on', () => {
     await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
     await context.close();
   });
+
+  test('the button is the second choice beside passwords, the first stop for the keyboard, and wraps on a phone', async ({ browser }) => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ baseURL: ssoApp.url, viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto('/login');
+      const sso = page.getByRole('link', { name: 'Sign in with 127.0.0.1' });
+      const password = page.getByRole('button', { name: 'Sign in', exact: true });
+      await expect(sso).toBeVisible();
+      const look = (el: Element) => getComputedStyle(el).backgroundColor;
+      // One primary button per form: the password form's; the provider's is outlined beside it.
+      expect(await sso.evaluate(look), `${width} px`).not.toBe(await password.evaluate(look));
+      await page.locator('body').focus();
+      for (let i = 0; i < 3 && !(await sso.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+      await expect(sso).toBeFocused();
+      expect(await sso.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+      await page.keyboard.press('Tab');
+      await expect(page.getByLabel('Email')).toBeFocused();
+      const box = await sso.boundingBox();
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+      await context.close();
+    }
+  });
+});
+
+test('a sign-in provider that does not answer is named as the problem, and the button stays to try again', async ({ browser }) => {
+  const down = await startAppServer({ seed: SEED, env: { OIDC_ISSUER: `http://127.0.0.1:${await freePort()}`, OIDC_CLIENT_ID: 'threadline', OIDC_CLIENT_SECRET: 'x' } });
+  try {
+    const context = await browser.newContext({ baseURL: down.url });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByTestId('sso-button').click();
+    await expect(page).toHaveURL(/\/login\?sso_error=SSO_UNREACHABLE$/);
+    await expect(page.getByRole('alert')).toHaveText(/could not reach your sign-in provider/);
+    await expect(page.getByTestId('sso-button')).toHaveText('Sign in with 127.0.0.1');
+    await context.close();
+  } finally {
+    await down.stop();
+  }
 });
 
 test('a user the admin creates on the Admin page is in the Users list at once, without a reload', async ({ browser }) => {

@@ -52,7 +52,7 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
       oidc = await oidcClient(settings);
     } catch (err) {
       log.warn('OpenID provider discovery failed', { issuer: settings.issuer, err: err instanceof Error ? err.message : String(err) });
-      return fail(res, 'SSO_FAILED');
+      return fail(res, 'SSO_UNREACHABLE');
     }
     const client = await openIdClient();
     const codeVerifier = client.randomPKCECodeVerifier();
