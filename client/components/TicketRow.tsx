@@ -60,14 +60,14 @@ export default function TicketRow(props: {
           <A class="ticket-link" href={ticketHref(props.projectPath, t().iid)}>
             {t().title}
           </A>
-          <Show when={t().confidential}>
-            <span class="badge badge-confidential" title="Confidential: only reporters and up can see it">
-              <LockIcon /> Confidential
-            </span>
-          </Show>
           <Show when={t().state !== 'opened' || props.showOpenState}>
             <span class={`badge badge-${t().state}`} data-testid="row-state" title={t().snoozedUntil ? `Snoozed until ${fullTime(t().snoozedUntil ?? '')}` : undefined}>
               {stateLabel(t().state)}
+            </span>
+          </Show>
+          <Show when={t().confidential}>
+            <span class="badge badge-confidential" title="Confidential: only reporters and up can see it">
+              <LockIcon /> Confidential
             </span>
           </Show>
           <For each={t().labels}>{(label) => <span class="label">{label}</span>}</For>
