@@ -604,30 +604,31 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         };
         client.on('error', onError);
         try {
-          // one round trip for both (a simple query may hold several statements)
-          try {
-            await client.query(lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN');
-          } catch (err) {
-            // the lock timed out (or the connection failed) after BEGIN: this connection is inside
-            // an aborted transaction, so it is closed rather than handed to the next write
-            broken = true;
-            throw err;
-          }
-          const tx = drizzlePg({ client }) as unknown as Tx;
-          const state: PgTxState = { client, depth: 0, release: null, notifications: [] };
+          // BEGIN (and the lock) go with the transaction's first round trip: in front of a
+          // SAVEPOINT (a group commit's first job) in the same simple query, else just before
+          // the first statement; a transaction that ran nothing sends neither it nor COMMIT.
+          const state: PgTxState = { client, depth: 0, release: null, notifications: [], begin: lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN', beginError: null };
+          const tx = drizzlePg({ client: beginningFirst(client, state) }) as unknown as Tx;
           txStates.set(tx, state);
           if (lock) lockedTx.add(tx);
           try {
             const result = await fn(tx);
+            // a failed BEGIN (the lock timed out, the connection failed) fails the transaction
+            // even where the caller caught the statement's error (a group commit's job)
+            if (state.beginError) throw state.beginError;
             // COMMIT releases every savepoint still open; the notifications go in the same round trip
             const notes = state.notifications.map(([ch, payload]) => `SELECT pg_notify(${client.escapeLiteral(ch)}, ${client.escapeLiteral(payload)}); `);
-            await client.query(`${notes.join('')}COMMIT`);
+            if (state.begin === null || notes.length) await client.query(`${state.begin === null ? '' : `${state.begin}; `}${notes.join('')}COMMIT`);
             opts?.onCommitted?.();
             return result;
           } catch (err) {
-            await client.query('ROLLBACK').catch(() => {
-              broken = true;
-            });
+            // BEGIN failed after it ran (the lock timed out): this connection may be inside an
+            // aborted transaction, so it is closed rather than handed to the next write
+            if (state.beginError) broken = true;
+            else if (state.begin === null)
+              await client.query('ROLLBACK').catch(() => {
+                broken = true;
+              });
             throw err;
           }
         } catch (err) {
@@ -651,7 +652,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       const release = state.release ? `RELEASE SAVEPOINT ${state.release}; ` : '';
       state.release = null;
       try {
-        await client.query(`${release}SAVEPOINT ${name}`);
+        await sendBegin(state, (begin) => client.query(`${begin ? `${begin}; ` : ''}${release}SAVEPOINT ${name}`));
       } catch (err) {
         state.depth--;
         throw err;
@@ -738,12 +739,51 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
 /** A PostgreSQL write transaction's connection and what it defers to later round trips. */
 interface PgTxState {
   client: pg.PoolClient;
+  /** BEGIN (and the lock), until sent with the first round trip; then null */
+  begin: string | null;
+  /** why sending it failed: every later statement fails with it, and so does the commit */
+  beginError: unknown;
   /** savepoints open (their names are `sp1`, `sp2`, … by depth) */
   depth: number;
   /** a savepoint that succeeded and is not released yet (see `savepoint`) */
   release: string | null;
   /** `pg_notify` calls, sent with the COMMIT */
   notifications: [channel: string, payload: string][];
+}
+
+/**
+ * Runs `send` with the transaction's BEGIN when it is still to be sent (for `send` to put in
+ * front of its own simple query), else with null. Once BEGIN failed, nothing more is sent.
+ */
+async function sendBegin<T>(state: PgTxState, send: (begin: string | null) => Promise<T>): Promise<T> {
+  if (state.beginError) throw state.beginError;
+  const begin = state.begin;
+  state.begin = null;
+  if (begin === null) return send(null);
+  try {
+    return await send(begin);
+  } catch (err) {
+    // the rest of the simple query did not run either; the transaction is unusable
+    state.beginError = err;
+    throw err;
+  }
+}
+
+/**
+ * The connection as a transaction's statements see it: the first one is preceded by BEGIN (its
+ * own round trip, as a statement with parameters cannot share a simple query).
+ */
+function beginningFirst(client: pg.PoolClient, state: PgTxState): pg.PoolClient {
+  const wrapped = Object.create(client) as pg.PoolClient;
+  (wrapped as { query: unknown }).query = (...args: unknown[]) => {
+    const query = client.query as unknown as (...a: unknown[]) => Promise<unknown>;
+    if (state.begin === null && !state.beginError) return query.apply(client, args);
+    return sendBegin(state, async (begin) => {
+      if (begin !== null) await client.query(begin);
+      return undefined;
+    }).then(() => query.apply(client, args));
+  };
+  return wrapped;
 }
 
 /**

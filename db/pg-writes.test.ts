@@ -7,16 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openDb, type Db } from './client';
+import { openDb, PG_LOCK, type Db } from './client';
 import { projects } from './schema';
 import { startPostgres, type RunningPostgres } from '../server/testing/postgres';
 
 let pg: RunningPostgres;
 let db: Db;
+let dbUrl: string;
 
 before(async () => {
   pg = await startPostgres();
-  db = await openDb('', { databaseUrl: await pg.createDatabase('pg_writes') });
+  dbUrl = await pg.createDatabase('pg_writes');
+  db = await openDb('', { databaseUrl: dbUrl });
 });
 
 after(async () => {
@@ -99,4 +101,49 @@ test('a failed transaction keeps nothing, notifies nobody; a committed one notif
     }).catch(() => undefined);
   }, { lock: false });
   assert.ok((await paths()).includes('c/loose') && !(await paths()).includes('c/loose-failed'));
+});
+
+test('BEGIN goes with the first round trip; when it fails (the lock wait cut off) the transaction fails even if its job caught the error, and the next one works', async () => {
+  const pgmod = (await import('pg')).default;
+  // the lock is held by another session, as another node mid-transaction
+  const other = new pgmod.Client({ connectionString: dbUrl });
+  await other.connect();
+  try {
+    await other.query('select pg_advisory_lock($1)', [PG_LOCK.write]);
+    // cancelled: the connection lives on inside an aborted transaction (a COMMIT there would
+    // quietly roll back); terminated: the connection is gone
+    const cutOff = async (how: 'pg_cancel_backend' | 'pg_terminate_backend') => {
+      for (let i = 0; i < 200; i++) {
+        const waiting = await other.query("select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and pid <> pg_backend_pid()");
+        if (waiting.rows.length) return void (await other.query(`select ${how}($1)`, [waiting.rows[0].pid]));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('no write waited for the lock');
+    };
+    // a group commit's shape: the first job's SAVEPOINT carries BEGIN and the lock; the job's
+    // error is caught, yet the transaction must not report success
+    const caught = db.write(async (tx) => {
+      await db.savepoint(tx, (sp) => add(sp, 'd/never')).catch(() => undefined);
+      return 'committed?';
+    });
+    await cutOff('pg_cancel_backend');
+    await assert.rejects(caught, /cancel/);
+    // a plain transaction: BEGIN goes just before its first statement
+    const plain = db.write((tx) => add(tx, 'd/never-either'));
+    await cutOff('pg_terminate_backend');
+    await assert.rejects(plain);
+    await other.query('select pg_advisory_unlock($1)', [PG_LOCK.write]);
+    // the broken connections were dropped: the next writes work
+    await db.write((tx) => add(tx, 'd/after'));
+    await db.write(async (tx) => {
+      await db.savepoint(tx, (sp) => add(sp, 'd/after-savepoint'));
+    });
+    // a transaction that ran nothing commits nothing and still answers
+    assert.equal(await db.write(async () => 'empty'), 'empty');
+    const now = await paths();
+    assert.ok(now.includes('d/after') && now.includes('d/after-savepoint'));
+    assert.ok(!now.includes('d/never') && !now.includes('d/never-either'));
+  } finally {
+    await other.end();
+  }
 });
