@@ -149,3 +149,5 @@ await server.stop();
 // --perf-basic-prof also writes V8's log of each isolate into the server's working directory
 if (process.env.BENCH_PERF) for (const f of readdirSync(root)) if (f.startsWith('isolate-') && f.includes(`-${serverPid}-`)) rmSync(path.join(root, f), { force: true });
 await postgres?.stop();
+// a run's data directory holds thousands of tickets (hundreds of MB): not kept
+rmSync(dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * in flight. On PostgreSQL the time is the round trip, i.e. what a statement costs under the
  * cluster-wide write lock.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -83,4 +83,5 @@ console.log(`N=${N} wall=${wall.toFixed(0)}ms  statements/msg=${(tn / N).toFixed
 for (const [k, s] of rows.slice(0, Number(process.env.TOP ?? 45))) console.log(`${(s.n / N).toFixed(2).padStart(6)}/msg ${(s.ms / N).toFixed(3).padStart(7)}ms/msg  ${k}`);
 await dc.db.close().catch(() => undefined);
 await pgServer?.stop();
+rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
