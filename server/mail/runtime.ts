@@ -120,6 +120,7 @@ export async function createMailCore(dc: DomainCtx, config: Config, transport?: 
     maxEmailSize: config.mail.maxEmailSize,
     rateLimitPerMinute: config.mail.rateLimitPerMinute,
     supportBotId: supportBot.id,
+    supportBot,
     onQueued: () => outbox.kick(),
   });
   return { get book() { return dc.mail.book; }, ingest, files, outbox, transports, setup, fixedTransport: !!transport };

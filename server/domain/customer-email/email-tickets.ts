@@ -171,6 +171,8 @@ export async function addParticipants(
 export interface NewEmailTicket {
   project: ProjectRow;
   botId: number;
+  /** the bot's row, when the caller holds it (its name and kind are the ticket's author) */
+  bot?: { id: number; name: string; kind: 'human' | 'bot' } | undefined;
   title: string;
   description: string;
   descriptionHtml: string;
@@ -241,7 +243,7 @@ export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicke
     ticketId: ticket.id,
     minAccess: ticketMinAccess(ticket),
     // the customer was just read and labels just set: the summary needs no query for them
-    event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket, { customers: [customer], labels: input.labels.length ? undefined : [] }) },
+    event: { type: 'ticket.created', ticket: await summarizeOne(tx, ticket, { customers: [customer], labels: input.labels.length ? undefined : [], users: input.bot?.id === input.botId ? [input.bot] : undefined }) },
   });
   return ticket;
 }

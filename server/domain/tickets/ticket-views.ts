@@ -58,13 +58,17 @@ export interface KnownForSummary {
   customers?: CustomerRow[] | undefined;
   /** the labels of every row, when they are known (a new ticket's) */
   labels?: string[] | undefined;
+  /** users among the rows' authors and assignees (the Support Bot, for an emailed ticket) */
+  users?: { id: number; name: string; kind: (typeof users.$inferSelect)['kind'] }[] | undefined;
 }
 
 export async function summarize(db: Q, rows: TicketRow[], known: KnownForSummary = {}): Promise<TicketSummary[]> {
-  const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]));
+  const given = new Map((known.users ?? []).map((u) => [u.id, toUserRef(u)]));
+  const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]).filter((id) => id === null || !given.has(id)));
+  for (const [id, ref] of given) refs.set(id, ref);
   const names = known.labels ? new Map(rows.map((r) => [r.id, [...(known.labels ?? [])].sort()])) : await labelNames(db, rows.map((r) => r.id));
-  const given = new Map((known.customers ?? []).map((c) => [c.id, customerRef(c)]));
-  const customersOf = rows.every((r) => r.customerId === null || given.has(r.customerId)) ? given : await customerRefs(db, rows.map((r) => r.customerId));
+  const givenCustomers = new Map((known.customers ?? []).map((c) => [c.id, customerRef(c)]));
+  const customersOf = rows.every((r) => r.customerId === null || givenCustomers.has(r.customerId)) ? givenCustomers : await customerRefs(db, rows.map((r) => r.customerId));
   const mergedInto = await iidsOf(db, rows.map((r) => r.mergedIntoId));
   return rows.map((r) => ({
     id: r.id,

@@ -260,6 +260,7 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
   const ticket = await insertEmailTicket(c.tx, c.emit, {
     project,
     botId: c.deps.supportBotId,
+    bot: c.deps.supportBot,
     title: (c.parsed.subject || '(no subject)').slice(0, 255),
     description,
     descriptionHtml,

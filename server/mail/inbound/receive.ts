@@ -26,6 +26,8 @@ export interface IngestDeps {
   maxEmailSize: number;
   rateLimitPerMinute: number;
   supportBotId: number;
+  /** the Support Bot's row (its name never changes), so a new ticket's summary need not read it */
+  supportBot?: { id: number; name: string; kind: 'human' | 'bot' } | undefined;
   /** called after a commit that may have queued email */
   onQueued?: () => void;
 }

@@ -47,6 +47,10 @@ test('an email becomes a ticket, live, and 250 comes only after it is stored', a
     assert.equal(detail.state, 'opened', 'a customer cannot close a ticket with a quick action');
     const [first] = await sub.waitFor(1);
     assert.equal(first?.data.event.type, 'ticket.created');
+    // the live event's summary says who the author is, as the list does (the bot's row is known, not read)
+    const event = first?.data.event;
+    assert.deepEqual(event?.type === 'ticket.created' ? event.ticket.author : null, t.author);
+    assert.equal(t.author?.bot, true);
   } finally {
     sub.stop();
     live.close();
