@@ -11,8 +11,10 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type pg from 'pg';
 import type { Db } from '../../db/client';
+import { copyOutColumn } from '../../db/pg-blobs';
 import { fileBlobs } from '../../db/schema';
 
 export interface AttachmentStore {
@@ -66,11 +68,59 @@ export function createFileStore(dataDir: string): AttachmentStore {
   };
 }
 
+/**
+ * Reads come in slices, one COPY row each (db/pg-blobs.ts), so the driver never holds more than a
+ * slice and a stream is served as it arrives. node-postgres collects a message in a buffer that
+ * doubles from 64 KB: a slice just under a power of two (its framing included) fills its last
+ * buffer instead of allocating one twice as large. 4 MiB − 4 KiB: a 17 MB read costs the event loop
+ * ~25 ms as a stream where 1 MiB or exactly 4 MiB slices cost ~75–85 ms (mostly GC of the buffers).
+ */
+export const BLOB_SLICE_BYTES = 4 * 1024 * 1024 - 4096;
+/**
+ * …and in at most about this many slices: a compressed (lz4, pglz) value is decompressed from its
+ * start for every slice, so the server's work grows with slices × size.
+ */
+const MAX_SLICES = 8;
+const sliceFor = (size: number) => {
+  let slice = BLOB_SLICE_BYTES + 4096;
+  while (slice - 4096 < size / MAX_SLICES) slice *= 2;
+  return slice - 4096;
+};
+
+/** drizzle's own client behind `db`: the read-only pg.Pool (db/client.ts) */
+function readPool(db: Db): pg.Pool {
+  const pool = (db as unknown as { $client?: pg.Pool }).$client;
+  if (!pool || typeof pool.connect !== 'function') throw new Error('attachment store: no PostgreSQL pool behind this database');
+  return pool;
+}
+
 export function createDatabaseStore(db: Db): AttachmentStore {
-  async function read(sha: string): Promise<Buffer | null> {
-    const row = await db.select({ bytes: fileBlobs.bytes }).from(fileBlobs).where(eq(fileBlobs.sha256, sha)).get();
-    return row?.bytes ?? null;
+  /** the blob's length in bytes (octet_length reads the stored header, not the value), or null */
+  async function lengthOf(sha: string): Promise<number | null> {
+    const row = (await db.rows<{ n: string | number }>(sql`select octet_length(${fileBlobs.bytes}) as n from ${fileBlobs} where ${fileBlobs.sha256} = ${sha}`))[0];
+    return row ? Number(row.n) : null;
   }
+  /**
+   * Bytes [from, from + len) of the blob, handed to `take` as they arrive (a view, valid only
+   * during the call). As raw bytes through COPY binary: no hex text to decode on the event loop.
+   */
+  async function slice(sha: string, from: number, len: number, take: (bytes: Buffer) => void): Promise<void> {
+    const client = await readPool(db).connect();
+    let got = 0;
+    try {
+      await copyOutColumn(client, `SELECT substring(bytes FROM ${from + 1} FOR ${len}) FROM file_blobs WHERE sha256 = ${client.escapeLiteral(sha)}`, (bytes) => {
+        if (!bytes) return;
+        got += bytes.length;
+        take(bytes);
+      });
+      client.release();
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    if (got !== len) throw new Error(`file blob ${sha}: read ${got} of ${len} bytes at ${from}`);
+  }
+
   return {
     async put(content, given) {
       const sha = given ?? sha256Of(content);
@@ -83,9 +133,42 @@ export function createDatabaseStore(db: Db): AttachmentStore {
       return sha;
     },
     async open(sha) {
-      const bytes = await read(sha);
-      return bytes ? Readable.from([bytes]) : null;
+      const size = await lengthOf(sha);
+      if (size === null) return null;
+      const step = sliceFor(size);
+      let from = 0;
+      // one slice per read() call: a slow consumer (a download) holds no connection between slices
+      return new Readable({
+        highWaterMark: 1,
+        objectMode: false,
+        async read() {
+          if (from >= size) return void this.push(null);
+          const len = Math.min(step, size - from);
+          try {
+            const parts: Buffer[] = [];
+            await slice(sha, from, len, (bytes) => parts.push(Buffer.from(bytes)));
+            from += len;
+            for (const p of parts) this.push(p);
+            if (from >= size) this.push(null);
+          } catch (err) {
+            this.destroy(err as Error);
+          }
+        },
+      });
     },
-    read,
+    async read(sha) {
+      const size = await lengthOf(sha);
+      if (size === null) return null;
+      const out = Buffer.allocUnsafe(size);
+      const step = sliceFor(size);
+      for (let from = 0; from < size; from += step) {
+        const len = Math.min(step, size - from);
+        let at = from;
+        await slice(sha, from, len, (bytes) => {
+          at += bytes.copy(out, at);
+        });
+      }
+      return out;
+    },
   };
 }

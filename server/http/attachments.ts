@@ -6,6 +6,7 @@
  * everything else is a download, with nosniff and a sandboxing CSP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { attachments, notes, projects, tickets } from '../../db/schema';
 import { CAN } from '../../shared/roles';
@@ -96,5 +97,10 @@ async function send(store: AttachmentStore, req: IncomingMessage, res: ServerRes
     body.destroy();
     return void res.end();
   }
-  body.pipe(res);
+  // Streamed as it is read (on PostgreSQL slice by slice out of file_blobs). A read that fails
+  // half-way closes the connection: the client sees a short download, not one that hangs.
+  pipeline(body, res, (err) => {
+    // (a client that goes away is no failure of ours)
+    if (err && (err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.warn('attachment download failed', { sha256: a.sha256, err });
+  });
 }

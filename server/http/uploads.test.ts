@@ -193,3 +193,18 @@ test('an internal note claims its uploads and sends nothing; over 10 MB in all, 
   const row = (await app.dc.db.select().from(outbox).where(eq(outbox.ticketId, t.id)).all()).at(-1);
   assert.equal((row?.spec as { attachments?: unknown }).attachments, undefined);
 });
+
+test('a large upload (9 MB, every byte value) downloads byte for byte, streamed from storage; HEAD sends no body', async () => {
+  const t = await ticket('Large download');
+  const content = Buffer.alloc(9 * 1024 * 1024);
+  for (let i = 0; i < content.length; i++) content[i] = (i * 7 + (i >> 12)) & 0xff;
+  const up = (await (await upload({ iid: t.iid, filename: 'dump.bin', body: content, cookie: rep.cookie })).json()) as { url: string };
+  const got = await fetch(`${app.url}${up.url}`, { headers: { cookie: rep.cookie } });
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('content-length'), String(content.length));
+  assert.ok(Buffer.from(await got.arrayBuffer()).equals(content), 'the downloaded bytes are the uploaded ones');
+  const head = await fetch(`${app.url}${up.url}`, { method: 'HEAD', headers: { cookie: rep.cookie } });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-length'), String(content.length));
+  assert.equal((await head.arrayBuffer()).byteLength, 0);
+});

@@ -1,0 +1,138 @@
+/**
+ * The attachment store on this engine: files in DATA_DIR on SQLite, `file_blobs` on PostgreSQL
+ * (the harness's PostgreSQL pass). Bytes come back exactly, as a whole and as a stream, and reading
+ * a large file costs the event loop little (issue 14: node-postgres decoded bytea from hex text on
+ * the event loop, ~150 ms for 17 MB).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { openDb, type Db } from '../../db/client';
+import { testDatabaseUrl } from '../testing/test-app';
+import { BLOB_SLICE_BYTES, createAttachmentStore, type AttachmentStore } from './attachment-store';
+
+let dataDir: string;
+let db: Db;
+let store: AttachmentStore;
+
+before(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-store-'));
+  db = await openDb(dataDir, { databaseUrl: await testDatabaseUrl() });
+  store = createAttachmentStore(dataDir, db);
+});
+
+after(async () => {
+  await db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** every byte value (much of it not valid UTF-8), random bytes, and compressible text */
+function sample(size: number, seed = 'x'): Buffer {
+  const out = Buffer.alloc(size);
+  let at = 0;
+  for (let v = 0; v < 256 && at < size; v++) out[at++] = v;
+  const noise = randomBytes(Math.min(size - at, Math.floor(size / 2)));
+  at += noise.copy(out, at);
+  const text = Buffer.from(`${seed}: a long log line the customer pasted into their mail, again.\r\n`);
+  while (at < size) at += text.copy(out, at);
+  return out;
+}
+
+async function drain(stream: Readable): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return chunks;
+}
+
+test('bytes round-trip exactly, whole and streamed, across several slices', async () => {
+  const content = sample(2 * BLOB_SLICE_BYTES + 12_345, 'round-trip');
+  const sha = await store.put(content);
+  assert.equal(sha, sha256(content));
+  assert.equal(await store.put(content, sha), sha, 'putting the same bytes again changes nothing');
+  const whole = await store.read(sha);
+  assert.ok(whole?.equals(content), 'read() gives the stored bytes');
+  const stream = await store.open(sha);
+  assert.ok(stream);
+  assert.ok(Buffer.concat(await drain(stream)).equals(content), 'open() streams the stored bytes');
+});
+
+test('an empty file is stored and read back empty; a missing one is null', async () => {
+  const sha = await store.put(Buffer.alloc(0));
+  const whole = await store.read(sha);
+  assert.ok(whole, 'an empty file exists');
+  assert.equal(whole.length, 0);
+  const stream = await store.open(sha);
+  assert.ok(stream);
+  assert.equal(Buffer.concat(await drain(stream)).length, 0);
+  const missing = sha256(Buffer.from('never stored'));
+  assert.equal(await store.read(missing), null);
+  assert.equal(await store.open(missing), null);
+});
+
+test('concurrent reads, streams and puts of the same file all get the same bytes', async () => {
+  const content = sample(BLOB_SLICE_BYTES + 777, 'concurrent');
+  const shas = await Promise.all([store.put(content), store.put(content), store.put(content)]);
+  assert.deepEqual(new Set(shas), new Set([sha256(content)]));
+  const sha = shas[0];
+  const results = await Promise.all([
+    ...Array.from({ length: 4 }, () => store.read(sha)),
+    ...Array.from({ length: 3 }, async () => Buffer.concat(await drain((await store.open(sha))!))),
+  ]);
+  for (const r of results) assert.ok(r?.equals(content), 'every reader gets the stored bytes');
+});
+
+test('a stream that is dropped half-way leaves the store working', async () => {
+  const content = sample(2 * BLOB_SLICE_BYTES + 1, 'dropped');
+  const sha = await store.put(content);
+  for (let i = 0; i < 3; i++) {
+    const stream = (await store.open(sha))!;
+    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    stream.destroy();
+  }
+  assert.ok((await store.read(sha))?.equals(content));
+});
+
+test('reading a large file (17 MB) does not hold up the event loop', async (t) => {
+  const content = sample(17 * 1024 * 1024, 'large');
+  const sha = await store.put(content);
+  await store.read(sha); // warm: connections, statements
+  let last = performance.now();
+  let worst = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  const before = performance.eventLoopUtilization();
+  let chunks = 0;
+  let biggest = 0;
+  try {
+    for (let i = 0; i < 2; i++) {
+      assert.ok((await store.read(sha))?.equals(content));
+      const parts = await drain((await store.open(sha))!);
+      chunks = parts.length;
+      biggest = Math.max(...parts.map((p) => p.length));
+      assert.ok(Buffer.concat(parts).equals(content));
+    }
+  } finally {
+    clearInterval(tick);
+  }
+  const busy = performance.eventLoopUtilization(before).active;
+  t.diagnostic(`${db.engine}: busy ${Math.round(busy)} ms, worst stall ${Math.round(worst)} ms, ${chunks} chunks`);
+  if (db.engine === 'pg') {
+    // a download is served as it comes out of the database, not after all 17 MB are in memory
+    assert.ok(chunks > 1 && biggest <= BLOB_SLICE_BYTES, `streamed in ${chunks} chunks, the biggest ${biggest} bytes`);
+  }
+  // Measured (2 cores, loaded) for 17 MB × 2 reads and 2 streams: ~150–250 ms on PostgreSQL
+  // (hex text decoded on the event loop before: ~650–1,000 ms, single stalls up to ~55 ms);
+  // SQLite's files are read in the thread pool.
+  assert.ok(busy < 450, `the event loop was busy ${Math.round(busy)} ms reading 17 MB four times`);
+  assert.ok(worst < 100, `the event loop stalled up to ${Math.round(worst)} ms`);
+});
