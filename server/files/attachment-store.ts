@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Db } from '../../db/client';
-import { copyOutColumn } from '../../db/pg-blobs';
+import { COPY_IN_CHUNK, copyInRow, copyOutColumn } from '../../db/pg-blobs';
 import { fileBlobs } from '../../db/schema';
 
 export interface AttachmentStore {
@@ -126,10 +126,20 @@ export function createDatabaseStore(db: Db): AttachmentStore {
       const sha = given ?? sha256Of(content);
       const known = await db.select({ size: fileBlobs.size }).from(fileBlobs).where(eq(fileBlobs.sha256, sha)).get();
       if (known) return sha;
-      await db.write(async (tx) => {
-        await tx.insert(fileBlobs).values({ sha256: sha, bytes: content, size: content.length, createdAt: Date.now() }).onConflictDoNothing().run();
-        // content-addressed: a concurrent insert of the same bytes waits for ours and does nothing
-      }, { lock: false });
+      try {
+        await db.write(async (tx) => {
+          if (content.length <= COPY_IN_CHUNK) {
+            await tx.insert(fileBlobs).values({ sha256: sha, bytes: content, size: content.length, createdAt: Date.now() }).onConflictDoNothing().run();
+            return;
+          }
+          // Large: sent a chunk per turn of the event loop (db/pg-blobs.ts), not copied whole at once.
+          const client = (tx as unknown as { $client: pg.PoolClient }).$client;
+          await copyInRow(client, 'file_blobs (sha256, bytes, size, created_at)', [sha, content, { int8: content.length }, { int8: Date.now() }]);
+        }, { lock: false });
+      } catch (err) {
+        // content-addressed: a concurrent put of the same bytes committed first (COPY has no ON CONFLICT)
+        if ((err as { code?: string }).code !== '23505') throw err;
+      }
       return sha;
     },
     async open(sha) {
