@@ -134,7 +134,8 @@ test('viewing the original of a large, many-part mail does not hold up the serve
     assert.match(mail.html ?? '', /Logs below/);
   }
   const busy = performance.eventLoopUtilization(before).active;
-  // On PostgreSQL the 17 MB also come out of file_blobs through the driver (~250 ms a read, in
-  // slices: no single stall over ~40 ms); parsed on the event loop it was ~1,400 ms there.
-  assert.ok(busy < (app.dc.db.engine === 'pg' ? 1_000 : 500), `the event loop was busy ${Math.round(busy)} ms reading it twice`);
+  // On PostgreSQL the 17 MB also come out of file_blobs, as raw bytes through COPY binary
+  // (~50 ms a read; the driver's hex text cost ~250 ms and this test measured ~500 ms there);
+  // parsed on the event loop it was ~1,400 ms there. Measured now: ~110 ms on PostgreSQL.
+  assert.ok(busy < 500, `the event loop was busy ${Math.round(busy)} ms reading it twice`);
 });
