@@ -95,8 +95,20 @@ export function copyOutColumn(client: pg.ClientBase, select: string, onValue: (b
         connection.sendCopyFail('not a COPY FROM');
       },
     };
-    void (client.query as unknown as (q: Submittable) => void)(query);
+    submit(client, query);
   });
+}
+
+/**
+ * Hands `query` to `client`. node-postgres returns the query object itself; a wrapper (a write
+ * transaction's client sends its deferred BEGIN first, db/client.ts) may return a promise, whose
+ * failure then never reaches the query's handlers: pass it on, or the caller would wait forever.
+ */
+function submit(client: pg.ClientBase, query: { handleError(err: Error): void }): void {
+  const returned = (client.query as unknown as (q: unknown) => unknown)(query);
+  if (returned !== query && typeof (returned as Promise<unknown> | null)?.then === 'function') {
+    (returned as Promise<unknown>).then(undefined, (err: Error) => query.handleError(err));
+  }
 }
 
 /** A value of one column of a COPY binary row: bytes (bytea), text, or an int8. */
@@ -190,7 +202,7 @@ export function copyInRow(client: pg.ClientBase, target: string, values: CopyVal
       handlePortalSuspended() {},
       handleCopyData() {},
     };
-    void (client.query as unknown as (q: typeof query) => void)(query);
+    submit(client, query);
   });
 }
 
