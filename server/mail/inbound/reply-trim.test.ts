@@ -55,7 +55,8 @@ test('the quick-action fast path changes nothing the line-by-line rule would', (
   for (const hostile of ['\r'.repeat(500_000), ' \r'.repeat(250_000), '\u00a0'.repeat(500_000), '\n \t'.repeat(150_000)]) {
     const start = performance.now();
     neutraliseQuickActions(hostile);
-    assert.ok(performance.now() - start < 200, `${performance.now() - start} ms`);
+    // quadratic work on 500,000 characters takes minutes; a second is room for a loaded machine
+    assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
   }
 });
 
@@ -160,7 +161,8 @@ test('attribution checks are linear on long lines: "x<" + "a@" × 150,000 (22 s 
     const start = performance.now();
     const t = trimReply(input);
     const ms = performance.now() - start;
-    assert.ok(ms < 200, `${ms.toFixed(0)} ms for ${input.length} characters`);
+    // quadratic work on these inputs took 22 s; a second is room for a loaded machine
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms for ${input.length} characters`);
     assert.equal(t.visible.length + t.trimmed.length > 0, true);
   }
   // a real attribution with a bracketed address is still recognised
@@ -208,71 +210,4 @@ test('HTML conversion does not rescan each <div>\'s subtree (O(nodes × depth)):
   assert.match(md, /(?:> ){60}Original question$/);
   // divs holding blocks deep below are blocks, lines are lines
   assert.equal(bodyMarkdown(null, '<div><div><span><p>One</p></span></div><div>two</div><div>three</div></div>'), 'One\n\ntwo\nthree');
-});
-
-test('Lotus Notes replies are trimmed: its header blocks (cc:, Kopie:), the classic memo header, separator lines, IBM Verse and the HTML "domino-section" table', () => {
-  const history = (t: { trimmed: string }, s: string) => assert.ok(t.trimmed.includes(s), `history should hold ${JSON.stringify(s)}:\n${t.trimmed}`);
-  const block = trimReply('Thanks, the patch fixed it.\n\nRegards,\nMark\n\n\n\nFrom:\tSupport <support@desk.test>\nTo:\tMark Jensen/Nordic/ACME@ACME\ncc:\tLisa Holm/Nordic/ACME@ACME\nDate:\t12.03.2025 10:15\nSubject:\tRe: License server down\n\nPlease apply the patch.\n');
-  assert.equal(block.visible, 'Thanks, the patch fixed it.\n\nRegards,\nMark');
-  history(block, 'Please apply the patch.');
-  const german = trimReply('Danke, läuft wieder.\n\nVon:\tSupport <support@desk.test>\nAn:\tMark Jensen/Nordic/ACME@ACME\nKopie:\tLisa Holm/Nordic/ACME@ACME\nDatum:\t12.03.2025 10:15\nBetreff:\tRe: Lizenzserver\n\nBitte Patch einspielen.\n');
-  assert.equal(german.visible, 'Danke, läuft wieder.');
-  // Notes 6/7: labels right-aligned beside the sender, the address wrapped ("<…" then ">")
-  const memo = trimReply([
-    'Works now, thank you.', '', 'Mark', '', '', '',
-    '             Support',
-    '             <support@desk.test',
-    '             >                                                          To',
-    '                                       Mark Jensen/Nordic/ACME@ACME',
-    '             12.03.2025 10:15                                           cc',
-    '',
-    '                                                                   Subject',
-    '                                       Re: License server down',
-    '', 'Please restart the license service.', '',
-  ].join('\n'));
-  assert.equal(memo.visible, 'Works now, thank you.\n\nMark');
-  history(memo, '<support@desk.test');
-  history(memo, 'Please restart the license service.');
-  // Notes 7/8: each label on a line of its own under the sender and date
-  const stacked = trimReply('Done, see attached log.\n\n\n\nSupport <support@desk.test>\n12.03.2025 10:15\n\nTo\nMark Jensen/Nordic/ACME@ACME\ncc\n\nSubject\nRe: License server down\n\nCan you send the log?\n');
-  assert.equal(stacked.visible, 'Done, see attached log.');
-  history(stacked, 'Support <support@desk.test>');
-  const forwarded = trimReply('FYI, see below.\n\n----- Forwarded by Mark Jensen/Nordic/ACME on 12.03.2025 10:20 -----\n\nold text\n');
-  assert.equal(forwarded.visible, 'FYI, see below.');
-  const wrote = trimReply('Yes, Friday is fine.\n\n-----"Support" <support@desk.test> wrote: -----\n\nCan we call on Friday?\n');
-  assert.equal(wrote.visible, 'Yes, Friday is fine.');
-  const verse = trimReply('Yes, we have one for a client.\n\nSent from IBM Verse\n\n   Support --- Re: License server down ---\n    From:"Support" <support@desk.test>To:mark@nordic.testDate:Wed, Mar 12, 2025 10:15 AMSubject:Re: License server down\n\n  Hi, do you have a reference?\n');
-  assert.equal(verse.visible, 'Yes, we have one for a client.\n\nSent from IBM Verse');
-  const html = bodyMarkdown(null, '<p>Yes, that solved it.</p><p>Mark</p><br><div class="domino-section"><div class="domino-section-head"><span class="domino-section-title"><font color="#424282">Support --- Re: License server down --- </font></span></div><div class="domino-section-body"><br><table width="100%"><tr valign="top"><td width="1%"><font size="2" color="#5F5F5F">From:</font></td><td width="100%"><font size="2">&quot;Support&quot; &lt;support@desk.test&gt;</font></td></tr><tr><td><font>To:</font></td><td><font>mark.jensen@nordic.test</font></td></tr><tr><td><font>Date:</font></td><td><font>Wed, Mar 12, 2025 10:15 AM</font></td></tr><tr><td><font>Subject:</font></td><td><font>Re: License server down</font></td></tr></table><hr noshade><br></div></div><p>Please restart the service.</p>');
-  const domino = trimReply(html);
-  assert.equal(domino.visible, 'Yes, that solved it.\n\nMark');
-  history(domino, 'Support --- Re: License server down ---');
-  history(domino, 'Please restart the service.');
-  // a customer's own lines are not a Notes header: no sender and date above them
-  const own = 'Please change the rule to:\nTo: sales@customer.test\ncc: none\nSubject: anything\n\nThanks';
-  assert.equal(trimReply(own).visible, own);
-  assert.equal(trimReply('The tool prints --- done --- when it finishes.').visible, 'The tool prints --- done --- when it finishes.');
-});
-
-test('the Lotus Notes rules stay linear: hostile 300,000-character lines take no time', () => {
-  const n = 300_000;
-  const hostile = [
-    `${'-'.repeat(n)}x`,
-    `----- Forwarded by ${'-'.repeat(n)}x`,
-    `-----${' wrote'.repeat(n / 6)}x -----`,
-    `| From: ${'|'.repeat(n)}`,
-    `| ${' '.repeat(n)}:|`,
-    `From:${'Subject:'.repeat(n / 8)}`,
-    `x${' --- '.repeat(n / 5)}`,
-    `${' '.repeat(n)}To`,
-    `To:${' cc'.repeat(n / 3)}`,
-    `From: a\nTo: ${'b '.repeat(n / 2)}\ncc: ${'c '.repeat(n / 2)}\nDate: x`,
-    `a/b@c 1\nTo\n${'cc\n'.repeat(8)}Subject${' '.repeat(n)}`,
-  ];
-  for (const line of hostile) {
-    const t = performance.now();
-    trimReply(`Answer\n\n${line}\n`);
-    const ms = performance.now() - t;
-    assert.ok(ms < 50, `${Math.round(ms)} ms for ${JSON.stringify(line.slice(0, 30))}…`);
-  }
 });

@@ -9,6 +9,8 @@
  * answer comes first (top-posting) is not bottom-posted because a footer follows the quote.
  */
 
+import { type Block, dominoTable, isNotesSectionTitle, isNotesSeparator, isOneLineHeaders, notesMemoHeader } from './reply-trim-notes';
+
 export interface Trimmed {
   visible: string;
   trimmed: string;
@@ -31,28 +33,13 @@ const HEADER_BETWEEN = /^[ \t]*(?:\*\*|__)?(?:To|Cc|cc|Bcc|Subject|An|Kopie|Betr
 const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
 
 /**
- * A header row of a table as a header line: Lotus Notes 9 and IBM Verse write the quoted
- * message's headers as a table (HTML "domino-section"), which becomes `| From: | Ann <a@x> |`.
- * String operations only, so a hostile line costs one pass.
- */
-function unpiped(line: string): string {
-  const t = line.trim();
-  if (!t.startsWith('|') || t.length > MAX_ATTRIBUTION_CHARS) return line;
-  const bar = t.indexOf('|', 1);
-  const label = bar < 0 ? '' : t.slice(1, bar).trim();
-  if (!label.endsWith(':') || label.length > 20) return line;
-  const rest = t.slice(bar + 1);
-  return `${label} ${(rest.endsWith('|') ? rest.slice(0, -1) : rest).trim()}`;
-}
-
-/**
  * An Outlook-style header block starts here: From:, then Sent:/Date: within a few header lines
  * (Lotus Notes puts `cc:`, `Kopie:` or `Sent by:` between them).
  */
 function isHeaderBlock(lines: string[], i: number): boolean {
-  if (!OUTLOOK_FROM.test(unpiped(lines[i] as string))) return false;
+  if (!OUTLOOK_FROM.test(lines[i] as string)) return false;
   for (let k = i + 1; k < Math.min(lines.length, i + 5); k++) {
-    const line = unpiped(lines[k] as string);
+    const line = lines[k] as string;
     if (OUTLOOK_NEXT.test(line)) return true;
     if (!HEADER_BETWEEN.test(line)) return false;
   }
@@ -60,95 +47,31 @@ function isHeaderBlock(lines: string[], i: number): boolean {
 }
 
 /**
- * IBM Verse and Notes 9 in plain text put the quoted headers on one line, without spaces:
- * `From:"Ann" <a@x>To:b@yCc:…Date:Tue, Sep 3, 2019 6:28 PMSubject:Re: …`.
+ * Where a Lotus Notes or IBM Verse header of the quoted message starts and ends: the HTML
+ * domino-section table (its rows read as an Outlook header block), Verse's one-line headers or
+ * the classic memo header (reply-trim-notes.ts).
  */
-function isOneLineHeaders(line: string): boolean {
-  if (line.length > MAX_ATTRIBUTION_CHARS) return false;
-  const t = line.trim();
-  return t.startsWith('From:') && t.includes('Subject:') && (t.includes('Date:') || t.includes('Sent:'));
-}
-
-/** The title Notes 9 and Verse put above the quoted headers: `Ann Lee --- Re: Order 4711 ---`. */
-function isNotesSectionTitle(line: string): boolean {
-  if (line.length > MAX_ATTRIBUTION_CHARS) return false;
-  const t = line.trim();
-  return t.endsWith(' ---') && t.indexOf(' --- ') >= 0 && t.indexOf(' --- ') < t.length - 4;
-}
-
-const NOTES_LABELS: Record<string, 'to' | 'cc' | 'subject'> = { to: 'to', an: 'to', cc: 'cc', kopie: 'cc', subject: 'subject', betreff: 'subject' };
-
-/**
- * The label of a line of Lotus Notes' classic memo header, where labels stand alone: first on
- * the line with a colon (`To: Mark/ACME@ACME`, `cc:`), the whole line (`To`), or last after a
- * wide gap, right-aligned beside the sender's name and date (`12.03.2015 10:15        cc`).
- */
-function notesLabel(line: string): 'to' | 'cc' | 'subject' | null {
-  if (line.length > MAX_ATTRIBUTION_CHARS) return null;
-  const t = line.trim();
-  const gap = t.search(/[ \t]/);
-  const first = gap < 0 ? t : t.slice(0, gap);
-  if (first.endsWith(':') || gap < 0) {
-    const label = NOTES_LABELS[first.replace(/:$/, '').toLowerCase()];
-    if (label) return label;
-  }
-  const end = line.trimEnd();
-  const cut = Math.max(end.lastIndexOf(' '), end.lastIndexOf('\t'));
-  if (cut < 1 || !/[ \t]/.test(end[cut - 1] as string)) return null;
-  return NOTES_LABELS[end.slice(cut + 1).toLowerCase()] ?? null;
+function notesHeader(lines: string[], i: number): Block | null {
+  const line = lines[i] as string;
+  const table = dominoTable(lines, i);
+  if (table && isHeaderBlock(table.rows, 0)) return { start: i, end: table.end };
+  if (isOneLineHeaders(line)) return { start: i, end: i + 1 };
+  return notesMemoHeader(lines, i);
 }
 
 /**
- * Lotus Notes' classic header of the message replied to: the sender and date, then `To`, `cc`
- * and `Subject` as labels of their own. Returns where it starts (the sender's lines above the
- * `To` label), or -1. A customer's own "To: … / cc: … / Subject: …" lines, with no sender and
- * date above them, are not one.
+ * Whether the customer wrote anything above line `at` (a separator or Notes' section title is not
+ * theirs: it goes with the history).
  */
-function notesMemoHeader(lines: string[], i: number): number {
-  if (notesLabel(lines[i] as string) !== 'to') return -1;
-  let cc = -1;
-  let subject = -1;
-  for (let k = i + 1; k < Math.min(lines.length, i + 12) && subject < 0; k++) {
-    const label = notesLabel(lines[k] as string);
-    if (label === 'cc' && cc < 0 && k <= i + 8) cc = k;
-    else if (label === 'subject' && cc >= 0) subject = k;
+function ownTextAbove(lines: string[], at: number): boolean {
+  for (let i = 0; i < at; i++) {
+    const line = lines[i] as string;
+    if (line.trim() && !SEPARATOR.test(line) && !isNotesSectionTitle(line)) return true;
   }
-  if (subject < 0) return -1;
-  // the sender's name, address and date just above (one blank line may come between)
-  let k = i - 1;
-  if (k >= 0 && !(lines[k] as string).trim()) k--;
-  let top = -1;
-  for (let n = 0; k >= 0 && n < 5 && (lines[k] as string).trim(); k--, n++) top = k;
-  // the sender above (a name with an address or a Notes name "Ann Lee/ACME"), a date in the block
-  if (top < 0) return -1;
-  let sender = false;
-  let date = false;
-  for (let j = top; j <= subject; j++) {
-    const l = lines[j] as string;
-    if (j < i && (l.includes('@') || l.includes('/'))) sender = true;
-    if (/\d/.test(l)) date = true;
-  }
-  return sender && date ? top : -1;
+  return false;
 }
+
 const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)[ \t]*-{2,}[ \t]*$/i;
-/**
- * Lotus Notes' separator lines: `----- Forwarded by Ann Lee/ACME on 12.03.2015 10:15 -----` and
- * `-----"Ann Lee" <ann@x> wrote: -----`. The dashes are cut off with string operations, so the
- * patterns only see the middle and never backtrack over a run of dashes.
- */
-function isNotesSeparator(line: string): boolean {
-  if (line.length > MAX_ATTRIBUTION_CHARS) return false;
-  const t = line.trim();
-  if (!t.startsWith('---') || !t.endsWith('---') || t.length < 9) return false;
-  let a = 0;
-  let b = t.length;
-  while (a < b && t[a] === '-') a++;
-  while (b > a && t[b - 1] === '-') b--;
-  const middle = t.slice(a, b).trim();
-  return NOTES_FORWARDED.test(middle) || NOTES_WROTE.test(middle);
-}
-const NOTES_FORWARDED = /^(?:Forwarded by|Weitergeleitet von)[ \t]/i;
-const NOTES_WROTE = /(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto)[ \t]*:$/i;
 const SIGNATURE = /^-- ?$/;
 const MOBILE_SIGNATURE = /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (?:iOS|Android))\b/i;
 const QUOTED = /^[ \t]*>/;
@@ -230,10 +153,11 @@ function historyStart(lines: string[]): number {
       i = j - 1;
       continue;
     }
-    if (isHeaderBlock(lines, i) || isOneLineHeaders(line)) return i;
-    if (isNotesSeparator(line)) return i;
-    const memo = notesMemoHeader(lines, i);
-    if (memo >= 0) return memo;
+    if (isHeaderBlock(lines, i) || isNotesSeparator(line)) return i;
+    const notes = notesHeader(lines, i);
+    // The Notes rules guess from labels a customer may write too, so the guess never takes the
+    // whole answer: with nothing of the customer's own above it, only what follows is history.
+    if (notes) return ownTextAbove(lines, notes.start) ? notes.start : notes.end;
     if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line)) return i;
     if (QUOTED.test(line)) {
       quoteSeen = true;
