@@ -17,7 +17,9 @@ test('address checks stay linear on a hostile 300,000-character header', () => {
   assert.equal(usableAddress(`a@${'b.'.repeat(150_000)}`), null);
   assert.equal(spacedAngleAddresses(`${'<a b@c '.repeat(40_000)}>`).length, 1);
   assert.equal(spacedAngleAddresses('<x'.repeat(150_000)).length, 0);
-  assert.ok(performance.now() - t < 50, `${Math.round(performance.now() - t)} ms`);
+  // a few ms; quadratic work on 300,000 characters would take minutes, so a second leaves room
+  // for a loaded machine and still catches it
+  assert.ok(performance.now() - t < 1000, `${Math.round(performance.now() - t)} ms`);
 });
 
 test('parsed mail keeps only usable addresses and names the broken senders', async () => {
@@ -39,4 +41,19 @@ test('parsed mail keeps only usable addresses and names the broken senders', asy
   assert.deepEqual(m.unusableSenders.sort(), ['foo@bar@baz', 'power quadrant system@example.com']);
   assert.deepEqual(m.to.map((a) => a.address), ['help@desk.test']);
   assert.deepEqual(m.cc.map((a) => a.address), ['ann@customer.test', 'bob@customer.test']);
+});
+
+test('senders at Thai, Hindi and Tamil domains (punycode, decoded by mailparser; combining marks) are authors, not broken', async () => {
+  for (const [written, address] of [
+    ['info@xn--42cl2bj2hxbd2g.xn--o3cw4h', 'info@ทีเอชนิค.ไทย'],
+    ['seva@xn--c2bd4bq1db8d.xn--h2brj9c', 'seva@डाटामेल.भारत'],
+    ['a@xn--xkc2dl3a5ee0h.xn--xkc2dl3a5ee0h', 'a@இந்தியா.இந்தியா'],
+  ]) {
+    const m = await parseEmail(Buffer.from(`From: Somchai <${written}>\r\nTo: help@desk.test\r\nSubject: Order\r\n\r\nHello\r\n`));
+    assert.equal(m.from?.address, address, written);
+    assert.deepEqual(m.unusableSenders, []);
+  }
+  assert.equal(usableAddress('seva@डाटामेल.भारत'), 'seva@डाटामेल.भारत');
+  // a label still starts with a letter or digit, and ends with no hyphen
+  for (const bad of ['a@\u093e\u091f.in', 'a@-bad.com', 'a@bad-.com', 'a@a..b']) assert.equal(usableAddress(bad), null, bad);
 });

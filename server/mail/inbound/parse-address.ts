@@ -12,7 +12,12 @@ const MAX_ADDRESS = 254;
 
 const LOCAL_ATOM = /^[^\s"(),:;<>@[\\\]]+$/;
 const LOCAL_QUOTED = /^"[^"\\\r\n]+"$/;
-const LABEL = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?$/u;
+/**
+ * A domain label as mailparser hands it over: punycode (`xn--42cl2bj2hxbd2g`) is decoded to Unicode
+ * by then, and Thai, Devanagari, Tamil or Bengali names need their combining vowel signs and
+ * viramas (\p{M}, never first, as IDNA 2008 says) and the joiners ZWNJ/ZWJ inside a label.
+ */
+const LABEL = /^[\p{L}\p{N}_](?:[\p{L}\p{M}\p{N}_\u200c\u200d-]{0,61}[\p{L}\p{M}\p{N}_])?$/u;
 const LITERAL = /^\[[^\s[\]\\]{1,64}\]$/;
 
 export function usableAddress(address: string): string | null {
