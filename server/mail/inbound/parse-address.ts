@@ -7,6 +7,13 @@
  * (`root@localhost` from a cron job) all pass.
  */
 
+import type { AddressObject, HeaderLines } from 'mailparser';
+
+export interface Address {
+  address: string;
+  name: string;
+}
+
 /** RFC 5321's limit (a path of 256 with its brackets); longer is no address at all. */
 const MAX_ADDRESS = 254;
 
@@ -57,4 +64,48 @@ export function spacedAngleAddresses(header: string): string[] {
     open = header.indexOf('<', close + 1);
   }
   return out;
+}
+
+/**
+ * The usable addresses of an address header (parse-address.ts), in order. `raw`: the header as
+ * written, to see through `<two words@host>`; `unusable` collects what was not an address.
+ */
+export function flatten(value: AddressObject | AddressObject[] | undefined, raw = '', unusable?: string[]): Address[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const spaced = raw.includes('<') ? spacedAngleAddresses(raw) : [];
+  const out: Address[] = [];
+  const walk = (entries: { address?: string; name: string; group?: { address?: string; name: string }[] }[]) => {
+    for (const e of entries) {
+      if (e.group) walk(e.group);
+      else if (e.address?.trim()) {
+        const written = e.address.trim().toLowerCase();
+        const split = spaced.find((s) => s.endsWith(written));
+        const address = split ? null : usableAddress(written);
+        if (address) out.push({ address, name: e.name ?? '' });
+        else unusable?.push(split ?? written);
+      }
+    }
+  };
+  for (const obj of list) walk(obj.value);
+  return out;
+}
+
+/**
+ * A message with several From headers: mailparser keeps the last, mail clients (and Zammad)
+ * show the first, so the first is the author here. The others are parsed the same way (each as
+ * a header of its own), for the ignore rules.
+ */
+export async function fromHeaders(lines: HeaderLines, last: AddressObject | undefined, unusable: string[]): Promise<{ first: Address | null; others: Address[] }> {
+  const fromLines = lines.filter((h) => h.key === 'from');
+  if (fromLines.length < 2) return { first: flatten(last, fromLines[0]?.line ?? '', unusable)[0] ?? null, others: [] };
+  const { simpleParser } = await import('mailparser');
+  const each: Address[][] = [];
+  // a forged message may repeat the header without end: a few are enough to decide
+  for (const h of fromLines.slice(0, 10)) {
+    const alone = await simpleParser(Buffer.from(`${h.line}\r\n\r\n`, 'latin1'), { skipTextToHtml: true });
+    each.push(flatten(alone.from, h.line, each.length === 0 ? unusable : undefined));
+  }
+  const [first, ...rest] = each;
+  return { first: first?.[0] ?? null, others: rest.flat() };
 }
