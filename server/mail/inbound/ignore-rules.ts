@@ -27,11 +27,27 @@ const first = (m: ParsedEmail, name: string) => m.headers.get(name)?.[0]?.trim()
 
 /** Senders that are mail systems, not people (with or without a domain, as some MTAs write them). */
 const DAEMON = /^(mailer[-_]?daemon|mail[-_]?daemon|postmaster)(@|$)/i;
-/** The From address, or a bare `MAILER-DAEMON (Mail Delivery System)` that parses as no address. */
+/**
+ * What a sender wrote that is no address (`<MAILER-DAEMON@>`, `<help desk@acme.test>`), as the
+ * ignore rules read it: the address part, and the last word, which mailparser would have taken.
+ */
+function unusableWritten(m: ParsedEmail): string[] {
+  return m.unusableSenders.flatMap((a) => {
+    const bare = a.trim().replace(/^[<"]+|[>"]+$/g, '');
+    const last = bare.slice(bare.search(/\S+$/));
+    return last === bare ? [bare] : [bare, last];
+  });
+}
+
+/**
+ * Any From address, usable or not (a bounce's `<MAILER-DAEMON@>` is no address, but still a
+ * bounce), or a bare `MAILER-DAEMON (Mail Delivery System)` that parses as no address.
+ */
 function isDaemon(m: ParsedEmail): boolean {
+  if (m.from && DAEMON.test(m.from.address)) return true;
   if (m.otherFrom.some((a) => DAEMON.test(a.address))) return true;
-  if (m.from) return DAEMON.test(m.from.address);
-  return /^[\s"<]*(mailer[-_]?daemon|mail[-_]?daemon|postmaster)\b/i.test(first(m, 'from') ?? '');
+  if (unusableWritten(m).some((a) => DAEMON.test(a))) return true;
+  return !m.from && /^[\s"<]*(mailer[-_]?daemon|mail[-_]?daemon|postmaster)\b/i.test(first(m, 'from') ?? '');
 }
 
 /** Exchange writes its non-delivery reports from `MicrosoftExchange<32 hex>@<domain>`. */
@@ -63,7 +79,7 @@ function isBounce(m: ParsedEmail): boolean {
  * rewrites From and keeps our Reply-To): its author would be one of our own addresses.
  */
 function fromOurselves(m: ParsedEmail, isOurs: (address: string) => boolean): boolean {
-  const authors = [m.from?.address, ...m.otherFrom.map((a) => a.address), ...m.replyTo.map((a) => a.address)];
+  const authors = [m.from?.address, ...m.otherFrom.map((a) => a.address), ...m.replyTo.map((a) => a.address), ...unusableWritten(m)];
   if (!m.from && m.replyTo.length === 0) authors.push(m.sender?.address);
   return authors.some((a) => !!a && isOurs(a));
 }

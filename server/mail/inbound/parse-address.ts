@@ -94,7 +94,8 @@ export function flatten(value: AddressObject | AddressObject[] | undefined, raw 
 /**
  * A message with several From headers: mailparser keeps the last, mail clients (and Zammad)
  * show the first, so the first is the author here. The others are parsed the same way (each as
- * a header of its own), for the ignore rules.
+ * a header of its own), for the ignore rules; what is no address in any of them goes to
+ * `unusable`, which the ignore rules read too (a bounce from `<MAILER-DAEMON@>` is still a bounce).
  */
 export async function fromHeaders(lines: HeaderLines, last: AddressObject | undefined, unusable: string[]): Promise<{ first: Address | null; others: Address[] }> {
   const fromLines = lines.filter((h) => h.key === 'from');
@@ -104,7 +105,7 @@ export async function fromHeaders(lines: HeaderLines, last: AddressObject | unde
   // a forged message may repeat the header without end: a few are enough to decide
   for (const h of fromLines.slice(0, 10)) {
     const alone = await simpleParser(Buffer.from(`${h.line}\r\n\r\n`, 'latin1'), { skipTextToHtml: true });
-    each.push(flatten(alone.from, h.line, each.length === 0 ? unusable : undefined));
+    each.push(flatten(alone.from, h.line, unusable));
   }
   const [first, ...rest] = each;
   return { first: first?.[0] ?? null, others: rest.flat() };

@@ -28,7 +28,10 @@ export interface ParsedEmail {
    * author, but the ignore rules look at them too, so a bounce or our own mail is never answered.
    */
   otherFrom: Address[];
-  /** From, Reply-To and Sender addresses as written that are no address (`foo@bar@baz`, `<foo@>`) */
+  /**
+   * From (every From header), Reply-To and Sender addresses as written that are no address
+   * (`foo@bar@baz`, `<foo@>`): never an author, but the ignore rules read them
+   */
   unusableSenders: string[];
   replyTo: Address[];
   sender: Address | null;
