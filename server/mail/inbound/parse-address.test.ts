@@ -57,3 +57,22 @@ test('senders at Thai, Hindi and Tamil domains (punycode, decoded by mailparser;
   // a label still starts with a letter or digit, and ends with no hyphen
   for (const bad of ['a@\u093e\u091f.in', 'a@-bad.com', 'a@bad-.com', 'a@a..b']) assert.equal(usableAddress(bad), null, bad);
 });
+
+test('<two words@host> is found outside quoted names and comments, matched exactly, in UTF-8', async () => {
+  const from = async (header: string) => {
+    const m = await parseEmail(Buffer.from(`From: ${header}\r\nReply-To: <power quadrant system@example.com>, <tem@example.com>\r\nTo: help@desk.test\r\nSubject: hi\r\n\r\nhello\r\n`));
+    return { from: m.from?.address ?? null, replyTo: m.replyTo.map((a) => a.address), unusable: m.unusableSenders };
+  };
+  // a quoted display name holding a spaced "address" names the real one after it
+  assert.equal((await from('"Help <help desk@acme.com>" <desk@acme.com>')).from, 'desk@acme.com');
+  assert.equal((await from('desk@acme.com (Help <help desk@acme.com>)')).from, 'desk@acme.com');
+  // a spaced entry does not veto an unrelated address that merely ends the same way
+  const r = await from('Ann <ann@acme.com>');
+  assert.deepEqual(r.replyTo, ['tem@example.com']);
+  assert.deepEqual(r.unusable, ['power quadrant system@example.com']);
+  // a UTF-8 spaced address is seen too: not "müller@x.de", an address the sender never wrote
+  const utf8 = await from('Jür <jürgen müller@x.de>');
+  assert.equal(utf8.from, null);
+  assert.deepEqual(utf8.unusable, ['jürgen müller@x.de', 'power quadrant system@example.com']);
+  assert.deepEqual(spacedAngleAddresses('"a <b c@d>" (e <f g@h>) <i j@k> <"l m"@n>'), ['i j@k']);
+});

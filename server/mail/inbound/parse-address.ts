@@ -47,24 +47,42 @@ export function usableAddress(address: string): string | null {
 }
 
 /**
- * The contents of `<…>` in a raw address header that hold a space and an `@`: `<power quadrant
+ * The contents of `<…>` in an address header that hold a space and an `@`: `<power quadrant
  * system@example.com>` is parsed as `system@example.com` named "power quadrant", an address the
- * sender never wrote. Linear: one pass with indexOf.
+ * sender never wrote. Quoted strings and comments are skipped (`"Help <help desk@x>" <desk@x>`
+ * names the address `desk@x`). Linear: one pass.
  */
 export function spacedAngleAddresses(header: string): string[] {
   const out: string[] = [];
-  for (let open = header.indexOf('<'); open >= 0 && out.length < 20; ) {
-    const close = header.indexOf('>', open + 1);
-    if (close < 0) break;
-    const inner = header.slice(open + 1, close);
-    const next = inner.lastIndexOf('<');
-    // a nested "<" starts the innermost pair
-    const body = next >= 0 ? inner.slice(next + 1) : inner;
-    if (body.includes('@') && /\s/.test(body.trim()) && !body.trim().startsWith('"')) out.push(body.trim().toLowerCase());
-    open = header.indexOf('<', close + 1);
+  let open = -1;
+  for (let i = 0; i < header.length && out.length < 20; i++) {
+    const c = header[i];
+    if (c === '"' || (c === '(' && open < 0)) {
+      // a quoted string or a comment (comments nest), with backslash escapes
+      const close = c === '"' ? '"' : ')';
+      let depth = 1;
+      for (i++; i < header.length && depth > 0; i++) {
+        const d = header[i];
+        if (d === '\\') i++;
+        else if (d === close) depth--;
+        else if (c === '(' && d === '(') depth++;
+      }
+      i--;
+    } else if (c === '<') open = i;
+    else if (c === '>' && open >= 0) {
+      const body = header.slice(open + 1, i).trim();
+      if (body.includes('@') && /\s/.test(body) && !body.startsWith('"')) out.push(body.toLowerCase());
+      open = -1;
+    }
   }
   return out;
 }
+
+/** The address mailparser takes from a spaced `<two words@host>`: its last word. */
+const lastWord = (s: string) => s.slice(s.search(/\S+$/));
+
+/** A raw header line (mailparser hands its bytes over one character each) as text: the header block is UTF-8 by now. */
+const decodedLine = (line: string) => (/[\x80-\xff]/.test(line) ? Buffer.from(line, 'latin1').toString('utf8') : line);
 
 /**
  * The usable addresses of an address header (parse-address.ts), in order. `raw`: the header as
@@ -73,14 +91,14 @@ export function spacedAngleAddresses(header: string): string[] {
 export function flatten(value: AddressObject | AddressObject[] | undefined, raw = '', unusable?: string[]): Address[] {
   if (!value) return [];
   const list = Array.isArray(value) ? value : [value];
-  const spaced = raw.includes('<') ? spacedAngleAddresses(raw) : [];
+  const spaced = raw.includes('<') ? spacedAngleAddresses(decodedLine(raw)) : [];
   const out: Address[] = [];
   const walk = (entries: { address?: string; name: string; group?: { address?: string; name: string }[] }[]) => {
     for (const e of entries) {
       if (e.group) walk(e.group);
       else if (e.address?.trim()) {
         const written = e.address.trim().toLowerCase();
-        const split = spaced.find((s) => s.endsWith(written));
+        const split = spaced.find((s) => lastWord(s) === written);
         const address = split ? null : usableAddress(written);
         if (address) out.push({ address, name: e.name ?? '' });
         else unusable?.push(split ?? written);
