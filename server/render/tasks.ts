@@ -47,7 +47,7 @@ function originalHtml(html: string, allowRemoteImages: boolean): { html: string;
 async function parseForIngest(raw: Uint8Array): Promise<ParsedEmail> {
   const parsed = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
   // a TNEF or S/MIME mail: a line saying where its content is, not an empty ticket ("view original" still shows it as sent)
-  const opaque = !/\S/.test(parsed.text ?? '') && !/\S/.test(parsed.html ?? '') ? opaqueBodyNote(parsed.attachments) : null;
+  const opaque = !/\S/.test(parsed.text ?? '') && !/\S/.test(parsed.html ?? '') ? opaqueBodyNote(parsed.attachments, parsed.contentType) : null;
   return { ...parsed, ...capEmailParts(opaque ?? parsed.text, parsed.html) };
 }
 

@@ -16,15 +16,22 @@ function shownName(filename: string | undefined, usual: string): string {
   return name || usual;
 }
 
-/** The line that takes the place of an empty body, or null when the message is no such mail. */
-export function opaqueBodyNote(attachments: ParsedAttachment[]): string | null {
+/**
+ * The line that takes the place of an empty body, or null when the message is no such mail.
+ * `contentType`: the message's own (top-level) Content-Type. S/MIME is the message itself when
+ * that is application/pkcs7-mime, or when its only part is `smime.p7m`; a signed document
+ * attached to a plain mail (an Italian e-invoice `IT…_FPR17.xml.p7m`) is just an attachment.
+ */
+export function opaqueBodyNote(attachments: ParsedAttachment[], contentType: string): string | null {
   for (const a of attachments) {
     if (TNEF.test(a.contentType) || /^winmail\.dat$/i.test(a.filename ?? '')) {
       return `*[This email's content is in the attached ${shownName(a.filename, 'winmail.dat')} (Outlook rich text), which can't be shown here.]*`;
     }
-    if (SMIME.test(a.contentType) || /\.p7m$/i.test(a.filename ?? '')) {
-      return `*[This email is encrypted or signed with S/MIME: its content is in the attached ${shownName(a.filename, 'smime.p7m')}, which can't be shown here.]*`;
-    }
+  }
+  const only = attachments.length === 1 ? attachments[0] : undefined;
+  const smime = attachments.find((a) => SMIME.test(a.contentType) || /\.p7m$/i.test(a.filename ?? ''));
+  if (smime && (SMIME.test(contentType.split(';')[0]?.trim() ?? '') || (only === smime && /^smime\.p7m$/i.test(smime.filename ?? '')))) {
+    return `*[This email is encrypted or signed with S/MIME: its content is in the attached ${shownName(smime.filename, 'smime.p7m')}, which can't be shown here.]*`;
   }
   return null;
 }
