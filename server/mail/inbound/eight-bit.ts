@@ -81,15 +81,77 @@ export function decodeUndeclared(b: Uint8Array): string {
   return looksUtf8(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : decodeWindows1252(b);
 }
 
+/**
+ * Whether an 8-bit header field is UTF-8: its valid multi-byte sequences outnumber its other
+ * high bytes. Whole-field UTF-8 passes, and so does UTF-8 with one stray byte (a truncated web
+ * form field: only that byte is lost); a Windows-1252 field with one accidental pair (an upper-case
+ * accented letter before a typographic quote, `É’`) among its other accented letters does not.
+ */
+export function headerLooksUtf8(b: Uint8Array): boolean {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < b.length; ) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c < 0xc2 || c > 0xf4 ? -1 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+    let ok = n > 0 && i + n < b.length;
+    if (ok) {
+      const c1 = b[i + 1] as number;
+      const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+      const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+      ok = c1 >= lo && c1 <= hi;
+      for (let k = 2; ok && k <= n; k++) ok = ((b[i + k] as number) & 0xc0) === 0x80;
+    }
+    if (ok) {
+      valid++;
+      i += n + 1;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return valid > invalid;
+}
+
 /** mailparser reads no header block past this size either (mailsplit's limit). */
 const MAX_HEADER_BYTES = 1024 * 1024;
+
+/** Charsets our Windows-1252 reading already covers (and Node's TextDecoder reads as ISO-8859-1). */
+const LATIN1_OR_UTF8 = /^(?:utf-?8|us-?ascii|ascii|ansi_x3\.4-1968|iso-?8859-1|latin-?1|l1|windows-1252|cp-?1252|x-cp1252)$/;
+
+/**
+ * The decoder for the charset the message's own Content-Type declares (`text/plain; charset=koi8-r`),
+ * when it is a legacy charset other than Latin-1: raw 8-bit header fields in such a message are
+ * nearly always in it too (Thunderbird reads them so). Fatal, so bytes that are not in it fall
+ * back to Windows-1252 instead of becoming U+FFFD.
+ */
+function declaredDecoder(raw: Buffer, fields: [number, number][]): TextDecoder | null {
+  for (const [start, stop] of fields) {
+    if (stop - start > 2000 || (raw[start] !== 0x43 && raw[start] !== 0x63)) continue;
+    const field = raw.subarray(start, stop).toString('latin1');
+    if (!/^content-type:/i.test(field)) continue;
+    const charset = (/;\s*charset\s*=\s*"?([\w.:-]{1,40})/i.exec(field)?.[1] ?? '').toLowerCase();
+    if (!charset || LATIN1_OR_UTF8.test(charset)) return null;
+    try {
+      return new TextDecoder(charset, { fatal: true });
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
 
 /**
  * The message with its top-level header fields in UTF-8. A header with raw 8-bit bytes and no
  * RFC 2047 encoding (web forms, old clients: `From: Jürgen Weiß` in Latin-1) was read by
  * mailparser as UTF-8, every accented letter becoming U+FFFD in the name and subject shown to
- * agents. Each such field is decided alone, as a body is: UTF-8 stays, else Windows-1252 is
- * re-encoded as UTF-8. A message whose headers are ASCII (nearly all) is returned as it is.
+ * agents. Each such field is decided alone, as a body is: UTF-8 stays (headerLooksUtf8), else it
+ * is read in the charset the message declares for its body when that is a legacy one (KOI8-R,
+ * Shift_JIS, …) and the bytes are valid in it, else as Windows-1252; and re-encoded as UTF-8.
+ * A message whose headers are ASCII (nearly all) is returned as it is.
  */
 export function headersAsUtf8(raw: Buffer): Buffer {
   const limit = Math.min(raw.length, MAX_HEADER_BYTES);
@@ -105,11 +167,8 @@ export function headersAsUtf8(raw: Buffer): Buffer {
     }
   }
   if (!high) return raw;
-  // Windows-1252 takes at most 3 bytes a character in UTF-8 (€ and the like)
-  const out = Buffer.allocUnsafe(end * 3 + (raw.length - end));
-  let size = 0;
-  let changed = false;
   // one field: a line and the folded lines after it (those starting with a space or tab)
+  const fields: [number, number][] = [];
   for (let start = 0; start < end; ) {
     let stop = start;
     for (;;) {
@@ -117,14 +176,35 @@ export function headersAsUtf8(raw: Buffer): Buffer {
       stop = nl < 0 || nl >= end ? end : nl + 1;
       if (stop >= end || (raw[stop] !== 0x20 && raw[stop] !== 0x09)) break;
     }
+    fields.push([start, stop]);
+    start = stop;
+  }
+  let declared = declaredDecoder(raw, fields);
+  // Windows-1252 takes at most 3 bytes a character in UTF-8 (€ and the like), and so does any
+  // legacy charset (a 2-byte Shift_JIS character is 3 bytes in UTF-8, a 4-byte GB18030 one 4)
+  const out = Buffer.allocUnsafe(end * 3 + (raw.length - end));
+  let size = 0;
+  let changed = false;
+  for (const [start, stop] of fields) {
     const field = raw.subarray(start, stop);
     let fieldHigh = false;
     for (let i = 0; i < field.length && !fieldHigh; i++) fieldHigh = (field[i] as number) >= 0x80;
-    if (fieldHigh && !looksUtf8(field)) {
-      size = writeWindows1252AsUtf8(field, out, size);
-      changed = true;
-    } else size += field.copy(out, size);
-    start = stop;
+    if (!fieldHigh || headerLooksUtf8(field)) {
+      size += field.copy(out, size);
+      continue;
+    }
+    changed = true;
+    if (declared) {
+      try {
+        size += out.write(declared.decode(field), size, 'utf8');
+        continue;
+      } catch {
+        // not in the declared charset after all: no field is tried in it again (one thrown
+        // error, not one per field of a hostile header block)
+        declared = null;
+      }
+    }
+    size = writeWindows1252AsUtf8(field, out, size);
   }
   if (!changed) return raw;
   size += raw.copy(out, size, end);
