@@ -60,10 +60,11 @@ export function prepared<P extends Values, R>(mode: Mode, build: (q: Q) => unkno
       if (!pgQuery) {
         const built = build(q) as Built;
         passNulls(built);
-        pgQuery = built.prepare() as unknown as PgPrepared;
+        const query = built.prepare() as unknown as PgPrepared;
         // drizzle's node-postgres query keeps the connection it was built on in `client` and
         // reads it there on every run: a run on another connection needs an object of its own
-        if (!client || pgQuery.client !== client) throw new Error('prepared statement: unexpected drizzle internals (no session client)');
+        if (!client || query.client !== client) throw new Error('prepared statement: unexpected drizzle internals (no session client)');
+        pgQuery = query;
       }
       const run = Object.create(pgQuery) as PgPrepared;
       run.client = client;
