@@ -14,10 +14,11 @@ import type { SignInOptions } from '../../../shared/views';
 import { recordAudit, type Actor } from '../audit/audit-log';
 import type { DomainCtx } from '../core/context';
 import { acceptInvitationRow, invitationByHash } from './invitations';
+import { forgetSignInOptions, keptSignInOptions } from './sign-in-cache';
 import { createSession, type SessionMeta } from './sessions';
 import { hashToken } from './tokens';
 import { log } from '../../log';
-import { findUserByEmail, isUniqueViolation, type UserRow } from './users';
+import { findUserByEmail, isUniqueViolation, setupNeeded, type UserRow } from './users';
 
 export interface SsoSettings {
   enabled: boolean;
@@ -43,27 +44,35 @@ export interface SsoEnvironment {
 
 const KEY = 'sso';
 
+/** What the sign-in pages and the password rules need: everything but the client secret. */
+export type SignInSettings = Omit<SsoSettings, 'clientSecret'>;
+
 /**
  * The client secret is stored sealed with the instance key (domain/core/secret-box.ts), like
  * mail passwords. A value saved before that is plain text and still read; the next save seals it.
  * One this node cannot open (another SECRET_KEY) reads as no secret: the provider then refuses.
+ * That is said once per node and stored value, not at every sign-in attempt.
  */
+let undecryptableWarned = '';
 function openClientSecret(dc: DomainCtx, stored: string): string {
   if (!stored.startsWith('v1:')) return stored;
   try {
     return dc.secrets.open(stored);
   } catch {
-    log.warn('the stored single sign-on client secret cannot be decrypted with this server\'s key; set the same SECRET_KEY on every node or enter it again');
+    if (undecryptableWarned !== stored) {
+      undecryptableWarned = stored;
+      log.warn('the stored single sign-on client secret cannot be decrypted with this server\'s key; set the same SECRET_KEY on every node or enter it again');
+    }
     return '';
   }
 }
 
-export async function readSsoSettings(dc: DomainCtx, env: SsoEnvironment | null): Promise<SsoSettings & { fromEnvironment: boolean }> {
-  const row = await dc.db.select().from(instanceSettings).where(eq(instanceSettings.key, KEY)).get();
-  if (row) {
-    const stored = JSON.parse(row.value) as SsoSettings;
-    return { ...stored, clientSecret: openClientSecret(dc, stored.clientSecret), fromEnvironment: false };
-  }
+async function storedSettings(dc: DomainCtx): Promise<SsoSettings | undefined> {
+  const row = await dc.db.select({ value: instanceSettings.value }).from(instanceSettings).where(eq(instanceSettings.key, KEY)).get();
+  return row ? (JSON.parse(row.value) as SsoSettings) : undefined;
+}
+
+function environmentSettings(env: SsoEnvironment | null): SsoSettings & { fromEnvironment: boolean } {
   return {
     enabled: env !== null,
     issuer: env?.issuer ?? '',
@@ -76,23 +85,41 @@ export async function readSsoSettings(dc: DomainCtx, env: SsoEnvironment | null)
   };
 }
 
+/** The settings with the client secret opened: for talking to the provider and for the Admin page. */
+export async function readSsoSettings(dc: DomainCtx, env: SsoEnvironment | null): Promise<SsoSettings & { fromEnvironment: boolean }> {
+  const stored = await storedSettings(dc);
+  if (stored) return { ...stored, clientSecret: openClientSecret(dc, stored.clientSecret), fromEnvironment: false };
+  return environmentSettings(env);
+}
+
+/** The settings without the client secret, which is then neither opened nor complained about. */
+export async function readSignInSettings(dc: DomainCtx, env: SsoEnvironment | null): Promise<SignInSettings> {
+  const { clientSecret: _secret, ...settings } = (await storedSettings(dc)) ?? environmentSettings(env);
+  return settings;
+}
+
 export function ssoView(s: SsoSettings & { fromEnvironment: boolean }): SsoSettingsView {
   const { clientSecret, ...rest } = s;
   return { ...rest, hasClientSecret: clientSecret !== '' };
 }
 
 /** Whether single sign-on can be offered: on, and complete. */
-export function ssoUsable(s: SsoSettings): boolean {
+export function ssoUsable(s: SignInSettings): boolean {
   return s.enabled && s.issuer !== '' && s.clientId !== '';
 }
 
-export function signInOptions(s: SsoSettings, needsSetup: boolean): SignInOptions {
+export function signInOptions(s: SignInSettings, needsSetup: boolean): SignInOptions {
   const usable = ssoUsable(s);
   return { needsSetup, sso: usable ? { name: s.providerName || new URL(s.issuer).hostname } : null, ssoOnly: usable && s.ssoOnly };
 }
 
+/** What the sign-in page offers, as `auth.status` answers it: kept briefly per node (sign-in-cache.ts). */
+export function currentSignInOptions(dc: DomainCtx, env: SsoEnvironment | null): Promise<SignInOptions> {
+  return keptSignInOptions(dc, async () => signInOptions(await readSignInSettings(dc, env), await setupNeeded(dc)));
+}
+
 /** Whether this user may sign in (or reset) with a password: always, unless "SSO only" is on and they are not an admin. */
-export function mayUsePassword(s: SsoSettings, user: Pick<UserRow, 'isAdmin'>): boolean {
+export function mayUsePassword(s: SignInSettings, user: Pick<UserRow, 'isAdmin'>): boolean {
   return !(ssoUsable(s) && s.ssoOnly) || user.isAdmin;
 }
 
@@ -116,6 +143,7 @@ export async function saveSsoSettings(dc: DomainCtx, actor: Actor, env: SsoEnvir
     const { clientSecret: _secret, ...shown } = next;
     await recordAudit(tx, actor, { action: 'settings.sso_changed', detail: { ...shown, clientSecretChanged: Boolean(input.clientSecret) } }, at);
   });
+  forgetSignInOptions(dc);
   return ssoView({ ...next, fromEnvironment: false });
 }
 

@@ -6,6 +6,7 @@ import type { Me, UserRef } from '../../../shared/views';
 import type { DomainCtx } from '../core/context';
 import { recordAudit, type Actor } from '../audit/audit-log';
 import { hashPassword } from './passwords';
+import { forgetSignInOptions } from './sign-in-cache';
 
 export const SUPPORT_BOT_EMAIL = 'support-bot@threadline.invalid';
 export const SUPPORT_BOT_NAME = 'Support Bot';
@@ -24,6 +25,17 @@ export function toUserRef(u: Pick<UserRow, 'id' | 'name' | 'kind'>): UserRef {
 
 export async function humanUserCount(q: Q): Promise<number> {
   return (await q.select({ n: count() }).from(users).where(eq(users.kind, 'human')).get())?.n ?? 0;
+}
+
+/** Nodes that have seen a human account: setup is never needed again (accounts are deactivated, not deleted). */
+const setUp = new WeakSet<DomainCtx>();
+
+/** Whether the first administrator is still to be created; once not, asked of the database no more. */
+export async function setupNeeded(dc: DomainCtx): Promise<boolean> {
+  if (setUp.has(dc)) return false;
+  const anyone = await dc.db.select({ id: users.id }).from(users).where(eq(users.kind, 'human')).limit(1).get();
+  if (anyone) setUp.add(dc);
+  return !anyone;
 }
 
 /** Administrators who can still sign in: never fewer than one. */
@@ -70,6 +82,7 @@ export async function createUser(
       if (actor) await recordAudit(tx, actor, { action: 'user.created', target: email, detail: { isAdmin: created.isAdmin } }, at);
       return created;
     });
+    forgetSignInOptions(dc);
     return toPublicUser(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('EMAIL_TAKEN');
@@ -88,7 +101,7 @@ export async function createFirstAdmin(
   if ((await humanUserCount(dc.db)) > 0) throw new AppError('SETUP_DONE');
   const passwordHash = await hashPassword(input.password);
   const email = input.email.toLowerCase();
-  return dc.db.write(async (tx) => {
+  const admin = await dc.db.write(async (tx) => {
     if ((await humanUserCount(tx)) > 0) throw new AppError('SETUP_DONE');
     const row = await tx
       .insert(users)
@@ -97,6 +110,8 @@ export async function createFirstAdmin(
       .get();
     return toPublicUser(row);
   });
+  forgetSignInOptions(dc);
+  return admin;
 }
 
 /** The system user that authors everything arriving by email. Created once, never signs in. */

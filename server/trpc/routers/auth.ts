@@ -12,8 +12,8 @@ import { checkCredentials } from '../../domain/accounts/login';
 import { passwordResetState, requestPasswordReset, resetPassword } from '../../domain/accounts/password-reset';
 import { confirmEmailChange } from '../../domain/accounts/profile';
 import { createSession, deleteSession, resolveSession, SESSION_COOKIE } from '../../domain/accounts/sessions';
-import { mayUsePassword, readSsoSettings, signInOptions } from '../../domain/accounts/sso';
-import { createFirstAdmin, humanUserCount, toPublicUser } from '../../domain/accounts/users';
+import { currentSignInOptions, mayUsePassword, readSignInSettings } from '../../domain/accounts/sso';
+import { createFirstAdmin, toPublicUser } from '../../domain/accounts/users';
 import { setCookie } from '../../http/cookies';
 import type { Context } from '../context';
 import { authedProcedure, publicProcedure, router } from '../init';
@@ -40,12 +40,13 @@ export const authRouter = router({
   /**
    * What the sign-in page offers (setup still needed, single sign-on, passwords turned off) and
    * whether this browser has a session: a signed-out page learns that here, with a 200, instead
-   * of from `auth.me`'s 401, which every browser logs in its console as an error.
+   * of from `auth.me`'s 401, which every browser logs in its console as an error. Every page is
+   * preloaded with it, so the options are kept briefly per node (no database work per visitor).
    */
   status: publicProcedure.query(async ({ ctx }) => {
     // A WebSocket's context is made once per connection: look the session up again, as authedProcedure does.
     const user = ctx.res === null ? await resolveSession(ctx.dc, ctx.sessionToken) : ctx.user;
-    const options = signInOptions(await readSsoSettings(ctx.dc, ctx.config.oidc), (await humanUserCount(ctx.dc.db)) === 0);
+    const options = await currentSignInOptions(ctx.dc, ctx.config.oidc);
     return { ...options, signedIn: user !== null };
   }),
 
@@ -56,7 +57,7 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
+    const sso = await readSignInSettings(ctx.dc, ctx.config.oidc);
     const user = await checkCredentials(ctx.dc, { ...input, clientAddress: ctx.clientAddress }, (u) => mayUsePassword(sso, u));
     await startSession(ctx, user.id);
     return toPublicUser(user);
@@ -75,7 +76,7 @@ export const authRouter = router({
    * either way; only too many requests (per address, per client) are refused.
    */
   requestPasswordReset: publicProcedure.input(forgotPasswordInput).mutation(async ({ ctx, input }) => {
-    const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
+    const sso = await readSignInSettings(ctx.dc, ctx.config.oidc);
     await requestPasswordReset(ctx.dc, input.email, ctx.clientAddress, async (u) => mayUsePassword(sso, u));
     return { ok: true };
   }),
@@ -95,7 +96,7 @@ export const authRouter = router({
 
   /** Creates the invited account, adds the membership and signs in (or, if the address has an account by now, only adds the membership). */
   acceptInvitation: publicProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
-    const sso = await readSsoSettings(ctx.dc, ctx.config.oidc);
+    const sso = await readSignInSettings(ctx.dc, ctx.config.oidc);
     if (!mayUsePassword(sso, { isAdmin: false })) throw new AppError('SSO_ONLY');
     const accepted = await acceptInvitation(ctx.dc, input, { ttlMs: ctx.config.sessionTtlMs, meta: sessionMeta(ctx) });
     if (accepted.sessionToken) giveCookie(ctx, accepted.sessionToken);
