@@ -30,6 +30,10 @@ export const ERRORS = {
     status: 'BAD_REQUEST',
     message: 'Threadline could not reach your sign-in provider. Try again in a moment; if it keeps happening, ask an administrator to check the single sign-on settings.',
   },
+  SSO_MISCONFIGURED: {
+    status: 'BAD_REQUEST',
+    message: 'Single sign-on is not set up correctly on this instance. Ask an administrator to check the single sign-on settings.',
+  },
   SSO_EMAIL_UNVERIFIED: { status: 'FORBIDDEN', message: 'Your identity provider did not confirm your email address, so it cannot be matched to an account.' },
   SSO_NO_ACCOUNT: { status: 'FORBIDDEN', message: 'No Threadline account uses this email address. Ask an administrator for an invitation.' },
   SSO_EMAIL_MISMATCH: { status: 'FORBIDDEN', message: 'This invitation is for another email address than the one your identity provider gave.' },

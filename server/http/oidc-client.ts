@@ -5,6 +5,7 @@
  */
 import type * as OpenIdClient from 'openid-client';
 import type { SsoSettings } from '../domain/accounts/sso';
+import { SsoSettingsError } from './oidc-errors';
 
 const cache = new Map<string, Promise<OpenIdClient.Configuration>>();
 
@@ -22,9 +23,14 @@ export function oidcClient(s: SsoSettings): Promise<OpenIdClient.Configuration> 
   const key = JSON.stringify([s.issuer, s.clientId, s.clientSecret]);
   let found = cache.get(key);
   if (!found) {
-    const issuer = new URL(s.issuer);
+    let issuer: URL;
+    try {
+      issuer = new URL(s.issuer);
+    } catch {
+      return Promise.reject(new SsoSettingsError('the issuer is not a URL'));
+    }
     const insecure = issuer.protocol === 'http:';
-    if (insecure && !isLoopback(issuer)) return Promise.reject(new Error('the issuer must use https (plain http only for a provider on this machine)'));
+    if (insecure && !isLoopback(issuer)) return Promise.reject(new SsoSettingsError('the issuer must use https (plain http only for a provider on this machine)'));
     found = openIdClient().then((client) =>
       client.discovery(issuer, s.clientId, s.clientSecret || undefined, s.clientSecret ? client.ClientSecretPost(s.clientSecret) : client.None(), {
         ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),

@@ -11,12 +11,13 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppError, isErrorCode } from '../../shared/errors';
 import type { Config } from '../config';
 import { SESSION_COOKIE } from '../domain/accounts/sessions';
-import { readSsoSettings, saveOidcState, signInWithOidc, ssoUsable, takeOidcState } from '../domain/accounts/sso';
+import { readSsoSettings, saveOidcState, signInWithOidc, ssoUsable, takeOidcState, type SsoSettings } from '../domain/accounts/sso';
 import type { DomainCtx } from '../domain/core/context';
 import { log } from '../log';
 import { clientAddressResolver } from './client-address';
 import { readCookie, setCookie } from './cookies';
 import { oidcClient, openIdClient } from './oidc-client';
+import { discoveryFailure, exchangeFailure } from './oidc-errors';
 
 const STATE_COOKIE = 'tl_oidc_state';
 const SCOPE = 'openid email profile';
@@ -36,6 +37,13 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The error for the log: its message and its cause's (fetch says only "fetch failed"; the socket says why). */
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
+  return cause && cause !== message ? `${message}: ${cause}` : message;
+}
+
 export function createOidcRoutes(dc: DomainCtx, config: Config) {
   const clientAddressOf = clientAddressResolver(config.trustProxy);
   const fail = (res: ServerResponse, code: string) => {
@@ -43,17 +51,24 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
     redirect(res, `/login?sso_error=${encodeURIComponent(code)}`);
   };
 
+  /** The provider's configuration; null once the browser has been sent back with the reason it is not. */
+  async function discover(settings: SsoSettings, res: ServerResponse): Promise<Awaited<ReturnType<typeof oidcClient>> | null> {
+    try {
+      return await oidcClient(settings);
+    } catch (err) {
+      const code = discoveryFailure(err);
+      log.warn('OpenID provider discovery failed', { issuer: settings.issuer, code, err: describe(err) });
+      fail(res, code);
+      return null;
+    }
+  }
+
   async function start(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const settings = await readSsoSettings(dc, config.oidc);
     if (!ssoUsable(settings)) return fail(res, 'SSO_NOT_CONFIGURED');
     const query = new URL(req.url ?? '/', 'http://x').searchParams;
-    let oidc;
-    try {
-      oidc = await oidcClient(settings);
-    } catch (err) {
-      log.warn('OpenID provider discovery failed', { issuer: settings.issuer, err: err instanceof Error ? err.message : String(err) });
-      return fail(res, 'SSO_UNREACHABLE');
-    }
+    const oidc = await discover(settings, res);
+    if (!oidc) return;
     const client = await openIdClient();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -82,9 +97,10 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
     if (!pending) return fail(res, 'SSO_FAILED');
     const settings = await readSsoSettings(dc, config.oidc);
     if (!ssoUsable(settings)) return fail(res, 'SSO_NOT_CONFIGURED');
+    const oidc = await discover(settings, res);
+    if (!oidc) return;
     let identity;
     try {
-      const oidc = await oidcClient(settings);
       const client = await openIdClient();
       const tokens = await client.authorizationCodeGrant(oidc, current, {
         pkceCodeVerifier: pending.codeVerifier,
@@ -103,8 +119,9 @@ export function createOidcRoutes(dc: DomainCtx, config: Config) {
         name: typeof info.name === 'string' ? info.name : null,
       };
     } catch (err) {
-      log.warn('OpenID sign-in failed', { err: err instanceof Error ? err.message : String(err) });
-      return fail(res, 'SSO_FAILED');
+      const code = exchangeFailure(err);
+      log.warn('OpenID sign-in failed', { code, err: describe(err) });
+      return fail(res, code);
     }
     try {
       const signedIn = await signInWithOidc(dc, settings, identity, {

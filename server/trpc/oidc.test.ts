@@ -62,14 +62,17 @@ function browser() {
     }
     return res;
   }
-  /** Follows redirects and answers the provider's pages until we are back on the app; returns the final app URL. */
-  async function signInWithProvider(start: string, login: string): Promise<URL> {
+  /**
+   * Follows redirects and answers the provider's pages until we are back on the app; returns the
+   * final app URL (with `untilCallback`, the provider's redirect to our callback, not yet opened).
+   */
+  async function signInWithProvider(start: string, login: string, untilCallback = false): Promise<URL> {
     let url = new URL(start);
     let res = await request(url);
     for (let hops = 0; hops < 20; hops++) {
       if (res.status >= 300 && res.status < 400) {
         url = new URL(res.headers.get('location') ?? '/', url);
-        if (url.origin === new URL(app.url).origin && !url.pathname.startsWith('/auth/oidc/')) return url;
+        if (url.origin === new URL(start).origin && (untilCallback ? url.pathname === '/auth/oidc/callback' : !url.pathname.startsWith('/auth/oidc/'))) return url;
         res = await request(url);
         continue;
       }
@@ -88,6 +91,12 @@ function browser() {
     throw new Error('too many redirects');
   }
   return { request, signInWithProvider, cookie: (origin: string, name: string) => jars.get(new URL(origin).origin)?.get(name) };
+}
+
+/** Where `/auth/oidc/start` on `on` sends the browser back to, as a path with its query. */
+async function startLandsOn(on: TestApp): Promise<string> {
+  const res = await fetch(`${on.url}/auth/oidc/start`, { redirect: 'manual' });
+  return res.headers.get('location') ?? '';
 }
 
 function sessionClient(b: ReturnType<typeof browser>) {
@@ -174,4 +183,63 @@ test('admin settings: creation on, "SSO only" refuses passwords except for admin
   const audit = await admin.trpc.audit.instance.query({ limit: 20 });
   const change = audit.items.find((e) => e.action === 'settings.sso_changed');
   assert.ok(change && !JSON.stringify(change.detail).includes(idp.clientSecret));
+});
+
+test('a provider that does not answer is "unreachable"; settings that cannot work say so instead, at the start of a sign-in', async () => {
+  const other = await startTestApp();
+  // A copy of the real provider's metadata served from another address: its issuer is not this one.
+  const metadata = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).text();
+  const mirror = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(metadata));
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  try {
+    await seedAdmin(other);
+    const admin = await signIn(other, 'admin@test.io');
+    const use = (issuer: string) => admin.trpc.sso.update.mutate({ enabled: true, issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, providerName: 'Corp', autoCreate: false, ssoOnly: false });
+
+    await use(`http://127.0.0.1:${await freePort()}`);
+    assert.equal(await startLandsOn(other), '/login?sso_error=SSO_UNREACHABLE', 'nothing listens there');
+
+    await use('http://sso.example.test');
+    assert.equal(await startLandsOn(other), '/login?sso_error=SSO_MISCONFIGURED', 'plain http to another machine is refused');
+    await use(`http://127.0.0.1:${(mirror.address() as AddressInfo).port}`);
+    assert.equal(await startLandsOn(other), '/login?sso_error=SSO_MISCONFIGURED', "the metadata names another issuer");
+    await use(`${idp.issuer}/no-such-tenant`);
+    assert.equal(await startLandsOn(other), '/login?sso_error=SSO_MISCONFIGURED', 'no metadata at the issuer URL');
+
+    await use(idp.issuer);
+    assert.equal(new URL(await startLandsOn(other)).origin, idp.issuer, 'the right settings reach the provider');
+  } finally {
+    mirror.close();
+    await other.close();
+  }
+});
+
+test('at the callback, a client the provider refuses is a settings problem; a provider that stopped answering is "unreachable"', async () => {
+  const port = await freePort();
+  const provider = await startOidcProvider(`http://127.0.0.1:${port}/auth/oidc/callback`);
+  const node = await startTestApp({ PORT: String(port), OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret });
+  try {
+    await seedAdmin(node);
+    await seedUser(node, 'sam@corp.test', 'Sam Staff');
+    provider.accounts.set('sam', { email: 'sam@corp.test', emailVerified: true, name: 'Sam' });
+    const admin = await signIn(node, 'admin@test.io');
+    const settings = { enabled: true, issuer: provider.issuer, clientId: provider.clientId, providerName: 'Corp', autoCreate: false, ssoOnly: false };
+
+    const refused = browser();
+    const callback = await refused.signInWithProvider(`${node.url}/auth/oidc/start`, 'sam', true);
+    await admin.trpc.sso.update.mutate({ ...settings, clientSecret: 'not-the-secret-the-provider-knows' });
+    const wrongSecret = await refused.request(callback);
+    assert.equal(wrongSecret.headers.get('location'), '/login?sso_error=SSO_MISCONFIGURED');
+
+    await admin.trpc.sso.update.mutate({ ...settings, clientSecret: provider.clientSecret });
+    const b = browser();
+    const back = await b.signInWithProvider(`${node.url}/auth/oidc/start`, 'sam', true);
+    await provider.stop();
+    const res = await b.request(back);
+    assert.equal(res.headers.get('location'), '/login?sso_error=SSO_UNREACHABLE', 'the token endpoint did not answer');
+    assert.equal(b.cookie(node.url, 'tl_session'), undefined, 'nobody is signed in');
+  } finally {
+    await node.close();
+    await provider.stop().catch(() => undefined);
+  }
 });
