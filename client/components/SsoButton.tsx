@@ -2,15 +2,20 @@
  * "Sign in with <provider>": a plain link, since the browser must go to the provider and back.
  * Beside a password form it is the secondary choice (one primary button per form, as Help Scout
  * and Front lay it out); when passwords are off it is the primary one. Until the provider's page
- * opens it says so, since finding the provider can take a few seconds.
+ * opens it says so, since finding the provider can take a few seconds — but not after a click that
+ * opens it in another tab or window (ctrl, cmd, shift, middle button): this page stays.
  */
 import { createSignal, onCleanup } from 'solid-js';
 import { KeyIcon } from './Icons';
 
 export default function SsoButton(props: { name: string; next?: string | null; invitation?: string; primary?: boolean }) {
   const [leaving, setLeaving] = createSignal(false);
-  // Back from the provider with the browser's Back button: the page comes from the cache as it was left.
+  // Back from the provider with the browser's Back button: the page may come from the cache as it was left.
   const reset = () => setLeaving(false);
+  const leave = (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    setLeaving(true);
+  };
   window.addEventListener('pageshow', reset);
   onCleanup(() => window.removeEventListener('pageshow', reset));
   const href = () => {
@@ -27,7 +32,7 @@ export default function SsoButton(props: { name: string; next?: string | null; i
       rel="external"
       data-testid="sso-button"
       aria-busy={leaving()}
-      onClick={() => setLeaving(true)}
+      onClick={leave}
     >
       <KeyIcon />
       <span>{leaving() ? `Opening ${props.name}…` : `Sign in with ${props.name}`}</span>

@@ -196,6 +196,37 @@ test.describe('single sign-on', () => {
       await context.close();
     }
   });
+
+  test('a click that opens the provider in another tab leaves this page as it was; a plain click says it is opening, and Back shows the button again', async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: ssoApp.url });
+    const page = await context.newPage();
+    await page.goto('/login');
+    const sso = page.getByTestId('sso-button');
+    // Every look the button takes, reported as it changes (the page itself is about to go away).
+    const looks: string[] = [];
+    page.on('console', (m) => m.text().startsWith('sso: ') && looks.push(m.text().slice(5)));
+    await sso.evaluate((el) => {
+      const report = () => console.log(`sso: ${el.textContent ?? ''} busy=${el.getAttribute('aria-busy')}`);
+      new MutationObserver(report).observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    for (const how of [{ modifiers: ['ControlOrMeta' as const] }, { modifiers: ['Shift' as const] }, { button: 'middle' as const }]) {
+      const opened = context.waitForEvent('page');
+      await sso.click(how);
+      const tab = await opened;
+      await expect(tab, JSON.stringify(how)).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
+      await tab.close();
+      await expect(sso, `${JSON.stringify(how)}: this tab did not leave`).toHaveText('Sign in with 127.0.0.1');
+    }
+    expect(looks, 'the button never said it was opening the provider here').toEqual([]);
+    await sso.click();
+    await expect(page).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
+    expect(looks).toContain('Opening 127.0.0.1… busy=true');
+    await page.goBack();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(sso).toHaveText('Sign in with 127.0.0.1');
+    await expect(sso).not.toHaveAttribute('aria-busy', 'true');
+    await context.close();
+  });
 });
 
 test('a sign-in provider that does not answer is named as the problem, and the button stays to try again', async ({ browser }) => {
