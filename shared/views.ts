@@ -90,8 +90,11 @@ export interface AuditPage {
 /** What the sign-in page offers. */
 export interface SignInOptions {
   needsSetup: boolean;
-  /** "Sign in with <name>" when single sign-on is configured */
-  sso: { name: string } | null;
+  /**
+   * "Sign in with <name>" when single sign-on is configured. `unnamed`: no display name is set
+   * and `name` is only the issuer's host name (pages then say "single sign-on").
+   */
+  sso: { name: string; unnamed?: true } | null;
   /** passwords are refused for everyone but administrators */
   ssoOnly: boolean;
 }

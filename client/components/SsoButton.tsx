@@ -1,14 +1,15 @@
 /**
- * "Sign in with <provider>": a plain link, since the browser must go to the provider and back.
+ * "Sign in with <provider>" ("with single sign-on" when no display name is set): a plain link, since the browser must go to the provider and back.
  * Beside a password form it is the secondary choice (one primary button per form, as Help Scout
  * and Front lay it out); when passwords are off it is the primary one. Until the provider's page
  * opens it says so, since finding the provider can take a few seconds — but not after a click that
  * opens it in another tab or window (ctrl, cmd, shift, middle button): this page stays.
  */
 import { createSignal, onCleanup } from 'solid-js';
+import type { SignInOptions } from '../../shared/views';
 import { KeyIcon } from './Icons';
 
-export default function SsoButton(props: { name: string; next?: string | null; invitation?: string; primary?: boolean }) {
+export default function SsoButton(props: { sso: NonNullable<SignInOptions['sso']>; next?: string | null; invitation?: string; primary?: boolean }) {
   const [leaving, setLeaving] = createSignal(false);
   // Back from the provider with the browser's Back button: the page may come from the cache as it was left.
   const reset = () => setLeaving(false);
@@ -18,6 +19,11 @@ export default function SsoButton(props: { name: string; next?: string | null; i
   };
   window.addEventListener('pageshow', reset);
   onCleanup(() => window.removeEventListener('pageshow', reset));
+  const label = () => {
+    const named = !props.sso.unnamed;
+    if (leaving()) return named ? `Opening ${props.sso.name}…` : 'Opening your sign-in provider…';
+    return named ? `Sign in with ${props.sso.name}` : 'Sign in with single sign-on';
+  };
   const href = () => {
     const q = new URLSearchParams();
     if (props.next) q.set('next', props.next);
@@ -35,7 +41,7 @@ export default function SsoButton(props: { name: string; next?: string | null; i
       onClick={leave}
     >
       <KeyIcon />
-      <span>{leaving() ? `Opening ${props.name}…` : `Sign in with ${props.name}`}</span>
+      <span>{label()}</span>
     </a>
   );
 }

@@ -52,7 +52,7 @@ export default function AcceptInvitationPage() {
             <Show when={options()?.sso}>
               {(sso) => (
                 <div class="stack">
-                  <SsoButton name={sso().name} invitation={params.token} primary={options()?.ssoOnly} />
+                  <SsoButton sso={sso()} invitation={params.token} primary={options()?.ssoOnly} />
                   <Show when={!options()?.ssoOnly}>
                     <p class="divider">or choose a password</p>
                   </Show>

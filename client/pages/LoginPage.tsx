@@ -21,7 +21,7 @@ export default function LoginPage() {
       <Show when={options()?.sso}>
         {(sso) => (
           <div class="stack">
-            <SsoButton name={sso().name} next={params.next ?? null} primary={options()?.ssoOnly} />
+            <SsoButton sso={sso()} next={params.next ?? null} primary={options()?.ssoOnly} />
             <Show when={options()?.ssoOnly}>
               <p class="muted">Passwords are turned off here; the form below is for administrators.</p>
             </Show>

@@ -160,7 +160,7 @@ test.describe('single sign-on', () => {
     const page = await context.newPage();
     await page.goto(`/p/${PROJECT}`);
     await expect(page).toHaveURL(/\/login\?next=/);
-    await page.getByRole('link', { name: 'Sign in with 127.0.0.1' }).click();
+    await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
     // The provider's own pages: sign in, then allow Threadline.
     await expect(page).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
     await page.locator('input[name="login"]').fill('bob.d');
@@ -179,7 +179,7 @@ test.describe('single sign-on', () => {
       const context = await browser.newContext({ baseURL: ssoApp.url, viewport: { width, height: 800 } });
       const page = await context.newPage();
       await page.goto('/login');
-      const sso = page.getByRole('link', { name: 'Sign in with 127.0.0.1' });
+      const sso = page.getByRole('link', { name: 'Sign in with single sign-on' });
       const password = page.getByRole('button', { name: 'Sign in', exact: true });
       await expect(sso).toBeVisible();
       const look = (el: Element) => getComputedStyle(el).backgroundColor;
@@ -215,15 +215,15 @@ test.describe('single sign-on', () => {
       const tab = await opened;
       await expect(tab, JSON.stringify(how)).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
       await tab.close();
-      await expect(sso, `${JSON.stringify(how)}: this tab did not leave`).toHaveText('Sign in with 127.0.0.1');
+      await expect(sso, `${JSON.stringify(how)}: this tab did not leave`).toHaveText('Sign in with single sign-on');
     }
     expect(looks, 'the button never said it was opening the provider here').toEqual([]);
     await sso.click();
     await expect(page).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
-    expect(looks).toContain('Opening 127.0.0.1… busy=true');
+    expect(looks).toContain('Opening your sign-in provider… busy=true');
     await page.goBack();
     await expect(page).toHaveURL(/\/login$/);
-    await expect(sso).toHaveText('Sign in with 127.0.0.1');
+    await expect(sso).toHaveText('Sign in with single sign-on');
     await expect(sso).not.toHaveAttribute('aria-busy', 'true');
     await context.close();
   });
@@ -238,7 +238,7 @@ test('a sign-in provider that does not answer is named as the problem, and the b
     await page.getByTestId('sso-button').click();
     await expect(page).toHaveURL(/\/login\?sso_error=SSO_UNREACHABLE$/);
     await expect(page.getByRole('alert')).toHaveText(/could not reach your sign-in provider/);
-    await expect(page.getByTestId('sso-button')).toHaveText('Sign in with 127.0.0.1');
+    await expect(page.getByTestId('sso-button')).toHaveText('Sign in with single sign-on');
     await context.close();
   } finally {
     await down.stop();

@@ -73,16 +73,18 @@ test('anonymous page requests, unknown paths included, do no database work once 
   assert.equal(reads, 0, 'seven signed-out pages read nothing from the database');
 });
 
-test('a change of sign-in settings shows at once on its node and within a few seconds on the other', async () => {
+test('a change of sign-in settings shows at once on its node and within a few seconds on the other; the label names the provider or says single sign-on', async () => {
   let clock = Date.now();
   b.dc.now = () => clock;
   assert.equal((await status(b)).sso, null);
   const admin = await signIn(a, 'admin@test.io');
   await admin.trpc.sso.update.mutate({ enabled: true, issuer: ISSUER, clientId: 'threadline', clientSecret: 'sealed-with-node-a-key', providerName: '', autoCreate: false, ssoOnly: false });
-  assert.deepEqual((await status(a)).sso, { name: '127.0.0.1' });
+  assert.deepEqual((await status(a)).sso, { name: '127.0.0.1', unnamed: true }, 'no display name: pages say "single sign-on", not the host');
   assert.equal((await status(b)).sso, null, 'the other node still has the options it read');
   clock += SIGN_IN_OPTIONS_TTL_MS + 1;
-  assert.deepEqual((await status(b)).sso, { name: '127.0.0.1' });
+  assert.deepEqual((await status(b)).sso, { name: '127.0.0.1', unnamed: true });
+  await admin.trpc.sso.update.mutate({ enabled: true, issuer: ISSUER, clientId: 'threadline', providerName: '127.0.0.1', autoCreate: false, ssoOnly: false });
+  assert.deepEqual((await status(a)).sso, { name: '127.0.0.1', unnamed: true }, 'the host name kept from the environment is no name either');
   await admin.trpc.sso.update.mutate({ enabled: true, issuer: ISSUER, clientId: 'threadline', providerName: 'Corp Login', autoCreate: false, ssoOnly: true });
   const now = await status(a);
   assert.deepEqual(now.sso, { name: 'Corp Login' });

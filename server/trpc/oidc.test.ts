@@ -107,7 +107,7 @@ function sessionClient(b: ReturnType<typeof browser>) {
 test('the sign-in page offers the provider; an existing account is matched by verified email and returns to the page asked for', async () => {
   const anon = httpClient(app, { cookie: '' });
   const status = await anon.auth.status.query();
-  assert.deepEqual(status.sso, { name: '127.0.0.1' });
+  assert.deepEqual(status.sso, { name: '127.0.0.1', unnamed: true }, 'no display name set: the page says "single sign-on", not the host');
   const b = browser();
   const landed = await b.signInWithProvider(`${app.url}/auth/oidc/start?next=${encodeURIComponent('/p/acme/sso')}`, 'sam');
   assert.equal(landed.pathname, '/p/acme/sso');

@@ -110,12 +110,28 @@ export function ssoUsable(s: SignInSettings): boolean {
 
 export function signInOptions(s: SignInSettings, needsSetup: boolean): SignInOptions {
   const usable = ssoUsable(s);
-  return { needsSetup, sso: usable ? { name: s.providerName || new URL(s.issuer).hostname } : null, ssoOnly: usable && s.ssoOnly };
+  return { needsSetup, sso: usable ? ssoLabel(s) : null, ssoOnly: usable && s.ssoOnly };
 }
 
 /** What the sign-in page offers, as `auth.status` answers it: kept briefly per node (sign-in-cache.ts). */
 export function currentSignInOptions(dc: DomainCtx, env: SsoEnvironment | null): Promise<SignInOptions> {
   return keptSignInOptions(dc, async () => signInOptions(await readSignInSettings(dc, env), await setupNeeded(dc)));
+}
+
+/**
+ * The provider's name as configured. With none — or only the issuer's host name, which the
+ * environment's settings use and an Admin page saved from them keeps — the host name, marked
+ * `unnamed` so pages say "single sign-on" rather than "Sign in with 127.0.0.1".
+ */
+function ssoLabel(s: SignInSettings): NonNullable<SignInOptions['sso']> {
+  let host: string;
+  try {
+    host = new URL(s.issuer).hostname;
+  } catch {
+    host = s.issuer;
+  }
+  const name = s.providerName.trim();
+  return name && name !== host ? { name } : { name: host, unnamed: true };
 }
 
 /** Whether this user may sign in (or reset) with a password: always, unless "SSO only" is on and they are not an admin. */
