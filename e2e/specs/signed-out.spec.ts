@@ -39,6 +39,8 @@ test('signing out leaves a clean console too, and the app still notices the sess
   await page.getByLabel('Password').fill(USERS.bob.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
+  // The signed-in page's own requests end first: one still on its way when the cookie goes is a 401 of this test's making.
+  await page.waitForLoadState('networkidle');
   const problems = watchProblems(page);
   // The session goes away without the page knowing (signed out in another tab, or expired).
   await page.context().clearCookies();
