@@ -4,6 +4,7 @@
  * returns a reason code.
  */
 import type { ParsedEmail } from './parse';
+import { lastWord } from './parse-address';
 
 export const IGNORE_REASONS = [
   'empty',
@@ -34,7 +35,7 @@ const DAEMON = /^(mailer[-_]?daemon|mail[-_]?daemon|postmaster)(@|$)/i;
 function unusableWritten(m: ParsedEmail): string[] {
   return m.unusableSenders.flatMap((a) => {
     const bare = a.trim().replace(/^[<"]+|[>"]+$/g, '');
-    const last = bare.slice(bare.search(/\S+$/));
+    const last = lastWord(bare);
     return last === bare ? [bare] : [bare, last];
   });
 }

@@ -78,8 +78,18 @@ export function spacedAngleAddresses(header: string): string[] {
   return out;
 }
 
-/** The address mailparser takes from a spaced `<two words@host>`: its last word. */
-const lastWord = (s: string) => s.slice(s.search(/\S+$/));
+/**
+ * The address mailparser takes from a spaced `<two words@host>`: its last word. A scan from the
+ * end: `/\S+$/` is tried from every start of a run and backtracked quadratically (1.7 s for a
+ * 40,000-character header).
+ */
+export function lastWord(s: string): string {
+  let end = s.length;
+  while (end > 0 && /\s/.test(s[end - 1] as string)) end--;
+  let start = end;
+  while (start > 0 && !/\s/.test(s[start - 1] as string)) start--;
+  return s.slice(start, end);
+}
 
 /** A raw header line (mailparser hands its bytes over one character each) as text: the header block is UTF-8 by now. */
 const decodedLine = (line: string) => (/[\x80-\xff]/.test(line) ? Buffer.from(line, 'latin1').toString('utf8') : line);
