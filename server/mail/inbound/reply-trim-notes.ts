@@ -64,11 +64,14 @@ export function dominoTable(lines: string[], i: number): { rows: string[]; end: 
  * Only that form: the sender (an address, with or without a name) and `To:` right after it. A
  * customer's "From: your system arrives with the wrong Date: and Subject: …" is not one.
  */
-const VERSE_NAMED = /^From:[ \t]*(?:"[^"\r\n]{0,200}"[ \t]{0,20}|[^"<>\r\n]{0,200})<[^<>\s]{1,254}>To:/;
+// The blanks after `From:` belong to one alternative only: with `[ \t]*` in front of both, a line
+// of `From:` and blanks was tried ~200 ways per blank (170–390 ms for a hostile reply).
+const VERSE_NAMED = /^From:(?:[ \t]*"[^"\r\n]{0,200}"[ \t]{0,20}|[^"<>\r\n]{0,200})<[^<>\s]{1,254}>To:/;
 const VERSE_BARE = /^From:[ \t]*[^\s<>"@]{1,64}@[^\s<>"@]{1,253}?To:/;
 export function isOneLineHeaders(line: string): boolean {
   if (line.length > MAX_LINE_CHARS) return false;
   const t = line.trim();
+  if (!t.startsWith('From:') || !t.includes('To:')) return false;
   if (!VERSE_NAMED.test(t) && !VERSE_BARE.test(t)) return false;
   return /\SSubject:/.test(t) && /\S(?:Date|Sent):/.test(t);
 }
