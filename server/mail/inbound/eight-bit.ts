@@ -3,11 +3,14 @@
  * are UTF-8, else Windows-1252 (Latin-1's superset, what such mail nearly always is).
  */
 
-/** Whether the bytes hold a valid multi-byte UTF-8 sequence (Latin-1 text practically never does). */
-export function hasUtf8Sequence(b: Uint8Array): boolean {
+/**
+ * Whether the bytes hold a valid multi-byte UTF-8 sequence (Latin-1 text practically never does);
+ * `minBytes` 3: one of three or four bytes (CJK, €), which a double-byte charset rarely forms.
+ */
+export function hasUtf8Sequence(b: Uint8Array, minBytes = 2): boolean {
   for (let i = 0; i < b.length; i++) {
     const c = b[i] as number;
-    if (c < 0xc2 || c > 0xf4) continue;
+    if (c < (minBytes > 2 ? 0xe0 : 0xc2) || c > 0xf4) continue;
     const n = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
     if (i + n >= b.length) continue;
     const c1 = b[i + 1] as number;
@@ -116,6 +119,9 @@ export function headerLooksUtf8(b: Uint8Array): boolean {
   return valid > invalid;
 }
 
+/** Double-byte charsets, as TextDecoder names them */
+const DOUBLE_BYTE = new Set(['gbk', 'gb18030', 'big5', 'shift_jis', 'euc-jp', 'euc-kr']);
+
 /** mailparser reads no header block past this size either (mailsplit's limit). */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
@@ -189,14 +195,19 @@ export function headersAsUtf8(raw: Buffer): Buffer {
     const field = raw.subarray(start, stop);
     let fieldHigh = false;
     for (let i = 0; i < field.length && !fieldHigh; i++) fieldHigh = (field[i] as number) >= 0x80;
-    if (!fieldHigh || headerLooksUtf8(field)) {
+    // In a double-byte charset (GBK, Big5, Shift_JIS, EUC) many two-character names are also
+    // valid two-byte UTF-8 (郑伟 in GBK reads as "֣ΰ"): there the declared charset comes first,
+    // unless the field holds a three-byte UTF-8 sequence (UTF-8 CJK), which such text rarely forms.
+    const doubleByteFirst = declared !== null && DOUBLE_BYTE.has(declared.encoding) && !hasUtf8Sequence(field, 3);
+    if (!fieldHigh || (!doubleByteFirst && headerLooksUtf8(field))) {
       size += field.copy(out, size);
       continue;
     }
-    changed = true;
     if (declared) {
       try {
-        size += out.write(declared.decode(field), size, 'utf8');
+        const text = declared.decode(field);
+        changed = true;
+        size += out.write(text, size, 'utf8');
         continue;
       } catch {
         // not in the declared charset after all: no field is tried in it again (one thrown
@@ -204,6 +215,11 @@ export function headersAsUtf8(raw: Buffer): Buffer {
         declared = null;
       }
     }
+    if (headerLooksUtf8(field)) {
+      size += field.copy(out, size);
+      continue;
+    }
+    changed = true;
     size = writeWindows1252AsUtf8(field, out, size);
   }
   if (!changed) return raw;

@@ -194,3 +194,20 @@ test('8-bit header fields: one accidental UTF-8 pair does not make a Windows-125
   const plain = await parseEmail(Buffer.concat([Buffer.from('From: a@customer.test\r\nSubject: '), koi, Buffer.from('\r\n\r\nhi\r\n')]));
   assert.equal(plain.subject, 'ðÒÉ×ÅÔ');
 });
+
+test('8-bit header fields in a GBK or GB2312 message: a Chinese name that is also valid two-byte UTF-8 is read as GBK; UTF-8 Chinese stays UTF-8', async () => {
+  // 郑伟 in GBK is D6 A3 CE B0: two valid UTF-8 pairs (U+05A3 U+03B0); 谢芳 and 袁静 likewise
+  const gbk: Record<string, number[]> = { 郑伟: [0xd6, 0xa3, 0xce, 0xb0], 谢芳: [0xd0, 0xbb, 0xb7, 0xbc], 袁静: [0xd4, 0xac, 0xbe, 0xb2] };
+  for (const [name, bytes] of Object.entries(gbk)) {
+    for (const charset of ['gb2312', 'GBK']) {
+      const m = await parseEmail(Buffer.concat([Buffer.from('From: '), Buffer.from(bytes), Buffer.from(` <c@example.cn>\r\nTo: help@desk.test\r\nSubject: `), Buffer.from(bytes), Buffer.from(`\r\nContent-Type: text/plain; charset=${charset}\r\n\r\nhi\r\n`)]));
+      assert.deepEqual({ name: m.from?.name, subject: m.subject }, { name, subject: name }, charset);
+    }
+  }
+  // a raw UTF-8 name (three-byte sequences) in a message declaring GBK stays UTF-8
+  const utf8 = await parseEmail(Buffer.concat([Buffer.from('From: '), Buffer.from('郑伟', 'utf8'), Buffer.from(' <c@example.cn>\r\nSubject: x\r\nContent-Type: text/plain; charset=gbk\r\n\r\nhi\r\n')]));
+  assert.equal(utf8.from?.name, '郑伟');
+  // and in a message declaring a single-byte charset, a valid UTF-8 field stays UTF-8
+  const koiUtf8 = await parseEmail(Buffer.concat([Buffer.from('From: '), Buffer.from('Müller', 'utf8'), Buffer.from(' <m@example.de>\r\nSubject: x\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\nhi\r\n')]));
+  assert.equal(koiUtf8.from?.name, 'Müller');
+});
