@@ -38,7 +38,9 @@ interface Submittable {
  * Runs `COPY (<select>) TO STDOUT (FORMAT binary)` for a select of ONE column on `client` and
  * calls `onValue` with each row's value, in order (null for SQL NULL). The Buffer given to
  * `onValue` is a view into the driver's receive buffer, valid only during the call: copy what you
- * keep. Resolves once the server has finished the statement; rejects with its error.
+ * keep. Resolves once the server has finished the statement; rejects with its error. (Not for a
+ * pool with node-postgres's `query_timeout`: its timer would reject a COPY still running on the
+ * connection. Ours set none.)
  */
 export function copyOutColumn(client: pg.ClientBase, select: string, onValue: (bytes: Buffer | null) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
