@@ -34,6 +34,19 @@ export async function findProjectById(q: Q, id: number): Promise<ProjectRow | un
   return projectStmt(q, { id });
 }
 
+const projectWithSettingsStmt = prepared<{ id: number }, { project: ProjectRow; settings: ServiceDeskSettings | null } | undefined>('get', (q) =>
+  q
+    .select({ project: projects, settings: serviceDeskSettings })
+    .from(projects)
+    .leftJoin(serviceDeskSettings, eq(serviceDeskSettings.projectId, projects.id))
+    .where(eq(projects.id, sql.placeholder('id'))),
+);
+/** A project and its Service Desk settings (undefined when it has none) in one statement. */
+export async function findProjectWithSettings(q: Q, id: number): Promise<{ project: ProjectRow; settings: ServiceDeskSettings | undefined } | undefined> {
+  const row = await projectWithSettingsStmt(q, { id });
+  return row ? { project: row.project, settings: row.settings ?? undefined } : undefined;
+}
+
 export async function findProjectByKeySuffix(q: Q, suffix: string): Promise<ProjectRow | undefined> {
   const row = await q
     .select({ project: projects })

@@ -8,6 +8,7 @@ import {
   botNote,
   findProjectById,
   findProjectByKeySuffix,
+  findProjectWithSettings,
   findReplyKey,
   insertAttachments,
   insertEmailTicket,
@@ -138,10 +139,14 @@ async function resolveKey(c: Ctx): Promise<Target> {
     }
   }
   let project: ProjectRow | undefined;
+  /** read with the project (the usual address, `…-<id>-issue-`); null: not read yet */
+  let known: { settings: ServiceDeskSettings | undefined } | null = null;
   const byId = /^(.+)-(\d+)-issue-$/.exec(key);
   const alias = /^(.+)-([a-z0-9_]+)$/.exec(key);
   if (byId?.[1] && byId[2]) {
-    project = await findProjectById(c.tx, Number(byId[2]));
+    const row = await findProjectWithSettings(c.tx, Number(byId[2]));
+    project = row?.project;
+    known = row ? { settings: row.settings } : null;
     if (project && fullPathSlug(project.path) !== byId[1]) project = undefined;
   } else if (key.includes('/') && !key.includes('+')) {
     project = await findProjectByPath(c.tx, key);
@@ -152,7 +157,7 @@ async function resolveKey(c: Ctx): Promise<Target> {
     return { kind: 'reject', code: found.mailbox === 'incoming' ? 'ReplyKeyNotFound' : 'ProjectNotFound' };
   }
   if (!project) return { kind: 'reject', code: 'ProjectNotFound' };
-  const settings = await settingsFor(c.tx, project.id);
+  const settings = known ? known.settings : await settingsFor(c.tx, project.id);
   if (settings && !settings.enabled) return { kind: 'reject', code: 'ProjectNotFound' };
   return { kind: 'project', project, settings };
 }
