@@ -106,6 +106,8 @@ describe('customer email', () => {
     const out = await app.mail.ingest.receive(mail({ from: 'Kim Customer <kim@customer.test>', subject: 'Order missing', body: 'My order A-1001 never arrived.' }), { source: 'test' });
     assert.equal(out.status, 'ticket');
     const thanks = await mailTo('kim@customer.test', mark);
+    // the project's own thank-you template (read with the project), not the default
+    assert.match(thanks.text ?? '', /^Thanks! You wrote:/m);
     assert.match(thanks.text ?? '', /My order A-1001 never arrived\./);
     assert.doesNotMatch(`${thanks.text}${thanks.html}`, /For responders|Check the logs|triage/);
     assert.equal(thanks.from?.value[0]?.name, 'app Support');

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { attachments, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import { attachments, emailTemplates, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import type { Emit } from '../core/context';
 import type { Q, Tx } from '../../../db/client';
 import { prepared } from '../../../db/prepared';
@@ -34,17 +34,21 @@ export async function findProjectById(q: Q, id: number): Promise<ProjectRow | un
   return projectStmt(q, { id });
 }
 
-const projectWithSettingsStmt = prepared<{ id: number }, { project: ProjectRow; settings: ServiceDeskSettings | null } | undefined>('get', (q) =>
+const projectWithSettingsStmt = prepared<{ id: number }, { project: ProjectRow; settings: ServiceDeskSettings | null; thankYou: string | null } | undefined>('get', (q) =>
   q
-    .select({ project: projects, settings: serviceDeskSettings })
+    .select({ project: projects, settings: serviceDeskSettings, thankYou: emailTemplates.body })
     .from(projects)
     .leftJoin(serviceDeskSettings, eq(serviceDeskSettings.projectId, projects.id))
+    .leftJoin(emailTemplates, and(eq(emailTemplates.projectId, projects.id), eq(emailTemplates.kind, 'thank_you')))
     .where(eq(projects.id, sql.placeholder('id'))),
 );
-/** A project and its Service Desk settings (undefined when it has none) in one statement. */
-export async function findProjectWithSettings(q: Q, id: number): Promise<{ project: ProjectRow; settings: ServiceDeskSettings | undefined } | undefined> {
+/**
+ * A project, its Service Desk settings (undefined when it has none) and its own thank-you
+ * template (null: the default), in one statement: what a new ticket by email needs of them.
+ */
+export async function findProjectWithSettings(q: Q, id: number): Promise<{ project: ProjectRow; settings: ServiceDeskSettings | undefined; thankYou: string | null } | undefined> {
   const row = await projectWithSettingsStmt(q, { id });
-  return row ? { project: row.project, settings: row.settings ?? undefined } : undefined;
+  return row ? { project: row.project, settings: row.settings ?? undefined, thankYou: row.thankYou } : undefined;
 }
 
 export async function findProjectByKeySuffix(q: Q, suffix: string): Promise<ProjectRow | undefined> {

@@ -49,6 +49,8 @@ interface Send {
  */
 export interface NewTicketFacts {
   customerMessageId: string | null;
+  /** the project's own thank-you template, when it was read with the project (null: the default) */
+  template?: string | null | undefined;
 }
 
 const templateStmt = prepared<{ projectId: number; kind: TemplateKind }, { body: string } | undefined>('get', (q) =>
@@ -149,7 +151,8 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
   const ids = await threadIds(tx, mc, s.ticket, s.newTicket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
-  const source = await templateSource(tx, s.project.id, s.kind);
+  const known = s.kind === 'thank_you' ? s.newTicket?.template : undefined;
+  const source = known === undefined ? await templateSource(tx, s.project.id, s.kind) : (known ?? defaultTemplate(s.kind));
   // A verified custom address is the project's face: From and Reply-To, and its own SMTP server
   // when it has one. Replies to it come back through its forwarding and thread by Message-ID
   // (and the reply key in References), so a catch-all without sub-addressing works too.

@@ -100,7 +100,7 @@ function htmlOf(c: Ctx, markdown: string): string {
 }
 
 type Target =
-  | { kind: 'project'; project: ProjectRow; settings: ServiceDeskSettings | undefined }
+  | { kind: 'project'; project: ProjectRow; settings: ServiceDeskSettings | undefined; thankYou?: string | null | undefined }
   | { kind: 'reply'; project: ProjectRow; ticket: TicketRow }
   | { kind: 'unsubscribe'; ticket: TicketRow; email: string }
   | { kind: 'reject'; code: RejectionCode };
@@ -140,13 +140,13 @@ async function resolveKey(c: Ctx): Promise<Target> {
   }
   let project: ProjectRow | undefined;
   /** read with the project (the usual address, `…-<id>-issue-`); null: not read yet */
-  let known: { settings: ServiceDeskSettings | undefined } | null = null;
+  let known: { settings: ServiceDeskSettings | undefined; thankYou: string | null } | null = null;
   const byId = /^(.+)-(\d+)-issue-$/.exec(key);
   const alias = /^(.+)-([a-z0-9_]+)$/.exec(key);
   if (byId?.[1] && byId[2]) {
     const row = await findProjectWithSettings(c.tx, Number(byId[2]));
     project = row?.project;
-    known = row ? { settings: row.settings } : null;
+    known = row ? { settings: row.settings, thankYou: row.thankYou } : null;
     if (project && fullPathSlug(project.path) !== byId[1]) project = undefined;
   } else if (key.includes('/') && !key.includes('+')) {
     project = await findProjectByPath(c.tx, key);
@@ -159,7 +159,7 @@ async function resolveKey(c: Ctx): Promise<Target> {
   if (!project) return { kind: 'reject', code: 'ProjectNotFound' };
   const settings = known ? known.settings : await settingsFor(c.tx, project.id);
   if (settings && !settings.enabled) return { kind: 'reject', code: 'ProjectNotFound' };
-  return { kind: 'project', project, settings };
+  return { kind: 'project', project, settings, thankYou: known?.thankYou };
 }
 
 function base(c: Ctx) {
@@ -243,7 +243,14 @@ function noAuthorReason(m: ParsedEmail): string {
   return `The sender's address ${broken.join(', ')} is not a valid email address, and the message has no other From, Reply-To or Sender address, so there is nobody to answer.`;
 }
 
-async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSettings | undefined, by: { address: string; name: string | null }): Promise<Outcome> {
+async function createTicket(
+  c: Ctx,
+  project: ProjectRow,
+  settings: ServiceDeskSettings | undefined,
+  by: { address: string; name: string | null },
+  /** the project's own thank-you template when read with the project (null: the default) */
+  thankYou: string | null | undefined,
+): Promise<Outcome> {
   const author = by.address;
   const customerText = descriptionMarkdown(c.body, c.prepared);
   let description = customerText;
@@ -286,7 +293,7 @@ async function createTicket(c: Ctx, project: ProjectRow, settings: ServiceDeskSe
   // Recorded first: the thank-you answers it (In-Reply-To), byte for byte.
   const recorded = await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
   const mc = c.deps.dc.mail;
-  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: recorded ? c.parsed.messageId : null });
+  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: recorded ? c.parsed.messageId : null, template: thankYou });
   await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
     await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
@@ -441,5 +448,5 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   const author = emailAuthor(c);
   // bad input, not a fault of ours: quarantined with the reason, without an error in the log
   if (!author) throw new UnparsableEmailError(noAuthorReason(c.parsed));
-  return createTicket(c, project, settings, author);
+  return createTicket(c, project, settings, author, target.kind === 'project' ? target.thankYou : undefined);
 }
