@@ -45,18 +45,18 @@ interface Submittable {
 export function copyOutColumn(client: pg.ClientBase, select: string, onValue: (bytes: Buffer | null) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let headerSeen = false;
-    let failed: Error | null = null;
-    let settled = false;
+    const { state, answers } = settling(resolve, reject);
     const fail = (err: Error) => {
-      failed ??= err;
+      state.failed ??= err;
     };
     const query: Submittable = {
+      ...answers,
       submit(connection) {
         connection.query(`COPY (${select}) TO STDOUT (FORMAT binary)`);
       },
       // PostgreSQL sends each row as one CopyData message (the file header comes with the first)
       handleCopyData({ chunk }) {
-        if (failed) return;
+        if (state.failed) return;
         let at = 0;
         if (!headerSeen) {
           if (chunk.length < 19 || !chunk.subarray(0, 11).equals(SIGNATURE)) return fail(new Error('COPY binary: unexpected header'));
@@ -76,29 +76,41 @@ export function copyOutColumn(client: pg.ClientBase, select: string, onValue: (b
           fail(err as Error);
         }
       },
-      // after an error node-postgres calls this and never handleReadyForQuery
-      handleError(err) {
-        if (settled) return;
-        settled = true;
-        reject(err);
-      },
-      handleReadyForQuery() {
-        if (settled) return;
-        settled = true;
-        if (failed) reject(failed);
-        else resolve();
-      },
-      handleCommandComplete() {},
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handlePortalSuspended() {},
       handleCopyInResponse(connection) {
         connection.sendCopyFail('not a COPY FROM');
       },
     };
     submit(client, query);
   });
+}
+
+/**
+ * How a COPY query takes the server's answers other than the copy itself: it settles once, on
+ * ReadyForQuery (rejecting with the first failure seen, the server's or its own), or at once on
+ * an error (after which node-postgres never calls handleReadyForQuery).
+ */
+function settling(resolve: () => void, reject: (err: Error) => void) {
+  const state = { failed: null as Error | null, settled: false };
+  const answers = {
+    handleError(err: Error) {
+      state.failed ??= err;
+      if (state.settled) return;
+      state.settled = true;
+      reject(err);
+    },
+    handleReadyForQuery() {
+      if (state.settled) return;
+      state.settled = true;
+      if (state.failed) reject(state.failed);
+      else resolve();
+    },
+    handleCommandComplete() {},
+    handleRowDescription() {},
+    handleDataRow() {},
+    handleEmptyQuery() {},
+    handlePortalSuspended() {},
+  };
+  return { state, answers };
 }
 
 /**
@@ -159,8 +171,7 @@ export function copyInRow(client: pg.ClientBase, target: string, values: CopyVal
   if (small.length) messages.push(Buffer.concat(small));
 
   return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let failed: Error | null = null;
+    const { state, answers } = settling(resolve, reject);
     type Connection = {
       query(text: string): void;
       sendCopyFromChunk(b: Buffer): void;
@@ -170,14 +181,15 @@ export function copyInRow(client: pg.ClientBase, target: string, values: CopyVal
     };
     async function send(connection: Connection): Promise<void> {
       for (const m of messages) {
-        if (failed || settled) return; // the server said no: it ignores CopyData that still arrives
+        if (state.failed || state.settled) return; // the server said no: it ignores CopyData that still arrives
         connection.sendCopyFromChunk(m);
         if (connection.stream.writableNeedDrain) await new Promise((r) => connection.stream.once('drain', r));
         else if (m.length >= 64 * 1024) await new Promise((r) => setImmediate(r));
       }
-      if (!failed && !settled) connection.endCopyFrom();
+      if (!state.failed && !state.settled) connection.endCopyFrom();
     }
     const query = {
+      ...answers,
       submit(connection: Connection) {
         connection.query(`COPY ${target} FROM STDIN (FORMAT binary)`);
       },
@@ -185,23 +197,6 @@ export function copyInRow(client: pg.ClientBase, target: string, values: CopyVal
         // the server ends copy-in mode on CopyFail, answers with an error and is ready again
         send(connection).catch((err: Error) => connection.sendCopyFail(String(err)));
       },
-      handleError(err: Error) {
-        failed = err;
-        if (settled) return;
-        settled = true;
-        reject(err);
-      },
-      handleReadyForQuery() {
-        if (settled) return;
-        settled = true;
-        if (failed) reject(failed);
-        else resolve();
-      },
-      handleCommandComplete() {},
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handlePortalSuspended() {},
       handleCopyData() {},
     };
     submit(client, query);
