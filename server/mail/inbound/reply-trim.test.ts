@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { noteBodyFromReply, trimReply } from './reply-trim';
-import { neutraliseQuickActions, bodyMarkdown, tidy } from './body';
+import { neutraliseLines, neutraliseQuickActions, bodyMarkdown, tidy } from './body';
 
 test('"On … wrote:" and quotes are trimmed and kept', () => {
   const t = trimReply('Thanks, fixed!\n\nOn Tue, Nov 3, 2026 at 10:00 AM Support <s@x.io> wrote:\n> Hello\n> there\n');
@@ -28,18 +28,8 @@ test('customer quick actions are neutralised, code blocks left alone', () => {
 });
 
 test('the quick-action fast path changes nothing the line-by-line rule would', () => {
-  // the rule as it was before its fast path: every line, with the line's own `^` (after \r too)
-  const reference = (text: string) => {
-    let inFence = false;
-    return text
-      .split('\n')
-      .map((line) => {
-        if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-        if (inFence) return line;
-        return line.replace(/^(\s*)(\/[a-z_]+\b.*)$/gim, (_m, indent: string, cmd: string) => `${indent}\`${cmd.replace(/`/g, '')}\``);
-      })
-      .join('\n');
-  };
+  // the line-by-line rule is the reference: the fast path may only skip texts it leaves alone
+  const reference = neutraliseLines;
   const alphabet = [' ', '\t', '\r', '\n', '\u00a0', '\u2028', '/', 'a', 'Z', '_', '`', '~', 'x', '.'];
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
