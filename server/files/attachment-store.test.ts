@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { openDb, type Db } from '../../db/client';
 import { testDatabaseUrl } from '../testing/test-app';
-import { BLOB_SLICE_BYTES, createAttachmentStore, type AttachmentStore } from './attachment-store';
+import { BLOB_SLICE_BYTES, createAttachmentStore, SMALL_BLOB_BYTES, type AttachmentStore } from './attachment-store';
 
 let dataDir: string;
 let db: Db;
@@ -61,6 +61,15 @@ test('bytes round-trip exactly, whole and streamed, across several slices', asyn
   const stream = await store.open(sha);
   assert.ok(stream);
   assert.ok(Buffer.concat(await drain(stream)).equals(content), 'open() streams the stored bytes');
+});
+
+test('bytes round-trip exactly on either side of the small-blob read (one statement on PostgreSQL) and the sliced one', async () => {
+  for (const size of [SMALL_BLOB_BYTES, SMALL_BLOB_BYTES + 1]) {
+    const content = sample(size, `edge-${size}`);
+    const sha = await store.put(content);
+    assert.ok((await store.read(sha))?.equals(content), `read() of ${size} bytes`);
+    assert.ok(Buffer.concat(await drain((await store.open(sha))!)).equals(content), `open() of ${size} bytes`);
+  }
 });
 
 test('an empty file is stored and read back empty; a missing one is null', async () => {
