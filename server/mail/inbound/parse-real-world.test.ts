@@ -4,6 +4,15 @@ import { parseEmail, uudecode, withoutTrailingBoundaries } from './parse';
 
 /** Real-world MIME that mailparser leaves half-decoded, each written from scratch after a mail seen in the replay audit. */
 
+/** A raw message: `head` (header lines), a blank line, `body` as bytes. */
+const withHead = (head: string) => (body: Buffer) => Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body, Buffer.from('\r\n')]);
+
+/** UTF-8 with one invalid byte keeps its letters: only that byte becomes U+FFFD. */
+async function keepsUtf8WithOneStrayByte(mail: (body: Buffer) => Buffer): Promise<void> {
+  const utf8 = await parseEmail(mail(Buffer.concat([Buffer.from('Grüße aus Köln — 10 € bezahlt. '), Buffer.from([0xff]), Buffer.from(' Ende')])));
+  assert.equal(utf8.text?.trim(), 'Grüße aus Köln — 10 € bezahlt. \uFFFD Ende');
+}
+
 test('an x-uuencode attachment (old Mac and list clients) is stored decoded, not as uuencode text', async () => {
   // "Meeting notes\n" uuencoded, as Eudora / LISTSERV sent it: with and without begin/end lines
   const encoded = '.365E=&EN9R!N;W1E<PH`\n`';
@@ -83,13 +92,8 @@ test('dropping trailing boundary lines is linear: a last line of "--" and 300,00
 });
 
 test('UTF-8 mail without a charset and with one invalid byte keeps its letters (only that byte is U+FFFD), Latin-1 mail is still read as Latin-1', async () => {
-  const mail = (body: Buffer) => Buffer.concat([
-    Buffer.from('From: Web Form <form@customer.test>\r\nTo: help@desk.test\r\nSubject: Kontakt\r\nMessage-ID: <form-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'),
-    body,
-    Buffer.from('\r\n'),
-  ]);
-  const utf8 = await parseEmail(mail(Buffer.concat([Buffer.from('Grüße aus Köln — 10 € bezahlt. '), Buffer.from([0xff]), Buffer.from(' Ende')])));
-  assert.equal(utf8.text?.trim(), 'Grüße aus Köln — 10 € bezahlt. \uFFFD Ende');
+  const mail = withHead('From: Web Form <form@customer.test>\r\nTo: help@desk.test\r\nSubject: Kontakt\r\nMessage-ID: <form-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit');
+  await keepsUtf8WithOneStrayByte(mail);
   const latin1 = await parseEmail(mail(Buffer.from('Grüße aus Köln, 10 EUR bezahlt.', 'latin1')));
   assert.equal(latin1.text?.trim(), 'Grüße aus Köln, 10 EUR bezahlt.');
 });
@@ -132,13 +136,8 @@ test('a large x-uuencode attachment is decoded into one buffer, not a number per
 });
 
 test('a multipart without boundary lines: UTF-8 with one stray byte keeps its letters, 8-bit Latin-1 is read as Latin-1', async () => {
-  const mail = (body: Buffer) => Buffer.concat([
-    Buffer.from('From: Ines Roth <ines@customer.test>\r\nTo: help@desk.test\r\nSubject: Rechnung\r\nMessage-ID: <partless-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="gone"\r\n\r\n'),
-    body,
-    Buffer.from('\r\n'),
-  ]);
-  const utf8 = await parseEmail(mail(Buffer.concat([Buffer.from('Grüße aus Köln — 10 € bezahlt. '), Buffer.from([0xff]), Buffer.from(' Ende')])));
-  assert.equal(utf8.text?.trim(), 'Grüße aus Köln — 10 € bezahlt. \uFFFD Ende');
+  const mail = withHead('From: Ines Roth <ines@customer.test>\r\nTo: help@desk.test\r\nSubject: Rechnung\r\nMessage-ID: <partless-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="gone"');
+  await keepsUtf8WithOneStrayByte(mail);
   const latin1 = await parseEmail(mail(Buffer.from('Grüße aus Köln, 10 \x80 bezahlt.', 'latin1')));
   assert.equal(latin1.text?.trim(), 'Grüße aus Köln, 10 € bezahlt.');
 });

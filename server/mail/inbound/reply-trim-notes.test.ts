@@ -4,6 +4,20 @@ import { trimReply } from './reply-trim';
 import { bodyMarkdown } from './body';
 import { replyMarkdown } from './message-markdown';
 
+/**
+ * Each hostile text, answered above, is trimmed within a second: each takes a few ms, and
+ * quadratic work on 300,000 characters would take minutes, so a second leaves room for a loaded
+ * machine and still catches it.
+ */
+function trimsWithinASecond(hostile: string[]): void {
+  for (const text of hostile) {
+    const t = performance.now();
+    trimReply(`Answer\n\n${text}\n`);
+    const ms = performance.now() - t;
+    assert.ok(ms < 1000, `${Math.round(ms)} ms for ${JSON.stringify(text.slice(0, 30))}…`);
+  }
+}
+
 test('Lotus Notes replies are trimmed: its header blocks (cc:, Kopie:), the classic memo header, separator lines, IBM Verse and the HTML "domino-section" table', () => {
   const history = (t: { trimmed: string }, s: string) => assert.ok(t.trimmed.includes(s), `history should hold ${JSON.stringify(s)}:\n${t.trimmed}`);
   const block = trimReply('Thanks, the patch fixed it.\n\nRegards,\nMark\n\n\n\nFrom:\tSupport <support@desk.test>\nTo:\tMark Jensen/Nordic/ACME@ACME\ncc:\tLisa Holm/Nordic/ACME@ACME\nDate:\t12.03.2025 10:15\nSubject:\tRe: License server down\n\nPlease apply the patch.\n');
@@ -63,14 +77,7 @@ test('the Lotus Notes rules stay linear: hostile 300,000-character lines take no
     `From: a\nTo: ${'b '.repeat(n / 2)}\ncc: ${'c '.repeat(n / 2)}\nDate: x`,
     `a/b@c 1\nTo\n${'cc\n'.repeat(8)}Subject${' '.repeat(n)}`,
   ];
-  for (const line of hostile) {
-    const t = performance.now();
-    trimReply(`Answer\n\n${line}\n`);
-    const ms = performance.now() - t;
-    // each takes a few ms; quadratic work on 300,000 characters would take minutes, so a second
-    // leaves room for a loaded machine and still catches it
-    assert.ok(ms < 1000, `${Math.round(ms)} ms for ${JSON.stringify(line.slice(0, 30))}…`);
-  }
+  trimsWithinASecond(hostile);
 });
 
 test('a customer\'s own To/Cc/Subject lines, "From: … Date: … Subject:" sentences and From/To/Date tables stay visible (no EmptyEmail)', () => {
@@ -114,13 +121,7 @@ test('the stricter Notes rules stay linear on hostile input', () => {
     `${'Ann Lee/'.repeat(n / 8)}ACME@ACME\n12.03.2025 10:15\nTo\ncc\nSubject`,
     `x\n${'1'.repeat(n)} 10:15\nTo\ncc\nSubject`,
   ];
-  for (const text of hostile) {
-    const t = performance.now();
-    trimReply(`Answer\n\n${text}\n`);
-    const ms = performance.now() - t;
-    // quadratic work would take minutes here; a second leaves room for a loaded machine
-    assert.ok(ms < 1000, `${Math.round(ms)} ms for ${JSON.stringify(text.slice(0, 30))}…`);
-  }
+  trimsWithinASecond(hostile);
 });
 
 test('lines of "From:" and blanks cost no more than ordinary lines of the same size (Verse one-line headers)', () => {
