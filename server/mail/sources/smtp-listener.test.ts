@@ -145,3 +145,13 @@ test('a bounce with a null envelope sender (MAIL FROM:<>) is ignored even withou
   const row = await app.dc.db.sqlGet("select status, reason from inbound_messages where message_id = '<bounce-1@mx.example.com>'");
   assert.deepEqual({ ...row }, { status: 'ignored', reason: 'null-return-path' });
 });
+
+test('blank lines a relay put before the header block do not cut our Return-Path off from the message\'s headers', async () => {
+  const info = await transport().sendMail({
+    envelope: { from: 'walter@example.com', to: [TO] },
+    raw: '\r\n\r\nFrom: Walter White <walter@example.com>\r\nTo: ' + TO + '\r\nSubject: Leading blank line\r\nMessage-ID: <leading-blank-1@example.com>\r\n\r\nThanks!\r\n',
+  });
+  assert.match(info.response, /Ok: ticket/);
+  const tickets = await rep.trpc.tickets.list.query({ projectPath: 'acme/app' });
+  assert.ok(tickets.items.some((t) => t.title === 'Leading blank line'));
+});

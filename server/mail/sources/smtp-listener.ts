@@ -6,6 +6,7 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { AddressBook } from '../addresses';
 import type { Ingest } from '../inbound/receive';
+import { withoutLeadingBlankLines } from '../inbound/parse';
 import { log } from '../../log';
 
 export interface SmtpListener {
@@ -64,8 +65,12 @@ export async function startSmtpListener(opts: {
           return callback(smtpError(`5.3.4 Message too big: the limit is ${opts.maxEmailSize} bytes`, 552));
         }
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+        // Blank lines some relays put before the header block are dropped before our Return-Path
+        // goes on top: after it, they would end the header block and leave the message without
+        // its own headers (ingest drops them too, but only at the very start of the bytes).
+        const message = withoutLeadingBlankLines(Buffer.concat(chunks));
         opts.ingest
-          .receive(Buffer.concat([returnPath(session), ...chunks]), { source: 'smtp', envelopeTo })
+          .receive(Buffer.concat([returnPath(session), message]), { source: 'smtp', envelopeTo })
           .then((outcome) => callback(null, `2.0.0 Ok: ${outcome.status} (${outcome.inboundId})`))
           .catch((err: unknown) => {
             log.error('smtp ingest failed; answering 451 so the sender retries', { err });
