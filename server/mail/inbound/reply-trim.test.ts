@@ -201,3 +201,27 @@ test('HTML conversion does not rescan each <div>\'s subtree (O(nodes × depth)):
   // divs holding blocks deep below are blocks, lines are lines
   assert.equal(bodyMarkdown(null, '<div><div><span><p>One</p></span></div><div>two</div><div>three</div></div>'), 'One\n\ntwo\nthree');
 });
+
+test('GMX/WEB.DE header blocks (Gesendet: before Von:), Zoho\'s "---- On … wrote ----", wrapped attributions and mobile signatures in other languages are history', () => {
+  // GMX and WEB.DE webmail, HTML (bold labels) and plain text: the date comes first
+  const gmxHtml = trimReply(bodyMarkdown(null, '<div>Leider geht es immer noch nicht.</div><div>&nbsp;<div name="quote"><div><b>Gesendet:</b>&nbsp;Dienstag, 3. März 2025 um 10:00 Uhr<br/><b>Von:</b>&nbsp;Support &lt;help@desk.test&gt;<br/><b>An:</b>&nbsp;kunde@gmx.de<br/><b>Betreff:</b>&nbsp;Re: Login</div><div name="quoted-content">Bitte versuchen Sie es erneut.</div></div></div>'));
+  assert.equal(gmxHtml.visible, 'Leider geht es immer noch nicht.');
+  assert.match(gmxHtml.trimmed, /^\*\*Gesendet:\*\*/);
+  const gmxPlain = trimReply('Danke!\n\nGesendet: Dienstag, 3. März 2025 um 10:00 Uhr\nVon: "Support" <help@desk.test>\nAn: kunde@web.de\nBetreff: Re: Login\n\nBitte versuchen Sie es erneut.\n');
+  assert.equal(gmxPlain.visible, 'Danke!');
+  // a customer's own "Date: … / From: …" lines name no address: they stay
+  assert.equal(trimReply('Date: 12 March\nFrom: Berlin\nTo: Munich\nThe train was cancelled.\n').trimmed, '');
+  // Zoho Mail quotes without ">" under a dashed attribution
+  const zoho = trimReply('Is there a way to export all tickets?\n\n---- On Mon, 03 Mar 2025 10:00:00 +0100 help@desk.test wrote ----\n\nWe have received your request.\n');
+  assert.equal(zoho.visible, 'Is there a way to export all tickets?');
+  assert.match(zoho.trimmed, /^---- On Mon/);
+  // attributions the mail client wrapped before the address, in Portuguese and Finnish
+  assert.equal(trimReply('Obrigado!\n\nEm 3 de março de 2025 às 10:00, Suporte (\nhelp@desk.test) escreveu:\n\n> Tente novamente.\n').visible, 'Obrigado!');
+  assert.equal(trimReply('Kiitos!\n\nma 3. maaliskuuta 2025 klo 10.00 Tuki\n<help@desk.test> kirjoitti:\n\n> Yritä uudelleen.\n').visible, 'Kiitos!');
+  // mobile signatures in German, French, Spanish, Dutch and Italian start the history, as "Sent from my iPhone" does
+  for (const signature of ['Von meinem iPhone gesendet', 'Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>', 'Envoyé de mon iPhone', 'Télécharger Outlook pour iOS<https://aka.ms/o0ukef>', 'Enviado desde mi iPhone', 'Verzonden vanaf mijn iPhone', 'Inviato da iPhone']) {
+    assert.equal(trimReply(`Ok, passt.\n\n${signature}\n\nFrom: Support <help@desk.test>\n`).visible, 'Ok, passt.', signature);
+  }
+  // a sentence that merely starts like one stays
+  assert.equal(trimReply('Gesendet von meinem Kollegen: die Rechnung fehlt.\n').trimmed, '');
+});

@@ -23,12 +23,19 @@ const ATTRIBUTION = [
   /^\s*El\b.{0,400}\bescribió:\s*$/i,
   /^\s*Op\b.{0,400}\bschreef\b.{0,80}:\s*$/i,
   /^\s*Il giorno\b.{0,400}\bha scritto:\s*$/i,
-  /^\s*\S.{0,200}<[^<>\s@]+@[^<>\s@]+>\s+(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto)\s*:\s*$/i,
+  /^\s*Em\b.{0,400}\bescreveu:\s*$/i,
+  /^\s*\S.{0,200}(?:<[^<>\s@]+@[^<>\s@]+>|\([ \t]*[^()\s@]+@[^()\s@]+[ \t]*\))\s+(?:wrote|schrieb|a écrit|escribió|escreveu|schreef|ha scritto|skrev|kirjoitti|napisał|napisała)\s*:\s*$/i,
+  // Zoho Mail: `---- On Mon, 03 Mar 2025 10:00:00 +0100 help@desk.test wrote ----`, history unquoted below
+  /^\s*-{2,}\s*On\b.{0,400}\bwrote\s*-{2,}\s*$/i,
 ];
-const OUTLOOK_FROM = /^[ \t]*(?:\*\*|__)?(?:From|Von|De|Van|Da):(?:\*\*|__)?[ \t]+\S/;
-const OUTLOOK_NEXT = /^[ \t]*(?:\*\*|__)?(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Inviato|Datum):(?:\*\*|__)?[ \t]/;
+/** The first line of an attribution the client wrapped (Gmail wraps before the address). */
+const ATTRIBUTION_START = /^\s*(On|Am|Le|El|Op|Il giorno|Em)\b/i;
+const WRAPPED_ADDRESS = /^\s*[<(][ \t]*[^<>()\s@]+@/;
+// Webmail puts a no-break space after the label (`<b>Von:</b>&nbsp;…`, GMX and WEB.DE)
+const OUTLOOK_FROM = /^[ \t]*(?:\*\*|__)?(?:From|Von|De|Van|Da):(?:\*\*|__)?[ \t\u00a0]+\S/;
+const OUTLOOK_NEXT = /^[ \t]*(?:\*\*|__)?(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Inviato|Datum):(?:\*\*|__)?[ \t\u00a0]/;
 /** Header lines that may come between From: and Sent: (Zimbra, Yahoo and AOL put To: first). */
-const HEADER_BETWEEN = /^[ \t]*(?:\*\*|__)?(?:To|Cc|cc|Bcc|Subject|An|Kopie|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To|Sent by|Gesendet von):(?:\*\*|__)?(?:[ \t]|$)/;
+const HEADER_BETWEEN = /^[ \t]*(?:\*\*|__)?(?:To|Cc|cc|Bcc|Subject|An|Kopie|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To|Sent by|Gesendet von):(?:\*\*|__)?(?:[ \t\u00a0]|$)/;
 /** A separator line mail clients put above the quoted message (Outlook's row of underscores, an <hr>). */
 const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
 
@@ -37,10 +44,25 @@ const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
  * (Lotus Notes puts `cc:`, `Kopie:` or `Sent by:` between them).
  */
 function isHeaderBlock(lines: string[], i: number): boolean {
-  if (!OUTLOOK_FROM.test(lines[i] as string)) return false;
+  const first = lines[i] as string;
+  if (OUTLOOK_NEXT.test(first)) return sentBeforeFrom(lines, i);
+  if (!OUTLOOK_FROM.test(first)) return false;
   for (let k = i + 1; k < Math.min(lines.length, i + 5); k++) {
     const line = lines[k] as string;
     if (OUTLOOK_NEXT.test(line)) return true;
+    if (!HEADER_BETWEEN.test(line)) return false;
+  }
+  return false;
+}
+
+/**
+ * GMX and WEB.DE write the date first: `Gesendet: …`, then `Von: Name <address>`, `An:`, `Betreff:`.
+ * The From line must name an address, so a customer's own "Date: 12 March / From: Berlin" stays.
+ */
+function sentBeforeFrom(lines: string[], i: number): boolean {
+  for (let k = i + 1; k < Math.min(lines.length, i + 4); k++) {
+    const line = lines[k] as string;
+    if (OUTLOOK_FROM.test(line)) return line.length <= MAX_ATTRIBUTION_CHARS && line.includes('@');
     if (!HEADER_BETWEEN.test(line)) return false;
   }
   return false;
@@ -73,7 +95,25 @@ function ownTextAbove(lines: string[], at: number): boolean {
 
 const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)[ \t]*-{2,}[ \t]*$/i;
 const SIGNATURE = /^-- ?$/;
-const MOBILE_SIGNATURE = /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|mobile device|Galaxy)|Get Outlook for (?:iOS|Android))\b/i;
+const MOBILE_SIGNATURE = new RegExp(
+  '^[ \\t]*(?:' +
+    [
+      'Sent from my (?:iPhone|iPad|Android|mobile device|Galaxy)',
+      'Get Outlook for (?:iOS|Android)',
+      'Von meinem (?:iPhone|iPad|Smartphone|Samsung Galaxy|Android-Gerät) gesendet',
+      'Gesendet von (?:meinem (?:iPhone|iPad|Smartphone)|Outlook für (?:iOS|Android))',
+      'Envoyé (?:de|depuis) mon (?:iPhone|iPad|smartphone|Android)',
+      'Télécharger Outlook pour (?:iOS|Android)',
+      'Enviado desde mi (?:iPhone|iPad|Android|smartphone)',
+      'Obtener Outlook para (?:iOS|Android)',
+      'Verzonden (?:vanaf|met) mijn (?:iPhone|iPad|Android|smartphone)',
+      'Outlook voor (?:iOS|Android) downloaden',
+      'Inviato da (?:iPhone|iPad|Android|smartphone)',
+      'Scarica Outlook per (?:iOS|Android)',
+    ].join('|') +
+    ')\\b',
+  'i',
+);
 const QUOTED = /^[ \t]*>/;
 
 /** Pathological input (thousands of lines) stays linear: the history is cut after this many lines. */
@@ -91,7 +131,7 @@ function isAttribution(lines: string[], i: number): number {
   if (ATTRIBUTION.some((re) => re.test(line))) return 1;
   // Mail clients wrap a long attribution over two lines.
   const next = lines[i + 1];
-  if (next !== undefined && next.length <= MAX_ATTRIBUTION_CHARS && /^\s*(On|Am|Le|El|Op|Il giorno)\b/i.test(line) && !/:\s*$/.test(line)) {
+  if (next !== undefined && next.length <= MAX_ATTRIBUTION_CHARS && (ATTRIBUTION_START.test(line) || WRAPPED_ADDRESS.test(next)) && !/:\s*$/.test(line)) {
     const joined = `${line.trimEnd()} ${next.trim()}`;
     if (ATTRIBUTION.some((re) => re.test(joined))) return 2;
   }
