@@ -3,7 +3,7 @@
  * boundary lines, 8-bit text in a charset it does not declare, a part left open, uuencode.
  */
 import { decode as decodeQuotedPrintable } from './quoted-printable';
-import { decodeUndeclared, decodeWindows1252, looksUtf8 } from './eight-bit';
+import { decodeUndeclared, decodeWindows1252, hasUtf8Sequence, isUtf8, looksUtf8 } from './eight-bit';
 
 /**
  * The text of a `multipart/*` message whose body has no boundary lines (a broken sender, or a
@@ -21,6 +21,15 @@ export function bodyOfPartlessMultipart(raw: Buffer, transferEncoding: string): 
 
 const UTF8_OR_ASCII = /^(?:utf-?8|us-?ascii|ascii|ansi_x3\.4-1968|)$/;
 
+function knownCharset(charset: string): boolean {
+  try {
+    new TextDecoder(charset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The text of a single-part `text/*` message whose bytes are not in the charset it declares: an
  * unknown name (`unknown-8bit`, `invalid-charset`), or none / US-ASCII over 8-bit Latin-1 bytes
@@ -35,9 +44,13 @@ export function bodyInDeclaredCharset(raw: Buffer, contentType: string, transfer
   const encoded = raw.subarray(sep.index + sep[0].length);
   const te = transferEncoding.trim().toLowerCase();
   const body = te === 'base64' ? Buffer.from(encoded.toString('latin1'), 'base64') : te === 'quoted-printable' ? decodeQuotedPrintable(encoded.toString('latin1')) : encoded;
+  const charset = (/charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? '').toLowerCase();
+  // A legacy charset is declared, the bytes are not in it (mailparser's reading has U+FFFD: we are
+  // only asked then) and they are UTF-8 through and through: a mislabelled part (a client that
+  // declares the system's Big5 or GBK and writes UTF-8). Read as what it is.
+  if (!UTF8_OR_ASCII.test(charset) && knownCharset(charset) && isUtf8(body) && hasUtf8Sequence(body)) return body.toString('utf8').replace(/\r\n?/g, '\n');
   // UTF-8, or UTF-8 with one broken byte (not Latin-1): mailparser's text is right
   if (looksUtf8(body)) return null;
-  const charset = (/charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? '').toLowerCase();
   if (charset === 'utf-8' || charset === 'utf8') return null;
   let text: string;
   try {

@@ -210,3 +210,14 @@ test('8-bit header fields in a GBK or GB2312 message: a Chinese name that is als
   const koiUtf8 = await parseEmail(Buffer.concat([Buffer.from('From: '), Buffer.from('Müller', 'utf8'), Buffer.from(' <m@example.de>\r\nSubject: x\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\nhi\r\n')]));
   assert.equal(koiUtf8.from?.name, 'Müller');
 });
+
+test('a part that declares a legacy charset (Big5, Shift_JIS) but is UTF-8 through and through is read as UTF-8, not as mojibake', async () => {
+  const utf8 = Buffer.from('您好，我的訂單還沒有到。請幫忙查一下。\r\n');
+  const big5Declared = withHead('From: Wang <wang@example.tw>\r\nSubject: Order\r\nContent-Type: text/plain; charset=Big5\r\nContent-Transfer-Encoding: base64');
+  assert.equal((await parseEmail(big5Declared(Buffer.from(utf8.toString('base64'))))).text?.trim(), '您好，我的訂單還沒有到。請幫忙查一下。');
+  const sjisHtml = withHead('From: Sato <sato@example.jp>\r\nSubject: Order\r\nContent-Type: text/html; charset=Shift_JIS\r\nContent-Transfer-Encoding: 8bit');
+  assert.equal((await parseEmail(sjisHtml(Buffer.from('<p>注文が届きません。</p>')))).html?.trim(), '<p>注文が届きません。</p>');
+  // real Big5 stays Big5
+  const big5 = Buffer.from([0xb1, 0x7a, 0xa6, 0x6e]); // 您好
+  assert.equal((await parseEmail(big5Declared(Buffer.from(big5.toString('base64'))))).text?.trim(), '您好');
+});
