@@ -16,6 +16,7 @@ import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_
 import { htmlToPlainText } from './plain-html';
 import { descriptionMarkdown, replyMarkdown } from '../mail/inbound/message-markdown';
 import { opaqueBodyNote } from '../mail/inbound/opaque-body';
+import { unpackTnef } from '../mail/inbound/tnef/unpack';
 
 /** Markdown → sanitised HTML for the app. */
 function markdown(md: string): string {
@@ -45,8 +46,9 @@ function originalHtml(html: string, allowRemoteImages: boolean): { html: string;
  * is not copied back whole). Parsing allocates a lot: here its garbage never pauses the server.
  */
 async function parseForIngest(raw: Uint8Array): Promise<ParsedEmail> {
-  const parsed = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
-  // a TNEF or S/MIME mail: a line saying where its content is, not an empty ticket ("view original" still shows it as sent)
+  // Outlook's winmail.dat opened up: its files and (when the mail has none) its body
+  const parsed = unpackTnef(await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)));
+  // a TNEF (that could not be read) or S/MIME mail: a line saying where its content is, not an empty ticket ("view original" still shows it as sent)
   const opaque = !/\S/.test(parsed.text ?? '') && !/\S/.test(parsed.html ?? '') ? opaqueBodyNote(parsed.attachments, parsed.contentType) : null;
   return { ...parsed, ...capEmailParts(opaque ?? parsed.text, parsed.html) };
 }

@@ -3,11 +3,11 @@
  * (`winmail.dat`, application/ms-tnef) and S/MIME in one opaque part (`smime.p7m`: encrypted, or
  * signed in the form that wraps the text; `multipart/signed` keeps its text and is not this).
  * The ticket would have an empty body: the agent gets a short line saying where the content is
- * instead, and the attachment stays.
+ * instead, and the attachment stays. (A TNEF stream that can be read is opened up before this,
+ * see tnef/unpack.ts: the line is for one that cannot.)
  */
 import type { ParsedAttachment } from './parse';
-
-const TNEF = /^application\/(?:vnd\.)?ms-tnef$/i;
+import { isTnef } from './tnef/unpack';
 const SMIME = /^application\/(?:x-)?pkcs7-mime$/i;
 
 /** The attachment's name as it may be shown in Markdown: plain characters, else the usual name. */
@@ -24,7 +24,7 @@ function shownName(filename: string | undefined, usual: string): string {
  */
 export function opaqueBodyNote(attachments: ParsedAttachment[], contentType: string): string | null {
   for (const a of attachments) {
-    if (TNEF.test(a.contentType) || /^winmail\.dat$/i.test(a.filename ?? '')) {
+    if (isTnef(a)) {
       return `*[This email's content is in the attached ${shownName(a.filename, 'winmail.dat')} (Outlook rich text), which can't be shown here.]*`;
     }
   }
