@@ -124,12 +124,13 @@ export function rtfBody(rtf: Uint8Array, maxChars: number): RtfBody {
       continue;
     }
     let j = i + 1;
-    while (j < n && j - i <= 32) {
+    while (j < n) {
       const e = s.charCodeAt(j);
       if (!((e >= 0x61 && e <= 0x7a) || (e >= 0x41 && e <= 0x5a))) break;
       j++;
     }
-    const word = s.slice(i + 1, j);
+    // no control word is longer than 32 letters: a longer one is no word we know, and copies nothing
+    const word = j - i > 33 ? '' : s.slice(i + 1, j);
     let k = j;
     if (s.charCodeAt(k) === 0x2d) k++;
     while (k < n && k - j <= 10 && s.charCodeAt(k) >= 0x30 && s.charCodeAt(k) <= 0x39) k++;
