@@ -56,3 +56,13 @@ test('a corrupt or empty stream keeps today\'s line and the winmail.dat; a damag
   assert.equal(p.text, 'text');
   assert.deepEqual(p.attachments.map((a) => a.filename), ['a.txt', 'winmail.dat']);
 });
+
+test('many streams in one message give at most MAX_FILES files between them; the rest stay as they came', async () => {
+  const stream = tnef([version, ...Array.from({ length: 300 }, (_, i) => file(`f${i}.txt`, Buffer.from('x'))).flat()]);
+  const b = '----=_two';
+  const part = `--${b}\r\nContent-Type: application/ms-tnef; name="winmail.dat"\r\nContent-Transfer-Encoding: base64\r\n\r\n${stream.toString('base64')}\r\n`;
+  const raw = `From: a@customer.test\r\nTo: incoming+acme-app-1-issue-@desk.test\r\nSubject: Two\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n${part}${part}--${b}--\r\n`;
+  const p = await parse(new Uint8Array(Buffer.from(raw)));
+  assert.equal(p.attachments.length, 301);
+  assert.equal(p.attachments.at(-1)?.contentType, 'application/ms-tnef');
+});

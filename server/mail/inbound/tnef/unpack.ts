@@ -7,7 +7,7 @@
  */
 import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types';
 import type { ParsedAttachment, ParsedEmail } from '../parse';
-import { readTnef, type TnefFile, type TnefMessage } from './read-tnef';
+import { MAX_FILES, readTnef, type TnefFile, type TnefMessage } from './read-tnef';
 
 const TNEF_TYPE = /^application\/(?:vnd\.)?ms-tnef$/i;
 
@@ -44,9 +44,11 @@ export function unpackTnef(parsed: ParsedEmail): ParsedEmail {
   const hasBody = /\S/.test(text ?? '') || /\S/.test(html ?? '');
   let bodyTaken = false;
   const attachments: ParsedAttachment[] = [];
+  let files = 0;
   for (const a of parsed.attachments) {
     const m = isTnef(a) ? decoded(a) : null;
-    if (!m) {
+    // (a message of many streams gets at most MAX_FILES files out of them; the rest stay streams)
+    if (!m || files + m.files.length > MAX_FILES) {
       attachments.push(a);
       continue;
     }
@@ -54,6 +56,7 @@ export function unpackTnef(parsed: ParsedEmail): ParsedEmail {
       ({ text, html } = m);
       bodyTaken = true;
     }
+    files += m.files.length;
     attachments.push(...m.files.map(asAttachment));
     if (m.checksumMismatch) attachments.push(a);
   }
