@@ -14,6 +14,7 @@ const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(impo
 const N = Number(process.argv[3] ?? 200);
 const stats = new Map<string, { n: number; ms: number }>();
 let tracing = false;
+let roundTrips = 0;
 const rec = (sql: string, ms: number) => {
   if (!tracing) return;
   const k = sql.replace(/\s+/g, ' ').slice(0, 150);
@@ -43,8 +44,15 @@ proto.exec = function (src: string) { const t = performance.now(); try { return 
     const first = a[0] as string | { text?: string; name?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? first?.name ?? '?');
     const t = performance.now();
+    // a round trip: a statement sent while this connection waits for no answer (with
+    // node-postgres's pipeline, statements sent behind unanswered ones share their round trip)
+    const self = this as { outstanding?: number };
+    if (tracing && !self.outstanding) roundTrips++;
+    self.outstanding = (self.outstanding ?? 0) + 1;
+    const done = () => void (self.outstanding = (self.outstanding ?? 1) - 1);
     const r = q.apply(this, a) as Promise<unknown> | undefined;
-    if (r && typeof r.then === 'function') r.then(() => rec(text, performance.now() - t), () => undefined);
+    if (r && typeof r.then === 'function') r.then(() => { done(); rec(text, performance.now() - t); }, done);
+    else done();
     return r;
   };
 }
@@ -79,7 +87,7 @@ tracing = false;
 let tn = 0, tms = 0;
 const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms);
 for (const [, s] of rows) { tn += s.n; tms += s.ms; }
-console.log(`N=${N} wall=${wall.toFixed(0)}ms  statements/msg=${(tn / N).toFixed(1)}  stmt ms/msg=${(tms / N).toFixed(2)}`);
+console.log(`N=${N} wall=${wall.toFixed(0)}ms  statements/msg=${(tn / N).toFixed(1)}  stmt ms/msg=${(tms / N).toFixed(2)}${process.env.BENCH_PG === '1' ? `  round trips/msg=${(roundTrips / N).toFixed(1)}` : ''}`);
 for (const [k, s] of rows.slice(0, Number(process.env.TOP ?? 45))) console.log(`${(s.n / N).toFixed(2).padStart(6)}/msg ${(s.ms / N).toFixed(3).padStart(7)}ms/msg  ${k}`);
 await dc.db.close().catch(() => undefined);
 await pgServer?.stop();

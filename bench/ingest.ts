@@ -8,8 +8,9 @@
  * messages (sustained, once V8 has optimised the code ingest runs). The SMTP → event latency is
  * measured one message at a time on a ninth connection during each run, and alone afterwards.
  * BENCH_INGEST_COUNT (2000);
- * BENCH_PG=1 runs the server on a private PostgreSQL (one node). Results: bench/results/ingest.json
- * (ingest-pg.json).
+ * BENCH_PG=1 runs the server on a private PostgreSQL (one node), BENCH_PG_DELAY_MS=<ms> with ms
+ * added each way between them (a database on another machine). Results: bench/results/ingest.json
+ * (ingest-pg.json, ingest-pg-delay.json).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -27,7 +28,7 @@ import { createFirstAdmin } from '../server/domain/accounts/users';
 import { ensureDovecotInstalled, startDovecot } from '../e2e/fixtures/dovecot';
 import { serverProcess } from '../e2e/fixtures/server-process';
 import type { AppRouter } from '../server/trpc/router';
-import { benchSession, postgresCpuSeconds, procCpuSeconds, realisticMessage, rng, summary, writeResults } from './lib';
+import { benchSession, delayedPostgres, postgresCpuSeconds, procCpuSeconds, realisticMessage, rng, summary, writeResults } from './lib';
 import { prepareLoad } from './smtp-load';
 import { HOSTILE_BODIES, hostileMessage, hugeTextMessage } from '../server/testing/hostile-inputs';
 import { startPostgres } from '../server/testing/postgres';
@@ -41,6 +42,9 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-'));
 // BENCH_PG=1: the server on a private PostgreSQL (one node; the cluster bench runs three)
 const postgres = process.env.BENCH_PG === '1' ? await startPostgres() : null;
 const databaseUrl = postgres ? await postgres.createDatabase('bench_ingest') : '';
+// BENCH_PG_DELAY_MS=<ms>: the server reaches PostgreSQL through a proxy that adds ms each way (bench/lib.ts)
+const pgDelayMs = postgres ? Number(process.env.BENCH_PG_DELAY_MS ?? 0) : 0;
+const delayed = await delayedPostgres(databaseUrl, pgDelayMs);
 const dc = await createDomain(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }));
 await createProject(dc, { path: 'acme/app' });
 await createFirstAdmin(dc, { email: 'bench@bench.test', password: 'bench-password-1' });
@@ -51,7 +55,7 @@ const dovecot = await startDovecot({ users: ['desk'] });
 const server = await serverProcess(dataDir, {
   INCOMING_EMAIL: 'incoming+%{key}@bench.test',
   INGEST_RATE_LIMIT: '1000000',
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  ...(databaseUrl ? { DATABASE_URL: delayed.url } : {}),
   IMAP_MAILBOXES: `imap://desk:${dovecot.password}@${dovecot.host}:${dovecot.port}/INBOX?name=bench`,
 });
 await server.start();
@@ -223,7 +227,7 @@ function figures(run: Awaited<ReturnType<typeof throughputRun>>, note: string) {
 const results = {
   when: new Date().toISOString(),
   machine: { cpus: os.cpus().length, node: process.version },
-  engine: postgres ? 'PostgreSQL (one node)' : 'SQLite',
+  engine: postgres ? `PostgreSQL (one node${pgDelayMs ? `, ${pgDelayMs} ms added each way by a proxy` : ''})` : 'SQLite',
   throughput: {
     ...figures(cold, `the first ${COUNT} messages after the server starts, as in every earlier round`),
     megabytes: Math.round((totalBytes / 1e6) * 10) / 10,
@@ -243,12 +247,13 @@ console.log(`\ningest (${results.engine}), target 300 messages/s and 0.5 × mail
   `  first ${COUNT} after start: ${t.messagesPerSecond} messages/s, ${t.ratioToRawParse} ×, server CPU ${t.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringIngestMs.p99} ms; load ${t.loadAverage1m.before} → ${t.loadAverage1m.after}\n` +
   `  sustained (next ${COUNT}):  ${u.messagesPerSecond} messages/s, ${u.ratioToRawParse} ×, server CPU ${u.serverCpuMsPerMessage.value} ms/message, p99 during ${results.smtpToEventDuringSustainedIngestMs.p99} ms; load ${u.loadAverage1m.before} → ${u.loadAverage1m.after}\n` +
   `  idle: SMTP → event p99 ${results.smtpToEventMs.p99} ms`);
-console.log(`written to ${writeResults(postgres ? 'ingest-pg' : 'ingest', results)}`);
+console.log(`written to ${writeResults(postgres ? (pgDelayMs ? 'ingest-pg-delay' : 'ingest-pg') : 'ingest', results)}`);
 
 sub.unsubscribe();
 wsClient.close();
 await server.stop();
 await dovecot.destroy();
+delayed.stop();
 await postgres?.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

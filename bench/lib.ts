@@ -171,3 +171,44 @@ export function machineBusyCpuSeconds(): number {
     return NaN;
   }
 }
+
+/**
+ * BENCH_PG_DELAY_MS=<ms>: a TCP proxy in front of PostgreSQL that holds every chunk for `ms` in
+ * each direction, like a database on another machine (a round trip costs 2 × ms more; Node's
+ * timers make 1 ms the least). What a write costs under the cluster-wide lock is then mostly its
+ * round trips, as it is in a real multi-node deployment. Returns the URL to use and a stop function.
+ */
+export async function delayedPostgres(url: string, oneWayMs: number): Promise<{ url: string; stop(): void }> {
+  if (!(oneWayMs > 0)) return { url, stop() {} };
+  const net = await import('node:net');
+  const target = new URL(url);
+  const sockets = new Set<import('node:net').Socket>();
+  const relay = (from: import('node:net').Socket, to: import('node:net').Socket) => {
+    from.on('data', (chunk) => {
+      setTimeout(() => {
+        if (!to.destroyed) to.write(chunk);
+      }, oneWayMs);
+    });
+    from.on('close', () => setTimeout(() => to.destroy(), oneWayMs));
+    from.on('error', () => to.destroy());
+  };
+  const server = net.createServer((client) => {
+    client.setNoDelay(true);
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    upstream.setNoDelay(true);
+    sockets.add(client).add(upstream);
+    relay(client, upstream);
+    relay(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as import('node:net').AddressInfo).port);
+  return {
+    url: proxied.href,
+    stop() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
