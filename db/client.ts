@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { laterMark, settleLater } from './later';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -274,12 +275,15 @@ function openSqlite(dataDir: string): Db {
         writer.exec('BEGIN IMMEDIATE');
         try {
           const value = await fn(wq);
+          const deferred = await settleLater(wq);
+          if (deferred) throw deferred.err;
           writer.exec('COMMIT');
           synced = durable.after();
           lastSync = synced.catch(() => undefined);
           opts?.onCommitted?.();
           return value;
         } catch (err) {
+          await settleLater(wq);
           if (writer.inTransaction) writer.exec('ROLLBACK');
           throw err;
         }
@@ -292,16 +296,21 @@ function openSqlite(dataDir: string): Db {
     async savepoint(_tx, fn) {
       const name = `sp${++depth}`;
       writer.exec(`SAVEPOINT ${name}`);
+      const mark = laterMark(wq);
       try {
         const result = await fn(wq);
+        const deferred = await settleLater(wq, mark);
+        if (deferred) throw deferred.err;
         writer.exec(`RELEASE ${name}`);
         return result;
       } catch (err) {
+        // a write sent without waiting (db/later.ts) that failed is the cause to report
+        const deferred = await settleLater(wq, mark);
         if (writer.inTransaction) {
           writer.exec(`ROLLBACK TO ${name}`);
           writer.exec(`RELEASE ${name}`);
         }
-        throw err;
+        throw deferred ? deferred.err : err;
       } finally {
         depth--;
       }
@@ -506,19 +515,22 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
     // the reader can never write: a write outside `db.write` is a bug, caught loudly
     options: '-c default_transaction_read_only=on',
   });
-  const writePool = new pg.Pool({
-    connectionString: url,
-    // one connection for the serialised writes, the rest for those that take no lock
-    max: opts.writePool ?? 3,
-    keepAlive: true,
-    // Nothing may hold the cluster-wide write lock for long: a node that freezes mid-transaction
-    // (a paused VM, a partition) is cut off by the server, and a writer that has waited this long
-    // for the lock gives up (the caller answers "try again later": SMTP 451, an error in the UI).
-    options: `-c idle_in_transaction_session_timeout=${WRITE_STALL_MS} -c lock_timeout=${WRITE_STALL_MS}`,
-  });
+  // Nothing may hold the cluster-wide write lock for long: a node that freezes mid-transaction
+  // (a paused VM, a partition) is cut off by the server, and a writer that has waited this long
+  // for the lock gives up (the caller answers "try again later": SMTP 451, an error in the UI).
+  const writeSettings = `-c idle_in_transaction_session_timeout=${WRITE_STALL_MS} -c lock_timeout=${WRITE_STALL_MS}`;
+  // The serialised writes (one at a time per node: `exclusive`) run on a pipelined connection
+  // (node-postgres's `pipeline`): a statement goes out without waiting for the answers to those
+  // before it, so statements a write issues together (`Promise.all`), and the BEGIN or SAVEPOINT
+  // in front of them, cost one round trip under the cluster-wide lock instead of one each.
+  const lockedPool = new pg.Pool({ connectionString: url, max: 1, keepAlive: true, options: writeSettings, pipeline: true });
+  // Writes that take no lock (COPY of large blobs among them, which a pipeline cannot carry)
+  // run beside them on plain connections.
+  const writePool = new pg.Pool({ connectionString: url, max: Math.max(1, (opts.writePool ?? 3) - 1), keepAlive: true, options: writeSettings });
   // an idle client that errors (the server restarted) must not crash the process
   readPool.on('error', () => undefined);
   writePool.on('error', () => undefined);
+  lockedPool.on('error', () => undefined);
   nameStatements(readPool);
   const rq = drizzlePg({ client: readPool }) as unknown as Q;
   const exclusive = createMutex();
@@ -591,7 +603,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       const lock = opts?.lock ?? true;
       return (lock ? exclusive : loose)(async () => {
         if (closed) throw new Error('database is closed');
-        const client = await writePool.connect();
+        const client = await (lock ? lockedPool : writePool).connect();
         if (!named.has(client)) {
           named.add(client);
           nameStatements(client);
@@ -616,12 +628,25 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
             // a failed BEGIN (the lock timed out, the connection failed) fails the transaction
             // even where the caller caught the statement's error (a group commit's job)
             if (state.beginError) throw state.beginError;
-            // COMMIT releases every savepoint still open; the notifications go in the same round trip
+            // COMMIT releases every savepoint still open; the notifications go in the same round
+            // trip. It goes out behind the writes still unanswered (db/later.ts): should one of
+            // them fail, PostgreSQL answers COMMIT in the aborted transaction by rolling it back,
+            // and the failure is what the caller gets.
             const notes = state.notifications.map(([ch, payload]) => `SELECT pg_notify(${client.escapeLiteral(ch)}, ${client.escapeLiteral(payload)}); `);
-            if (state.begin === null || notes.length) await client.query(`${state.begin === null ? '' : `${state.begin}; `}${notes.join('')}COMMIT`);
+            const commit = state.begin === null || notes.length ? client.query(`${state.begin === null ? '' : `${state.begin}; `}${notes.join('')}COMMIT`) : null;
+            commit?.catch(() => undefined);
+            const deferred = await settleLater(tx);
+            if (deferred) {
+              await commit?.catch(() => undefined);
+              throw deferred.err;
+            }
+            const answer = (await commit) as pg.QueryResult | pg.QueryResult[] | null;
+            const last = Array.isArray(answer) ? answer[answer.length - 1] : answer;
+            if (last && last.command !== 'COMMIT') throw new Error(`the transaction was not committed (${last.command})`);
             opts?.onCommitted?.();
             return result;
           } catch (err) {
+            await settleLater(tx);
             // BEGIN failed after it ran (the lock timed out): this connection may be inside an
             // aborted transaction, so it is closed rather than handed to the next write
             if (state.beginError) broken = true;
@@ -651,25 +676,49 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       // those rolls it back too, and COMMIT keeps it.
       const release = state.release ? `RELEASE SAVEPOINT ${state.release}; ` : '';
       state.release = null;
-      try {
-        await sendBegin(state, (begin) => client.query(`${begin ? `${begin}; ` : ''}${release}SAVEPOINT ${name}`));
-      } catch (err) {
-        state.depth--;
-        throw err;
+      const open = (begin: string | null) => client.query(`${begin ? `${begin}; ` : ''}${release}SAVEPOINT ${name}`);
+      // Pipelined (the serialised writes): `fn`'s first statements go out right behind the
+      // savepoint, without waiting for its answer. Should it fail (the BEGIN in front of it could
+      // not take the lock), they fail too, in the aborted transaction, and its error is the one
+      // that counts. Elsewhere the savepoint is waited for first.
+      let opened: Promise<unknown>;
+      if (pipelined(client)) {
+        opened = sendBegin(state, open);
+        opened.catch(() => undefined);
+      } else {
+        try {
+          await sendBegin(state, open);
+        } catch (err) {
+          state.depth--;
+          throw err;
+        }
+        opened = Promise.resolve();
       }
       // notifications queued inside are dropped with it, as PostgreSQL drops a rolled-back pg_notify
       const notified = state.notifications.length;
+      const mark = laterMark(tx);
       try {
-        const result = await fn(tx);
-        // releasing this one releases a pending one nested in it
-        state.release = name;
-        return result;
-      } catch (err) {
+        let result: Awaited<ReturnType<typeof fn>> | undefined;
+        let failure: { err: unknown } | null = null;
+        try {
+          result = await fn(tx);
+        } catch (err) {
+          failure = { err };
+        }
+        const openFailure = await opened.then(() => null, (err: unknown) => ({ err }));
+        // a write sent without waiting (db/later.ts) failed first: the statements after it failed because of it
+        const cause = openFailure ?? (await settleLater(tx, mark)) ?? failure;
+        if (!cause) {
+          // releasing this one releases a pending one nested in it
+          state.release = name;
+          return result as Awaited<ReturnType<typeof fn>>;
+        }
         // a pending release is nested in this savepoint: rolled back with it
         state.release = null;
         state.notifications.length = notified;
-        await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
-        throw err;
+        // with no savepoint to go back to, the transaction is aborted and fails as a whole
+        if (!openFailure) await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+        throw cause.err;
       } finally {
         state.depth--;
       }
@@ -730,7 +779,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       clearInterval(heartbeat);
       await listenClient?.end().catch(() => undefined);
       await connecting?.end().catch(() => undefined);
-      await Promise.all([readPool.end(), writePool.end()]);
+      await Promise.all([readPool.end(), writePool.end(), lockedPool.end()]);
     },
   };
   return Object.assign(rq, extra) as Db;
@@ -770,20 +819,40 @@ async function sendBegin<T>(state: PgTxState, send: (begin: string | null) => Pr
 }
 
 /**
- * The connection as a transaction's statements see it: the first one is preceded by BEGIN (its
- * own round trip, as a statement with parameters cannot share a simple query).
+ * The connection as a transaction's statements see it: the first one is preceded by BEGIN. On a
+ * pipelined connection (the serialised writes) BEGIN goes out in the same write and nobody waits
+ * for its answer; elsewhere it is its own round trip (a statement with parameters cannot share a
+ * simple query). Either way, when BEGIN fails (the lock timed out) the statement behind it fails
+ * with BEGIN's error: PostgreSQL ran it in the aborted transaction, or not at all.
  */
 function beginningFirst(client: pg.PoolClient, state: PgTxState): pg.PoolClient {
   const wrapped = Object.create(client) as pg.PoolClient;
+  const query = client.query as unknown as (...a: unknown[]) => Promise<unknown>;
   (wrapped as { query: unknown }).query = (...args: unknown[]) => {
-    const query = client.query as unknown as (...a: unknown[]) => Promise<unknown>;
     if (state.begin === null && !state.beginError) return query.apply(client, args);
-    return sendBegin(state, async (begin) => {
-      if (begin !== null) await client.query(begin);
-      return undefined;
-    }).then(() => query.apply(client, args));
+    if (!pipelined(client)) {
+      return sendBegin(state, async (begin) => {
+        if (begin !== null) await query.call(client, begin);
+        return undefined;
+      }).then(() => query.apply(client, args));
+    }
+    if (state.beginError) return Promise.reject(state.beginError);
+    const begun = sendBegin(state, (begin) => query.call(client, begin));
+    const result = query.apply(client, args);
+    return begun.then(
+      () => result,
+      (err: unknown) => {
+        result.catch(() => undefined);
+        throw err;
+      },
+    );
   };
   return wrapped;
+}
+
+/** A connection of the pipelined pool (node-postgres's `pipeline` option). */
+function pipelined(client: pg.PoolClient): boolean {
+  return (client as { pipeline?: boolean }).pipeline === true;
 }
 
 /**

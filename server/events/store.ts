@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
+import { later } from '../../db/later';
 import { prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
 import type { ProjectEvent } from '../../shared/events';
@@ -38,10 +39,13 @@ export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number,
   if (list.length === 1) {
     // the usual case (one change, one event): a statement built once
     const e = list[0] as NewEvent;
-    await insertOneEvent(tx, { projectId: e.projectId, ticketId: e.ticketId, type: e.event.type, payload: e.event, minAccess: e.minAccess, createdAt: at });
+    later(tx, insertOneEvent(tx, { projectId: e.projectId, ticketId: e.ticketId, type: e.event.type, payload: e.event, minAccess: e.minAccess, createdAt: at }));
   }
+  // answers nobody reads: COMMIT goes out right behind them (db/later.ts)
   for (let i = 0; list.length > 1 && i < list.length; i += 200) {
-    await tx
+    later(
+      tx,
+      tx
       .insert(events)
       .values(
         list.slice(i, i + 200).map((e) => ({
@@ -53,7 +57,8 @@ export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number,
           createdAt: at,
         })),
       )
-      .run();
+      .run(),
+    );
   }
   const projects = [...new Set(list.map((e) => e.projectId))];
   await db.notify(tx, EVENTS_CHANNEL, JSON.stringify({ o: origin, p: projects }));

@@ -8,6 +8,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { attachments, emailTemplates, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import type { Emit } from '../core/context';
 import type { Q, Tx } from '../../../db/client';
+import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
 import { insertNote } from '../notes/notes';
 import { ticketMinAccess } from '../tickets/ticket-lookup';
@@ -133,7 +134,7 @@ export async function recordMessageId(tx: Tx, projectId: number, id: string, tic
 export async function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projectId'>, email: string, at: number): Promise<{ key: string; unsubscribeToken: string }> {
   const key = randomBytes(16).toString('hex');
   const unsubscribeToken = randomBytes(16).toString('hex');
-  await insertReplyKey(tx, { key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at });
+  later(tx, insertReplyKey(tx, { key, ticketId: ticket.id, projectId: ticket.projectId, email: email.toLowerCase(), unsubscribeToken, createdAt: at }));
   return { key, unsubscribeToken };
 }
 const insertReplyKey = prepared<{ key: string; ticketId: number; projectId: number; email: string; unsubscribeToken: string; createdAt: number }, unknown>('run', (q) =>
@@ -178,7 +179,8 @@ export async function addParticipants(
       dropped.push(email);
       continue;
     }
-    await insertParticipant(tx, { ticketId, email, name: names?.get(email) ?? null, createdAt: at });
+    // nobody reads the insert's answer: the next statements go out behind it (db/later.ts)
+    later(tx, insertParticipant(tx, { ticketId, email, name: names?.get(email) ?? null, createdAt: at }));
     existing.add(email);
     added.push(email);
   }
@@ -230,8 +232,8 @@ const insertTicketFromEmail = prepared<TicketFromEmail, TicketRow>('get', (q) =>
 );
 
 export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): Promise<TicketRow> {
-  const { lastIid } = await nextIid(tx, { projectId: input.project.id });
-  const customer = await upsertCustomerTx(tx, emit, input.externalAuthor, input.externalAuthorName, at);
+  // sent together: one round trip for both on PostgreSQL's pipelined connection
+  const [{ lastIid }, customer] = await Promise.all([nextIid(tx, { projectId: input.project.id }), upsertCustomerTx(tx, emit, input.externalAuthor, input.externalAuthorName, at)]);
   const ticket = await insertTicketFromEmail(tx, {
     projectId: input.project.id,
     iid: lastIid,
@@ -277,10 +279,13 @@ export async function insertAttachments(
   at: number,
 ): Promise<void> {
   for (const a of list) {
-    await tx
-      .insert(attachments)
-      .values({ token: a.token, sha256: a.sha256, filename: a.filename, contentType: a.contentType, size: a.size, projectId: ticket.projectId, ticketId: ticket.id, noteId, createdAt: at })
-      .run();
+    later(
+      tx,
+      tx
+        .insert(attachments)
+        .values({ token: a.token, sha256: a.sha256, filename: a.filename, contentType: a.contentType, size: a.size, projectId: ticket.projectId, ticketId: ticket.id, noteId, createdAt: at })
+        .run(),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTemplates, messageIds, participants } from '../../../db/schema';
 import type { Q, Tx } from '../../../db/client';
+import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
 import { fullPathSlug } from '../../mail/addresses';
 import type { OutboundSpec } from '../../mail/outbound/spec';
@@ -48,7 +49,8 @@ interface Send {
  * is the one the thank-you answers.
  */
 export interface NewTicketFacts {
-  customerMessageId: string | null;
+  /** (a promise: the statement recording it may still be on its way, db/later.ts) */
+  customerMessageId: string | null | Promise<string | null>;
   /** the project's own thank-you template, when it was read with the project (null: the default) */
   template?: string | null | undefined;
 }
@@ -121,7 +123,7 @@ async function threadIds(tx: Tx, mc: MailContext, ticket: TicketRow, newTicket?:
   const fresh = () => `<ticket-${ticket.id}-${randomBytes(12).toString('hex')}@${host}>`;
   if (newTicket) {
     const id = fresh();
-    return { messageId: id, root: id, first: true, customer: newTicket.customerMessageId };
+    return { messageId: id, root: id, first: true, customer: await newTicket.customerMessageId };
   }
   // The first of each direction, in one statement. Ids that came with a merged ticket still
   // thread here, but the thread keeps its own ends.
@@ -149,6 +151,9 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const host = mc.book.host();
   const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${unsubscribeToken}`;
   const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
+  // the customer link's statement and the thread's go out together (one round trip on PostgreSQL)
+  const text = recipientText(tx, mc, s, unsubscribeUrl, at);
+  text.catch(() => undefined);
   const ids = await threadIds(tx, mc, s.ticket, s.newTicket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const known = s.kind === 'thank_you' ? s.newTicket?.template : undefined;
@@ -165,7 +170,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
     subject,
     text: '',
     // Rendered when the worker composes the message, outside this transaction.
-    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, await recipientText(tx, mc, s, unsubscribeUrl, at))) },
+    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, await text)) },
     messageId: ids.messageId,
     ...threading(ids, `<reply-${key}@${host}>`),
     headers: {
@@ -181,8 +186,9 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
       ? { attachments: s.attachments.map((a) => ({ filename: a.filename, sha256: a.sha256, contentType: a.contentType })) }
       : {}),
   };
-  await queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at);
-  await recordMessageId(tx, s.project.id, ids.messageId, s.ticket.id, 'out', at);
+  // answers nobody reads: the statements after them go out behind them (db/later.ts)
+  later(tx, queueEmail(tx, { kind: s.kind, projectId: s.project.id, ticketId: s.ticket.id, spec }, at));
+  later(tx, recordMessageId(tx, s.project.id, ids.messageId, s.ticket.id, 'out', at));
 }
 
 /** Only what the template (and the layout) uses is stored: a description can be megabytes. */

@@ -1,6 +1,7 @@
 /** Decides what a parsed message is and applies it, inside the ingest transaction (SPEC §2). */
 import { randomBytes } from 'node:crypto';
 import type { Emit } from '../../domain/core/context';
+import { later } from '../../../db/later';
 import type { Tx } from '../../events/store';
 import { finishInbound, recentFromSender, type InboundRow } from '../../domain/mail-log/inbound-log';
 import {
@@ -290,10 +291,12 @@ async function createTicket(
   const first = await addParticipants(c.tx, ticket.id, [author], c.at, names, []);
   const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at, names, first.added);
   if (cc.added.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
-  // Recorded first: the thank-you answers it (In-Reply-To), byte for byte.
-  const recorded = await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  // Recorded first: the thank-you answers it (In-Reply-To), byte for byte. Not awaited here: the
+  // thank-you's first statements go out behind it, and it waits for the answer when it needs it.
+  const recorded = recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  later(c.tx, recorded);
   const mc = c.deps.dc.mail;
-  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: recorded ? c.parsed.messageId : null, template: thankYou });
+  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: recorded.then((r) => (r ? c.parsed.messageId : null)), template: thankYou });
   await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
     await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
@@ -414,13 +417,19 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   const verification = await applyVerification(c);
   if (verification) return verification;
   // The message's own id is looked up once: is it one of ours (ignore), is it known here (duplicate).
-  let uses: ReturnType<typeof messageIdUses> | null = null;
-  const usesOf = () => (uses ??= messageIdUses(c.tx, c.parsed.messageId));
+  // Asked now, not awaited: the project lookup goes out right behind it (one round trip on
+  // PostgreSQL's pipelined connection); nearly every message reads it below.
+  const uses = messageIdUses(c.tx, c.parsed.messageId);
+  uses.catch(() => undefined);
+  const usesOf = () => uses;
+  // so is the address (reads only; an ignored message never uses it)
+  const resolving = resolveKey(c);
+  resolving.catch(() => undefined);
   const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), async (id) =>
     id === c.parsed.messageId ? (await usesOf()).some((u) => u.direction === 'out') : isOwnMessageId(c.tx, id),
   );
   if (ignored) return ignore(c, ignored);
-  const target = await resolveKey(c);
+  const target = await resolving;
   if (target.kind === 'reject') return reject(c, target.code, null);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
   if (target.kind === 'unsubscribe') {
