@@ -5,6 +5,7 @@
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
+import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
 import { customers, tickets } from '../../../db/schema';
 import { domainOf, organizationOf } from '../../../shared/customers';
@@ -53,10 +54,29 @@ export async function customerRefs(q: Q, ids: (number | null)[]): Promise<Map<nu
  * the one kept (people fix their names), and responders of their projects hear of the change.
  */
 export async function upsertCustomerTx(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): Promise<CustomerRow> {
+  return (await customerOnItsWay(tx, emit, email, displayName, at)).row;
+}
+
+/**
+ * `upsertCustomerTx` for a caller that can refer to the customer by address meanwhile (the
+ * customer's lowercased email is unique): a new customer's INSERT is sent and not waited for, so
+ * the caller's next statement goes out behind it (one round trip on PostgreSQL's pipelined
+ * connection, db/later.ts); `row` is its answer. A failed INSERT is the transaction's failure.
+ */
+export async function customerOnItsWay(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): Promise<{ address: string; row: Promise<CustomerRow> }> {
   const address = email.toLowerCase();
   const name = cleanDisplayName(displayName);
   const existing = await customerByEmail(tx, { email: address });
-  if (!existing) return insertCustomer(tx, { email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at });
+  if (!existing) {
+    const row = insertCustomer(tx, { email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at });
+    later(tx, row);
+    return { address, row };
+  }
+  return { address, row: Promise.resolve(await renamed(tx, emit, existing, name, at)) };
+}
+
+/** A known customer whose mail gives another display name: the name is kept, and responders hear of it. */
+async function renamed(tx: Tx, emit: Emit, existing: CustomerRow, name: string | null, at: number): Promise<CustomerRow> {
   if (!name || name === existing.name) return existing;
   const updated = await tx.update(customers).set({ name, updatedAt: at }).where(eq(customers.id, existing.id)).returning().get();
   await emitCustomerUpdated(tx, emit, updated);
