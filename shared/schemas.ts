@@ -134,6 +134,12 @@ export const updateTicketInput = z
     /** user id, or null to unassign */
     assigneeId: z.number().int().positive().nullable().optional(),
     labels: ticketLabels.optional(),
+    /**
+     * Labels to add to, or take off, the ticket's labels as they are when the change is made:
+     * two people labelling at once both keep theirs (`labels` replaces the whole set).
+     */
+    addLabels: ticketLabels.optional(),
+    removeLabels: ticketLabels.optional(),
     title: ticketTitle.optional(),
     confidential: z.boolean().optional(),
   })
@@ -142,10 +148,16 @@ export const updateTicketInput = z
       v.state !== undefined ||
       v.assigneeId !== undefined ||
       v.labels !== undefined ||
+      v.addLabels !== undefined ||
+      v.removeLabels !== undefined ||
       v.title !== undefined ||
       v.confidential !== undefined,
-    'Nothing to update: give at least one of state, assigneeId, labels, title, confidential.',
+    'Nothing to update: give at least one of state, assigneeId, labels, addLabels, removeLabels, title, confidential.',
   )
+  .refine((v) => v.labels === undefined || (v.addLabels === undefined && v.removeLabels === undefined), {
+    message: 'Give labels (the whole set) or addLabels/removeLabels, not both.',
+    path: ['labels'],
+  })
   .refine((v) => (v.state === 'snoozed') === (v.snoozedUntil !== undefined), {
     message: 'Snoozing needs snoozedUntil, and snoozedUntil only goes with state "snoozed".',
     path: ['snoozedUntil'],

@@ -18,9 +18,12 @@ export default function LabelsEditor(props: { projectPath: string; ticket: Ticke
     () => props.projectPath,
     (projectPath) => api.labels.list.query({ projectPath }).catch(() => []),
   );
-  const action = createAction((labels: string[]) => api.tickets.update.mutate({ projectPath: props.projectPath, iid: props.ticket.iid, labels }));
-  async function save(labels: string[]) {
-    const updated = await action.run(labels);
+  // Only what this person adds or removes is sent: a colleague's label added a moment ago stays.
+  const action = createAction((change: { addLabels: string[] } | { removeLabels: string[] }) =>
+    api.tickets.update.mutate({ projectPath: props.projectPath, iid: props.ticket.iid, ...change }),
+  );
+  async function save(change: { addLabels: string[] } | { removeLabels: string[] }) {
+    const updated = await action.run(change);
     if (updated) props.onUpdated(updated);
     return updated;
   }
@@ -34,7 +37,7 @@ export default function LabelsEditor(props: { projectPath: string; ticket: Ticke
       onSubmit={async (e) => {
         e.preventDefault();
         const adding = parseLabels(draft());
-        if (adding.length && (await save([...props.ticket.labels, ...adding]))) setDraft('');
+        if (adding.length && (await save({ addLabels: adding }))) setDraft('');
       }}
     >
       <span class="side-title">Labels</span>
@@ -48,7 +51,7 @@ export default function LabelsEditor(props: { projectPath: string; ticket: Ticke
                 class="chip-remove"
                 aria-label={`Remove label ${l}`}
                 disabled={action.pending()}
-                onClick={() => void save(props.ticket.labels.filter((x) => x !== l))}
+                onClick={() => void save({ removeLabels: [l] })}
               >
                 ×
               </button>

@@ -58,6 +58,21 @@ export async function setTicketLabels(
 }
 
 /**
+ * The ticket's labels as they are now, plus `add`, minus `remove` (names compared without case):
+ * read inside the change's transaction, so a colleague's label added a moment earlier stays.
+ */
+export async function labelsAfter(tx: Tx, ticketId: number, add: readonly string[], remove: readonly string[]): Promise<string[]> {
+  const now = await tx
+    .select({ name: labels.name })
+    .from(ticketLabels)
+    .innerJoin(labels, eq(labels.id, ticketLabels.labelId))
+    .where(eq(ticketLabels.ticketId, ticketId))
+    .all();
+  const gone = new Set(remove.map((l) => l.toLowerCase()));
+  return [...now.map((l) => l.name), ...add].filter((l) => !gone.has(l.toLowerCase()));
+}
+
+/**
  * A project's labels, by name, for filters and pickers. Without `includeConfidential`, only
  * labels on tickets everyone may see: a label used only on confidential tickets says too much.
  */

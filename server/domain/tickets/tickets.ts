@@ -3,6 +3,7 @@ import { participants, projects, serviceDeskSettings, ticketReads, tickets } fro
 import { queueConditions } from './queue-filter';
 import { after, cursorAfter, orderBy, type QueueSort } from './queue-order';
 import { AppError } from '../../../shared/errors';
+import { MAX_LABELS } from '../../../shared/schemas';
 import type { TicketChange } from '../../../shared/events';
 import { ACCESS, CAN } from '../../../shared/roles';
 import type { TicketDetail, TicketPage, TicketState } from '../../../shared/views';
@@ -10,7 +11,7 @@ import type { Tx } from '../../../db/client';
 import { latestSeq } from '../../events/store';
 import { membershipRole, type ProjectAccess } from '../accounts/access';
 import { write, type DomainCtx, type Emit } from '../core/context';
-import { setTicketLabels } from '../projects/labels';
+import { labelsAfter, setTicketLabels } from '../projects/labels';
 import { maskDetail, maskerFor, maskTicket } from './masking';
 import { knownAddresses, lazyKnownAddresses } from './ticket-addresses';
 import { insertNote } from '../notes/notes';
@@ -171,6 +172,9 @@ export interface TicketChanges {
   snoozedUntil?: number | undefined;
   assigneeId?: number | null | undefined;
   labels?: string[] | undefined;
+  /** added to / taken off the labels the ticket has when the change is written */
+  addLabels?: string[] | undefined;
+  removeLabels?: string[] | undefined;
   title?: string | undefined;
   confidential?: boolean | undefined;
 }
@@ -277,8 +281,13 @@ export async function updateTicketTx(
     set.confidential = input.confidential;
     notesToAdd.push(input.confidential ? 'made the ticket confidential' : 'made the ticket visible to everyone in the project');
   }
-  if (input.labels !== undefined) {
-    const { added, removed } = await setTicketLabels(tx, pa.project.id, before.id, input.labels);
+  const labelsNow =
+    input.addLabels !== undefined || input.removeLabels !== undefined
+      ? await labelsAfter(tx, before.id, input.addLabels ?? [], input.removeLabels ?? [])
+      : input.labels;
+  if (labelsNow !== undefined) {
+    if (new Set(labelsNow.map((l) => l.toLowerCase())).size > MAX_LABELS) throw new AppError('INVALID_INPUT', `A ticket can have at most ${MAX_LABELS} labels.`);
+    const { added, removed } = await setTicketLabels(tx, pa.project.id, before.id, labelsNow);
     if (added.length || removed.length) {
       changes.push('labels');
       const parts = [
