@@ -51,6 +51,10 @@ export const ERRORS = {
   EMAIL_TAKEN: { status: 'CONFLICT', message: 'A user with this email already exists.' },
   USER_NOT_FOUND: { status: 'NOT_FOUND', message: 'No user has this email.' },
   PROJECT_NOT_FOUND: { status: 'NOT_FOUND', message: 'Project not found.' },
+  ACCESS_CHANGED: {
+    status: 'CONFLICT',
+    message: 'Your role in this project changed: the page now shows what you may see and do.',
+  },
   PROJECT_PATH_TAKEN: { status: 'CONFLICT', message: 'A project with this path already exists.' },
   TICKET_NOT_FOUND: { status: 'NOT_FOUND', message: 'Ticket not found.' },
   NOT_A_MEMBER: { status: 'NOT_FOUND', message: 'This user is not a member of the project.' },

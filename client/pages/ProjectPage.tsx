@@ -1,7 +1,8 @@
 /** `/p/<group/project>[/-/...]`: loads the project once and shows the queue, a ticket or members. */
 import { A, useParams } from '@solidjs/router';
-import { createEffect, createMemo, createResource, lazy, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createResource, lazy, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
 import { joinPresence, setViewing } from '../stores/presence';
+import { accessChanged } from '../stores/live';
 import FormError from '../components/FormError';
 import { errorMessage } from '../lib/errors';
 import { auditHref, membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
@@ -24,7 +25,7 @@ export default function ProjectPage() {
     const r = route();
     return r.page === 'ticket' ? r.iid : null;
   });
-  const [project] = createResource(projectPath, (path) =>
+  const [project, { refetch }] = createResource(projectPath, (path) =>
     api.projects.get.query({ projectPath: path }).catch((err: unknown) => {
       noteAuthError(err);
       throw err;
@@ -39,6 +40,12 @@ export default function ProjectPage() {
     onCleanup(leave);
   });
   createEffect(() => setViewing(ticketIid()));
+  // A changed role (or a removal) ends the project's live events: read the project again, and
+  // the pages below start over at the new access level (or the error says it is gone).
+  createEffect(() => {
+    const changed = accessChanged();
+    if (changed && changed.projectPath === untrack(projectPath)) void refetch();
+  });
 
   return (
     <Switch>
@@ -77,23 +84,25 @@ export default function ProjectPage() {
                 </Show>
               </nav>
             </div>
-            <Switch fallback={<p class="empty">Page not found.</p>}>
-              <Match when={route().page === 'queue'}>
-                <QueuePage project={p()} />
-              </Match>
-              <Match when={route().page === 'members'}>
-                <MembersPage project={p()} />
-              </Match>
-              <Match when={route().page === 'audit' && p().access >= CAN.manageMembers}>
-                <AuditLog showProject={false} load={(beforeId) => api.audit.project.query({ projectPath: p().path, beforeId, limit: 50 })} />
-              </Match>
-              <Match when={route().page === 'service-desk'}>
-                <ServiceDeskPage project={p()} />
-              </Match>
-              <Match when={ticketIid()} keyed>
-                {(iid) => <TicketPage project={p()} iid={iid} />}
-              </Match>
-            </Switch>
+            <Show when={p()} keyed>
+              <Switch fallback={<p class="empty">Page not found.</p>}>
+                <Match when={route().page === 'queue'}>
+                  <QueuePage project={p()} />
+                </Match>
+                <Match when={route().page === 'members'}>
+                  <MembersPage project={p()} />
+                </Match>
+                <Match when={route().page === 'audit' && p().access >= CAN.manageMembers}>
+                  <AuditLog showProject={false} load={(beforeId) => api.audit.project.query({ projectPath: p().path, beforeId, limit: 50 })} />
+                </Match>
+                <Match when={route().page === 'service-desk'}>
+                  <ServiceDeskPage project={p()} />
+                </Match>
+                <Match when={ticketIid()} keyed>
+                  {(iid) => <TicketPage project={p()} iid={iid} />}
+                </Match>
+              </Switch>
+            </Show>
           </div>
         )}
       </Match>

@@ -5,7 +5,7 @@
  */
 import { createSignal } from 'solid-js';
 import type { ProjectEventEnvelope } from '../../shared/events';
-import { errorMessage } from '../lib/errors';
+import { errorCode, errorMessage } from '../lib/errors';
 import { closeSocket, openSocket, api } from '../lib/trpc';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'reconnecting';
@@ -22,6 +22,14 @@ interface Follow {
 }
 
 const follows = new Set<Follow>();
+
+/**
+ * Bumped (with the project's path) when the server ended a project's events because this user's
+ * access to it changed or ended: the project page then reloads what they may see now.
+ */
+const [accessChanged, setAccessChanged] = createSignal<{ projectPath: string; n: number } | null>(null);
+export { accessChanged };
+const ACCESS_ENDED = new Set(['ACCESS_CHANGED', 'FORBIDDEN', 'PROJECT_NOT_FOUND']);
 let started = false;
 let socketOpen = false;
 /** Bumped whenever a socket is replaced, so callbacks from an old socket are ignored. */
@@ -53,6 +61,7 @@ function attach(f: Follow): void {
       onError(err) {
         f.sub = null;
         f.onError(errorMessage(err));
+        if (ACCESS_ENDED.has(errorCode(err) ?? '')) setAccessChanged((prev) => ({ projectPath: f.projectPath, n: (prev?.n ?? 0) + 1 }));
         // The server ends subscriptions whose session has ended; find out if that is why.
         checkSession();
       },

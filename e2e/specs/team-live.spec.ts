@@ -78,3 +78,55 @@ test('two responders labelling one ticket at the same moment both keep their lab
   await a.context.close();
   await b.context.close();
 });
+
+test('a responder lowered to guest, then removed, stops seeing confidential tickets at once, without a reload', async ({ browser }) => {
+  const stamp = Date.now();
+  const lead = await signIn(browser, app.url, MAX);
+  const tara = await signIn(browser, app.url, TARA);
+  const secret = `Refund for order 7 (${stamp})`;
+  const open = `Status page is down (${stamp})`;
+  const secretUrl = await newTicket(lead.page, secret, true);
+  await newTicket(lead.page, open, false);
+
+  const queue = tara.page;
+  const ticket = await tara.context.newPage();
+  await queue.goto(`/p/${PROJECT}?search=${stamp}`);
+  await ticket.goto(secretUrl);
+  await expect(ticket.getByTestId('ticket-title')).toHaveText(secret);
+  await expect(ticket.getByTestId('composer')).toBeVisible();
+  for (const page of [queue, ticket]) {
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+    await page.evaluate(() => document.documentElement.setAttribute('data-e2e-same-page', 'yes'));
+  }
+  await expect(queue.getByTestId('ticket-row')).toHaveCount(2);
+
+  await lead.page.goto(`/p/${PROJECT}/-/members`);
+  await lead.page.getByLabel('Role of Tara Temp').selectOption('guest');
+
+  // The queue keeps the ticket everyone may see, the confidential one goes; the open ticket page
+  // says it is no longer there, and its composer is gone.
+  await expect(queue.getByTestId('ticket-row').filter({ hasText: secret })).toHaveCount(0);
+  await expect(queue.getByTestId('ticket-row').filter({ hasText: open })).toHaveCount(1);
+  await expect(queue.getByTestId('count-all')).toHaveText('1');
+  await expect(ticket.getByTestId('ticket-title')).toHaveCount(0);
+  await expect(ticket.getByRole('alert')).toHaveText('Ticket not found.');
+  await expect(ticket.getByTestId('composer')).toHaveCount(0);
+  await expect(queue.getByTestId('new-ticket-open')).toHaveCount(0);
+
+  // Still live at the new level: the ticket everyone may see follows a colleague's change.
+  await lead.page.goto(`/p/${PROJECT}`);
+  await lead.page.getByTestId('ticket-row').filter({ hasText: open }).getByRole('link', { name: open }).click();
+  await lead.page.getByTestId('toggle-state').click();
+  await expect(queue.getByTestId('ticket-row').filter({ hasText: open })).toHaveAttribute('data-state', 'closed');
+
+  // Removed from the project: nothing of it stays on screen.
+  await lead.page.goto(`/p/${PROJECT}/-/members`);
+  lead.page.once('dialog', (d) => void d.accept());
+  await lead.page.getByTestId('member-row').filter({ hasText: 'Tara Temp' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(queue.getByTestId('ticket-row')).toHaveCount(0);
+  await expect(queue.getByRole('alert')).toHaveText('Project not found.');
+  await expect(queue.getByRole('link', { name: 'Back to your projects' })).toBeVisible();
+  for (const page of [queue, ticket]) await expect(page.locator('html')).toHaveAttribute('data-e2e-same-page', 'yes');
+  await lead.context.close();
+  await tara.context.close();
+});

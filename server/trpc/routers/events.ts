@@ -35,7 +35,8 @@ export const eventsRouter = router({
   /**
    * Replays stored events after `lastEventId`, then streams live ones, each as
    * `tracked(String(seq), envelope)`. What the caller sees is re-checked (at most a second old)
-   * before every batch, so a member who is removed or signs out stops receiving within a second.
+   * before every batch, so a member who is removed or signs out stops receiving within a second,
+   * and one whose access level changed gets ACCESS_CHANGED (the stream ends: reload, resubscribe).
    */
   project: projectProcedure()
     .input(eventsInput)
@@ -51,12 +52,19 @@ export const eventsRouter = router({
       const onAbort = () => wake?.();
       signal?.addEventListener('abort', onAbort);
       const viewer = viewerAccess(ctx.dc, project, ctx.sessionToken, ctx.user.id);
+      // What the caller loaded was read at this level; at another one (a role changed, a project's
+      // visibility, admin rights) the stream ends, so the page reloads what it may see now rather
+      // than keep showing what it no longer may, or miss what it now may.
+      const loadedAt = ctx.pa.access;
       const accessNow = async (): Promise<number> => {
+        let access: number;
         try {
-          return await viewer.current();
+          access = await viewer.current();
         } catch (err) {
           throw err instanceof AppError ? toTRPCError(err) : err;
         }
+        if (access !== loadedAt) throw toTRPCError(new AppError('ACCESS_CHANGED'));
+        return access;
       };
       try {
         let last = input.lastEventId == null ? await latestSeq(ctx.dc.db, project.id) : Number(input.lastEventId);
