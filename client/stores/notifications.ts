@@ -3,10 +3,10 @@
  * for: an in-app toast, a browser Notification once allowed, and the unread count in the tab
  * title. The mode (all / assigned to me / off) is the user's, kept on the server (My profile).
  */
-import { createSignal } from 'solid-js';
+import { createEffect, createRoot, createSignal, on } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import { api } from '../lib/trpc';
-import { followProject } from './live';
+import { accessChanged, followProject } from './live';
 import { noticeFor, type Notice, type NotifyMode } from './notify-rules';
 import { mentionName } from '../lib/composer-tokens';
 
@@ -70,9 +70,28 @@ function show(n: Notice, projectPath: string): void {
   }
 }
 
+let starts = 0;
+type Me = { id: number; email: string; notifyMode: NotifyMode };
+let following: Me | null = null;
+
+// A role changed in some project (raised to responder, or lowered): follow the projects as they are now.
+createRoot(() =>
+  createEffect(
+    on(
+      accessChanged,
+      () => {
+        if (following) void startNotifications(following);
+      },
+      { defer: true },
+    ),
+  ),
+);
+
 /** After sign-in: follow every project this user answers for. */
-export async function startNotifications(me: { id: number; email: string; notifyMode: NotifyMode }): Promise<void> {
+export async function startNotifications(me: Me): Promise<void> {
   stopNotifications();
+  const start = starts;
+  following = me;
   userId = me.id;
   myMention = mentionName(me.email);
   setModeSignal(me.notifyMode);
@@ -81,6 +100,8 @@ export async function startNotifications(me: { id: number; email: string; notify
   const projects = (await api.projects.list.query()).filter((p) => p.access >= CAN.respond && p.role !== null);
   for (const p of projects) {
     const { lastEventId } = await api.tickets.list.query({ projectPath: p.path, limit: 1 });
+    // Stopped or started again meanwhile (signed out, or a role changed): not this start's to follow.
+    if (start !== starts) return;
     stops.push(
       followProject(p.path, Number(lastEventId), ({ event }) => {
         const n = noticeFor(event, mode(), userId, p.name, myMention);
@@ -91,6 +112,8 @@ export async function startNotifications(me: { id: number; email: string; notify
 }
 
 export function stopNotifications(): void {
+  starts++;
+  following = null;
   for (const s of stops) s();
   stops = [];
   window.removeEventListener('focus', clearUnread);

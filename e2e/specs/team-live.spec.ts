@@ -7,14 +7,16 @@ import { startAppServer, type AppServer, type Seed } from '../fixtures/app-serve
 import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
 
 const TARA = { email: 'tara@example.com', password: USERS.alice.password, name: 'Tara Temp' };
+const GUS = { email: 'gus@example.com', password: USERS.alice.password, name: 'Gus Newcomer' };
 const MAX = { email: 'max@example.com', password: USERS.alice.password, name: 'Max Maintainer' };
 const TEAM_SEED: Seed = {
   ...SEED,
-  users: [...SEED.users, TARA, MAX],
+  users: [...SEED.users, TARA, MAX, GUS],
   members: [
     ...SEED.members,
     { project: PROJECT, email: TARA.email, role: 'developer' },
     { project: PROJECT, email: MAX.email, role: 'maintainer' },
+    { project: PROJECT, email: GUS.email, role: 'guest' },
   ],
 };
 
@@ -129,4 +131,27 @@ test('a responder lowered to guest, then removed, stops seeing confidential tick
   for (const page of [queue, ticket]) await expect(page.locator('html')).toHaveAttribute('data-e2e-same-page', 'yes');
   await lead.context.close();
   await tara.context.close();
+});
+
+test('a guest raised to developer sees the confidential tickets and gets new-ticket notices, without a reload', async ({ browser }) => {
+  const stamp = Date.now();
+  const lead = await signIn(browser, app.url, MAX);
+  const gus = await signIn(browser, app.url, GUS);
+  const secret = `Chargeback dispute (${stamp})`;
+  await newTicket(lead.page, secret, true);
+  await gus.page.goto(`/p/${PROJECT}?search=${stamp}`);
+  await expect(gus.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(gus.page.getByText('No tickets match')).toBeVisible();
+
+  await lead.page.goto(`/p/${PROJECT}/-/members`);
+  await lead.page.getByLabel('Role of Gus Newcomer').selectOption('developer');
+  await expect(gus.page.getByTestId('ticket-row').filter({ hasText: secret })).toHaveCount(1);
+  await expect(gus.page.getByTestId('new-ticket-open')).toBeVisible();
+
+  const later = `Card declined twice (${stamp})`;
+  await newTicket(lead.page, later, true);
+  await expect(gus.page.getByTestId('toast').filter({ hasText: later })).toHaveCount(1);
+  await expect(gus.page.getByTestId('ticket-row').filter({ hasText: later })).toHaveCount(1);
+  await lead.context.close();
+  await gus.context.close();
 });
