@@ -9,6 +9,7 @@ import FormError from './FormError';
 import AttachButton from './AttachButton';
 import { createUploads, droppedFiles } from '../lib/upload';
 import { noteTyping, stopTyping } from '../stores/presence';
+import { peopleOn } from './PresenceLine';
 
 /** The newest public conversation note (what a reply answers), 0 when there is none. */
 export function latestPublicNoteId(notes: NoteView[]): number {
@@ -44,6 +45,8 @@ export default function Composer(props: {
   // What the responder had seen when they started writing: a newer public reply is a collision.
   const [seen, setSeen] = createSignal<number | null>(null);
   const [collision, setCollision] = createSignal(false);
+  /** Colleagues typing on this ticket: said beside the Send button, where the reply is written. */
+  const othersTyping = () => peopleOn(props.iid).filter((p) => p.typing).map((p) => p.name);
   const [token, setToken] = createSignal<Token | null>(null);
   const [active, setActive] = createSignal(0);
   const [macro, setMacro] = createSignal<FilledReply | null>(null);
@@ -238,7 +241,12 @@ export default function Composer(props: {
               return;
             }
           }
-          if (e.key === 'Escape') setToken(null);
+          // Escape closes the suggestions; with none open it leaves the field (the draft stays),
+          // so the keyboard shortcuts work again (shortcuts.ts).
+          if (e.key === 'Escape' && token()) {
+            e.preventDefault();
+            setToken(null);
+          }
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void send();
@@ -288,6 +296,11 @@ export default function Composer(props: {
             </button>
           </div>
         </div>
+      </Show>
+      <Show when={!internal() && othersTyping().length > 0}>
+        <p class="composer-others" role="status" data-testid="composer-others-typing">
+          {othersTyping().join(', ')} {othersTyping().length > 1 ? 'are' : 'is'} typing on this ticket too: check their reply before you send yours.
+        </p>
       </Show>
       <div class="composer-bar">
         <button type="button" class="button button-quiet button-small" data-testid="composer-preview-toggle" onClick={() => setPreviewing((p) => !p)}>

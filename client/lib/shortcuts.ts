@@ -19,6 +19,7 @@ export const SHORTCUTS: { keys: string; what: string; where: Where }[] = [
   { keys: 'n', what: 'Write an internal note', where: 'Ticket' },
   { keys: '/', what: 'Search the queue', where: 'Queue' },
   { keys: '?', what: 'Show these shortcuts', where: 'Anywhere' },
+  { keys: 'Esc', what: 'Leave the text field (the draft or search stays as typed)', where: 'Anywhere' },
 ];
 
 /** A row's change of unread state, for the queue that shows it. */
@@ -74,7 +75,11 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
   const onKey = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const el = e.target as HTMLElement | null;
-    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) {
+      // Escape leaves a field (a draft or a search stays as typed), unless the field used it itself.
+      if (e.key === 'Escape' && !e.defaultPrevented) el.blur();
+      return;
+    }
     const click = (testId: string) => document.querySelector<HTMLElement>(`[data-testid="${testId}"]`)?.click();
     switch (e.key) {
       case 'j':

@@ -155,3 +155,64 @@ test('a guest raised to developer sees the confidential tickets and gets new-tic
   await lead.context.close();
   await gus.context.close();
 });
+
+test('a colleague typing is said beside the Send button, where the reply is written, even far down a long thread', async ({ browser }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const b = await signIn(browser, app.url, USERS.bob);
+  const url = await newTicket(a.page, `Long thread ${Date.now()}`, true);
+  for (let i = 1; i <= 12; i++) {
+    await a.page.getByTestId('composer').fill(`Internal step ${i}: ${'checked the logs again. '.repeat(6)}`);
+    await a.page.getByTestId('composer-internal').check();
+    await a.page.getByTestId('composer-submit').click();
+    await expect(a.page.getByTestId('note').filter({ hasText: `Internal step ${i}:` })).toHaveCount(1);
+  }
+  await b.page.goto(url);
+  await b.page.getByTestId('composer').fill('Refund issued');
+  await expect(b.page.getByTestId('composer')).toBeInViewport();
+  // The presence line under the title is scrolled away by now.
+  await expect(b.page.getByTestId('ticket-title')).not.toBeInViewport();
+
+  await a.page.getByTestId('composer-internal').uncheck();
+  await a.page.getByTestId('composer').pressSequentially('We are on it', { delay: 20 });
+  const notice = b.page.getByTestId('composer-others-typing');
+  await expect(notice).toHaveText('Alice Reporter is typing on this ticket too: check their reply before you send yours.');
+  await expect(notice).toBeInViewport();
+  await a.page.getByTestId('composer').fill('');
+  await expect(notice).toHaveCount(0);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('Escape leaves the composer with the draft kept, so the keyboard shortcuts work again', async ({ browser }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const url = await newTicket(a.page, `Escape hatch ${Date.now()}`, true);
+  await a.page.goto(url);
+  await a.page.keyboard.press('r');
+  const composer = a.page.getByTestId('composer');
+  await expect(composer).toBeFocused();
+  await a.page.keyboard.type('Draft for later');
+  await a.page.keyboard.press('Escape');
+  await expect(composer).not.toBeFocused();
+  await expect(composer).toHaveValue('Draft for later');
+  await a.page.keyboard.press('?');
+  await expect(a.page.getByTestId('shortcuts')).toBeVisible();
+  await expect(a.page.getByTestId('shortcuts-anywhere')).toContainText('Leave the text field');
+  await a.page.keyboard.press('Escape');
+  await expect(a.page.getByTestId('shortcuts')).toHaveCount(0);
+  // With the suggestions open, Escape closes them first and stays in the field.
+  await a.page.keyboard.press('n');
+  await expect(composer).toBeFocused();
+  await a.page.keyboard.type('\n/cl');
+  await expect(a.page.getByTestId('quick-action-hints')).toBeVisible();
+  await a.page.keyboard.press('Escape');
+  await expect(a.page.getByTestId('quick-action-hints')).toHaveCount(0);
+  await expect(composer).toBeFocused();
+  // In the queue, / goes to the search and Escape back to j/k.
+  await a.page.getByRole('link', { name: 'Queue' }).click();
+  await a.page.keyboard.press('/');
+  await expect(a.page.locator('#queue-search')).toBeFocused();
+  await a.page.keyboard.press('Escape');
+  await a.page.keyboard.press('j');
+  await expect(a.page.locator('.ticket-row-selected')).toHaveCount(1);
+  await a.context.close();
+});
