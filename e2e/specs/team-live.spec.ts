@@ -158,9 +158,9 @@ test('a guest raised to developer sees the confidential tickets and gets new-tic
 
 test('a colleague typing is said beside the Send button, where the reply is written, even far down a long thread', async ({ browser }) => {
   const a = await signIn(browser, app.url, USERS.alice);
-  const b = await signIn(browser, app.url, USERS.bob);
+  const b = await signIn(browser, app.url, USERS.bob, { viewport: { width: 1280, height: 600 } });
   const url = await newTicket(a.page, `Long thread ${Date.now()}`, true);
-  for (let i = 1; i <= 12; i++) {
+  for (let i = 1; i <= 6; i++) {
     await a.page.getByTestId('composer').fill(`Internal step ${i}: ${'checked the logs again. '.repeat(6)}`);
     await a.page.getByTestId('composer-internal').check();
     await a.page.getByTestId('composer-submit').click();
@@ -173,7 +173,7 @@ test('a colleague typing is said beside the Send button, where the reply is writ
   await expect(b.page.getByTestId('ticket-title')).not.toBeInViewport();
 
   await a.page.getByTestId('composer-internal').uncheck();
-  await a.page.getByTestId('composer').pressSequentially('We are on it', { delay: 20 });
+  await a.page.getByTestId('composer').pressSequentially('On it');
   const notice = b.page.getByTestId('composer-others-typing');
   await expect(notice).toHaveText('Alice Reporter is typing on this ticket too: check their reply before you send yours.');
   await expect(notice).toBeInViewport();
