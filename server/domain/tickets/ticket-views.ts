@@ -64,12 +64,15 @@ export interface KnownForSummary {
 
 export async function summarize(db: Q, rows: TicketRow[], known: KnownForSummary = {}): Promise<TicketSummary[]> {
   const given = new Map((known.users ?? []).map((u) => [u.id, toUserRef(u)]));
-  const refs = await userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]).filter((id) => id === null || !given.has(id)));
-  for (const [id, ref] of given) refs.set(id, ref);
-  const names = known.labels ? new Map(rows.map((r) => [r.id, [...(known.labels ?? [])].sort()])) : await labelNames(db, rows.map((r) => r.id));
   const givenCustomers = new Map((known.customers ?? []).map((c) => [c.id, customerRef(c)]));
-  const customersOf = rows.every((r) => r.customerId === null || givenCustomers.has(r.customerId)) ? givenCustomers : await customerRefs(db, rows.map((r) => r.customerId));
-  const mergedInto = await iidsOf(db, rows.map((r) => r.mergedIntoId));
+  // independent reads, sent together (one round trip in a PostgreSQL write, db/later.ts)
+  const [refs, names, customersOf, mergedInto] = await Promise.all([
+    userRefs(db, rows.flatMap((r) => [r.authorId, r.assigneeId]).filter((id) => id === null || !given.has(id))),
+    known.labels ? new Map(rows.map((r) => [r.id, [...(known.labels ?? [])].sort()])) : labelNames(db, rows.map((r) => r.id)),
+    rows.every((r) => r.customerId === null || givenCustomers.has(r.customerId)) ? givenCustomers : customerRefs(db, rows.map((r) => r.customerId)),
+    iidsOf(db, rows.map((r) => r.mergedIntoId)),
+  ]);
+  for (const [id, ref] of given) refs.set(id, ref);
   return rows.map((r) => ({
     id: r.id,
     iid: r.iid,

@@ -318,13 +318,17 @@ async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings
   const author = by?.address ?? '';
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
   if (empty) return reject(c, 'EmptyEmail', project.id);
+  // the ticket's participants, asked together with the customer's row (one round trip on PostgreSQL)
+  const present = newSender ? null : participantEmails(c.tx, ticket.id);
+  present?.catch(() => undefined);
   // Every external sender is a customer, and their mail keeps the name we show up to date.
   if (author) await upsertCustomerTx(c.tx, c.emit, author, by?.name ?? null, c.at);
+  const known = present ? await present : [];
   const note = await insertNote(c.tx, c.emit, ticket, {
     authorId: c.deps.supportBotId,
     externalAuthor: author,
     externalAuthorName: by?.name ?? null,
-    ccNotAdded: newSender ? null : ccNotAdded(c, settings, [author, ...(await participantEmails(c.tx, ticket.id))]),
+    ccNotAdded: newSender ? null : ccNotAdded(c, settings, [author, ...known]),
     body,
     bodyHtml: htmlOf(c, body),
     internal: false,
@@ -333,8 +337,8 @@ async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings
     fromNewSender: newSender,
   }, c.at);
   await insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
-  if (!newSender) await welcomeReply(c, project, ticket, settings, { author, noteBody: body, emailText: trimmed.visible + links });
-  await recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
+  if (!newSender) await welcomeReply(c, project, ticket, settings, { author, noteBody: body, emailText: trimmed.visible + links, participants: known });
+  later(c.tx, recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at));
   await finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
   return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
 }
@@ -353,10 +357,10 @@ async function welcomeReply(
   project: ProjectRow,
   ticket: TicketRow,
   settings: ServiceDeskSettings | undefined,
-  reply: { author: string; noteBody: string; emailText: string },
+  reply: { author: string; noteBody: string; emailText: string; participants: readonly string[] },
 ): Promise<void> {
   const { author } = reply;
-  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.dc.mail.book.isOurs(a)), c.at, namesOf(c));
+  const cc = await addParticipants(c.tx, ticket.id, [author, ...ccToAdd(c, settings)].filter((a) => a && !c.deps.dc.mail.book.isOurs(a)), c.at, namesOf(c), reply.participants);
   const newCc = cc.added.filter((a) => a !== author);
   if (cc.added.length) await emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
