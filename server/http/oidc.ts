@@ -26,9 +26,22 @@ function redirect(res: ServerResponse, location: string): void {
   res.writeHead(302, { Location: location, 'Cache-Control': 'no-store' }).end();
 }
 
-/** Only a path on this site, never `//elsewhere` or a full URL. */
-function safeReturn(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && next.length < 1000 ? next : '/';
+/**
+ * Only a path on this site, never `//elsewhere` or a full URL. Browsers drop tabs and newlines
+ * anywhere in a URL and read `\` as `/`, so `/\t/evil.test` would leave the site: the path is
+ * read as a browser reads it and must stay on our origin; anything with controls or spaces is refused.
+ */
+export function safeReturn(next: string | null): string {
+  if (!next || next.length >= 1000 || !next.startsWith('/') || /[\x00-\x20\x7f\\]/.test(next)) return '/';
+  const base = 'http://threadline.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== base || next.startsWith('//')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 function same(a: string, b: string): boolean {

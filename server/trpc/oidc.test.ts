@@ -116,6 +116,24 @@ test('the sign-in page offers the provider; an existing account is matched by ve
   assert.equal(me.name, 'Sam Staff', 'an existing account keeps its own name');
 });
 
+test('the page to return to after sign-in stays on this site, read as a browser reads the Location', async () => {
+  // A browser drops tabs and newlines anywhere in a URL and reads "\\" as "/": each of these
+  // would have sent the freshly signed-in user to another site.
+  for (const next of ['/\t/evil.test/phish', '/\n/evil.test', '/\r\n/evil.test', '/\\evil.test', '/\t\\evil.test', '//evil.test', 'https://evil.test/']) {
+    const b = browser();
+    const callback = await b.signInWithProvider(`${app.url}/auth/oidc/start?next=${encodeURIComponent(next)}`, 'sam', true);
+    const res = await b.request(callback);
+    assert.equal(res.status, 302);
+    const landed = new URL(res.headers.get('location') ?? '', app.url);
+    assert.equal(landed.origin, new URL(app.url).origin, `next=${JSON.stringify(next)} sent the browser to ${landed.href}`);
+    assert.equal(landed.pathname, '/');
+  }
+  // An ordinary page with its query and fragment still comes back as asked.
+  const b = browser();
+  const landed = await b.signInWithProvider(`${app.url}/auth/oidc/start?next=${encodeURIComponent('/p/acme/sso/-/tickets/1?tab=all#note-3')}`, 'sam');
+  assert.equal(`${landed.pathname}${landed.search}${landed.hash}`, '/p/acme/sso/-/tickets/1?tab=all#note-3');
+});
+
 test('the authorization request uses PKCE S256, state and nonce; a callback without the browser\'s state cookie is refused', async () => {
   const b = browser();
   const res = await b.request(new URL(`${app.url}/auth/oidc/start`));
