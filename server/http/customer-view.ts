@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DomainCtx } from '../domain/core/context';
 import { attachmentQuery, readViewToken } from '../domain/customer-email/customer-links';
-import { customerThread, replyKeyForCustomerView, threadRootOf, type CustomerThread } from '../domain/customer-email/customer-view';
+import { customerThread, customerViewChanges, replyKeyForCustomerView, threadRootOf, type CustomerThread } from '../domain/customer-email/customer-view';
+import { latestSeq } from '../events/store';
 import type { Ingest } from '../mail/inbound/receive';
 import { escapeHtml } from '../render/plain-html';
 import { log } from '../log';
@@ -159,7 +160,7 @@ async function serve(dc: DomainCtx, ingest: Ingest, publicUrl: string, req: Inco
   const signed = m ? readViewToken(dc.secrets, token, dc.now()) : null;
   const thread = signed ? await customerThread(dc.db, signed.linkId) : null;
   if (!signed || !thread) return page(res, 404, 'Link not valid', `<h1>Link not valid</h1><p>${escapeHtml(INVALID)}</p>`);
-  if (part === '/events') return streamChanges(dc, req, res, thread, signed.linkId);
+  if (part === '/events') return streamChanges(dc, req, res, thread, signed.linkId, signed.expires);
   if (part === '/reply') {
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
     return reply(dc, ingest, publicUrl, req, res, token, thread, signed.expires);
@@ -222,24 +223,57 @@ async function replyEmail(dc: DomainCtx, t: CustomerThread, text: string): Promi
   return new Promise((resolve, reject) => mail.compile().build((err, message) => (err ? reject(err) : resolve(message))));
 }
 
-/** Server-sent events: `changed` after every commit on the ticket's project (the page refetches). */
-function streamChanges(dc: DomainCtx, req: IncomingMessage, res: ServerResponse, t: CustomerThread, linkId: number): void {
+/**
+ * Server-sent events: `changed` when the customer's thread may have changed (the page refetches),
+ * never for other tickets or internal notes. The stream ends when the link stops working: revoked,
+ * expired, its owner removed from the ticket, or the ticket made confidential.
+ */
+function streamChanges(dc: DomainCtx, req: IncomingMessage, res: ServerResponse, t: CustomerThread, linkId: number, expires: number): void {
   if (!views.take(`view:${linkId}`)) return void res.writeHead(429).end();
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.write(': connected\n\n');
   let timer: NodeJS.Timeout | null = null;
-  const unsubscribe = dc.bus.subscribe(t.projectId, () => {
-    // One refresh for a burst of commits.
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      res.write('event: changed\ndata: \n\n');
-    }, 150);
-  });
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-  req.on('close', () => {
+  let checking = false;
+  let again = false;
+  let closed = false;
+  let last: number | null = null;
+  const close = () => {
+    if (closed) return;
+    closed = true;
     unsubscribe();
     clearInterval(keepAlive);
+    clearTimeout(expiry);
     if (timer) clearTimeout(timer);
+    res.end();
+  };
+  const check = async () => {
+    if (checking) return void (again = true);
+    checking = true;
+    try {
+      do {
+        again = false;
+        last ??= await latestSeq(dc.db, t.projectId);
+        const seen = await customerViewChanges(dc.db, linkId, last);
+        if (closed) return;
+        if (!seen.valid) return close();
+        last = seen.last;
+        if (seen.changed) res.write('event: changed\ndata: \n\n');
+      } while (again && !closed);
+    } finally {
+      checking = false;
+    }
+  };
+  const unsubscribe = dc.bus.subscribe(t.projectId, () => {
+    // One check for a burst of commits.
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = null;
+      check().catch((err: unknown) => log.warn('customer view stream check failed', { err }));
+    }, 150);
   });
+  // Where the stream starts: what the page already shows.
+  check().catch((err: unknown) => log.warn('customer view stream check failed', { err }));
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+  const expiry = setTimeout(close, Math.max(0, Math.min(expires - dc.now(), 2 ** 31 - 1)));
+  req.on('close', close);
 }

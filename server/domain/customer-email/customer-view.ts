@@ -3,9 +3,10 @@
  * public replies — without internal or system notes, without mail from unconfirmed senders,
  * and without anyone else's address. Confidential tickets have no customer view.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
-import { messageIds, notes, participants, projects, tickets, users } from '../../../db/schema';
+import { customerLinks, events, messageIds, notes, participants, projects, tickets, users } from '../../../db/schema';
+import { CAN } from '../../../shared/roles';
 import type { DomainCtx } from '../core/context';
 import { plainTextHtml } from '../../render/plain-html';
 import { customerLinkById, type CustomerLinkRow } from './customer-links';
@@ -35,13 +36,17 @@ export interface CustomerThread {
   items: CustomerThreadItem[];
 }
 
-/** The thread behind a link, or null when the link is revoked or the ticket gone or confidential. */
+/** The thread behind a link, or null when the link is revoked, its owner no longer a participant, or the ticket gone or confidential. */
 export async function customerThread(q: Q, linkId: number): Promise<CustomerThread | null> {
   const link = await customerLinkById(q, linkId);
   if (!link || link.revokedAt !== null) return null;
   const row = await q.select({ t: tickets, projectName: projects.name }).from(tickets).innerJoin(projects, eq(projects.id, tickets.projectId)).where(eq(tickets.id, link.ticketId)).get();
   if (!row || row.t.confidential) return null;
   const t = row.t;
+  const me = link.email.toLowerCase();
+  const you = await q.select({ name: participants.name }).from(participants).where(and(eq(participants.ticketId, t.id), eq(participants.email, me))).get();
+  // A link works only while its owner takes part in the ticket (removed, or dropped by a merge: gone).
+  if (!you) return null;
   const list = await q
     .select({ n: notes, authorName: users.name })
     .from(notes)
@@ -51,8 +56,6 @@ export async function customerThread(q: Q, linkId: number): Promise<CustomerThre
     .orderBy(asc(notes.createdAt), asc(notes.id))
     .limit(1000)
     .all();
-  const me = link.email.toLowerCase();
-  const you = await q.select({ name: participants.name }).from(participants).where(and(eq(participants.ticketId, t.id), eq(participants.email, me))).get();
   const label = (external: string | null, externalName: string | null, staff: string | null): Pick<CustomerThreadItem, 'who' | 'name'> => {
     if (external === null) return { who: 'support', name: staff ?? 'Support' };
     if (external.toLowerCase() === me) return { who: 'you', name: 'You' };
@@ -96,4 +99,32 @@ export async function threadRootOf(q: Q, ticketId: number): Promise<string | nul
     .limit(1)
     .get();
   return row?.id ?? null;
+}
+
+/**
+ * What the customer view's live stream learns after a commit on the ticket's project: whether
+ * the link still works (not revoked, its owner still a participant, the ticket not confidential),
+ * the project's newest event, and whether any event after `afterSeq` is one the customer's thread
+ * may show (their ticket's, visible to the lowest level that reads tickets). Internal notes and
+ * everything on other tickets stay silent: the stream must not tell a customer when the team is
+ * busy elsewhere, or writing about them internally.
+ */
+export async function customerViewChanges(q: Q, linkId: number, afterSeq: number): Promise<{ valid: false } | { valid: true; last: number; changed: boolean }> {
+  const row = await q
+    .select({ ticketId: tickets.id, projectId: tickets.projectId, confidential: tickets.confidential, revokedAt: customerLinks.revokedAt, participant: participants.email })
+    .from(customerLinks)
+    .innerJoin(tickets, eq(tickets.id, customerLinks.ticketId))
+    .leftJoin(participants, and(eq(participants.ticketId, customerLinks.ticketId), eq(participants.email, customerLinks.email)))
+    .where(eq(customerLinks.id, linkId))
+    .get();
+  if (!row || row.revokedAt !== null || row.confidential || row.participant === null) return { valid: false };
+  const seen = await q
+    .select({
+      last: sql<number | null>`max(${events.seq})`,
+      mine: sql<number | null>`max(case when ${events.ticketId} = ${row.ticketId} and ${events.minAccess} <= ${CAN.readTickets} then 1 else 0 end)`,
+    })
+    .from(events)
+    .where(and(eq(events.projectId, row.projectId), gt(events.seq, afterSeq)))
+    .get();
+  return { valid: true, last: Number(seen?.last ?? afterSeq), changed: Number(seen?.mine ?? 0) === 1 };
 }

@@ -1,6 +1,6 @@
 /** Responders adding and removing external participants (SPEC §5 `/add_email`, `/remove_email`). */
-import { and, eq, inArray } from 'drizzle-orm';
-import { participants, removedParticipants } from '../../../db/schema';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { customerLinks, participants, removedParticipants } from '../../../db/schema';
 import { asciiAddress } from '../../../shared/email-address';
 import { AppError } from '../../../shared/errors';
 import type { ParticipantView } from '../../../shared/views';
@@ -76,6 +76,13 @@ export async function removeTicketParticipantsTx(tx: Tx, emit: Emit, pa: Project
   const present = (await participantEmails(tx, ticket.id)).filter((e) => wanted.has(sameAs(e)));
   if (present.length) {
     await tx.delete(participants).where(and(eq(participants.ticketId, ticket.id), inArray(participants.email, present))).run();
+    // Whoever is removed loses the links their emails carried (customer view, file downloads) at
+    // once: they must not go on reading the thread, or post into it from the page.
+    await tx
+      .update(customerLinks)
+      .set({ revokedAt: at })
+      .where(and(eq(customerLinks.ticketId, ticket.id), inArray(customerLinks.email, present), isNull(customerLinks.revokedAt)))
+      .run();
     // The ticket's history still names them: they stay among the addresses masked for guests.
     for (const email of present) {
       await tx

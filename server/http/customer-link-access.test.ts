@@ -1,0 +1,202 @@
+/**
+ * What a customer's links (customer view, signed file downloads) stop giving, through a real SMTP
+ * sink: a participant a responder removed loses the thread, its files and the reply form at once;
+ * the view's live stream tells a customer nothing about other tickets or internal notes, and ends
+ * when the link stops working.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
+import { attachmentQuery } from '../domain/customer-email/customer-links';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+
+const P = 'acme/links';
+const TO = 'incoming+acme-links-1-issue-@desk.test';
+let app: TestApp;
+let sink: SmtpSink;
+let rep: Session;
+let seq = 0;
+
+function mail(opts: { from: string; subject: string; body?: string; cc?: string; attachment?: { name: string; content: string } }): Buffer {
+  const head =
+    `From: ${opts.from}\r\nTo: ${TO}\r\n${opts.cc ? `Cc: ${opts.cc}\r\n` : ''}Subject: ${opts.subject}\r\n` +
+    `Message-ID: <cla-${++seq}@customer.test>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n`;
+  if (!opts.attachment) return Buffer.from(`${head}\r\n${opts.body ?? 'Hello'}\r\n`);
+  const b = 'b0undary';
+  return Buffer.from(
+    `${head}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${opts.body ?? 'Hello'}\r\n` +
+      `--${b}\r\nContent-Type: text/plain; name="${opts.attachment.name}"\r\nContent-Disposition: attachment; filename="${opts.attachment.name}"\r\n\r\n${opts.attachment.content}\r\n--${b}--\r\n`,
+  );
+}
+
+/** The first email to `to` whose text matches `re`. */
+async function mailMatching(to: string, re: RegExp): Promise<ParsedMail> {
+  for (let seen = 0; ; ) {
+    app.mail.outbox.kick();
+    const list = sink.messages.slice(seen);
+    seen += list.length;
+    for (const m of list.filter((x) => x.to.includes(to))) {
+      const parsed = await simpleParser(m.raw);
+      if (re.test(parsed.text ?? '')) return parsed;
+    }
+    await sink.waitFor(seen + 1);
+  }
+}
+
+const pathOf = (url: string) => {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+};
+
+function viewLink(m: ParsedMail): string {
+  const url = /View ticket #\d+: (\S+)/.exec(m.text ?? '')?.[1];
+  assert.ok(url, `a view link in:\n${m.text}`);
+  return pathOf(url);
+}
+
+function fileLink(m: ParsedMail, name: string): string {
+  const url = new RegExp(`\\((https://desk\\.test/attachments/[0-9a-f]{32}/${name}\\?l=\\d+&e=\\d+&s=[A-Za-z0-9_-]{32})\\)`).exec(m.text ?? '')?.[1];
+  assert.ok(url, `a link to ${name} in:\n${m.text}`);
+  return pathOf(url);
+}
+
+async function get(path: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${app.url}${path}`, { redirect: 'manual' });
+  return { status: res.status, text: await res.text() };
+}
+
+async function postReply(view: string, body: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${app.url}${view}/reply`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+    body: new URLSearchParams({ body }).toString(),
+    redirect: 'manual',
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+async function iidOf(title: string): Promise<number> {
+  const found = (await rep.trpc.tickets.list.query({ projectPath: P, state: 'all' })).items.find((t) => t.title === title);
+  assert.ok(found, title);
+  return found.iid;
+}
+
+/** An open `/events` stream: the `changed` events it sent, and whether the server ended it. */
+async function openEvents(path: string) {
+  let changed = 0;
+  let ended = false;
+  const req = http.get(`${app.url}${path}`);
+  const res = await new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
+  assert.equal(res.statusCode, 200);
+  let buffer = '';
+  res.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      if (buffer.slice(0, end).startsWith('event: changed')) changed++;
+      buffer = buffer.slice(end + 2);
+    }
+  });
+  res.on('end', () => (ended = true));
+  res.on('error', () => undefined);
+  const until = async (what: string, ok: () => boolean, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { changed: () => changed, ended: () => ended, until, close: () => req.destroy() };
+}
+
+before(async () => {
+  sink = await startSmtpSink();
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test' });
+  await seedAdmin(app);
+  await seedProject(app, P);
+  await seedUser(app, 'rep@test.io', 'Rita Responder');
+  await seedMember(app, P, 'rep@test.io', 'maintainer');
+  rep = await signIn(app, 'rep@test.io');
+  await rep.trpc.serviceDesk.update.mutate({ projectPath: P, confidentialByDefault: false, addCcParticipants: true });
+  await rep.trpc.emailTemplates.update.mutate({ projectPath: P, kind: 'thank_you', body: 'Thanks! You wrote:\n\n%{ISSUE_DESCRIPTION}' });
+});
+
+after(async () => {
+  await app?.close();
+  await sink?.stop();
+});
+
+test('a participant a responder removed loses the customer view, its files and its reply form at once', async () => {
+  const out = await app.mail.ingest.receive(
+    mail({ from: 'kim@customer.test', cc: 'wrong.person@elsewhere.test', subject: 'Contract renewal', body: 'Our contract, attached.', attachment: { name: 'contract.txt', content: 'secret terms' } }),
+    { source: 'test' },
+  );
+  assert.equal(out.status, 'ticket');
+  const iid = await iidOf('Contract renewal');
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid, body: 'Renewal price is 12,000 EUR.', internal: false });
+  const relayed = await mailMatching('wrong.person@elsewhere.test', /Renewal price is 12,000 EUR\./);
+  const view = viewLink(relayed);
+  assert.equal((await get(view)).status, 200, 'the Cc participant has the thread while they take part');
+  // A file of the thread signed for their link, as an email of theirs would carry it.
+  const fileToken = /\/attachments\/([0-9a-f]{32})\/contract\.txt/.exec((await rep.trpc.tickets.get.query({ projectPath: P, iid })).description)?.[1] as string;
+  const linkId = Number(/^\/c\/(\d+)\./.exec(view)?.[1]);
+  const theirFile = `/attachments/${fileToken}/contract.txt${attachmentQuery(app.dc.secrets, fileToken, linkId, Date.now() + 3600_000)}`;
+  assert.equal((await get(theirFile)).status, 200);
+  const thanks = await mailMatching('kim@customer.test', /contract\.txt/);
+  const kimFile = fileLink(thanks, 'contract.txt');
+  const kimView = viewLink(await mailMatching('kim@customer.test', /Renewal price is 12,000 EUR\./));
+
+  // The Cc was a mistake: the responder removes them. Their links end with their participation.
+  await rep.trpc.participants.remove.mutate({ projectPath: P, iid, emails: ['wrong.person@elsewhere.test'] });
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid, body: 'Final offer: 11,500 EUR.', internal: false });
+  const page = await get(view);
+  assert.equal(page.status, 404, 'the removed participant still reads the thread');
+  assert.ok(!page.text.includes('11,500'), 'the removed participant reads replies sent after their removal');
+  assert.equal((await get(`${view}/thread`)).status, 404);
+  assert.equal((await get(theirFile)).status, 404, 'the removed participant still downloads the thread\'s files');
+  const posted = await postReply(view, 'I am back in.');
+  assert.equal(posted.status, 404, 'the removed participant can still post from the page');
+  const ticket = await rep.trpc.tickets.get.query({ projectPath: P, iid });
+  assert.ok(!ticket.participants.some((p) => p.email === 'wrong.person@elsewhere.test'), 'posting from the page put them back on the ticket');
+  assert.ok(!ticket.notes.some((n) => /I am back in\./.test(n.body)));
+  const revoked = (await rep.trpc.customerLinks.count.query({ projectPath: P, iid })).active;
+  assert.equal(revoked, 1, 'only the remaining participant\'s link is active');
+
+  // The customer who still takes part keeps everything.
+  assert.equal((await get(kimView)).status, 200);
+  assert.match((await get(kimView)).text, /Final offer: 11,500 EUR\./);
+  const file = await get(kimFile);
+  assert.equal(file.status, 200);
+  assert.equal(file.text.trim(), 'secret terms');
+});
+
+test('the customer view\'s live stream is silent about other tickets and internal notes, and ends when the link stops working', async () => {
+  await app.mail.ingest.receive(mail({ from: 'lee@customer.test', subject: 'Printer jam', body: 'It jams.' }), { source: 'test' });
+  await app.mail.ingest.receive(mail({ from: 'other@customer.test', subject: 'Someone else\'s problem', body: 'Unrelated.' }), { source: 'test' });
+  const iid = await iidOf('Printer jam');
+  const otherIid = await iidOf('Someone else\'s problem');
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid, body: 'Try opening tray 2.', internal: false });
+  const view = viewLink(await mailMatching('lee@customer.test', /Try opening tray 2\./));
+  const events = await openEvents(`${view}/events`);
+  try {
+    // Busy elsewhere and talking about Lee internally: nothing of it reaches Lee's page.
+    await rep.trpc.notes.create.mutate({ projectPath: P, iid: otherIid, body: 'Answer for the other customer.', internal: false });
+    await rep.trpc.tickets.update.mutate({ projectPath: P, iid: otherIid, labels: ['hardware'] });
+    await rep.trpc.notes.create.mutate({ projectPath: P, iid, body: 'Lee has asked this five times.', internal: true });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(events.changed(), 0, 'the stream signalled commits on other tickets or an internal note');
+
+    // A public reply on Lee's ticket is signalled.
+    await rep.trpc.notes.create.mutate({ projectPath: P, iid, body: 'A technician comes tomorrow.', internal: false });
+    await events.until('a change event for a public reply', () => events.changed() >= 1);
+
+    // Revoking the links ends the open stream too.
+    await rep.trpc.customerLinks.revoke.mutate({ projectPath: P, iid });
+    await rep.trpc.notes.create.mutate({ projectPath: P, iid: otherIid, body: 'Anything at all.', internal: false });
+    await events.until('the stream to end after the link was revoked', () => events.ended());
+    assert.equal((await get(`${view}/events`)).status, 404, 'a revoked link opens no new stream');
+  } finally {
+    events.close();
+  }
+});
