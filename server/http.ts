@@ -86,7 +86,9 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
       return;
     }
     if (url.startsWith('/trpc/')) {
-      if (req.method !== 'GET' && req.method !== 'HEAD' && isForeignOrigin(req, deps.config.publicUrl)) {
+      // Every method: tRPC serves subscriptions as server-sent events over GET too (presence joins
+      // with the visitor's session), and nothing on another site has a reason to call us.
+      if (isForeignOrigin(req, deps.config.publicUrl)) {
         return json(res, 403, { error: { message: 'Request from a foreign origin refused.', data: { appCode: 'FOREIGN_ORIGIN' } } });
       }
       return trpcHandler(req, res);
