@@ -165,6 +165,32 @@ describe('with its own SMTP server', () => {
     assert.equal(thanks?.user, 'support@company.test');
   });
 
+  test('the stored password goes only to the server it was entered for: another maintainer pointing it elsewhere must type it', async () => {
+    // The project's SMTP password is stored (previous test); a server of someone else's, same user name.
+    const thief = await startSmtpSink({ auth: { user: 'support@company.test', pass: 'company-smtp-pw' } });
+    try {
+      const moved = maintainer.trpc.serviceDesk.setCustomEmail.mutate({
+        projectPath: OTHER,
+        address: 'help@other.test',
+        smtp: { host: thief.host, port: thief.port, security: 'none', user: 'support@company.test' },
+      });
+      const answer = await outcome(moved);
+      assert.equal(thief.messages.length, 0, 'the verification email authenticated at the other server with the stored password');
+      assert.equal(answer, 'BAD_REQUEST');
+    } finally {
+      await thief.stop();
+    }
+    // The same server, password not retyped: kept, and it still authenticates.
+    const mark = own.messages.length;
+    const kept = await maintainer.trpc.serviceDesk.setCustomEmail.mutate({
+      projectPath: OTHER,
+      address: 'help@other.test',
+      smtp: { host: own.host, port: own.port, security: 'none', user: 'support@company.test' },
+    });
+    assert.equal(kept?.state, 'waiting');
+    assert.equal((await verificationFrom(own, mark)).user, 'support@company.test');
+  });
+
   test('an unreachable server fails as a host issue', async () => {
     const failed = await maintainer.trpc.serviceDesk.setCustomEmail.mutate({
       projectPath: OTHER,

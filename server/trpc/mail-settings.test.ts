@@ -133,6 +133,27 @@ describe('outgoing SMTP server', () => {
     assert.equal(again.ok, true, again.lastAnswer);
   });
 
+  test('a stored password goes only to the server it was entered for: another host or port needs it typed again', async () => {
+    // Someone who may edit the settings points them at a server of theirs, keeping the user name.
+    const thief = await startSmtpSink({ auth: { user: 'mailer', pass: SMTP_PASSWORD } });
+    try {
+      const elsewhere = { host: thief.host, port: thief.port, security: 'none' as const, user: 'mailer' };
+      const tested = await admin.trpc.mailSettings.sendTestEmail.mutate({ to: 'you@example.com', settings: elsewhere });
+      assert.equal(tested.ok, false, 'the other server accepted the stored password');
+      assert.equal(thief.messages.length, 0);
+      assert.equal(await outcome(admin.trpc.mailSettings.saveSmtp.mutate(elsewhere)), 'BAD_REQUEST');
+      assert.equal(await outcome(admin.trpc.mailSettings.saveSmtp.mutate({ host: sink.host, port: sink.port, security: 'tls', user: 'mailer' })), 'BAD_REQUEST', 'the same server without TLS, or with it');
+      const view = await admin.trpc.mailSettings.get.query();
+      assert.equal(view.smtp.transport, `smtp ${sink.host}:${sink.port}`, 'the settings did not change');
+      assert.equal(thief.messages.length, 0);
+    } finally {
+      await thief.stop();
+    }
+    // Retyped, it goes where the admin says.
+    const saved = await admin.trpc.mailSettings.saveSmtp.mutate({ host: sink.host, port: sink.port, security: 'none', user: 'mailer' });
+    assert.equal(saved.smtp.passwordSet, true, 'the same server keeps its password');
+  });
+
   test('the key sealing passwords is a 0600 file in DATA_DIR when SECRET_KEY is unset', async () => {
     const mode = statSync(path.join(a.dataDir, 'secret.key')).mode & 0o777;
     assert.equal(mode, 0o600);
@@ -191,6 +212,10 @@ describe('IMAP mailboxes', () => {
     });
     // Fixing it (password retyped) brings it back.
     await admin.trpc.mailSettings.updateMailbox.mutate({ id, ...desk() });
+    // Another server without the password typed again: the stored one is not sent there.
+    const { password: _typed, ...noPassword } = desk();
+    assert.equal(await outcome(admin.trpc.mailSettings.updateMailbox.mutate({ id, ...noPassword, host: 'localhost' })), 'BAD_REQUEST');
+    assert.equal(await outcome(admin.trpc.mailSettings.updateMailbox.mutate({ id, ...noPassword, name: 'desk' })), 'OK', 'the same server keeps it');
     await dovecot.deliver('desk', mail('After the fix'));
     await until('the message after the fix', () => ticketTitled('After the fix'));
 

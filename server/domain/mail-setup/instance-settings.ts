@@ -3,6 +3,7 @@
  * Service Desk alias, the From address, the outgoing SMTP server and IMAP mailboxes. Passwords
  * are sealed before they are stored and never leave the server again.
  */
+import { passwordAgain, sameMailServer, type MailServer } from './stored-secret';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { imapMailboxes, mailSettings } from '../../../db/schema';
@@ -77,7 +78,11 @@ export async function saveSmtpSettings(
 ): Promise<SmtpSettings> {
   return writeMailSettings(dc, async (tx, at) => {
     const before = await readSmtpSettings(tx);
-    const keep = input.password === undefined && before && before.user === input.user ? before.password : '';
+    let keep = '';
+    if (input.password === undefined && before?.password && before.user === input.user) {
+      if (!sameMailServer(before, input)) throw passwordAgain();
+      keep = before.password;
+    }
     const value: SmtpSettings = {
       host: input.host,
       port: input.port,
@@ -136,11 +141,18 @@ export async function addMailbox(dc: DomainCtx, input: MailboxInput, reserved: s
  * Edits a mailbox. Renaming it starts a new checkpoint under the new name (the old one stays in
  * the health list as stopped): Message-IDs keep already-imported mail from coming in twice.
  */
+/** An IMAP mailbox's server and account, as a stored password is tied to them. */
+export function mailboxServer(m: Pick<MailboxInput, 'host' | 'port' | 'security' | 'username'>): MailServer {
+  return { host: m.host, port: m.port, security: m.security, user: m.username };
+}
+
 export async function updateMailbox(dc: DomainCtx, id: number, input: MailboxInput, reserved: string[]): Promise<MailboxRow> {
   if (reserved.some((n) => n.toLowerCase() === input.name.toLowerCase())) throw new AppError('MAILBOX_NAME_TAKEN');
   const sealed = input.password ? dc.secrets.seal(input.password) : undefined;
   return writeMailSettings(dc, async (tx, at) => {
     if (await mailboxNameTaken(tx, input.name, { kind: 'imap', id })) throw new AppError('MAILBOX_NAME_TAKEN');
+    const before = sealed ? undefined : await mailboxRow(tx, id);
+    if (before && !sameMailServer(mailboxServer(before), mailboxServer(input))) throw passwordAgain();
     const { password: _p, ...rest } = input;
     const row = await tx
       .update(imapMailboxes)

@@ -5,6 +5,7 @@
  * to the project's Service Desk address is the address verified and used — for incoming mail
  * (To/Cc/Delivered-To/Envelope-To name the project) and as the From of customer email.
  */
+import { passwordAgain, sameMailServer } from '../mail-setup/stored-secret';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
@@ -78,8 +79,15 @@ export async function requestCustomEmail(dc: DomainCtx, pa: ProjectAccess, input
       const taken = await customEmailByAddress(tx, address);
       if (taken && taken.projectId !== pa.project.id) throw new AppError('CUSTOM_EMAIL_TAKEN');
       const smtp = input.smtp;
-      // Unchanged user name and no new password: keep the stored one (the form shows only "set").
-      const password = smtp ? (sealed ?? (before?.smtpPassword && before.smtpUser === smtp.user ? before.smtpPassword : null)) : null;
+      // Unchanged user name and no new password: keep the stored one (the form shows only "set"),
+      // for the server it was entered for only.
+      let password: string | null = null;
+      if (smtp && sealed) password = sealed;
+      else if (smtp && smtp.password === undefined && before?.smtpPassword && before.smtpUser === smtp.user) {
+        const stored = { host: before.smtpHost ?? '', port: before.smtpPort ?? 0, security: before.smtpSecurity ?? '', user: before.smtpUser };
+        if (!sameMailServer(stored, smtp)) throw passwordAgain();
+        password = before.smtpPassword;
+      }
       const values = {
         address,
         state: 'waiting' as const,

@@ -3,6 +3,7 @@
  * IMAP mailboxes, with "Send test email" and "Test connection". Instance admins only. A value
  * the environment sets is read-only here. Every change is applied on every node at once.
  */
+import { sameMailServer } from '../../domain/mail-setup/stored-secret';
 import { AppError } from '../../../shared/errors';
 import {
   mailAddressesInput,
@@ -25,6 +26,7 @@ import {
   addMailbox,
   clearSmtpSettings,
   mailboxRow,
+  mailboxServer,
   readAddressSettings,
   readSmtpSettings,
   removeMailbox,
@@ -112,7 +114,7 @@ export const mailSettingsRouter = router({
       const form = input.settings;
       const stored = await readSmtpSettings(ctx.dc.db);
       // The form shows "set" for a stored password: testing unsaved edits reuses it.
-      const password = form.password ?? (stored?.password && stored.user === form.user ? ctx.dc.secrets.open(stored.password) : '');
+      const password = form.password ?? (stored?.password && sameMailServer(stored, form) ? ctx.dc.secrets.open(stored.password) : '');
       target = smtpTargetFromSettings(form, password);
     } else {
       const smtp = ctx.mail.setup().smtp;
@@ -153,7 +155,7 @@ export const mailSettingsRouter = router({
     const stored = input.id === undefined ? null : await storedMailbox(ctx, input.id);
     const s = input.settings;
     if (!s) return testImapConnection(imapConfigOf({ env: null, row: stored }, ctx.dc.secrets));
-    const password = s.password ?? (stored && stored.username === s.username ? ctx.dc.secrets.open(stored.password) : '');
+    const password = s.password ?? (stored && sameMailServer(mailboxServer(stored), mailboxServer(s)) ? ctx.dc.secrets.open(stored.password) : '');
     return testImapConnection({
       host: s.host,
       port: s.port,
