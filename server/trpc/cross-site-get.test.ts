@@ -1,9 +1,10 @@
 /**
- * A page on another site cannot use the visitor's session through `GET /trpc/…` either. tRPC
- * also serves subscriptions as server-sent events over GET, which the Origin check for
- * mutations did not cover: `presence.project` joined the victim's presence (others saw them
- * viewing a ticket they never opened) and `events.project` held a stream open with their
- * session, from an `<img>` or an `EventSource` on any site.
+ * A page elsewhere cannot use the visitor's session through `GET /trpc/…` either. tRPC also
+ * serves subscriptions as server-sent events over GET, which the Origin check for mutations did
+ * not cover: `presence.project` joined the victim's presence (others saw them viewing a ticket
+ * they never opened) and `events.project` held a stream open with their session. The SameSite=Lax
+ * cookie goes with a link or pop-up from any site (a top-level GET) and with every request from a
+ * sibling subdomain (same-site: an `EventSource`, with Origin, or an `<img>`, without).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,9 +50,10 @@ test('subscriptions and queries over GET from another site are refused, and nobo
     await seen.waitFor(1);
     const statuses = {
       'presence.project from an EventSource (Origin)': await crossSite('presence.project', { projectPath: P, clientId: 'evil-tab-0001', iid: 1 }, { origin: 'https://evil.test' }),
-      'presence.project from an <img> (Sec-Fetch-Site)': await crossSite('presence.project', { projectPath: P, clientId: 'evil-tab-0002', iid: 1 }, { 'sec-fetch-site': 'cross-site' }),
+      'presence.project from a link on another site (Sec-Fetch-Site)': await crossSite('presence.project', { projectPath: P, clientId: 'evil-tab-0002', iid: 1 }, { 'sec-fetch-site': 'cross-site' }),
       'events.project from an EventSource (Origin)': await crossSite('events.project', { projectPath: P, lastEventId: '0' }, { origin: 'https://evil.test' }),
       'tickets.get from an <img> (Sec-Fetch-Site)': await crossSite('tickets.get', { projectPath: P, iid: 1 }, { 'sec-fetch-site': 'cross-site' }),
+      'presence.project from a sibling subdomain\'s <img>': await crossSite('presence.project', { projectPath: P, clientId: 'evil-tab-0003', iid: 1 }, { 'sec-fetch-site': 'same-site' }),
     };
     const joined = seen.items.some((list) => list.some((p) => p.name === 'Vic Victim'));
     assert.equal(joined, false, 'the observer saw the victim join presence from another site');
