@@ -1,8 +1,8 @@
 /**
  * What a customer's links (customer view, signed file downloads) stop giving, through a real SMTP
- * sink: a participant a responder removed loses the thread, its files and the reply form at once;
- * the view's live stream tells a customer nothing about other tickets or internal notes, and ends
- * when the link stops working.
+ * sink: a participant a responder removed loses the thread, its files and the reply form at once,
+ * and replying to an old email no longer puts them back; the view's live stream tells a customer
+ * nothing about other tickets or internal notes, and ends when the link stops working.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,7 +127,7 @@ after(async () => {
   await sink?.stop();
 });
 
-test('a participant a responder removed loses the customer view, its files and its reply form at once', async () => {
+test('a participant a responder removed loses the customer view, its files and its reply form at once, and does not rejoin by replying to an old email', async () => {
   const out = await app.mail.ingest.receive(
     mail({ from: 'kim@customer.test', cc: 'wrong.person@elsewhere.test', subject: 'Contract renewal', body: 'Our contract, attached.', attachment: { name: 'contract.txt', content: 'secret terms' } }),
     { source: 'test' },
@@ -160,6 +160,18 @@ test('a participant a responder removed loses the customer view, its files and i
   const ticket = await rep.trpc.tickets.get.query({ projectPath: P, iid });
   assert.ok(!ticket.participants.some((p) => p.email === 'wrong.person@elsewhere.test'), 'posting from the page put them back on the ticket');
   assert.ok(!ticket.notes.some((n) => /I am back in\./.test(n.body)));
+  // Replying to the old email (its reply key) is kept for responders as a new sender's mail: it
+  // does not put them back on the ticket, and nobody gets it.
+  const replyTo = relayed.replyTo?.value[0]?.address ?? '';
+  assert.match(replyTo, /^incoming\+[0-9a-f]{32}@desk\.test$/);
+  const byMail = await app.mail.ingest.receive(
+    Buffer.from(`From: wrong.person@elsewhere.test\r\nTo: ${replyTo}\r\nSubject: Re: Contract renewal\r\nMessage-ID: <cla-back-${++seq}@elsewhere.test>\r\n\r\nStill here, send me the final offer.\r\n`),
+    { source: 'test' },
+  );
+  assert.equal(byMail.status, 'note');
+  const later = await rep.trpc.tickets.get.query({ projectPath: P, iid });
+  assert.ok(!later.participants.some((p) => p.email === 'wrong.person@elsewhere.test'), 'replying by email put them back on the ticket');
+  assert.equal(later.notes.find((n) => /Still here/.test(n.body))?.fromNewSender, true);
   const revoked = (await rep.trpc.customerLinks.count.query({ projectPath: P, iid })).active;
   assert.equal(revoked, 1, 'only the remaining participant\'s link is active');
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { attachments, customers, emailTemplates, messageIds, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import { attachments, customers, emailTemplates, messageIds, participants, projects, removedParticipants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import type { Emit } from '../core/context';
 import type { Q, Tx } from '../../../db/client';
 import { later } from '../../../db/later';
@@ -92,6 +92,20 @@ export async function isTicketParticipant(q: Q, ticket: Pick<TicketRow, 'id' | '
   const wanted = same(email);
   if (ticket.externalAuthor && same(ticket.externalAuthor) === wanted) return true;
   return (await participantEmails(q, ticket.id)).some((p) => same(p) === wanted);
+}
+
+/**
+ * A responder removed this address from the ticket and nobody has added it back. Their mail still
+ * threads (an old reply key, our Message-ID), but as a new sender's: kept for responders, relayed
+ * to nobody, and they do not join again by replying.
+ */
+export async function wasRemovedFrom(q: Q, ticketId: number, email: string): Promise<boolean> {
+  if (!email) return false;
+  const same = (a: string) => asciiAddress(a).toLowerCase();
+  const wanted = same(email);
+  const removed = await q.select({ email: removedParticipants.email }).from(removedParticipants).where(eq(removedParticipants.ticketId, ticketId)).limit(1000).all();
+  if (!removed.some((r) => same(r.email) === wanted)) return false;
+  return !(await participantEmails(q, ticketId)).some((p) => same(p) === wanted);
 }
 
 export async function isKnownMessageId(q: Q, projectId: number, id: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import {
   isOwnMessageId,
   messageIdUses,
   isTicketParticipant,
+  wasRemovedFrom,
   participantEmails,
   recordMessageId,
   reopenTicket,
@@ -451,12 +452,14 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
     return ignore(c, 'rate-limited', project.id);
   }
   const settings = target.kind === 'project' ? target.settings : await settingsFor(c.tx, project.id);
-  if (target.kind === 'reply') return addReply(c, project, target.ticket, settings);
+  if (target.kind === 'reply') return addReply(c, project, target.ticket, settings, await wasRemovedFrom(c.tx, target.ticket.id, replyAuthor(c)));
   const thread = await ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
   if (thread) {
     const ticket = thread.ticketId === null ? undefined : await ticketById(c.tx, thread.ticketId);
     if (!ticket) return reject(c, 'TicketNotFound', project.id);
-    return addReply(c, project, ticket, settings, !thread.ours && !(await isTicketParticipant(c.tx, ticket, replyAuthor(c))));
+    const author = replyAuthor(c);
+    const newSender = (!thread.ours && !(await isTicketParticipant(c.tx, ticket, author))) || (await wasRemovedFrom(c.tx, ticket.id, author));
+    return addReply(c, project, ticket, settings, newSender);
   }
   const author = emailAuthor(c);
   // bad input, not a fault of ours: quarantined with the reason, without an error in the log
