@@ -283,9 +283,10 @@ function openSqlite(dataDir: string): Db {
           opts?.onCommitted?.();
           return value;
         } catch (err) {
-          await settleLater(wq);
+          // a write sent without waiting (db/later.ts) that failed is the cause to report
+          const deferred = await settleLater(wq);
           if (writer.inTransaction) writer.exec('ROLLBACK');
-          throw err;
+          throw deferred ? deferred.err : err;
         }
       });
       // The next transaction may already run while the WAL is being synced; this one is
@@ -619,7 +620,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
           // BEGIN (and the lock) go with the transaction's first round trip: in front of a
           // SAVEPOINT (a group commit's first job) in the same simple query, else just before
           // the first statement; a transaction that ran nothing sends neither it nor COMMIT.
-          const state: PgTxState = { client, depth: 0, release: null, notifications: [], begin: lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN', beginError: null };
+          const state: PgTxState = { client, depth: 0, release: null, notifications: [], begin: lock ? `BEGIN; SELECT pg_advisory_xact_lock(${PG_LOCK.write})` : 'BEGIN', beginError: null, chain: Promise.resolve() };
           const tx = drizzlePg({ client: beginningFirst(client, state) }) as unknown as Tx;
           txStates.set(tx, state);
           if (lock) lockedTx.add(tx);
@@ -633,6 +634,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
             // them fail, PostgreSQL answers COMMIT in the aborted transaction by rolling it back,
             // and the failure is what the caller gets.
             const notes = state.notifications.map(([ch, payload]) => `SELECT pg_notify(${client.escapeLiteral(ch)}, ${client.escapeLiteral(payload)}); `);
+            if (!pipelined(client)) {
+              // a plain connection: every statement answered before COMMIT is handed over
+              const failed = await settleLater(tx);
+              if (failed) throw failed.err;
+              await state.chain;
+            }
             const commit = state.begin === null || notes.length ? client.query(`${state.begin === null ? '' : `${state.begin}; `}${notes.join('')}COMMIT`) : null;
             commit?.catch(() => undefined);
             const deferred = await settleLater(tx);
@@ -646,7 +653,13 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
             opts?.onCommitted?.();
             return result;
           } catch (err) {
-            await settleLater(tx);
+            // What made the transaction fail: a failed BEGIN (the lock wait), else a write sent
+            // without waiting (db/later.ts), else the error itself. The statements after either
+            // of the first two fail as "current transaction is aborted", which says nothing.
+            const deferred = await settleLater(tx);
+            // (on a plain connection, statements still queued behind the failure go first)
+            await state.chain;
+            const cause = state.beginError ?? (deferred ? deferred.err : err);
             // BEGIN failed after it ran (the lock timed out): this connection may be inside an
             // aborted transaction, so it is closed rather than handed to the next write
             if (state.beginError) broken = true;
@@ -654,7 +667,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
               await client.query('ROLLBACK').catch(() => {
                 broken = true;
               });
-            throw err;
+            throw cause;
           }
         } catch (err) {
           broken = broken || isConnectionError(err);
@@ -687,6 +700,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         opened.catch(() => undefined);
       } else {
         try {
+          await state.chain;
           await sendBegin(state, open);
         } catch (err) {
           state.depth--;
@@ -717,6 +731,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
         state.release = null;
         state.notifications.length = notified;
         // with no savepoint to go back to, the transaction is aborted and fails as a whole
+        // (on a plain connection, statements still queued behind the failure go first)
+        await state.chain;
         if (!openFailure) await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
         throw cause.err;
       } finally {
@@ -798,6 +814,8 @@ interface PgTxState {
   release: string | null;
   /** `pg_notify` calls, sent with the COMMIT */
   notifications: [channel: string, payload: string][];
+  /** on a plain (not pipelined) connection: the statements issued so far, run one at a time */
+  chain: Promise<void>;
 }
 
 /**
@@ -819,30 +837,41 @@ async function sendBegin<T>(state: PgTxState, send: (begin: string | null) => Pr
 }
 
 /**
- * The connection as a transaction's statements see it: the first one is preceded by BEGIN. On a
- * pipelined connection (the serialised writes) BEGIN goes out in the same write and nobody waits
- * for its answer; elsewhere it is its own round trip (a statement with parameters cannot share a
- * simple query). Either way, when BEGIN fails (the lock timed out) the statement behind it fails
+ * The connection as a transaction's statements see it: the first one is preceded by BEGIN (its
+ * own message: a statement with parameters cannot share a simple query). On a pipelined
+ * connection (the serialised writes) they go out together; on a plain one (writes without the
+ * lock) one after another. When BEGIN fails (the lock timed out) the statement behind it fails
  * with BEGIN's error: PostgreSQL ran it in the aborted transaction, or not at all.
  */
 function beginningFirst(client: pg.PoolClient, state: PgTxState): pg.PoolClient {
   const wrapped = Object.create(client) as pg.PoolClient;
   const query = client.query as unknown as (...a: unknown[]) => Promise<unknown>;
   (wrapped as { query: unknown }).query = (...args: unknown[]) => {
-    if (state.begin === null && !state.beginError) return query.apply(client, args);
     if (!pipelined(client)) {
-      return sendBegin(state, async (begin) => {
-        if (begin !== null) await query.call(client, begin);
-        return undefined;
-      }).then(() => query.apply(client, args));
+      // A plain connection takes one statement at a time (node-postgres deprecates queueing
+      // more): statements issued together (Promise.all, db/later.ts) run one after another, in
+      // the order issued, BEGIN first.
+      const run = state.chain.then(async () => {
+        if (state.begin !== null || state.beginError) await sendBegin(state, (begin) => query.call(client, begin ?? ''));
+        return query.apply(client, args);
+      });
+      state.chain = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     }
+    if (state.begin === null && !state.beginError) return query.apply(client, args);
     if (state.beginError) return Promise.reject(state.beginError);
+    // Pipelined: the statement is handed over right behind BEGIN, never after its answer (a
+    // statement issued meanwhile would overtake it); they go out together.
     const begun = sendBegin(state, (begin) => query.call(client, begin));
-    const result = query.apply(client, args);
+    const result = query.apply(client, args) as unknown;
     return begun.then(
       () => result,
       (err: unknown) => {
-        result.catch(() => undefined);
+        // (a custom query such as a COPY is answered through its own handlers)
+        if (result instanceof Promise) result.catch(() => undefined);
         throw err;
       },
     );

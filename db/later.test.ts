@@ -84,3 +84,48 @@ test('a failed write sent without waiting, outside any savepoint, fails the tran
   await db.write((tx) => add(tx, 'l3/next'));
   assert.deepEqual(await paths('l3/'), ['l3/next']);
 });
+
+test("a write's own error is reported when a statement awaited behind a failed unawaited write fails too", async () => {
+  await db.write((tx) => add(tx, 'l4/taken'));
+  await assert.rejects(
+    db.write(async (tx) => {
+      later(tx, add(tx, 'l4/taken'));
+      // on PostgreSQL this one fails as "current transaction is aborted" (25P02)
+      await tx.select().from(projects).where(like(projects.path, 'l4/%')).all();
+    }),
+    (err: unknown) => /^(23505|SQLITE_CONSTRAINT_UNIQUE)$/.test(code(err)),
+  );
+});
+
+test('a job whose unawaited write failed rolls back alone, even around a nested savepoint it caught; the next job commits', async () => {
+  await db.write((tx) => add(tx, 'l5/taken'));
+  const out: string[] = [];
+  await db.write(async (tx) => {
+    for (const job of [['l5/taken', 'l5/x'], ['l5/y']]) {
+      await db
+        .savepoint(tx, async (sp) => {
+          for (const p of job) later(sp, add(sp, p));
+          await db.savepoint(sp, async (inner) => inner.select().from(projects).all()).catch(() => undefined);
+          return sp.select().from(projects).all();
+        })
+        .then(
+          () => out.push('ok'),
+          (err: unknown) => out.push(code(err)),
+        );
+    }
+  });
+  assert.match(out[0] ?? '', /^(23505|SQLITE_CONSTRAINT_UNIQUE)$/);
+  assert.equal(out[1], 'ok');
+  assert.deepEqual(await paths('l5/'), ['l5/taken', 'l5/y']);
+});
+
+test('statements issued together in a write that takes no lock run in the order issued', async () => {
+  await db.write(
+    async (tx) => {
+      for (const p of ['l6/1', 'l6/2', 'l6/3']) later(tx, add(tx, p));
+    },
+    { lock: false },
+  );
+  const rows = await db.select({ path: projects.path }).from(projects).where(like(projects.path, 'l6/%')).orderBy(projects.id).all();
+  assert.deepEqual(rows.map((r) => r.path), ['l6/1', 'l6/2', 'l6/3']);
+});

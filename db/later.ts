@@ -25,7 +25,13 @@ export function later(tx: Tx, write: unknown): void {
     list = [];
     pending.set(tx, list);
   }
-  list.push(Promise.resolve(write).then(() => ({ failed: false }) as const, (err: unknown) => ({ failed: true, err }) as const));
+  // A lazy query (drizzle's runs when its `then` is called) is started here and now, not a
+  // microtask later behind the statements that follow: `then` is called at once.
+  const settled =
+    write !== null && typeof (write as PromiseLike<unknown> | undefined)?.then === 'function'
+      ? new Promise<unknown>((resolve, reject) => void (write as PromiseLike<unknown>).then(resolve, reject))
+      : Promise.resolve(write);
+  list.push(settled.then(() => ({ failed: false }) as const, (err: unknown) => ({ failed: true, err }) as const));
 }
 
 /** How many writes of `tx` are outstanding: a savepoint's starting mark. */

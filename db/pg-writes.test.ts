@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openDb, PG_LOCK, type Db } from './client';
+import { later } from './later';
 import { projects } from './schema';
 import { startPostgres, type RunningPostgres } from '../server/testing/postgres';
 
@@ -132,6 +133,15 @@ test('BEGIN goes with the first round trip; when it fails (the lock wait cut off
     const plain = db.write((tx) => add(tx, 'd/never-either'));
     await cutOff('pg_terminate_backend');
     await assert.rejects(plain);
+    // statements and writes sent without waiting (db/later.ts) behind the waiting BEGIN: they
+    // fail as "current transaction is aborted"; the caller hears why (57014, the cancel)
+    const behind = db.write(async (tx) => {
+      later(tx, add(tx, 'd/never-later-a'));
+      later(tx, add(tx, 'd/never-later-b'));
+      return tx.select().from(projects).all();
+    });
+    await cutOff('pg_cancel_backend');
+    await assert.rejects(behind, (err: unknown) => (err as { code?: string }).code === '57014' || (err as { cause?: { code?: string } }).cause?.code === '57014');
     await other.query('select pg_advisory_unlock($1)', [PG_LOCK.write]);
     // the broken connections were dropped: the next writes work
     await db.write((tx) => add(tx, 'd/after'));
@@ -142,7 +152,7 @@ test('BEGIN goes with the first round trip; when it fails (the lock wait cut off
     assert.equal(await db.write(async () => 'empty'), 'empty');
     const now = await paths();
     assert.ok(now.includes('d/after') && now.includes('d/after-savepoint'));
-    assert.ok(!now.includes('d/never') && !now.includes('d/never-either'));
+    assert.ok(!now.includes('d/never') && !now.includes('d/never-either') && !now.some((p) => p.startsWith('d/never-later')));
   } finally {
     await other.end();
   }

@@ -296,8 +296,11 @@ async function createTicket(
   // thank-you's first statements go out behind it, and it waits for the answer when it needs it.
   const recorded = recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
   later(c.tx, recorded);
+  // (its failure is reported through `later`; the thank-you may not wait for this one at all)
+  const customerMessageId = recorded.then((r) => (r ? c.parsed.messageId : null));
+  customerMessageId.catch(() => undefined);
   const mc = c.deps.dc.mail;
-  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: recorded.then((r) => (r ? c.parsed.messageId : null)), template: thankYou });
+  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId, template: thankYou });
   await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
     await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
@@ -433,7 +436,11 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), async (id) =>
     id === c.parsed.messageId ? (await usesOf()).some((u) => u.direction === 'out') : isOwnMessageId(c.tx, id),
   );
-  if (ignored) return ignore(c, ignored);
+  if (ignored) {
+    // the address lookup started above ends inside this job, before its outcome is written
+    await resolving.catch(() => undefined);
+    return ignore(c, ignored);
+  }
   const target = await resolving;
   if (target.kind === 'reject') return reject(c, target.code, null);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);

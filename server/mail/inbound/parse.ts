@@ -71,12 +71,15 @@ export function messageIdList(value: string | string[] | undefined): string[] {
   if (!value) return [];
   const joined = Array.isArray(value) ? value.join(' ') : value;
   const bracketed = joined.match(/<[^<>\s]+>/g);
-  if (bracketed) return bracketed;
-  return joined
+  const ids = bracketed ?? joined
     .split(/[\s,]+/)
     .filter((s) => s.includes('@'))
     .map((s) => `<${s}>`);
+  // An id longer than a header line may be (RFC 5322: 998 octets) was written by no mail client;
+  // PostgreSQL could not index it either (a btree entry holds ~2.7 KB), so it is left out.
+  return ids.filter((id) => Buffer.byteLength(id) <= MAX_MESSAGE_ID_OCTETS);
 }
+export const MAX_MESSAGE_ID_OCTETS = 998;
 
 /**
  * Some relays and Outlook exports put blank lines before the header block. Nothing but a blank
