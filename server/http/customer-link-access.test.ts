@@ -7,9 +7,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
 import { attachmentQuery } from '../domain/customer-email/customer-links';
+import { customerMailKit } from '../testing/customer-mail';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 const P = 'acme/links';
@@ -17,64 +18,13 @@ const TO = 'incoming+acme-links-1-issue-@desk.test';
 let app: TestApp;
 let sink: SmtpSink;
 let rep: Session;
+const { mail, mailMatching, pathOf, viewLink, get, postReply } = customerMailKit({ app: () => app, sink: () => sink, to: TO, idPrefix: 'cla' });
 let seq = 0;
-
-function mail(opts: { from: string; subject: string; body?: string; cc?: string; attachment?: { name: string; content: string } }): Buffer {
-  const head =
-    `From: ${opts.from}\r\nTo: ${TO}\r\n${opts.cc ? `Cc: ${opts.cc}\r\n` : ''}Subject: ${opts.subject}\r\n` +
-    `Message-ID: <cla-${++seq}@customer.test>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n`;
-  if (!opts.attachment) return Buffer.from(`${head}\r\n${opts.body ?? 'Hello'}\r\n`);
-  const b = 'b0undary';
-  return Buffer.from(
-    `${head}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${opts.body ?? 'Hello'}\r\n` +
-      `--${b}\r\nContent-Type: text/plain; name="${opts.attachment.name}"\r\nContent-Disposition: attachment; filename="${opts.attachment.name}"\r\n\r\n${opts.attachment.content}\r\n--${b}--\r\n`,
-  );
-}
-
-/** The first email to `to` whose text matches `re`. */
-async function mailMatching(to: string, re: RegExp): Promise<ParsedMail> {
-  for (let seen = 0; ; ) {
-    app.mail.outbox.kick();
-    const list = sink.messages.slice(seen);
-    seen += list.length;
-    for (const m of list.filter((x) => x.to.includes(to))) {
-      const parsed = await simpleParser(m.raw);
-      if (re.test(parsed.text ?? '')) return parsed;
-    }
-    await sink.waitFor(seen + 1);
-  }
-}
-
-const pathOf = (url: string) => {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
-};
-
-function viewLink(m: ParsedMail): string {
-  const url = /View ticket #\d+: (\S+)/.exec(m.text ?? '')?.[1];
-  assert.ok(url, `a view link in:\n${m.text}`);
-  return pathOf(url);
-}
 
 function fileLink(m: ParsedMail, name: string): string {
   const url = new RegExp(`\\((https://desk\\.test/attachments/[0-9a-f]{32}/${name}\\?l=\\d+&e=\\d+&s=[A-Za-z0-9_-]{32})\\)`).exec(m.text ?? '')?.[1];
   assert.ok(url, `a link to ${name} in:\n${m.text}`);
   return pathOf(url);
-}
-
-async function get(path: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${app.url}${path}`, { redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
-}
-
-async function postReply(view: string, body: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${app.url}${view}/reply`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-    body: new URLSearchParams({ body }).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, text: await res.text() };
 }
 
 async function iidOf(title: string): Promise<number> {

@@ -11,6 +11,7 @@ import http from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
 import { viewToken } from '../domain/customer-email/customer-links';
+import { customerMailKit } from '../testing/customer-mail';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 const P = 'acme/app';
@@ -18,19 +19,8 @@ const TO = 'incoming+acme-app-1-issue-@desk.test';
 let app: TestApp;
 let sink: SmtpSink;
 let rep: Session;
-let seq = 0;
+const { mail, mailMatching, pathOf, viewLink, get, postReply } = customerMailKit({ app: () => app, sink: () => sink, to: TO, idPrefix: 'cv' });
 
-function mail(opts: { from: string; subject: string; body?: string; extra?: string; attachment?: { name: string; content: string } }): Buffer {
-  const head = `From: ${opts.from}\r\nTo: ${TO}\r\nSubject: ${opts.subject}\r\nMessage-ID: <cv-${++seq}@customer.test>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n${opts.extra ?? ''}`;
-  if (!opts.attachment) return Buffer.from(`${head}\r\n${opts.body ?? 'Hello'}\r\n`);
-  const b = 'b0undary';
-  return Buffer.from(
-    `${head}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${opts.body ?? 'Hello'}\r\n` +
-      `--${b}\r\nContent-Type: text/plain; name="${opts.attachment.name}"\r\nContent-Disposition: attachment; filename="${opts.attachment.name}"\r\n\r\n${opts.attachment.content}\r\n--${b}--\r\n`,
-  );
-}
-
-/** The next email to `to` at the sink, after `mark`. */
 async function mailTo(to: string, mark: number): Promise<ParsedMail> {
   for (;;) {
     app.mail.outbox.kick();
@@ -38,47 +28,6 @@ async function mailTo(to: string, mark: number): Promise<ParsedMail> {
     if (found) return simpleParser(found.raw);
     await sink.waitFor(sink.messages.length + 1);
   }
-}
-
-/** The first email to `to` whose text matches `re`. */
-async function mailMatching(to: string, re: RegExp): Promise<ParsedMail> {
-  for (let seen = 0; ; ) {
-    app.mail.outbox.kick();
-    const list = sink.messages.slice(seen);
-    seen += list.length;
-    for (const m of list.filter((x) => x.to.includes(to))) {
-      const parsed = await simpleParser(m.raw);
-      if (re.test(parsed.text ?? '')) return parsed;
-    }
-    await sink.waitFor(seen + 1);
-  }
-}
-
-/** A link in an email, as a path on this test server (links carry PUBLIC_URL). */
-function pathOf(url: string): string {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
-}
-
-function viewLink(m: ParsedMail): string {
-  const url = /View ticket #\d+: (\S+)/.exec(m.text ?? '')?.[1];
-  assert.ok(url, `a view link in:\n${m.text}`);
-  return pathOf(url);
-}
-
-async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${app.url}${path}`, { headers, redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
-}
-
-async function postReply(view: string, body: string, origin = app.url): Promise<{ status: number; text: string; location: string | null }> {
-  const res = await fetch(`${app.url}${view}/reply`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-    body: new URLSearchParams({ body }).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
 }
 
 before(async () => {
