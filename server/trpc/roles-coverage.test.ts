@@ -10,18 +10,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { projectRef } from '../../shared/schemas';
-import type { Role } from '../../shared/roles';
 import { adminProcedure, authedProcedure } from './init';
 import { appRouter } from './router';
 import { collect, httpClient, outcome, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { adminOnly, EVERYONE, expected, roleOutcomes, ROLE_USERS, type Who } from '../testing/role-matrix';
 
 const P = 'acme/desk';
 const B = 'beta/other';
 const TO = 'incoming+acme-desk-1-issue-@desk.test';
 const TO_B = 'incoming+beta-other-2-issue-@desk.test';
-const ROLE_USERS = ['guest', 'reporter', 'developer', 'maintainer', 'owner'] as const satisfies readonly Role[];
-type Who = (typeof ROLE_USERS)[number] | 'outsider' | 'admin';
-const EVERYONE: Who[] = ['outsider', ...ROLE_USERS, 'admin'];
 
 /** Answer without a session: what a signed-out person needs to get in. */
 const PUBLIC = [
@@ -82,24 +79,8 @@ async function call(who: Session | ReturnType<typeof httpClient>, name: string, 
   return outcome(type === 'query' ? fn.query(input) : fn.mutate(input));
 }
 
-async function matrix(run: (who: Session) => Promise<unknown>): Promise<Record<Who, string>> {
-  const out = {} as Record<Who, string>;
-  for (const who of EVERYONE) out[who] = await outcome(run(s[who]));
-  return out;
-}
-
-function expected(min: Who): Record<Who, string> {
-  const order: Who[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner', 'admin'];
-  const out = { outsider: 'NOT_FOUND' } as Record<Who, string>;
-  for (const who of order) out[who] = order.indexOf(who) >= order.indexOf(min) ? 'OK' : 'FORBIDDEN';
-  return out;
-}
-
-function adminOnly(): Record<Who, string> {
-  const out = {} as Record<Who, string>;
-  for (const who of EVERYONE) out[who] = who === 'admin' ? 'OK' : 'FORBIDDEN';
-  return out;
-}
+/** Runs `call` as each role and returns role → outcome ('OK' or the tRPC error code). */
+const matrix = (call: (who: Session) => Promise<unknown>) => roleOutcomes(s, call);
 
 let emailed = 0;
 let quarantined = 0;

@@ -13,12 +13,9 @@ import {
   type Session,
   type TestApp,
 } from '../testing/test-app';
-import type { Role } from '../../shared/roles';
+import { adminOnly, EVERYONE, expected, roleOutcomes, ROLE_USERS, type Who } from '../testing/role-matrix';
 
 const P = 'acme/desk';
-const ROLE_USERS = ['guest', 'reporter', 'developer', 'maintainer', 'owner'] as const satisfies readonly Role[];
-type Who = (typeof ROLE_USERS)[number] | 'outsider' | 'admin';
-const EVERYONE: Who[] = ['outsider', ...ROLE_USERS, 'admin'];
 
 let app: TestApp;
 const s = {} as Record<Who, Session>;
@@ -41,25 +38,7 @@ before(async () => {
 after(() => app.close());
 
 /** Runs `call` as each role and returns role → outcome ('OK' or the tRPC error code). */
-async function matrix(call: (who: Session) => Promise<unknown>): Promise<Record<Who, string>> {
-  const out = {} as Record<Who, string>;
-  for (const who of EVERYONE) out[who] = await outcome(call(s[who]));
-  return out;
-}
-
-/** Expected outcomes when `min` is the lowest role allowed; outsiders never learn the project exists. */
-function expected(min: Who): Record<Who, string> {
-  const order: Who[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner', 'admin'];
-  const out = { outsider: 'NOT_FOUND' } as Record<Who, string>;
-  for (const who of order) out[who] = order.indexOf(who) >= order.indexOf(min) ? 'OK' : 'FORBIDDEN';
-  return out;
-}
-
-function adminOnly(): Record<Who, string> {
-  const out = {} as Record<Who, string>;
-  for (const who of EVERYONE) out[who] = who === 'admin' ? 'OK' : 'FORBIDDEN';
-  return out;
-}
+const matrix = (call: (who: Session) => Promise<unknown>) => roleOutcomes(s, call);
 
 describe('role matrix', () => {
   test('projects.get: any member', async () => {
