@@ -57,3 +57,15 @@ export function hugeTextMessage(to: string): string {
     line.repeat(Math.ceil((23 * 1024 * 1024) / line.length))
   );
 }
+
+/**
+ * Runs `fn`, which must finish within `ms`: for decoders of hostile input that are linear, given
+ * inputs small enough that only a super-linear path could take that long.
+ */
+export function quickly<T>(ms: number, fn: () => T): T {
+  const t0 = performance.now();
+  const r = fn();
+  const took = performance.now() - t0;
+  if (!(took < ms)) throw new Error(`took ${Math.round(took)} ms (bound ${ms} ms)`);
+  return r;
+}

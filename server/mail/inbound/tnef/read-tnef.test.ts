@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ATP, attr, compressRtf, embedded, LVL_ATTACHMENT, LVL_MESSAGE, props, tnef } from '../../../testing/tnef-encoder';
 import { PT } from './mapi-props';
 import { ATT, MAX_ATTRIBUTES, PR, readTnef, TnefError } from './read-tnef';
+import { quickly } from '../../../testing/hostile-inputs';
 
 const version = attr(LVL_MESSAGE, 0x9006, ATP.DWORD, Buffer.from([0, 0, 1, 0]));
 const oem = (cp: number) => attr(LVL_MESSAGE, ATT.OEM_CODEPAGE, ATP.BYTE, Buffer.concat([Buffer.from(new Uint32Array([cp, 0]).buffer)]));
@@ -134,14 +135,6 @@ test('a damaged checksum is reported, not fatal', () => {
   assert.equal(m.checksumMismatch, true);
 });
 
-/** Runs `fn`, which must finish within `ms` (the decoder is linear; these inputs are small). */
-function quickly<T>(ms: number, fn: () => T): T {
-  const t0 = performance.now();
-  const r = fn();
-  const took = performance.now() - t0;
-  assert.ok(took < ms, `took ${Math.round(took)} ms`);
-  return r;
-}
 
 test('hostile streams: lying lengths and counts, 10^5 attributes, cut at every byte, random damage: TnefError or a result, quickly', () => {
   assert.throws(() => readTnef(Buffer.from('not tnef at all')), TnefError);
