@@ -67,10 +67,12 @@ export async function startSmtpListener(opts: {
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
         // Blank lines some relays put before the header block are dropped before our Return-Path
         // goes on top: after it, they would end the header block and leave the message without
-        // its own headers (ingest drops them too, but only at the very start of the bytes).
-        const message = withoutLeadingBlankLines(Buffer.concat(chunks));
+        // its own headers (ingest drops them too, but only at the very start of the bytes). Only
+        // a message that starts with white space is joined first: the usual one is copied once.
+        const head = chunks[0]?.[0];
+        const message = head === 0x0d || head === 0x0a || head === 0x20 || head === 0x09 ? [withoutLeadingBlankLines(Buffer.concat(chunks))] : chunks;
         opts.ingest
-          .receive(Buffer.concat([returnPath(session), message]), { source: 'smtp', envelopeTo })
+          .receive(Buffer.concat([returnPath(session), ...message]), { source: 'smtp', envelopeTo })
           .then((outcome) => callback(null, `2.0.0 Ok: ${outcome.status} (${outcome.inboundId})`))
           .catch((err: unknown) => {
             log.error('smtp ingest failed; answering 451 so the sender retries', { err });
