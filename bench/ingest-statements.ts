@@ -46,10 +46,16 @@ proto.exec = function (src: string) { const t = performance.now(); try { return 
     const t = performance.now();
     // a round trip: a statement sent while this connection waits for no answer (with
     // node-postgres's pipeline, statements sent behind unanswered ones share their round trip)
-    const self = this as { outstanding?: number };
-    if (tracing && !self.outstanding) roundTrips++;
+    // a new round trip: nothing is on its way, or an answer came back since the last statement
+    // was sent (this one may have waited for it)
+    const self = this as { outstanding?: number; answered?: boolean };
+    if (tracing && (!self.outstanding || self.answered)) roundTrips++;
+    self.answered = false;
     self.outstanding = (self.outstanding ?? 0) + 1;
-    const done = () => void (self.outstanding = (self.outstanding ?? 1) - 1);
+    const done = () => {
+      self.outstanding = (self.outstanding ?? 1) - 1;
+      self.answered = true;
+    };
     const r = q.apply(this, a) as Promise<unknown> | undefined;
     if (r && typeof r.then === 'function') r.then(() => { done(); rec(text, performance.now() - t); }, done);
     else done();

@@ -226,36 +226,40 @@ const insertParticipant = prepared<{ ticketId: number; email: string; name: stri
     .onConflictDoNothing(),
 );
 /** the project's next ticket number (hot: once per new ticket from email) */
-const nextIid = prepared<{ projectId: number }, { lastIid: number }>('get', (q) =>
+const nextIid = prepared<{ projectId: number }, unknown>('run', (q) =>
   q
     .update(projects)
     .set({ lastIid: sql`${projects.lastIid} + 1` })
-    .where(eq(projects.id, ph('projectId')))
-    .returning({ lastIid: projects.lastIid }),
+    .where(eq(projects.id, ph('projectId'))),
 );
 const TICKET_FROM_EMAIL = [
-  'projectId', 'iid', 'title', 'description', 'descriptionHtml', 'customerDescription', 'customerDescriptionHtml', 'confidential', 'authorId',
+  'projectId', 'title', 'description', 'descriptionHtml', 'customerDescription', 'customerDescriptionHtml', 'confidential', 'authorId',
   'externalAuthor', 'externalAuthorName', 'ccNotAdded', 'createdAt', 'updatedAt', 'lastActivityAt', 'emailId', 'preview', 'waitingSince',
 ] as const;
 type TicketFromEmail = { [K in (typeof TICKET_FROM_EMAIL)[number]]: Exclude<(typeof tickets.$inferInsert)[K], undefined> } & { customerEmail: string };
-/** The customer by address: a new customer's INSERT may still be on its way (customerOnItsWay), just ahead of this one. */
+/**
+ * The ticket number and the customer are read in the INSERT itself, from the statements sent
+ * just ahead of it (`nextIid`, customerOnItsWay), which run first: all go out together.
+ */
 const insertTicketFromEmail = prepared<TicketFromEmail, TicketRow>('get', (q) =>
   q
     .insert(tickets)
     .values({
       ...Object.fromEntries(TICKET_FROM_EMAIL.map((k) => [k, ph(k)])),
+      iid: sql`(select ${projects.lastIid} from ${projects} where ${projects.id} = ${ph('projectId')})`,
       customerId: sql`(select ${customers.id} from ${customers} where ${customers.email} = ${ph('customerEmail')})`,
     } as unknown as typeof tickets.$inferInsert)
     .returning(),
 );
 
 export async function insertEmailTicket(tx: Tx, emit: Emit, input: NewEmailTicket, at: number): Promise<TicketRow> {
-  // Sent together, then a new customer's INSERT together with the ticket's: two round trips on
-  // PostgreSQL's pipelined connection instead of four.
-  const [{ lastIid }, customerFor] = await Promise.all([nextIid(tx, { projectId: input.project.id }), customerOnItsWay(tx, emit, input.externalAuthor, input.externalAuthorName, at)]);
+  // The next number, the customer (inserted if new, and read) and the ticket are sent together:
+  // one round trip on PostgreSQL's pipelined connection instead of four.
+  const numbered = nextIid(tx, { projectId: input.project.id });
+  later(tx, numbered);
+  const customerFor = customerOnItsWay(tx, emit, input.externalAuthor, input.externalAuthorName, at);
   const ticket = await insertTicketFromEmail(tx, {
     projectId: input.project.id,
-    iid: lastIid,
     title: input.title,
     description: input.description,
     descriptionHtml: input.descriptionHtml,

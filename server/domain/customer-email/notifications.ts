@@ -53,6 +53,8 @@ export interface NewTicketFacts {
   customerMessageId: string | null | Promise<string | null>;
   /** the project's own thank-you template, when it was read with the project (null: the default) */
   template?: string | null | undefined;
+  /** the customer link's id, reserved ahead (reserveCustomerLinkId; null on SQLite) */
+  linkId?: Promise<number> | null | undefined;
 }
 
 const templateStmt = prepared<{ projectId: number; kind: TemplateKind }, { body: string } | undefined>('get', (q) =>
@@ -100,7 +102,7 @@ export function templateVars(mc: MailContext, ticket: Pick<TicketRow, 'iid'>, pr
  * responders. Added participants never get someone else's text relayed.
  */
 async function recipientText(tx: Tx, mc: MailContext, s: Send, unsubscribeUrl: string, at: number): Promise<RecipientText> {
-  const linkId = await customerLinkFor(tx, s.ticket.id, s.to, at, { isNew: s.newTicket !== undefined });
+  const linkId = await customerLinkFor(tx, s.ticket.id, s.to, at, { isNew: s.newTicket !== undefined, id: s.kind === 'thank_you' ? s.newTicket?.linkId : null });
   const expires = at + CUSTOMER_LINK_TTL_MS;
   const sign = (markdown: string) => signAttachmentLinks(markdown, mc.publicUrl, mc.secrets, linkId, expires);
   const isAuthor = !!s.ticket.externalAuthor && s.ticket.externalAuthor.toLowerCase() === s.to.toLowerCase();

@@ -54,25 +54,30 @@ export async function customerRefs(q: Q, ids: (number | null)[]): Promise<Map<nu
  * the one kept (people fix their names), and responders of their projects hear of the change.
  */
 export async function upsertCustomerTx(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): Promise<CustomerRow> {
-  return (await customerOnItsWay(tx, emit, email, displayName, at)).row;
+  return customerOnItsWay(tx, emit, email, displayName, at).row;
 }
 
 /**
  * `upsertCustomerTx` for a caller that can refer to the customer by address meanwhile (the
- * customer's lowercased email is unique): a new customer's INSERT is sent and not waited for, so
- * the caller's next statement goes out behind it (one round trip on PostgreSQL's pipelined
- * connection, db/later.ts); `row` is its answer. A failed INSERT is the transaction's failure.
+ * customer's lowercased email is unique): the INSERT of a customer not seen before (which does
+ * nothing for a known one) and the read of the row are sent at once and not waited for, so the
+ * caller's next statements go out behind them (one round trip on PostgreSQL's pipelined
+ * connection, db/later.ts); `row` is their answer. A failed INSERT is the transaction's failure.
  */
-export async function customerOnItsWay(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): Promise<{ address: string; row: Promise<CustomerRow> }> {
+export function customerOnItsWay(tx: Tx, emit: Emit, email: string, displayName: string | null | undefined, at: number): { address: string; row: Promise<CustomerRow> } {
   const address = email.toLowerCase();
   const name = cleanDisplayName(displayName);
-  const existing = await customerByEmail(tx, { email: address });
-  if (!existing) {
-    const row = insertCustomer(tx, { email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at });
-    later(tx, row);
-    return { address, row };
-  }
-  return { address, row: Promise.resolve(await renamed(tx, emit, existing, name, at)) };
+  const inserted = insertCustomerIfNew(tx, { email: address, name, domain: domainOf(address), createdAt: at, updatedAt: at });
+  later(tx, inserted);
+  // runs after the INSERT (statements run in the order sent): a new customer is found too
+  const found = customerByEmail(tx, { email: address });
+  const row = Promise.all([inserted, found]).then(async ([created, existing]) => {
+    if (created) return created;
+    if (!existing) throw new Error(`customer ${address} was neither inserted nor found`);
+    return renamed(tx, emit, existing, name, at);
+  });
+  row.catch(() => undefined);
+  return { address, row };
 }
 
 /** A known customer whose mail gives another display name: the name is kept, and responders hear of it. */
@@ -85,10 +90,12 @@ async function renamed(tx: Tx, emit: Emit, existing: CustomerRow, name: string |
 
 // hot: once per message from a customer
 const customerByEmail = prepared<{ email: string }, CustomerRow | undefined>('get', (q) => q.select().from(customers).where(eq(customers.email, sql.placeholder('email'))));
-const insertCustomer = prepared<{ email: string; name: string | null; domain: string; createdAt: number; updatedAt: number }, CustomerRow>('get', (q) =>
+/** a known address inserts nothing (and answers no row) */
+const insertCustomerIfNew = prepared<{ email: string; name: string | null; domain: string; createdAt: number; updatedAt: number }, CustomerRow | undefined>('get', (q) =>
   q
     .insert(customers)
     .values({ email: sql.placeholder('email'), name: sql.placeholder('name'), domain: sql.placeholder('domain'), createdAt: sql.placeholder('createdAt'), updatedAt: sql.placeholder('updatedAt') } as unknown as typeof customers.$inferInsert)
+    .onConflictDoNothing({ target: customers.email })
     .returning(),
 );
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Emit } from '../../domain/core/context';
 import { later } from '../../../db/later';
 import type { Tx } from '../../events/store';
-import { finishInbound, recentFromSender, type InboundRow } from '../../domain/mail-log/inbound-log';
+import { assertPending, finishInbound, recentFromSender, type InboundRow } from '../../domain/mail-log/inbound-log';
 import {
   addParticipants,
   botNote,
@@ -33,6 +33,7 @@ import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/custo
 import { emitParticipantsChanged } from '../../domain/customer-email/participants';
 import { insertNote } from '../../domain/notes/notes';
 import { upsertCustomerTx } from '../../domain/customers/customers';
+import { reserveCustomerLinkId } from '../../domain/customer-email/customer-links';
 import { issueTemplate } from '../../domain/projects/issue-templates';
 import type { TicketRow } from '../../domain/tickets/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
@@ -269,6 +270,8 @@ async function createTicket(
     } else templateMissing = settings.issueTemplateKey;
   }
   const descriptionHtml = htmlOf(c, description);
+  // the thank-you's customer link, numbered now so its email need not wait for the INSERT's answer
+  const linkId = reserveCustomerLinkId(c.tx);
   // The issue template is for responders: customers see their own text only.
   const customer = description === customerText ? null : { markdown: customerText, html: htmlOf(c, customerText) };
   const ticket = await insertEmailTicket(c.tx, c.emit, {
@@ -292,22 +295,21 @@ async function createTicket(
   const first = await addParticipants(c.tx, ticket.id, [author], c.at, names, []);
   const cc = await addParticipants(c.tx, ticket.id, ccToAdd(c, settings), c.at, names, first.added);
   if (cc.added.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${cc.added.join(', ')}`, c.at);
-  // Recorded first: the thank-you answers it (In-Reply-To), byte for byte. Not awaited here: the
-  // thank-you's first statements go out behind it, and it waits for the answer when it needs it.
-  const recorded = recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at);
-  later(c.tx, recorded);
-  // (its failure is reported through `later`; the thank-you may not wait for this one at all)
-  const customerMessageId = recorded.then((r) => (r ? c.parsed.messageId : null));
-  customerMessageId.catch(() => undefined);
+  // Recorded for the thread; nobody waits for the answer. The project does not know the id yet
+  // (applyMessage found no use of it here, under the write lock), so it is recorded, and the
+  // thank-you answers it (In-Reply-To) byte for byte.
+  later(c.tx, recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at));
   const mc = c.deps.dc.mail;
-  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId, template: thankYou });
+  await sendThankYou(c.tx, mc, ticket, project, settings, c.at, { customerMessageId: c.parsed.messageId, template: thankYou, linkId });
   await sendNewParticipant(c.tx, mc, ticket, project, settings, cc.added, c.at);
   if (templateMissing) {
     await botNote(c.tx, c.emit, ticket, c.deps.supportBotId,
       `WARNING: The template file ${templateMissing}.md used for service desk issues is empty or could not be found. Please check service desk settings and update the file to be used.`,
       c.at, { internal: true, system: false });
   }
-  await finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at);
+  // Not waited for: the row was still pending under the write lock (applyMessage), so this
+  // updates it; the events and COMMIT go out right behind it.
+  later(c.tx, finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at));
   return { status: 'ticket', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid };
 }
 
@@ -433,15 +435,20 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   // so is the address (reads only; an ignored message never uses it)
   const resolving = resolveKey(c);
   resolving.catch(() => undefined);
+  // and whether the message is still ours to finish (a new ticket writes its outcome unanswered)
+  const pending = assertPending(c.tx, c.row.id);
+  pending.catch(() => undefined);
   const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), async (id) =>
     id === c.parsed.messageId ? (await usesOf()).some((u) => u.direction === 'out') : isOwnMessageId(c.tx, id),
   );
   if (ignored) {
     // the address lookup started above ends inside this job, before its outcome is written
     await resolving.catch(() => undefined);
+    await pending.catch(() => undefined);
     return ignore(c, ignored);
   }
   const target = await resolving;
+  await pending;
   if (target.kind === 'reject') return reject(c, target.code, null);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
   if (target.kind === 'unsubscribe') {

@@ -1,0 +1,109 @@
+/**
+ * On PostgreSQL every ingested message holds the cluster-wide write lock for a number of round
+ * trips to the database; with the database on another machine that number, not the CPU, sets how
+ * many messages the whole cluster takes in per second (decision 010). Counted at the client
+ * (server/testing/pg-round-trips.ts), from the BEGIN that takes the lock to the COMMIT.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { createDomain } from '../../app';
+import { loadConfig } from '../../config';
+import { createProject } from '../../domain/projects/projects';
+import type { DomainCtx } from '../../domain/core/context';
+import { createMailCore } from '../runtime';
+import { closeRenderPool } from '../../render';
+import { readViewToken } from '../../domain/customer-email/customer-links';
+import { customerLinks, customers, inboundMessages, messageIds, outbox, participants, serviceDeskSettings, tickets } from '../../../db/schema';
+import { startPostgres, type RunningPostgres } from '../../testing/postgres';
+import { countLockedRoundTrips } from '../../testing/pg-round-trips';
+
+let pg: RunningPostgres;
+let dataDir: string;
+let dc: DomainCtx;
+let core: Awaited<ReturnType<typeof createMailCore>>;
+const trips = countLockedRoundTrips();
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+
+before(async () => {
+  pg = await startPostgres();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-rt-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: await pg.createDatabase('round_trips'),
+    INCOMING_EMAIL: 'incoming+%{key}@desk.test',
+    LOG_LEVEL: 'error',
+  });
+  dc = await createDomain(config);
+  const project = await createProject(dc, { path: 'acme/app' });
+  // tickets the customer may view: the thank-you carries the signed link to their thread
+  await dc.db.write((tx) => tx.update(serviceDeskSettings).set({ confidentialByDefault: false }).where(eq(serviceDeskSettings.projectId, project.id)).run());
+  // a transport that keeps nothing: the outbox is not what is counted here
+  core = await createMailCore(dc, config, { send: async () => ({}), close: async () => undefined } as never);
+});
+
+after(async () => {
+  await core?.outbox.stop();
+  await dc?.db.close();
+  await closeRenderPool();
+  trips.stop();
+  await pg?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const mail = (n: number, from: string, name = 'Kim Lee') =>
+  Buffer.from(
+    `From: ${name} <${from}>\r\nTo: ${TO}\r\nSubject: Printer ${n} is broken\r\nMessage-ID: <m${n}@customer.test>\r\n` +
+      `Date: Mon, 30 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, printer ${n} prints blank pages since yesterday.\r\n`,
+  );
+
+/** Ingests one message alone and returns the round trips its locked transaction took. */
+async function roundTrips(raw: Buffer): Promise<number> {
+  const before = trips.transactions.length;
+  const outcome = await core.ingest.receive(raw, { source: 'smtp', envelopeTo: [TO] });
+  assert.ok(outcome.status === 'ticket' || outcome.status === 'note', JSON.stringify(outcome));
+  const seen = trips.transactions.slice(before);
+  assert.equal(seen.length, 1, `one locked transaction per message alone: ${JSON.stringify(seen)}`);
+  return seen[0] as number;
+}
+
+test('a new ticket from email takes 4 round trips under the write lock, for a new customer and a known one', async () => {
+  // the statements are known to the server (prepared once per connection)
+  await roundTrips(mail(0, 'warm@customer.test'));
+  const fresh = await roundTrips(mail(1, 'kim@customer.test'));
+  const known = await roundTrips(mail(2, 'kim@customer.test'));
+  // lock + reads; the rate limit; number + customer + ticket; everything else with the COMMIT
+  assert.equal(fresh, 4);
+  assert.equal(known, 4);
+  // and everything is there: ticket numbers in order, one customer, the thank-you with its link
+  const rows = await dc.db.select().from(tickets).orderBy(tickets.iid).all();
+  assert.deepEqual(rows.map((t) => t.iid), [1, 2, 3]);
+  const kim = await dc.db.select().from(customers).where(eq(customers.email, 'kim@customer.test')).all();
+  assert.equal(kim.length, 1);
+  assert.deepEqual(rows.slice(1).map((t) => t.customerId), [kim[0]!.id, kim[0]!.id]);
+  for (const t of rows) {
+    const [link] = await dc.db.select().from(customerLinks).where(eq(customerLinks.ticketId, t.id)).all();
+    const [mailOut] = await dc.db.select().from(outbox).where(eq(outbox.ticketId, t.id)).all();
+    assert.ok(link && mailOut, `ticket ${t.iid} has its customer link and thank-you`);
+    // the thank-you carries the link's own id in its signed view URL, which opens the thread
+    const url = /\/c\/(\d+\.\d+\.[A-Za-z0-9_-]+)/.exec(JSON.stringify(mailOut.spec))?.[1];
+    assert.ok(url, JSON.stringify(mailOut.spec));
+    assert.equal(readViewToken(dc.secrets, url, Date.now())?.linkId, link.id);
+    assert.equal((await dc.db.select().from(participants).where(eq(participants.ticketId, t.id)).all()).length, 1);
+    assert.equal((await dc.db.select().from(messageIds).where(eq(messageIds.ticketId, t.id)).all()).length, 2);
+    const [inbound] = await dc.db.select().from(inboundMessages).where(eq(inboundMessages.ticketId, t.id)).all();
+    assert.equal(inbound?.status, 'ticket');
+  }
+});
+
+test('a known customer with a new display name is renamed, in the same transaction', async () => {
+  await roundTrips(mail(3, 'lee@customer.test', 'Lee'));
+  const [before] = await dc.db.select().from(customers).where(eq(customers.email, 'lee@customer.test')).all();
+  assert.equal(before?.name, 'Lee');
+  await roundTrips(mail(4, 'lee@customer.test', 'Lee Park'));
+  const [lee] = await dc.db.select().from(customers).where(eq(customers.email, 'lee@customer.test')).all();
+  assert.equal(lee?.name, 'Lee Park');
+});
