@@ -69,7 +69,8 @@ export interface ViewedEmail {
  * (a 17 MB message took ~300 ms to parse there). Attachment contents stay behind.
  */
 async function parseForView(raw: Uint8Array): Promise<ViewedEmail> {
-  const m = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+  // a mail whose only content is winmail.dat shows the body inside it (its MIME parts are empty)
+  const m = unpackTnef(await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)));
   const text = m.text && m.text.length > MAX_ORIGINAL_TEXT_CHARS ? `${m.text.slice(0, MAX_ORIGINAL_TEXT_CHARS)}\n\n${TRUNCATED_EMAIL_MARKER}` : m.text;
   return {
     from: m.from?.address ?? null,

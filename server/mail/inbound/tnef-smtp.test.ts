@@ -91,6 +91,9 @@ test('a new ticket from winmail.dat: its HTML body, its files as attachments (th
   const original = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: t.iid });
   assert.equal(original.subject, 'Quote request for 40 licences');
   assert.equal(original.from, 'h.kern@customer.test');
+  // "view original" shows the body inside winmail.dat (its MIME parts have none), sanitised
+  assert.match(original.html ?? '', /Please quote 40 licences of <b>Threadline<\/b> for Grüße GmbH\./);
+  assert.ok(!/<script|alert\(1\)/i.test(original.html ?? ''), original.html ?? '');
 });
 
 test('a reply in winmail.dat threads and is reply-trimmed like any other', async () => {
