@@ -36,6 +36,23 @@ export const HOSTILE_BODIES: HostileBody[] = [
   { name: 'unclosed anchors', html: true, body: '<a href="http://x">'.repeat(100_000), showsNothing: true },
   { name: 'blockquote nested 50k', html: true, body: `${'<blockquote>'.repeat(50_000)}q${'</blockquote>'.repeat(50_000)}` },
   { name: 'list nested 30k', html: true, body: `${'<ul><li>'.repeat(30_000)}x` },
+  // the containers HTML-only clients put quoted history and signatures in, deep and wide
+  { name: 'quoted-history divs nested 200', html: true, body: `${'<div class="yahoo_quoted">'.repeat(200)}q${'</div>'.repeat(200)}` },
+  { name: 'reply sections 20k', html: true, body: '<div name="messageReplySection"><p>a<br>b</p></div><div class="gmail_signature">s</div>'.repeat(20_000) },
+];
+
+/**
+ * Reply texts (Markdown, as trimming reads them) shaped to make the reply-trimming rules slow:
+ * header labels, dated attributions and separators by the thousand, and long lines of the parts
+ * the rules look for.
+ */
+export const HOSTILE_REPLIES: { name: string; text: string }[] = [
+  { name: 'dated attribution parts 400 chars × 5000', text: `Answer\n${`${'2025 10:00 '.repeat(20)}${'a'.repeat(60)}@${'b'.repeat(60)}:\n`.repeat(5000)}` },
+  { name: 'address-shaped runs without a dot', text: `Answer\n${`x 2025 10:00 ${'a@'.repeat(190)}:\n`.repeat(3000)}` },
+  { name: 'full-width labels × 5000', text: `Answer\n${'**发件人：**a\n**收件人：**b\n'.repeat(2500)}` },
+  { name: 'label then blanks', text: `Answer\nОт:${' '.repeat(100_000)}x\nОтправлено:${'\u00a0'.repeat(100_000)}` },
+  { name: 'typographic dashes', text: `Answer\n${'‐'.repeat(100_000)} Original ${'—'.repeat(100_000)}\n${'－ '.repeat(50_000)}` },
+  { name: 'dashed attribution lines', text: `Answer\n${`---- ${'2025 10:00 a@b.cc '.repeat(20)}\n`.repeat(5000)}` },
 ];
 
 /** A complete message carrying `b`, to `to`. */

@@ -84,6 +84,19 @@ function isLayoutTable(table: El): boolean {
   return layout;
 }
 
+/** The containers HTML-only clients put the quoted message in (see the quotedHistory rule). */
+function isQuotedHistory(el: El): boolean {
+  if (el.getAttribute?.('name') === 'messageReplySection') return true;
+  const id = el.getAttribute?.('id') ?? '';
+  if (id === 'origbody') return true;
+  return /(?:^|\s)yahoo_quoted(?:\s|$)/.test(el.getAttribute?.('class') ?? '');
+}
+
+/** Gmail's signature block (class or data-smartmail "gmail_signature"), not one inside a quote's own markup. */
+function isSignatureBlock(el: El): boolean {
+  return el.getAttribute?.('data-smartmail') === 'gmail_signature' || /(?:^|\s)gmail_signature(?:\s|$)/.test(el.getAttribute?.('class') ?? '');
+}
+
 function converter(): TurndownService {
   if (turndown) return turndown;
   const Turndown = load('turndown') as typeof TurndownService;
@@ -151,6 +164,22 @@ function converter(): TurndownService {
       const summary = ((node as unknown as El).querySelector?.('summary')?.textContent ?? '').replace(/\s+/g, ' ').trim() || 'Details';
       return `\n\n<details><summary>${summary.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string)}</summary>\n\n${content.trim()}\n\n</details>\n\n`;
     },
+  });
+  // Where HTML-only mail clients put the message replied to, with no <blockquote> around it (the
+  // text part they send alongside has it quoted): Outlook for iOS/Android's reply section, Yahoo's
+  // quoted block, Sina's original body. It becomes a quote, as in their text part, so reply
+  // trimming folds it in any language; a new ticket shows it as the quote it is.
+  td.addRule('quotedHistory', {
+    filter: (node) => node.nodeName === 'DIV' && isQuotedHistory(node as unknown as El),
+    replacement: (content) => {
+      const inner = content.replace(/^\n+|\n+$/g, '');
+      return inner.trim() ? `\n\n${inner.replace(/^/gm, '> ')}\n\n` : '';
+    },
+  });
+  // Gmail's signature block: its text part puts the "-- " delimiter above it, the HTML does not.
+  td.addRule('signatureBlock', {
+    filter: (node) => node.nodeName === 'DIV' && isSignatureBlock(node as unknown as El),
+    replacement: (content) => (content.trim() ? `\n\n-- \n${content.replace(/^\n+|\n+$/g, '')}\n\n` : ''),
   });
   // What the customer wrote is their text, as in a text/plain part: `### Steps` and `**` stay as
   // typed, never backslash-escaped (the same message gives the same text in either part).

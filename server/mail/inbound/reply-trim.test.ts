@@ -225,3 +225,80 @@ test('GMX/WEB.DE header blocks (Gesendet: before Von:), Zoho\'s "---- On … wro
   // a sentence that merely starts like one stays
   assert.equal(trimReply('Gesendet von meinem Kollegen: die Rechnung fehlt.\n').trimmed, '');
 });
+
+test('header blocks and "Original Message" lines in Russian, Chinese, Japanese and more, bold or with a full-width colon, are history', () => {
+  // Windows Mail / Outlook in Russian, as HTML (bold labels, linked names)
+  const ru = trimReply(bodyMarkdown(null, '<div>Спасибо, всё работает.</div><div><br></div><div style="border-top:1px solid"><b>От:</b>&nbsp;<a href="mailto:help@desk.test">Поддержка</a><br><b>Отправлено:</b>&nbsp;четверг, 6 марта 2025 г. 10:05<br><b>Кому:</b>&nbsp;<a href="mailto:ivan@example.ru">Иван</a></div><div>Попробуйте ещё раз.</div>'));
+  assert.equal(ru.visible, 'Спасибо, всё работает.');
+  assert.match(ru.trimmed, /^\*\*От:\*\*[\s\S]*Попробуйте ещё раз\./);
+  // Sina and NetEase: full-width colons with no space after them, date last
+  const zh = trimReply('好的，谢谢。\n\n发件人：客服 <help@desk.test>\n收件人：wang@example.cn\n主题：回复：登录问题\n日期：2025年03月06日 10点05分\n\n请再试一次。\n');
+  assert.equal(zh.visible, '好的，谢谢。');
+  // Outlook in Japanese
+  assert.equal(trimReply('承知しました。\n\n差出人: サポート <help@desk.test>\n送信日時: 2025年3月6日 10:05\n宛先: tanaka@example.jp\n件名: RE: ログイン\n\n再度お試しください。\n').visible, '承知しました。');
+  // Polish and Swedish Outlook
+  assert.equal(trimReply('Dziękuję!\n\nOd: Pomoc <help@desk.test>\nWysłano: czwartek, 6 marca 2025 10:05\nDo: jan@example.pl\nTemat: RE: Logowanie\n\nProszę spróbować ponownie.\n').visible, 'Dziękuję!');
+  assert.equal(trimReply('Tack!\n\nFrån: Support <help@desk.test>\nSkickat: den 6 mars 2025 10:05\nTill: eva@example.se\nÄmne: SV: Inloggning\n\nFörsök igen.\n').visible, 'Tack!');
+  // QQ Mail's separator with no-break spaces, ProtonMail's with typographic dashes, Outlook's in Russian
+  for (const separator of ['------------------\u00a0原始邮件\u00a0------------------', '‐‐‐‐‐‐‐ Original Message ‐‐‐‐‐‐‐', '-----Исходное сообщение-----', '----- Původní zpráva -----']) {
+    const t = trimReply(`Ok.\n\n${separator}\nold text\n`);
+    assert.equal(t.visible, 'Ok.', separator);
+    assert.match(t.trimmed, /old text/);
+  }
+  // a customer's own labelled lines name no quoted message: they stay
+  assert.equal(trimReply('Тема: оплата\nДата: вчера\nСумма списана дважды.\n').trimmed, '');
+  assert.equal(trimReply('主题：退款\n日期：昨天\n请尽快处理。\n').trimmed, '');
+});
+
+test('an attribution known by its date, time and address (Gmail in Russian writes no verb, Chinese clients end in "写道：") is history, quoted or not', () => {
+  // Gmail in Russian, history unquoted below it (the leftover from round 3)
+  const ru = trimReply('Да, теперь работает.\n\nср, 30 апр. 2025 г. в 15:19, Поддержка <help@desk.test>:\n\nПопробуйте ещё раз.\n--\nПоддержка\n');
+  assert.equal(ru.visible, 'Да, теперь работает.');
+  assert.match(ru.trimmed, /^ср, 30 апр\.[\s\S]*Попробуйте ещё раз\./);
+  // wrapped before the address
+  assert.equal(trimReply('Да.\n\nср, 30 апр. 2025 г. в 15:19, Служба поддержки\n<help@desk.test>:\n\nСтарый текст\n').visible, 'Да.');
+  // Chinese clients: full-width colon, the address linked as HTML conversion writes it
+  const zh = trimReply(bodyMarkdown(null, '<div>收到，谢谢。</div><br><div class="gmail_quote"><div class="gmail_attr">客服 &lt;<a href="mailto:help@desk.test">help@desk.test</a>&gt; 于2025年3月6日周四 上午10:05写道：<br></div><blockquote class="gmail_quote">请再试一次。</blockquote></div>'));
+  assert.equal(zh.visible, '收到，谢谢。');
+  assert.match(zh.trimmed, /^客服[\s\S]*写道：[\s\S]*> 请再试一次。/);
+  // Zoho Mail in Chinese: between dashes, history unquoted
+  assert.equal(trimReply('好的。\n\n---- 在 星期四, 06 三月 2025 10:05:00 +0800 客服 <help@desk.test> 撰写 ----\n\n请再试一次。\n').visible, '好的。');
+  // the guards: nothing of the customer's own above it and no quote below → it is their text
+  assert.equal(trimReply('Meeting on 2025-03-03 10:00 with Ann <ann@example.com>:\nWe agreed to ship on Friday.\n').trimmed, '');
+  // a line without an address, or not ending in ":", is not one
+  assert.equal(trimReply('It broke.\n\nOn 2025-03-03 at 10:00 the log said:\nDisk full\n').trimmed, '');
+  assert.equal(trimReply('It broke.\n\n2025-03-03 10:00 ann@example.com reported the outage\nDisk full\n').trimmed, '');
+});
+
+test('HTML-only replies: Outlook mobile\'s reply section, Yahoo\'s quoted block and Gmail\'s signature block are folded like their text twins', () => {
+  const outlookMobile = trimReply(bodyMarkdown(null, '<div><div name="messageBodySection"><p>Die Rechnung ist <b>angekommen</b>.</p></div><div name="messageSignatureSection"><br>Gesendet von Outlook für iOS</div><div name="messageReplySection">Am 6. März 2025, 10:05 +0100 schrieb Support &lt;help@desk.test&gt;:<br><p>Anbei die Rechnung.</p></div></div>'));
+  assert.equal(outlookMobile.visible, 'Die Rechnung ist **angekommen**.');
+  assert.match(outlookMobile.trimmed, /Anbei die Rechnung\./);
+  // Yahoo quotes in a div, not a blockquote; in Chinese no rule knows its attribution
+  const yahoo = trimReply(bodyMarkdown(null, '<div class="yahoo-style-wrap"><div dir="ltr">收到了。</div></div><div id="yahoo_quoted_123" class="yahoo_quoted"><div>客服 在 2025年3月6日星期四 上午10:05 寫道：</div><div><br></div><div><div dir="ltr">請再試一次。</div></div></div>'));
+  assert.equal(yahoo.visible, '收到了。');
+  assert.match(yahoo.trimmed, /寫道：[\s\S]*請再試一次。/);
+  // Gmail's signature block: the text part has "-- " above it
+  const gmail = trimReply(bodyMarkdown(null, '<div dir="ltr">Works now, thanks!<br clear="all"><div><br></div>-- <br><div dir="ltr" class="gmail_signature" data-smartmail="gmail_signature"><div dir="ltr">Ann Lee<br>ACME Corp</div></div></div>'));
+  assert.equal(gmail.visible, 'Works now, thanks!');
+  const gmailNoDelimiter = trimReply(bodyMarkdown(null, '<div dir="ltr"><div>Works now, thanks!</div><div class="gmail_signature"><p>Ann Lee<br>ACME Corp</p></div></div>'));
+  assert.equal(gmailNoDelimiter.visible, 'Works now, thanks!');
+  assert.match(gmailNoDelimiter.trimmed, /Ann Lee/);
+  // the new ticket's description keeps all of it: the history as a quote
+  assert.match(bodyMarkdown(null, '<p>Hi</p><div class="yahoo_quoted"><p>old</p></div>'), /^Hi\n\n> old$/);
+});
+
+test('mobile and webmail signatures in more languages start the history (ProtonMail, Samsung, Russian, Chinese, Japanese)', () => {
+  for (const signature of ['Sent with Proton Mail secure email.', 'Sent with ProtonMail Secure Email.', 'Sent from my Samsung Galaxy smartphone.', 'Sent from Yahoo Mail on Android', 'Отправлено с iPhone', 'Отправлено из мобильной Почты Mail.ru', '发自我的iPhone', 'iPhoneから送信', 'Wysłane z iPhone\'a']) {
+    assert.equal(trimReply(`Ok, thanks.\n\n${signature}\n\nold text\n`).visible, 'Ok, thanks.', signature);
+  }
+});
+
+test('the reply-trimming rules stay linear on hostile replies (labels, dated attributions, separators by the thousand)', async () => {
+  const { HOSTILE_REPLIES, quickly } = await import('../../testing/hostile-inputs');
+  for (const { name, text } of HOSTILE_REPLIES) {
+    // linear work on these takes a few ms; a super-linear path takes seconds
+    const t = quickly(1500, () => trimReply(text));
+    assert.ok(t.visible.length + t.trimmed.length > 0, name);
+  }
+});

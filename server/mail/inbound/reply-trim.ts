@@ -31,13 +31,41 @@ const ATTRIBUTION = [
 /** The first line of an attribution the client wrapped (Gmail wraps before the address). */
 const ATTRIBUTION_START = /^\s*(On|Am|Le|El|Op|Il giorno|Em)\b/i;
 const WRAPPED_ADDRESS = /^\s*[<(][ \t]*[^<>()\s@]+@/;
-// Webmail puts a no-break space after the label (`<b>Von:</b>&nbsp;…`, GMX and WEB.DE)
-const OUTLOOK_FROM = /^[ \t]*(?:\*\*|__)?(?:From|Von|De|Van|Da):(?:\*\*|__)?[ \t\u00a0]+\S/;
-const OUTLOOK_NEXT = /^[ \t]*(?:\*\*|__)?(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Inviato|Datum):(?:\*\*|__)?[ \t\u00a0]/;
+/**
+ * Header labels of the quoted message, as Outlook, Outlook.com, Windows Mail and the big webmails
+ * write them in their users' languages (Chinese and Japanese with a full-width colon). A label ends
+ * with ":" or "：", perhaps bold ("**От:**"); webmail puts a no-break space after it (GMX and WEB.DE
+ * `<b>Von:</b>&nbsp;…`), and after a full-width colon there is often no space at all ("发件人：Ann").
+ */
+const FROM_LABELS = 'From|Von|De|Van|Da|От|Від|Od|Från|Fra|Lähettäjä|Kimden|Feladó|Από|Afzender|Expéditeur|Remitente|Mittente|发件人|發件人|寄件者|差出人|送信者|보낸 사람';
+const SENT_LABELS =
+  'Sent|Date|Gesendet|Envoyé|Enviado|Enviada|Verzonden|Inviato|Datum|Отправлено|Дата|Надіслано|Wysłano|Data|Odesláno|Skickat|Sendt|Lähetetty|Päivämäärä|Gönderildi|Tarih|Elküldve|Dátum|Στάλθηκε|Ημερομηνία|Verstuurd|Enviada em|Enviado em|发送时间|發送時間|日期|寄件日期|送信日時|日時|보낸 날짜';
+const BETWEEN_LABELS =
+  'To|Cc|cc|Bcc|Subject|An|Kopie|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To|Sent by|Gesendet von|Кому|Копия|Тема|Komu|Kopia|Do|DW|Temat|Předmět|Till|Ämne|Til|Emne|Vastaanottaja|Kopio|Aihe|Kime|Konu|Bilgi|Címzett|Másolat|Tárgy|Προς|Κοιν|Θέμα|Assunto|收件人|收件者|抄送|副本|主题|主題|主旨|宛先|件名|받는 사람|참조|제목';
+/** The end of a header label: ":" then blanks, or a full-width "：" and perhaps blanks; bold around it. */
+const LABEL_END = String.raw`(?:(?:\*\*|__)?:(?:\*\*|__)?[ \t\u00a0]+|(?:\*\*|__)?：(?:\*\*|__)?[ \t\u00a0]*)`;
+const OUTLOOK_FROM = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${FROM_LABELS})${LABEL_END}\S`);
+const OUTLOOK_NEXT = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${SENT_LABELS})${LABEL_END}`);
 /** Header lines that may come between From: and Sent: (Zimbra, Yahoo and AOL put To: first). */
-const HEADER_BETWEEN = /^[ \t]*(?:\*\*|__)?(?:To|Cc|cc|Bcc|Subject|An|Kopie|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To|Sent by|Gesendet von):(?:\*\*|__)?(?:[ \t\u00a0]|$)/;
+const HEADER_BETWEEN = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${BETWEEN_LABELS})(?:${LABEL_END}|(?:\*\*|__)?[:：](?:\*\*|__)?$)`);
 /** A separator line mail clients put above the quoted message (Outlook's row of underscores, an <hr>). */
 const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
+
+/**
+ * An attribution in any language, known by its parts rather than its verb: a date (a four-digit
+ * year), a clock time and the sender's address, ending in ":" (Gmail in Russian and Japanese
+ * writes no verb: `ср, 30 апр. 2025 г. в 15:19, Ann <ann@x.ru>:`, `2025年3月3日(月) 10:00 Ann <a@x.jp>:`;
+ * Chinese clients end in "写道：") or between dashes (Zoho Mail: `---- 在 星期二, 02 七月 2019 17:55:32
+ * +0800 Ann <a@x> 撰写 ----`). History may follow it unquoted. Each part is a bounded test on a
+ * line of at most MAX_DATED_CHARS.
+ */
+const MAX_DATED_CHARS = 400;
+function isDatedAttribution(line: string): boolean {
+  if (line.length > MAX_DATED_CHARS || !line.includes('@')) return false;
+  const t = line.trim();
+  if (!/[:：]$/.test(t) && !(/^-{2,}/.test(t) && /-{2,}$/.test(t))) return false;
+  return /(?:^|[^\d])(?:19|20)\d\d(?:[^\d]|$)/.test(t) && /(?:^|[^\d])\d{1,2}:\d\d(?:[^\d]|$)/.test(t) && /[^\s<>()"@\[\]]{1,64}@[^\s<>()"@\[\]]{1,253}\.[^\s<>()"@\[\]]{1,63}/.test(t);
+}
 
 /**
  * An Outlook-style header block starts here: From:, then Sent:/Date: within a few header lines
@@ -93,7 +121,40 @@ function ownTextAbove(lines: string[], at: number): boolean {
   return false;
 }
 
-const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)[ \t]*-{2,}[ \t]*$/i;
+/**
+ * "-----Original Message-----" in the languages Outlook, Yahoo, AOL, QQ Mail and Sina write it; the
+ * dashes may be typographic (ProtonMail writes U+2010) and no-break spaces may surround the words.
+ */
+const ORIGINAL_MESSAGE = new RegExp(
+  String.raw`^[ \t\u00a0]*[-‐‑‒–—―－]{2,}[ \t\u00a0]*(?:` +
+    [
+      'Original Message',
+      'Ursprüngliche Nachricht',
+      "Message d'origine",
+      'Mensaje original',
+      'Mensagem original',
+      'Messaggio originale',
+      'Oorspronkelijk bericht',
+      'Исходное сообщение',
+      'Оригинальное сообщение',
+      'Вихідне повідомлення',
+      'Původní zpráva',
+      'Oryginalna wiadomość',
+      'Ursprungligt meddelande',
+      'Oprindelig meddelelse',
+      'Opprinnelig melding',
+      'Alkuperäinen viesti',
+      'Eredeti üzenet',
+      'Orijinal Mesaj',
+      '原始邮件',
+      '原始郵件',
+      '原始信件',
+      '元のメッセージ',
+      '원본 메시지',
+    ].join('|') +
+    String.raw`)[ \t\u00a0]*[-‐‑‒–—―－]{2,}[ \t\u00a0]*$`,
+  'i',
+);
 const SIGNATURE = /^-- ?$/;
 const MOBILE_SIGNATURE = new RegExp(
   '^[ \\t]*(?:' +
@@ -110,8 +171,15 @@ const MOBILE_SIGNATURE = new RegExp(
       'Outlook voor (?:iOS|Android) downloaden',
       'Inviato da (?:iPhone|iPad|Android|smartphone)',
       'Scarica Outlook per (?:iOS|Android)',
+      'Sent from (?:Yahoo Mail|Mail for Windows|Outlook for (?:iOS|Android)|my (?:Samsung|Huawei|HUAWEI|Xiaomi|Pixel|BlackBerry|Windows Phone|Sony|LG|Nokia))',
+      'Sent with Proton ?Mail',
+      'Отправлено (?:с|из) (?:моего )?(?:iPhone|iPad|Android|Samsung)',
+      'Wysłane z (?:mojego )?(?:iPhone|iPada|Androida|telefonu)',
+      'Skickat från (?:min |mitt )?(?:iPhone|iPad|Android|mobil)',
+      'Sendt fra (?:min |mitt )?(?:iPhone|iPad|Android|mobil)',
+      'Odesláno z (?:mého )?(?:iPhonu|iPadu|telefonu)',
     ].join('|') +
-    ')\\b',
+    ')\\b|^[ \\t]*(?:发自我的(?:iPhone|iPad|手机)|Отправлено из мобильной Почты|從我的 ?(?:iPhone|iPad)傳送|iPhoneから送信|iPadから送信|나의 (?:iPhone|iPad)에서 보냄)',
   'i',
 );
 const QUOTED = /^[ \t]*>/;
@@ -131,9 +199,20 @@ function isAttribution(lines: string[], i: number): number {
   if (ATTRIBUTION.some((re) => re.test(line))) return 1;
   // Mail clients wrap a long attribution over two lines.
   const next = lines[i + 1];
-  if (next !== undefined && next.length <= MAX_ATTRIBUTION_CHARS && (ATTRIBUTION_START.test(line) || WRAPPED_ADDRESS.test(next)) && !/:\s*$/.test(line)) {
+  if (next !== undefined && next.length <= MAX_ATTRIBUTION_CHARS && (ATTRIBUTION_START.test(line) || WRAPPED_ADDRESS.test(next)) && !/[:：]\s*$/.test(line)) {
     const joined = `${line.trimEnd()} ${next.trim()}`;
     if (ATTRIBUTION.some((re) => re.test(joined))) return 2;
+  }
+  return 0;
+}
+
+/** A dated attribution (isDatedAttribution) at line `i`, perhaps wrapped before the address: its line count. */
+function datedAttribution(lines: string[], i: number): number {
+  const line = lines[i] as string;
+  if (isDatedAttribution(line)) return 1;
+  const next = lines[i + 1];
+  if (next !== undefined && WRAPPED_ADDRESS.test(next) && !/[:：]\s*$/.test(line) && line.length + next.length < MAX_DATED_CHARS) {
+    if (isDatedAttribution(`${line.trimEnd()} ${next.trim()}`)) return 2;
   }
   return 0;
 }
@@ -162,7 +241,7 @@ function attributionBefore(lines: string[], quote: number): number | null {
   let k = quote - 1;
   while (k >= 0 && !(lines[k] as string).trim()) k--;
   const line = lines[k];
-  if (line === undefined || line.length > 400 || !/:\s*$/.test(line) || QUOTED.test(line)) return null;
+  if (line === undefined || line.length > 400 || !/[:：]\s*$/.test(line) || QUOTED.test(line)) return null;
   const bracketed = /<[^<>\s@]+@[^<>\s@]+>/.test(line);
   const bareWithTime = /[^\s<>()"@]+@[^\s<>()"@]+\.[^\s<>()"@]+/.test(line) && /\b\d{1,2}:\d{2}\b/.test(line);
   if (!bracketed && !bareWithTime) return null;
@@ -172,6 +251,13 @@ function attributionBefore(lines: string[], quote: number): number | null {
   return null;
 }
 
+/** Whether the next non-blank line from `from` is a `>` quote. */
+function quoteFollows(lines: string[], from: number): boolean {
+  let q = from;
+  while (q < lines.length && q < from + 50 && !(lines[q] as string).trim()) q++;
+  return q < lines.length && QUOTED.test(lines[q] as string);
+}
+
 /** Where the quoted history starts, or the line count when there is none. */
 function historyStart(lines: string[]): number {
   const limit = Math.min(lines.length, MAX_LINES);
@@ -179,9 +265,18 @@ function historyStart(lines: string[]): number {
   // disclaimer, a mailing-list footer or a signature, not their answer.
   let answeredAbove = false;
   let quoteSeen = false;
+  // any line of the customer's own so far (a dated attribution needs one above it, or a quote below it)
+  let textAbove = false;
   for (let i = 0; i < limit; i++) {
     const line = lines[i] as string;
-    const attribution = isAttribution(lines, i);
+    let attribution = isAttribution(lines, i);
+    if (!attribution) {
+      // Known by its date, time and address only, it never takes the whole answer: with nothing
+      // above it, it is history only when a quote follows it (and then the bottom-posting rule decides).
+      const dated = datedAttribution(lines, i);
+      if (dated && (textAbove || quoteFollows(lines, i + dated))) attribution = dated;
+    }
+    if (line.trim() && !SEPARATOR.test(line)) textAbove = true;
     if (attribution) {
       if (answeredAbove) return i;
       quoteSeen = true;
