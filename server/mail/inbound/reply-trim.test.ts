@@ -292,6 +292,12 @@ test('mobile and webmail signatures in more languages start the history (ProtonM
   for (const signature of ['Sent with Proton Mail secure email.', 'Sent with ProtonMail Secure Email.', 'Sent from my Samsung Galaxy smartphone.', 'Sent from Yahoo Mail on Android', 'Отправлено с iPhone', 'Отправлено из мобильной Почты Mail.ru', '发自我的iPhone', 'iPhoneから送信', 'Wysłane z iPhone\'a']) {
     assert.equal(trimReply(`Ok, thanks.\n\n${signature}\n\nold text\n`).visible, 'Ok, thanks.', signature);
   }
+  // HTML mail links the app's name: "Get [Outlook for iOS](…)" after conversion
+  const outlookIos = trimReply(bodyMarkdown(null, '<div>Ok, thanks.</div><div><br></div><div id="ms-outlook-mobile-signature">Get <a href="https://aka.ms/o0ukef">Outlook for iOS</a></div><hr><div id="divRplyFwdMsg"><b>Von:</b> Support &lt;help@desk.test&gt;<br><b>Gesendet:</b> Donnerstag, 6. März 2025 10:05</div><div>old text</div>'));
+  assert.equal(outlookIos.visible, 'Ok, thanks.');
+  assert.equal(trimReply('Ok, thanks.\n\nSent with [Proton Mail](https://proton.me/mail/home) secure email.\n\nold text\n').visible, 'Ok, thanks.');
+  // a link in the customer's own sentence is not a signature
+  assert.equal(trimReply('I [sent from my iPhone](https://example.com/x) the logs.\n').trimmed, '');
 });
 
 test('the reply-trimming rules stay linear on hostile replies (labels, dated attributions, separators by the thousand)', async () => {

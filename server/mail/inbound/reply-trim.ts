@@ -184,6 +184,16 @@ const MOBILE_SIGNATURE = new RegExp(
 );
 const QUOTED = /^[ \t]*>/;
 
+/**
+ * A mobile or webmail signature, also as HTML mail writes it: with a link on the app's name, which
+ * Markdown conversion makes `Get [Outlook for iOS](https://aka.ms/o0ukef)`.
+ */
+function isMobileSignature(line: string): boolean {
+  if (MOBILE_SIGNATURE.test(line)) return true;
+  if (line.length > MAX_ATTRIBUTION_CHARS || !line.includes('](')) return false;
+  return MOBILE_SIGNATURE.test(line.replace(/\[([^[\]\n]{0,200})\]\([^()\s]{0,500}\)/g, '$1'));
+}
+
 /** Pathological input (thousands of lines) stays linear: the history is cut after this many lines. */
 const MAX_LINES = 5000;
 
@@ -225,7 +235,7 @@ function ownTextAfterQuote(lines: string[], from: number): number {
   let j = from;
   while (j < lines.length && (QUOTED.test(lines[j] as string) || !(lines[j] as string).trim())) j++;
   const rest = lines[j];
-  if (rest === undefined || SIGNATURE.test(rest) || MOBILE_SIGNATURE.test(rest)) return -1;
+  if (rest === undefined || SIGNATURE.test(rest) || isMobileSignature(rest)) return -1;
   return j;
 }
 
@@ -293,7 +303,7 @@ function historyStart(lines: string[]): number {
     // The Notes rules guess from labels a customer may write too, so the guess never takes the
     // whole answer: with nothing of the customer's own above it, only what follows is history.
     if (notes) return ownTextAbove(lines, notes.start) ? notes.start : notes.end;
-    if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line)) return i;
+    if (ORIGINAL_MESSAGE.test(line) || SIGNATURE.test(line) || isMobileSignature(line)) return i;
     if (QUOTED.test(line)) {
       quoteSeen = true;
       // A quote is history only when nothing of the customer's own comes after it.
