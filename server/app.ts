@@ -5,6 +5,8 @@ import type { DomainCtx } from './domain/core/context';
 import { purgeExpiredSessions } from './domain/accounts/sessions';
 import { createDomain } from './domain-context';
 import { EVENTS_CHANNEL } from './events/store';
+import { announceAccessChange } from './domain/accounts/access-signal';
+import { viewerAccessBoard } from './events/viewer-access';
 import { createPresenceHub, createPresenceRelay } from './events/presence';
 import { createEventFeed } from './events/feed';
 import { createAppServer, type AppServer } from './http';
@@ -25,7 +27,12 @@ export { createDomain };
  */
 export function listenForCommits(dc: DomainCtx): () => void {
   return dc.db.listen(EVENTS_CHANNEL, (payload) => {
-    if (!payload) return dc.bus.publishAll();
+    if (!payload) {
+      // Another process committed (SQLite), or notifications were lost (PostgreSQL): whatever it
+      // was may have changed someone's access, so live streams re-check before they deliver it.
+      announceAccessChange(dc, { all: true });
+      return dc.bus.publishAll();
+    }
     try {
       const { o, p } = JSON.parse(payload) as { o: string; p: number[] };
       if (o === dc.node) return; // our own commit woke the bus already
@@ -51,6 +58,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const dc = await createDomain(config);
   // "This node is alive": work it claimed (outbox emails) is taken over soon after it dies.
   const alive = holdLease(dc, nodeLeaseName(dc.node), { ttlMs: 10_000, onAcquire() {}, onLose() {} });
+  // Live streams' access checks, listening for access changes before anything streams.
+  viewerAccessBoard(dc);
   const stopListening = listenForCommits(dc);
   // Started early: its first lease write is done by the time the node serves.
   const stopSnoozeWaker = startSnoozeWaker(dc);

@@ -1,14 +1,18 @@
 /**
- * What a live viewer may still see of a project, re-read at most once a second: a sign-out or a
- * removal takes effect within a second without re-reading on every event. The answer belongs to
- * the session, not the subscription, so every subscription of one session (several tabs, several
- * subscriptions per tab) shares one check instead of each querying on its own.
+ * What a live viewer may still see of a project, kept in memory so delivering an event never
+ * queries. A change of access (a removed member, a new role, the admin flag, a deactivation, a
+ * sign-out: domain/accounts/access-signal.ts) marks the affected checks stale at once, on every
+ * node, so nothing committed after it is delivered on the old answer; the checks are also re-read
+ * at most a second apart, as a safety net (a session that merely expires, a project's rows changed
+ * by hand). The answer belongs to the session, not the subscription, so every subscription of one
+ * session (several tabs, several subscriptions per tab) shares one check.
  */
 import { AppError } from '../../shared/errors';
 import { ACCESS } from '../../shared/roles';
 import { currentAccess, type ProjectRow } from '../domain/accounts/access';
 import type { DomainCtx } from '../domain/core/context';
 import { resolveSession } from '../domain/accounts/sessions';
+import { onAccessChange, type AccessChange } from '../domain/accounts/access-signal';
 
 const TTL_MS = 1000;
 
@@ -22,15 +26,25 @@ interface Check {
   holders: number;
   /** the read in flight: the refresher and every `current()` waiting on this check share it */
   reading: Promise<void> | null;
+  /** bumped when access changed: a read started before that must not count as fresh */
+  generation: number;
+  readingGeneration: number;
+  /** the holders' wake-ups: a stream waiting for events re-checks at once */
+  onStale: Set<() => void>;
 }
 
 export interface ViewerAccess {
   /** The viewer's access now (at most a second old); rejects with an AppError once it is gone. */
   current(): Promise<number>;
+  /** `cb` runs when this viewer's access may have changed (the stream should re-check now). */
+  onStale(cb: () => void): void;
   release(): void;
 }
 
-export type ViewerAccessBoard = (project: ProjectRow, sessionToken: string | undefined, userId: number) => ViewerAccess;
+export type ViewerAccessBoard = ((project: ProjectRow, sessionToken: string | undefined, userId: number) => ViewerAccess) & {
+  /** Access changed for these users (or everyone): their checks are stale from now on. */
+  invalidate(change: AccessChange): void;
+};
 
 /**
  * `refreshEveryMs` > 0 re-reads the checks in the background before they expire, each at its own
@@ -51,18 +65,25 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
     return access;
   };
 
-  /** Re-reads a check (once at a time); the answer counts from when the read started. */
+  /**
+   * Re-reads a check (once at a time); the answer counts from when the read started, and not at
+   * all when access changed meanwhile (the read may have seen the rows before the change).
+   */
   const refresh = (c: Check): Promise<void> => {
-    if (!c.reading) {
+    if (!c.reading || c.readingGeneration !== c.generation) {
       const t = now();
-      c.reading = read(c.project, c.token, c.userId)
+      const generation = c.generation;
+      const reading: Promise<void> = read(c.project, c.token, c.userId)
         .then((result) => {
+          if (c.generation !== generation) return;
           c.result = result;
           c.checkedAt = t;
         })
         .finally(() => {
-          c.reading = null;
+          if (c.reading === reading) c.reading = null;
         });
+      c.reading = reading;
+      c.readingGeneration = generation;
     }
     return c.reading;
   };
@@ -86,29 +107,65 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
     }
   };
 
-  return (project, token, userId) => {
+  const board = ((project, token, userId) => {
     const key = `${project.id}:${userId}:${token ?? ''}`;
     let check = checks.get(key);
     if (!check) {
-      check = { project, token, userId, checkedAt: -Infinity, result: ACCESS.none, holders: 0, reading: null };
+      check = { project, token, userId, checkedAt: -Infinity, result: ACCESS.none, holders: 0, reading: null, generation: 0, readingGeneration: -1, onStale: new Set() };
       checks.set(key, check);
       startRefreshing();
     }
     const mine = check;
     mine.holders++;
     let released = false;
+    let wake: (() => void) | null = null;
     return {
       async current() {
-        if (now() - mine.checkedAt >= TTL_MS) await refresh(mine);
+        // (again when access changed while reading: that read may predate the change)
+        while (now() - mine.checkedAt >= TTL_MS) await refresh(mine);
         if (mine.result instanceof AppError) throw mine.result;
         return mine.result;
+      },
+      onStale(cb) {
+        if (wake) mine.onStale.delete(wake);
+        mine.onStale.add((wake = cb));
       },
       release() {
         if (released) return;
         released = true;
+        if (wake) mine.onStale.delete(wake);
         if (--mine.holders === 0) checks.delete(key);
         stopRefreshingIfIdle();
       },
     };
+  }) as ViewerAccessBoard;
+  board.invalidate = (change) => {
+    const users = 'users' in change ? new Set(change.users) : null;
+    for (const c of checks.values()) {
+      if (users && !users.has(c.userId)) continue;
+      c.generation++;
+      c.checkedAt = -Infinity;
+      // read now, so the stream's next delivery most likely finds the answer ready
+      refresh(c).catch(() => undefined);
+      for (const cb of c.onStale) cb();
+    }
   };
+  return board;
+}
+
+// One board per running app (tests start several in one process).
+const boards = new WeakMap<DomainCtx, ViewerAccessBoard>();
+
+/**
+ * The app's board, listening for access changes (on PostgreSQL its LISTEN is set up here: the app
+ * asks for the board when it starts, so no change is missed before the first stream opens).
+ */
+export function viewerAccessBoard(dc: DomainCtx): ViewerAccessBoard {
+  let board = boards.get(dc);
+  if (!board) {
+    const made = createViewerAccessBoard(dc);
+    boards.set(dc, (board = made));
+    onAccessChange(dc, (change) => made.invalidate(change));
+  }
+  return board;
 }

@@ -8,6 +8,7 @@ import type { ProjectAccess } from './access';
 import type { DomainCtx } from '../core/context';
 import { recordAudit, type Actor } from '../audit/audit-log';
 import { findUserByEmail } from './users';
+import { writeAccessChange } from './access-signal';
 
 export async function listMembers(q: Q, projectId: number): Promise<MemberView[]> {
   const rows = await q
@@ -56,7 +57,7 @@ export async function setMember(
 ): Promise<MemberView> {
   const user = await findUserByEmail(dc.db, input.email);
   if (!user || user.kind !== 'human') throw new AppError('USER_NOT_FOUND');
-  return dc.db.write(async (tx) => {
+  return writeAccessChange(dc, async (tx, changed) => {
     const current = await currentRole(tx, pa.project.id, user.id);
     const touchesOwner = input.role === 'owner' || current === 'owner';
     if (touchesOwner && pa.access < ACCESS.owner) throw new AppError('OWNER_REQUIRED');
@@ -69,6 +70,7 @@ export async function setMember(
       .values({ projectId: pa.project.id, userId: user.id, role: input.role, createdAt: at })
       .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: input.role } })
       .run();
+    if (current !== input.role) changed(user.id);
     if (actor && current !== input.role) {
       const action = current ? 'member.role_changed' : 'member.added';
       await recordAudit(tx, actor, { projectId: pa.project.id, action, target: user.email, detail: { role: input.role, ...(current ? { from: current } : {}) } }, at);
@@ -84,7 +86,7 @@ export async function setMember(
 export async function removeMember(dc: DomainCtx, pa: ProjectAccess, email: string, actor?: Actor): Promise<void> {
   const user = await findUserByEmail(dc.db, email);
   if (!user) throw new AppError('USER_NOT_FOUND');
-  await dc.db.write(async (tx) => {
+  await writeAccessChange(dc, async (tx, changed) => {
     const current = await currentRole(tx, pa.project.id, user.id);
     if (!current) throw new AppError('NOT_A_MEMBER');
     if (current === 'owner') {
@@ -95,6 +97,7 @@ export async function removeMember(dc: DomainCtx, pa: ProjectAccess, email: stri
       .delete(memberships)
       .where(and(eq(memberships.projectId, pa.project.id), eq(memberships.userId, user.id)))
       .run();
+    changed(user.id);
     if (actor) await recordAudit(tx, actor, { projectId: pa.project.id, action: 'member.removed', target: user.email, detail: { role: current } }, dc.now());
   });
 }

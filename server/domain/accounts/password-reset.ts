@@ -16,6 +16,7 @@ import { hashPassword } from './passwords';
 import { createSessionTx, deleteSessionsTx, type SessionMeta } from './sessions';
 import { consumeToken, findToken, issueToken, retireTokens, tokenState, usableToken, type TokenState } from './tokens';
 import { findUserByEmail, getUser, type UserRow } from './users';
+import { writeAccessChange } from './access-signal';
 
 /** Whether password sign-in (and so a reset) is open to this user; set by single sign-on's "SSO only". */
 export type PasswordPolicy = (user: UserRow) => Promise<boolean>;
@@ -72,13 +73,14 @@ export async function resetPassword(
 ): Promise<{ user: UserRow; sessionToken: string }> {
   const row = await usableToken(dc.db, 'password_reset', input.token, dc.now());
   const passwordHash = await hashPassword(input.password);
-  return dc.db.write(async (tx) => {
+  return writeAccessChange(dc, async (tx, changed) => {
     const at = dc.now();
     if (!(await consumeToken(tx, row, at))) throw new AppError('LINK_USED');
     const user = row.userId === null ? undefined : await tx.select().from(users).where(eq(users.id, row.userId)).get();
     if (!user || user.deactivatedAt !== null) throw new AppError('LINK_INVALID');
     const updated = await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).returning().get();
     await deleteSessionsTx(tx, user.id);
+    changed(user.id);
     const { token } = await createSessionTx(tx, user.id, session.ttlMs, at, session.meta);
     await recordAudit(tx, { id: user.id, name: user.name }, { action: 'user.password_reset', target: user.email }, at);
     return { user: updated, sessionToken: token };

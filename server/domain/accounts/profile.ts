@@ -14,6 +14,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import { deleteSessionsTx } from './sessions';
 import { consumeToken, issueToken, retireTokens, usableToken } from './tokens';
 import { findUserByEmail, getUser, isUniqueViolation, type UserRow } from './users';
+import { writeAccessChange } from './access-signal';
 
 export async function getProfile(dc: DomainCtx, user: UserRow): Promise<ProfileView> {
   const fresh = (await getUser(dc.db, user.id)) ?? user;
@@ -53,9 +54,10 @@ export async function updateProfile(
 export async function changePassword(dc: DomainCtx, user: UserRow, input: { currentPassword: string; newPassword: string }, currentSession: string | undefined): Promise<void> {
   if (user.passwordHash !== null && !(await verifyPassword(input.currentPassword, user.passwordHash))) throw new AppError('WRONG_PASSWORD');
   const passwordHash = await hashPassword(input.newPassword);
-  await dc.db.write(async (tx) => {
+  await writeAccessChange(dc, async (tx, changed) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
     await deleteSessionsTx(tx, user.id, currentSession ?? '');
+    changed(user.id);
     await recordAudit(tx, { id: user.id, name: user.name }, { action: 'user.password_changed', target: user.email }, dc.now());
   });
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/errors';
 import type { SessionView } from '../../../shared/views';
 import type { DomainCtx } from '../core/context';
 import type { UserRow } from './users';
+import { writeAccessChange } from './access-signal';
 
 export const SESSION_COOKIE = 'tl_session';
 
@@ -80,7 +81,10 @@ export async function listSessions(dc: DomainCtx, userId: number, currentToken: 
 
 /** "Sign out everywhere else": every session of the user but the caller's. */
 export async function signOutOtherSessions(dc: DomainCtx, userId: number, currentToken: string | undefined): Promise<void> {
-  await dc.db.write((tx) => deleteSessionsTx(tx, userId, currentToken ?? ''));
+  await writeAccessChange(dc, async (tx, changed) => {
+    await deleteSessionsTx(tx, userId, currentToken ?? '');
+    changed(userId);
+  });
 }
 
 /** Ends one of the user's own sessions by the id the list showed. */
@@ -88,8 +92,9 @@ export async function revokeSession(dc: DomainCtx, userId: number, id: string): 
   const rows = await dc.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId)).all();
   const target = rows.find((r) => publicSessionId(r.id) === id);
   if (!target) throw new AppError('SESSION_NOT_FOUND');
-  await dc.db.write(async (tx) => {
+  await writeAccessChange(dc, async (tx, changed) => {
     await tx.delete(sessions).where(and(eq(sessions.id, target.id), eq(sessions.userId, userId))).run();
+    changed(userId);
   });
 }
 
@@ -110,8 +115,9 @@ export async function resolveSession(dc: DomainCtx, token: string | undefined): 
 export async function deleteSession(dc: DomainCtx, token: string | undefined): Promise<void> {
   if (!token) return;
   const id = hashToken(token);
-  await dc.db.write(async (tx) => {
-    await tx.delete(sessions).where(eq(sessions.id, id)).run();
+  await writeAccessChange(dc, async (tx, changed) => {
+    const gone = await tx.delete(sessions).where(eq(sessions.id, id)).returning({ userId: sessions.userId }).all();
+    for (const g of gone) changed(g.userId);
   });
 }
 

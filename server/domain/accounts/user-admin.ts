@@ -15,6 +15,7 @@ import type { DomainCtx } from '../core/context';
 import { lockedEmails, unlockSignIn } from './login-throttle';
 import { deleteSessionsTx } from './sessions';
 import { activeAdminCount, findUserByEmail, getUser, type UserRow } from './users';
+import { writeAccessChange } from './access-signal';
 
 function adminView(u: UserRow, locked: boolean): AdminUserView {
   return {
@@ -80,13 +81,14 @@ export async function unlockUser(dc: DomainCtx, ref: { userId: number } | { emai
 export async function deactivateUser(dc: DomainCtx, actor: Actor, ref: { userId: number } | { email: string }): Promise<AdminUserView> {
   const user = await humanUser(dc, ref);
   if (actor.id === user.id) throw new AppError('NOT_YOURSELF');
-  const row = await dc.db.write(async (tx) => {
+  const row = await writeAccessChange(dc, async (tx, changed) => {
     const at = dc.now();
     const current = (await tx.select().from(users).where(eq(users.id, user.id)).get()) as UserRow;
     if (current.deactivatedAt !== null) return current;
     if (current.isAdmin && (await activeAdminCount(tx)) <= 1) throw new AppError('LAST_ADMIN');
     const updated = await tx.update(users).set({ deactivatedAt: at }).where(eq(users.id, user.id)).returning().get();
     await deleteSessionsTx(tx, user.id);
+    changed(user.id);
     await recordAudit(tx, actor, { action: 'user.deactivated', target: user.email }, at);
     return updated;
   });
@@ -108,12 +110,13 @@ export async function reactivateUser(dc: DomainCtx, actor: Actor, ref: { userId:
 /** Grants or removes the administrator flag; the last active administrator keeps it. */
 export async function setAdmin(dc: DomainCtx, actor: Actor, userId: number, isAdmin: boolean): Promise<AdminUserView> {
   const user = await humanUser(dc, { userId });
-  const row = await dc.db.write(async (tx) => {
+  const row = await writeAccessChange(dc, async (tx, changed) => {
     const at = dc.now();
     const current = (await tx.select().from(users).where(eq(users.id, userId)).get()) as UserRow;
     if (current.isAdmin === isAdmin) return current;
     if (!isAdmin && current.deactivatedAt === null && (await activeAdminCount(tx)) <= 1) throw new AppError('LAST_ADMIN');
     const updated = await tx.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning().get();
+    changed(userId);
     await recordAudit(tx, actor, { action: isAdmin ? 'user.admin_granted' : 'user.admin_removed', target: user.email }, at);
     return updated;
   });

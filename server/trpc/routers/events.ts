@@ -6,7 +6,7 @@ import { CAN } from '../../../shared/roles';
 import type { DomainCtx } from '../../domain/core/context';
 import { lazyKnownAddresses } from '../../domain/tickets/ticket-addresses';
 import { latestSeq } from '../../events/store';
-import { createViewerAccessBoard, type ViewerAccess, type ViewerAccessBoard } from '../../events/viewer-access';
+import { viewerAccessBoard, type ViewerAccess, type ViewerAccessBoard } from '../../events/viewer-access';
 import { envelopeFor } from '../../events/visibility';
 import { projectProcedure, router, toTRPCError } from '../init';
 import { shareForEncoding } from '../ws-encoder';
@@ -14,12 +14,8 @@ import { shareForEncoding } from '../ws-encoder';
 const REPLAY_BATCH = 500;
 export const ACCESS_RECHECK_MS = 500;
 
-// One board per running app (tests start several in one process).
-const boards = new WeakMap<DomainCtx, ViewerAccessBoard>();
 export function viewerAccess(dc: DomainCtx, ...args: Parameters<ViewerAccessBoard>): ViewerAccess {
-  let board = boards.get(dc);
-  if (!board) boards.set(dc, (board = createViewerAccessBoard(dc)));
-  return board(...args);
+  return viewerAccessBoard(dc)(...args);
 }
 
 // Subscribers at one access level share one envelope object (see envelopeFor): wrap it once too.
@@ -34,9 +30,11 @@ function trackedOnce(env: ProjectEventEnvelope): TrackedEnvelope {
 export const eventsRouter = router({
   /**
    * Replays stored events after `lastEventId`, then streams live ones, each as
-   * `tracked(String(seq), envelope)`. What the caller sees is re-checked (at most a second old)
-   * before every batch, so a member who is removed or signs out stops receiving within a second,
-   * and one whose access level changed gets ACCESS_CHANGED (the stream ends: reload, resubscribe).
+   * `tracked(String(seq), envelope)`. What the caller sees is checked before every batch: a
+   * change of access (removed, another role, deactivated, signed out; on any node) makes that check
+   * re-read, so nothing committed after the change is delivered on the old access, and wakes the
+   * stream, which ends at once (FORBIDDEN, UNAUTHORIZED, or ACCESS_CHANGED for another level: the
+   * page reloads and resubscribes). The check is also re-read at most a second apart.
    */
   project: projectProcedure()
     .input(eventsInput)
@@ -52,6 +50,12 @@ export const eventsRouter = router({
       const onAbort = () => wake?.();
       signal?.addEventListener('abort', onAbort);
       const viewer = viewerAccess(ctx.dc, project, ctx.sessionToken, ctx.user.id);
+      // Access changed (on any node): re-check now, not at the next second.
+      let stale = false;
+      viewer.onStale(() => {
+        stale = true;
+        wake?.();
+      });
       // What the caller loaded was read at this level; at another one (a role changed, a project's
       // visibility, admin rights) the stream ends, so the page reloads what it may see now rather
       // than keep showing what it no longer may, or miss what it now may.
@@ -70,18 +74,20 @@ export const eventsRouter = router({
         let last = input.lastEventId == null ? await latestSeq(ctx.dc.db, project.id) : Number(input.lastEventId);
         while (!signal?.aborted) {
           if (!woken) {
-            // Woken by a commit, or after a second to re-check access: a sign-out, a removed
-            // membership or a deactivated user (on any node) ends the stream within a second
-            // even when the project is quiet.
-            const recheck = await new Promise<boolean>((resolve) => {
+            // Woken by a commit, by a change of the viewer's access (on any node: the stream
+            // ends at once), or after half a second to re-check anyway (a session that expired).
+            const recheck = stale || (await new Promise<boolean>((resolve) => {
               const timer = setTimeout(() => resolve(true), ACCESS_RECHECK_MS);
               wake = () => {
                 clearTimeout(timer);
                 resolve(false);
               };
-            });
+            }));
             wake = null;
-            if (recheck) await accessNow();
+            if (recheck || stale) {
+              stale = false;
+              await accessNow();
+            }
             continue;
           }
           woken = false;

@@ -46,6 +46,11 @@ export const presenceRouter = router({
       // The same session-aware check as the events stream: signing out or losing the role (on any
       // node) ends this stream within a second.
       const viewer = viewerAccess(ctx.dc, ctx.pa.project, ctx.sessionToken, ctx.user.id);
+      let stale = false;
+      viewer.onStale(() => {
+        stale = true;
+        wake?.();
+      });
       const stillResponder = async () => {
         let access: number;
         try {
@@ -60,15 +65,18 @@ export const presenceRouter = router({
       try {
         while (!signal?.aborted) {
           if (!dirty) {
-            const recheck = await new Promise<boolean>((resolve) => {
+            const recheck = stale || (await new Promise<boolean>((resolve) => {
               const timer = setTimeout(() => resolve(true), ACCESS_RECHECK_MS);
               wake = () => {
                 clearTimeout(timer);
                 resolve(false);
               };
-            });
+            }));
             wake = null;
-            if (recheck) await stillResponder();
+            if (recheck || stale) {
+              stale = false;
+              await stillResponder();
+            }
             continue;
           }
           dirty = false;
