@@ -1,7 +1,9 @@
 /**
  * GET /attachments/<token>/<name>: for users who may see the ticket, or — with a signed,
  * expiring `?l=&e=&s=` from a customer email or the customer view — for that customer, without
- * an account, while their link is not revoked (rate limited). Customer files are
+ * an account, while their link is not revoked (rate limited). Access is checked on every request:
+ * the browser keeps a copy but must revalidate it (`no-cache` with an ETag), so a repeat view costs
+ * a 304 and no file read, and someone who lost access gets a 404, not their cached copy. Customer files are
  * never rendered by the browser as active content: only plain image types are shown inline,
  * everything else is a download, with nosniff and a sandboxing CSP.
  */
@@ -52,7 +54,7 @@ async function serve(dc: DomainCtx, store: AttachmentStore, req: IncomingMessage
   // A file of an internal note is as private as the note: responders only.
   const needs = Math.max(ticketMinAccess(row?.t ?? { confidential: true }), row?.internal ? CAN.respond : 0);
   if (!row || (await currentAccess(dc.db, row.p, user)) < needs) return deny(res, 404, 'Not found');
-  await send(store, req, res, row.a, 'private, max-age=3600');
+  await send(store, req, res, row.a);
 }
 
 async function findAttachment(dc: DomainCtx, token: string) {
@@ -78,10 +80,29 @@ async function serveSigned(dc: DomainCtx, store: AttachmentStore, req: IncomingM
   if (!row || !link || link.revokedAt !== null || link.ticketId !== row.t.id || row.internal) {
     return deny(res, 404, 'This link is not valid any more. The latest email about your request has a fresh one.');
   }
-  await send(store, req, res, row.a, 'private, no-store');
+  await send(store, req, res, row.a);
 }
 
-async function send(store: AttachmentStore, req: IncomingMessage, res: ServerResponse, a: typeof attachments.$inferSelect, cache: string): Promise<void> {
+/** Kept by the browser, asked again every time (access first), answered 304 while the file is the same. */
+const CACHE = 'private, no-cache';
+
+/** The file's bytes name it (content-addressed), so its hash is its validator. */
+function etagOf(a: typeof attachments.$inferSelect): string {
+  return `"${a.sha256.slice(0, 32)}"`;
+}
+
+function notModified(req: IncomingMessage, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  return header.split(',').some((v) => {
+    const t = v.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+async function send(store: AttachmentStore, req: IncomingMessage, res: ServerResponse, a: typeof attachments.$inferSelect): Promise<void> {
+  const etag = etagOf(a);
+  if (notModified(req, etag)) return void res.writeHead(304, { ETag: etag, 'Cache-Control': CACHE }).end();
   const body = await store.open(a.sha256);
   if (!body) return deny(res, 410, 'The file is missing from storage.');
   const inline = INLINE_SAFE.has(a.contentType);
@@ -91,7 +112,8 @@ async function send(store: AttachmentStore, req: IncomingMessage, res: ServerRes
     'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', a.filename),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': cache,
+    'Cache-Control': CACHE,
+    ETag: etag,
   });
   if (req.method === 'HEAD') {
     body.destroy();
