@@ -20,7 +20,7 @@ import { handleUnsubscribe } from './http/unsubscribe';
 import { CUSTOMER_VIEW_SCRIPT_PATH, handleCustomerView, serveCustomerViewScript } from './http/customer-view';
 import { handleUpload } from './http/uploads';
 import { handleWebhook } from './http/webhooks';
-import { clientAddressResolver } from './http/client-address';
+import { clientAddressResolver, httpsResolver } from './http/client-address';
 import { isFaviconUrl, serveFavicon } from './http/favicon';
 import { GRAPH_NOTIFICATIONS_PATH, handleGraphNotification } from './http/graph-notifications';
 import { createOidcRoutes } from './http/oidc';
@@ -36,9 +36,24 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy':
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
+
+/** Browsers keep to HTTPS for a year once they saw this over HTTPS (never sent over plain HTTP). */
+const HSTS = 'max-age=31536000';
+
+const HOST = /^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
+
+/**
+ * The page may connect to itself only: HTTP to 'self', the WebSocket to the public URL's origin or
+ * the host the page was loaded from (the two origins the upgrade accepts, see origin.ts). 'self'
+ * covers same-origin ws/wss in current browsers; they are named for those that predate CSP 3.
+ * (`npm run dev`: Vite serves the page and proxies `/trpc` on its own origin, which is 'self' there.)
+ */
+function contentSecurityPolicy(publicUrl: string, host: string | undefined, https: boolean): string {
+  const sockets = new Set([new URL(publicUrl).origin.replace(/^http/, 'ws')]);
+  if (host && HOST.test(host)) sockets.add(`${https ? 'wss' : 'ws'}://${host.toLowerCase()}`);
+  return `default-src 'self'; connect-src 'self' ${[...sockets].join(' ')}; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
@@ -74,9 +89,13 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
 
   const oidcRoutes = createOidcRoutes(deps.dc, deps.config);
   const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
+  const isHttps = httpsResolver(deps.config.trustProxy);
   const preloadPage = createPagePreloader(createContext);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const https = isHttps(req);
+    if (https) res.setHeader('Strict-Transport-Security', HSTS);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(deps.config.publicUrl, req.headers.host, https));
     const url = req.url ?? '/';
     if (url === '/healthz') {
       // Does the database answer? A load balancer takes a node without its database out of rotation.

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { TrustProxy } from '../config';
 
 export type ClientAddressOf = (req: IncomingMessage) => string;
@@ -30,6 +31,38 @@ function chain(req: IncomingMessage): string[] {
   return [...forwarded, normalise(req.socket.remoteAddress ?? 'unknown')];
 }
 
+/** Is this address one of the listed proxies (addresses and CIDR ranges)? */
+function proxyList(addresses: string[]): (a: string) => boolean {
+  const ours = new BlockList();
+  for (const entry of addresses) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) ours.addAddress(address, family);
+    else ours.addSubnet(address, Number(prefix), family);
+  }
+  return (a) => {
+    const family = isIP(a);
+    return family !== 0 && ours.check(a, family === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
+/**
+ * Did the request reach us over HTTPS: on a TLS socket, or through a proxy TRUST_PROXY trusts
+ * that says so in `X-Forwarded-Proto` (its first value, as Express reads it)? The header of a peer
+ * that is not a trusted proxy proves nothing.
+ */
+export function httpsResolver(trust: TrustProxy): (req: IncomingMessage) => boolean {
+  const peerIsProxy: (req: IncomingMessage) => boolean =
+    trust.mode === 'off' ? () => false : trust.mode === 'hops' ? () => true : ((isOurs) => (req: IncomingMessage) => isOurs(normalise(req.socket.remoteAddress ?? '')))(proxyList(trust.addresses));
+  return (req) => {
+    if ((req.socket as TLSSocket).encrypted) return true;
+    if (!peerIsProxy(req)) return false;
+    const header = req.headers['x-forwarded-proto'];
+    const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase();
+    return first === 'https';
+  };
+}
+
 export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
   switch (trust.mode) {
     case 'off':
@@ -41,17 +74,7 @@ export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
         return c[Math.max(c.length - 1 - trust.hops, 0)] ?? 'unknown';
       };
     case 'addresses': {
-      const ours = new BlockList();
-      for (const entry of trust.addresses) {
-        const [address = '', prefix] = entry.split('/');
-        const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-        if (prefix === undefined) ours.addAddress(address, family);
-        else ours.addSubnet(address, Number(prefix), family);
-      }
-      const isOurs = (a: string): boolean => {
-        const family = isIP(a);
-        return family !== 0 && ours.check(a, family === 6 ? 'ipv6' : 'ipv4');
-      };
+      const isOurs = proxyList(trust.addresses);
       return (req) => {
         const c = chain(req);
         let i = c.length - 1;
