@@ -49,6 +49,8 @@ function move(by: number): void {
   if (!next) return;
   cursor = { iid: next.dataset.iid ?? '', project: next.dataset.project ?? '' };
   list.forEach((r) => r.classList.toggle('ticket-row-selected', r === next));
+  // Focus goes with the cursor, so Tab and Enter carry on from this row.
+  next.querySelector<HTMLElement>('a.ticket-link')?.focus({ preventScroll: true });
   next.scrollIntoView({ block: 'nearest' });
 }
 
@@ -90,6 +92,8 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
         break;
       case 'o':
       case 'Enter': {
+        // Enter on a link or button is the browser's own (the focused row's link opens once).
+        if (e.key === 'Enter' && el?.closest('a,button')) return;
         const row = cursorRow();
         if (!row) return;
         row.querySelector<HTMLAnchorElement>('a.ticket-link')?.click();

@@ -79,3 +79,33 @@ test('Markdown: the composer previews it and the thread shows it rendered, safel
   expect(await a.page.title()).not.toBe('pwned');
   await a.context.close();
 });
+
+test('j/k move focus with the cursor: Tab and Enter carry on from the row (UI pass 3, #9)', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.alice);
+  const stamp = Date.now();
+  for (const n of [1, 2]) {
+    await a.page.goto(`/p/${PROJECT}`);
+    await a.page.getByTestId('new-ticket-open').click();
+    await a.page.getByTestId('new-ticket-title').fill(`Focus ${n} ${stamp}`);
+    await a.page.getByTestId('new-ticket-submit').click();
+    await expect(a.page.getByTestId('ticket-title')).toHaveText(`Focus ${n} ${stamp}`);
+  }
+  await a.page.goto(`/p/${PROJECT}`);
+  await expect(a.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await a.page.keyboard.press('j');
+  await a.page.keyboard.press('j');
+  const second = a.page.getByTestId('ticket-row').filter({ hasText: `Focus 1 ${stamp}` });
+  await expect(a.page.locator('.ticket-row-selected')).toContainText(`Focus 1 ${stamp}`);
+  await expect(second.locator('a.ticket-link')).toBeFocused();
+  await a.page.keyboard.press('k');
+  const first = a.page.getByTestId('ticket-row').filter({ hasText: `Focus 2 ${stamp}` });
+  await expect(first.locator('a.ticket-link')).toBeFocused();
+  // Tab continues inside this row, not from the top of the page
+  await a.page.keyboard.press('Tab');
+  expect(await a.page.evaluate(() => !!document.activeElement?.closest('[data-testid="ticket-row"]'))).toBe(true);
+  await a.page.keyboard.press('Shift+Tab');
+  await expect(first.locator('a.ticket-link')).toBeFocused();
+  await a.page.keyboard.press('Enter');
+  await expect(a.page.getByTestId('ticket-title')).toHaveText(`Focus 2 ${stamp}`);
+  await a.context.close();
+});
