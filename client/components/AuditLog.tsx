@@ -35,6 +35,7 @@ const ACTIONS: Record<string, string> = {
   'project.created': 'created the project',
   'webhook.secret_revealed': 'revealed the webhook secret',
   'webhook.regenerated': 'regenerated the webhook URL and secret',
+  'custom_email.wrong_code_ignored': 'ignored a verification email with a wrong code for',
 };
 
 function details(e: AuditEntryView): string {

@@ -235,6 +235,23 @@ describe('failed checks say which', () => {
     assert.equal((await state(OTHER))?.error, 'incorrect_token');
   });
 
+  test('a forged email with a wrong code does not spoil a waiting verification; maintainers see it was ignored (L8)', async () => {
+    const mail = await restart('desk@other.test');
+    const forged = `From: <desk@other.test>\r\nTo: incoming+acme-other-2-issue-@desk.test\r\nSubject: Verify custom email address desk@other.test\r\nMessage-ID: <verify-${'x'.repeat(32)}@desk.test>\r\nX-Threadline-Verification: ${'0'.repeat(32)}\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nVerification code: ${'0'.repeat(32)}\r\n`;
+    await forward(forged, 'incoming+acme-other-2-issue-@desk.test');
+    await forward(forged.replace(/^X-Threadline-Verification: .*\r\n/m, '').replace(/^Message-ID: .*$/m, 'Message-ID: <forged@evil.test>'), 'incoming+acme-other-2-issue-@desk.test');
+    const s = await state(OTHER);
+    assert.equal(s?.state, 'waiting', `a stranger's wrong code changed the verification: ${s?.error}`);
+    const { items } = await maintainer.trpc.audit.project.query({ projectPath: OTHER });
+    const ignored = items.filter((e) => e.action === 'custom_email.wrong_code_ignored');
+    assert.equal(ignored.length, 2);
+    assert.equal(ignored[0]?.target, 'desk@other.test');
+    assert.equal(ignored[0]?.detail.from, 'desk@other.test');
+    // the real email still verifies
+    await forward(mail.raw, 'incoming+acme-other-2-issue-@desk.test');
+    assert.equal((await state(OTHER))?.state, 'verified');
+  });
+
   test('nothing came back within 30 minutes', async () => {
     const mail = await restart('desk@other.test');
     await app.dc.db.write(async (tx) => {

@@ -414,7 +414,7 @@ async function applyVerification(c: Ctx): Promise<Outcome | null> {
     const projectId = target.kind === 'project' || target.kind === 'reply' ? target.project.id : null;
     const via = c.envelopeTo[0] ?? c.parsed.headers.get('delivered-to')?.[0] ?? c.parsed.to[0]?.address ?? null;
     return { projectId, via };
-  });
+  }, c.deps.dc.secrets);
   if (!check) return null;
   if (check.settle) {
     await settleVerification(c.tx, check.row, check.failure, c.at);

@@ -4,11 +4,22 @@
  * Checked before any other rule: it is our own email (it would be ignored as a loop otherwise).
  * It passes only when it carries the current code, comes from the address itself, and reached
  * the Service Desk address of the project that asked.
+ *
+ * Security review 3, L8: anyone can write `From: <the address>` and "Verification code: <junk>".
+ * A wrong code fails a waiting verification (`incorrect_token`) only when the email is
+ * demonstrably one of our own verification emails coming back late — its Message-ID carries a
+ * signature of the code it holds (setup/custom-email-verification.ts). Any other wrong code is
+ * ignored: the verification keeps waiting for the real one, and the project's audit log says a
+ * message with a wrong code was ignored, and from whom. (GitLab fails the verification on any
+ * token mismatch; a forged email can then spoil it, which is what this avoids.) The checks that
+ * need the current code (sender, forwarding target) cannot be forged without it.
  */
 import type { CustomEmailError } from '../../../shared/custom-email';
 import type { Tx } from '../../../db/client';
 import { customEmailByAddress, customEmailByToken, effectiveState, type CustomEmailRow } from '../../domain/projects/custom-email';
 import type { ParsedEmail } from './parse';
+import type { SecretBox } from '../../domain/core/secret-box';
+import { recordAudit } from '../../domain/audit/audit-log';
 
 const TOKEN = /^[0-9a-f]{32}$/;
 const IN_TEXT = /Verification code:\s*([0-9a-f]{32})\b/g;
@@ -25,6 +36,20 @@ export function verificationToken(m: ParsedEmail): string | null {
   return IN_TEXT.exec(text)?.[1] ?? null;
 }
 
+/**
+ * The verification email's Message-ID carries a signature of its code (SECRET_KEY): when an email
+ * with an old code comes back, that proves it is one we sent, not a stranger's "Verification
+ * code: …" written to spoil a verification that waits (inbound/verification.ts).
+ */
+export function verificationMessageId(secrets: Pick<SecretBox, 'sign'>, token: string, host: string): string {
+  return `<verify-${secrets.sign(`custom-email-verification:${token}`)}@${host}>`;
+}
+
+export function isOurVerificationMessageId(secrets: Pick<SecretBox, 'verify'>, token: string, messageId: string | null | undefined): boolean {
+  const m = /^<?verify-([A-Za-z0-9_-]{32})@[^>]*>?$/.exec(messageId?.trim() ?? '');
+  return !!m?.[1] && secrets.verify(`custom-email-verification:${token}`, m[1]);
+}
+
 export interface VerificationCheck {
   row: CustomEmailRow;
   /** null: verified */
@@ -37,7 +62,13 @@ export interface VerificationCheck {
  * What a message means for a waiting verification, or null when it is no verification email.
  * `reachedProject`: the project id the message was addressed to (by our addresses), or null.
  */
-export async function checkVerification(tx: Tx, m: ParsedEmail, at: number, reachedProject: () => Promise<{ projectId: number | null; via: string | null }>): Promise<VerificationCheck | null> {
+export async function checkVerification(
+  tx: Tx,
+  m: ParsedEmail,
+  at: number,
+  reachedProject: () => Promise<{ projectId: number | null; via: string | null }>,
+  secrets: Pick<SecretBox, 'verify'>,
+): Promise<VerificationCheck | null> {
   const token = verificationToken(m);
   if (!token) return null;
   const from = m.from?.address ?? '';
@@ -46,7 +77,10 @@ export async function checkVerification(tx: Tx, m: ParsedEmail, at: number, reac
     // An earlier verification email of an address that now waits for a newer one.
     const waiting = from ? await customEmailByAddress(tx, from) : undefined;
     if (!waiting || effectiveState(waiting, at).state !== 'waiting') return null;
-    return { row: waiting, failure: { error: 'incorrect_token', detail: null }, settle: true };
+    if (isOurVerificationMessageId(secrets, token, m.messageId)) return { row: waiting, failure: { error: 'incorrect_token', detail: null }, settle: true };
+    // Not ours: nothing changes but the record of it, for the project's maintainers.
+    await recordAudit(tx, { id: null, name: 'Support Bot' }, { projectId: waiting.projectId, action: 'custom_email.wrong_code_ignored', target: waiting.address, detail: { from: from || '(none)', messageId: (m.messageId ?? '').slice(0, 200) } }, at);
+    return { row: waiting, failure: null, settle: false };
   }
   if (row.state !== 'waiting') return { row, failure: null, settle: false };
   if (effectiveState(row, at).state !== 'waiting') return { row, failure: { error: 'mail_not_received_within_timeframe', detail: null }, settle: true };

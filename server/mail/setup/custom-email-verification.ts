@@ -4,16 +4,17 @@
  * through the instance's. It proves the address forwards to us only when it comes back
  * (server/mail/inbound/verification.ts).
  */
-import { randomBytes } from 'node:crypto';
 import type { CustomEmailError } from '../../../shared/custom-email';
 import type { SecretBox } from '../../domain/core/secret-box';
 import type { CustomEmailRow } from '../../domain/projects/custom-email';
 import { compose } from '../outbound/compose';
+import { verificationMessageId } from '../inbound/verification';
 import { nodemailerOptions, smtpTargetFromSettings } from '../outbound/smtp-transport';
 import type { Transport } from '../outbound/transport';
 
 export const VERIFICATION_HEADER = 'X-Threadline-Verification';
 export const VERIFICATION_SUBJECT = 'Verify custom email address';
+
 
 export function verificationText(address: string, forwardTo: string, token: string): string {
   return [
@@ -38,7 +39,7 @@ export async function sendVerificationEmail(
   row: CustomEmailRow,
   opts: { projectName: string; forwardTo: string; host: string; secrets: SecretBox; instance: Transport },
 ): Promise<VerificationSendResult> {
-  const messageId = `<verify-${randomBytes(12).toString('hex')}@${opts.host}>`;
+  const messageId = verificationMessageId(opts.secrets, row.token, opts.host);
   const raw = await compose({
     from: { name: `${opts.projectName} Support`, address: row.address },
     to: row.address,
