@@ -116,6 +116,7 @@ export const ERRORS = {
     status: 'BAD_REQUEST',
     message: "This is one of Threadline's own addresses. Enter your own support address, e.g. support@your-company.com.",
   },
+  PROJECT_SMTP_NOT_ALLOWED: { status: 'FORBIDDEN', message: 'The administrator does not allow this SMTP server for projects.' },
   CUSTOM_EMAIL_NOT_SET: { status: 'NOT_FOUND', message: 'This project has no custom support address.' },
   CUSTOMER_LINK_INVALID: { status: 'NOT_FOUND', message: 'This link is not valid any more. Reply to the latest email about your request to get a new one.' },
   INVALID_INPUT: { status: 'BAD_REQUEST', message: 'The input is invalid.' },

@@ -71,6 +71,13 @@ export interface GraphMailboxView {
   health: MailboxHealthView | null;
 }
 
+/** Which SMTP servers projects' custom addresses may use (Admin page; server/domain/mail-setup/project-smtp.ts). */
+export interface ProjectSmtpPolicy {
+  mode: 'any' | 'list' | 'off';
+  /** `host` (ports 25, 465, 587) or `host:port` */
+  hosts: string[];
+}
+
 export interface MailSettingsView {
   incomingEmail: SourcedValue<string>;
   serviceDeskEmail: SourcedValue<string | null>;
@@ -82,4 +89,5 @@ export interface MailSettingsView {
   graphMailboxes: GraphMailboxView[];
   /** where the key sealing stored passwords comes from */
   secretKey: 'env' | 'file';
+  projectSmtp: ProjectSmtpPolicy;
 }

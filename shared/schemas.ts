@@ -328,6 +328,20 @@ export const mailAddressesInput = z.object({
   mailFrom: email.nullable().optional(),
 });
 
+export const projectSmtpPolicyInput = z.object({
+  mode: z.enum(['any', 'list', 'off'], { error: 'Choose any, list or off.' }),
+  hosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .max(260, 'A server must be at most 260 characters.')
+        .regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/, 'Each server must be a host name or IP address, optionally with :port, e.g. smtp.example.com or 10.0.0.5:2525.'),
+    )
+    .max(50, 'At most 50 servers.'),
+});
+
 export const smtpSettingsInput = z.object({
   host: hostName,
   port: portNumber,

@@ -27,6 +27,7 @@ const ACTIONS: Record<string, string> = {
   'user.email_changed': 'changed their email to',
   'user.renamed': 'changed their name',
   'settings.sso_changed': 'changed single sign-on settings',
+  'settings.project_smtp_changed': 'changed which SMTP servers projects may use',
   'service_desk.settings_changed': 'changed Service Desk settings',
   'email_template.changed': 'changed the email template',
   'email_template.reset': 'restored the default email template',

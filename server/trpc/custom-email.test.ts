@@ -203,6 +203,35 @@ describe('with its own SMTP server', () => {
   });
 });
 
+describe('which SMTP servers a project may use is the administrator\'s choice (L4)', () => {
+  test('a list, or none: a server off the list is refused before anything connects, with what to do; the default is any', async () => {
+    const admin = await signIn(app, 'admin@test.io');
+    const before = await state(OTHER);
+    const set = (smtp: { host: string; port: number }) =>
+      maintainer.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: OTHER, address: 'desk@other.test', smtp: { ...smtp, security: 'none', user: '', password: 'x' } });
+    const messageOf = async (p: Promise<unknown>) => p.then(() => 'OK', (err: { message: string; data?: { code?: string; appCode?: string } }) => `${err.data?.code} ${err.data?.appCode}: ${err.message}`);
+
+    assert.equal((await admin.trpc.mailSettings.get.query()).projectSmtp.mode, 'any', 'the default keeps what worked before');
+    const view = await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'list', hosts: ['SMTP.Company.test', '127.0.0.1:2'] });
+    assert.deepEqual(view.projectSmtp, { mode: 'list', hosts: ['smtp.company.test', '127.0.0.1:2'] });
+    const refused = await messageOf(set({ host: '127.0.0.1', port: 22 }));
+    assert.match(refused, /^FORBIDDEN PROJECT_SMTP_NOT_ALLOWED: 127\.0\.0\.1:22 is not on the administrator's list of SMTP servers projects may use \(smtp\.company\.test, 127\.0\.0\.1:2; a name alone allows ports 25, 465 and 587\)/);
+    assert.match(await messageOf(set({ host: 'smtp.company.test', port: 8080 })), /PROJECT_SMTP_NOT_ALLOWED/, 'a listed name allows the SMTP ports only');
+    assert.deepEqual(await state(OTHER), before, 'nothing was stored or sent');
+    // listed: accepted (the port is closed, and the maintainer may read that answer)
+    assert.equal(await messageOf(set({ host: '127.0.0.1', port: 2 })), 'OK');
+    assert.equal((await state(OTHER))?.error, 'smtp_host_issue');
+
+    await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'off', hosts: [] });
+    assert.match(await messageOf(set({ host: 'smtp.company.test', port: 587 })), /does not allow projects to use their own SMTP server/);
+    // without an SMTP server of its own the address still works, through the instance's server
+    assert.equal(await messageOf(maintainer.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: OTHER, address: 'desk@other.test', smtp: null })), 'OK');
+    const audit = (await admin.trpc.audit.instance.query()).items.filter((e) => e.action === 'settings.project_smtp_changed');
+    assert.equal(audit.length, 2);
+    await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'any', hosts: [] });
+  });
+});
+
 describe('failed checks say which', () => {
   async function restart(address: string) {
     const mark = sink.messages.length;

@@ -318,6 +318,7 @@ describe('role matrix', () => {
     assert.deepEqual(await matrix((c) => c.trpc.mailSettings.saveAddresses.mutate({ mailFrom: 'desk@matrix.test' })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.mailSettings.saveSmtp.mutate(smtp)), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.mailSettings.clearSmtp.mutate()), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'any', hosts: [] })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.mailSettings.sendTestEmail.mutate({ to: 'a@matrix.test', settings: smtp })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.mailSettings.addMailbox.mutate(box(`box-${++counter}`))), adminOnly());
     const id = (await s.admin.trpc.mailSettings.get.query()).mailboxes[0]?.id as number;

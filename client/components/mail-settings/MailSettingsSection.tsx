@@ -12,6 +12,7 @@ import AddressesForm from './AddressesForm';
 import MailboxesEditor from './MailboxesEditor';
 import GraphMailboxesEditor from './GraphMailboxesEditor';
 import SmtpForm from './SmtpForm';
+import ProjectSmtpForm from './ProjectSmtpForm';
 
 const HEALTH_REFRESH_MS = 3000;
 
@@ -37,6 +38,7 @@ export default function MailSettingsSection() {
           <>
             <AddressesForm view={v()} onSaved={saved} />
             <SmtpForm view={v()} onSaved={saved} />
+            <ProjectSmtpForm view={v()} onSaved={saved} />
             <MailboxesEditor view={v()} onSaved={saved} />
             <GraphMailboxesEditor view={v()} onSaved={saved} />
           </>

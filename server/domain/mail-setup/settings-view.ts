@@ -1,4 +1,5 @@
 /** The Admin page's view of the mail settings: values with where they come from, never a password. */
+import { readProjectSmtpPolicy } from './project-smtp';
 import type { Q } from '../../../db/client';
 import type { GraphMailboxView, MailboxHealthView, MailboxView, MailSettingsView, SmtpView } from '../../../shared/mail-settings';
 import { listMailboxes, type MailboxHealth } from '../mail-log/mailbox-health';
@@ -101,5 +102,6 @@ export async function mailSettingsView(q: Q, setup: MailSetup, opts: { transport
       return { ...graphMailboxView(box), notifications: (h?.subscriptionExpiresAt ?? 0) > opts.now, health: healthView(h) };
     }),
     secretKey: opts.secretKeyFromEnv ? 'env' : 'file',
+    projectSmtp: await readProjectSmtpPolicy(q),
   };
 }

@@ -17,6 +17,7 @@ import { isUniqueViolation } from '../accounts/users';
 import type { DomainCtx } from '../core/context';
 import { writeMailSettings } from '../mail-setup/signal';
 import type { Security } from '../mail-setup/instance-settings';
+import { projectSmtpRefusal, readProjectSmtpPolicy } from '../mail-setup/project-smtp';
 
 export type CustomEmailRow = typeof customEmails.$inferSelect;
 
@@ -79,6 +80,9 @@ export async function requestCustomEmail(dc: DomainCtx, pa: ProjectAccess, input
       const taken = await customEmailByAddress(tx, address);
       if (taken && taken.projectId !== pa.project.id) throw new AppError('CUSTOM_EMAIL_TAKEN');
       const smtp = input.smtp;
+      // The administrator's rule on project SMTP servers, before anything connects anywhere.
+      const refused = smtp ? projectSmtpRefusal(await readProjectSmtpPolicy(tx), smtp.host, smtp.port) : null;
+      if (refused) throw refused;
       // Unchanged user name and no new password: keep the stored one (the form shows only "set"),
       // for the server it was entered for only.
       let password: string | null = null;

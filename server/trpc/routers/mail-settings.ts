@@ -17,6 +17,7 @@ import {
   graphMailboxSettingsInput,
   graphMailboxUpdateInput,
   graphMailboxTestInput,
+  projectSmtpPolicyInput,
 } from '../../../shared/schemas';
 import { addGraphMailbox, graphMailboxRow, removeGraphMailbox, setGraphMailboxPaused, updateGraphMailbox, type GraphMailboxInput } from '../../domain/mail-setup/graph-settings';
 import { graphConfigOf } from '../../mail/runtime';
@@ -37,6 +38,8 @@ import {
   type MailboxInput,
 } from '../../domain/mail-setup/instance-settings';
 import { mailSettingsView } from '../../domain/mail-setup/settings-view';
+import { saveProjectSmtpPolicy } from '../../domain/mail-setup/project-smtp';
+import { actorOf } from '../../domain/audit/audit-log';
 import { imapConfigOf } from '../../mail/runtime';
 import { sendTestEmail, testImapConnection } from '../../mail/setup/connection-tests';
 import { smtpTargetFromSettings, smtpTargetFromUrl, type SmtpTarget } from '../../mail/outbound/smtp-transport';
@@ -96,6 +99,12 @@ export const mailSettingsRouter = router({
     forbidEnv(ctx.config.mail.fromEnv.smtpUrl);
     await saveSmtpSettings(ctx.dc, input);
     await ctx.mail.reconfigure();
+    return view(ctx);
+  }),
+
+  /** Which SMTP servers projects' custom support addresses may use (any, a list, none). */
+  saveProjectSmtp: adminProcedure.input(projectSmtpPolicyInput).mutation(async ({ ctx, input }) => {
+    await saveProjectSmtpPolicy(ctx.dc, actorOf(ctx.user), input);
     return view(ctx);
   }),
 
