@@ -20,26 +20,19 @@ export default function ProjectSmtpForm(props: { view: MailSettingsView; onSaved
         if (next) props.onSaved(next);
       }}
     >
-      <h3>SMTP servers of projects</h3>
-      <p class="muted">A project's custom support address may send through its own SMTP server, and its maintainers see that server's answers. Limit which servers they may name so they cannot probe your network.</p>
       <label class="field">
-        <span>Projects may use</span>
+        <span>SMTP servers projects may use (their maintainers read the servers' answers)</span>
         <select data-testid="project-smtp-mode" value={mode()} onChange={(e) => setMode(e.currentTarget.value as ProjectSmtpPolicy['mode'])}>
-          <option value="any">any server (default)</option>
-          <option value="list">only these servers</option>
-          <option value="off">no server of their own (the instance's is used)</option>
+          <option value="any">any (default)</option>
+          <option value="list">only: host (ports 25, 465, 587) or host:port, comma-separated</option>
+          <option value="off">none: the instance's server</option>
         </select>
       </label>
-      <label class="field">
-        <span>Servers: host (ports 25, 465, 587) or host:port, separated by commas</span>
-        <input data-testid="project-smtp-hosts" disabled={mode() !== 'list'} value={hosts()} onInput={(e) => setHosts(e.currentTarget.value)} />
-      </label>
+      <input data-testid="project-smtp-hosts" aria-label="Servers" hidden={mode() !== 'list'} value={hosts()} onInput={(e) => setHosts(e.currentTarget.value)} />
       <FormError error={save.error()} />
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={save.pending()}>
-          Save
-        </button>
-      </div>
+      <button class="button" disabled={save.pending()}>
+        Save
+      </button>
     </form>
   );
 }
