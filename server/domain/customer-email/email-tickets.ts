@@ -71,27 +71,29 @@ const lowerId = () => sql<string>`lower(${messageIds.messageId})`;
 const lowered = (id: string) => id.toLowerCase();
 
 /**
- * Which ticket of the project, if any, a Message-ID belongs to. `null` ticketId = deleted
- * (tombstone). An id we sent wins over a customer's: `ours` says whether the match is one of
- * our own emails (whoever quotes a customer's Message-ID may only have seen their email).
+ * Which ticket of the project, if any, a Message-ID belongs to, with the ticket's row (one
+ * statement). No `ticket`: deleted (a tombstone's ticket id is null). An id we sent wins over a
+ * customer's: `ours` says whether the match is one of our own emails (whoever quotes a
+ * customer's Message-ID may only have seen their email).
  */
-export async function ticketForMessageIds(q: Q, projectId: number, ids: string[]): Promise<{ ticketId: number | null; ours: boolean } | undefined> {
+export async function ticketForMessageIds(q: Q, projectId: number, ids: string[]): Promise<{ ticket: TicketRow | undefined; ours: boolean } | undefined> {
   if (ids.length === 0) return undefined;
   const row = await q
-    .select({ ticketId: messageIds.ticketId, direction: messageIds.direction })
+    .select({ direction: messageIds.direction, ticket: tickets })
     .from(messageIds)
+    .leftJoin(tickets, eq(tickets.id, messageIds.ticketId))
     .where(and(eq(messageIds.projectId, projectId), inArray(lowerId(), ids.map(lowered))))
     .orderBy(sql`${messageIds.direction} = 'out' desc`)
     .get();
-  return row && { ticketId: row.ticketId, ours: row.direction === 'out' };
+  return row && { ticket: row.ticket ?? undefined, ours: row.direction === 'out' };
 }
 
 /** The ticket's external author or one of its participants (unsubscribed ones included). */
-export async function isTicketParticipant(q: Q, ticket: Pick<TicketRow, 'id' | 'externalAuthor'>, email: string): Promise<boolean> {
+export function isTicketParticipant(ticket: Pick<TicketRow, 'externalAuthor'>, participants: readonly string[], email: string): boolean {
   const same = (a: string) => asciiAddress(a).toLowerCase();
   const wanted = same(email);
   if (ticket.externalAuthor && same(ticket.externalAuthor) === wanted) return true;
-  return (await participantEmails(q, ticket.id)).some((p) => same(p) === wanted);
+  return participants.some((p) => same(p) === wanted);
 }
 
 /**
@@ -153,6 +155,24 @@ export async function newReplyKey(tx: Tx, ticket: Pick<TicketRow, 'id' | 'projec
 }
 const insertReplyKey = prepared<{ key: string; ticketId: number; projectId: number; email: string; unsubscribeToken: string; createdAt: number }, unknown>('run', (q) =>
   q.insert(replyKeys).values({ key: ph('key'), ticketId: ph('ticketId'), projectId: ph('projectId'), email: ph('email'), unsubscribeToken: ph('unsubscribeToken'), createdAt: ph('createdAt') } as unknown as typeof replyKeys.$inferInsert),
+);
+
+/**
+ * A reply key with its ticket, the ticket's project and that project's settings, in one
+ * statement (a customer's reply reads all four before anything else).
+ */
+export async function findReplyTarget(q: Q, key: string): Promise<{ key: typeof replyKeys.$inferSelect; ticket: TicketRow | undefined; project: ProjectRow | undefined; settings: ServiceDeskSettings | undefined } | undefined> {
+  const row = await replyTargetStmt(q, { key });
+  return row ? { key: row.key, ticket: row.ticket ?? undefined, project: row.project ?? undefined, settings: row.settings ?? undefined } : undefined;
+}
+const replyTargetStmt = prepared<{ key: string }, { key: typeof replyKeys.$inferSelect; ticket: TicketRow | null; project: ProjectRow | null; settings: ServiceDeskSettings | null } | undefined>('get', (q) =>
+  q
+    .select({ key: replyKeys, ticket: tickets, project: projects, settings: serviceDeskSettings })
+    .from(replyKeys)
+    .leftJoin(tickets, eq(tickets.id, replyKeys.ticketId))
+    .leftJoin(projects, eq(projects.id, tickets.projectId))
+    .leftJoin(serviceDeskSettings, eq(serviceDeskSettings.projectId, projects.id))
+    .where(eq(replyKeys.key, sql.placeholder('key'))),
 );
 
 export async function findReplyKey(q: Q, key: string) {

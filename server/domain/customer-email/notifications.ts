@@ -40,6 +40,8 @@ interface Send {
   attachments?: MailAttachment[];
   /** the ticket was created in this transaction: what its thread and links are is known */
   newTicket?: NewTicketFacts;
+  /** the template, when already asked for (`templateSource`) */
+  template?: Promise<string> | undefined;
 }
 
 /**
@@ -159,7 +161,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const ids = await threadIds(tx, mc, s.ticket, s.newTicket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const known = s.kind === 'thank_you' ? s.newTicket?.template : undefined;
-  const source = known === undefined ? await templateSource(tx, s.project.id, s.kind) : (known ?? defaultTemplate(s.kind));
+  const source = known === undefined ? await (s.template ?? templateSource(tx, s.project.id, s.kind)) : (known ?? defaultTemplate(s.kind));
   // A verified custom address is the project's face: From and Reply-To, and its own SMTP server
   // when it has one. Replies to it come back through its forwarding and thread by Message-ID
   // (and the reply key in References), so a catch-all without sub-addressing works too.
@@ -210,7 +212,8 @@ function displayName(project: ProjectRow, settings: ServiceDeskSettings | undefi
   return settings?.outgoingName?.trim() || defaultOutgoingName(project);
 }
 
-async function subscribed(tx: Tx, ticketId: number): Promise<string[]> {
+/** The ticket's participants who get its email, in the order they joined. */
+export async function subscribed(tx: Tx, ticketId: number): Promise<string[]> {
   const rows = await tx
     .select({ email: participants.email })
     .from(participants)
@@ -243,14 +246,25 @@ export async function sendNewParticipant(tx: Tx, mc: MailContext, ticket: Ticket
 export async function sendNewNote(
   tx: Tx,
   mc: MailContext,
-  n: { ticket: TicketRow; project: ProjectRow; settings: ServiceDeskSettings | undefined; body: string; authorName: string; externalAuthor: string | null; attachments?: MailAttachment[] },
+  n: {
+    ticket: TicketRow;
+    project: ProjectRow;
+    settings: ServiceDeskSettings | undefined;
+    body: string;
+    authorName: string;
+    externalAuthor: string | null;
+    attachments?: MailAttachment[];
+    /** asked for ahead (sent with earlier statements): `subscribed`, `templateSource(…, 'new_note')` */
+    recipients?: Promise<string[]>;
+    template?: Promise<string>;
+  },
   at: number,
 ): Promise<void> {
   const exclude = n.externalAuthor?.toLowerCase();
   const fromName = n.externalAuthor ? displayName(n.project, n.settings) : `${n.authorName} (via ${displayName(n.project, n.settings)})`;
-  for (const to of await subscribed(tx, n.ticket.id)) {
+  for (const to of await (n.recipients ?? subscribed(tx, n.ticket.id))) {
     if (to === exclude || mc.book.isOurs(to)) continue;
-    await queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);
+    await queue(tx, mc, { kind: 'new_note', ticket: n.ticket, project: n.project, settings: n.settings, to, fromName, noteText: n.body, template: n.template, ...(n.attachments ? { attachments: n.attachments } : {}) }, at);
   }
 }
 

@@ -10,7 +10,7 @@ import {
   findProjectById,
   findProjectByKeySuffix,
   findProjectWithSettings,
-  findReplyKey,
+  findReplyTarget,
   insertAttachments,
   insertEmailTicket,
   isOwnMessageId,
@@ -32,13 +32,13 @@ import { findProjectByPath, type ProjectRow } from '../../domain/accounts/access
 import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/customer-email/unsubscribe';
 import { emitParticipantsChanged } from '../../domain/customer-email/participants';
 import { insertNote } from '../../domain/notes/notes';
-import { upsertCustomerTx } from '../../domain/customers/customers';
+import { customerOnItsWay } from '../../domain/customers/customers';
 import { reserveCustomerLinkId } from '../../domain/customer-email/customer-links';
 import { issueTemplate } from '../../domain/projects/issue-templates';
 import type { TicketRow } from '../../domain/tickets/ticket-views';
 import { fullPathSlug, REPLY_KEY_RE } from '../addresses';
 import { queueEmail, recentRejections } from '../../domain/customer-email/outbox';
-import { sendNewNote, sendNewParticipant, sendThankYou, templateSource } from '../../domain/customer-email/notifications';
+import { sendNewNote, sendNewParticipant, sendThankYou, subscribed, templateSource } from '../../domain/customer-email/notifications';
 import { defaultOutgoingName } from '../../domain/projects/service-desk';
 import { defaultTemplate } from '../outbound/templates';
 import { findKey } from './find-key';
@@ -104,7 +104,7 @@ function htmlOf(c: Ctx, markdown: string): string {
 
 type Target =
   | { kind: 'project'; project: ProjectRow; settings: ServiceDeskSettings | undefined; thankYou?: string | null | undefined }
-  | { kind: 'reply'; project: ProjectRow; ticket: TicketRow }
+  | { kind: 'reply'; project: ProjectRow; ticket: TicketRow; known?: { settings: ServiceDeskSettings | undefined } }
   | { kind: 'unsubscribe'; ticket: TicketRow; email: string }
   | { kind: 'reject'; code: RejectionCode };
 
@@ -131,14 +131,19 @@ async function resolveKey(c: Ctx): Promise<Target> {
     // `<token>-unsubscribe` only unsubscribes; a token is never a reply key, so it cannot post.
     const unsub = /^([0-9a-f]{32})[-+]unsubscribe$/.exec(key)?.[1];
     const replyKey = unsub ?? (REPLY_KEY_RE.test(key) ? key : null);
-    if (replyKey) {
-      const rk = unsub ? await findUnsubscribeToken(c.tx, unsub) : await findReplyKey(c.tx, replyKey);
+    if (unsub) {
+      const rk = await findUnsubscribeToken(c.tx, unsub);
       if (!rk) return { kind: 'reject', code: 'ReplyKeyNotFound' };
       const ticket = rk.ticketId === null ? undefined : await ticketById(c.tx, rk.ticketId);
       if (!ticket) return { kind: 'reject', code: 'TicketNotFound' };
-      if (unsub) return { kind: 'unsubscribe', ticket, email: rk.email };
-      const project = await findProjectById(c.tx, ticket.projectId);
-      return project ? { kind: 'reply', project, ticket } : { kind: 'reject', code: 'ProjectNotFound' };
+      return { kind: 'unsubscribe', ticket, email: rk.email };
+    }
+    if (replyKey) {
+      // the key, its ticket, project and settings in one statement
+      const found = await findReplyTarget(c.tx, replyKey);
+      if (!found) return { kind: 'reject', code: 'ReplyKeyNotFound' };
+      if (!found.ticket) return { kind: 'reject', code: 'TicketNotFound' };
+      return found.project ? { kind: 'reply', project: found.project, ticket: found.ticket, known: { settings: found.settings } } : { kind: 'reject', code: 'ProjectNotFound' };
     }
   }
   let project: ProjectRow | undefined;
@@ -319,16 +324,28 @@ async function createTicket(
  * kept, marked, and nothing else happens (no participant, no email, no reopening) until a
  * responder adds the sender.
  */
-async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, newSender = false): Promise<Outcome> {
+async function addReply(
+  c: Ctx,
+  project: ProjectRow,
+  ticket: TicketRow,
+  settings: ServiceDeskSettings | undefined,
+  newSender = false,
+  /** the ticket's participants, when already asked for */
+  asked?: Promise<string[]>,
+): Promise<Outcome> {
   const by = emailAuthor(c);
   const author = by?.address ?? '';
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
-  if (empty) return reject(c, 'EmptyEmail', project.id);
+  if (empty) {
+    await asked?.catch(() => undefined);
+    return reject(c, 'EmptyEmail', project.id);
+  }
   // the ticket's participants, asked together with the customer's row (one round trip on PostgreSQL)
-  const present = newSender ? null : participantEmails(c.tx, ticket.id);
+  const present = newSender ? null : (asked ?? participantEmails(c.tx, ticket.id));
   present?.catch(() => undefined);
-  // Every external sender is a customer, and their mail keeps the name we show up to date.
-  if (author) await upsertCustomerTx(c.tx, c.emit, author, by?.name ?? null, c.at);
+  // Every external sender is a customer, and their mail keeps the name we show up to date: sent
+  // now, and the note goes out behind it (its row is waited for before the outcome is written).
+  const customer = author ? customerOnItsWay(c.tx, c.emit, author, by?.name ?? null, c.at).row : null;
   const known = present ? await present : [];
   const note = await insertNote(c.tx, c.emit, ticket, {
     authorId: c.deps.supportBotId,
@@ -345,8 +362,23 @@ async function addReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings
   await insertAttachments(c.tx, c.prepared, ticket, note.id, c.at);
   if (!newSender) await welcomeReply(c, project, ticket, settings, { author, noteBody: body, emailText: trimmed.visible + links, participants: known });
   later(c.tx, recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at));
-  await finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at);
+  // a renamed customer's event is emitted before the outcome
+  await customer;
+  // Not waited for: the row was still pending under the write lock (applyMessage).
+  later(c.tx, finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at));
   return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
+}
+
+/**
+ * Sent together, not waited for: whether the reply's author was removed from the ticket, its
+ * participants, and the template its relayed email uses. `settled`: once all have answered.
+ */
+function replyFacts(c: Ctx, ticket: TicketRow) {
+  const removed = wasRemovedFrom(c.tx, ticket.id, replyAuthor(c));
+  const participants = participantEmails(c.tx, ticket.id);
+  const all = [removed, participants];
+  for (const p of all) p.catch(() => undefined);
+  return { removed, participants, settled: Promise.allSettled(all) };
 }
 
 function replyAuthor(c: Ctx): string {
@@ -370,8 +402,15 @@ async function welcomeReply(
   const newCc = cc.added.filter((a) => a !== author);
   if (cc.added.length) await emitParticipantsChanged(c.tx, c.emit, ticket);
   if (newCc.length) await botNote(c.tx, c.emit, ticket, c.deps.supportBotId, `added ${newCc.join(', ')}`, c.at);
-  if (await isReplyLoop(c.tx, ticket.id, author, reply.noteBody, c.at)) await stopEmailing(c, ticket, author);
-  else await relayReply(c, project, ticket, settings, author, reply.emailText, newCc);
+  // Asked together: is it a loop; if not, who gets it and with which template (reads only; the
+  // participants just added are among them, as statements run in the order sent)
+  const loop = isReplyLoop(c.tx, ticket.id, author, reply.noteBody, c.at);
+  const relay = { recipients: subscribed(c.tx, ticket.id), template: templateSource(c.tx, project.id, 'new_note') };
+  for (const p of [loop, relay.recipients, relay.template]) p.catch(() => undefined);
+  if (await loop) {
+    await Promise.allSettled([relay.recipients, relay.template]);
+    await stopEmailing(c, ticket, author);
+  } else await relayReply(c, project, ticket, settings, author, reply.emailText, newCc, relay);
   // Pending waits on the customer and a snooze waits on time: a customer's reply ends both.
   if (ticket.state === 'pending' || ticket.state === 'snoozed') {
     const reopened = await reopenTicket(c.tx, c.emit, ticket, c.at, 'customer_replied');
@@ -393,9 +432,19 @@ async function stopEmailing(c: Ctx, ticket: TicketRow, author: string): Promise<
     c.at, { internal: true, system: true });
 }
 
-async function relayReply(c: Ctx, project: ProjectRow, ticket: TicketRow, settings: ServiceDeskSettings | undefined, author: string, text: string, newCc: string[]): Promise<void> {
+async function relayReply(
+  c: Ctx,
+  project: ProjectRow,
+  ticket: TicketRow,
+  settings: ServiceDeskSettings | undefined,
+  author: string,
+  text: string,
+  newCc: string[],
+  asked: { recipients: Promise<string[]>; template: Promise<string> },
+): Promise<void> {
   const mc = c.deps.dc.mail;
   await sendNewNote(c.tx, mc, {
+    ...asked,
     ticket,
     project,
     settings,
@@ -462,18 +511,28 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
     return { status: 'duplicate', inboundId: c.row.id };
   }
   const from = c.parsed.from?.address ?? c.parsed.sender?.address;
-  if (from && (await recentFromSender(c.tx, project.id, from, c.at - 60_000)) >= c.deps.rateLimitPerMinute) {
+  const sent = from ? recentFromSender(c.tx, project.id, from, c.at - 60_000) : null;
+  // A reply to a known ticket: what it needs next is read together with the count (reads only)
+  const reply = target.kind === 'reply' ? replyFacts(c, target.ticket) : null;
+  // and for mail to the project's address, the ticket its thread belongs to, if any
+  const threading = target.kind === 'project' ? ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]) : null;
+  threading?.catch(() => undefined);
+  if (sent && (await sent) >= c.deps.rateLimitPerMinute) {
+    await reply?.settled;
+    await threading?.catch(() => undefined);
     return ignore(c, 'rate-limited', project.id);
   }
-  const settings = target.kind === 'project' ? target.settings : await settingsFor(c.tx, project.id);
-  if (target.kind === 'reply') return addReply(c, project, target.ticket, settings, await wasRemovedFrom(c.tx, target.ticket.id, replyAuthor(c)));
-  const thread = await ticketForMessageIds(c.tx, project.id, [...c.parsed.inReplyTo, ...c.parsed.references]);
+  const settings = target.kind === 'project' ? target.settings : target.known ? target.known.settings : await settingsFor(c.tx, project.id);
+  if (target.kind === 'reply' && reply) return addReply(c, project, target.ticket, settings, await reply.removed, reply.participants);
+  const thread = await threading;
   if (thread) {
-    const ticket = thread.ticketId === null ? undefined : await ticketById(c.tx, thread.ticketId);
+    const { ticket } = thread;
     if (!ticket) return reject(c, 'TicketNotFound', project.id);
-    const author = replyAuthor(c);
-    const newSender = (!thread.ours && !(await isTicketParticipant(c.tx, ticket, author))) || (await wasRemovedFrom(c.tx, ticket.id, author));
-    return addReply(c, project, ticket, settings, newSender);
+    const facts = replyFacts(c, ticket);
+    const participants = await facts.participants;
+    const newSender = (!thread.ours && !isTicketParticipant(ticket, participants, replyAuthor(c))) || (await facts.removed);
+    await facts.settled;
+    return addReply(c, project, ticket, settings, newSender, facts.participants);
   }
   const author = emailAuthor(c);
   // bad input, not a fault of ours: quarantined with the reason, without an error in the log

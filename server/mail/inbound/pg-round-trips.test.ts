@@ -17,7 +17,7 @@ import type { DomainCtx } from '../../domain/core/context';
 import { createMailCore } from '../runtime';
 import { closeRenderPool } from '../../render';
 import { readViewToken } from '../../domain/customer-email/customer-links';
-import { customerLinks, customers, inboundMessages, messageIds, outbox, participants, serviceDeskSettings, tickets } from '../../../db/schema';
+import { customerLinks, customers, inboundMessages, messageIds, notes, outbox, participants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
 import { startPostgres, type RunningPostgres } from '../../testing/postgres';
 import { countLockedRoundTrips } from '../../testing/pg-round-trips';
 
@@ -61,9 +61,9 @@ const mail = (n: number, from: string, name = 'Kim Lee') =>
   );
 
 /** Ingests one message alone and returns the round trips its locked transaction took. */
-async function roundTrips(raw: Buffer): Promise<number> {
+async function roundTrips(raw: Buffer, to = TO): Promise<number> {
   const before = trips.transactions.length;
-  const outcome = await core.ingest.receive(raw, { source: 'smtp', envelopeTo: [TO] });
+  const outcome = await core.ingest.receive(raw, { source: 'smtp', envelopeTo: [to] });
   assert.ok(outcome.status === 'ticket' || outcome.status === 'note', JSON.stringify(outcome));
   const seen = trips.transactions.slice(before);
   assert.equal(seen.length, 1, `one locked transaction per message alone: ${JSON.stringify(seen)}`);
@@ -107,3 +107,30 @@ test('a known customer with a new display name is renamed, in the same transacti
   const [lee] = await dc.db.select().from(customers).where(eq(customers.email, 'lee@customer.test')).all();
   assert.equal(lee?.name, 'Lee Park');
 });
+
+/** four different replies (the same text again and again would look like an auto-responder loop) */
+const WORDS = ['Still blank.', 'I tried another cable, no change.', 'It works after a restart!', 'Sorry, it is broken again since lunch.'];
+
+test("a customer's reply takes at most 7 round trips under the lock, through its reply key or its Message-ID", async () => {
+  const [kim] = await dc.db.select().from(tickets).where(eq(tickets.iid, 2)).all();
+  assert.ok(kim);
+  const [key] = await dc.db.select().from(replyKeys).where(eq(replyKeys.ticketId, kim.id)).all();
+  assert.ok(key);
+  const reply = (n: number, to: string, extra: string) =>
+    Buffer.from(
+      `From: Kim Lee <kim@customer.test>\r\nTo: ${to}\r\nSubject: Re: Printer\r\nMessage-ID: <r${n}@customer.test>\r\n${extra}` +
+        `Date: Mon, 30 Nov 2026 10:05:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${WORDS[n]}\r\n`,
+    );
+  // warm: each kind's statements known to the server
+  await core.ingest.receive(reply(0, `incoming+${key.key}@desk.test`, ''), { source: 'smtp', envelopeTo: [`incoming+${key.key}@desk.test`] });
+  const byKey = await roundTrips(reply(1, `incoming+${key.key}@desk.test`, ''), `incoming+${key.key}@desk.test`);
+  assert.ok(byKey <= 7, `${byKey} round trips`);
+  await roundTrips(reply(2, TO, 'In-Reply-To: <m1@customer.test>\r\n'));
+  const byId = await roundTrips(reply(3, TO, 'In-Reply-To: <m1@customer.test>\r\n'));
+  assert.ok(byId <= 7, `${byId} round trips`);
+  // all four replies are notes on Kim's ticket, from Kim
+  const kimNotes = await dc.db.select().from(notes).where(eq(notes.ticketId, kim.id)).all();
+  assert.deepEqual(kimNotes.filter((n) => n.externalAuthor === 'kim@customer.test').map((n) => n.body.trim()), WORDS);
+  for (const r of await dc.db.select().from(inboundMessages).where(eq(inboundMessages.ticketId, kim.id)).all()) assert.ok(['ticket', 'note'].includes(r.status), r.status);
+});
+
