@@ -6,7 +6,8 @@ export function errorMessage(err: unknown): string {
   if (isTRPCClientError(err)) {
     // A dropped connection surfaces as a fetch TypeError wrapped by tRPC.
     if (err.cause instanceof TypeError) return 'Cannot reach the server. Check your connection and try again.';
-    return err.message;
+    // The API names the field ("addLabels.0: …"); a form shows the message beside the field itself.
+    return errorCode(err) === 'INVALID_INPUT' ? err.message.replace(/(^|; )[\w.]+: /g, '$1') : err.message;
   }
   if (err instanceof Error) return err.message;
   return 'Something went wrong.';
