@@ -151,6 +151,12 @@ export default function Composer(props: {
     }),
   );
 
+  /** A refused reply's notice goes once the responder moves on: keeps editing, empties the draft or writes a note. */
+  function settle() {
+    setCollision(false);
+    action.setError(null);
+  }
+
   async function send() {
     if (action.pending() || uploads.pending() > 0 || (!body().trim() && !macro())) return;
     setToken(null);
@@ -216,7 +222,10 @@ export default function Composer(props: {
           setBody(e.currentTarget.value);
           setToken(tokenAt(e.currentTarget.value, e.currentTarget.selectionStart, { internal: internal() }));
           if (e.currentTarget.value.trim()) noteTyping();
-          else stopTyping();
+          else {
+            stopTyping();
+            settle();
+          }
         }}
         onBlur={() => setToken(null)}
         onPaste={(e) => {
@@ -291,7 +300,7 @@ export default function Composer(props: {
             <button type="button" class="button button-small" data-testid="collision-send" onClick={() => void send()}>
               Send mine anyway
             </button>
-            <button type="button" class="button button-small" onClick={() => setCollision(false)}>
+            <button type="button" class="button button-small" onClick={settle}>
               Keep editing
             </button>
           </div>
@@ -331,7 +340,15 @@ export default function Composer(props: {
           </Show>
         </div>
         <label class="check">
-          <input type="checkbox" data-testid="composer-internal" checked={internal()} onChange={(e) => setInternal(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            data-testid="composer-internal"
+            checked={internal()}
+            onChange={(e) => {
+              setInternal(e.currentTarget.checked);
+              settle();
+            }}
+          />
           Internal note
         </label>
         <button type="submit" class="button button-primary" data-testid="composer-submit" disabled={action.pending() || uploads.pending() > 0 || (!body().trim() && !macro())}>
