@@ -21,8 +21,7 @@ export default function MergeBox(props: { projectPath: string; ticket: TicketDet
   async function ask(e: SubmitEvent) {
     e.preventDefault();
     const iid = Number(into().replace(/^#/, ''));
-    if (!Number.isInteger(iid) || iid <= 0) return find.setError('Give the number of the ticket to merge into, like #7.');
-    if (iid === props.ticket.iid) return find.setError('A ticket cannot be merged into itself.');
+    if (!Number.isInteger(iid) || iid <= 0 || iid === props.ticket.iid) return find.setError('Give the number of another ticket to merge into, like #7.');
     const t = await find.run(iid);
     if (t) setTarget(t);
   }

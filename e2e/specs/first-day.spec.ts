@@ -33,7 +33,7 @@ test('merging a ticket into itself is refused before the “cannot be undone” 
   await a.page.getByTestId('merge-open').click();
   await a.page.getByTestId('merge-into').fill(`#${iid}`);
   await a.page.getByTestId('merge-into').press('Enter');
-  await expect(a.page.getByTestId('merge-box')).toContainText('A ticket cannot be merged into itself.');
+  await expect(a.page.getByTestId('merge-box')).toContainText('Give the number of another ticket to merge into, like #7.');
   await expect(a.page.getByTestId('merge-confirm')).toHaveCount(0);
   await expect(a.page.getByTestId('merge-into')).toBeVisible();
   await a.context.close();
