@@ -11,6 +11,9 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     target: 'es2022',
+    // Browsers es2022 reaches preload modules themselves, but for Safari 15.4-16, where the polyfill
+    // only fetched lazy chunks a little sooner; it cost 0.2 KB gzipped of the 100 KB budget.
+    modulePreload: { polyfill: false },
   },
   server: {
     proxy: {
