@@ -1,4 +1,4 @@
-import { useNavigate } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { MARK_UNREAD_EVENT } from '../lib/shortcuts';
 import { CAN } from '../../shared/roles';
@@ -10,7 +10,7 @@ import FormError from '../components/FormError';
 import NewTicketForm from '../components/NewTicketForm';
 import QueueFilters from '../components/QueueFilters';
 import TicketRow from '../components/TicketRow';
-import { ticketHref } from '../lib/project-route';
+import { serviceDeskHref, ticketHref } from '../lib/project-route';
 import { useQueueParams } from '../lib/queue-params';
 import { api } from '../lib/trpc';
 import { createQueue } from '../stores/queue';
@@ -135,7 +135,13 @@ export default function QueuePage(props: { project: ProjectView }) {
           </For>
         </ul>
         <Show when={queue.items().length === 0}>
-          <p class="empty">{emptyQueueText(filtered(), filter().state)}</p>
+          <p class="empty">
+            {emptyQueueText(filtered(), filter().state)}
+            {/* a new project's team is told where customers write */}
+            <Show when={canRespond() && !filtered() && queue.counts() && !Object.values(queue.counts() ?? {}).some(Boolean)}>
+              {' '}Email to the project's address (on the <A href={serviceDeskHref(props.project.path)}>Service Desk</A> tab) becomes a ticket here.
+            </Show>
+          </p>
         </Show>
         <SearchElsewhere filter={filter()} counts={queue.counts()} set={set} />
         <Show when={queue.nextCursor()}>

@@ -91,3 +91,23 @@ test('the email template tabs read clearly in dark mode (no grey button faces)',
   expect(ratio, 'contrast of an inactive template tab').toBeGreaterThanOrEqual(4.5);
   await a.context.close();
 });
+
+test('a new project’s empty queue says where customers write, until the first ticket', async ({ browser, app }) => {
+  const a = await signIn(browser, app.url, USERS.admin);
+  const path = `first/day-${Date.now()}`;
+  await a.page.getByLabel('Path').fill(path);
+  await a.page.getByRole('button', { name: 'Create project' }).click();
+  const empty = a.page.locator('p.empty');
+  await expect(empty).toContainText('No open tickets. All caught up. Email to the project\'s address (on the Service Desk tab) becomes a ticket here.');
+  await empty.getByRole('link', { name: 'Service Desk' }).click();
+  await expect(a.page.getByText(`incoming+${path.replace('/', '-')}-`)).toBeVisible();
+
+  await a.page.getByRole('link', { name: 'Queue' }).click();
+  await a.page.getByTestId('new-ticket-open').click();
+  await a.page.getByTestId('new-ticket-title').fill('The first one');
+  await a.page.getByTestId('new-ticket-submit').click();
+  await expect(a.page.getByTestId('ticket-title')).toHaveText('The first one');
+  await a.page.goto(`/p/${path}?state=closed`);
+  await expect(empty).toHaveText('No closed tickets.');
+  await a.context.close();
+});
