@@ -7,7 +7,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
 import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
-import { customers, tickets } from '../../../db/schema';
+import { customers, dialect, tickets } from '../../../db/schema';
 import { domainOf, organizationOf } from '../../../shared/customers';
 import { asciiAddress } from '../../../shared/email-address';
 import { CAN } from '../../../shared/roles';
@@ -90,14 +90,25 @@ async function renamed(tx: Tx, emit: Emit, existing: CustomerRow, name: string |
 
 // hot: once per message from a customer
 const customerByEmail = prepared<{ email: string }, CustomerRow | undefined>('get', (q) => q.select().from(customers).where(eq(customers.email, sql.placeholder('email'))));
-/** a known address inserts nothing (and answers no row) */
-const insertCustomerIfNew = prepared<{ email: string; name: string | null; domain: string; createdAt: number; updatedAt: number }, CustomerRow | undefined>('get', (q) =>
-  q
-    .insert(customers)
-    .values({ email: sql.placeholder('email'), name: sql.placeholder('name'), domain: sql.placeholder('domain'), createdAt: sql.placeholder('createdAt'), updatedAt: sql.placeholder('updatedAt') } as unknown as typeof customers.$inferInsert)
-    .onConflictDoNothing({ target: customers.email })
-    .returning(),
-);
+/**
+ * A known address inserts nothing (and answers no row). On PostgreSQL the row is made by a
+ * SELECT that yields nothing for a known address, so its id is taken from the sequence only for
+ * a new customer (an INSERT … VALUES takes one before it meets the conflict: every message from
+ * a known customer would use up an id). ON CONFLICT still covers a race with a lock-free writer.
+ */
+const insertCustomerIfNew = prepared<{ email: string; name: string | null; domain: string; createdAt: number; updatedAt: number }, CustomerRow | undefined>('get', (q) => {
+  const ph = sql.placeholder;
+  const insert = q.insert(customers);
+  const rows =
+    dialect() === 'pg'
+      ? // the columns in the table's order: id, email, name, domain, notes, created_at, updated_at
+        insert.select(
+          sql`select nextval('customers_id_seq'), ${ph('email')}::text, ${ph('name')}::text, ${ph('domain')}::text, '', ${ph('createdAt')}::bigint, ${ph('updatedAt')}::bigint
+              where not exists (select 1 from ${customers} where ${customers.email} = ${ph('email')}::text)`,
+        )
+      : insert.values({ email: ph('email'), name: ph('name'), domain: ph('domain'), createdAt: ph('createdAt'), updatedAt: ph('updatedAt') } as unknown as typeof customers.$inferInsert);
+  return rows.onConflictDoNothing({ target: customers.email }).returning();
+});
 
 /** `customer.updated` to responders of every project that has tickets of this customer. */
 export async function emitCustomerUpdated(tx: Tx, emit: Emit, row: CustomerRow): Promise<void> {

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
 import { prepared } from '../../../db/prepared';
-import { inboundMessages, leases, rawMessages } from '../../../db/schema';
+import { dialect, inboundMessages, leases, rawMessages } from '../../../db/schema';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 export type InboundStatus = InboundRow['status'];
@@ -115,7 +115,15 @@ export async function finishInbound(tx: Tx, id: number, f: Finish, at: number): 
   // Every field is written: one left out is null (the outcome replaces a reopened row's old one).
   const values = { id, processedAt: at } as Record<(typeof FINISH_COLUMNS)[number] | 'id' | 'processedAt', unknown>;
   for (const k of FINISH_COLUMNS) values[k] = f[k] ?? null;
-  const row = await finishStmt(tx, values);
+  let row: { id: number } | undefined;
+  try {
+    row = await finishStmt(tx, values);
+  } catch (err) {
+    // PostgreSQL: no pending row to update (see finishStmt; drizzle keeps the driver's error as the cause)
+    const e = err as { code?: string; cause?: { code?: string } };
+    if ((e.code ?? e.cause?.code) === '22012') throw new NotPendingError(id);
+    throw err;
+  }
   if (!row) throw new NotPendingError(id);
 }
 /**
@@ -131,8 +139,15 @@ const statusStmt = prepared<{ id: number }, { status: string } | undefined>('get
   q.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, ph('id'))),
 );
 const FINISH_COLUMNS = ['status', 'reason', 'error', 'projectId', 'ticketId', 'noteId', 'messageId', 'fromAddress', 'subject'] as const satisfies readonly (keyof Finish)[];
-const finishStmt = prepared<Record<string, unknown>, { id: number } | undefined>('get', (q) =>
-  q
+/**
+ * On PostgreSQL a row that is no longer pending fails the statement itself (a division by the
+ * number of rows updated, zero): the outcome may be sent without waiting for its answer
+ * (db/later.ts), and COMMIT goes out behind it, so the check must abort the transaction in
+ * PostgreSQL rather than in our code, which would only see it after COMMIT. SQLite: the answer
+ * is checked before COMMIT.
+ */
+const finishStmt = prepared<Record<string, unknown>, { id: number } | undefined>('get', (q) => {
+  const update = q
     .update(inboundMessages)
     .set({
       ...Object.fromEntries(FINISH_COLUMNS.map((k) => [k, ph(k)])),
@@ -140,8 +155,14 @@ const finishStmt = prepared<Record<string, unknown>, { id: number } | undefined>
       attempts: sql`${inboundMessages.attempts} + 1`,
     } as unknown as Partial<InboundRow>)
     .where(and(eq(inboundMessages.id, ph('id')), eq(inboundMessages.status, 'pending')))
-    .returning({ id: inboundMessages.id }),
-);
+    .returning({ id: inboundMessages.id });
+  if (dialect() !== 'pg') return update;
+  const done = q.$with('done').as(update as never);
+  return q
+    .with(done)
+    .select({ id: sql<number>`(select id from ${done})`.mapWith(Number), checked: sql<number>`1 / (select count(*)::int from ${done})` })
+    .from(sql`(select 1) as one`);
+});
 
 /** The stored bytes of a message (from the attachment store when kept apart). */
 export async function rawOf(q: Q, sha: string, blobs: RawBlobs): Promise<Buffer | undefined> {

@@ -17,7 +17,9 @@ import type { DomainCtx } from '../../domain/core/context';
 import { createMailCore } from '../runtime';
 import { closeRenderPool } from '../../render';
 import { readViewToken } from '../../domain/customer-email/customer-links';
-import { customerLinks, customers, inboundMessages, messageIds, notes, outbox, participants, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import { customerLinks, customers, inboundMessages, messageIds, notes, outbox, participants, projects, replyKeys, serviceDeskSettings, tickets } from '../../../db/schema';
+import { later } from '../../../db/later';
+import { finishInbound, NotPendingError } from '../../domain/mail-log/inbound-log';
 import { startPostgres, type RunningPostgres } from '../../testing/postgres';
 import { countLockedRoundTrips } from '../../testing/pg-round-trips';
 
@@ -134,3 +136,28 @@ test("a customer's reply takes at most 7 round trips under the lock, through its
   for (const r of await dc.db.select().from(inboundMessages).where(eq(inboundMessages.ticketId, kim.id)).all()) assert.ok(['ticket', 'note'].includes(r.status), r.status);
 });
 
+
+test("mail from known customers uses up no customer ids (PostgreSQL's sequence is taken only for a new one)", async () => {
+  const all = await dc.db.select({ id: customers.id }).from(customers).orderBy(customers.id).all();
+  // every message so far came from three addresses, most of them known by then
+  assert.deepEqual(all.map((c) => c.id), [1, 2, 3]);
+  await roundTrips(mail(5, 'new@customer.test'));
+  const [fresh] = await dc.db.select().from(customers).where(eq(customers.email, 'new@customer.test')).all();
+  assert.equal(fresh?.id, 4);
+});
+
+test('an outcome sent without waiting, for a message no longer pending, fails in PostgreSQL itself: the transaction keeps nothing', async () => {
+  const [done] = await dc.db.select().from(inboundMessages).where(eq(inboundMessages.status, 'ticket')).limit(1).all();
+  assert.ok(done);
+  await assert.rejects(
+    dc.db.write(async (tx) => {
+      later(tx, tx.insert(projects).values({ path: 'marker/kept', name: 'marker', createdAt: 1 }).run());
+      // COMMIT goes out right behind this one, before its answer is read
+      later(tx, finishInbound(tx, done.id, { status: 'ignored', reason: 'test' }, Date.now()));
+    }),
+    (err: unknown) => err instanceof NotPendingError && err.id === done.id,
+  );
+  assert.equal((await dc.db.select().from(projects).where(eq(projects.path, 'marker/kept')).all()).length, 0);
+  const [after] = await dc.db.select().from(inboundMessages).where(eq(inboundMessages.id, done.id)).all();
+  assert.equal(after?.status, 'ticket');
+});
