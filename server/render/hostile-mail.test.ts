@@ -15,7 +15,7 @@ import { createProject } from '../domain/projects/projects';
 import { createFirstAdmin } from '../domain/accounts/users';
 import { testDatabaseUrl } from '../testing/test-app';
 import { serverProcess, type ServerProcess } from '../../e2e/fixtures/server-process';
-import { HOSTILE_BODIES, hostileMessage, hugeTextMessage } from '../testing/hostile-inputs';
+import { HOSTILE_BODIES, HOSTILE_REPLIES, hostileMessage, hugeTextMessage } from '../testing/hostile-inputs';
 import { TRUNCATED_EMAIL_MARKER } from './limits';
 
 const TO = 'incoming+acme-app-1-issue-@desk.test';
@@ -96,6 +96,13 @@ async function sendAndOpen(): Promise<void> {
   for (const m of messages) {
     await smtp.sendMail({ envelope: { from: 'mallory@attacker.test', to: [TO] }, raw: m.raw });
   }
+  // replies shaped to make the reply-trimming rules slow, threaded onto the first ticket: folded
+  // in the render worker, not on the event loop
+  const first = /Message-ID: (<[^>]+>)/.exec(messages[0]?.raw ?? '')?.[1] ?? '';
+  for (const [i, r] of HOSTILE_REPLIES.entries()) {
+    const raw = `From: Mallory 0 <mallory0@attacker.test>\r\nTo: ${TO}\r\nSubject: Re: hostile\r\nMessage-ID: <hostile-reply-${i}@attacker.test>\r\nIn-Reply-To: ${first}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${r.text}\r\n`;
+    await smtp.sendMail({ envelope: { from: 'mallory0@attacker.test', to: [TO] }, raw });
+  }
   smtp.close();
 
   const opened: string[] = [];
@@ -113,6 +120,8 @@ async function sendAndOpen(): Promise<void> {
     }
   }
   assert.equal(opened.length, messages.length);
+  const replied = await trpcGet<{ notes: { externalAuthor: string | null }[] }>('tickets.get', { projectPath: 'acme/app', iid: 1 });
+  assert.equal(replied.data.notes.filter((n) => n.externalAuthor === 'mallory0@attacker.test').length, HOSTILE_REPLIES.length, 'every hostile reply is a note');
 
   // A responder (or a stolen session) posting pathological Markdown through the API.
   const res = await fetch(`${server.url}/trpc/notes.create`, {

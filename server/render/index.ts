@@ -15,6 +15,7 @@ import type { IngestPrepared, TaskName, Tasks, ViewedEmail } from './tasks';
 import { AppError } from '../../shared/errors';
 import type { ParsedEmail } from '../mail/inbound/parse';
 import type { OutboundSpec } from '../mail/outbound/spec';
+import type { Trimmed } from '../mail/inbound/reply-trim';
 
 export type { IngestPrepared, ViewedEmail } from './tasks';
 
@@ -47,6 +48,15 @@ export async function markdownToHtml(markdown: string): Promise<string> {
   if (!markdown.trim()) return '';
   const r = await run('markdown', [markdown]);
   return r.ok ? r.value : markdownAsText(markdown);
+}
+
+/**
+ * A reply's body with its quoted history folded away (`trimReply`), in the worker. When the
+ * worker gives up, nothing is folded: the whole text stays visible.
+ */
+export async function trimReplyAhead(markdown: string, budgetMs = RENDER_BUDGET_MS): Promise<Trimmed> {
+  const r = await run('trimReply', [markdown], budgetMs);
+  return r.ok ? r.value : { visible: markdown, trimmed: '' };
 }
 
 /** The fallback of `markdownToHtml`: the text escaped, as it was written (linear, no worker). */

@@ -8,7 +8,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { closeRenderPool, composeInWorker, emailBodyMarkdown, markdownToHtml, parseForIngest, prepareIngest, warmRenderPool } from './index';
+import { closeRenderPool, composeInWorker, emailBodyMarkdown, markdownToHtml, parseForIngest, prepareIngest, trimReplyAhead, warmRenderPool } from './index';
+import { trimReply } from '../mail/inbound/reply-trim';
 import { descriptionMarkdown, replyMarkdown } from '../mail/inbound/message-markdown';
 import { RENDER_WORKER_NICENESS } from './thread-priority';
 import { buildMime } from '../mail/outbound/mime';
@@ -43,6 +44,19 @@ test('a reply: the likely text is the trimmed note', async () => {
   const note = replyMarkdown({ markdown: ahead.body ?? '', inlineUsed: new Set() }, []).note;
   assert.equal(ahead.likely?.markdown, note);
   assert.equal(ahead.likely?.html, await markdownToHtml(note));
+  // its quoted history was folded in the worker: ingest uses that, not the event loop
+  assert.deepEqual(ahead.trimmed, trimReply(ahead.body ?? ''));
+  assert.equal(ahead.trimmed?.visible.trim(), 'Thanks, it works now.');
+});
+
+test('a new mail carries no trimmed reply; a reply sent to a reply key without threading headers is trimmed in the worker, and shown whole if the worker gives up', async () => {
+  const fresh = await prepareIngest(mail(['From: ann@customer.test', 'To: desk@x.test', 'Subject: Hi', 'Message-ID: <p9@customer.test>'], 'Hello\r\n\r\nOn Mon, Bob wrote:\r\n> x\r\n'));
+  assert.equal(fresh.trimmed, undefined);
+  const text = 'Works now.\n\nOn Mon, Support wrote:\n> Try again.';
+  assert.deepEqual(await trimReplyAhead(text), trimReply(text));
+  // a text the worker cannot finish in its budget (here none) is not folded at all
+  const long = `Answer\n${'On Mon, Support wrote:\n> old\n'.repeat(20_000)}`;
+  assert.deepEqual(await trimReplyAhead(long, 0), { visible: long, trimmed: '' });
 });
 
 test('attachments and cid: images are left to the caller: their links and URLs are not known in the worker', async () => {

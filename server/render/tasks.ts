@@ -14,7 +14,8 @@ import { capEmailParts, capQuoteDepth, truncate } from './bound-text';
 import { htmlDepth } from './html-depth';
 import { MAX_EMAIL_HTML_CHARS, MAX_HTML_DEPTH, MAX_MARKDOWN_CHARS, MAX_ORIGINAL_HTML_CHARS, MAX_ORIGINAL_TEXT_CHARS, TRUNCATED_EMAIL_MARKER, TRUNCATED_NOTE_MARKER } from './limits';
 import { htmlToPlainText } from './plain-html';
-import { descriptionMarkdown, replyMarkdown } from '../mail/inbound/message-markdown';
+import { descriptionMarkdown, replyMarkdown, type MessageBody } from '../mail/inbound/message-markdown';
+import { trimReply, type Trimmed } from '../mail/inbound/reply-trim';
 import { opaqueBodyNote } from '../mail/inbound/opaque-body';
 import { unpackTnef } from '../mail/inbound/tnef/unpack';
 
@@ -103,6 +104,8 @@ export interface IngestPrepared {
   body?: string;
   /** the text the message most likely becomes and its HTML, assuming it has no attachments */
   likely?: { markdown: string; html: string };
+  /** a threaded message's body with its quoted history folded away (`trimReply` of `body`) */
+  trimmed?: Trimmed;
   /**
    * The worker ran out of time (or crashed) converting this message: `body` is its plain-text
    * fallback, and its texts are shown as escaped text without another try in the worker.
@@ -127,17 +130,20 @@ async function prepareIngest(raw: Uint8Array): Promise<IngestPrepared> {
   } catch {
     return { parsed };
   }
-  if (parsed.attachments.length > 0) return { parsed, body };
   const threaded = parsed.inReplyTo.length > 0 || parsed.references.length > 0;
-  const mb = { markdown: body, inlineUsed: new Set<string>() };
+  const mb: MessageBody = { markdown: body, inlineUsed: new Set<string>() };
+  let trimmed: Trimmed | undefined;
   try {
+    // a reply's quoted history is folded here, not on the event loop
+    if (threaded) trimmed = mb.trimmed = trimReply(body);
+    if (parsed.attachments.length > 0) return { parsed, body, ...(trimmed ? { trimmed } : {}) };
     const likely = threaded ? replyMarkdown(mb, []).note : descriptionMarkdown(mb, []);
-    return { parsed, body, likely: { markdown: likely, html: likely.trim() ? markdown(likely) : '' } };
+    return { parsed, body, ...(trimmed ? { trimmed } : {}), likely: { markdown: likely, html: likely.trim() ? markdown(likely) : '' } };
   } catch {
-    return { parsed, body };
+    return { parsed, body, ...(trimmed ? { trimmed } : {}) };
   }
 }
 
-export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest, prepareIngest, parseForView, composeEmail };
+export const TASKS = { markdown, emailBody, originalHtml, emailTemplate: renderTemplate, parseForIngest, prepareIngest, parseForView, composeEmail, trimReply };
 export type Tasks = typeof TASKS;
 export type TaskName = keyof Tasks;

@@ -4,12 +4,17 @@
  */
 import { neutraliseQuickActions } from './body';
 import { markdownLink, type PreparedAttachment } from './prepare-attachments';
-import { noteBodyFromReply, trimReply } from './reply-trim';
+import { noteBodyFromReply, trimReply, type Trimmed } from './reply-trim';
 
 export interface MessageBody {
   markdown: string;
   /** attachments shown inline in the body (cid: images), not linked again below it */
   inlineUsed: Set<string>;
+  /**
+   * `markdown` with its quoted history folded away (`trimReply`), worked out in the render worker
+   * before the transaction when the message looks like a reply; else the first use works it out.
+   */
+  trimmed?: Trimmed;
 }
 
 /** The Markdown a new ticket's description starts with (before any issue template). */
@@ -19,7 +24,7 @@ export function descriptionMarkdown(body: MessageBody, prepared: PreparedAttachm
 
 /** A reply's note: the trimmed answer (quoted history folded away) and its attachment links. */
 export function replyMarkdown(body: MessageBody, prepared: PreparedAttachment[]) {
-  const trimmed = trimReply(body.markdown);
+  const trimmed = (body.trimmed ??= trimReply(body.markdown));
   const links = attachmentLinks(prepared, body.inlineUsed);
   const note = neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links }));
   return { trimmed, links, note, empty: !trimmed.visible && !links };

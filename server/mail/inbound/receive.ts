@@ -12,7 +12,7 @@ import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmai
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, RenderMiss, type Outcome } from './apply';
 import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-markdown';
-import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, type IngestPrepared } from '../../render';
+import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, trimReplyAhead, type IngestPrepared } from '../../render';
 import { prepareAttachments, rewriteCids, rewriteTextCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
@@ -73,6 +73,14 @@ async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: Pr
   rendered.set(markdown, ahead.likely?.markdown === markdown ? ahead.likely.html : ahead.plain ? markdownAsText(markdown) : await markdownToHtml(markdown));
   return rendered;
 }
+
+/** Threaded, or sent to a reply key: the message most likely becomes a reply's note. */
+function looksLikeReply(parsed: ParsedEmail, envelopeTo: string[]): boolean {
+  if (parsed.inReplyTo.length > 0 || parsed.references.length > 0) return true;
+  return [...envelopeTo, ...parsed.to.map((a) => a.address), ...parsed.cc.map((a) => a.address)].some((a) => REPLY_ADDRESS.test(a));
+}
+/** a reply key (32 hex digits) as the address's sub-address or whole local part */
+const REPLY_ADDRESS = /(?:^|[+-])[0-9a-f]{32}@/i;
 
 function headerPart(input: Buffer): Buffer {
   const raw = withoutLeadingBlankLines(input);
@@ -156,6 +164,10 @@ export function createIngest(deps: IngestDeps) {
     try {
       const prepared = tooLarge ? [] : await prepareAttachments(parsed, raw, deps.files);
       const body: MessageBody = tooLarge ? { markdown: '', inlineUsed: new Set() } : await messageBody(parsed, prepared, ahead.body);
+      // A reply's quoted history is folded in the worker (not on the event loop, nor under the
+      // write lock): with the parse when it threads, else now when it goes to a reply address.
+      if (ahead.trimmed && body.markdown === ahead.body) body.trimmed = ahead.trimmed;
+      else if (!tooLarge && looksLikeReply(parsed, src.envelopeTo ?? [])) body.trimmed = await trimReplyAhead(body.markdown);
       const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared, ahead);
       for (let round = 1; ; round++) {
         try {
