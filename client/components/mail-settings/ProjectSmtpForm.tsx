@@ -1,5 +1,5 @@
 /** Which SMTP servers projects' custom support addresses may use (security review 3, L4). */
-import { createSignal, untrack } from 'solid-js';
+import { createSignal, Show, untrack } from 'solid-js';
 import type { MailSettingsView, ProjectSmtpPolicy } from '../../../shared/mail-settings';
 import { createAction } from '../../lib/action';
 import { api } from '../../lib/trpc';
@@ -9,6 +9,7 @@ export default function ProjectSmtpForm(props: { view: MailSettingsView; onSaved
   const p0 = untrack(() => props.view.projectSmtp);
   const [mode, setMode] = createSignal(p0.mode);
   const [hosts, setHosts] = createSignal(p0.hosts.join(', '));
+  const [done, setDone] = createSignal(false);
   const save = createAction(() => api.mailSettings.saveProjectSmtp.mutate({ mode: mode(), hosts: hosts().split(/[\s,]+/).filter(Boolean) }));
   return (
     <form
@@ -16,8 +17,11 @@ export default function ProjectSmtpForm(props: { view: MailSettingsView; onSaved
       data-testid="project-smtp"
       onSubmit={async (e) => {
         e.preventDefault();
+        setDone(false);
         const next = await save.run();
-        if (next) props.onSaved(next);
+        if (!next) return;
+        props.onSaved(next);
+        setDone(true);
       }}
     >
       <label class="field">
@@ -30,9 +34,14 @@ export default function ProjectSmtpForm(props: { view: MailSettingsView; onSaved
       </label>
       <input data-testid="project-smtp-hosts" aria-label="Servers" hidden={mode() !== 'list'} value={hosts()} onInput={(e) => setHosts(e.currentTarget.value)} />
       <FormError error={save.error()} />
-      <button class="button" disabled={save.pending()}>
-        Save
-      </button>
+      <Show when={done()}>
+        <p class="form-ok" role="status">Saved. Every node uses the new choice now.</p>
+      </Show>
+      <div>
+        <button type="submit" class="button button-primary" disabled={save.pending()}>
+          Save
+        </button>
+      </div>
     </form>
   );
 }
