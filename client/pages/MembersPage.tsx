@@ -100,27 +100,33 @@ export default function MembersPage(props: { project: ProjectView }) {
         </Show>
         <Show when={members()}>
           {(list) => (
-            <table class="table" data-testid="members">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <Show when={canManage()}>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </Show>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={list()}>
-                  {(m) => <MemberRow projectPath={props.project.path} member={m} canManage={canManage()} onChanged={() => void refetch()} />}
-                </For>
-              </tbody>
-            </table>
+            <Show when={list().length} fallback={<p class="empty" data-testid="members-empty">No members yet.{canManage() && ' Invite people below.'}</p>}>
+              <table class="table" data-testid="members">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">Role</th>
+                    <Show when={canManage()}>
+                      <th scope="col">
+                        <span class="visually-hidden">Actions</span>
+                      </th>
+                    </Show>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={list()}>
+                    {(m) => <MemberRow projectPath={props.project.path} member={m} canManage={canManage()} onChanged={() => void refetch()} />}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
           )}
         </Show>
+        {/* Admins reach every project without a membership: say so rather than list them as members. */}
+        <p class="muted" data-testid="members-admins">
+          {me()?.isAdmin && !props.project.role ? 'You are not a member: as an instance admin, you' : 'Instance admins'} can manage every project without being listed here.
+        </p>
       </section>
       <Show when={canManage()}>
         <InvitationsPanel projectPath={props.project.path} onMemberAdded={() => void refetch()} />
