@@ -72,6 +72,7 @@ export default function AcceptInvitationPage() {
                   <label class="field">
                     <span>Choose a password</span>
                     <input type="password" name="password" autocomplete="new-password" minLength={10} required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+                    <small class="muted">At least 10 characters.</small>
                   </label>
                 </Show>
                 <FormError error={action.error()} />
