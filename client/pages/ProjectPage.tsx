@@ -4,6 +4,7 @@ import { createEffect, createMemo, createResource, lazy, Match, onCleanup, Show,
 import { joinPresence, setViewing } from '../stores/presence';
 import { accessChanged } from '../stores/live';
 import FormError from '../components/FormError';
+import RecheckOnReturn from '../components/RecheckOnReturn';
 import { errorMessage } from '../lib/errors';
 import { auditHref, membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
 import { CAN } from '../../shared/roles';
@@ -46,6 +47,12 @@ export default function ProjectPage() {
     const changed = accessChanged();
     if (changed && changed.projectPath === untrack(projectPath)) void refetch();
   });
+  // From a page that follows nothing: read the project again, and start over only if the access changed.
+  async function recheck() {
+    const was = project.error ? null : project();
+    const fresh = was && (await api.projects.get.query({ projectPath: was.path }).catch(() => null));
+    if (!fresh || fresh.access !== was.access) void refetch();
+  }
 
   return (
     <Switch>
@@ -53,6 +60,7 @@ export default function ProjectPage() {
         <section class="empty">
           <FormError error={errorMessage(project.error)} />
           <A href="/">Back to your projects</A>
+          <RecheckOnReturn run={() => void refetch()} />
         </section>
       </Match>
       <Match when={project()}>
@@ -99,7 +107,7 @@ export default function ProjectPage() {
                   <ServiceDeskPage project={p()} />
                 </Match>
                 <Match when={ticketIid()} keyed>
-                  {(iid) => <TicketPage project={p()} iid={iid} />}
+                  {(iid) => <TicketPage project={p()} iid={iid} recheck={() => void recheck()} />}
                 </Match>
               </Switch>
             </Show>

@@ -1,12 +1,13 @@
 import { A, useNavigate } from '@solidjs/router';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
-import { For, Match, Show, Switch } from 'solid-js';
+import { For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { CAN } from '../../shared/roles';
 import type { ProjectView, TicketDetail } from '../../shared/views';
 import AssigneePicker from '../components/AssigneePicker';
 import Composer, { latestPublicNoteId } from '../components/Composer';
 import FormError from '../components/FormError';
+import RecheckOnReturn from '../components/RecheckOnReturn';
 import { LockIcon } from '../components/Icons';
 import LabelsEditor from '../components/LabelsEditor';
 import PresenceLine from '../components/PresenceLine';
@@ -150,9 +151,12 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
   );
 }
 
-export default function TicketPage(props: { project: ProjectView; iid: number }) {
+export default function TicketPage(props: { project: ProjectView; iid: number; recheck(): void }) {
   const view = createTicketView(props.project.path, props.iid);
   const canRespond = () => props.project.access >= CAN.respond;
+  // Leaving "Ticket not found." (for the queue, say): the project is read again, so a role raised
+  // meanwhile is not left at the level the error page had.
+  onCleanup(() => view.error() && !view.ticket() && props.recheck());
 
   return (
     <Switch>
@@ -227,6 +231,7 @@ export default function TicketPage(props: { project: ProjectView; iid: number })
         <div class="empty">
           <FormError error={view.error()} />
           <A href={queueHref(props.project.path)}>Back to the queue</A>
+          <RecheckOnReturn run={props.recheck} />
         </div>
       </Match>
       <Match when={true}>
