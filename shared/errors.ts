@@ -2,7 +2,11 @@
  * The one catalogue of error codes. Domain code throws `AppError(code)`; the tRPC layer maps
  * `status` to a tRPC code and sends `code` as `data.appCode` so clients can branch on it.
  */
-export const ERRORS = {
+/**
+ * Sign-in's codes, first: a failed single sign-on sends one back to the sign-in page
+ * (`/login?sso_error=`), and the browser bundle carries only these messages, not the catalogue.
+ */
+export const SIGN_IN_ERRORS = {
   UNAUTHENTICATED: { status: 'UNAUTHORIZED', message: 'You need to sign in first.' },
   INVALID_CREDENTIALS: { status: 'UNAUTHORIZED', message: 'Wrong email or password.' },
   TOO_MANY_ATTEMPTS: {
@@ -38,6 +42,10 @@ export const ERRORS = {
   SSO_NO_ACCOUNT: { status: 'FORBIDDEN', message: 'No Threadline account uses this email address. Ask an administrator for an invitation.' },
   SSO_EMAIL_MISMATCH: { status: 'FORBIDDEN', message: 'This invitation is for another email address than the one your identity provider gave.' },
   SSO_NOT_CONFIGURED: { status: 'BAD_REQUEST', message: 'Single sign-on is not set up on this instance.' },
+} as const;
+
+export const ERRORS = {
+  ...SIGN_IN_ERRORS,
   SESSION_NOT_FOUND: { status: 'NOT_FOUND', message: 'No session of yours has this id.' },
   INVITATION_NOT_FOUND: { status: 'NOT_FOUND', message: 'No pending invitation has this id.' },
   ALREADY_MEMBER: { status: 'CONFLICT', message: 'This person already has an account: add them to a project instead.' },

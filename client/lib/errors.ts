@@ -1,5 +1,5 @@
 import { isTRPCClientError } from '@trpc/client';
-import { ERRORS, isErrorCode, type ErrorCode } from '../../shared/errors';
+import { SIGN_IN_ERRORS, type ErrorCode } from '../../shared/errors';
 
 /** The server's message for a failed call: clear sentences written for users. */
 export function errorMessage(err: unknown): string {
@@ -16,12 +16,12 @@ export function errorMessage(err: unknown): string {
 export function errorCode(err: unknown): ErrorCode | null {
   if (!isTRPCClientError(err)) return null;
   const data: unknown = err.data;
-  if (data && typeof data === 'object' && 'appCode' in data && isErrorCode(data.appCode)) return data.appCode;
-  return null;
+  // The server sends only catalogue codes (server/trpc/init.ts); checking them here would ship the catalogue.
+  return data && typeof data === 'object' && 'appCode' in data && typeof data.appCode === 'string' ? (data.appCode as ErrorCode) : null;
 }
 
 /** The sign-in page's message for a failed single sign-on (`/login?sso_error=CODE`). */
 export function ssoErrorMessage(code: string): string {
   if (code === 'SSO_CANCELLED') return 'Sign-in with your identity provider was cancelled.';
-  return isErrorCode(code) ? ERRORS[code].message : ERRORS.SSO_FAILED.message;
+  return (Object.hasOwn(SIGN_IN_ERRORS, code) ? SIGN_IN_ERRORS[code as keyof typeof SIGN_IN_ERRORS] : SIGN_IN_ERRORS.SSO_FAILED).message;
 }
