@@ -16,9 +16,12 @@ export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'externa
   return t.externalAuthor ? personLabel(t.externalAuthor, t.externalAuthorName) : (t.customer?.email ?? t.author?.name ?? 'unknown');
 }
 
-/** Waiting on us: open and the customer's last message has no public reply. */
+/**
+ * Waiting on us: the customer's last message has no public reply, and the ticket is open, or
+ * closed (they wrote after the close, which leaves it closed unless the project reopens).
+ */
 export function waitingFor(t: TicketSummary): string | null {
-  return t.state === 'opened' && t.waitingSince ? elapsedSince(t.waitingSince) : null;
+  return (t.state === 'opened' || t.state === 'closed') && t.waitingSince ? elapsedSince(t.waitingSince) : null;
 }
 
 export default function TicketRow(props: {
@@ -110,7 +113,7 @@ export default function TicketRow(props: {
               data-testid="row-waiting"
               title={`The customer has waited for our reply since ${fullTime(t().waitingSince ?? '')}`}
             >
-              Waiting {w()}
+              {t().state === 'closed' ? 'Wrote after close: waiting' : 'Waiting'} {w()}
             </span>
           )}
         </Show>

@@ -13,7 +13,7 @@ import TicketRow from '../components/TicketRow';
 import { serviceDeskHref, ticketHref } from '../lib/project-route';
 import { useQueueParams } from '../lib/queue-params';
 import { api } from '../lib/trpc';
-import { createQueue } from '../stores/queue';
+import { createQueue, REPLIED_CLOSED_LIMIT } from '../stores/queue';
 
 export function emptyQueueText(filtered: boolean, state: string): string {
   if (filtered) return 'No tickets match these filters.';
@@ -30,7 +30,7 @@ export default function QueuePage(props: { project: ProjectView }) {
   const navigate = useNavigate();
   const canSeeConfidential = () => props.project.access >= CAN.seeConfidential;
   const { filter, set, filtered } = useQueueParams(canSeeConfidential);
-  const queue = createQueue(() => props.project.path, filter);
+  const queue = createQueue(() => props.project.path, filter, props.project.access >= CAN.respond);
   const [labels] = createResource(
     () => props.project.path,
     (projectPath) => api.labels.list.query({ projectPath }).then((ls) => ls.map((l) => l.name)).catch(() => []),
@@ -119,6 +119,17 @@ export default function QueuePage(props: { project: ProjectView }) {
       </Show>
       <Show when={report()}>{(r) => <BulkReport result={r()} onDismiss={() => setReport(null)} />}</Show>
       <FormError error={queue.error()} />
+      <Show when={queue.repliedClosed().length}>
+        {(n) => (
+          <p class="notice" role="status" data-testid="replied-closed">
+            {n()}
+            {n() < REPLIED_CLOSED_LIMIT ? '' : '+'} closed ticket{n() > 1 ? 's have' : ' has'} a customer message nobody has answered yet.{' '}
+            <button type="button" class="link-button" onClick={() => set({ state: 'closed', sort: 'waiting' })}>
+              Show {n() > 1 ? 'them' : 'it'}
+            </button>
+          </p>
+        )}
+      </Show>
       <Show when={queue.loaded()} fallback={<p class="muted">Loading tickets…</p>}>
         <ul class="queue" data-testid="queue" aria-label="Tickets">
           <For each={queue.items()}>

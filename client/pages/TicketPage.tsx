@@ -19,7 +19,7 @@ import ConfidentialToggle from '../components/ConfidentialToggle';
 import CustomerLinksControl from '../components/CustomerLinksControl';
 import CcNotAdded from '../components/CcNotAdded';
 import { personLabel } from '../lib/person';
-import { customerHref, queueHref, ticketHref } from '../lib/project-route';
+import { customerHref, queueHref, serviceDeskHref, ticketHref } from '../lib/project-route';
 import MergeBox from '../components/MergeBox';
 import CustomerPanel from '../components/CustomerPanel';
 import { duration } from '../lib/duration';
@@ -172,6 +172,12 @@ export default function TicketPage(props: { project: ProjectView; iid: number; r
             <div class="ticket-thread stack">
               <Header ticket={ticket()} />
               <FormError error={view.error()} />
+              <Show when={canRespond() && ticket().state === 'closed' && ticket().waitingSince}>
+                <div class="notice" data-testid="replied-closed-notice">
+                  The customer wrote after this ticket was closed; it stays closed unless “Reopen closed tickets when the customer writes” is on (
+                  <A href={serviceDeskHref(props.project.path)}>Service Desk</A> tab). Reopen it, or reply.
+                </div>
+              </Show>
               <Show when={ticket().mergedInto}>
                 {(into) => (
                   <div class="notice" data-testid="merged-banner">

@@ -14,7 +14,17 @@ import { orderFor, patchQueue, type QueueFilter } from './queue-patch';
 import { queueCountsInput, queueListInput } from '../../shared/queue-filter';
 import { noteAuthError } from './session';
 
-export function createQueue(projectPath: () => string, filter: () => QueueFilter) {
+/** How many closed tickets with a customer's unanswered message the Open tab looks at ("10+" beyond). */
+export const REPLIED_CLOSED_LIMIT = 10;
+
+/**
+ * `repliedClosed`: on the Open tab, for responders, the closed tickets (under the same filters)
+ * whose customer wrote after the close and has no public reply yet. They stay closed (SPEC:
+ * "reopen on external note" is off by default), so the Open tab says they are there. Read with the
+ * "waiting longest" order (they come first) and kept live from the same follow.
+ */
+export function createQueue(projectPath: () => string, filter: () => QueueFilter, watchClosed?: boolean) {
+  const [repliedClosed, setRepliedClosed] = createSignal<TicketSummary[]>([]);
   const [items, setItems] = createSignal<TicketSummary[]>([]);
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -56,18 +66,30 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     const gen = generation;
     setError(null);
     fetchCounts(path, f, gen);
-    api.tickets.list
-      .query(queueListInput(path, f))
-      .then((page) => {
+    const fc: QueueFilter = { ...f, state: 'closed', sort: 'waiting' };
+    const closedOnes = (list: TicketSummary[]) => list.filter((t) => t.waitingSince);
+    const watching = watchClosed && f.state === 'opened';
+    setRepliedClosed([]);
+    Promise.all([
+      api.tickets.list.query(queueListInput(path, f)),
+      watching ? api.tickets.list.query({ ...queueListInput(path, fc), limit: REPLIED_CLOSED_LIMIT }) : null,
+    ])
+      .then(([page, closed]) => {
         if (gen !== generation) return;
         setItems(page.items);
         setNextCursor(page.nextCursor);
         lastLoaded = page.items.at(-1) ?? null;
         setLoaded(true);
+        setRepliedClosed(closedOnes(closed?.items ?? []));
+        // Each list takes the events after its own snapshot: follow from the older one.
+        const from = Number(page.lastEventId);
+        const closedFrom = closed ? Number(closed.lastEventId) : Infinity;
         stopFollowing = followProject(
           path,
-          Number(page.lastEventId),
-          ({ event }) => {
+          Math.min(from, closedFrom),
+          ({ seq, event }) => {
+            if (seq > closedFrom) setRepliedClosed((list) => closedOnes(patchQueue(list, event, fc)));
+            if (seq <= from) return;
             const current = items();
             const iid = event.type === 'ticket.hidden' ? event.iid : isTicketEvent(event) ? event.ticket.iid : null;
             const known = iid === null ? undefined : current.find((t) => t.iid === iid);
@@ -132,5 +154,5 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     setItems((list) => list.map((t) => (t.iid === iid ? { ...t, readAt: null } : t)));
   }
 
-  return { items, loaded, error, nextCursor, loadingMore, loadMore, counts, markUnreadHere };
+  return { items, loaded, error, nextCursor, loadingMore, loadMore, counts, markUnreadHere, repliedClosed };
 }
