@@ -92,6 +92,11 @@ export interface WriteOptions {
    */
   lock?: boolean;
   /**
+   * With `lock: false`: the transaction sends COPY (a large blob), which a pipelined connection
+   * cannot carry; it runs on a plain one. Other writes without the lock are pipelined too.
+   */
+  copy?: boolean;
+  /**
    * Called once the transaction has committed, before `write()` resolves: on SQLite the commit is
    * then visible but its WAL sync (in the thread pool) may still run. A group commit starts its
    * next batch here, so that batch's transaction overlaps the previous one's fsync.
@@ -525,12 +530,16 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   // before it, so statements a write issues together (`Promise.all`), and the BEGIN or SAVEPOINT
   // in front of them, cost one round trip under the cluster-wide lock instead of one each.
   const lockedPool = new pg.Pool({ connectionString: url, max: 1, keepAlive: true, options: writeSettings, pipeline: true });
-  // Writes that take no lock (COPY of large blobs among them, which a pipeline cannot carry)
-  // run beside them on plain connections.
-  const writePool = new pg.Pool({ connectionString: url, max: Math.max(1, (opts.writePool ?? 3) - 1), keepAlive: true, options: writeSettings });
+  // Writes that take no lock run beside them, one at a time per node (`loose`), pipelined too:
+  // a message's receipt (its raw bytes and pending row) is one round trip, not four, before
+  // the SMTP answer. COPY of large blobs, which a pipeline cannot carry, runs on a plain
+  // connection (`copy: true`).
+  const loosePool = new pg.Pool({ connectionString: url, max: 1, keepAlive: true, options: writeSettings, pipeline: true });
+  const writePool = new pg.Pool({ connectionString: url, max: Math.max(1, (opts.writePool ?? 3) - 2), keepAlive: true, options: writeSettings });
   // an idle client that errors (the server restarted) must not crash the process
   readPool.on('error', () => undefined);
   writePool.on('error', () => undefined);
+  loosePool.on('error', () => undefined);
   lockedPool.on('error', () => undefined);
   nameStatements(readPool);
   const rq = drizzlePg({ client: readPool }) as unknown as Q;
@@ -604,7 +613,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       const lock = opts?.lock ?? true;
       return (lock ? exclusive : loose)(async () => {
         if (closed) throw new Error('database is closed');
-        const client = await (lock ? lockedPool : writePool).connect();
+        const client = await (lock ? lockedPool : opts?.copy ? writePool : loosePool).connect();
         if (!named.has(client)) {
           named.add(client);
           nameStatements(client);
@@ -795,7 +804,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
       clearInterval(heartbeat);
       await listenClient?.end().catch(() => undefined);
       await connecting?.end().catch(() => undefined);
-      await Promise.all([readPool.end(), writePool.end(), lockedPool.end()]);
+      await Promise.all([readPool.end(), writePool.end(), loosePool.end(), lockedPool.end()]);
     },
   };
   return Object.assign(rq, extra) as Db;

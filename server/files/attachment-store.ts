@@ -146,7 +146,7 @@ export function createDatabaseStore(db: Db): AttachmentStore {
           // Large: sent a chunk per turn of the event loop (db/pg-blobs.ts), not copied whole at once.
           const client = (tx as unknown as { $client: pg.PoolClient }).$client;
           await copyInRow(client, 'file_blobs (sha256, bytes, size, created_at)', [sha, content, { int8: content.length }, { int8: Date.now() }]);
-        }, { lock: false });
+        }, { lock: false, copy: true });
       } catch (err) {
         // content-addressed: a concurrent put of the same bytes committed first (COPY has no ON CONFLICT)
         if ((err as { code?: string }).code !== '23505') throw err;

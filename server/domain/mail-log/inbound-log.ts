@@ -1,6 +1,7 @@
 /** The record of every received message: stored raw first, outcome after (SPEC §3, §6). */
 import { and, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
+import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
 import { dialect, inboundMessages, leases, rawMessages } from '../../../db/schema';
 
@@ -59,7 +60,8 @@ export async function storeInbound(
       .get();
     if (existing) return { row: existing, existed: true };
   }
-  await insertRaw(tx, { sha256: sha, bytes: storedApart ? Buffer.alloc(0) : keepBytes, size: src.size ?? raw.length, createdAt: at, storedApart });
+  // nobody reads its answer: the pending row goes out right behind it (db/later.ts)
+  later(tx, insertRaw(tx, { sha256: sha, bytes: storedApart ? Buffer.alloc(0) : keepBytes, size: src.size ?? raw.length, createdAt: at, storedApart }));
   const row = await insertPending(tx, {
     source: src.source,
     uidvalidity: src.uid !== undefined ? (src.uidvalidity ?? 0) : null,
