@@ -55,6 +55,18 @@ export const HOSTILE_REPLIES: { name: string; text: string }[] = [
   { name: 'dashed attribution lines', text: `Answer\n${`---- ${'2025 10:00 a@b.cc '.repeat(20)}\n`.repeat(5000)}` },
 ];
 
+/**
+ * Header blocks (before the blank line) shaped to make the encoded-word relabelling slow: words
+ * by the hundred thousand in one mislabelled group, openings that never close, and words whose
+ * charset changes every time.
+ */
+export const HOSTILE_HEADER_BLOCKS: { name: string; head: string }[] = [
+  { name: 'one group of 40k mislabelled words', head: `Subject: ${'=?iso-2022-jp?B?g2M=?= '.repeat(40_000)}` },
+  { name: 'encoded-word openings that never close', head: `Subject: ${'=?iso-2022-jp?B?'.repeat(60_000)}` },
+  { name: 'a long word text without its end', head: `Subject: =?iso-2022-jp?Q?${'=83'.repeat(300_000)}` },
+  { name: 'alternating charsets', head: `From: ${'=?iso-2022-jp?Q?=83c?= =?big5?Q?=FF?= '.repeat(20_000)}<a@example.com>` },
+];
+
 /** A complete message carrying `b`, to `to`. */
 export function hostileMessage(b: HostileBody, to: string, i: number): string {
   const type = b.html ? 'text/html' : 'text/plain';

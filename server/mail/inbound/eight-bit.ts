@@ -67,6 +67,51 @@ export function looksUtf8(b: Uint8Array): boolean {
   return isUtf8(b) || hasUtf8Sequence(b);
 }
 
+/**
+ * What a client that mislabels its text nearly always wrote instead: Japanese mail programs label
+ * Shift_JIS (or EUC-JP) text ISO-2022-JP, the charset Japanese mail is meant to travel in. EUC-JP
+ * is tried first: its decoder refuses Shift_JIS's lead bytes 0x81–0x9F (kana, punctuation, most
+ * kanji), while Shift_JIS would read EUC-JP as half-width katakana.
+ */
+const LIKELY_REAL: Record<string, string[]> = {
+  'iso-2022-jp': ['euc-jp', 'shift_jis'],
+  'euc-jp': ['shift_jis'],
+};
+
+/**
+ * Bytes in the charset their label names, or rather in the one they are: when the labelled
+ * charset (one we know, not UTF-8) reads them with U+FFFD and another decodes them cleanly, that
+ * other's text: UTF-8 through and through (a client that labels its UTF-8 with the system's Big5
+ * or GBK), else the charset such a label usually hides (LIKELY_REAL). Null when the label reads
+ * them cleanly or nothing else does: the caller keeps its reading.
+ */
+export function decodeMislabelled(bytes: Uint8Array, label: string): string | null {
+  let declared: TextDecoder;
+  try {
+    declared = new TextDecoder(label.trim().toLowerCase());
+  } catch {
+    return null;
+  }
+  if (declared.encoding === 'utf-8' || !declared.decode(bytes).includes('\uFFFD')) return null;
+  if (isUtf8(bytes) && hasUtf8Sequence(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  for (const other of LIKELY_REAL[declared.encoding] ?? []) {
+    try {
+      const text = new TextDecoder(other, { fatal: true }).decode(bytes);
+      if (!NOT_TEXT.test(text)) return text;
+    } catch {
+      // not this one either
+    }
+  }
+  return null;
+}
+
+/**
+ * What a clean reading never holds: C1 controls (ICU's EUC-JP decoder, even a fatal one, turns
+ * Shift_JIS lead bytes into U+0080–U+009F instead of failing), private-use characters (Shift_JIS
+ * reads unassigned lead bytes so) and U+FFFD.
+ */
+const NOT_TEXT = /[\u0080-\u009f\ue000-\uf8ff\ufffd]/;
+
 /** Windows-1252's letters at 0x80–0x9F (unassigned bytes stay the C1 control they are in Latin-1). */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
 

@@ -3,7 +3,7 @@
  * boundary lines, 8-bit text in a charset it does not declare, a part left open, uuencode.
  */
 import { decode as decodeQuotedPrintable } from './quoted-printable';
-import { decodeUndeclared, decodeWindows1252, hasUtf8Sequence, isUtf8, looksUtf8 } from './eight-bit';
+import { decodeMislabelled, decodeUndeclared, decodeWindows1252, looksUtf8 } from './eight-bit';
 
 /**
  * The text of a `multipart/*` message whose body has no boundary lines (a broken sender, or a
@@ -46,9 +46,13 @@ export function bodyInDeclaredCharset(raw: Buffer, contentType: string, transfer
   const body = te === 'base64' ? Buffer.from(encoded.toString('latin1'), 'base64') : te === 'quoted-printable' ? decodeQuotedPrintable(encoded.toString('latin1')) : encoded;
   const charset = (/charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1] ?? '').toLowerCase();
   // A legacy charset is declared, the bytes are not in it (mailparser's reading has U+FFFD: we are
-  // only asked then) and they are UTF-8 through and through: a mislabelled part (a client that
-  // declares the system's Big5 or GBK and writes UTF-8). Read as what it is.
-  if (!UTF8_OR_ASCII.test(charset) && knownCharset(charset) && isUtf8(body) && hasUtf8Sequence(body)) return body.toString('utf8').replace(/\r\n?/g, '\n');
+  // only asked then) and another charset reads them cleanly: a mislabelled part (a client that
+  // declares the system's Big5 or GBK and writes UTF-8, or Shift_JIS under ISO-2022-JP). Read as
+  // what it is.
+  if (!UTF8_OR_ASCII.test(charset) && knownCharset(charset)) {
+    const relabelled = decodeMislabelled(body, charset);
+    if (relabelled !== null) return relabelled.replace(/\r\n?/g, '\n');
+  }
   // UTF-8, or UTF-8 with one broken byte (not Latin-1): mailparser's text is right
   if (looksUtf8(body)) return null;
   if (charset === 'utf-8' || charset === 'utf8') return null;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEmail, uudecode, withoutTrailingBoundaries } from './parse';
+import { decodeMislabelled } from './eight-bit';
 
 /** Real-world MIME that mailparser leaves half-decoded, each written from scratch after a mail seen in the replay audit. */
 
@@ -220,4 +221,43 @@ test('a part that declares a legacy charset (Big5, Shift_JIS) but is UTF-8 throu
   // real Big5 stays Big5
   const big5 = Buffer.from([0xb1, 0x7a, 0xa6, 0x6e]); // 您好
   assert.equal((await parseEmail(big5Declared(Buffer.from(big5.toString('base64'))))).text?.trim(), '您好');
+});
+
+test('a name or subject in Shift_JIS under an ISO-2022-JP label (Japanese mail programs) is read as Shift_JIS, not as U+FFFD garbage; real ISO-2022-JP stays', async () => {
+  const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
+  const sjisTool = [0x83, 0x63, 0x81, 0x5b, 0x83, 0x8b]; // ツール
+  const sjisInquiry = [0x82, 0xa8, 0x96, 0xe2, 0x82, 0xa2, 0x8d, 0x87, 0x82, 0xed, 0x82, 0xb9]; // お問い合わせ
+  const jisTool = [0x1b, 0x24, 0x42, 0x25, 0x44, 0x21, 0x3c, 0x25, 0x6b, 0x1b, 0x28, 0x42]; // ツール, as ISO-2022-JP
+  const mail = await parseEmail(Buffer.concat([Buffer.from(
+    `From: =?ISO-2022-JP?B?${b64([...sjisTool, ...Buffer.from(' EXAMPLE')])}?= <bar@example.org>\r\n` +
+      `To: =?ISO-2022-JP?B?${b64([0x89, 0x77, 0x96, 0x6b, 0x8c, 0xfb, 0x20])}?= <foo@example.com>\r\n` +
+      // one two-byte character split between two words: they are decided together, as mailparser joins them
+      `Subject: =?iso-2022-jp?B?${b64(sjisInquiry.slice(0, 5))}?=\r\n =?iso-2022-jp?B?${b64(sjisInquiry.slice(5))}?= #42\r\n` +
+      `Reply-To: =?ISO-2022-JP?B?${b64(jisTool)}?= <tool@example.org>\r\n` +
+      'Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 8bit\r\n\r\n',
+  ), Buffer.from([...sjisInquiry, 0x0d, 0x0a])]));
+  assert.equal(mail.from?.name, 'ツール EXAMPLE');
+  assert.equal(mail.to[0]?.name.trim(), '駅北口');
+  assert.equal(mail.subject, 'お問い合わせ #42');
+  assert.equal(mail.replyTo[0]?.name, 'ツール');
+  // the single-part body with the same mislabel, through the body's fallback
+  assert.equal(mail.text?.trim(), 'お問い合わせ');
+  // UTF-8 under a Big5 label is UTF-8 (as a body is); bytes no charset reads are left to mailparser
+  const big5Label = await parseEmail(Buffer.from(`From: =?big5?B?${Buffer.from('王小明').toString('base64')}?= <wang@example.tw>\r\nSubject: Order\r\n\r\nhi\r\n`));
+  assert.equal(big5Label.from?.name, '王小明');
+  assert.equal(decodeMislabelled(Buffer.from([0xff, 0xfe, 0x41]), 'iso-2022-jp'), null);
+  // EUC-JP under the same label is EUC-JP (ICU reads Shift_JIS lead bytes as C1 controls there: refused)
+  assert.equal(decodeMislabelled(Buffer.from([0xa4, 0xb3, 0xa4, 0xf3, 0xa4, 0xcb, 0xa4, 0xc1, 0xa4, 0xcf]), 'iso-2022-jp'), 'こんにちは');
+  // a label that reads the bytes cleanly is believed
+  assert.equal(decodeMislabelled(Buffer.from([0xb1, 0x7a, 0xa6, 0x6e]), 'big5'), null);
+});
+
+test('re-decoding mislabelled encoded words is one linear pass over hostile header blocks', async () => {
+  const { HOSTILE_HEADER_BLOCKS, quickly } = await import('../../testing/hostile-inputs');
+  const { encodedWordsRelabelled } = await import('./encoded-words');
+  for (const { name, head } of HOSTILE_HEADER_BLOCKS) {
+    const raw = Buffer.from(`${head}\r\nTo: desk@example.com\r\n\r\nbody\r\n`);
+    const out = quickly(1500, () => encodedWordsRelabelled(raw));
+    assert.ok(out.length > 0, name);
+  }
 });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { type Address, flatten, fromHeaders } from './parse-address';
 import { headersAsUtf8 } from './eight-bit';
+import { encodedWordsRelabelled } from './encoded-words';
 import { bodyInDeclaredCharset, bodyOfPartlessMultipart, uudecode, withoutTrailingBoundaries } from './parse-body';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
@@ -109,7 +110,7 @@ function plainAttachment(a: Attachment): ParsedAttachment {
 }
 
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
-  const raw = headersAsUtf8(withoutLeadingBlankLines(input));
+  const raw = encodedWordsRelabelled(headersAsUtf8(withoutLeadingBlankLines(input)));
   // loaded on first use: starting the server needs only this module's helpers, not the parser
   const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
