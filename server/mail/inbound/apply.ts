@@ -42,7 +42,7 @@ import { sendNewNote, sendNewParticipant, sendThankYou, subscribed, templateSour
 import { defaultOutgoingName } from '../../domain/projects/service-desk';
 import { defaultTemplate } from '../outbound/templates';
 import { findKey } from './find-key';
-import { UnparsableEmailError } from './parse';
+import { titleOfSubject, UnparsableEmailError } from './parse';
 import { ignoreReason, type IgnoreReason } from './ignore-rules';
 import type { ParsedEmail } from './parse';
 import type { PreparedAttachment } from './prepare-attachments';
@@ -283,7 +283,7 @@ async function createTicket(
     project,
     botId: c.deps.supportBotId,
     bot: c.deps.supportBot,
-    title: (c.parsed.subject || '(no subject)').slice(0, 255),
+    title: titleOfSubject(c.parsed.subject),
     description,
     descriptionHtml,
     customerDescription: customer,

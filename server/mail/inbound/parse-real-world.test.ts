@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEmail, uudecode, withoutTrailingBoundaries } from './parse';
+import { MAX_TITLE_CHARS, parseEmail, titleOfSubject, uudecode, withoutTrailingBoundaries } from './parse';
 import { decodeMislabelled } from './eight-bit';
 
 /** Real-world MIME that mailparser leaves half-decoded, each written from scratch after a mail seen in the replay audit. */
@@ -260,4 +260,17 @@ test('re-decoding mislabelled encoded words is one linear pass over hostile head
     const out = quickly(1500, () => encodedWordsRelabelled(raw));
     assert.ok(out.length > 0, name);
   }
+});
+
+test('a title collapses runs of blanks before its cut, and the cut never splits a surrogate pair; the subject stays as sent', async () => {
+  const padded = `【重要】${'\u3000'.repeat(400)}ご注文の配送について`;
+  assert.equal(titleOfSubject(padded), '【重要】 ご注文の配送について');
+  assert.equal(titleOfSubject('Order\t \u00a0 12345  late '), 'Order 12345 late');
+  assert.equal(titleOfSubject(' \u3000 '), '(no subject)');
+  const emoji = titleOfSubject(`${'a'.repeat(MAX_TITLE_CHARS - 1)}😀 tail`);
+  assert.equal(emoji, 'a'.repeat(MAX_TITLE_CHARS - 1));
+  assert.ok(!/[\ud800-\udbff]$/.test(emoji));
+  // parsing keeps the subject itself as it was sent
+  const mail = await parseEmail(Buffer.from(`From: a@example.com\r\nSubject: =?UTF-8?B?${Buffer.from(padded).toString('base64')}?=\r\n\r\nhi\r\n`));
+  assert.equal(mail.subject, padded);
 });

@@ -99,6 +99,24 @@ export function withoutLeadingBlankLines(raw: Buffer): Buffer {
   return i > 0 ? raw.subarray(i) : raw;
 }
 
+/** A ticket title's longest (shared/schemas.ts's ticketTitle). */
+export const MAX_TITLE_CHARS = 255;
+
+/**
+ * A new ticket's title from the subject as sent: every run of blanks (tabs left by unfolding, and
+ * the hundreds of ideographic spaces U+3000 some senders pad a subject with) becomes one space
+ * before the cut at the title's limit, so the readable rest is not lost inside the padding; the cut
+ * never splits a surrogate pair. Only the title: the subject stays as sent everywhere else
+ * (rejections answer it, the inbound log and the original email show it).
+ */
+export function titleOfSubject(subject: string): string {
+  const title = subject.replace(/\s+/g, ' ').trim();
+  if (!title) return '(no subject)';
+  if (title.length <= MAX_TITLE_CHARS) return title;
+  const last = title.charCodeAt(MAX_TITLE_CHARS - 1);
+  return title.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_TITLE_CHARS - 1 : MAX_TITLE_CHARS).trimEnd();
+}
+
 export function sha256(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
