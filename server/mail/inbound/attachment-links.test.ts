@@ -56,3 +56,16 @@ test('a hostile attachment name is shown literally, as one link (or image) to ou
   assert.equal(download.status, 200);
   assert.equal(await download.text(), '%PDF-1.4\n', 'the link leads to the stored file');
 });
+
+test('a message that is only an attachment: the description and the reply\'s note start with the link, not with blank lines', async () => {
+  const only = (id: string, extra = '') =>
+    `From: fax@customer.test\r\nTo: incoming+acme-app-1-issue-@desk.test\r\nSubject: Scan\r\nMessage-ID: <${id}@customer.test>\r\n${extra}` +
+    'MIME-Version: 1.0\r\nContent-Type: application/pdf; name="scan.pdf"\r\nContent-Disposition: attachment; filename="scan.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n';
+  const out = await app.mail.ingest.receive(Buffer.from(only('only-pdf')), { source: 'cli' });
+  assert.ok(out.status === 'ticket', JSON.stringify(out));
+  const reply = await app.mail.ingest.receive(Buffer.from(only('only-pdf-2', 'In-Reply-To: <only-pdf@customer.test>\r\n')), { source: 'cli' });
+  assert.ok(reply.status === 'note', JSON.stringify(reply));
+  const t = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: out.iid });
+  assert.match(t.description, /^\[scan\.pdf\]\(\/attachments\/[0-9a-f]{32}\/scan\.pdf\)$/);
+  assert.match(t.notes.at(-1)?.body ?? '', /^\[scan\.pdf\]\(\/attachments\/[0-9a-f]{32}\/scan\.pdf\)$/);
+});

@@ -19,19 +19,25 @@ export interface MessageBody {
 
 /** The Markdown a new ticket's description starts with (before any issue template). */
 export function descriptionMarkdown(body: MessageBody, prepared: PreparedAttachment[]): string {
-  return neutraliseQuickActions(body.markdown) + attachmentLinks(prepared, body.inlineUsed);
+  return withLinks(neutraliseQuickActions(body.markdown), attachmentLinks(prepared, body.inlineUsed));
 }
 
 /** A reply's note: the trimmed answer (quoted history folded away) and its attachment links. */
 export function replyMarkdown(body: MessageBody, prepared: PreparedAttachment[]) {
   const trimmed = (body.trimmed ??= trimReply(body.markdown));
   const links = attachmentLinks(prepared, body.inlineUsed);
-  const note = neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: trimmed.visible + links }));
+  const note = neutraliseQuickActions(noteBodyFromReply({ ...trimmed, visible: withLinks(trimmed.visible, links) }));
   return { trimmed, links, note, empty: !trimmed.visible && !links };
 }
 
+/** The attachments' links, one a line ('' when there are none). */
 function attachmentLinks(list: PreparedAttachment[], skip: Set<string>): string {
-  const links = list.filter((a) => !skip.has(a.token)).map(markdownLink);
-  return links.length ? `\n\n${links.join('\n')}` : '';
+  return list.filter((a) => !skip.has(a.token)).map(markdownLink).join('\n');
+}
+
+/** The text, then its attachment links in a paragraph of their own; a message that is only an attachment starts with its links. */
+function withLinks(text: string, links: string): string {
+  if (!links) return text;
+  return text.trim() ? `${text}\n\n${links}` : links;
 }
 

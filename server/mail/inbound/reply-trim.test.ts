@@ -289,13 +289,17 @@ test('HTML-only replies: Outlook mobile\'s reply section, Yahoo\'s quoted block 
 });
 
 test('mobile and webmail signatures in more languages start the history (ProtonMail, Samsung, Russian, Chinese, Japanese)', () => {
-  for (const signature of ['Sent with Proton Mail secure email.', 'Sent with ProtonMail Secure Email.', 'Sent from my Samsung Galaxy smartphone.', 'Sent from Yahoo Mail on Android', 'Отправлено с iPhone', 'Отправлено из мобильной Почты Mail.ru', '发自我的iPhone', 'iPhoneから送信', 'Wysłane z iPhone\'a']) {
+  for (const signature of ['Sent with Proton Mail secure email.', 'Sent with ProtonMail Secure Email.', 'Sent from my Samsung Galaxy smartphone.', 'Sent from Yahoo Mail on Android', 'Отправлено с iPhone', 'Отправлено из мобильной Почты Mail.ru', '发自我的iPhone', 'iPhoneから送信', 'Wysłane z iPhone\'a', 'Sent using Zoho Mail', '使用Zoho Mail发送']) {
     assert.equal(trimReply(`Ok, thanks.\n\n${signature}\n\nold text\n`).visible, 'Ok, thanks.', signature);
   }
   // HTML mail links the app's name: "Get [Outlook for iOS](…)" after conversion
   const outlookIos = trimReply(bodyMarkdown(null, '<div>Ok, thanks.</div><div><br></div><div id="ms-outlook-mobile-signature">Get <a href="https://aka.ms/o0ukef">Outlook for iOS</a></div><hr><div id="divRplyFwdMsg"><b>Von:</b> Support &lt;help@desk.test&gt;<br><b>Gesendet:</b> Donnerstag, 6. März 2025 10:05</div><div>old text</div>'));
   assert.equal(outlookIos.visible, 'Ok, thanks.');
   assert.equal(trimReply('Ok, thanks.\n\nSent with [Proton Mail](https://proton.me/mail/home) secure email.\n\nold text\n').visible, 'Ok, thanks.');
+  // Zoho Mail links its name too: "使用[Zoho Mail](…)发送"
+  const zoho = trimReply(bodyMarkdown(null, '<div>回复内容<br></div><br><div><p><span>使用<a href="https://www.zoho.com.cn/mail/">Zoho Mail</a>发送</span><br></p></div><br><div><br><div>---- 在 星期二, 02 七月 2019 17:55:32 +0800 <b>客服 &lt;help@desk.test&gt;</b> 撰写 ----<br></div><blockquote><div>请再试一次。</div></blockquote></div>'));
+  assert.equal(zoho.visible, '回复内容');
+  assert.match(zoho.trimmed, /^使用\[Zoho Mail\][\s\S]*请再试一次。/);
   // a link in the customer's own sentence is not a signature
   assert.equal(trimReply('I [sent from my iPhone](https://example.com/x) the logs.\n').trimmed, '');
 });

@@ -173,13 +173,14 @@ const MOBILE_SIGNATURE = new RegExp(
       'Scarica Outlook per (?:iOS|Android)',
       'Sent from (?:Yahoo Mail|Mail for Windows|Outlook for (?:iOS|Android)|my (?:Samsung|Huawei|HUAWEI|Xiaomi|Pixel|BlackBerry|Windows Phone|Sony|LG|Nokia))',
       'Sent with Proton ?Mail',
+      'Sent using Zoho Mail',
       'Отправлено (?:с|из) (?:моего )?(?:iPhone|iPad|Android|Samsung)',
       'Wysłane z (?:mojego )?(?:iPhone|iPada|Androida|telefonu)',
       'Skickat från (?:min |mitt )?(?:iPhone|iPad|Android|mobil)',
       'Sendt fra (?:min |mitt )?(?:iPhone|iPad|Android|mobil)',
       'Odesláno z (?:mého )?(?:iPhonu|iPadu|telefonu)',
     ].join('|') +
-    ')\\b|^[ \\t]*(?:发自我的(?:iPhone|iPad|手机)|Отправлено из мобильной Почты|從我的 ?(?:iPhone|iPad)傳送|iPhoneから送信|iPadから送信|나의 (?:iPhone|iPad)에서 보냄)',
+    ')\\b|^[ \\t]*(?:发自我的(?:iPhone|iPad|手机)|Отправлено из мобильной Почты|從我的 ?(?:iPhone|iPad)傳送|iPhoneから送信|使用 ?Zoho ?Mail ?[发發傳]送|iPadから送信|나의 (?:iPhone|iPad)에서 보냄)',
   'i',
 );
 const QUOTED = /^[ \t]*>/;
