@@ -53,6 +53,8 @@ export const HOSTILE_REPLIES: { name: string; text: string }[] = [
   { name: 'label then blanks', text: `Answer\nОт:${' '.repeat(100_000)}x\nОтправлено:${'\u00a0'.repeat(100_000)}` },
   { name: 'typographic dashes', text: `Answer\n${'‐'.repeat(100_000)} Original ${'—'.repeat(100_000)}\n${'－ '.repeat(50_000)}` },
   { name: 'dashed attribution lines', text: `Answer\n${`---- ${'2025 10:00 a@b.cc '.repeat(20)}\n`.repeat(5000)}` },
+  { name: 'bracketed senders without their colon', text: `Answer\n${`2025 10:00 ${'<a@b.cc>'.repeat(30)}${'x'.repeat(61)}:\n\n`.repeat(5000)}` },
+  { name: 'linked senders never closed', text: `Answer\n${`2025 10:00 <[a@b.cc](${'('.repeat(150)}${'x'.repeat(150)} ${'<[a@b.cc]'.repeat(10)}:\n\n`.repeat(5000)}` },
 ];
 
 /**

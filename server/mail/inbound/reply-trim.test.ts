@@ -270,6 +270,35 @@ test('an attribution known by its date, time and address (Gmail in Russian write
   assert.equal(trimReply('It broke.\n\n2025-03-03 10:00 ann@example.com reported the outage\nDisk full\n').trimmed, '');
 });
 
+test('a dated attribution folds unquoted history only when shaped like one (the sender in angle brackets, a blank line below); a customer\'s log line with their text below stays visible', () => {
+  // real shapes, each with unquoted history below it: they still fold
+  const real = [
+    '2025年3月3日(月) 10:00 サポート <help@desk.test>:',
+    '2025년 3월 3일 (월) 오전 10:00, 지원팀 <help@desk.test>님이 작성:',
+    'Support <help@desk.test> ezt írta (időpont: 2025. márc. 3., H, 10:00):',
+    'Support <help@desk.test>, 3 Mar 2025 Pzt, 10:00 tarihinde şunu yazdı:',
+    '客服 <[help@desk.test](mailto:help@desk.test)> 于2025年3月6日周四 上午10:05写道：',
+    '**客服 <help@desk.test>** 于2025年3月6日周四 上午10:05写道：',
+    '---- 在 星期四, 06 三月 2025 10:05:00 +0800 help@desk.test 撰写 ----',
+  ];
+  for (const line of real) {
+    const t = trimReply(`Thanks, that fixed it.\n\n${line}\n\nPlease try again.\n`);
+    assert.equal(t.visible, 'Thanks, that fixed it.', line);
+    assert.match(t.trimmed, /Please try again\.$/, line);
+  }
+  // a customer's own lines with a date, a time and an address, their text below: visible
+  const own = [
+    'Here is what the server wrote.\n\nLog from 2025-03-03 10:00 (user bob@example.com):\n2025-03-03 10:00:01 ERROR disk full\n2025-03-03 10:00:02 ERROR retrying\n',
+    'Here is what the server wrote.\n\nLog from 2025-03-03 10:00 (user bob@example.com):\n\n2025-03-03 10:00:01 ERROR disk full\n',
+    'Second try.\n\nTicket opened 2025-03-03 10:00 by bob@example.com:\n\nThe printer on floor 2 is broken.\n',
+    'Notes.\n\nMeeting on 2025-03-03 10:00 with Ann <ann@example.com>:\nWe agreed to ship on Friday.\n',
+  ];
+  for (const text of own) assert.equal(trimReply(text).trimmed, '', text);
+  // with a quote below, the quote rules decide as before: the customer's answer after it stays
+  const quoted = trimReply('Here is the log.\n\nLog from 2025-03-03 10:00 (user bob@example.com):\n> ERROR disk full\n\nWhat does it mean?\n');
+  assert.equal(quoted.trimmed, '');
+});
+
 test('HTML-only replies: Outlook mobile\'s reply section, Yahoo\'s quoted block and Gmail\'s signature block are folded like their text twins', () => {
   const outlookMobile = trimReply(bodyMarkdown(null, '<div><div name="messageBodySection"><p>Die Rechnung ist <b>angekommen</b>.</p></div><div name="messageSignatureSection"><br>Gesendet von Outlook für iOS</div><div name="messageReplySection">Am 6. März 2025, 10:05 +0100 schrieb Support &lt;help@desk.test&gt;:<br><p>Anbei die Rechnung.</p></div></div>'));
   assert.equal(outlookMobile.visible, 'Die Rechnung ist **angekommen**.');

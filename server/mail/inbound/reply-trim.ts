@@ -217,6 +217,38 @@ function isAttribution(lines: string[], i: number): number {
   return 0;
 }
 
+/**
+ * The sender as a client writes it at the end of its attribution: an address in angle brackets
+ * (`Ann <ann@x.ru>:`, also as HTML conversion links it: `<[ann@x.ru](mailto:ann@x.ru)>`), then at
+ * most a short tail before the colon (Chinese "于2025年3月6日 10:05写道：", Korean "님이 작성:",
+ * Hungarian "ezt írta (időpont: 2025. márc. 3., H, 10:00):"). A customer's log line names its
+ * address otherwise ("(user bob@example.com):", "by bob@example.com:"). Bounded repeats on a line of
+ * at most MAX_DATED_CHARS.
+ */
+const SENDER_AT_END = /<(?:[^<>\s@]{1,64}@[^<>\s@]{1,253}|\[[^[\]\s@]{1,64}@[^[\]\s]{1,253}\]\([^()\s]{1,300}\))>[^<>]{0,60}[:：]\s*$/;
+
+/** A dashed attribution (Zoho Mail): `---- 在 … 撰写 ----`. */
+const DASHED = /^\s*-{2,}.*-{2,}\s*$/;
+
+/**
+ * Whether a dated attribution (`count` lines at `i`) is history. It must be shaped as a client
+ * writes it: Zoho's dashed line, or a line ending in ":" that names its sender as clients do
+ * (SENDER_AT_END); "Log from 2025-03-03 10:00 (user bob@example.com):" is the customer's (a quote
+ * below such a line is left to the quote rules). Then a quote below it is history, as after any
+ * attribution (the bottom-posting rule decides); with no quote, it never takes the whole answer
+ * (the customer's own text must be above it), and the history below it is unquoted: Zoho's always
+ * is; after a line ending in ":" a blank line (or nothing) follows, as clients write it.
+ */
+function datedIsHistory(lines: string[], i: number, count: number, textAbove: boolean): boolean {
+  const text = count === 1 ? (lines[i] as string) : `${(lines[i] as string).trimEnd()} ${(lines[i + 1] as string).trim()}`;
+  const dashed = DASHED.test(text);
+  if (!dashed && !SENDER_AT_END.test(text)) return false;
+  if (quoteFollows(lines, i + count)) return true;
+  if (!textAbove) return false;
+  const next = lines[i + count];
+  return dashed || next === undefined || !next.trim();
+}
+
 /** A dated attribution (isDatedAttribution) at line `i`, perhaps wrapped before the address: its line count. */
 function datedAttribution(lines: string[], i: number): number {
   const line = lines[i] as string;
@@ -282,10 +314,9 @@ function historyStart(lines: string[]): number {
     const line = lines[i] as string;
     let attribution = isAttribution(lines, i);
     if (!attribution) {
-      // Known by its date, time and address only, it never takes the whole answer: with nothing
-      // above it, it is history only when a quote follows it (and then the bottom-posting rule decides).
+      // Known by its date, time and address only (datedIsHistory says when it is one)
       const dated = datedAttribution(lines, i);
-      if (dated && (textAbove || quoteFollows(lines, i + dated))) attribution = dated;
+      if (dated && datedIsHistory(lines, i, dated, textAbove)) attribution = dated;
     }
     if (line.trim() && !SEPARATOR.test(line)) textAbove = true;
     if (attribution) {
