@@ -54,6 +54,8 @@ export const HOSTILE_REPLIES: { name: string; text: string }[] = [
   { name: 'typographic dashes', text: `Answer\n${'‐'.repeat(100_000)} Original ${'—'.repeat(100_000)}\n${'－ '.repeat(50_000)}` },
   { name: 'dashed attribution lines', text: `Answer\n${`---- ${'2025 10:00 a@b.cc '.repeat(20)}\n`.repeat(5000)}` },
   { name: 'bracketed senders without their colon', text: `Answer\n${`2025 10:00 ${'<a@b.cc>'.repeat(30)}${'x'.repeat(61)}:\n\n`.repeat(5000)}` },
+  { name: 'header labels above a header block × 5000', text: `Answer\n${'Subject: a\nTo: b\nCc: c\nDate: d\nFrom: e <e@x.y>\n'.repeat(5000)}` },
+  { name: 'forward lines without their words', text: `Answer\n${`${'-'.repeat(5000)} Forwarded ${'‐'.repeat(5000)}x\n`.repeat(50)}\nFrom: a <a@b.c>\nSent: x\n` },
   { name: 'linked senders never closed', text: `Answer\n${`2025 10:00 <[a@b.cc](${'('.repeat(150)}${'x'.repeat(150)} ${'<[a@b.cc]'.repeat(10)}:\n\n`.repeat(5000)}` },
 ];
 

@@ -299,6 +299,22 @@ test('a dated attribution folds unquoted history only when shaped like one (the 
   assert.equal(quoted.trimmed, '');
 });
 
+test('a forwarded message\'s header block folds whole: the Subject:/Objet: line above its Date: and the "Forwarded Message" line go with it', () => {
+  const french = trimReply('@team, can you have a look at this email below?\n\nObjet: Ça Discourse ?\nDate: 2017-01-04 11:27\nDe: Un Français <un@francais.fr>\nÀ: ba@bar.com\n\nBonjour,\n\nBises\n');
+  assert.equal(french.visible, '@team, can you have a look at this email below?');
+  assert.match(french.trimmed, /^Objet: Ça Discourse \?\nDate:/);
+  const thunderbird = trimReply('The email I received is below.\n\nThanks,\nBart.\n\n\n\n-------- Forwarded Message --------\nSubject: \tRe: please revert the UFS HPB support\nDate: \tFri, 22 Oct 2021 07:41:43 +0900\nFrom: \t박대준 <pdaejun@gmail.com>\nTo: \tBart <bart@example.com>\n\nHi Bart,\n');
+  assert.equal(thunderbird.visible, 'The email I received is below.\n\nThanks,\nBart.');
+  assert.match(thunderbird.trimmed, /^-------- Forwarded Message --------\nSubject:/);
+  for (const line of ['---------- Forwarded message ---------', '---------- Weitergeleitete Nachricht ----------', 'Begin forwarded message:']) {
+    assert.equal(trimReply(`See below.\n\n${line}\nFrom: Ann <ann@example.com>\nDate: Mon, 3 Mar 2025 10:00\nSubject: Invoice\n\nold\n`).visible, 'See below.', line);
+  }
+  // a forward line alone is not history, and the customer's own "Subject:" line apart from a header block stays
+  assert.equal(trimReply('---------- Forwarded message ---------\nPlease read the text below, it is from our auditor.\n').trimmed, '');
+  const own = trimReply('Subject: the printer on floor 2\n\nIt is broken.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: help@desk.test\n\nold\n');
+  assert.equal(own.visible, 'Subject: the printer on floor 2\n\nIt is broken.');
+});
+
 test('HTML-only replies: Outlook mobile\'s reply section, Yahoo\'s quoted block and Gmail\'s signature block are folded like their text twins', () => {
   const outlookMobile = trimReply(bodyMarkdown(null, '<div><div name="messageBodySection"><p>Die Rechnung ist <b>angekommen</b>.</p></div><div name="messageSignatureSection"><br>Gesendet von Outlook für iOS</div><div name="messageReplySection">Am 6. März 2025, 10:05 +0100 schrieb Support &lt;help@desk.test&gt;:<br><p>Anbei die Rechnung.</p></div></div>'));
   assert.equal(outlookMobile.visible, 'Die Rechnung ist **angekommen**.');

@@ -84,6 +84,47 @@ function isHeaderBlock(lines: string[], i: number): boolean {
 }
 
 /**
+ * The first line of the header block found at `i`: header lines right above it go with it (a
+ * forward that starts `Subject:`/`Objet:` before its `Date:` and `From:`, as Thunderbird and French
+ * webmail write it), so no label of the quoted message is left visible above the fold.
+ */
+function headerBlockTop(lines: string[], i: number): number {
+  let k = i;
+  while (k > 0 && i - k < 6 && (lines[k - 1] as string).length <= MAX_ATTRIBUTION_CHARS && HEADER_BETWEEN.test(lines[k - 1] as string)) k--;
+  return k;
+}
+
+/**
+ * The line a client puts above a forwarded message (Thunderbird's "-------- Forwarded Message
+ * --------", Gmail's "---------- Forwarded message ---------", Apple Mail's "Begin forwarded
+ * message:", in their users' languages). Not history by itself (a customer may forward what we
+ * need to read): it goes with a header block right below it, like a separator.
+ */
+const FORWARDED = new RegExp(
+  String.raw`^[ \t\u00a0]*(?:[-‐‑‒–—―－]{2,}[ \t\u00a0]*(?:` +
+    [
+      'Forwarded message',
+      'Weitergeleitete Nachricht',
+      'Message transféré',
+      'Mensaje reenviado',
+      'Mensagem encaminhada',
+      'Messaggio inoltrato',
+      'Doorgestuurd bericht',
+      'Пересылаемое сообщение',
+      'Пересланное сообщение',
+      'Przekazana wiadomość',
+      'Vidarebefordrat meddelande',
+      'Videresendt meddelelse',
+      '转发的邮件',
+      '轉寄的郵件',
+      '転送されたメッセージ',
+      '전달된 메시지',
+    ].join('|') +
+    String.raw`)[ \t\u00a0]*[-‐‑‒–—―－]{2,}|Begin forwarded message:|Anfang der weitergeleiteten Nachricht:|Début du message réexpédié\s?:)[ \t\u00a0]*$`,
+  'i',
+);
+
+/**
  * GMX and WEB.DE write the date first: `Gesendet: …`, then `Von: Name <address>`, `An:`, `Betreff:`.
  * The From line must name an address, so a customer's own "Date: 12 March / From: Berlin" stays.
  */
@@ -330,7 +371,8 @@ function historyStart(lines: string[]): number {
       i = j - 1;
       continue;
     }
-    if (isHeaderBlock(lines, i) || isNotesSeparator(line)) return i;
+    if (isHeaderBlock(lines, i)) return headerBlockTop(lines, i);
+    if (isNotesSeparator(line)) return i;
     const notes = notesHeader(lines, i);
     // The Notes rules guess from labels a customer may write too, so the guess never takes the
     // whole answer: with nothing of the customer's own above it, only what follows is history.
@@ -352,7 +394,7 @@ export function trimReply(input: string): Trimmed {
   const lines = squeezed.split('\n');
   let cut = historyStart(lines);
   // the separator above the history (Outlook's "_____", an <hr>) goes with it
-  if (cut < lines.length) while (cut > 0 && (SEPARATOR.test(lines[cut - 1] as string) || isNotesSectionTitle(lines[cut - 1] as string) || !(lines[cut - 1] as string).trim())) cut--;
+  if (cut < lines.length) while (cut > 0 && (SEPARATOR.test(lines[cut - 1] as string) || isNotesSectionTitle(lines[cut - 1] as string) || FORWARDED.test(lines[cut - 1] as string) || !(lines[cut - 1] as string).trim())) cut--;
   return { visible: lines.slice(0, cut).join('\n').trim(), trimmed: lines.slice(cut).join('\n').trim() };
 }
 
