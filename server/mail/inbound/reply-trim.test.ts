@@ -357,3 +357,20 @@ test('the reply-trimming rules stay linear on hostile replies (labels, dated att
     assert.ok(t.visible.length + t.trimmed.length > 0, name);
   }
 });
+
+test("a customer's own From:/Date: lines (an invoice, a leave request) stay visible; a quoted header with no address still folds when it has a subject line", () => {
+  for (const own of [
+    'Hi, we paid the invoice:\nFrom: ACME Ltd\nDate: 3 March 2025\nAmount: 1200 EUR\nWhy is the account still locked?',
+    'Здравствуйте! Мы оплатили счёт, реквизиты платёжки:\nОт: ООО Ромашка\nДата: 03.03.2025\nСумма: 12 000 руб.\nПочему доступ всё ещё закрыт?',
+    'Dzień dobry, proszę o zmianę terminu:\nOd: 01.03.2025\nDo: 07.03.2025\nData: 28.02.2025\nCzy to możliwe? Pozdrawiam',
+  ]) {
+    assert.equal(trimReply(own).trimmed, '', own);
+  }
+  // Foxmail and Exchange inside a company: names without addresses, and a subject line
+  const foxmail = trimReply('ok, thanks!\n\nFrom: Li Wang\nDate: 2021-01-27 12:27\nTo: Xinpeng Liu\nCC: LTP List\nSubject: Re: [LTP] oom-killer\nHi Xinpeng,\nold text');
+  assert.equal(foxmail.visible, 'ok, thanks!');
+  const exchange = trimReply('Done.\n\n**From:** Smith, John\n**Sent:** Monday, March 3, 2025 10:00 AM\n**To:** Support\n**Subject:** RE: Printer\n\nold text');
+  assert.equal(exchange.visible, 'Done.');
+  // with the sender's address, as before, no subject line is needed
+  assert.equal(trimReply('Done.\n\nFrom: Support <help@desk.test>\nSent: Monday\n\nold text').visible, 'Done.');
+});

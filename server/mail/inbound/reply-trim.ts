@@ -48,6 +48,8 @@ const OUTLOOK_FROM = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${FROM_LABELS})
 const OUTLOOK_NEXT = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${SENT_LABELS})${LABEL_END}`);
 /** Header lines that may come between From: and Sent: (Zimbra, Yahoo and AOL put To: first). */
 const HEADER_BETWEEN = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${BETWEEN_LABELS})(?:${LABEL_END}|(?:\*\*|__)?[:：](?:\*\*|__)?$)`);
+const SUBJECT_LABELS = 'Subject|Betreff|Objet|Asunto|Onderwerp|Oggetto|Тема|Temat|Předmět|Ämne|Emne|Aihe|Konu|Tárgy|Θέμα|Assunto|主题|主題|主旨|件名|제목';
+const HEADER_SUBJECT = new RegExp(String.raw`^[ 	]*(?:\*\*|__)?(?:${SUBJECT_LABELS})(?:${LABEL_END}|(?:\*\*|__)?[:：](?:\*\*|__)?$)`);
 /** A separator line mail clients put above the quoted message (Outlook's row of underscores, an <hr>). */
 const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
 
@@ -77,9 +79,19 @@ function isHeaderBlock(lines: string[], i: number): boolean {
   if (!OUTLOOK_FROM.test(first)) return false;
   for (let k = i + 1; k < Math.min(lines.length, i + 5); k++) {
     const line = lines[k] as string;
-    if (OUTLOOK_NEXT.test(line)) return true;
+    // A quoted message's header names its sender's address or has a subject line: a customer's
+    // own "From: ACME Ltd / Date: 3 March / Amount: …" (or "Od: 1.3. / Do: 7.3. / Data: …") does not.
+    if (OUTLOOK_NEXT.test(line)) return first.includes('@') || subjectNear(lines, i);
     if (!HEADER_BETWEEN.test(line)) return false;
   }
+  return false;
+}
+
+/** A subject line in the lines around `i` (up to 6 above and 8 below, without crossing a blank line). */
+function subjectNear(lines: string[], i: number): boolean {
+  const near = (l: string) => l.length <= MAX_ATTRIBUTION_CHARS && l.trim() !== '';
+  for (let k = i - 1; k >= Math.max(0, i - 6) && near(lines[k] as string); k--) if (HEADER_SUBJECT.test(lines[k] as string)) return true;
+  for (let k = i + 1; k < Math.min(lines.length, i + 9) && near(lines[k] as string); k++) if (HEADER_SUBJECT.test(lines[k] as string)) return true;
   return false;
 }
 
