@@ -5,7 +5,6 @@ import type { DomainCtx } from './domain/core/context';
 import { purgeExpiredSessions } from './domain/accounts/sessions';
 import { createDomain } from './domain-context';
 import { EVENTS_CHANNEL } from './events/store';
-import { announceAccessChange } from './domain/accounts/access-signal';
 import { viewerAccessBoard } from './events/viewer-access';
 import { createPresenceHub, createPresenceRelay } from './events/presence';
 import { createEventFeed } from './events/feed';
@@ -27,15 +26,13 @@ export { createDomain };
  */
 export function listenForCommits(dc: DomainCtx): () => void {
   return dc.db.listen(EVENTS_CHANNEL, (payload) => {
-    if (!payload) {
-      // Another process committed (SQLite), or notifications were lost (PostgreSQL): whatever it
-      // was may have changed someone's access, so live streams re-check before they deliver it.
-      announceAccessChange(dc, { all: true });
-      return dc.bus.publishAll();
-    }
+    // Another process committed (SQLite), or notifications were lost (PostgreSQL). Changes of
+    // access are events too (access-signal.ts), so the streams meet them in order: nothing else to do.
+    if (!payload) return dc.bus.publishAll();
     try {
-      const { o, p } = JSON.parse(payload) as { o: string; p: number[] };
+      const { o, p, all } = JSON.parse(payload) as { o: string; p: number[]; all?: boolean };
       if (o === dc.node) return; // our own commit woke the bus already
+      if (all) return dc.bus.publishAll();
       for (const projectId of p) dc.bus.publish(projectId);
     } catch {
       dc.bus.publishAll();
@@ -58,15 +55,16 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const dc = await createDomain(config);
   // "This node is alive": work it claimed (outbox emails) is taken over soon after it dies.
   const alive = holdLease(dc, nodeLeaseName(dc.node), { ttlMs: 10_000, onAcquire() {}, onLose() {} });
-  // Live streams' access checks, listening for access changes before anything streams.
-  viewerAccessBoard(dc);
   const stopListening = listenForCommits(dc);
   // Started early: its first lease write is done by the time the node serves.
   const stopSnoozeWaker = startSnoozeWaker(dc);
   const mail = await startMail(dc, config);
   const presence = createPresenceHub();
   const stopRelay = createPresenceRelay(presence, dc.db, dc.node);
-  const feed = createEventFeed(dc.db, dc.bus);
+  // Live streams' access checks: an access change read by the feed marks its viewers' checks stale
+  // (and wakes their presence streams); each events stream also re-checks when it reaches one.
+  const board = viewerAccessBoard(dc);
+  const feed = createEventFeed(dc.db, dc.bus, (e) => board.accessChanged(e));
   const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir, dc.db) });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);

@@ -8,7 +8,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tickets } from '../../db/schema';
 import type { EventBus } from './bus';
-import { readEventsAfter, type StoredEvent } from './store';
+import { ACCESS_CHANGED, readEventsAfter, type StoredEvent } from './store';
 
 const KEEP = 2000;
 
@@ -28,7 +28,11 @@ export interface EventFeed {
   stop(): void;
 }
 
-export function createEventFeed(db: Db, bus: EventBus): EventFeed {
+/**
+ * `onAccessChanged` is told of each `access.changed` event the shared reader reads (the streams
+ * reading older positions meet them themselves), before any subscriber gets it.
+ */
+export function createEventFeed(db: Db, bus: EventBus, onAccessChanged: (e: StoredEvent) => void = () => undefined): EventFeed {
   const feeds = new Map<number, ProjectFeed>();
   // Every commit that could change a ticket's confidentiality stores an event and wakes the bus
   // (other processes' commits too, through external-commits), so the answers hold until then.
@@ -60,6 +64,7 @@ export function createEventFeed(db: Db, bus: EventBus): EventFeed {
   async function readAll(projectId: number, f: ProjectFeed): Promise<void> {
     for (;;) {
       const batch = await readEventsAfter(db, projectId, f.events.at(-1)?.seq ?? f.from, 500);
+      for (const e of batch) if (e.event.type === ACCESS_CHANGED) onAccessChanged(e);
       f.events.push(...batch);
       if (batch.length < 500) break;
     }

@@ -7,20 +7,34 @@ import type { ProjectEvent } from '../../shared/events';
 
 export type { Tx } from '../../db/client';
 
+/**
+ * Someone's access to the project changed (domain/accounts/access-signal.ts): a live stream of one
+ * of these users re-checks their access before it delivers anything after this event. Stored in
+ * the events order like any change, never sent to a client (its `minAccess` is above every level,
+ * and the stream skips it before building envelopes).
+ */
+export interface AccessChangedEvent {
+  type: typeof ACCESS_CHANGED;
+  users: number[];
+}
+export const ACCESS_CHANGED = 'access.changed';
+/** above every access level (admin is 100): no viewer's envelope ever holds it */
+export const ACCESS_EVENT_MIN_ACCESS = 1_000_000;
+
 export interface StoredEvent {
   seq: number;
   projectId: number;
   ticketId: number | null;
   minAccess: number;
   createdAt: number;
-  event: ProjectEvent;
+  event: ProjectEvent | AccessChangedEvent;
 }
 
 export interface NewEvent {
   projectId: number;
   ticketId: number | null;
   minAccess: number;
-  event: ProjectEvent;
+  event: ProjectEvent | AccessChangedEvent;
 }
 
 /** The channel on which nodes tell each other "these projects have new events". */
@@ -61,7 +75,9 @@ export async function appendEvents(db: Db, tx: Tx, list: NewEvent[], at: number,
     );
   }
   const projects = [...new Set(list.map((e) => e.projectId))];
-  await db.notify(tx, EVENTS_CHANNEL, JSON.stringify({ o: origin, p: projects }));
+  // A NOTIFY payload must stay under 8000 bytes: for very many projects, "wake every project".
+  const payload = JSON.stringify({ o: origin, p: projects });
+  await db.notify(tx, EVENTS_CHANNEL, payload.length <= 7000 ? payload : JSON.stringify({ o: origin, p: [], all: true }));
 }
 
 const EVENT_COLUMNS = ['projectId', 'ticketId', 'type', 'payload', 'minAccess', 'createdAt'] as const;
@@ -89,7 +105,7 @@ export async function readEventsAfter(db: Db, projectId: number, afterSeq: numbe
     ticketId: r.ticketId,
     minAccess: r.minAccess,
     createdAt: r.createdAt,
-    event: r.payload as ProjectEvent,
+    event: r.payload as ProjectEvent | AccessChangedEvent,
   }));
 }
 

@@ -1,10 +1,12 @@
 /**
  * What a live viewer may still see of a project, kept in memory so delivering an event never
  * queries. A change of access (a removed member, a new role, the admin flag, a deactivation, a
- * sign-out: domain/accounts/access-signal.ts) marks the affected checks stale at once, on every
- * node, so nothing committed after it is delivered on the old answer; the checks are also re-read
- * at most a second apart, as a safety net (a session that merely expires, a project's rows changed
- * by hand). The answer belongs to the session, not the subscription, so every subscription of one
+ * sign-out) is an `access.changed` event in the project's events order
+ * (domain/accounts/access-signal.ts): a stream that reaches one for its viewer marks the check
+ * stale and waits for a read that started after it, so nothing committed after the change is
+ * delivered on the old answer — on every node, whichever process made the change. The checks are
+ * also re-read at most a second apart, as a safety net (a session that merely expires, a
+ * project's visibility, rows changed by hand). The answer belongs to the session, not the subscription, so every subscription of one
  * session (several tabs, several subscriptions per tab) shares one check.
  */
 import { AppError } from '../../shared/errors';
@@ -12,7 +14,7 @@ import { ACCESS } from '../../shared/roles';
 import { currentAccess, type ProjectRow } from '../domain/accounts/access';
 import type { DomainCtx } from '../domain/core/context';
 import { resolveSession } from '../domain/accounts/sessions';
-import { onAccessChange, type AccessChange } from '../domain/accounts/access-signal';
+import { ACCESS_CHANGED, type StoredEvent } from './store';
 
 const TTL_MS = 1000;
 
@@ -29,6 +31,8 @@ interface Check {
   /** bumped when access changed: a read started before that must not count as fresh */
   generation: number;
   readingGeneration: number;
+  /** the last `access.changed` event (seq) that marked this check stale: each marks it once */
+  changedThrough: number;
   /** the holders' wake-ups: a stream waiting for events re-checks at once */
   onStale: Set<() => void>;
 }
@@ -38,12 +42,22 @@ export interface ViewerAccess {
   current(): Promise<number>;
   /** `cb` runs when this viewer's access may have changed (the stream should re-check now). */
   onStale(cb: () => void): void;
+  /**
+   * A stream reached this `access.changed` event: true when it names this viewer, whose check is
+   * then stale (unless this event or a later one made it so already). `current()` re-reads next.
+   */
+  changedBy(e: StoredEvent): boolean;
   release(): void;
 }
 
 export type ViewerAccessBoard = ((project: ProjectRow, sessionToken: string | undefined, userId: number) => ViewerAccess) & {
-  /** Access changed for these users (or everyone): their checks are stale from now on. */
-  invalidate(change: AccessChange): void;
+  /**
+   * An `access.changed` event was read: the named users' checks of its project are stale from
+   * now on (once per event and check; a check already marked by a later event stays as it is).
+   */
+  accessChanged(e: StoredEvent): void;
+  /** how many access reads this board has made (tests) */
+  readonly reads: number;
 };
 
 /**
@@ -57,7 +71,9 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
   const refreshEveryMs = opts.refreshEveryMs ?? 100;
   let timer: ReturnType<typeof setInterval> | null = null;
 
+  let reads = 0;
   const read = async (project: ProjectRow, token: string | undefined, userId: number): Promise<number | AppError> => {
+    reads++;
     const user = await resolveSession(dc, token);
     if (!user || user.id !== userId) return new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
     const access = await currentAccess(dc.db, project, user);
@@ -111,7 +127,7 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
     const key = `${project.id}:${userId}:${token ?? ''}`;
     let check = checks.get(key);
     if (!check) {
-      check = { project, token, userId, checkedAt: -Infinity, result: ACCESS.none, holders: 0, reading: null, generation: 0, readingGeneration: -1, onStale: new Set() };
+      check = { project, token, userId, checkedAt: -Infinity, result: ACCESS.none, holders: 0, reading: null, generation: 0, readingGeneration: -1, changedThrough: 0, onStale: new Set() };
       checks.set(key, check);
       startRefreshing();
     }
@@ -121,10 +137,21 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
     let wake: (() => void) | null = null;
     return {
       async current() {
-        // (again when access changed while reading: that read may predate the change)
-        while (now() - mine.checkedAt >= TTL_MS) await refresh(mine);
+        while (now() - mine.checkedAt >= TTL_MS) {
+          const generation = mine.generation;
+          await refresh(mine);
+          // A read of the current generation is the answer for this call, however long it took
+          // (a slow read would otherwise be stale on return and read again, forever). Only a
+          // change of access during the read (it may predate the change) makes it read again.
+          if (mine.generation === generation) break;
+        }
         if (mine.result instanceof AppError) throw mine.result;
         return mine.result;
+      },
+      changedBy(e) {
+        if (e.event.type !== ACCESS_CHANGED || e.projectId !== mine.project.id || !e.event.users.includes(mine.userId)) return false;
+        board.accessChanged(e);
+        return true;
       },
       onStale(cb) {
         if (wake) mine.onStale.delete(wake);
@@ -139,10 +166,15 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
       },
     };
   }) as ViewerAccessBoard;
-  board.invalidate = (change) => {
-    const users = 'users' in change ? new Set(change.users) : null;
+  Object.defineProperty(board, 'reads', { get: () => reads });
+  board.accessChanged = (e) => {
+    if (e.event.type !== ACCESS_CHANGED) return;
+    const users = new Set(e.event.users);
     for (const c of checks.values()) {
-      if (users && !users.has(c.userId)) continue;
+      if (c.project.id !== e.projectId || !users.has(c.userId) || c.changedThrough >= e.seq) continue;
+      // A read started from here on sees the change (it was committed before it was read), and
+      // every change with a lower seq: a later event's mark covers the earlier ones.
+      c.changedThrough = e.seq;
       c.generation++;
       c.checkedAt = -Infinity;
       // read now, so the stream's next delivery most likely finds the answer ready
@@ -156,16 +188,9 @@ export function createViewerAccessBoard(dc: DomainCtx, now: () => number = Date.
 // One board per running app (tests start several in one process).
 const boards = new WeakMap<DomainCtx, ViewerAccessBoard>();
 
-/**
- * The app's board, listening for access changes (on PostgreSQL its LISTEN is set up here: the app
- * asks for the board when it starts, so no change is missed before the first stream opens).
- */
+/** The app's board (the event feed tells it of the `access.changed` events it reads: app.ts). */
 export function viewerAccessBoard(dc: DomainCtx): ViewerAccessBoard {
   let board = boards.get(dc);
-  if (!board) {
-    const made = createViewerAccessBoard(dc);
-    boards.set(dc, (board = made));
-    onAccessChange(dc, (change) => made.invalidate(change));
-  }
+  if (!board) boards.set(dc, (board = createViewerAccessBoard(dc)));
   return board;
 }

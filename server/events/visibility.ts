@@ -5,13 +5,15 @@
 import { CAN } from '../../shared/roles';
 import { isTicketEvent, type ProjectEvent, type ProjectEventEnvelope } from '../../shared/events';
 import { maskerFor, maskNote, maskTicket } from '../domain/tickets/masking';
-import type { StoredEvent } from './store';
+import { ACCESS_CHANGED, type StoredEvent } from './store';
 
 /** The addresses a ticket knows (domain/tickets/ticket-addresses.ts), asked only when masking. */
 export type AddressesOf = (ticketId: number) => Promise<readonly string[]>;
 
 export async function viewEventFor(stored: StoredEvent, access: number, addressesOf: AddressesOf): Promise<ProjectEvent | null> {
   const e = stored.event;
+  // A change of someone's access is for the streams themselves, never for a viewer.
+  if (e.type === ACCESS_CHANGED) return null;
   // Events above the responders' level (webhook deliveries, for maintainers) go to that level only.
   if (stored.minAccess > CAN.seeParticipantEmails && access < stored.minAccess) return null;
   if (access >= CAN.seeParticipantEmails) return e;

@@ -70,7 +70,7 @@ export async function setMember(
       .values({ projectId: pa.project.id, userId: user.id, role: input.role, createdAt: at })
       .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: input.role } })
       .run();
-    if (current !== input.role) changed(user.id);
+    if (current !== input.role) changed(user.id, pa.project.id);
     if (actor && current !== input.role) {
       const action = current ? 'member.role_changed' : 'member.added';
       await recordAudit(tx, actor, { projectId: pa.project.id, action, target: user.email, detail: { role: input.role, ...(current ? { from: current } : {}) } }, at);
@@ -97,7 +97,7 @@ export async function removeMember(dc: DomainCtx, pa: ProjectAccess, email: stri
       .delete(memberships)
       .where(and(eq(memberships.projectId, pa.project.id), eq(memberships.userId, user.id)))
       .run();
-    changed(user.id);
+    changed(user.id, pa.project.id);
     if (actor) await recordAudit(tx, actor, { projectId: pa.project.id, action: 'member.removed', target: user.email, detail: { role: current } }, dc.now());
   });
 }

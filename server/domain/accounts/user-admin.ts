@@ -116,7 +116,8 @@ export async function setAdmin(dc: DomainCtx, actor: Actor, userId: number, isAd
     if (current.isAdmin === isAdmin) return current;
     if (!isAdmin && current.deactivatedAt === null && (await activeAdminCount(tx)) <= 1) throw new AppError('LAST_ADMIN');
     const updated = await tx.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning().get();
-    changed(userId);
+    // (an admin may have streams in any project, a member only in theirs)
+    changed(userId, 'every-project');
     await recordAudit(tx, actor, { action: isAdmin ? 'user.admin_granted' : 'user.admin_removed', target: user.email }, at);
     return updated;
   });

@@ -5,7 +5,7 @@ import type { ProjectEventEnvelope } from '../../../shared/events';
 import { CAN } from '../../../shared/roles';
 import type { DomainCtx } from '../../domain/core/context';
 import { lazyKnownAddresses } from '../../domain/tickets/ticket-addresses';
-import { latestSeq } from '../../events/store';
+import { ACCESS_CHANGED, latestSeq } from '../../events/store';
 import { viewerAccessBoard, type ViewerAccess, type ViewerAccessBoard } from '../../events/viewer-access';
 import { envelopeFor } from '../../events/visibility';
 import { projectProcedure, router, toTRPCError } from '../init';
@@ -30,11 +30,13 @@ function trackedOnce(env: ProjectEventEnvelope): TrackedEnvelope {
 export const eventsRouter = router({
   /**
    * Replays stored events after `lastEventId`, then streams live ones, each as
-   * `tracked(String(seq), envelope)`. What the caller sees is checked before every batch: a
-   * change of access (removed, another role, deactivated, signed out; on any node) makes that check
-   * re-read, so nothing committed after the change is delivered on the old access, and wakes the
-   * stream, which ends at once (FORBIDDEN, UNAUTHORIZED, or ACCESS_CHANGED for another level: the
-   * page reloads and resubscribes). The check is also re-read at most a second apart.
+   * `tracked(String(seq), envelope)`. What the caller sees is checked before every batch; a
+   * change of access (removed, another role, deactivated, signed out; on any node, by any process)
+   * is an `access.changed` event in the same order, never sent: reaching one that names the
+   * viewer, the stream reads their access again before going on, so nothing committed after the
+   * change is delivered on the old access, and a quiet stream (woken by that event's commit) ends
+   * at once (FORBIDDEN, UNAUTHORIZED, or ACCESS_CHANGED for another level: the page reloads and
+   * resubscribes). The check is also re-read at most a second apart.
    */
   project: projectProcedure()
     .input(eventsInput)
@@ -95,7 +97,7 @@ export const eventsRouter = router({
           for (;;) {
             const batch = await ctx.feed.after(project.id, last, REPLAY_BATCH);
             if (batch.length === 0) break;
-            const access = await accessNow();
+            let access = await accessNow();
             // Below reporter, what counts is whether the ticket is confidential now, not when the
             // event was stored: a replay must not show a ticket that has since been hidden.
             const hiddenNow = access < CAN.seeConfidential ? await ctx.feed.confidentialNow(batch) : null;
@@ -103,6 +105,12 @@ export const eventsRouter = router({
             const addressesOf = lazyKnownAddresses(ctx.dc.db, batch.flatMap((e) => (e.ticketId === null ? [] : [e.ticketId])));
             for (const e of batch) {
               last = e.seq;
+              // Someone's access changed here: if it is this viewer's, nothing after it goes out
+              // before their access is read again (a read that started after this event was committed).
+              if (e.event.type === ACCESS_CHANGED) {
+                if (viewer.changedBy(e)) access = await accessNow();
+                continue;
+              }
               const env = await envelopeFor(e, access, addressesOf);
               if (!env) continue;
               if (hiddenNow && e.ticketId !== null && hiddenNow.has(e.ticketId) && env.event.type !== 'ticket.hidden') continue;
