@@ -84,3 +84,27 @@ test('in the background, checks are re-read before they expire, so delivery does
   assert.equal(await codeOf(() => tab.current()), 'FORBIDDEN');
   tab.release();
 });
+
+test('a check read that takes longer than a second still answers (it is not read again and again)', async () => {
+  const userId = await seedUser(app, 'slow@test.io');
+  await seedMember(app, P, 'slow@test.io', 'developer');
+  const session = await signIn(app, 'slow@test.io');
+  // Each query moves the clock 0.6 s on: one check read (session, membership) takes 1.2 s.
+  let clock = 0;
+  let queries = 0;
+  const db = new Proxy(app.dc.db, {
+    get(target, key) {
+      if (key === 'select') {
+        queries++;
+        clock += 600;
+        if (queries > 20) throw new Error('still reading after 20 queries');
+      }
+      return Reflect.get(target, key);
+    },
+  });
+  const board = createViewerAccessBoard({ ...app.dc, db }, () => clock, { refreshEveryMs: 0 });
+  const tab = board(project, token(session.cookie), userId);
+  assert.equal(await tab.current(), ACCESS.developer);
+  assert.equal(queries, 2, 'one read');
+  tab.release();
+});
