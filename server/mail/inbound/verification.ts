@@ -7,8 +7,9 @@
  *
  * Security review 3, L8: anyone can write `From: <the address>` and "Verification code: <junk>".
  * A wrong code fails a waiting verification (`incorrect_token`) only when the email is
- * demonstrably one of our own verification emails coming back late — its Message-ID carries a
- * signature of the code it holds (setup/custom-email-verification.ts). Any other wrong code is
+ * demonstrably one of our own verification emails for the same project and address coming back
+ * late — its Message-ID carries a signature of the project, the address and the code it holds
+ * (setup/custom-email-verification.ts). Any other wrong code is
  * ignored: the verification keeps waiting for the real one, and the project's audit log says a
  * message with a wrong code was ignored, and from whom. (GitLab fails the verification on any
  * token mismatch; a forged email can then spoil it, which is what this avoids.) The checks that
@@ -36,18 +37,26 @@ export function verificationToken(m: ParsedEmail): string | null {
   return IN_TEXT.exec(text)?.[1] ?? null;
 }
 
-/**
- * The verification email's Message-ID carries a signature of its code (SECRET_KEY): when an email
- * with an old code comes back, that proves it is one we sent, not a stranger's "Verification
- * code: …" written to spoil a verification that waits (inbound/verification.ts).
- */
-export function verificationMessageId(secrets: Pick<SecretBox, 'sign'>, token: string, host: string): string {
-  return `<verify-${secrets.sign(`custom-email-verification:${token}`)}@${host}>`;
+/** What a verification email's Message-ID signs: the project, the address and the code together. */
+function signed(v: { projectId: number; address: string; token: string }): string {
+  return `custom-email-verification:${v.projectId}:${v.address.toLowerCase()}:${v.token}`;
 }
 
-export function isOurVerificationMessageId(secrets: Pick<SecretBox, 'verify'>, token: string, messageId: string | null | undefined): boolean {
+/**
+ * The verification email's Message-ID carries a signature (SECRET_KEY) of the project, the address
+ * and the code it was sent for: when an email with an old code comes back, that proves it is one
+ * we sent for this very project and address, not a stranger's "Verification code: …" written to
+ * spoil a verification that waits — nor another project's own old verification email replayed
+ * with this address as its From (review round 7, finding 2).
+ */
+export function verificationMessageId(secrets: Pick<SecretBox, 'sign'>, row: { projectId: number; address: string; token: string }, host: string): string {
+  return `<verify-${secrets.sign(signed(row))}@${host}>`;
+}
+
+/** Was this Message-ID signed for this waiting row's project and address, and this code? */
+export function isOurVerificationMessageId(secrets: Pick<SecretBox, 'verify'>, waiting: { projectId: number; address: string }, token: string, messageId: string | null | undefined): boolean {
   const m = /^<?verify-([A-Za-z0-9_-]{32})@[^>]*>?$/.exec(messageId?.trim() ?? '');
-  return !!m?.[1] && secrets.verify(`custom-email-verification:${token}`, m[1]);
+  return !!m?.[1] && secrets.verify(signed({ projectId: waiting.projectId, address: waiting.address, token }), m[1]);
 }
 
 export interface VerificationCheck {
@@ -77,7 +86,7 @@ export async function checkVerification(
     // An earlier verification email of an address that now waits for a newer one.
     const waiting = from ? await customEmailByAddress(tx, from) : undefined;
     if (!waiting || effectiveState(waiting, at).state !== 'waiting') return null;
-    if (isOurVerificationMessageId(secrets, token, m.messageId)) return { row: waiting, failure: { error: 'incorrect_token', detail: null }, settle: true };
+    if (isOurVerificationMessageId(secrets, waiting, token, m.messageId)) return { row: waiting, failure: { error: 'incorrect_token', detail: null }, settle: true };
     // Not ours: nothing changes but the record of it, for the project's maintainers.
     await recordAudit(tx, { id: null, name: 'Support Bot' }, { projectId: waiting.projectId, action: 'custom_email.wrong_code_ignored', target: waiting.address, detail: { from: from || '(none)', messageId: (m.messageId ?? '').slice(0, 200) } }, at);
     return { row: waiting, failure: null, settle: false };

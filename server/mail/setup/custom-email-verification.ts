@@ -39,7 +39,7 @@ export async function sendVerificationEmail(
   row: CustomEmailRow,
   opts: { projectName: string; forwardTo: string; host: string; secrets: SecretBox; instance: Transport },
 ): Promise<VerificationSendResult> {
-  const messageId = verificationMessageId(opts.secrets, row.token, opts.host);
+  const messageId = verificationMessageId(opts.secrets, row, opts.host);
   const raw = await compose({
     from: { name: `${opts.projectName} Support`, address: row.address },
     to: row.address,
