@@ -16,6 +16,7 @@ import { createAttachmentStore, type AttachmentStore } from '../files/attachment
 import { log } from '../log';
 import type { AddressBook } from './addresses';
 import { createSmtpTransport, smtpTargetFromSettings } from './outbound/smtp-transport';
+import { projectSmtpRefusal } from '../domain/mail-setup/project-smtp';
 import { createIngest, type Ingest } from './inbound/receive';
 import { createFolderTransport, type Transport } from './outbound/transport';
 import { createTransportSet, type TransportSet } from './outbound/transport-set';
@@ -79,6 +80,19 @@ function brokenTransport(name: string, why: string): Transport {
   };
 }
 
+/**
+ * A verified custom address whose SMTP server the admin's project-SMTP choice does not allow (set
+ * after the address was verified) sends nothing: like a server whose password this node cannot
+ * read, its email waits in the outbox (retried, with this as its last error on the Admin page)
+ * until the server is allowed again or the project's SMTP server is removed. It is not sent
+ * through the instance's server instead: the maintainers chose their server (the address's
+ * domain may allow only it, SPF/DKIM), and removing it is one edit on the Service Desk tab.
+ */
+function notAllowedMessage(address: string, smtp: { host: string; port: number }, mode: 'any' | 'list' | 'off'): string {
+  const rule = mode === 'off' ? 'allows no project SMTP servers' : 'does not list it';
+  return `Not sent: ${address} is set to send through ${smtp.host}:${smtp.port}, and the administrator's choice of SMTP servers for projects (Admin → Mail settings) ${rule}. Allow it there, or remove the SMTP server from the project's custom address (Service Desk tab) so its email goes out through the instance's server; then it is sent on its next attempt (or at once with Retry).`;
+}
+
 async function applyTransports(transports: TransportSet, setup: MailSetup, dc: DomainCtx, dataDir: string): Promise<void> {
   await transports.setInstance(smtpFingerprint(setup.smtp), () => {
     try {
@@ -91,6 +105,19 @@ async function applyTransports(transports: TransportSet, setup: MailSetup, dc: D
   for (const c of setup.customEmails) {
     const smtp = c.smtp;
     if (!smtp) continue;
+    // The admin's choice holds for servers stored before it too (review round 7, finding 6).
+    const refused = projectSmtpRefusal(setup.projectSmtp, smtp.host, smtp.port);
+    if (refused) {
+      const why = notAllowedMessage(c.address, smtp, setup.projectSmtp.mode);
+      custom.set(c.projectId, {
+        fingerprint: `refused ${JSON.stringify(smtp)} ${why}`,
+        make: () => {
+          log.warn('a project\'s SMTP server is not allowed: its email waits in the outbox', { projectId: c.projectId, server: `${smtp.host}:${smtp.port}` });
+          return brokenTransport(`smtp ${smtp.host}:${smtp.port} (not allowed)`, why);
+        },
+      });
+      continue;
+    }
     custom.set(c.projectId, {
       fingerprint: JSON.stringify(smtp),
       make: () => {

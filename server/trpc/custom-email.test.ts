@@ -230,6 +230,57 @@ describe('which SMTP servers a project may use is the administrator\'s choice (L
     assert.equal(audit.length, 2);
     await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'any', hosts: [] });
   });
+
+  test('a server verified before the admin chose none (or a list without it) is not used: the email waits in the outbox saying why, and goes out once it is allowed (review 7 #6)', async () => {
+    const admin = await signIn(app, 'admin@test.io');
+    // OTHER's address, verified with its own server while any server was allowed
+    const mark = own.messages.length;
+    await maintainer.trpc.serviceDesk.setCustomEmail.mutate({
+      projectPath: OTHER,
+      address: 'help@other.test',
+      smtp: { host: own.host, port: own.port, security: 'none', user: 'support@company.test', password: 'company-smtp-pw' },
+    });
+    await forward((await verificationFrom(own, mark)).raw, 'incoming+acme-other-2-issue-@desk.test');
+    assert.equal((await state(OTHER))?.state, 'verified');
+
+    await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'off', hosts: [] });
+    await app.mail.reconfigure(); // (applied on every node at once; awaited here so the test knows when)
+    const ownBefore = own.messages.length;
+    const sinkBefore = sink.messages.length;
+    await forward(customerMail('While not allowed', 'help@other.test'), 'help@other.test');
+    let row: Awaited<ReturnType<typeof admin.trpc.outbox.list.query>>[number] | undefined;
+    for (let i = 0; i < 100 && !row?.lastError; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      row = (await admin.trpc.outbox.list.query()).find((r) => r.to === 'kim@customer.test' && r.subject.includes('While not allowed'));
+    }
+    assert.equal(row?.status, 'queued');
+    assert.match(row?.lastError ?? '', /^Not sent: help@other\.test is set to send through 127\.0\.0\.1:\d+, and the administrator's choice of SMTP servers for projects \(Admin → Mail settings\) allows no project SMTP servers\. Allow it there, or remove the SMTP server/);
+    assert.equal(own.messages.length, ownBefore, 'sent through the server the admin does not allow');
+    assert.ok(!sink.messages.slice(sinkBefore).some((m) => m.to.includes('kim@customer.test')), 'sent through the instance server instead');
+
+    // the same with a list that does not name it
+    await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'list', hosts: ['smtp.company.test'] });
+    await app.mail.reconfigure();
+    await admin.trpc.outbox.retry.mutate({ id: row!.id });
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const now = (await admin.trpc.outbox.list.query()).find((r) => r.id === row!.id);
+      if (now?.attempts !== row?.attempts) {
+        row = now;
+        break;
+      }
+    }
+    assert.match(row?.lastError ?? '', /does not list it/);
+    assert.equal(own.messages.length, ownBefore);
+
+    // listed: the waiting email goes out through it, From the address
+    await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'list', hosts: [`${own.host}:${own.port}`] });
+    await app.mail.reconfigure();
+    await admin.trpc.outbox.retry.mutate({ id: row!.id });
+    await own.waitFor(ownBefore + 1);
+    assert.equal(own.messages.at(-1)?.from, 'help@other.test');
+    await admin.trpc.mailSettings.saveProjectSmtp.mutate({ mode: 'any', hosts: [] });
+  });
 });
 
 describe('failed checks say which', () => {
@@ -277,6 +328,29 @@ describe('failed checks say which', () => {
     assert.equal(ignored[0]?.target, 'desk@other.test');
     assert.equal(ignored[0]?.detail.from, 'desk@other.test');
     // the real email still verifies
+    await forward(mail.raw, 'incoming+acme-other-2-issue-@desk.test');
+    assert.equal((await state(OTHER))?.state, 'verified');
+  });
+
+  test("another project's own old verification email, replayed with this address as its From, does not spoil the verification (review 7 #2)", async () => {
+    // A maintainer of P gets P's verification email (sent to an address of theirs), then asks again: the first one's code is old.
+    let mark = sink.messages.length;
+    await maintainer.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: 'mine@evil.test', smtp: null });
+    const old = await verificationFrom(sink, mark);
+    mark = sink.messages.length;
+    await maintainer.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: 'mine@evil.test', smtp: null });
+    await verificationFrom(sink, mark);
+    const mail = await restart('desk@other.test');
+    const auditBefore = (await maintainer.trpc.audit.project.query({ projectPath: OTHER })).items.filter((e) => e.action === 'custom_email.wrong_code_ignored').length;
+    // Signed Message-ID and code untouched; only the From names the other project's waiting address.
+    await forward(old.raw.toString().replace(/^From: .*$/m, 'From: <desk@other.test>'), 'incoming+acme-other-2-issue-@desk.test');
+    const s = await state(OTHER);
+    assert.equal(s?.state, 'waiting', `spoiled by another project's verification email: ${s?.error}`);
+    const ignored = (await maintainer.trpc.audit.project.query({ projectPath: OTHER })).items.filter((e) => e.action === 'custom_email.wrong_code_ignored');
+    assert.equal(ignored.length, auditBefore + 1);
+    // P's own late email still fails P's waiting verification, as an old code of ours should.
+    await forward(old.raw, 'incoming+acme-app-1-issue-@desk.test');
+    assert.equal((await state(P))?.error, 'incorrect_token');
     await forward(mail.raw, 'incoming+acme-other-2-issue-@desk.test');
     assert.equal((await state(OTHER))?.state, 'verified');
   });

@@ -12,6 +12,8 @@ import type { SecretBox } from '../core/secret-box';
 import { buildMailContext, type MailContext } from '../core/mail-context';
 import { listMailboxRows, readAddressSettings, readSmtpSettings, type MailboxRow, type SmtpSettings } from './instance-settings';
 import { listGraphMailboxRows, type GraphMailboxRow } from './graph-settings';
+import { readProjectSmtpPolicy } from './project-smtp';
+import type { ProjectSmtpPolicy } from '../../../shared/mail-settings';
 
 export type Source = 'env' | 'settings' | 'default';
 
@@ -65,6 +67,8 @@ export interface MailSetup {
   mailboxes: MailboxSetup[];
   graphMailboxes: GraphMailboxSetup[];
   customEmails: VerifiedCustomEmail[];
+  /** which SMTP servers projects may send through (the admin's choice, project-smtp.ts) */
+  projectSmtp: ProjectSmtpPolicy;
 }
 
 type MailEnv = Config['mail'];
@@ -88,7 +92,14 @@ export async function verifiedCustomEmails(q: Q): Promise<VerifiedCustomEmail[]>
 }
 
 export async function loadMailSetup(q: Q, env: MailEnv): Promise<MailSetup> {
-  const [addresses, smtp, rows, graphRows, custom] = await Promise.all([readAddressSettings(q), readSmtpSettings(q), listMailboxRows(q), listGraphMailboxRows(q), verifiedCustomEmails(q)]);
+  const [addresses, smtp, rows, graphRows, custom, projectSmtp] = await Promise.all([
+    readAddressSettings(q),
+    readSmtpSettings(q),
+    listMailboxRows(q),
+    listGraphMailboxRows(q),
+    verifiedCustomEmails(q),
+    readProjectSmtpPolicy(q),
+  ]);
   const envBoxes: MailboxSetup[] = env.imapMailboxes.map((m) => ({ id: null, source: 'env', paused: false, row: null, env: m, name: m.name }));
   const envGraph: GraphMailboxSetup[] = env.graphMailbox ? [{ id: null, source: 'env', paused: false, row: null, env: env.graphMailbox, name: env.graphMailbox.name }] : [];
   const taken = new Set([...envBoxes, ...envGraph].map((b) => b.name.toLowerCase()));
@@ -109,6 +120,7 @@ export async function loadMailSetup(q: Q, env: MailEnv): Promise<MailSetup> {
         .map((r): GraphMailboxSetup => ({ id: r.id, source: 'settings', paused: r.paused, row: r, env: null, name: r.name })),
     ],
     customEmails: custom,
+    projectSmtp,
   };
 }
 
