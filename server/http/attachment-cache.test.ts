@@ -3,6 +3,7 @@
  * (`private, no-cache` + ETag): a repeat view is a 304 with no body, and someone who lost access
  * (removed from the project; a customer whose link was revoked) gets a 404 instead of the copy
  * they still hold — a `max-age` would have let the browser show it for an hour without asking.
+ * A customer link's download (no account, often a shared computer) is `no-store` instead.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,7 +55,7 @@ test('a signed-in download is revalidated every time: 304 while allowed, 404 onc
   assert.equal(after.status, 404, 'access is checked before the copy is confirmed');
 });
 
-test('a customer-link download likewise: 304 while the link stands, 404 after it is revoked', async () => {
+test('a customer-link download is never stored (shared computers: no copy on disk to outlive the link), and is refused once the link is revoked (review 7 #10)', async () => {
   const t = await admin.trpc.tickets.create.mutate({ projectPath: P, title: 'For a customer', externalAuthor: 'kim@customer.test' });
   const file = await uploaded(t.iid, 'invoice.txt');
   const ticket = await app.dc.db.select().from(tickets).where(eq(tickets.iid, t.iid)).get();
@@ -62,11 +63,14 @@ test('a customer-link download likewise: 304 while the link stands, 404 after it
   const url = `${app.url}/attachments/${file.token}/invoice.txt${attachmentQuery(app.dc.secrets, file.token, linkId, Date.now() + 3_600_000)}`;
   const first = await fetch(url);
   assert.equal(first.status, 200);
-  assert.equal(first.headers.get('cache-control'), 'private, no-cache');
-  const etag = first.headers.get('etag') as string;
-  assert.ok(etag);
-  assert.equal((await fetch(url, { headers: { 'if-none-match': etag } })).status, 304);
+  assert.equal(first.headers.get('cache-control'), 'private, no-store');
+  assert.equal(first.headers.get('etag'), null, 'nothing to revalidate: nothing is kept');
+  assert.equal(await first.text(), 'contents of invoice.txt');
+  // whatever a client sends, the file comes whole (a 304 would mean it kept a copy)
+  const again = await fetch(url, { headers: { 'if-none-match': '*' } });
+  assert.equal(again.status, 200);
+  assert.equal(again.headers.get('cache-control'), 'private, no-store');
 
   await revokeCustomerLinks(app.dc, ticket!.id);
-  assert.equal((await fetch(url, { headers: { 'if-none-match': etag } })).status, 404);
+  assert.equal((await fetch(url)).status, 404);
 });

@@ -1,9 +1,11 @@
 /**
  * GET /attachments/<token>/<name>: for users who may see the ticket, or — with a signed,
  * expiring `?l=&e=&s=` from a customer email or the customer view — for that customer, without
- * an account, while their link is not revoked (rate limited). Access is checked on every request:
- * the browser keeps a copy but must revalidate it (`no-cache` with an ETag), so a repeat view costs
- * a 304 and no file read, and someone who lost access gets a 404, not their cached copy. Customer files are
+ * an account, while their link is not revoked (rate limited). Access is checked on every request.
+ * Signed in, the browser keeps a copy but must revalidate it (`no-cache` with an ETag), so a repeat
+ * view costs a 304 and no file read, and someone who lost access gets a 404, not their cached copy.
+ * A customer link's download is never stored (`no-store`): such links are often opened on shared
+ * computers, where a copy on disk would outlive the link (review round 7, finding 10). Customer files are
  * never rendered by the browser as active content: only plain image types are shown inline,
  * everything else is a download, with nosniff and a sandboxing CSP.
  */
@@ -80,8 +82,11 @@ async function serveSigned(dc: DomainCtx, store: AttachmentStore, req: IncomingM
   if (!row || !link || link.revokedAt !== null || link.ticketId !== row.t.id || row.internal) {
     return deny(res, 404, 'This link is not valid any more. The latest email about your request has a fresh one.');
   }
-  await send(store, req, res, row.a);
+  await send(store, req, res, row.a, ANONYMOUS);
 }
+
+/** A customer link's file: not written to the browser's disk at all (no validator, nothing to revalidate). */
+const ANONYMOUS = 'private, no-store';
 
 /** Kept by the browser, asked again every time (access first), answered 304 while the file is the same. */
 const CACHE = 'private, no-cache';
@@ -100,9 +105,9 @@ function notModified(req: IncomingMessage, etag: string): boolean {
   });
 }
 
-async function send(store: AttachmentStore, req: IncomingMessage, res: ServerResponse, a: typeof attachments.$inferSelect): Promise<void> {
-  const etag = etagOf(a);
-  if (notModified(req, etag)) return void res.writeHead(304, { ETag: etag, 'Cache-Control': CACHE }).end();
+async function send(store: AttachmentStore, req: IncomingMessage, res: ServerResponse, a: typeof attachments.$inferSelect, cache: string = CACHE): Promise<void> {
+  const etag = cache === CACHE ? etagOf(a) : null;
+  if (etag && notModified(req, etag)) return void res.writeHead(304, { ETag: etag, 'Cache-Control': CACHE }).end();
   const body = await store.open(a.sha256);
   if (!body) return deny(res, 410, 'The file is missing from storage.');
   const inline = INLINE_SAFE.has(a.contentType);
@@ -112,8 +117,8 @@ async function send(store: AttachmentStore, req: IncomingMessage, res: ServerRes
     'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', a.filename),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': CACHE,
-    ETag: etag,
+    'Cache-Control': cache,
+    ...(etag ? { ETag: etag } : {}),
   });
   if (req.method === 'HEAD') {
     body.destroy();
