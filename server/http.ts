@@ -47,11 +47,15 @@ const HOST = /^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
  * The page may connect to itself only: HTTP to 'self', the WebSocket to the public URL's origin or
  * the host the page was loaded from (the two origins the upgrade accepts, see origin.ts). 'self'
  * covers same-origin ws/wss in current browsers; they are named for those that predate CSP 3.
+ * Each with both schemes: behind a proxy that ends TLS, with TRUST_PROXY off, this server cannot
+ * tell that the page was loaded over https and connects with wss:// (review round 7, finding 11);
+ * the host is the same either way, so nothing is opened to anyone else.
  * (`npm run dev`: Vite serves the page and proxies `/trpc` on its own origin, which is 'self' there.)
  */
-function contentSecurityPolicy(publicUrl: string, host: string | undefined, https: boolean): string {
-  const sockets = new Set([new URL(publicUrl).origin.replace(/^http/, 'ws')]);
-  if (host && HOST.test(host)) sockets.add(`${https ? 'wss' : 'ws'}://${host.toLowerCase()}`);
+function contentSecurityPolicy(publicUrl: string, host: string | undefined): string {
+  const hosts = [new URL(publicUrl).host.toLowerCase()];
+  if (host && HOST.test(host)) hosts.push(host.toLowerCase());
+  const sockets = new Set(hosts.flatMap((h) => [`ws://${h}`, `wss://${h}`]));
   return `default-src 'self'; connect-src 'self' ${[...sockets].join(' ')}; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
@@ -95,7 +99,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const https = isHttps(req);
     if (https) res.setHeader('Strict-Transport-Security', HSTS);
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy(deps.config.publicUrl, req.headers.host, https));
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(deps.config.publicUrl, req.headers.host));
     const url = req.url ?? '/';
     if (url === '/healthz') {
       // Does the database answer? A load balancer takes a node without its database out of rotation.

@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startTestApp, type TestApp } from '../testing/test-app';
 
 let trusting: TestApp;
@@ -37,8 +38,20 @@ test('the page connects to its own origin only', async () => {
   const csp = (await fetch(`${untrusting.url}/`)).headers.get('content-security-policy') ?? '';
   const connect = /connect-src ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? [];
   const host = new URL(untrusting.url).host;
-  assert.deepEqual(connect.sort(), ["'self'", 'ws://' + host, 'wss://desk.test'].sort());
+  // Both schemes for each host: behind a proxy that ends TLS (TRUST_PROXY off) the page is https and
+  // connects with wss:// to the Host it was loaded from, which this server sees as plain http (review 7 #11).
+  assert.deepEqual(connect.sort(), ["'self'", 'ws://' + host, 'wss://' + host, 'ws://desk.test', 'wss://desk.test'].sort());
   assert.ok(!connect.includes('ws:') && !connect.includes('wss:'), `no WebSocket to any host: ${csp}`);
+  // (fetch cannot set Host: a plain request, as the proxy sends it)
+  const proxied = await new Promise<string>((resolve, reject) => {
+    http
+      .get(`${untrusting.url}/`, { headers: { host: 'help.example.test' } }, (res) => {
+        res.resume();
+        resolve(String(res.headers['content-security-policy'] ?? ''));
+      })
+      .on('error', reject);
+  });
+  assert.ok(proxied.includes(' wss://help.example.test'), `a TLS-ending proxy's Host: ${proxied}`);
   const viaProxy = (await fetch(`${trusting.url}/`, { headers: { 'x-forwarded-proto': 'https' } })).headers.get('content-security-policy') ?? '';
-  assert.ok(viaProxy.includes(`connect-src 'self' wss://desk.test wss://${new URL(trusting.url).host};`), viaProxy);
+  assert.ok(viaProxy.includes(`connect-src 'self' ws://desk.test wss://desk.test ws://${new URL(trusting.url).host} wss://${new URL(trusting.url).host};`), viaProxy);
 });
