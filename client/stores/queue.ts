@@ -70,26 +70,28 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
     const closedOnes = (list: TicketSummary[]) => list.filter((t) => t.waitingSince);
     const watching = watchClosed && f.state === 'opened';
     setRepliedClosed([]);
-    Promise.all([
-      api.tickets.list.query(queueListInput(path, f)),
-      watching ? api.tickets.list.query({ ...queueListInput(path, fc), limit: REPLIED_CLOSED_LIMIT }) : null,
-    ])
-      .then(([page, closed]) => {
+    api.tickets.list
+      .query(queueListInput(path, f))
+      .then((page) => {
         if (gen !== generation) return;
         setItems(page.items);
         setNextCursor(page.nextCursor);
         lastLoaded = page.items.at(-1) ?? null;
         setLoaded(true);
-        setRepliedClosed(closedOnes(closed?.items ?? []));
-        // Each list takes the events after its own snapshot: follow from the older one.
         const from = Number(page.lastEventId);
-        const closedFrom = closed ? Number(closed.lastEventId) : Infinity;
+        // The closed list is read after the first page, in a request of its own (a batch answers
+        // with its slowest query): until it is there, events for it wait; then those after its
+        // own snapshot are applied.
+        let closedFrom: number | null = null;
+        const waiting: { seq: number; event: Parameters<typeof patchQueue>[1] }[] = [];
         stopFollowing = followProject(
           path,
-          Math.min(from, closedFrom),
+          from,
           ({ seq, event }) => {
-            if (seq > closedFrom) setRepliedClosed((list) => closedOnes(patchQueue(list, event, fc)));
-            if (seq <= from) return;
+            if (watching) {
+              if (closedFrom === null) waiting.push({ seq, event });
+              else if (seq > closedFrom) setRepliedClosed((list) => closedOnes(patchQueue(list, event, fc)));
+            }
             const current = items();
             const iid = event.type === 'ticket.hidden' ? event.iid : isTicketEvent(event) ? event.ticket.iid : null;
             const known = iid === null ? undefined : current.find((t) => t.iid === iid);
@@ -103,6 +105,25 @@ export function createQueue(projectPath: () => string, filter: () => QueueFilter
           },
           setError,
         );
+        if (!watching) return;
+        setTimeout(() => {
+          if (gen !== generation) return;
+          api.tickets.list
+            .query({ ...queueListInput(path, fc), limit: REPLIED_CLOSED_LIMIT })
+            .then((closed) => {
+              if (gen !== generation) return;
+              const at = Number(closed.lastEventId);
+              let list = closedOnes(closed.items);
+              for (const w of waiting.splice(0)) if (w.seq > at) list = closedOnes(patchQueue(list, w.event, fc));
+              closedFrom = at;
+              setRepliedClosed(list);
+            })
+            .catch(() => {
+              // not shown then; its events are not kept either
+              closedFrom = Number.POSITIVE_INFINITY;
+              waiting.length = 0;
+            });
+        }, 0);
       })
       .catch((err: unknown) => {
         if (gen !== generation) return;
