@@ -11,6 +11,7 @@ import type { ProjectEventEnvelope } from '../../shared/events';
 import { collect, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, wsClientFor, type Session, type TestApp } from '../testing/test-app';
 import { createTRPCClient, wsLink } from '@trpc/client';
 import type { AppRouter } from './router';
+import { accessChanges, noteBodies } from '../testing/access-changes';
 
 const P = 'acme/now';
 let a: TestApp;
@@ -31,14 +32,8 @@ after(async () => {
 });
 
 type Item = { data: ProjectEventEnvelope };
-const bodies = (items: Item[]) => items.flatMap((i) => (i.data.event.type === 'note.created' ? [i.data.event.note.body] : []));
-
-const changes: Record<string, (email: string, viewer: Session) => Promise<unknown>> = {
-  removed: (email) => admin.trpc.members.remove.mutate({ projectPath: P, email }),
-  'lowered to guest': (email) => admin.trpc.members.set.mutate({ projectPath: P, email, role: 'guest' }),
-  deactivated: async (email) => admin.trpc.users.deactivate.mutate({ userId: (await admin.trpc.users.list.query({ search: email }))[0]?.id as number }),
-  'signed out': (_email, viewer) => viewer.trpc.auth.logout.mutate(),
-};
+const bodies = noteBodies;
+const changes = accessChanges(P, () => admin);
 
 let n = 0;
 for (const node of ['this node', 'another node'] as const) {

@@ -13,6 +13,7 @@ import { collect, seedAdmin, seedMember, seedProject, seedUser, signIn, startTes
 import { createTRPCClient, wsLink } from '@trpc/client';
 import { viewerAccessBoard } from '../events/viewer-access';
 import type { AppRouter } from './router';
+import { accessChanges, noteBodies } from '../testing/access-changes';
 
 const P = 'acme/race';
 let a: TestApp;
@@ -33,14 +34,8 @@ after(async () => {
   await a?.close();
 });
 type Item = { data: ProjectEventEnvelope };
-const bodies = (items: Item[]) => items.flatMap((i) => (i.data.event.type === 'note.created' ? [i.data.event.note.body] : []));
-
-const changes: Record<string, (email: string, viewer: Session) => Promise<unknown>> = {
-  removed: (email) => adminA.trpc.members.remove.mutate({ projectPath: P, email }),
-  'lowered to guest': (email) => adminA.trpc.members.set.mutate({ projectPath: P, email, role: 'guest' }),
-  deactivated: async (email) => adminA.trpc.users.deactivate.mutate({ userId: (await adminA.trpc.users.list.query({ search: email }))[0]?.id as number }),
-  'signed out': (_email, viewer) => viewer.trpc.auth.logout.mutate(),
-};
+const bodies = noteBodies;
+const changes = accessChanges(P, () => adminA);
 
 let n = 0;
 for (let round = 1; round <= 2; round++) {
