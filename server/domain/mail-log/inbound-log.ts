@@ -128,18 +128,6 @@ export async function finishInbound(tx: Tx, id: number, f: Finish, at: number): 
   }
   if (!row) throw new NotPendingError(id);
 }
-/**
- * Throws NotPendingError unless the row is still pending. Read under the cluster-wide write lock
- * (as every change of an existing row's status is made), it stays so until the transaction
- * commits: the outcome can then be written without waiting for finishInbound's answer.
- */
-export async function assertPending(tx: Tx, id: number): Promise<void> {
-  const row = await statusStmt(tx, { id });
-  if (row?.status !== 'pending') throw new NotPendingError(id);
-}
-const statusStmt = prepared<{ id: number }, { status: string } | undefined>('get', (q) =>
-  q.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, ph('id'))),
-);
 const FINISH_COLUMNS = ['status', 'reason', 'error', 'projectId', 'ticketId', 'noteId', 'messageId', 'fromAddress', 'subject'] as const satisfies readonly (keyof Finish)[];
 /**
  * On PostgreSQL a row that is no longer pending fails the statement itself (a division by the

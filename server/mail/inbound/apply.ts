@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Emit } from '../../domain/core/context';
 import { later } from '../../../db/later';
 import type { Tx } from '../../events/store';
-import { assertPending, finishInbound, recentFromSender, type InboundRow } from '../../domain/mail-log/inbound-log';
+import { finishInbound, recentFromSender, type InboundRow } from '../../domain/mail-log/inbound-log';
 import {
   addParticipants,
   botNote,
@@ -312,8 +312,8 @@ async function createTicket(
       `WARNING: The template file ${templateMissing}.md used for service desk issues is empty or could not be found. Please check service desk settings and update the file to be used.`,
       c.at, { internal: true, system: false });
   }
-  // Not waited for: the row was still pending under the write lock (applyMessage), so this
-  // updates it; the events and COMMIT go out right behind it.
+  // Not waited for: the events and COMMIT go out right behind it. A row no longer pending (another
+  // node finished it) fails the job all the same (finishInbound: in PostgreSQL itself).
   later(c.tx, finishInbound(c.tx, c.row.id, { ...base(c), status: 'ticket', projectId: project.id, ticketId: ticket.id }, c.at));
   return { status: 'ticket', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid };
 }
@@ -364,7 +364,7 @@ async function addReply(
   later(c.tx, recordMessageId(c.tx, project.id, c.parsed.messageId, ticket.id, 'in', c.at));
   // a renamed customer's event is emitted before the outcome
   await customer;
-  // Not waited for: the row was still pending under the write lock (applyMessage).
+  // Not waited for, as for a new ticket (createTicket).
   later(c.tx, finishInbound(c.tx, c.row.id, { ...base(c), status: 'note', projectId: project.id, ticketId: ticket.id, noteId: note.id }, c.at));
   return { status: 'note', inboundId: c.row.id, projectPath: project.path, iid: ticket.iid, noteId: note.id };
 }
@@ -484,20 +484,15 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   // so is the address (reads only; an ignored message never uses it)
   const resolving = resolveKey(c);
   resolving.catch(() => undefined);
-  // and whether the message is still ours to finish (a new ticket writes its outcome unanswered)
-  const pending = assertPending(c.tx, c.row.id);
-  pending.catch(() => undefined);
   const ignored = await ignoreReason(c.parsed, (a) => c.deps.dc.mail.book.isOurs(a), async (id) =>
     id === c.parsed.messageId ? (await usesOf()).some((u) => u.direction === 'out') : isOwnMessageId(c.tx, id),
   );
   if (ignored) {
     // the address lookup started above ends inside this job, before its outcome is written
     await resolving.catch(() => undefined);
-    await pending.catch(() => undefined);
     return ignore(c, ignored);
   }
   const target = await resolving;
-  await pending;
   if (target.kind === 'reject') return reject(c, target.code, null);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
   if (target.kind === 'unsubscribe') {

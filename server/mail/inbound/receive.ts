@@ -16,6 +16,8 @@ import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, pa
 import { prepareAttachments, rewriteCids, rewriteTextCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
+import { findKey } from './find-key';
+import { REPLY_KEY_RE, type AddressBook } from '../addresses';
 
 export type { Outcome } from './apply';
 
@@ -74,13 +76,12 @@ async function renderLikely(parsed: ParsedEmail, body: MessageBody, prepared: Pr
   return rendered;
 }
 
-/** Threaded, or sent to a reply key: the message most likely becomes a reply's note. */
-function looksLikeReply(parsed: ParsedEmail, envelopeTo: string[]): boolean {
+/** Threaded, or sent to a reply key (as apply.ts's resolveKey finds it): the message most likely becomes a reply's note. */
+function looksLikeReply(parsed: ParsedEmail, book: AddressBook, envelopeTo: string[]): boolean {
   if (parsed.inReplyTo.length > 0 || parsed.references.length > 0) return true;
-  return [...envelopeTo, ...parsed.to.map((a) => a.address), ...parsed.cc.map((a) => a.address)].some((a) => REPLY_ADDRESS.test(a));
+  const found = findKey(parsed, book, envelopeTo);
+  return found?.mailbox === 'incoming' && REPLY_KEY_RE.test(found.key.toLowerCase());
 }
-/** a reply key (32 hex digits) as the address's sub-address or whole local part */
-const REPLY_ADDRESS = /(?:^|[+-])[0-9a-f]{32}@/i;
 
 function headerPart(input: Buffer): Buffer {
   const raw = withoutLeadingBlankLines(input);
@@ -101,18 +102,18 @@ export function createIngest(deps: IngestDeps) {
   const storeWrite = dc.db.engine === 'pg' ? createGroupCommit(dc, 64, { lock: false }) : groupWrite;
   const writeFor =
     (row: InboundRow) =>
-    <T>(fn: (tx: Tx, emit: Emit, at: number) => Promise<T>): Promise<T> =>
+    async <T>(fn: (tx: Tx, emit: Emit, at: number) => Promise<T>): Promise<T> => {
       // Several nodes may try to finish the same pending row (one received it, another recovers
       // it after a restart): whoever commits first wins, the others change nothing (finishInbound
-      // updates only a pending row, and its job's savepoint rolls back otherwise).
-      groupWrite(async (tx, emit, at) => {
-        try {
-          return await fn(tx, emit, at);
-        } catch (err) {
-          if (err instanceof NotPendingError && err.id === row.id) throw new AlreadyFinished();
-          throw err;
-        }
-      });
+      // updates only a pending row, and its job's savepoint rolls back otherwise; the outcome may
+      // be a write nobody waited for, so its failure arrives with the job's end, db/later.ts).
+      try {
+        return await groupWrite(fn);
+      } catch (err) {
+        if (err instanceof NotPendingError && err.id === row.id) throw new AlreadyFinished();
+        throw err;
+      }
+    };
 
   async function quarantine(row: InboundRow, err: unknown, parsed?: ParsedEmail): Promise<Outcome> {
     const message = err instanceof Error ? err.message : String(err);
@@ -167,7 +168,7 @@ export function createIngest(deps: IngestDeps) {
       // A reply's quoted history is folded in the worker (not on the event loop, nor under the
       // write lock): with the parse when it threads, else now when it goes to a reply address.
       if (ahead.trimmed && body.markdown === ahead.body) body.trimmed = ahead.trimmed;
-      else if (!tooLarge && looksLikeReply(parsed, src.envelopeTo ?? [])) body.trimmed = await trimReplyAhead(body.markdown);
+      else if (!tooLarge && looksLikeReply(parsed, dc.mail.book, src.envelopeTo ?? [])) body.trimmed = await trimReplyAhead(body.markdown);
       const rendered = tooLarge ? new Map<string, string>() : await renderLikely(parsed, body, prepared, ahead);
       for (let round = 1; ; round++) {
         try {

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { inboundMessages, leases } from '../../../db/schema';
+import { inboundMessages, leases, tickets as ticketsTable } from '../../../db/schema';
 import { storeInbound } from '../../domain/mail-log/inbound-log';
 import { sha256 } from './parse';
 import { seedProject, startTestApp, type TestApp } from '../../testing/test-app';
@@ -67,4 +67,18 @@ test("a live node's pending rows are left to it; a dead node's are finished once
   await setLease('live-node', Date.now() - 1);
   await ingest.recoverPending();
   assert.equal((await rowOf(live)).status, 'ticket');
+});
+
+test('the same pending message processed twice at once (a mailbox delivering it again meanwhile) becomes one ticket: the second finish rolls back', async () => {
+  const ingest = app.mail.ingest;
+  const bytes = raw('twice-1');
+  const src = { source: 'imap:twice', uidvalidity: 1, uid: 7, envelopeTo: [TO] };
+  // the second receipt finds the first's pending row and processes it too, side by side
+  const outcomes = await Promise.all([ingest.receive(bytes, src), ingest.receive(bytes, src)]);
+  assert.deepEqual(outcomes.map((o) => o.status).sort(), ['duplicate', 'ticket']);
+  const rows = await app.dc.db.select().from(inboundMessages).where(eq(inboundMessages.uid, 7)).all();
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]?.status, 'ticket');
+  const tickets = await app.dc.db.select().from(ticketsTable).where(eq(ticketsTable.title, 'twice-1')).all();
+  assert.equal(tickets.length, 1, 'one ticket, not two');
 });
