@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { startAppServer, type AppServer, type Seed } from '../fixtures/app-server';
-import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
+import { expect, newTicket, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
 
 const TARA = { email: 'tara@example.com', password: USERS.alice.password, name: 'Tara Temp' };
 const GUS = { email: 'gus@example.com', password: USERS.alice.password, name: 'Gus Newcomer' };
@@ -28,18 +28,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
 });
-
-async function newTicket(page: Page, title: string, confidential: boolean): Promise<string> {
-  await page.goto(`/p/${PROJECT}`);
-  await page.getByTestId('new-ticket-open').click();
-  await page.getByTestId('new-ticket-title').fill(title);
-  const box = page.getByLabel('Confidential', { exact: true });
-  if (confidential) await box.check();
-  else await box.uncheck();
-  await page.getByTestId('new-ticket-submit').click();
-  await expect(page.getByTestId('ticket-title')).toHaveText(title);
-  return new URL(page.url()).pathname;
-}
 
 const chips = (page: Page) => page.getByTestId('label-chip');
 

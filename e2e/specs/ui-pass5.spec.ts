@@ -12,7 +12,7 @@ import { simpleParser } from 'mailparser';
 import { startAppServer, type AppServer, type Seed } from '../fixtures/app-server';
 import { freePort } from '../fixtures/dovecot';
 import { ensureSwaksInstalled, sendWithSwaks } from '../fixtures/swaks';
-import { expect, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
+import { expect, newTicket, PROJECT, SEED, signIn, test, USERS } from '../fixtures/test';
 
 const TARA = { email: 'tara@example.com', password: USERS.alice.password, name: 'Tara Temp' };
 const MAX = { email: 'max@example.com', password: USERS.alice.password, name: 'Max Maintainer' };
@@ -34,18 +34,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
 });
-
-async function newTicket(page: Page, title: string, confidential: boolean): Promise<string> {
-  await page.goto(`/p/${PROJECT}`);
-  await page.getByTestId('new-ticket-open').click();
-  await page.getByTestId('new-ticket-title').fill(title);
-  const box = page.getByLabel('Confidential', { exact: true });
-  if (confidential) await box.check();
-  else await box.uncheck();
-  await page.getByTestId('new-ticket-submit').click();
-  await expect(page.getByTestId('ticket-title')).toHaveText(title);
-  return new URL(page.url()).pathname;
-}
 
 /** The user comes back to the tab (headless pages never lose focus, so the event is sent as the browser would). */
 async function comeBack(page: Page): Promise<void> {
