@@ -31,6 +31,8 @@ export interface FakeMessage {
   folder: string;
   mime: Buffer;
   isRead: boolean;
+  /** ISO 8601, as Graph's receivedDateTime */
+  receivedDateTime: string;
   /** the change sequence number of its last change */
   seq: number;
 }
@@ -157,20 +159,31 @@ export class FakeGraph {
     return id;
   }
 
-  /** A new message arrives in `mailbox`'s inbox; subscriptions are notified. */
-  deliver(mailbox: string, mime: string | Buffer): FakeMessage {
+  /**
+   * A new message arrives in `mailbox`'s inbox; subscriptions are notified. `opts` seeds a message
+   * that was there before (received earlier, already read in Outlook).
+   */
+  deliver(mailbox: string, mime: string | Buffer, opts: { isRead?: boolean; receivedAt?: Date } = {}): FakeMessage {
     const m: FakeMessage = {
       immutableId: `AAkALgImm-${randomBytes(12).toString('base64url')}`,
       restId: `AAMkAGRest-${randomBytes(12).toString('base64url')}`,
       mailbox: mailbox.toLowerCase(),
       folder: 'inbox',
       mime: Buffer.isBuffer(mime) ? mime : Buffer.from(mime),
-      isRead: false,
+      isRead: opts.isRead ?? false,
+      receivedDateTime: (opts.receivedAt ?? new Date()).toISOString(),
       seq: ++this.seq,
     };
     this.messages.push(m);
     for (const s of this.subscriptions.values()) if (s.mailbox === m.mailbox && s.expiresAt > Date.now()) void this.notify(s, m);
     return m;
+  }
+
+  /** Someone marks the message read or unread in Outlook: a change the next delta round sees. */
+  setRead(m: FakeMessage, isRead: boolean): void {
+    if (m.isRead === isRead) return;
+    m.isRead = isRead;
+    m.seq = ++this.seq;
   }
 
   inbox(mailbox: string): FakeMessage[] {
@@ -260,7 +273,7 @@ export class FakeGraph {
   }
 
   private view(m: FakeMessage, immutable: boolean, select: string[] | null): Record<string, unknown> {
-    const all: Record<string, unknown> = { id: immutable ? m.immutableId : m.restId, isRead: m.isRead, parentFolderId: m.folder };
+    const all: Record<string, unknown> = { id: immutable ? m.immutableId : m.restId, isRead: m.isRead, receivedDateTime: m.receivedDateTime, parentFolderId: m.folder };
     const picked = select ? Object.fromEntries(Object.entries(all).filter(([k]) => k === 'id' || select.includes(k))) : all;
     return { '@odata.type': '#microsoft.graph.message', '@odata.etag': `W/"CQAAABYAAAD${m.seq}"`, ...picked };
   }

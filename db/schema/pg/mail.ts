@@ -185,6 +185,16 @@ export const mailboxes = pgTable('mailboxes', {
   day: text('day'),
   /** when the watcher last finished a round without error (IMAP: caught up; Graph: a delta round) */
   lastSuccessAt: bigint('last_success_at', { mode: 'number' }),
+  /**
+   * IMAP: the UIDs up to this one were in the folder when it was first opened (or rebuilt, a new
+   * UIDVALIDITY): of those only unread messages are fetched; null once they are all done
+   */
+  backfillTo: bigint('backfill_to', { mode: 'number' }),
+  /**
+   * Microsoft Graph: when this mailbox (this Exchange mailbox) was first read; of the messages
+   * received before it, only unread ones are fetched, in the first round and in any resync
+   */
+  existingBefore: bigint('existing_before', { mode: 'number' }),
   /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
   deltaLink: text('delta_link'),
   /** what the delta link was issued for (`<graph url> <mailbox>`): a link for another mailbox is never followed */

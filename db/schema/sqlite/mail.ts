@@ -177,6 +177,16 @@ export const mailboxes = sqliteTable('mailboxes', {
   day: text('day'),
   /** when the watcher last finished a round without error (IMAP: caught up; Graph: a delta round) */
   lastSuccessAt: integer('last_success_at'),
+  /**
+   * IMAP: the UIDs up to this one were in the folder when it was first opened (or rebuilt, a new
+   * UIDVALIDITY): of those only unread messages are fetched; null once they are all done
+   */
+  backfillTo: integer('backfill_to'),
+  /**
+   * Microsoft Graph: when this mailbox (this Exchange mailbox) was first read; of the messages
+   * received before it, only unread ones are fetched, in the first round and in any resync
+   */
+  existingBefore: integer('existing_before'),
   /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
   deltaLink: text('delta_link'),
   /** what the delta link was issued for (`<graph url> <mailbox>`): a link for another mailbox is never followed */

@@ -34,6 +34,27 @@ export async function graphCheckpoint(dc: DomainCtx, name: string, scope: string
 }
 
 /**
+ * When this mailbox (as `scope`) was first read: of the messages received before it, only unread
+ * ones are fetched, in the first round and in any later resync. Set on first use (a new mailbox,
+ * one edited to read another Exchange mailbox, or one added before this was kept).
+ */
+export async function existingMailBefore(dc: DomainCtx, name: string, scope: string): Promise<number> {
+  const at = dc.now();
+  return dc.db.write(async (tx) => {
+    const row = await tx.select({ deltaScope: mailboxes.deltaScope, existingBefore: mailboxes.existingBefore }).from(mailboxes).where(eq(mailboxes.name, name)).get();
+    if (row && row.deltaScope === scope && row.existingBefore !== null) return row.existingBefore;
+    if (!row) {
+      await tx.insert(mailboxes).values({ name, state: 'fetching', deltaScope: scope, existingBefore: at, day: dayOf(at), updatedAt: at }).run();
+    } else {
+      // another Exchange mailbox under this name: its links and subscription go, as in saveDeltaLink
+      const fresh = row.deltaScope !== scope ? { deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null } : {};
+      await tx.update(mailboxes).set({ deltaScope: scope, existingBefore: at, updatedAt: at, ...fresh }).where(eq(mailboxes.name, name)).run();
+    }
+    return at;
+  });
+}
+
+/**
  * Every message of a delta page is committed: the next round starts at `link` (the page's
  * nextLink, or the round's deltaLink), and today's count goes up by `committed`. `null` forgets
  * the link (the delta token expired: the next round is a full resync).

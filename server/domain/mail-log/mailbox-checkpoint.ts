@@ -33,10 +33,25 @@ export async function mailboxCheckpoint(dc: DomainCtx, name: string): Promise<Ma
   return readCheckpoint(dc.db, name);
 }
 
-/** A new or rebuilt mailbox (UIDVALIDITY changed): UIDs mean something else now, start over. */
-export async function resetCheckpoint(dc: DomainCtx, name: string, uidvalidity: number): Promise<void> {
+/**
+ * A new or rebuilt mailbox (no checkpoint yet, or UIDVALIDITY changed): UIDs mean something else
+ * now. The checkpoint starts after the messages the folder holds (`lastExisting`, the highest UID
+ * now); of those, only unread ones are still to be fetched (`backfillTo`, see `finishBackfill`):
+ * mail someone had already read before Threadline watched the folder is left alone, as GitLab's
+ * mail_room does, instead of becoming hundreds of tickets and thank-you emails at once.
+ */
+export async function resetCheckpoint(dc: DomainCtx, name: string, uidvalidity: number, lastExisting: number): Promise<void> {
+  const at = dc.now();
+  const fields = { uidvalidity, lastUid: lastExisting, backfillTo: lastExisting > 0 ? lastExisting : null, updatedAt: at };
   await dc.db.write(async (tx) => {
-    await tx.update(mailboxes).set({ uidvalidity, lastUid: 0 }).where(eq(mailboxes.name, name)).run();
+    await tx.insert(mailboxes).values({ name, ...fields }).onConflictDoUpdate({ target: mailboxes.name, set: fields }).run();
+  });
+}
+
+/** Every unread message that was in the folder when it was (re)opened is committed. */
+export async function finishBackfill(dc: DomainCtx, name: string): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx.update(mailboxes).set({ backfillTo: null }).where(eq(mailboxes.name, name)).run();
   });
 }
 

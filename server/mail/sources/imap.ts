@@ -1,12 +1,13 @@
 /**
  * One IMAP mailbox: IDLE for push, a checkpoint of UIDVALIDITY + last UID, everything after the
  * checkpoint fetched on start and on every reconnect, reconnect with backoff forever. A message
- * is flagged \Seen (and moved or deleted, per mailbox) only after its outcome is committed.
+ * is flagged \Seen (and moved or deleted, per mailbox) only after its outcome is committed. Mail
+ * already in the folder when it is first watched is fetched only if unread (`backfill`).
  */
 import type { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../../config';
 import type { DomainCtx } from '../../domain/core/context';
-import { advanceCheckpoint, committedUids, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
+import { advanceCheckpoint, committedUids, finishBackfill, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
 import type { Ingest } from '../inbound/receive';
 import { log } from '../../log';
 import { imapErrorText } from './imap-error';
@@ -63,30 +64,66 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     for (const uid of await committedUids(dc, source, uidvalidity, unseen)) await afterCommit(c, uid);
   }
 
+  /** Fetches `uid` (only its header when oversized), commits its outcome, then acknowledges it. */
+  async function take(c: ImapFlow, uidvalidity: number, uid: number, size: number): Promise<boolean> {
+    const oversized = size > opts.maxEmailSize;
+    const m = await c.fetchOne(String(uid), { uid: true, source: oversized ? { maxLength: HEADER_BYTES } : true }, { uid: true });
+    if (!m || !m.source) return false;
+    // receive() commits the outcome (or quarantine) before we touch the server.
+    await ingest.receive(m.source, { source, uidvalidity, uid, ...(oversized ? { size } : {}) });
+    return true;
+  }
+
+  /** Sizes first, then one message at a time: memory stays bounded by one message. */
+  async function sizesOf(c: ImapFlow, batch: number[]): Promise<Map<number, number>> {
+    const sizes = new Map<number, number>();
+    for await (const m of c.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+    return sizes;
+  }
+
   async function fetchNew(c: ImapFlow, uidvalidity: number): Promise<void> {
     for (;;) {
       const last = (await checkpoint())?.lastUid ?? 0;
       const uids = ((await c.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last).sort((a, b) => a - b);
       if (uids.length === 0) return;
       const batch = uids.slice(0, FETCH_BATCH);
-      // Sizes first, then one message at a time: memory stays bounded by one message, and an
-      // oversized one is fetched only as far as its header (enough to reject it politely).
-      const sizes = new Map<number, number>();
-      for await (const m of c.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      // an oversized message is fetched only as far as its header (enough to reject it politely)
+      const sizes = await sizesOf(c, batch);
       for (const uid of batch) {
         const size = sizes.get(uid);
         if (size === undefined) continue;
-        const oversized = size > opts.maxEmailSize;
-        const m = await c.fetchOne(String(uid), { uid: true, source: oversized ? { maxLength: HEADER_BYTES } : true }, { uid: true });
-        if (!m || !m.source) continue;
-        // receive() commits the outcome (or quarantine) before we touch the server.
-        await ingest.receive(m.source, { source, uidvalidity, uid, ...(oversized ? { size } : {}) });
+        if (!(await take(c, uidvalidity, uid, size))) continue;
         await advanceCheckpoint(dc, cfg.name, uid);
         await afterCommit(c, uid);
       }
       // a UID that vanished between SEARCH and FETCH (expunged) must not stall the checkpoint
       await skipCheckpointTo(dc, cfg.name, batch[batch.length - 1] as number);
     }
+  }
+
+  /**
+   * One batch of the unread messages that were already in the folder when it was first opened
+   * (or rebuilt): true while more remain. Read ones are left alone. Each is acknowledged (\Seen,
+   * moved or deleted) after its commit, so a restart finds only what is left; one committed but
+   * not acknowledged is a duplicate by its UID, and acknowledged again.
+   */
+  async function backfill(c: ImapFlow, uidvalidity: number): Promise<boolean> {
+    const to = (await checkpoint())?.backfillTo;
+    if (!to) return false;
+    const unseen = ((await c.search({ seen: false, uid: `1:${to}` }, { uid: true })) || []).filter((u) => u <= to).sort((a, b) => a - b);
+    if (unseen.length === 0) {
+      await finishBackfill(dc, cfg.name);
+      return false;
+    }
+    const batch = unseen.slice(0, FETCH_BATCH);
+    const sizes = await sizesOf(c, batch);
+    for (const uid of batch) {
+      if (stopped) return false;
+      const size = sizes.get(uid);
+      if (size === undefined) continue;
+      if (await take(c, uidvalidity, uid, size)) await afterCommit(c, uid);
+    }
+    return true;
   }
 
   async function session(): Promise<void> {
@@ -110,13 +147,16 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     const mailbox = await c.mailboxOpen(cfg.mailbox);
     const uidvalidity = Number(mailbox.uidValidity);
     if ((await checkpoint())?.uidvalidity !== uidvalidity) {
-      // New or rebuilt mailbox: UIDs mean something else now. Start over; Message-IDs dedupe.
-      await resetCheckpoint(dc, cfg.name, uidvalidity);
+      // New or rebuilt mailbox: UIDs mean something else now. What the folder holds now is
+      // existing mail, of which only unread messages are fetched (backfill); the rest is new.
+      const uidNext = Number(mailbox.uidNext);
+      const highest = uidNext > 0 ? uidNext - 1 : Math.max(0, ...(((await c.search({ all: true }, { uid: true })) || []) as number[]));
+      await resetCheckpoint(dc, cfg.name, uidvalidity, highest);
     }
-    const locked = async (fn: () => Promise<void>) => {
+    const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
       const lock = await c.getMailboxLock(cfg.mailbox);
       try {
-        await fn();
+        return await fn();
       } finally {
         lock.release();
       }
@@ -128,11 +168,14 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     const pull = () => {
       dirty = true;
       pending = pending.then(async () => {
-        while (dirty && !stopped) {
+        let more = true;
+        while ((dirty || more) && !stopped) {
           dirty = false;
           await setState('fetching');
+          // new mail first; existing unread mail one batch a round, so new mail never waits long
           await locked(() => fetchNew(c, uidvalidity));
-          await setState('idle');
+          more = await locked(() => backfill(c, uidvalidity));
+          if (!more) await setState('idle');
         }
       });
       return pending;

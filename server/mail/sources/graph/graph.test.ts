@@ -188,6 +188,33 @@ test('a mailbox added in the Admin page with after=move: read, then moved to the
   assert.equal(stored?.client_secret.includes(fake.clientSecret), false);
 });
 
+test('a mailbox added with mail in its inbox: unread messages become tickets, read ones are left alone (also in a resync) until marked unread', async () => {
+  const box = 'history@contoso.com';
+  const yesterday = new Date(Date.now() - 24 * 3600_000);
+  const oldRead = fake.deliver(box, mail('Read last year'), { isRead: true, receivedAt: yesterday });
+  const oldUnread = fake.deliver(box, mail('Nobody read this yet'), { receivedAt: yesterday });
+  await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('history', box));
+  await waitForTitles(['Nobody read this yet']);
+  await until(() => oldUnread.isRead, 'the unread one marked read after commit');
+  // received after the mailbox was added, and read in Outlook before the poll: still ours
+  const quick = fake.deliver(box, mail('Read in Outlook at once'));
+  fake.setRead(quick, true);
+  await waitForTitles(['Read in Outlook at once']);
+  // a resync (expired delta token) leaves the old read mail alone too
+  fake.expireDeltaTokens();
+  fake.deliver(box, mail('After the history resync'));
+  await waitForTitles(['After the history resync']);
+  assert.equal((await titles()).includes('Read last year'), false);
+  assert.equal(fake.count('GET', new RegExp(`/messages/${oldRead.immutableId}/\\$value$`)), 0, 'its MIME was never fetched');
+  assert.equal(oldRead.isRead, true);
+  // marked unread in Outlook: now it comes in
+  fake.setRead(oldRead, false);
+  await waitForTitles(['Read last year']);
+  assert.equal(await countTitled('Read last year'), 1);
+  const mailboxRow = await app.dc.db.sqlGet<{ existing_before: number }>("select existing_before from mailboxes where name = 'history'");
+  assert.ok(Number(mailboxRow?.existing_before) > yesterday.getTime());
+});
+
 test('change notifications: the subscription passed the validation handshake, and a notification wakes the poller at once', async () => {
   // polled once an hour: only a notification can bring this mail in time
   await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('pushed', 'pushed@contoso.com', { pollSeconds: 3600 }));

@@ -7,7 +7,7 @@
  */
 import type { GraphMailboxConfig } from '../../../config';
 import type { DomainCtx } from '../../../domain/core/context';
-import { graphCheckpoint, knownExternalIds, saveDeltaLink, saveGraphSubscription } from '../../../domain/mail-log/graph-checkpoint';
+import { existingMailBefore, graphCheckpoint, knownExternalIds, saveDeltaLink, saveGraphSubscription } from '../../../domain/mail-log/graph-checkpoint';
 import { reportMailboxState } from '../../../domain/mail-log/mailbox-checkpoint';
 import { log } from '../../../log';
 import type { Ingest } from '../../inbound/receive';
@@ -29,6 +29,7 @@ const WELL_KNOWN_FOLDERS = new Set(['archive', 'deleteditems', 'drafts', 'inbox'
 interface DeltaEntry {
   id?: unknown;
   isRead?: unknown;
+  receivedDateTime?: unknown;
   '@removed'?: unknown;
 }
 interface DeltaPage {
@@ -107,7 +108,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
     },
   });
 
-  const initialDelta = () => `${client.userRoot}/mailFolders/inbox/messages/delta?$select=id,isRead`;
+  const initialDelta = () => `${client.userRoot}/mailFolders/inbox/messages/delta?$select=id,isRead,receivedDateTime`;
 
   /** The folder id to move into: a well-known name as is, else a top-level folder of that name, else the value as an id. */
   async function moveDestination(): Promise<string> {
@@ -146,6 +147,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
 
   /** One delta round: every page, each message committed before the page's link is stored. */
   async function deltaRound(): Promise<number> {
+    const existingBefore = await existingMailBefore(dc, cfg.name, scope);
     let link = (await graphCheckpoint(dc, cfg.name, scope)).deltaLink ?? initialDelta();
     let resynced = false;
     let total = 0;
@@ -173,6 +175,10 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
           if (!isRead || cfg.after === 'move') await afterCommit(e.id, isRead);
           continue;
         }
+        // Mail someone had read before Threadline watched the inbox is left alone (marking it
+        // unread later brings it in); everything received since is taken, read or not.
+        const received = typeof e.receivedDateTime === 'string' ? Date.parse(e.receivedDateTime) : Number.NaN;
+        if (isRead && received < existingBefore) continue;
         if (!(await receiveOne(e.id))) continue;
         committed++;
         await afterCommit(e.id, isRead);

@@ -1,0 +1,149 @@
+/**
+ * Mail already in a folder when Threadline starts watching it (a real, private Dovecot): a team
+ * connecting the support mailbox it has used for years must not get a ticket, and send a
+ * thank-you email, for every message ever read there. Unread messages become tickets (as with
+ * GitLab's mail_room); read ones are left alone; everything that arrives afterwards is taken,
+ * read or not; a restart in the middle takes nothing twice.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'drizzle-orm';
+import { ImapFlow } from 'imapflow';
+import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../../e2e/fixtures/dovecot';
+import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+let dovecot: Dovecot;
+let app: TestApp;
+let admin: Session;
+
+function mail(subject: string): string {
+  const id = `<${subject.replace(/\W+/g, '-')}-${Math.random().toString(36).slice(2)}@customer.test>`;
+  return `From: Carol <carol@customer.test>\r\nTo: ${TO}\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nHello about ${subject}\r\n`;
+}
+
+async function imap<T>(user: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user, pass: dovecot.password }, logger: false, disableAutoIdle: true });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.logout().catch(() => c.close());
+  }
+}
+
+/** APPENDs a message with its flags, as a mail client (or a migration tool) would. */
+async function put(user: string, subject: string, flags: string[] = []): Promise<void> {
+  await imap(user, async (c) => {
+    assert.ok(await c.append('INBOX', Buffer.from(mail(subject)), flags), `APPEND ${subject}`);
+  });
+}
+
+async function inbox(user: string): Promise<{ subject: string; seen: boolean }[]> {
+  return imap(user, async (c) => {
+    const lock = await c.getMailboxLock('INBOX');
+    try {
+      const out: { subject: string; seen: boolean }[] = [];
+      for await (const m of c.fetch('1:*', { envelope: true, flags: true })) out.push({ subject: m.envelope?.subject ?? '', seen: m.flags?.has('\\Seen') ?? false });
+      return out;
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+async function titles(): Promise<string[]> {
+  return (await admin.trpc.tickets.list.query({ projectPath: 'acme/app', limit: 100 })).items.map((t) => t.title).sort();
+}
+
+async function until(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const settings = (name: string, user: string) => ({ name, host: dovecot.host, port: dovecot.port, security: 'none' as const, username: user, password: dovecot.password, folder: 'INBOX', after: 'seen' as const, moveTo: 'Processed' });
+
+before(async () => {
+  ensureDovecotInstalled();
+  dovecot = await startDovecot({ users: ['desk', 'busy'] });
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
+  await seedAdmin(app);
+  await seedProject(app, 'acme/app');
+  admin = await signIn(app, 'admin@test.io');
+});
+
+after(async () => {
+  await app?.close();
+  await dovecot?.destroy();
+});
+
+test('a mailbox added with mail in it: unread messages become tickets, read ones are left alone, and later mail is taken read or not', async () => {
+  await put('desk', 'Old and read', ['\\Seen']);
+  await put('desk', 'Old but unread');
+  await put('desk', 'Old, read and answered', ['\\Seen', '\\Answered']);
+  const added = await admin.trpc.mailSettings.addMailbox.mutate(settings('desk', 'desk'));
+  const box = added.mailboxes.find((m) => m.name === 'desk');
+  assert.ok(box?.id);
+  await until('the unread message', async () => (await titles()).includes('Old but unread'));
+  await until('the backfill to end', async () => (await app.dc.db.sqlGet<{ b: number | null }>("select backfill_to b from mailboxes where name = 'desk'"))?.b === null);
+
+  // After the mailbox is watched: a message someone reads (or files) at once is still ours.
+  await put('desk', 'New and already read', ['\\Seen']);
+  await dovecot.deliver('desk', mail('New and unread'));
+  await until('the new messages', async () => (await titles()).length === 3);
+  assert.deepEqual(await titles(), ['New and already read', 'New and unread', 'Old but unread']);
+  const inbound = await app.dc.db.sqlAll<{ subject: string }>("select subject from inbound_messages where source = 'imap:desk' order by subject");
+  assert.deepEqual(
+    inbound.map((r) => r.subject),
+    ['New and already read', 'New and unread', 'Old but unread'],
+    'read mail from before was never fetched',
+  );
+  // Only what was taken is flagged; the read mail is as it was.
+  await until('the last message to be flagged', async () => (await inbox('desk')).every((m) => m.seen));
+  assert.deepEqual((await inbox('desk')).map((m) => m.subject), ['Old and read', 'Old but unread', 'Old, read and answered', 'New and already read', 'New and unread']);
+  // one thank-you email per ticket, none for the old mail left alone
+  const thanks = await app.dc.db.sqlAll<{ subject: string }>("select subject from outbox where kind = 'thank_you' order by subject");
+  assert.equal(thanks.length, 3);
+  assert.ok(thanks.every((t) => !/Old and read|Old, read/.test(t.subject)), JSON.stringify(thanks));
+
+  // Pausing and resuming (a new session on the same checkpoint) takes nothing twice.
+  await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: true });
+  await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: false });
+  await dovecot.deliver('desk', mail('After the resume'));
+  await until('the message after the resume', async () => (await titles()).includes('After the resume'));
+  assert.equal((await titles()).length, 4);
+});
+
+test('a restart in the middle of taking the existing unread mail: nothing twice, nothing left behind', async () => {
+  for (let i = 1; i <= 3; i++) await put('busy', `Backlog ${i}`);
+  await put('busy', 'Backlog read', ['\\Seen']);
+  const added = await admin.trpc.mailSettings.addMailbox.mutate(settings('busy', 'busy'));
+  const box = added.mailboxes.find((m) => m.name === 'busy');
+  assert.ok(box?.id);
+  await until('the backlog', async () => (await titles()).filter((t) => t.startsWith('Backlog ')).length === 3);
+  await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: true });
+  // As if the node died after committing "Backlog 2" but before flagging it, with the backfill
+  // not recorded as done: the next session must see it committed and only flag it.
+  const row = await app.dc.db.sqlGet<{ last_uid: number }>("select last_uid from mailboxes where name = 'busy'");
+  await app.dc.db.write(async (tx) => app.dc.db.exec(sql`update mailboxes set backfill_to = ${row?.last_uid ?? 0} where name = 'busy'`, tx));
+  await imap('busy', async (c) => {
+    const lock = await c.getMailboxLock('INBOX');
+    try {
+      const uids = (await c.search({ header: { subject: 'Backlog 2' } }, { uid: true })) || [];
+      assert.equal(uids.length, 1);
+      await c.messageFlagsRemove({ uid: String(uids[0]) }, ['\\Seen'], { uid: true });
+    } finally {
+      lock.release();
+    }
+  });
+  await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: false });
+  await until('Backlog 2 flagged again', async () => (await inbox('busy')).find((m) => m.subject === 'Backlog 2')?.seen === true);
+  await until('the backfill to end', async () => (await app.dc.db.sqlGet<{ b: number | null }>("select backfill_to b from mailboxes where name = 'busy'"))?.b === null);
+  assert.deepEqual((await titles()).filter((t) => t.startsWith('Backlog')), ['Backlog 1', 'Backlog 2', 'Backlog 3']);
+  const dup = await app.dc.db.sqlGet<{ n: number }>("select count(*) n from inbound_messages where source = 'imap:busy' and subject = 'Backlog 2'");
+  assert.equal(Number(dup?.n), 1, 'the second session found its row: no second ticket');
+});
