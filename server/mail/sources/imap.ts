@@ -117,13 +117,17 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     }
     const batch = unseen.slice(0, FETCH_BATCH);
     const sizes = await sizesOf(c, batch);
+    let taken = 0;
     for (const uid of batch) {
       if (stopped) return false;
       const size = sizes.get(uid);
-      if (size === undefined) continue;
-      if (await take(c, uidvalidity, uid, size)) await afterCommit(c, uid);
+      if (size === undefined || !(await take(c, uidvalidity, uid, size))) continue;
+      await afterCommit(c, uid);
+      taken++;
     }
-    return true;
+    // a batch the server would not hand out (gone meanwhile) must not keep the round going forever
+    if (taken === 0) await finishBackfill(dc, cfg.name);
+    return taken > 0;
   }
 
   async function session(): Promise<void> {
@@ -150,7 +154,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
       // New or rebuilt mailbox: UIDs mean something else now. What the folder holds now is
       // existing mail, of which only unread messages are fetched (backfill); the rest is new.
       const uidNext = Number(mailbox.uidNext);
-      const highest = uidNext > 0 ? uidNext - 1 : Math.max(0, ...(((await c.search({ all: true }, { uid: true })) || []) as number[]));
+      const highest = uidNext > 0 ? uidNext - 1 : (((await c.search({ all: true }, { uid: true })) || []) as number[]).reduce((a, b) => Math.max(a, b), 0);
       await resetCheckpoint(dc, cfg.name, uidvalidity, highest);
     }
     const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
