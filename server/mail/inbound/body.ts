@@ -1,6 +1,7 @@
 /** Turns an email body into the Markdown we store (SPEC §2). */
 import { createRequire } from 'node:module';
 import type TurndownService from 'turndown';
+import { QUICK_ACTIONS } from '../../domain/notes/quick-actions';
 
 // Loaded on first use (the render worker's): the server's start only needs the text helpers here.
 const load = createRequire(import.meta.url);
@@ -202,7 +203,14 @@ export function tidy(text: string): string {
     .replace(/^\n+|\n+$/g, '');
 }
 
-const QUICK_ACTION_LINE = /^(\s*)(\/[a-z_]+\b.*)$/gim;
+/**
+ * A line a responder's note would run as a quick action (server/domain/notes/quick-actions.ts: a
+ * known command name, whatever follows it), or shaped like one (a word alone or followed by a
+ * blank: GitLab's other commands). A path the customer typed at the start of a line
+ * ("/usr/bin. Although…", "/etc/hosts") is their text, not a command: it stays as typed rather
+ * than becoming inline code.
+ */
+const QUICK_ACTION_LINE = new RegExp(String.raw`^(\s*)(\/(?:(?:${QUICK_ACTIONS.join('|')})\b|[a-z_]+(?=\s|$)).*)$`, 'gim');
 const MAYBE_QUICK_ACTION = /^[^\S\n\r\u2028\u2029]*\/[a-z_]/im;
 
 /** Customers' quick actions are never executed: `/close` becomes `` `/close` `` (as GitLab). */

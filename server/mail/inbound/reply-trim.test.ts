@@ -27,6 +27,16 @@ test('customer quick actions are neutralised, code blocks left alone', () => {
   assert.equal(neutraliseQuickActions('```\n/close\n```'), '```\n/close\n```');
 });
 
+test('a path at the start of a line stays the customer\'s text; what a note would run as a command is still neutralised', () => {
+  // a wrapped line of a customer's mail began with a path and became inline code, sentence and all
+  const text = 'You should not make subdirectories under $HOME/bin any more than under\n/usr/bin. Although home directories are less standardized…\n/etc/hosts is fine';
+  assert.equal(neutraliseQuickActions(text), text);
+  // a known command runs whatever follows it (`/close.`, `/close/now`): those stay neutralised
+  assert.equal(neutraliseQuickActions('/close.\n/close/now\n/snooze 4h\n/reopen'), '`/close.`\n`/close/now`\n`/snooze 4h`\n`/reopen`');
+  // a word alone or before a blank is shaped like a command (GitLab has many more): neutralised
+  assert.equal(neutraliseQuickActions('/shrug\n/estimate 1d'), '`/shrug`\n`/estimate 1d`');
+});
+
 test('the quick-action fast path changes nothing the line-by-line rule would', () => {
   // the line-by-line rule is the reference: the fast path may only skip texts it leaves alone
   const reference = neutraliseLines;
