@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type TurndownService from 'turndown';
 import { QUICK_ACTIONS } from '../../domain/notes/quick-actions';
+import { escapeTagLike } from './angle-brackets';
 
 // Loaded on first use (the render worker's): the server's start only needs the text helpers here.
 const load = createRequire(import.meta.url);
@@ -266,7 +267,7 @@ export function breakSetextUnderlines(md: string): string {
 
 /** The body as Markdown: the text/plain part when there is one, else the HTML converted. */
 export function bodyMarkdown(text: string | null, html: string | null): string {
-  if (text && text.trim()) return breakSetextUnderlines(tidy(text));
-  if (html) return breakSetextUnderlines(tidy(htmlToMarkdown(html)));
+  if (text && text.trim()) return escapeTagLike(breakSetextUnderlines(tidy(text)));
+  if (html) return escapeTagLike(breakSetextUnderlines(tidy(htmlToMarkdown(html))));
   return '';
 }
