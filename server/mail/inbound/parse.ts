@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { type Address, flatten, fromHeaders } from './parse-address';
 import { headersAsUtf8 } from './eight-bit';
 import { encodedWordsRelabelled } from './encoded-words';
+import { useQuoteAwareFlowedDecoding } from './flowed';
 import { bodyInDeclaredCharset, bodyOfPartlessMultipart, uudecode, withoutTrailingBoundaries } from './parse-body';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
@@ -131,6 +132,7 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
   const raw = encodedWordsRelabelled(headersAsUtf8(withoutLeadingBlankLines(input)));
   // loaded on first use: starting the server needs only this module's helpers, not the parser
   const { simpleParser } = await import('mailparser');
+  useQuoteAwareFlowedDecoding();
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true });
   const wellFormed = parsed.headerLines.filter((h) => /^[\x21-\x39\x3b-\x7e]+:/.test(h.line));
   if (wellFormed.length === 0) {
