@@ -29,3 +29,38 @@ test('a long spaced "<word … word@host>" sender is read in linear time (parse 
     assert.ok(parseMs < 1000 && rulesMs < 200, `${n}: parse ${parseMs.toFixed(0)} ms, rules ${rulesMs.toFixed(0)} ms`);
   }
 });
+
+test('read receipts and out-of-office replies without Auto-Submitted are ignored; a web form that asks for no auto-replies is not', async () => {
+  const rules = async (raw: string) => ignoreReason(await parseEmail(Buffer.from(raw.replace(/\n/g, '\r\n'))), (a) => a === 'help@desk.test', () => false);
+  const receipt = [
+    'From: Lena Berg <lena@customer.test>',
+    'To: help@desk.test',
+    'Subject: Read: Your invoice',
+    'Message-ID: <mdn-1@customer.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=disposition-notification;',
+    ' boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain',
+    '',
+    'Your message was displayed.',
+    '--b1',
+    'Content-Type: message/disposition-notification',
+    '',
+    'Final-Recipient: rfc822;lena@customer.test',
+    'Disposition: manual-action/MDN-sent-manually; displayed',
+    '--b1--',
+    '',
+  ].join('\n');
+  assert.equal(await rules(receipt), 'read-receipt');
+  const head = (extra: string[], subject: string) =>
+    [`From: Tom Reed <tom@customer.test>`, 'To: help@desk.test', `Subject: ${subject}`, 'Message-ID: <ooo-1@customer.test>', ...extra, '', 'I am away until Monday.', ''].join('\n');
+  // iCloud's vacation reply; Exchange 2010's, in English and German
+  assert.equal(await rules(head(['X-Apple-Action: VACATION'], 'Auto reply: Your invoice')), 'out-of-office');
+  assert.equal(await rules(head(['X-Auto-Response-Suppress: All'], 'Automatic reply: Your invoice')), 'out-of-office');
+  assert.equal(await rules(head(['X-Auto-Response-Suppress: All'], 'Automatische Antwort: Ihre Rechnung')), 'out-of-office');
+  // a web form asks for no auto-replies too: its request is a ticket; so is a person's "automatic reply" question
+  assert.equal(await rules(head(['X-Auto-Response-Suppress: OOF, AutoReply'], 'Contact form: my order')), null);
+  assert.equal(await rules(head([], 'Automatic reply: how do I turn it off?')), null);
+});

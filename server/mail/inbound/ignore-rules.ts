@@ -12,6 +12,10 @@ export const IGNORE_REASONS = [
   'x-autoreply',
   'precedence',
   'delivery-status',
+  /** a read receipt (multipart/report of a message/disposition-notification) */
+  'read-receipt',
+  /** an out-of-office reply its mail system did not mark Auto-Submitted (old Exchange, iCloud) */
+  'out-of-office',
   'mailer-daemon',
   'null-return-path',
   'x-loop',
@@ -85,6 +89,18 @@ function fromOurselves(m: ParsedEmail, isOurs: (address: string) => boolean): bo
   return authors.some((a) => !!a && isOurs(a));
 }
 
+/**
+ * Out-of-office replies without Auto-Submitted: iCloud's vacation reply says so in its own header;
+ * an Exchange 2010 one carries X-Auto-Response-Suppress (as web forms and ticket systems do too,
+ * so never alone) and the subject prefix Exchange gives it, in the languages it writes most.
+ */
+const EXCHANGE_AUTO_REPLY = /^(?:Automatic reply|Auto reply|Out of Office(?: AutoReply)?|Automatische Antwort|Réponse automatique|Respuesta automática|Risposta automatica|Automatisch antwoord|Resposta automática)\s*:/i;
+
+function isOutOfOffice(m: ParsedEmail): boolean {
+  if (first(m, 'x-apple-action')?.toUpperCase() === 'VACATION') return true;
+  return m.headers.has('x-auto-response-suppress') && EXCHANGE_AUTO_REPLY.test(m.subject.trim());
+}
+
 /** `isOwnMessageId` may ask the database (it is asked only when the cheaper header rules pass). */
 export async function ignoreReason(
   m: ParsedEmail,
@@ -103,5 +119,7 @@ export async function ignoreReason(
   if (!m.derivedMessageId && (await isOwnMessageId(m.messageId))) return 'own-message-id';
   if (fromOurselves(m, isOurs)) return 'own-address';
   if (isBounce(m)) return 'bounce';
+  if (/multipart\/report/.test(m.contentType) && /report-type\s*=\s*"?disposition-notification/.test(m.contentType)) return 'read-receipt';
+  if (isOutOfOffice(m)) return 'out-of-office';
   return null;
 }
