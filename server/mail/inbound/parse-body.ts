@@ -52,6 +52,11 @@ export function bodyInDeclaredCharset(raw: Buffer, contentType: string, transfer
   if (!UTF8_OR_ASCII.test(charset) && knownCharset(charset)) {
     const relabelled = decodeMislabelled(body, charset);
     if (relabelled !== null) return relabelled.replace(/\r\n?/g, '\n');
+    // Latin-1 / Windows-1252 bytes are all text to mailparser, which reads them as Windows-1252
+    // (its U+FFFD marks the five bytes that charset leaves unassigned). Node's decoder would make
+    // 0x80–0x9F invisible control characters instead: Shift_JIS under a Latin-1 label lost every
+    // Japanese character ("ピーター" showed as "s[^["). mailparser's reading stays.
+    if (new TextDecoder(charset).encoding === 'windows-1252') return null;
   }
   // UTF-8, or UTF-8 with one broken byte (not Latin-1): mailparser's text is right
   if (looksUtf8(body)) return null;

@@ -274,3 +274,14 @@ test('a title collapses runs of blanks before its cut, and the cut never splits 
   const mail = await parseEmail(Buffer.from(`From: a@example.com\r\nSubject: =?UTF-8?B?${Buffer.from(padded).toString('base64')}?=\r\n\r\nhi\r\n`));
   assert.equal(mail.subject, padded);
 });
+
+test('Shift_JIS bytes under a Latin-1 label keep a visible character for every byte (Windows-1252 mojibake), never invisible control characters', async () => {
+  const mail = withHead('From: Ken Sato <ken@customer.test>\r\nTo: help@desk.test\r\nSubject: Name\r\nMessage-ID: <sjis-latin1-1@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 7bit');
+  // "サトウ" in Shift_JIS: 83 54 83 67 83 45; then a byte Windows-1252 leaves unassigned (0x81)
+  const text = (await parseEmail(mail(Buffer.concat([Buffer.from('Name: '), Buffer.from([0x83, 0x54, 0x83, 0x67, 0x83, 0x45, 0x81, 0x5b])])))).text ?? '';
+  assert.ok(!/[\u0080-\u009f]/.test(text), JSON.stringify(text));
+  assert.equal(text.trim(), 'Name: ƒTƒgƒE\uFFFD[');
+  // real Latin-1 and Windows-1252 text is read as before
+  const western = await parseEmail(mail(Buffer.from([...Buffer.from('Caf'), 0xe9, 0x20, 0x80, 0x35, 0x20, 0x93, 0x6f, 0x6b, 0x94, 0x81])));
+  assert.equal(western.text?.trim(), 'Café €5 “ok”\uFFFD');
+});
