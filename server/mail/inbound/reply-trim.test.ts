@@ -79,16 +79,40 @@ test('pathological replies (huge runs of blank lines, endless quotes) are handle
   assert.ok(quotes.trimmed.length > 100_000, 'nothing is lost: the history is kept collapsed');
 });
 
-test('a bottom-posted reply (Thunderbird/Apple Mail: attribution, quote, then the answer) keeps the answer visible', () => {
+test('a bottom-posted reply (Thunderbird/Apple Mail: attribution, quote, then the answer) keeps the answer visible, the quote folded above it', () => {
   const t = trimReply('Am 07.05.2012 08:10, schrieb Martin via Team:\n> Hallo Marc,\n>\n> welcher Termin passt?\n>\n> --\n> Martin\nHallo Martin,\n\nnur am Freitag.\n\nGrüße aus Bonn\n');
-  assert.match(t.visible, /nur am Freitag\.[\s\S]*Grüße aus Bonn/);
-  assert.match(t.visible, /^Am 07\.05\.2012 08:10, schrieb/, 'the passage answered stays with its answer');
+  assert.equal(t.visible, 'Hallo Martin,\n\nnur am Freitag.\n\nGrüße aus Bonn');
+  assert.match(t.leading ?? '', /^Am 07\.05\.2012 08:10, schrieb[\s\S]*welcher Termin passt\?[\s\S]*> Martin$/, 'the passage answered is folded, not lost');
+  assert.match(noteBodyFromReply(t), /^<details><summary>…<\/summary>\n\nAm 07\.05\.2012[\s\S]*<\/details>\n\nHallo Martin,/);
   const interleaved = trimReply('On Mon, Bob <b@x.io> wrote:\n> Which browser?\n\nFirefox 135.\n\n> And the version?\n\n2.4.1\n\nOn Sun, Bob <b@x.io> wrote:\n> old history\n');
   assert.match(interleaved.visible, /Firefox 135\.[\s\S]*2\.4\.1$/);
   assert.match(interleaved.trimmed, /^On Sun[\s\S]*old history/);
   // top-posting is unchanged: the answer first, the quoted history folded
   assert.equal(trimReply('Thanks!\n\nAm 07.05.2012 08:10, schrieb Martin:\n> Hallo\n').visible, 'Thanks!');
   assert.equal(trimReply('Thanks!\n\nOn Mon, Bob wrote:\n> Hallo\n\n-- \nAlice\n').visible, 'Thanks!');
+});
+
+test('a bottom-post folds its leading quote only when it is plainly history: never an interleaved reply or a quote the customer introduces', () => {
+  // Czech Thunderbird and Evolution, nested quotes, then the answer and a signature
+  const cz = trimReply('Dne 10.7.2025 13:48, Petr Dvořák napsal(a):\n> On 07/10/2025 12:29 PM, Vera wrote:\n>> Old question?\n>\n> Old answer.\n\nThanks, that explains it.\n\n-- \nVera\n');
+  assert.equal(cz.visible, 'Thanks, that explains it.');
+  assert.match(cz.leading ?? '', /^Dne 10\.7\.2025[\s\S]*> Old answer\.$/);
+  assert.match(cz.trimmed, /^-- \nVera$/);
+  const evo = trimReply('Petr Dvořák píše v Út 24. 07. 2025 v 20:48 +0100:\n> Can we build it natively?\n\nYes, the cross compilers are there.\n');
+  assert.equal(evo.visible, 'Yes, the cross compilers are there.');
+  // the iPhone writes the attribution inside the quote
+  const iphone = trimReply('> On 3 Mar 2025, at 10:00, Support <s@desk.test> wrote:\n>\n> Is it fixed?\n\nYes, thanks!\n');
+  assert.equal(iphone.visible, 'Yes, thanks!');
+  // interleaved answers stay as written, each with the passage it answers
+  const interleaved = trimReply('On Mon, Bob <b@x.io> wrote:\n> Which browser?\n\nFirefox 135.\n\n> And the version?\n\n2.4.1\n');
+  assert.equal(interleaved.leading, undefined);
+  assert.match(interleaved.visible, /^On Mon, Bob[\s\S]*2\.4\.1$/);
+  // the customer's own line above their quoted log is theirs: nothing folds
+  const own = trimReply('Here is the error I get:\n> TypeError: x is undefined\n>   at main.js:10\n\nPlease help.\n');
+  assert.equal(own.leading, undefined);
+  assert.match(own.visible, /^Here is the error I get:[\s\S]*Please help\.$/);
+  // a quote with nothing after it is still trailing history as before
+  assert.equal(trimReply('On Mon, Bob <b@x.io> wrote:\n> Which browser?\n').visible, '');
 });
 
 test('a `--` signature delimiter or a `====`/`----` separator under a line of text is not made a heading', async () => {
@@ -178,7 +202,9 @@ test('a top-posted reply whose quote is followed by a disclaimer, a list footer 
   assert.equal(trimReply(`${head}Ann Smith\nACME Inc.\n`).visible, 'The issue persists.');
   assert.equal(trimReply(`The issue persists.\n\nAm 07.05.2012 08:10, schrieb Martin:\n> Hallo\n\nSent via ACME Mail\n`).visible, 'The issue persists.');
   // bottom-posting (nothing of the customer's own above the attribution) keeps its answer
-  assert.equal(trimReply('On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.\n').visible, 'On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.');
+  const bottom = trimReply('On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.\n\nNo, it still fails.\n');
+  assert.equal(bottom.visible, 'No, it still fails.');
+  assert.equal(bottom.leading, 'On Mon, 3 Mar 2025, Support <s@desk.test> wrote:\n> We fixed it.');
 });
 
 test('HTML conversion does not rescan each <div>\'s subtree (O(nodes × depth)): nested webmail threads convert in linear work, with the same Markdown', async () => {

@@ -14,6 +14,8 @@ import { type Block, dominoTable, isNotesSectionTitle, isNotesSeparator, isOneLi
 export interface Trimmed {
   visible: string;
   trimmed: string;
+  /** a bottom-posted reply's attribution and quote, above the answer (leadingHistory) */
+  leading?: string;
 }
 
 const ATTRIBUTION = [
@@ -25,6 +27,9 @@ const ATTRIBUTION = [
   /^\s*Il giorno\b.{0,400}\bha scritto:\s*$/i,
   /^\s*Em\b.{0,400}\bescreveu:\s*$/i,
   /^\s*\S.{0,200}(?:<[^<>\s@]+@[^<>\s@]+>|\([ \t]*[^()\s@]+@[^()\s@]+[ \t]*\))\s+(?:wrote|schrieb|a écrit|escribió|escreveu|schreef|ha scritto|skrev|kirjoitti|napisał|napisała)\s*:\s*$/i,
+  // Czech: Thunderbird's "Dne 10.7.2025 13:48, Petr Novák napsal(a):", Evolution's "Petr píše v Út 24. 07. 2025 v 20:48 +0100:"
+  /^\s*Dne\b.{0,400}\bnapsal(?:\(a\)|a)?\s*:\s*$/i,
+  /^\s*\S.{0,200}\spíše v\s.{0,200}\b\d{1,2}:\d{2}\b.{0,80}:\s*$/i,
   // Zoho Mail: `---- On Mon, 03 Mar 2025 10:00:00 +0100 help@desk.test wrote ----`, history unquoted below
   /^\s*-{2,}\s*On\b.{0,400}\bwrote\s*-{2,}\s*$/i,
 ];
@@ -401,16 +406,52 @@ function historyStart(lines: string[]): number {
   return limit;
 }
 
+/**
+ * A bottom-posted reply (Thunderbird, Apple Mail, Gmail, mutt: the attribution and its `>` quote
+ * first, the answer below): where the answer starts, so the quote above it can fold as top-posted
+ * history does; 0 when the text does not start so. Only when it is plainly history: a known
+ * attribution (or, as the iPhone writes it, one inside the quote's first line), then only quote,
+ * then the customer's text with no quote after it. An interleaved reply (answers between
+ * quoted passages) and a quote the customer introduces themselves ("Here is the error I get:")
+ * stay as written.
+ */
+function leadingHistory(lines: string[]): number {
+  const limit = Math.min(lines.length, MAX_LINES);
+  let i = 0;
+  while (i < limit && !(lines[i] as string).trim()) i++;
+  if (i >= limit) return 0;
+  const first = lines[i] as string;
+  let attribution = isAttribution(lines, i);
+  if (!attribution) {
+    const dated = datedAttribution(lines, i);
+    if (dated && datedIsHistory(lines, i, dated, false)) attribution = dated;
+  }
+  if (!attribution && !(QUOTED.test(first) && isAttribution([first.replace(/^[ \t]*>[ \t]?/, '')], 0))) return 0;
+  i += attribution;
+  while (i < limit && !(lines[i] as string).trim()) i++;
+  if (i >= limit || !QUOTED.test(lines[i] as string)) return 0;
+  const own = ownTextAfterQuote(lines, i);
+  if (own < 0 || own >= limit) return 0;
+  for (let k = own; k < lines.length; k++) if (QUOTED.test(lines[k] as string)) return 0;
+  return own;
+}
+
 export function trimReply(input: string): Trimmed {
   const squeezed = input.replace(/\r\n?/g, '\n').replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
   const lines = squeezed.split('\n');
   let cut = historyStart(lines);
   // the separator above the history (Outlook's "_____", an <hr>) goes with it
   if (cut < lines.length) while (cut > 0 && (SEPARATOR.test(lines[cut - 1] as string) || isNotesSectionTitle(lines[cut - 1] as string) || FORWARDED.test(lines[cut - 1] as string) || !(lines[cut - 1] as string).trim())) cut--;
-  return { visible: lines.slice(0, cut).join('\n').trim(), trimmed: lines.slice(cut).join('\n').trim() };
+  const trimmed = lines.slice(cut).join('\n').trim();
+  const kept = lines.slice(0, cut);
+  const own = leadingHistory(kept);
+  if (own > 0) return { leading: kept.slice(0, own).join('\n').trim(), visible: kept.slice(own).join('\n').trim(), trimmed };
+  return { visible: kept.join('\n').trim(), trimmed };
 }
 
+/** The note: the answer, with the history folded above it (bottom-posted) or below it. */
 export function noteBodyFromReply(t: Trimmed): string {
-  if (!t.trimmed) return t.visible;
-  return `${t.visible}\n\n<details><summary>…</summary>\n\n${t.trimmed}\n\n</details>`;
+  const above = t.leading ? `<details><summary>…</summary>\n\n${t.leading}\n\n</details>\n\n` : '';
+  if (!t.trimmed) return `${above}${t.visible}`;
+  return `${above}${t.visible}\n\n<details><summary>…</summary>\n\n${t.trimmed}\n\n</details>`;
 }
