@@ -56,7 +56,8 @@ export function render(source: string, vars: Vars, subject: string): Rendered {
   const html = readTemplateFile('layout.html').replace(/\{\{(subject|header|body|unsubscribe|footer)\}\}/g, (_m, k: string) => parts[k] ?? '');
   const text = [
     vars.SYSTEM_HEADER.trim(),
-    markdown,
+    // the text part is the Markdown itself: a `\<` kept a customer's "<word>" from being taken for a tag
+    markdown.replace(/\\</g, '<'),
     vars.ISSUE_URL ? `View ticket ${vars.ISSUE_ID}: ${vars.ISSUE_URL}` : '',
     vars.UNSUBSCRIBE_URL ? `--\nUnsubscribe from this thread: ${vars.UNSUBSCRIBE_URL}` : '',
     vars.SYSTEM_FOOTER.trim(),

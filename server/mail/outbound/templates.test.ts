@@ -50,3 +50,9 @@ test('in email HTML, a scheme hidden by control, invisible or encoded characters
   assert.doesNotMatch(html, /alert\(2\)/, 'the refused image is gone');
   assert.match(html, /<img src="https:\/\/ok\.test\/l\.png" alt="logo" \/>/);
 });
+
+test("a customer's escaped <word> reads as typed in both parts of the email", () => {
+  const r = render('%{NOTE_TEXT}', { ...vars, NOTE_TEXT: 'Error: \\<missing config> after \\<Ctrl>+\\<C>' }, 'Re: x');
+  assert.match(r.text, /^Error: <missing config> after <Ctrl>\+<C>$/m);
+  assert.match(r.html, /Error: &lt;missing config&gt; after &lt;Ctrl&gt;\+&lt;C&gt;/);
+});
