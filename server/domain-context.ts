@@ -12,9 +12,12 @@ import { createSecretBox } from './domain/core/secret-box';
 import { reloadMailContext } from './domain/mail-setup/effective';
 import { loadSecretKey } from './files/secret-key';
 import { createInProcessBus } from './events/bus';
+import { checkDataDir } from './startup-errors';
 
 /** Opens the database (migrating it) and builds what every domain call needs. */
 export async function createDomain(config: Config): Promise<DomainCtx> {
+  // a missing or read-only folder is named as such, not as SQLite's "unable to open database file"
+  checkDataDir(config.dataDir);
   const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
   // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
   const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;

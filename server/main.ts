@@ -4,19 +4,33 @@ import { startApp } from './app';
 import { log, setLogLevel } from './log';
 import { listProjectAddresses } from './domain/projects/project-address';
 import { setHeapGrowingPercent } from './render';
+import { describePostgres, describeStartupError } from './startup-errors';
+import type { Config } from './config';
 
 /** Where the data lives, without the password. */
 function describeDatabase(url: string): string {
-  if (!url) return 'SQLite';
-  const u = new URL(url);
-  return `PostgreSQL ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  return url ? `PostgreSQL ${describePostgres(url)}` : 'SQLite';
 }
 
-const config = loadConfig();
-setLogLevel(config.logLevel);
-// before the render workers start (decision 008)
-setHeapGrowingPercent(config.heapGrowingPercent);
-const app = await startApp(config);
+/** Why the start failed, in one sentence on stderr (and as a log line), then exit 1: no stack trace to read. */
+function refuseToStart(err: unknown, config: Config | null): never {
+  const reason = describeStartupError(err, config);
+  log.error('Threadline could not start', { reason, ...(config?.logLevel === 'debug' && err instanceof Error ? { err } : {}) });
+  process.stderr.write(`\n  Threadline could not start: ${reason.replace(/\n/g, '\n  ')}\n\n`);
+  process.exit(1);
+}
+
+let config: Config | null = null;
+let app: Awaited<ReturnType<typeof startApp>>;
+try {
+  config = loadConfig();
+  setLogLevel(config.logLevel);
+  // before the render workers start (decision 008)
+  setHeapGrowingPercent(config.heapGrowingPercent);
+  app = await startApp(config);
+} catch (err) {
+  refuseToStart(err, config);
+}
 log.info('Threadline is running', { url: app.url, dataDir: config.dataDir, database: describeDatabase(config.databaseUrl), node: config.nodeName });
 process.stdout.write(`\n  Threadline is running at ${app.url}\n`);
 if (app.mail.smtp) process.stdout.write(`  SMTP listener on ${config.mail.smtpListen?.host}:${app.mail.smtp.port}\n`);

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { createProjectInput, createUserInput, email, memberInput, projectPath, role, setupInput } from '../../shared/schemas';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
+import { describeStartupError } from '../startup-errors';
 import { ACCESS } from '../../shared/roles';
 import type { ProjectAccess } from '../domain/accounts/access';
 import { findProjectByPath } from '../domain/accounts/access';
@@ -63,6 +64,9 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
+/** the configuration once read, so that an error can name the folder or database it concerns */
+let loaded: Config | null = null;
+
 async function run(argv: string[]): Promise<unknown> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -70,6 +74,7 @@ async function run(argv: string[]): Promise<unknown> {
     process.exit(command ? 0 : 2);
   }
   const config = loadConfig();
+  loaded = config;
   switch (command) {
     case 'create-admin': {
       const input = validate(setupInput, parseFlags(rest, ['email', 'password', 'name']));
@@ -165,6 +170,6 @@ try {
     process.stderr.write(`Error: ${err.message} (${err.code})\n`);
     process.exit(1);
   }
-  process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`Error: ${err instanceof TempFailure ? err.message : describeStartupError(err, loaded)}\n`);
   process.exit(err instanceof TempFailure ? 75 : 1);
 }
