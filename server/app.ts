@@ -92,6 +92,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
     url,
     localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`,
     async stop() {
+      // first: the load balancer's health check fails while everything below winds down
+      http.drain();
       clearImmediate(afterStart);
       stopListening();
       await stopBackfill();

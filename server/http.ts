@@ -76,6 +76,11 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
 export interface AppServer {
   server: Server;
   wss: WebSocketServer;
+  /**
+   * The node is stopping (SIGTERM): `/healthz` answers 503 `draining` from now on, so a load
+   * balancer takes it out of rotation while requests already in flight finish.
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -95,16 +100,19 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
   const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
   const isHttps = httpsResolver(deps.config.trustProxy);
   const preloadPage = createPagePreloader(createContext);
+  let draining = false;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const https = isHttps(req);
     if (https) res.setHeader('Strict-Transport-Security', HSTS);
     res.setHeader('Content-Security-Policy', contentSecurityPolicy(deps.config.publicUrl, req.headers.host));
     const url = req.url ?? '/';
-    if (url === '/healthz') {
-      // Does the database answer? A load balancer takes a node without its database out of rotation.
+    if (url === '/healthz' || url.startsWith('/healthz?')) {
+      // Does the database answer, and is the node not stopping? A load balancer takes a node
+      // without its database, or one draining after SIGTERM, out of rotation.
+      res.setHeader('Cache-Control', 'no-store');
       void Promise.race([deps.dc.db.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]).then((up) =>
-        json(res, up ? 200 : 503, { ok: up, version: VERSION, database: up ? 'up' : 'down', engine: deps.dc.db.engine, node: deps.dc.node }),
+        json(res, up && !draining ? 200 : 503, { ok: up && !draining, version: VERSION, database: up ? 'up' : 'down', ...(draining ? { draining: true } : {}), engine: deps.dc.db.engine, node: deps.dc.node }),
       );
       return;
     }
@@ -164,6 +172,9 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
   return {
     server,
     wss,
+    drain() {
+      draining = true;
+    },
     async close() {
       wsHandler.broadcastReconnectNotification();
       for (const client of wss.clients) client.terminate();

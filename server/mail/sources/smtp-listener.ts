@@ -14,6 +14,13 @@ export interface SmtpListener {
   close(): Promise<void>;
 }
 
+/** What close() uses of smtp-server's connection objects (its `connections` set is not in its types). */
+interface IdleConnection {
+  id: string;
+  send(code: number, text: string): void;
+  close(): void;
+}
+
 function smtpError(message: string, code: number): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -35,7 +42,11 @@ export async function startSmtpListener(opts: {
   ingest: Ingest;
   maxEmailSize: number;
   hostname?: string;
+  /** on close, how long a message being received may take to finish before 421 (default 10 s) */
+  drainMs?: number;
 }): Promise<SmtpListener> {
+  /** sessions between DATA and our answer to it: the ones a shutdown lets finish */
+  const receiving = new Set<string>();
   const server = new SMTPServer({
     name: opts.hostname ?? opts.book().host(),
     banner: 'Threadline',
@@ -44,6 +55,8 @@ export async function startSmtpListener(opts: {
     disableReverseLookup: true,
     size: opts.maxEmailSize,
     maxClients: 200,
+    // SIGTERM: a message being received gets this long to be stored and answered; then 421
+    closeTimeout: opts.drainMs ?? 10_000,
     logger: false,
     onRcptTo(address, _session, callback) {
       if (!opts.book().isOurs(address.address)) {
@@ -51,7 +64,12 @@ export async function startSmtpListener(opts: {
       }
       callback();
     },
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, answer) {
+      receiving.add(session.id);
+      const callback: typeof answer = (err, message) => {
+        receiving.delete(session.id);
+        answer(err, message);
+      };
       const chunks: Buffer[] = [];
       let size = 0;
       // Past the limit the rest is read and dropped: an oversized message must not fill memory.
@@ -93,6 +111,17 @@ export async function startSmtpListener(opts: {
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A sender between messages (or before DATA) loses nothing by being told to come back:
+        // 421 at once, so that an idle kept-open connection does not hold the shutdown for the
+        // whole closeTimeout. A message being received finishes: stored and answered 250, or 4xx.
+        for (const c of (server as unknown as { connections: Set<IdleConnection> }).connections) {
+          if (receiving.has(c.id)) continue;
+          c.send(421, '4.3.2 Threadline is shutting down; please try again later');
+          c.close();
+        }
+      }),
   };
 }
