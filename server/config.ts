@@ -75,13 +75,16 @@ const schema = z.object({
   SECRET_KEY: z.string().min(16, 'SECRET_KEY must be at least 16 characters (e.g. the output of `openssl rand -base64 32`)').optional(),
 });
 
+/** Every environment variable the server reads (README's Configuration table lists exactly these). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
   /** postgres://… for PostgreSQL; empty for SQLite in dataDir */
   databaseUrl: string;
-  /** this node's name in leases and logs (host name + process id unless NODE_NAME is set) */
+  /** this node's name in leases and logs (NODE_NAME, or the host name); the domain appends the process id */
   nodeName: string;
   /** origin users reach us at, without trailing slash */
   publicUrl: string;
@@ -253,7 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    nodeName: e.NODE_NAME ?? `${os.hostname()}-${process.pid}`,
+    nodeName: e.NODE_NAME ?? os.hostname(),
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
