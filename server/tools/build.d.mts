@@ -6,3 +6,4 @@ export function clientIsStale(): boolean;
 export function buildServer(): Promise<void>;
 export function buildClient(): void;
 export function ensureBuilt(opts?: { client?: boolean; quiet?: boolean; force?: boolean }): Promise<void>;
+export function sourcesFingerprint(sources: string[], root?: string): string;

@@ -2,13 +2,17 @@
  * The production build: the client (Vite → dist/client) and the server (esbuild → dist-server:
  * main.js, desk.js and the render worker, our TypeScript bundled, node_modules left external;
  * what the code imports on demand becomes content-hashed chunks, loaded when first needed).
- * Plain JavaScript so that starting needs no TypeScript loader. Each part is rebuilt only when
- * its sources are newer than its build, so `npm start` after a `git pull` never runs stale code.
+ * Plain JavaScript so that starting needs no TypeScript loader. Each part is rebuilt when its
+ * sources differ from those it was built from — a fingerprint of every source file's path, size
+ * and modification time, not "newer than the build": files put back with older times (a tarball
+ * or rsync of another release, a rollback, a clock that was ahead) count too — so `npm start`
+ * after a `git pull` never runs stale code.
  *
  * `node server/tools/build.mjs` (after npm install) builds what is stale; `--force` (npm run build)
  * rebuilds both.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +20,14 @@ import { fileURLToPath } from 'node:url';
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_BUILD_DIR = path.join(ROOT_DIR, 'dist-server');
 const CLIENT_INDEX = path.join(ROOT_DIR, 'dist', 'client', 'index.html');
-/** written last by a server build: the newest source mtime it saw before it started */
+/** written last by a server build: the fingerprint of the sources it was built from */
 const SERVER_STAMP = path.join(SERVER_BUILD_DIR, 'build.json');
+/** the same for the client (beside dist/client, which Vite empties and the server serves) */
+const CLIENT_STAMP = path.join(ROOT_DIR, 'dist', 'client-build.json');
 
 const SERVER_SOURCES = ['server', 'db', 'shared', 'package.json', 'tsconfig.json'];
-const CLIENT_SOURCES = ['client', 'shared', 'vite.config.ts'];
+// The client bundles its dependencies: an upgrade of one (package-lock.json) needs a new bundle.
+const CLIENT_SOURCES = ['client', 'shared', 'vite.config.ts', 'package.json', 'package-lock.json'];
 const ENTRIES = { main: 'server/main.ts', desk: 'server/cli/desk.ts', worker: 'server/render/worker.ts' };
 
 function newestMtime(target) {
@@ -37,20 +44,51 @@ function newestMtime(target) {
 
 const newestOf = (sources) => Math.max(...sources.map((p) => newestMtime(path.join(ROOT_DIR, p))));
 
-function readStamp() {
+/** path, size and mtime of every file under `target` (node_modules skipped) */
+function listFiles(target, rel, out) {
+  let st;
   try {
-    return JSON.parse(readFileSync(SERVER_STAMP, 'utf8'));
+    st = statSync(target);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) {
+    out.push(`${rel}\0${st.size}\0${st.mtimeMs}`);
+    return;
+  }
+  for (const entry of readdirSync(target)) {
+    if (entry === 'node_modules') continue;
+    listFiles(path.join(target, entry), `${rel}/${entry}`, out);
+  }
+}
+
+/** One hash of every source file's path, size and modification time: any change, older or newer, changes it. */
+export function sourcesFingerprint(sources, root = ROOT_DIR) {
+  const files = [];
+  for (const p of sources) listFiles(path.join(root, p), p, files);
+  return createHash('sha256').update(files.sort().join('\n')).digest('hex');
+}
+
+function readStamp(file = SERVER_STAMP) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return {};
   }
 }
 
+/** Written whole, then renamed into place. */
+function writeStamp(file, value) {
+  writeFileSync(`${file}.${process.pid}`, `${JSON.stringify(value)}\n`);
+  renameSync(`${file}.${process.pid}`, file);
+}
+
 export function serverIsStale() {
-  return newestOf(SERVER_SOURCES) > (readStamp().sourcesMtime ?? 0);
+  return readStamp().sources !== sourcesFingerprint(SERVER_SOURCES);
 }
 
 export function clientIsStale() {
-  return !existsSync(CLIENT_INDEX) || newestOf(CLIENT_SOURCES) > statSync(CLIENT_INDEX).mtimeMs;
+  return !existsSync(CLIENT_INDEX) || readStamp(CLIENT_STAMP).sources !== sourcesFingerprint(CLIENT_SOURCES);
 }
 
 /**
@@ -61,15 +99,19 @@ export function clientIsStale() {
  * imports on demand.
  */
 export async function buildServer() {
+  const sources = sourcesFingerprint(SERVER_SOURCES);
   const sourcesMtime = newestOf(SERVER_SOURCES);
   const { build } = await import('esbuild');
   mkdirSync(SERVER_BUILD_DIR, { recursive: true });
   const tmp = mkdtempSync(path.join(SERVER_BUILD_DIR, '.tmp-'));
   try {
-    await build({
+    // Built for dist-server itself (the source maps name ../server/…, which is where the sources
+    // are), written to the temporary directory first.
+    const result = await build({
       absWorkingDir: ROOT_DIR,
       entryPoints: ENTRIES,
-      outdir: tmp,
+      outdir: SERVER_BUILD_DIR,
+      write: false,
       bundle: true,
       splitting: true,
       format: 'esm',
@@ -79,14 +121,18 @@ export async function buildServer() {
       sourcemap: true,
       logLevel: 'warning',
     });
+    for (const file of result.outputFiles) {
+      const target = path.join(tmp, path.relative(SERVER_BUILD_DIR, file.path));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.contents);
+    }
     copyBootFile(tmp);
     const files = readdirSync(tmp);
     const chunks = files.filter((f) => !isEntryFile(f));
     // chunks first, then the entries that import them
     for (const file of [...chunks, ...files.filter(isEntryFile)]) renameSync(path.join(tmp, file), path.join(SERVER_BUILD_DIR, file));
     const previous = readStamp().chunks ?? [];
-    writeFileSync(`${SERVER_STAMP}.${process.pid}`, `${JSON.stringify({ sourcesMtime, builtAt: new Date().toISOString(), chunks })}\n`);
-    renameSync(`${SERVER_STAMP}.${process.pid}`, SERVER_STAMP);
+    writeStamp(SERVER_STAMP, { sources, sourcesMtime, builtAt: new Date().toISOString(), chunks });
     // Older builds' files go; a file written in the last minutes may be a racing build's own.
     const keep = new Set([...files, ...previous, path.basename(SERVER_STAMP)]);
     const old = Date.now() - 10 * 60_000;
@@ -112,11 +158,13 @@ function copyBootFile(dir) {
 }
 
 export function buildClient() {
+  const sources = sourcesFingerprint(CLIENT_SOURCES);
   const result = spawnSync(process.execPath, [path.join(ROOT_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT_DIR,
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error(`the client build failed (vite exited with ${result.status})`);
+  writeStamp(CLIENT_STAMP, { sources, builtAt: new Date().toISOString() });
 }
 
 /** Builds whatever is stale; `client: false` for the CLI, which serves no pages. */
