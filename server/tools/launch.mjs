@@ -23,4 +23,18 @@ try {
 }
 // stack traces in logs name the TypeScript sources, not the bundle
 process.setSourceMapsEnabled(true);
+if (target === 'main' && process.env.npm_lifecycle_event) stopWithNpm();
 await import(pathToFileURL(path.join(SERVER_BUILD_DIR, `${target}.js`)).href);
+
+/**
+ * `npm start` runs us under `sh -c`: a SIGTERM sent to npm alone (Docker's PID 1, `kill <pid of
+ * npm>`, a supervisor that signals only its main process) ends npm and that shell but never
+ * reaches this process, which would keep serving — and holding the ports — with nobody to stop
+ * it. So under npm, our parent going away is our SIGTERM: the server drains and exits as usual.
+ */
+function stopWithNpm() {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 250).unref();
+}
