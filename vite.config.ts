@@ -9,7 +9,9 @@ export default defineConfig({
   plugins: [solid()],
   build: {
     outDir: '../dist/client',
-    emptyOutDir: true,
+    // Not emptied: server/tools/build.mjs keeps the previous builds' assets for a week and then
+    // removes them, so a page opened before an upgrade can still load its lazy chunks.
+    emptyOutDir: false,
     target: 'es2022',
     // Browsers es2022 reaches preload modules themselves, but for Safari 15.4-16, where the polyfill
     // only fetched lazy chunks a little sooner; it cost 0.2 KB gzipped of the 100 KB budget.

@@ -219,7 +219,9 @@ rmSync(dataDir, { recursive: true, force: true });
 
 // (d) the client bundle, gzipped
 const assets = path.join(CLIENT_DIR, 'assets');
-const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+// only this build's: the previous builds' chunks stay a week for pages opened before (build.mjs)
+const retired = (JSON.parse(readFileSync(path.join(CLIENT_DIR, '..', 'client-build.json'), 'utf8')) as { retired?: Record<string, number> }).retired ?? {};
+const js = readdirSync(assets).filter((f) => f.endsWith('.js') && !(f in retired));
 const gzipped = js.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f))).length, 0);
 // what a first visit loads before any route runs: the scripts index.html names (entry and preloads)
 const initialJs = [...readFileSync(path.join(CLIENT_DIR, 'index.html'), 'utf8').matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1] as string);

@@ -157,14 +157,50 @@ function copyBootFile(dir) {
   writeFileSync(path.join(dir, 'boot.mjs'), readFileSync(path.join(ROOT_DIR, 'server/render/boot.mjs')));
 }
 
+/** how long the assets of a previous client build stay (a page opened before an upgrade loads them) */
+const KEEP_RETIRED_ASSETS_MS = 7 * 24 * 60 * 60_000;
+const CLIENT_ASSETS = path.join(ROOT_DIR, 'dist', 'client', 'assets');
+
 export function buildClient() {
   const sources = sourcesFingerprint(CLIENT_SOURCES);
+  const started = Date.now();
   const result = spawnSync(process.execPath, [path.join(ROOT_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT_DIR,
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error(`the client build failed (vite exited with ${result.status})`);
-  writeStamp(CLIENT_STAMP, { sources, builtAt: new Date().toISOString() });
+  writeStamp(CLIENT_STAMP, { sources, builtAt: new Date().toISOString(), retired: retireOldAssets(started) });
+}
+
+/**
+ * A tab opened before an upgrade still has the old index.html, whose routes import chunks by
+ * their old content-hashed names: those stay a week after the build that stopped writing them
+ * (each file's retirement is recorded in the stamp), then go.
+ */
+function retireOldAssets(started) {
+  const retired = { ...(readStamp(CLIENT_STAMP).retired ?? {}) };
+  const now = Date.now();
+  let files = [];
+  try {
+    files = readdirSync(CLIENT_ASSETS);
+  } catch {
+    return retired;
+  }
+  for (const file of files) {
+    const full = path.join(CLIENT_ASSETS, file);
+    // this build wrote it (Vite writes every output, changed or not)
+    if (statSync(full).mtimeMs >= started - 1000) {
+      delete retired[file];
+      continue;
+    }
+    retired[file] ??= now;
+    if (now - retired[file] > KEEP_RETIRED_ASSETS_MS) {
+      rmSync(full, { force: true });
+      delete retired[file];
+    }
+  }
+  for (const file of Object.keys(retired)) if (!files.includes(file)) delete retired[file];
+  return retired;
 }
 
 /** Builds whatever is stale; `client: false` for the CLI, which serves no pages. */

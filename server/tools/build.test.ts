@@ -3,12 +3,13 @@
  * with modification times older than the build (a tarball or rsync of another release, a rollback,
  * a clock that was ahead) and a dependency is upgraded (package-lock.json): both builds count as
  * stale and the rebuild carries the change. The server's source maps name the real sources, so
- * stack traces in logs point at files that exist.
+ * stack traces in logs point at files that exist. A page opened before a client rebuild can still
+ * load the lazy chunks its old index.html names.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from './build.mjs';
@@ -60,4 +61,21 @@ test('sources changed with older modification times make the server stale, and t
 test('an upgraded dependency (package-lock.json) makes the client stale: the client bundles its dependencies', () => {
   changeWithOldTime('package-lock.json', (t) => t.replace('"lockfileVersion"', '"x-upgraded": true,\n  "lockfileVersion"'));
   assert.equal(staleness().client, true);
+});
+
+test("a client rebuild keeps the previous build's chunks (a page opened before it still loads its routes) and records when they retired", () => {
+  const assets = path.join(copy, 'dist', 'client', 'assets');
+  const before = new Set(readdirSync(assets));
+  const setupChunk = [...before].find((f) => f.startsWith('SetupPage-'));
+  assert.ok(setupChunk, 'the setup page is a chunk of its own');
+  changeWithOldTime('client/pages/SetupPage.tsx', (t) => t.replace('<h1>Set up Threadline</h1>', '<h1>Set up Threadline, rebuilt</h1>'));
+  assert.equal(staleness().client, true);
+  execFileSync(process.execPath, ['server/tools/build.mjs'], { cwd: copy, stdio: 'ignore' });
+  const after = readdirSync(assets);
+  const newSetup = after.filter((f) => f.startsWith('SetupPage-') && f !== setupChunk);
+  assert.equal(newSetup.length, 1, 'the rebuild made a new setup chunk');
+  assert.ok(after.includes(setupChunk), 'the old setup chunk is still there for pages opened before');
+  const stamp = JSON.parse(readFileSync(path.join(copy, 'dist', 'client-build.json'), 'utf8')) as { retired: Record<string, number> };
+  assert.ok(typeof stamp.retired[setupChunk] === 'number', 'its retirement is recorded (it goes a week later)');
+  assert.equal(stamp.retired[newSetup[0]!], undefined);
 });
