@@ -6,15 +6,17 @@
  *   node server/tools/launch.mjs main            the server (builds the client too)
  *   node server/tools/launch.mjs desk <args…>    the operator CLI
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureBuilt, SERVER_BUILD_DIR } from './build.mjs';
+import { ensureBuilt, ROOT_DIR, SERVER_BUILD_DIR } from './build.mjs';
 
 const [target] = process.argv.splice(2, 1);
 if (target !== 'main' && target !== 'desk') {
   process.stderr.write('Usage: node server/tools/launch.mjs main|desk [args…]\n');
   process.exit(2);
 }
+checkDependencies();
 try {
   await ensureBuilt({ client: target === 'main' });
 } catch (err) {
@@ -37,4 +39,31 @@ function stopWithNpm() {
   setInterval(() => {
     if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
   }, 250).unref();
+}
+
+/**
+ * The packages package.json pins, as installed: none missing (no `npm install` yet, or a `git
+ * pull` that added one: the server would die on its first import of it, naming only a file), and
+ * a warning when a version differs (a pull that changed package-lock.json without `npm install`).
+ */
+function checkDependencies() {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8'));
+  const missing = [];
+  const differ = [];
+  for (const [name, version] of Object.entries(pkg.dependencies ?? {})) {
+    let installed;
+    try {
+      installed = JSON.parse(readFileSync(path.join(ROOT_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      missing.push(name);
+      continue;
+    }
+    if (installed !== version) differ.push(`${name} ${installed} (package.json: ${version})`);
+  }
+  const some = (list) => `${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
+  if (missing.length > 0) {
+    process.stderr.write(`\n  Threadline's dependencies are not installed (${some(missing)}): run \`npm install\` first (again after a \`git pull\` that changed package-lock.json).\n\n`);
+    process.exit(1);
+  }
+  if (differ.length > 0) process.stderr.write(`Warning: installed dependencies differ from package.json: ${some(differ)}. Run \`npm install\`.\n`);
 }

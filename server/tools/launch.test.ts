@@ -1,11 +1,13 @@
 /**
  * `npm start` stopped the way supervisors stop it: a SIGTERM to npm's own process (Docker's PID 1,
  * `kill <pid>`) must stop the server too — drained, ports freed — not leave it running orphaned.
+ * Started without its dependencies (no `npm install` yet, or a pull that added one), it says to
+ * run `npm install` instead of dying on an import.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuilt, ROOT_DIR } from './build.mjs';
@@ -57,4 +59,34 @@ test('SIGTERM to `npm start` itself stops the server it started', async () => {
   while (running(serverPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(running(serverPid), false, 'the server kept running after npm was stopped');
   await assert.rejects(fetch(url), 'the port is free again');
+});
+
+/** launch.mjs and build.mjs in a checkout of their own whose node_modules is the real one, with `marked` changed by `edit` */
+function checkoutWith(edit: (markedDir: string) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-deps-'));
+  for (const f of ['server/tools/launch.mjs', 'server/tools/build.mjs', 'package.json']) cpSync(path.join(ROOT_DIR, f), path.join(dir, f), { recursive: true });
+  mkdirSync(path.join(dir, 'node_modules'));
+  for (const entry of readdirSync(path.join(ROOT_DIR, 'node_modules'))) {
+    if (entry !== 'marked') symlinkSync(path.join(ROOT_DIR, 'node_modules', entry), path.join(dir, 'node_modules', entry));
+  }
+  edit(path.join(dir, 'node_modules', 'marked'));
+  return dir;
+}
+
+test('started without a dependency installed, it says to run npm install (exit 1), and warns when one differs from package.json', () => {
+  const missing = checkoutWith(() => {});
+  const differs = checkoutWith((marked) => {
+    mkdirSync(marked);
+    writeFileSync(path.join(marked, 'package.json'), '{ "name": "marked", "version": "0.0.1" }');
+  });
+  try {
+    const a = spawnSync(process.execPath, ['server/tools/launch.mjs', 'desk', '--help'], { cwd: missing, encoding: 'utf8' });
+    assert.equal(a.status, 1);
+    assert.match(a.stderr, /dependencies are not installed \(marked\): run `npm install` first/);
+    const b = spawnSync(process.execPath, ['server/tools/launch.mjs', 'desk', '--help'], { cwd: differs, encoding: 'utf8' });
+    assert.match(b.stderr, /Warning: installed dependencies differ from package\.json: marked 0\.0\.1 \(package\.json: \d+\.\d+\.\d+\)\. Run `npm install`\./);
+  } finally {
+    rmSync(missing, { recursive: true, force: true });
+    rmSync(differs, { recursive: true, force: true });
+  }
 });
