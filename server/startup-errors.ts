@@ -35,7 +35,11 @@ export function checkDataDir(dataDir: string): void {
     writeFileSync(probe, 'threadline\n');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    rmSync(probe, { force: true });
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      // no folder to have left it in
+    }
     if (code === 'ENOSPC' || code === 'EDQUOT') throw new StartupError(`The disk holding DATA_DIR (${dataDir}) is full (${code}): free some space, then start again.`);
     const reason = FS_REASONS[code] ?? (err as Error).message;
     throw new StartupError(`DATA_DIR ${dataDir} cannot be written (${code ? `${code}: ` : ''}${reason}). Threadline keeps its database, attachments, outbox folder and key there: point DATA_DIR at a writable folder, or fix the folder's owner and permissions.`);
