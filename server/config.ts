@@ -88,6 +88,8 @@ export interface Config {
   nodeName: string;
   /** origin users reach us at, without trailing slash */
   publicUrl: string;
+  /** whether PUBLIC_URL was set (else publicUrl is derived from HOST and PORT) */
+  publicUrlSet: boolean;
   secureCookies: boolean;
   sessionTtlMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -258,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     nodeName: e.NODE_NAME ?? os.hostname(),
     publicUrl,
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     logLevel: e.LOG_LEVEL,

@@ -36,6 +36,15 @@ process.stdout.write(`\n  Threadline is running at ${app.url}\n`);
 if (app.mail.smtp) process.stdout.write(`  SMTP listener on ${config.mail.smtpListen?.host}:${app.mail.smtp.port}\n`);
 for (const p of await listProjectAddresses(app.dc.db, app.mail.book)) process.stdout.write(`  ${p.path}: ${p.address}\n`);
 process.stdout.write('\n');
+// Listening for other machines with links that name this one's loopback name: every link in
+// email (customer links, invitations, password resets) would lead nowhere.
+if (!config.publicUrlSet && !isLoopback(config.host)) {
+  log.warn('PUBLIC_URL is not set: links in email and single sign-on will use this address, which other machines cannot reach; set PUBLIC_URL to the URL users open', { url: app.url });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -92,3 +92,22 @@ test('an invalid variable: the message names it, without a stack trace', async (
   assert.match(r.stderr, /Threadline could not start: Invalid configuration:\n\s+PORT:/);
   noStackTrace(r.stderr);
 });
+
+test('listening for other machines without PUBLIC_URL: a warning says the links in email would lead nowhere', async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, 'main.js')], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, HOST: '0.0.0.0', PORT: String(port), DATA_DIR: path.join(dir, 'public-url'), SMTP_LISTEN: 'off', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    for (const deadline = Date.now() + 20_000; !stderr.includes('PUBLIC_URL'); await new Promise((r) => setTimeout(r, 50))) {
+      if (Date.now() > deadline) throw new Error(`no warning about PUBLIC_URL:\n${stderr}`);
+    }
+    assert.match(stderr, /"level":"warn","msg":"PUBLIC_URL is not set: links in email/);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
