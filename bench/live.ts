@@ -8,7 +8,7 @@
  * load's requests in order. `--only=queue,pages,fanout,bundle` runs some parts (fanout includes
  * the RSS figure). Results: bench/results/live.json (a partial run writes live-<parts>.json).
  */
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -220,7 +220,8 @@ rmSync(dataDir, { recursive: true, force: true });
 // (d) the client bundle, gzipped
 const assets = path.join(CLIENT_DIR, 'assets');
 // only this build's: the previous builds' chunks stay a week for pages opened before (build.mjs)
-const retired = (JSON.parse(readFileSync(path.join(CLIENT_DIR, '..', 'client-build.json'), 'utf8')) as { retired?: Record<string, number> }).retired ?? {};
+const stampFile = path.join(CLIENT_DIR, '..', 'client-build.json');
+const retired = existsSync(stampFile) ? ((JSON.parse(readFileSync(stampFile, 'utf8')) as { retired?: Record<string, number> }).retired ?? {}) : {};
 const js = readdirSync(assets).filter((f) => f.endsWith('.js') && !(f in retired));
 const gzipped = js.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f))).length, 0);
 // what a first visit loads before any route runs: the scripts index.html names (entry and preloads)
