@@ -64,6 +64,10 @@ test('SIGTERM: /healthz 503 at once, the message being received is kept (250), a
   const server = await serverProcess(dataDir, { DATABASE_URL: databaseUrl, INCOMING_EMAIL: 'incoming+%{key}@desk.test', LOG_LEVEL: 'info' });
   servers.push(server);
   await server.start();
+  // a balancer's check with a query string is the health check too, not the app's index page
+  const probe = await fetch(`${server.url}/healthz?from=lb`);
+  assert.equal(probe.headers.get('content-type'), 'application/json');
+  assert.equal(((await probe.json()) as { ok: boolean }).ok, true);
 
   // one sender idle after its greeting, one in the middle of a message
   const idle = smtpClient(server.smtpPort);
