@@ -13,7 +13,7 @@
  *   event sequence numbers become visible in order (no gaps for a reader).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { laterMark, settleLater } from './later';
@@ -121,6 +121,19 @@ export async function openDb(dataDir: string, opts: OpenOptions = {}): Promise<D
   if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, opts);
   if (url && !/^sqlite:/i.test(url)) throw new Error('DATABASE_URL must start with postgres:// (or be empty for SQLite in DATA_DIR)');
   return openSqlite(dataDir);
+}
+
+/** The migrations the last `openDb` of this process applied, by name (for the start's log line). */
+export let migrationsApplied: readonly string[] = [];
+
+/** Of the folder's migrations (its journal, in order), the names of the last `applied`. */
+function lastMigrations(folder: string, applied: number): string[] {
+  if (applied <= 0) return [];
+  const journal = JSON.parse(readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  return journal.entries
+    .sort((a, b) => a.idx - b.idx)
+    .slice(-applied)
+    .map((e) => e.tag);
 }
 
 /** A FIFO lock: one holder at a time, in arrival order. */
@@ -256,7 +269,17 @@ function openSqlite(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, DB_FILE_NAME);
   const writer = openSqliteConnection(file, false);
-  migrateSqlite(drizzleSqlite({ client: writer }), { migrationsFolder: path.join(here, 'migrations') });
+  const folder = path.join(here, 'migrations');
+  const done = () => {
+    try {
+      return Number((writer.prepare('select count(*) n from __drizzle_migrations').get() as { n: number }).n);
+    } catch {
+      return 0; // a new database: no table yet
+    }
+  };
+  const before = done();
+  migrateSqlite(drizzleSqlite({ client: writer }), { migrationsFolder: folder });
+  migrationsApplied = lastMigrations(folder, done() - before);
   const reader = openSqliteConnection(file, true);
   const wq = drizzleSqlite({ client: writer }) as unknown as Q;
   const rq = drizzleSqlite({ client: reader }) as unknown as Q;
@@ -508,7 +531,15 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   try {
     // Several nodes starting at once: one migrates, the others wait and then find nothing to do.
     await migrator.query('select pg_advisory_lock($1)', [PG_LOCK.migrate]);
-    await migratePg(drizzlePg({ client: migrator }), { migrationsFolder: path.join(here, 'migrations-pg') });
+    const folder = path.join(here, 'migrations-pg');
+    const done = async () => {
+      const table = await migrator.query<{ t: string | null }>("select to_regclass('drizzle.__drizzle_migrations')::text as t");
+      if (!table.rows[0]?.t) return 0; // a new database: no table yet
+      return Number((await migrator.query<{ n: string }>('select count(*) as n from drizzle.__drizzle_migrations')).rows[0]?.n ?? 0);
+    };
+    const before = await done();
+    await migratePg(drizzlePg({ client: migrator }), { migrationsFolder: folder });
+    migrationsApplied = lastMigrations(folder, (await done()) - before);
   } finally {
     await migrator.query('select pg_advisory_unlock($1)', [PG_LOCK.migrate]).catch(() => undefined);
     await migrator.end().catch(() => undefined);

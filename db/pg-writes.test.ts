@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openDb, PG_LOCK, type Db } from './client';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { migrationsApplied, openDb, PG_LOCK, type Db } from './client';
 import { later } from './later';
 import { projects } from './schema';
 import { startPostgres, type RunningPostgres } from '../server/testing/postgres';
@@ -20,6 +22,16 @@ before(async () => {
   pg = await startPostgres();
   dbUrl = await pg.createDatabase('pg_writes');
   db = await openDb('', { databaseUrl: dbUrl });
+  firstMigrations = migrationsApplied;
+});
+let firstMigrations: readonly string[] = [];
+
+test('a new database reports every migration it applied, in order; opening it again reports none', async () => {
+  const journal = JSON.parse(readFileSync(path.join(import.meta.dirname, 'migrations-pg', 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  assert.deepEqual(firstMigrations, journal.entries.map((e) => e.tag));
+  const again = await openDb('', { databaseUrl: dbUrl });
+  assert.deepEqual(migrationsApplied, []);
+  await again.close();
 });
 
 after(async () => {

@@ -5,11 +5,11 @@
  * committed rows, and a rollback undoes only its own transaction's work.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DB_FILE_NAME, openDb } from './client';
+import { DB_FILE_NAME, migrationsApplied, openDb } from './client';
 import { projects } from './schema';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -121,6 +121,21 @@ test('SQLite: whenDurable() waits for the WAL sync of every commit made so far',
     assert.equal((await db.select().from(projects).all()).length, 1);
   } finally {
     await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a new database reports every migration it applied, in order; opening it again reports none', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-migrations-'));
+  try {
+    const db = await openDb(dir);
+    const journal = JSON.parse(readFileSync(path.join(import.meta.dirname, 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    assert.deepEqual(migrationsApplied, journal.entries.map((e) => e.tag));
+    await db.close();
+    const again = await openDb(dir);
+    assert.deepEqual(migrationsApplied, []);
+    await again.close();
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

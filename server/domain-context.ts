@@ -3,7 +3,7 @@
  * start here. Kept apart from app.ts so the CLI loads neither the HTTP server nor mail.
  */
 import { randomBytes } from 'node:crypto';
-import { openDb } from '../db/client';
+import { migrationsApplied, openDb } from '../db/client';
 import type { Config } from './config';
 import type { DomainCtx } from './domain/core/context';
 import { ensureSupportBot } from './domain/accounts/users';
@@ -13,12 +13,14 @@ import { reloadMailContext } from './domain/mail-setup/effective';
 import { loadSecretKey } from './files/secret-key';
 import { createInProcessBus } from './events/bus';
 import { checkDataDir } from './startup-errors';
+import { log } from './log';
 
 /** Opens the database (migrating it) and builds what every domain call needs. */
 export async function createDomain(config: Config): Promise<DomainCtx> {
   // a missing or read-only folder is named as such, not as SQLite's "unable to open database file"
   checkDataDir(config.dataDir);
   const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
+  if (migrationsApplied.length > 0) log.info('database migrated', { engine: db.engine, applied: migrationsApplied });
   // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
   const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
