@@ -104,7 +104,14 @@ export default function QueueFilters(props: {
       </label>
       <select id="queue-label" data-testid="filter-label" value={label()} onChange={(e) => props.set({ label: e.currentTarget.value })}>
         <option value="">Any label</option>
-        <For each={props.labels}>{(l) => <option value={l}>{l}</option>}</For>
+        {/* The labels arrive after the select's value was set: each option says whether it is the one chosen. */}
+        <For each={props.labels}>
+          {(l) => (
+            <option value={l} selected={l.toLowerCase() === label().toLowerCase()}>
+              {l}
+            </option>
+          )}
+        </For>
         <Show when={label() && !labelKnown()}>
           <option value={label()}>{label()}</option>
         </Show>
