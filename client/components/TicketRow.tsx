@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { For, onCleanup, Show } from 'solid-js';
 import type { TicketSummary } from '../../shared/views';
 import { customerHref, ticketHref } from '../lib/project-route';
 import { fullTime } from '../lib/local-time';
@@ -9,6 +9,7 @@ import PresenceLine from './PresenceLine';
 import { isUnread } from '../stores/queue-patch';
 import { personLabel } from '../lib/person';
 import { stateLabel } from '../lib/state-label';
+import { rowLeft } from '../lib/shortcuts';
 
 /** Who the ticket is for: the customer's name, else their address (with the mail's name), else the responder who opened it. */
 export function requesterName(t: Pick<TicketSummary, 'externalAuthor' | 'externalAuthorName' | 'author' | 'customer'>): string {
@@ -35,6 +36,10 @@ export default function TicketRow(props: {
   onCheck?(checked: boolean, e: MouseEvent): void;
 }) {
   const t = () => props.ticket;
+  // Read now: at cleanup the page that passed these props may be gone (a stale read).
+  const iid = t().iid;
+  const projectPath = props.projectPath;
+  onCleanup(() => rowLeft(iid, projectPath));
   return (
     <li
       class="ticket-row"

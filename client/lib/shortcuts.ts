@@ -3,6 +3,8 @@
  * cursor and x, a, e, u act on the row under it; on a ticket r replies, n writes an internal note,
  * a assigns it to me, e closes or reopens it. Ignored while typing in a field.
  */
+import { sayFailed } from '../stores/notifications';
+import { errorMessage } from './errors';
 import { parseProjectRoute } from './project-route';
 import { api } from './trpc';
 
@@ -27,6 +29,8 @@ export const MARK_UNREAD_EVENT = 'threadline:mark-unread';
 
 /** The row under the cursor, by ticket: rows are re-rendered as live events patch them. */
 let cursor: { iid: string; project: string } | null = null;
+/** Where the cursor's row was in the list: the row that takes its place when it leaves. */
+let cursorAt = 0;
 
 function rows(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>('[data-testid="ticket-row"]')];
@@ -35,9 +39,21 @@ function rows(): HTMLElement[] {
 /** The row under the cursor, if it is still on screen (highlighted again if it was re-rendered). */
 function cursorRow(): HTMLElement | null {
   if (!cursor) return null;
-  const row = rows().find((r) => r.dataset.iid === cursor?.iid && r.dataset.project === cursor?.project) ?? null;
-  row?.classList.add('ticket-row-selected');
+  const list = rows();
+  const row = list.find((r) => r.dataset.iid === cursor?.iid && r.dataset.project === cursor?.project) ?? null;
+  if (row) {
+    row.classList.add('ticket-row-selected');
+    cursorAt = list.indexOf(row);
+  }
   return row;
+}
+
+function point(list: HTMLElement[], next: HTMLElement): void {
+  cursor = { iid: next.dataset.iid ?? '', project: next.dataset.project ?? '' };
+  cursorAt = list.indexOf(next);
+  list.forEach((r) => r.classList.toggle('ticket-row-selected', r === next));
+  // Focus goes with the cursor, so Tab and Enter carry on from this row.
+  next.querySelector<HTMLElement>('a.ticket-link')?.focus({ preventScroll: true });
 }
 
 function move(by: number): void {
@@ -47,11 +63,29 @@ function move(by: number): void {
   const i = at ? list.indexOf(at) + by : by > 0 ? 0 : list.length - 1;
   const next = list[Math.max(0, Math.min(list.length - 1, i))];
   if (!next) return;
-  cursor = { iid: next.dataset.iid ?? '', project: next.dataset.project ?? '' };
-  list.forEach((r) => r.classList.toggle('ticket-row-selected', r === next));
-  // Focus goes with the cursor, so Tab and Enter carry on from this row.
-  next.querySelector<HTMLElement>('a.ticket-link')?.focus({ preventScroll: true });
+  point(list, next);
   next.scrollIntoView({ block: 'nearest' });
+}
+
+/**
+ * A row was taken off the screen (closed out of its tab, merged, or re-drawn by a live event).
+ * If it was under the cursor, the cursor goes to the row that took its place (as in a mail
+ * client after archiving), and so does focus when it went away with the row: `j`, `e`, Tab and
+ * Enter carry on from there instead of from the top of the page.
+ */
+export function rowLeft(iid: number, project: string): void {
+  if (cursor?.iid !== String(iid) || cursor.project !== project) return;
+  queueMicrotask(() => {
+    const list = rows();
+    const next = cursorRow() ?? list[Math.min(cursorAt, list.length - 1)];
+    if (!next || (document.activeElement && document.activeElement !== document.body)) return;
+    point(list, next);
+  });
+}
+
+/** A keyboard action on a ticket; a refusal or a lost connection is said, not swallowed. */
+function act(t: { projectPath: string; iid: number }, what: string, call: Promise<unknown>): void {
+  call.catch((err: unknown) => sayFailed(`Could not ${what} #${t.iid}`, errorMessage(err), t.projectPath, t.iid));
 }
 
 function composer(internal: boolean): void {
@@ -105,9 +139,12 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
       case 'u': {
         const t = target();
         if (!t?.row) return;
-        void api.tickets.markUnread.mutate({ projectPath: t.projectPath, iid: t.iid }).then(
-          () => window.dispatchEvent(new CustomEvent(MARK_UNREAD_EVENT, { detail: { projectPath: t.projectPath, iid: t.iid } })),
-          () => undefined,
+        act(
+          t,
+          'mark as unread',
+          api.tickets.markUnread
+            .mutate({ projectPath: t.projectPath, iid: t.iid })
+            .then(() => window.dispatchEvent(new CustomEvent(MARK_UNREAD_EVENT, { detail: { projectPath: t.projectPath, iid: t.iid } }))),
         );
         break;
       }
@@ -121,14 +158,17 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
         const id = opts.myId();
         const t = target();
         if (id === null || !t) return;
-        void api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, assigneeId: id }).catch(() => undefined);
+        act(t, 'assign to you', api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, assigneeId: id }));
         break;
       }
       case 'e': {
         const t = target();
         if (!t) return;
         if (!t.row) click('toggle-state');
-        else void api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state: t.state === 'opened' ? 'closed' : 'opened' }).catch(() => undefined);
+        else {
+          const state = t.state === 'opened' ? 'closed' : 'opened';
+          act(t, state === 'closed' ? 'close' : 'reopen', api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state }));
+        }
         break;
       }
       case '/':

@@ -52,11 +52,20 @@ export function dismiss(id: number): void {
   setToasts((list) => list.filter((t) => t.id !== id));
 }
 
+function toast(n: Notice, href: string): void {
+  const t = { ...n, id: ++toastId, href };
+  setToasts((list) => [...list.slice(-3), t]);
+  setTimeout(() => dismiss(t.id), 8000);
+}
+
+/** Something the user did from the keyboard did not happen: said where toasts are, linking the ticket. */
+export function sayFailed(title: string, body: string, projectPath: string, iid: number): void {
+  toast({ title, body, iid }, `/p/${projectPath}/-/tickets/${iid}`);
+}
+
 function show(n: Notice, projectPath: string): void {
   const href = `/p/${projectPath}/-/tickets/${n.iid}`;
-  const toast = { ...n, id: ++toastId, href };
-  setToasts((list) => [...list.slice(-3), toast]);
-  setTimeout(() => dismiss(toast.id), 8000);
+  toast(n, href);
   if (document.visibilityState !== 'visible' || !document.hasFocus()) {
     setUnread((u) => u + 1);
     updateTitle();

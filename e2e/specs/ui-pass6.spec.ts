@@ -36,3 +36,57 @@ test('a queue opened on a label (a link, a reload, a saved view) shows that labe
   await alice.context.close();
   await bob.context.close();
 });
+
+test('e in the queue keeps the cursor in place (the next row takes it, whoever closed the row) and says when it fails', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  const label = `triage-${Date.now()}`;
+  const title = (n: number) => `Triage ${n} ${label}`;
+  const titles = [1, 2, 3, 4].map(title);
+  const iids: string[] = [];
+  for (const title of titles) {
+    const path = await newTicket(bob.page, title, false);
+    iids.push(path.split('/').pop() ?? '');
+    await bob.page.getByTestId('labels').fill(label);
+    await bob.page.getByTestId('labels-add').click();
+    await expect(bob.page.getByTestId('label-chip')).toContainText(label);
+  }
+  const page = bob.page;
+  await page.goto(`/p/${PROJECT}?label=${label}`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('ticket-row')).toHaveCount(4); // newest first: 4, 3, 2, 1
+  const row = (n: number) => page.getByTestId('ticket-row').filter({ hasText: title(n) });
+  const cursor = page.locator('.ticket-row-selected');
+
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expect(cursor).toContainText(title(3));
+  await page.keyboard.press('e');
+  await expect(row(3)).toHaveCount(0);
+  // The row below took its place, with focus: the next key carries on from here.
+  await expect(cursor).toContainText(title(2));
+  await expect(row(2).locator('a.ticket-link')).toBeFocused();
+
+  // A colleague closes the row under Bob's cursor on their own screen.
+  await alice.page.goto(`/p/${PROJECT}/-/tickets/${iids[1]}`);
+  await alice.page.getByTestId('toggle-state').click();
+  await expect(alice.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(row(2)).toHaveCount(0);
+  await expect(cursor).toContainText(title(1));
+  await expect(row(1).locator('a.ticket-link')).toBeFocused();
+
+  // The last row leaves: the cursor goes up to the one before it.
+  await page.keyboard.press('e');
+  await expect(row(1)).toHaveCount(0);
+  await expect(cursor).toContainText(title(4));
+
+  // Without a connection the key does nothing, and says so.
+  await bob.context.setOffline(true);
+  await page.keyboard.press('e');
+  const toast = page.getByTestId('toast').filter({ hasText: `Could not close #${iids[3]}` });
+  await expect(toast).toContainText('Cannot reach the server');
+  await bob.context.setOffline(false);
+  await expect(row(4)).toHaveCount(1);
+  await alice.context.close();
+  await bob.context.close();
+});
