@@ -38,11 +38,14 @@ export default function StateToggle(props: { projectPath: string; ticket: Ticket
   const action = createAction((state: TicketState, until?: Date) =>
     api.tickets.update.mutate({ projectPath: props.projectPath, iid: props.ticket.iid, state, ...(until ? { snoozedUntil: until.toISOString() } : {}) }),
   );
+  let toggle: HTMLButtonElement | undefined;
   async function set(state: TicketState, until?: Date) {
     const updated = await action.run(state, until);
     if (!updated) return;
     setSnoozing(false);
     props.onUpdated(updated);
+    // The button pressed may be gone (Pending once pending, a snooze preset): focus stays in this block.
+    if (!document.activeElement || document.activeElement === document.body) toggle?.focus();
   }
   const state = () => props.ticket.state;
   return (
@@ -54,7 +57,7 @@ export default function StateToggle(props: { projectPath: string; ticket: Ticket
         </span>
       </Show>
       <div class="button-row">
-        <button type="button" class="button button-small" data-testid="toggle-state" disabled={action.pending()} onClick={() => void set(state() === 'opened' ? 'closed' : 'opened')}>
+        <button ref={toggle} type="button" class="button button-small" data-testid="toggle-state" disabled={action.pending()} onClick={() => void set(state() === 'opened' ? 'closed' : 'opened')}>
           {state() === 'opened' ? 'Close ticket' : state() === 'closed' ? 'Reopen ticket' : 'Back to open'}
         </button>
         <Show when={state() !== 'pending'}>

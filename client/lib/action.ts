@@ -9,6 +9,8 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
   const [error, setError] = createSignal<string | null>(null);
   const [code, setCode] = createSignal<ErrorCode | null>(null);
   async function run(...args: A): Promise<R | undefined> {
+    // The button pressed is disabled while its action runs, which drops focus to the page: it gets it back.
+    const from = document.activeElement;
     setPending(true);
     setError(null);
     setCode(null);
@@ -21,6 +23,7 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
       return undefined;
     } finally {
       setPending(false);
+      if (from instanceof HTMLElement && from.isConnected && (!document.activeElement || document.activeElement === document.body)) from.focus({ preventScroll: true });
     }
   }
   return { run, pending, error, code, setError };

@@ -90,3 +90,25 @@ test('e in the queue keeps the cursor in place (the next row takes it, whoever c
   await alice.context.close();
   await bob.context.close();
 });
+
+test('after Close, Reopen and Pending from the keyboard, focus stays on the state buttons, not the top of the page', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const page = bob.page;
+  await newTicket(page, `Focus after actions ${Date.now()}`, false);
+  const toggle = page.getByTestId('toggle-state');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(toggle).toHaveText('Reopen ticket');
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ticket-state')).toHaveText('Open');
+  await expect(toggle).toBeFocused();
+  // Pending is gone once the ticket is pending: focus moves to the button that brings it back.
+  await page.getByTestId('mark-pending').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ticket-state')).toHaveText('Pending');
+  await expect(toggle).toHaveText('Back to open');
+  await expect(toggle).toBeFocused();
+  await bob.context.close();
+});
