@@ -173,20 +173,20 @@ export default function TicketPage(props: { project: ProjectView; iid: number; r
               <Header ticket={ticket()} />
               <FormError error={view.error()} />
               <Show when={canRespond() && ticket().state === 'closed' && ticket().waitingSince}>
-                <div class="notice" data-testid="replied-closed-notice">
+                <p class="notice" data-testid="replied-closed-notice">
                   The customer wrote after this ticket was closed; it stays closed unless “Reopen closed tickets when the customer writes” is on (
                   <A href={serviceDeskHref(props.project.path)}>Service Desk</A> tab). Reopen it, or reply.
-                </div>
+                </p>
               </Show>
               <Show when={ticket().mergedInto}>
                 {(into) => (
-                  <div class="notice" data-testid="merged-banner">
+                  <p class="notice" data-testid="merged-banner">
                     This ticket was merged into{' '}
                     <A href={ticketHref(props.project.path, into())} data-testid="merged-into-link">
                       #{into()}
                     </A>
                     : its conversation goes on there.
-                  </div>
+                  </p>
                 )}
               </Show>
               <ol class="thread" aria-label="Conversation">

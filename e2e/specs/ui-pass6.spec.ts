@@ -4,6 +4,7 @@
  * the person was after an action; running text with a link reads as one sentence; a phone reaches
  * the profile.
  */
+import type { Locator } from '@playwright/test';
 import { expect, newTicket, PROJECT, signIn, test, USERS } from '../fixtures/test';
 
 test('a queue opened on a label (a link, a reload, a saved view) shows that label in the filter', async ({ browser, app }) => {
@@ -111,4 +112,33 @@ test('after Close, Reopen and Pending from the keyboard, focus stays on the stat
   await expect(toggle).toHaveText('Back to open');
   await expect(toggle).toBeFocused();
   await bob.context.close();
+});
+
+/** The link sits on the first line of its sentence (a flex box used to put each piece of the sentence on a line of its own). */
+async function onFirstLine(box: Locator, link: string): Promise<void> {
+  const [text, a] = await Promise.all([box.boundingBox(), box.getByRole('link', { name: link }).boundingBox()]);
+  const pad = await box.evaluate((el) => parseFloat(getComputedStyle(el).paddingTop) + 0.6 * parseFloat(getComputedStyle(el).lineHeight));
+  expect(a && text ? a.y - text.y : Infinity).toBeLessThan(pad);
+}
+
+test('sentences with a link read as one line: the first-run queue and the merged ticket', async ({ browser, app }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  const path = `ui6/empty-${Date.now()}`;
+  await admin.page.getByLabel('Path').fill(path);
+  await admin.page.getByRole('button', { name: 'Create project' }).click();
+  await expect(admin.page).toHaveURL(new RegExp(`/p/${path}$`));
+  await expect(admin.page.getByText('becomes a ticket here')).toBeVisible();
+  await onFirstLine(admin.page.locator('p', { hasText: 'becomes a ticket here' }), 'Service Desk');
+
+  const first = await newTicket(admin.page, `Merged sentence target ${Date.now()}`, false);
+  const second = await newTicket(admin.page, `Merged sentence source ${Date.now()}`, false);
+  const firstIid = first.split('/').pop() ?? '';
+  await admin.page.getByTestId('merge-open').click();
+  await admin.page.getByTestId('merge-into').fill(`#${firstIid}`);
+  await admin.page.getByRole('button', { name: 'Next' }).click();
+  await admin.page.getByTestId('merge-confirm-button').click();
+  await admin.page.goto(second);
+  await expect(admin.page.getByTestId('merged-banner')).toBeVisible();
+  await onFirstLine(admin.page.getByTestId('merged-banner'), `#${firstIid}`);
+  await admin.context.close();
 });
