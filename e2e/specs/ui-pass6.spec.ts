@@ -142,3 +142,16 @@ test('sentences with a link read as one line: the first-run queue and the merged
   await onFirstLine(admin.page.getByTestId('merged-banner'), `#${firstIid}`);
   await admin.context.close();
 });
+
+test('on a phone the top bar still leads to the profile (notifications, password, signature)', async ({ browser, app }) => {
+  const alice = await signIn(browser, app.url, USERS.alice, { viewport: { width: 390, height: 844 } });
+  await alice.page.goto(`/p/${PROJECT}`);
+  const link = alice.page.getByTestId('profile-link');
+  await expect(link).toBeVisible();
+  const box = await link.boundingBox();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+  expect(await alice.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await link.click();
+  await expect(alice.page.getByRole('heading', { name: 'Notifications' })).toBeVisible();
+  await alice.context.close();
+});
