@@ -1,6 +1,7 @@
-import { createSignal } from 'solid-js';
+import { createEffect, createSignal, getOwner, on } from 'solid-js';
+import { connection } from '../stores/live';
 import { noteAuthError } from '../stores/session';
-import { errorCode, errorMessage } from './errors';
+import { errorCode, errorMessage, isUnreachable } from './errors';
 import type { ErrorCode } from '../../shared/errors';
 
 /** Wraps a mutation for a form: tracks pending, keeps the server's error message to show. */
@@ -8,16 +9,33 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
   const [pending, setPending] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [code, setCode] = createSignal<ErrorCode | null>(null);
+  let unreachable = false;
+  // "Cannot reach the server" is stale once the live connection is back; what it failed to do still did not happen.
+  if (getOwner()) {
+    createEffect(
+      on(
+        connection,
+        (c) => {
+          if (c !== 'live' || !unreachable) return;
+          unreachable = false;
+          setError('The connection is back, but this did not go through: try again.');
+        },
+        { defer: true },
+      ),
+    );
+  }
   async function run(...args: A): Promise<R | undefined> {
     // The button pressed is disabled while its action runs, which drops focus to the page: it gets it back.
     const from = document.activeElement;
     setPending(true);
+    unreachable = false;
     setError(null);
     setCode(null);
     try {
       return await fn(...args);
     } catch (err) {
       noteAuthError(err);
+      unreachable = isUnreachable(err);
       setError(errorMessage(err));
       setCode(errorCode(err));
       return undefined;

@@ -1,11 +1,15 @@
 import { isTRPCClientError } from '@trpc/client';
 import { SIGN_IN_ERRORS, type ErrorCode } from '../../shared/errors';
 
+/** The call never reached the server: a dropped connection surfaces as a fetch TypeError wrapped by tRPC. */
+export function isUnreachable(err: unknown): boolean {
+  return isTRPCClientError(err) && err.cause instanceof TypeError;
+}
+
 /** The server's message for a failed call: clear sentences written for users. */
 export function errorMessage(err: unknown): string {
   if (isTRPCClientError(err)) {
-    // A dropped connection surfaces as a fetch TypeError wrapped by tRPC.
-    if (err.cause instanceof TypeError) return 'Cannot reach the server. Check your connection and try again.';
+    if (isUnreachable(err)) return 'Cannot reach the server. Check your connection and try again.';
     // The API names the field ("addLabels.0: …"); a form shows the message beside the field itself.
     return errorCode(err) === 'INVALID_INPUT' ? err.message.replace(/(^|; )[\w.]+: /g, '$1') : err.message;
   }

@@ -155,3 +155,28 @@ test('on a phone the top bar still leads to the profile (notifications, password
   await expect(alice.page.getByRole('heading', { name: 'Notifications' })).toBeVisible();
   await alice.context.close();
 });
+
+test('a reply that failed offline says so plainly once the connection is back, and goes through on the next try', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const path = await newTicket(bob.page, `Offline reply ${Date.now()}`, false);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  await alice.page.goto(path);
+  await expect(alice.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+
+  await bob.context.setOffline(true);
+  await bob.page.getByTestId('composer').fill('Sent while the train was in a tunnel.');
+  await bob.page.getByTestId('composer-submit').click();
+  const error = bob.page.locator('.form-error').filter({ hasText: /connection|server/ });
+  await expect(error).toHaveText('Cannot reach the server. Check your connection and try again.');
+  await bob.context.setOffline(false);
+  await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  // No longer "cannot reach" while the bar says Live; and it is clear nothing was sent.
+  await expect(error).toHaveText('The connection is back, but this did not go through: try again.');
+  await expect(alice.page.getByTestId('note').filter({ hasText: 'Sent while the train' })).toHaveCount(0);
+  await bob.page.getByTestId('composer-submit').click();
+  await expect(alice.page.getByTestId('note').filter({ hasText: 'Sent while the train' })).toHaveCount(1);
+  await expect(error).toHaveCount(0);
+  await alice.context.close();
+  await bob.context.close();
+});
