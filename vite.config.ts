@@ -16,6 +16,16 @@ export default defineConfig({
     // Browsers es2022 reaches preload modules themselves, but for Safari 15.4-16, where the polyfill
     // only fetched lazy chunks a little sooner; it cost 0.2 KB gzipped of the 100 KB budget.
     modulePreload: { polyfill: false },
+    rollupOptions: {
+      output: {
+        // What every page loads anyway (Solid, tRPC, the stores and helpers) goes in one chunk, not
+        // ten small ones each gzipped on its own: 4 KB less in all, 3 KB less before the first row,
+        // and four module requests instead of ten. Pages stay lazy chunks of their own.
+        manualChunks(id: string) {
+          return /node_modules|\/client\/(lib|stores)\/|\/shared\//.test(id) ? 'app' : undefined;
+        },
+      },
+    },
   },
   server: {
     proxy: {
