@@ -9,6 +9,7 @@ import ReceivedMailPanel from '../components/ReceivedMailPanel';
 import SsoPanel from '../components/SsoPanel';
 import UsersPanel from '../components/UsersPanel';
 import { me } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 function Administration() {
   const [created, setCreated] = createSignal(0);
@@ -33,6 +34,7 @@ function Administration() {
 }
 
 export default function AdminPage() {
+  usePageTitle(() => 'Administration');
   return (
     <Show when={me()?.isAdmin} fallback={<Navigate href="/" />}>
       <Administration />

@@ -12,6 +12,7 @@ import { createQueue } from '../stores/queue';
 import { mergePages } from '../stores/merge-pages';
 import type { QueueFilter } from '../stores/queue-patch';
 import { emptyQueueText } from './QueuePage';
+import { usePageTitle } from '../lib/page-title';
 
 function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter; filtered: () => boolean; set: ReturnType<typeof useQueueParams>['set'] }) {
   // One live queue per project (snapshot + events), merged in the chosen order.
@@ -73,6 +74,7 @@ function Merged(props: { projects: ProjectView[]; filter: () => QueueFilter; fil
 }
 
 export default function AllQueuePage() {
+  usePageTitle(() => 'All my tickets');
   const [projects] = createResource(() => api.projects.list.query().then((list) => list.filter((p) => p.access >= CAN.respond && p.role !== null)));
   const { filter, set, filtered } = useQueueParams(() => (projects() ?? []).some((p) => p.access >= CAN.seeConfidential));
   return (

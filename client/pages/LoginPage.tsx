@@ -6,8 +6,10 @@ import { createAction } from '../lib/action';
 import { ssoErrorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
 import { login } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 export default function LoginPage() {
+  usePageTitle(() => 'Sign in');
   const [params] = useSearchParams<{ next?: string; sso_error?: string }>();
   const [email, setEmail] = createSignal('');
   const [password, setPassword] = createSignal('');

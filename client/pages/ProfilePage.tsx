@@ -8,6 +8,7 @@ import { relativeTime } from '../lib/relative-time';
 import { api } from '../lib/trpc';
 import { mode, setMode } from '../stores/notifications';
 import { updateMe } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 function NameForm(props: { profile: ProfileView; onSaved(p: ProfileView): void }) {
   const [name, setName] = createSignal(props.profile.name);
@@ -233,6 +234,7 @@ function SessionsPanel(props: { version: number }) {
 }
 
 export default function ProfilePage() {
+  usePageTitle(() => 'My profile');
   const [profile, { mutate }] = createResource(() => api.profile.get.query());
   const [sessionsVersion, setSessionsVersion] = createSignal(0);
   return (

@@ -9,6 +9,7 @@ import { errorMessage } from '../lib/errors';
 import { auditHref, membersHref, parseProjectRoute, queueHref, serviceDeskHref } from '../lib/project-route';
 import { CAN } from '../../shared/roles';
 import { api } from '../lib/trpc';
+import { usePageTitle } from '../lib/page-title';
 import { noteAuthError } from '../stores/session';
 import QueuePage from './QueuePage';
 import TicketPage from './TicketPage';
@@ -33,6 +34,7 @@ export default function ProjectPage() {
     }),
   );
 
+  usePageTitle(() => (project.error ? '' : (project()?.name ?? '')));
   // Responders announce where they are: the queue, or the ticket they have open.
   createEffect(() => {
     const p = project();

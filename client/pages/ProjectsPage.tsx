@@ -6,8 +6,10 @@ import { errorMessage } from '../lib/errors';
 import { queueHref } from '../lib/project-route';
 import { api } from '../lib/trpc';
 import { me, noteAuthError } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 export default function ProjectsPage() {
+  usePageTitle(() => 'Projects');
   const [projects, { refetch }] = createResource(() =>
     api.projects.list.query().catch((err: unknown) => {
       noteAuthError(err);

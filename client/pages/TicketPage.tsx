@@ -27,6 +27,7 @@ import { stateLabel } from '../lib/state-label';
 import { fullTime } from '../lib/local-time';
 import { relativeTime } from '../lib/relative-time';
 import { createTicketView } from '../stores/ticket';
+import { usePageTitle } from '../lib/page-title';
 
 function Requester(props: { ticket: TicketDetail }) {
   return (
@@ -153,6 +154,10 @@ function Sidebar(props: { project: ProjectView; ticket: TicketDetail; canRespond
 
 export default function TicketPage(props: { project: ProjectView; iid: number; recheck(): void }) {
   const view = createTicketView(props.project.path, props.iid);
+  usePageTitle(() => {
+    const t = view.ticket();
+    return t ? `#${t.iid} ${t.title}` : '';
+  });
   const canRespond = () => props.project.access >= CAN.respond;
   // Leaving "Ticket not found." (for the queue, say): the project is read again, so a role raised
   // meanwhile is not left at the level the error page had.

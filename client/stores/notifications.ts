@@ -4,6 +4,7 @@
  * title. The mode (all / assigned to me / off) is the user's, kept on the server (My profile).
  */
 import { createEffect, createRoot, createSignal, on } from 'solid-js';
+import { setUnseen } from '../lib/page-title';
 import { CAN } from '../../shared/roles';
 import { api } from '../lib/trpc';
 import { accessChanged, followProject } from './live';
@@ -24,20 +25,16 @@ let stops: (() => void)[] = [];
 let toastId = 0;
 let userId = 0;
 let myMention = '';
-const baseTitle = document.title || 'Threadline';
 
 function storageKey(): string {
   return `threadline.notify.${userId}`;
 }
 
-function updateTitle(): void {
-  document.title = unread() > 0 ? `(${unread()}) ${baseTitle}` : baseTitle;
-}
+createRoot(() => createEffect(() => setUnseen(unread())));
 
 function clearUnread(): void {
   if (document.visibilityState === 'visible' && document.hasFocus()) {
     setUnread(0);
-    updateTitle();
   }
 }
 
@@ -68,7 +65,6 @@ function show(n: Notice, projectPath: string): void {
   toast(n, href);
   if (document.visibilityState !== 'visible' || !document.hasFocus()) {
     setUnread((u) => u + 1);
-    updateTitle();
     if ('Notification' in window && Notification.permission === 'granted') {
       const bn = new Notification(n.title, { body: n.body, tag: `${projectPath}#${n.iid}` });
       bn.onclick = () => {
@@ -129,5 +125,4 @@ export function stopNotifications(): void {
   document.removeEventListener('visibilitychange', clearUnread);
   setToasts([]);
   setUnread(0);
-  updateTitle();
 }

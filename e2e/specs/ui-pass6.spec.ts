@@ -180,3 +180,29 @@ test('a reply that failed offline says so plainly once the connection is back, a
   await alice.context.close();
   await bob.context.close();
 });
+
+test('the browser tab names the ticket or the project, with the unread count in front', async ({ browser, app }) => {
+  const visitor = await browser.newContext({ baseURL: app.url });
+  const signInPage = await visitor.newPage();
+  await signInPage.goto('/login');
+  await expect(signInPage).toHaveTitle('Sign in · Threadline');
+  await visitor.close();
+  const bob = await signIn(browser, app.url, USERS.bob);
+  await expect(bob.page).toHaveTitle('Projects · Threadline');
+  await bob.page.goto(`/p/${PROJECT}`);
+  await expect(bob.page).toHaveTitle('Mobile App · Threadline');
+  await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  // Bob looks at another window: a colleague's new ticket is counted in his tab's title.
+  await bob.page.evaluate(() => (document.hasFocus = () => false));
+  const alice = await signIn(browser, app.url, USERS.alice);
+  const title = `Tab title ${Date.now()}`;
+  const path = await newTicket(alice.page, title, false);
+  await expect(alice.page).toHaveTitle(`#${path.split('/').pop()} ${title} · Threadline`);
+  await expect(bob.page).toHaveTitle('(1) Mobile App · Threadline');
+  await bob.page.getByTestId('toast').filter({ hasText: title }).getByRole('link').click();
+  await expect(bob.page).toHaveTitle(`(1) #${path.split('/').pop()} ${title} · Threadline`);
+  await bob.page.getByRole('link', { name: 'Queue' }).click();
+  await expect(bob.page).toHaveTitle('(1) Mobile App · Threadline');
+  await alice.context.close();
+  await bob.context.close();
+});
