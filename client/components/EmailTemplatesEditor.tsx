@@ -1,6 +1,7 @@
 /** Maintainers edit the customer email templates with a live preview filled with a sample ticket. */
 import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
 import { createAction } from '../lib/action';
+import { replyPlaceholdersIn } from '../lib/placeholder-mixup';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 
@@ -80,6 +81,11 @@ export default function EmailTemplatesEditor(props: { projectPath: string }) {
       <Show when={(preview()?.unknownPlaceholders.length ?? 0) > 0}>
         <p class="form-error" data-testid="template-unknown">
           Unknown placeholders (left as written): {preview()?.unknownPlaceholders.map((p) => `%{${p}}`).join(', ')}
+        </p>
+      </Show>
+      <Show when={replyPlaceholdersIn(draft()).length > 0}>
+        <p class="form-error" data-testid="template-reply-placeholders">
+          {replyPlaceholdersIn(draft()).join(', ')}: saved-reply placeholders are sent as written in an email template. Use the %{'{…}'} ones listed above.
         </p>
       </Show>
       <div class="actions">

@@ -4,6 +4,7 @@
  */
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PLACEHOLDERS, unknownPlaceholders, type MacroActions } from '../../shared/macros';
+import { templatePlaceholdersIn } from '../lib/placeholder-mixup';
 import type { SavedReplyView, TicketState } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
@@ -112,6 +113,11 @@ export default function SavedRepliesEditor(props: { projectPath: string }) {
         <Show when={unknown().length > 0}>
           <p class="form-error" data-testid="saved-reply-unknown">
             Unknown placeholders stay as written: {unknown().map((u) => `{${u}}`).join(', ')}
+          </p>
+        </Show>
+        <Show when={templatePlaceholdersIn(body()).length > 0}>
+          <p class="form-error" data-testid="saved-reply-template-placeholders">
+            {templatePlaceholdersIn(body()).join(', ')}: email-template placeholders are sent as written in a saved reply. Use the {'{…}'} ones listed above.
           </p>
         </Show>
         <fieldset class="stack">

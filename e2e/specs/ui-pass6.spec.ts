@@ -206,3 +206,24 @@ test('the browser tab names the ticket or the project, with the unread count in 
   await alice.context.close();
   await bob.context.close();
 });
+
+test('a placeholder in the other editor\'s spelling is named before a customer gets it as written (UI pass 4, #11)', async ({ browser, app }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  await admin.page.goto(`/p/${PROJECT}/-/service-desk`);
+  const template = admin.page.getByTestId('template-body');
+  await template.fill('Hello {customer_name}, we have ticket %{ISSUE_ID}.');
+  // The preview shows it sent as written; the editor says why and what to use.
+  await expect(admin.page.frameLocator('[data-testid="template-preview"]').locator('body')).toContainText('Hello {customer_name}');
+  await expect(admin.page.getByTestId('template-reply-placeholders')).toHaveText(
+    '{customer_name}: saved-reply placeholders are sent as written in an email template. Use the %{…} ones listed above.',
+  );
+  await template.fill('We have ticket %{ISSUE_ID}.');
+  await expect(admin.page.getByTestId('template-reply-placeholders')).toHaveCount(0);
+
+  const reply = admin.page.getByTestId('saved-reply-body');
+  await reply.fill('Hi {customer_first_name}, your ticket is %{ISSUE_ID}.');
+  await expect(admin.page.getByTestId('saved-reply-template-placeholders')).toHaveText(
+    '%{ISSUE_ID}: email-template placeholders are sent as written in a saved reply. Use the {…} ones listed above.',
+  );
+  await admin.context.close();
+});
