@@ -5,6 +5,7 @@
  * the profile.
  */
 import type { Locator } from '@playwright/test';
+import { startSmtpSink } from '../fixtures/smtp-sink';
 import { expect, newTicket, PROJECT, signIn, test, USERS } from '../fixtures/test';
 
 test('a queue opened on a label (a link, a reload, a saved view) shows that label in the filter', async ({ browser, app }) => {
@@ -226,4 +227,29 @@ test('a placeholder in the other editor\'s spelling is named before a customer g
     '%{ISSUE_ID}: email-template placeholders are sent as written in a saved reply. Use the {…} ones listed above.',
   );
   await admin.context.close();
+});
+
+test('“Send test email” with TLS on a plain-text port says to choose STARTTLS, not only OpenSSL\'s “wrong version number”', async ({ browser, app }) => {
+  const sink = await startSmtpSink();
+  try {
+    const admin = await signIn(browser, app.url, USERS.admin);
+    await admin.page.goto('/admin');
+    const smtp = admin.page.getByTestId('smtp-settings');
+    await smtp.getByTestId('smtp-host').fill(sink.host);
+    await smtp.getByTestId('smtp-port').fill(String(sink.port));
+    await smtp.getByTestId('smtp-security').selectOption('tls');
+    await smtp.getByTestId('smtp-test-to').fill('lead@example.com');
+    await smtp.getByTestId('smtp-test-send').click();
+    await expect(smtp.getByTestId('smtp-test-result')).toHaveAttribute('data-ok', 'false');
+    await expect(smtp.getByTestId('smtp-last-answer')).toContainText('wrong version number');
+    await expect(smtp.getByTestId('smtp-test-hint')).toContainText('choose STARTTLS there (or None for a trusted local server)');
+    // Following the hint works: the sink speaks plain SMTP.
+    await smtp.getByTestId('smtp-security').selectOption('none');
+    await smtp.getByTestId('smtp-test-send').click();
+    await expect(smtp.getByTestId('smtp-test-result')).toHaveAttribute('data-ok', 'true');
+    await expect(smtp.getByTestId('smtp-test-hint')).toHaveCount(0);
+    await admin.context.close();
+  } finally {
+    await sink.stop();
+  }
 });

@@ -5,6 +5,7 @@ import { createAction } from '../../lib/action';
 import { api } from '../../lib/trpc';
 import FormError from '../FormError';
 import SecurityField from './SecurityField';
+import { tlsHint } from '../../lib/tls-hint';
 
 type TestResult = Awaited<ReturnType<typeof api.mailSettings.testMailbox.mutate>>;
 
@@ -102,7 +103,7 @@ export default function MailboxForm(props: { editing: MailboxView | null; onSave
           <p classList={{ 'form-ok': t().ok, 'form-error': !t().ok }} role="status" data-testid="mailbox-test-result" data-ok={String(t().ok)}>
             {t().ok
               ? `Connected: ${(t() as { folder: string }).folder} has ${(t() as { messages: number }).messages} message${(t() as { messages: number }).messages === 1 ? '' : 's'}.`
-              : `The server said: ${(t() as { error: string }).error}`}
+              : [`The server said: ${(t() as { error: string }).error}`, tlsHint((t() as { error: string }).error)].filter(Boolean).join(' ')}
           </p>
         )}
       </Show>

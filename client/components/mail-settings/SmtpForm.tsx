@@ -6,6 +6,7 @@ import { api } from '../../lib/trpc';
 import FormError from '../FormError';
 import EnvBadge from './EnvBadge';
 import SecurityField, { securityLabel } from './SecurityField';
+import { tlsHint } from '../../lib/tls-hint';
 
 type TestResult = Awaited<ReturnType<typeof api.mailSettings.sendTestEmail.mutate>>;
 
@@ -142,6 +143,7 @@ export default function SmtpForm(props: { view: MailSettingsView; onSaved(v: Mai
               <p>
                 {r().ok ? 'Sent. The server answered:' : 'Not sent. The server answered:'} <code class="mono" data-testid="smtp-last-answer">{r().lastAnswer}</code>
               </p>
+              <Show when={!r().ok && tlsHint(r().lastAnswer)}>{(hint) => <p data-testid="smtp-test-hint">{hint()}</p>}</Show>
               <Show when={r().transcript.length > 0}>
                 <details>
                   <summary>SMTP transcript</summary>
