@@ -253,3 +253,16 @@ test('“Send test email” with TLS on a plain-text port says to choose STARTTL
     await sink.stop();
   }
 });
+
+test('naming a saved view: “Share with the project” reads on one line, at 1280 px and on a phone', async ({ browser, app }) => {
+  for (const width of [1280, 390]) {
+    const bob = await signIn(browser, app.url, USERS.bob, { viewport: { width, height: 800 } });
+    await bob.page.goto(`/p/${PROJECT}`);
+    await bob.page.getByTestId('save-view-open').click();
+    const share = bob.page.locator('label.check', { has: bob.page.getByTestId('save-view-shared') });
+    const [box, line] = await Promise.all([share.boundingBox(), share.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight))]);
+    expect(box?.height ?? Infinity, `at ${width} px`).toBeLessThan(1.5 * line);
+    expect(await bob.page.evaluate(() => document.documentElement.scrollWidth), `at ${width} px`).toBeLessThanOrEqual(width);
+    await bob.context.close();
+  }
+});
