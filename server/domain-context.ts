@@ -20,7 +20,9 @@ export async function createDomain(config: Config): Promise<DomainCtx> {
   // a missing or read-only folder is named as such, not as SQLite's "unable to open database file"
   checkDataDir(config.dataDir);
   const db = await openDb(config.dataDir, { databaseUrl: config.databaseUrl });
-  if (migrationsApplied.length > 0) log.info('database migrated', { engine: db.engine, applied: migrationsApplied });
+  // a new database applies them all: the count and the last name say enough then
+  const applied = migrationsApplied;
+  if (applied.length > 0) log.info('database migrated', { engine: db.engine, ...(applied.length <= 3 ? { applied } : { count: applied.length, first: applied[0], last: applied.at(-1) }) });
   // Unique per process: a restarted node is a new holder, so its predecessor's claims expire.
   const node = `${config.nodeName}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));

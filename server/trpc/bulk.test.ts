@@ -77,3 +77,14 @@ test('merge in bulk: every selected ticket goes into the one chosen', async () =
   const t = await rep.trpc.tickets.get.query({ projectPath: P, iid: target as number });
   assert.deepEqual(t.notes.filter((n) => n.mergedFrom).map((n) => n.mergedFrom), rest);
 });
+
+test('adding in bulk a label some tickets already have changes only the others: no second system note, no event for them', async () => {
+  const two = await make(2, 'Label twice');
+  await rep.trpc.tickets.bulk.mutate({ projectPath: P, iids: [two[0] as number], action: { kind: 'labels', add: ['billing'], remove: [] } });
+  const notesOf = async (iid: number) => (await rep.trpc.tickets.get.query({ projectPath: P, iid })).notes.filter((n) => n.system).map((n) => n.body);
+  const before0 = await notesOf(two[0] as number);
+  const result = await rep.trpc.tickets.bulk.mutate({ projectPath: P, iids: two, action: { kind: 'labels', add: ['Billing'], remove: [] } });
+  assert.deepEqual(await notesOf(two[0] as number), before0, 'the ticket that had it got no second note');
+  assert.equal((await notesOf(two[1] as number)).filter((b) => /billing/i.test(b)).length, 1);
+  assert.deepEqual(result.failed, []);
+});
