@@ -187,9 +187,14 @@ export const mailboxes = pgTable('mailboxes', {
   lastSuccessAt: bigint('last_success_at', { mode: 'number' }),
   /**
    * IMAP: the UIDs up to this one were in the folder when it was first opened (or rebuilt, a new
-   * UIDVALIDITY): of those only unread messages are fetched; null once they are all done
+   * UIDVALIDITY): of those only unread messages are fetched, and, for a rebuilt one, those received
+   * since `backfillSince`; null once they are all done
    */
   backfillTo: bigint('backfill_to', { mode: 'number' }),
+  /** IMAP: the backfill has visited every UID up to this one (a message visited is never fetched again) */
+  backfillFrom: bigint('backfill_from', { mode: 'number' }),
+  /** IMAP, a rebuilt folder: mail received since then (ms) is taken read or not; it may be new to us */
+  backfillSince: bigint('backfill_since', { mode: 'number' }),
   /**
    * Microsoft Graph: when this mailbox (this Exchange mailbox) was first read; of the messages
    * received before it, only unread ones are fetched, in the first round and in any resync
@@ -197,7 +202,10 @@ export const mailboxes = pgTable('mailboxes', {
   existingBefore: bigint('existing_before', { mode: 'number' }),
   /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
   deltaLink: text('delta_link'),
-  /** what the delta link was issued for (`<graph url> <mailbox>`): a link for another mailbox is never followed */
+  /**
+   * what the checkpoint was issued for: Graph `<graph url> <mailbox>` (a delta link for another
+   * mailbox is never followed); IMAP `<host>:<port> <user> <folder>` (another folder starts afresh)
+   */
   deltaScope: text('delta_scope'),
   /** Microsoft Graph: the change-notification subscription waking this mailbox, and when it runs out */
   subscriptionId: text('subscription_id'),

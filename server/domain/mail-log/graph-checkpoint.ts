@@ -36,20 +36,33 @@ export async function graphCheckpoint(dc: DomainCtx, name: string, scope: string
 /**
  * When this mailbox (as `scope`) was first read: of the messages received before it, only unread
  * ones are fetched, in the first round and in any later resync. Set on first use (a new mailbox,
- * one edited to read another Exchange mailbox, or one added before this was kept).
+ * or one edited to read another Exchange mailbox). A mailbox that was already being read before
+ * this was kept gets 0: everything it sees is taken as before (it may have been down, and mail
+ * read in Outlook meanwhile is still new to us). Read first: a write only when it must be set.
  */
 export async function existingMailBefore(dc: DomainCtx, name: string, scope: string): Promise<number> {
+  const known = await dc.db.select({ deltaScope: mailboxes.deltaScope, existingBefore: mailboxes.existingBefore }).from(mailboxes).where(eq(mailboxes.name, name)).get();
+  if (known && known.deltaScope === scope && known.existingBefore !== null) return known.existingBefore;
   const at = dc.now();
   return dc.db.write(async (tx) => {
-    const row = await tx.select({ deltaScope: mailboxes.deltaScope, existingBefore: mailboxes.existingBefore }).from(mailboxes).where(eq(mailboxes.name, name)).get();
+    const row = await tx
+      .select({ deltaScope: mailboxes.deltaScope, deltaLink: mailboxes.deltaLink, existingBefore: mailboxes.existingBefore })
+      .from(mailboxes)
+      .where(eq(mailboxes.name, name))
+      .get();
     if (row && row.deltaScope === scope && row.existingBefore !== null) return row.existingBefore;
     if (!row) {
       await tx.insert(mailboxes).values({ name, state: 'fetching', deltaScope: scope, existingBefore: at, day: dayOf(at), updatedAt: at }).run();
-    } else {
-      // another Exchange mailbox under this name: its links and subscription go, as in saveDeltaLink
-      const fresh = row.deltaScope !== scope ? { deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null } : {};
-      await tx.update(mailboxes).set({ deltaScope: scope, existingBefore: at, updatedAt: at, ...fresh }).where(eq(mailboxes.name, name)).run();
+      return at;
     }
+    if (row.deltaScope === scope) {
+      // read before (a delta link of its own): an upgrade, not a new mailbox
+      const since = row.deltaLink ? 0 : at;
+      await tx.update(mailboxes).set({ existingBefore: since }).where(eq(mailboxes.name, name)).run();
+      return since;
+    }
+    // another Exchange mailbox under this name (or none read yet): its links and subscription go, as in saveDeltaLink
+    await tx.update(mailboxes).set({ deltaScope: scope, existingBefore: at, updatedAt: at, deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null }).where(eq(mailboxes.name, name)).run();
     return at;
   });
 }

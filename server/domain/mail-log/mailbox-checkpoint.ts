@@ -3,7 +3,7 @@
  * (UIDVALIDITY + last committed UID) that makes a restart fetch exactly what was not yet
  * processed. The IMAP source calls these; it never touches the tables itself.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { inboundMessages, mailboxes } from '../../../db/schema';
 import type { DomainCtx } from '../core/context';
@@ -34,24 +34,54 @@ export async function mailboxCheckpoint(dc: DomainCtx, name: string): Promise<Ma
 }
 
 /**
- * A new or rebuilt mailbox (no checkpoint yet, or UIDVALIDITY changed): UIDs mean something else
- * now. The checkpoint starts after the messages the folder holds (`lastExisting`, the highest UID
- * now); of those, only unread ones are still to be fetched (`backfillTo`, see `finishBackfill`):
- * mail someone had already read before Threadline watched the folder is left alone, as GitLab's
- * mail_room does, instead of becoming hundreds of tickets and thank-you emails at once.
+ * A new mailbox (no checkpoint yet, or one edited to read another folder: `scope`), or a rebuilt
+ * one (UIDVALIDITY changed): UIDs mean something else now. The checkpoint starts after the
+ * messages the folder holds (`lastExisting`, the highest UID now); of those, only unread ones are
+ * still to be fetched (the backfill, up to `backfillTo`): mail someone had already read before
+ * Threadline watched the folder is left alone, as GitLab's mail_room does, instead of becoming
+ * hundreds of tickets and thank-you emails at once. A rebuilt folder also takes what was received
+ * since `since` (the last time it was read, less a margin), read or not: that may be new to us.
  */
-export async function resetCheckpoint(dc: DomainCtx, name: string, uidvalidity: number, lastExisting: number): Promise<void> {
+export async function resetCheckpoint(dc: DomainCtx, name: string, c: { uidvalidity: number; scope: string; lastExisting: number; since: number | null }): Promise<void> {
   const at = dc.now();
-  const fields = { uidvalidity, lastUid: lastExisting, backfillTo: lastExisting > 0 ? lastExisting : null, updatedAt: at };
+  const fields = {
+    uidvalidity: c.uidvalidity,
+    deltaScope: c.scope,
+    lastUid: c.lastExisting,
+    backfillTo: c.lastExisting > 0 ? c.lastExisting : null,
+    backfillFrom: 0,
+    backfillSince: c.since,
+    updatedAt: at,
+  };
   await dc.db.write(async (tx) => {
     await tx.insert(mailboxes).values({ name, ...fields }).onConflictDoUpdate({ target: mailboxes.name, set: fields }).run();
   });
 }
 
-/** Every unread message that was in the folder when it was (re)opened is committed. */
-export async function finishBackfill(dc: DomainCtx, name: string): Promise<void> {
+/** A checkpoint kept from before scopes were recorded: it is this folder's (nothing else changes). */
+export async function recordScope(dc: DomainCtx, name: string, scope: string): Promise<void> {
   await dc.db.write(async (tx) => {
-    await tx.update(mailboxes).set({ backfillTo: null }).where(eq(mailboxes.name, name)).run();
+    await tx.update(mailboxes).set({ deltaScope: scope }).where(and(eq(mailboxes.name, name), isNull(mailboxes.deltaScope))).run();
+  });
+}
+
+/** The backfill has visited `uid` (taken it, or found it gone): it is never fetched again. Only forward, only for this UIDVALIDITY. */
+export async function advanceBackfill(dc: DomainCtx, name: string, uidvalidity: number, uid: number): Promise<void> {
+  await dc.db.write(async (tx) => {
+    const row = await readCheckpoint(tx, name);
+    if (!row || row.uidvalidity !== uidvalidity || row.backfillTo === null || (row.backfillFrom ?? 0) >= uid) return;
+    await tx.update(mailboxes).set({ backfillFrom: uid }).where(eq(mailboxes.name, name)).run();
+  });
+}
+
+/** The backfill of this UIDVALIDITY is done (a watcher that lost its lease cannot end another's). */
+export async function finishBackfill(dc: DomainCtx, name: string, uidvalidity: number): Promise<void> {
+  await dc.db.write(async (tx) => {
+    await tx
+      .update(mailboxes)
+      .set({ backfillTo: null, backfillFrom: null, backfillSince: null })
+      .where(and(eq(mailboxes.name, name), eq(mailboxes.uidvalidity, uidvalidity)))
+      .run();
   });
 }
 

@@ -23,6 +23,29 @@ const MAYBE = /<[A-Za-z!?/]/;
 export function escapeTagLike(md: string): string {
   // most mail has no `<` before a letter at all: one scan, the text unchanged
   if (!MAYBE.test(md)) return md;
+  return outsideCode(md, (line) => (line.includes('<') ? escapeLine(line) : line));
+}
+
+/**
+ * The Markdown as text (an email's plain-text part): the `\<` escapeTagLike added read as `<`
+ * again; code, where a backslash is the customer's own (`grep '\<word\>'`), stays as written.
+ */
+export function unescapeTagLike(md: string): string {
+  if (!md.includes('\\<')) return md;
+  return outsideCode(md, (line) => {
+    if (!line.includes('\\<')) return line;
+    const spans = codeSpans(line);
+    let span = 0;
+    return line.replace(/\\</g, (m, at: number) => {
+      while (span < spans.length && (spans[span] as [number, number])[1] <= at) span++;
+      const inside = span < spans.length && (spans[span] as [number, number])[0] <= at;
+      return inside || escaped(line, at) ? m : '<';
+    });
+  });
+}
+
+/** Each line that is not code (fenced or indented) through `fn`. */
+function outsideCode(md: string, fn: (line: string) => string): string {
   const lines = md.split('\n');
   let inFence = false;
   let prevBlank = true;
@@ -33,7 +56,7 @@ export function escapeTagLike(md: string): string {
     if (fence) inFence = !inFence;
     // an indented line is a code block after a blank line or another code line, else it continues a paragraph
     const code: boolean = inFence || fence || (INDENTED.test(line) && (prevBlank || prevCode) && line.trim() !== '');
-    if (!code && line.includes('<')) lines[i] = escapeLine(line);
+    if (!code) lines[i] = fn(line);
     prevCode = code && !inFence && !fence;
     prevBlank = line.trim() === '';
   }
@@ -70,18 +93,27 @@ function escaped(line: string, at: number): boolean {
   return n % 2 === 1;
 }
 
-/** [start, end) of each code span: a run of backticks up to the next run of the same length. */
+/**
+ * [start, end) of each code span: a run of backticks up to the next run of the same length. The
+ * next run of each length is found in one pass from the end, so a line of unmatched runs of many
+ * lengths stays linear.
+ */
 function codeSpans(line: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   const runs = [...line.matchAll(/`+/g)];
+  const next = new Array<number>(runs.length).fill(-1);
+  const seen = new Map<number, number>();
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const len = (runs[i] as RegExpMatchArray)[0].length;
+    next[i] = seen.get(len) ?? -1;
+    seen.set(len, i);
+  }
   for (let i = 0; i < runs.length; i++) {
+    const j = next[i] as number;
+    if (j < 0) continue;
     const open = runs[i] as RegExpMatchArray;
-    const len = open[0].length;
-    let j = i + 1;
-    while (j < runs.length && (runs[j] as RegExpMatchArray)[0].length !== len) j++;
-    if (j === runs.length) continue;
     const close = runs[j] as RegExpMatchArray;
-    spans.push([open.index as number, (close.index as number) + len]);
+    spans.push([open.index as number, (close.index as number) + close[0].length]);
     i = j;
   }
   return spans;

@@ -196,12 +196,25 @@ export function htmlToMarkdown(html: string): string {
 
 /** Trailing whitespace per line removed, line endings normalised, outer blank lines dropped. */
 export function tidy(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.replace(/[ \t\u00a0]+$/, ''))
-    .join('\n')
-    .replace(/^\n+|\n+$/g, '');
+  // scans from the ends rather than `/[ \t]+$/` and `/\n+$/`, which retry at every blank of a long run (quadratic)
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  for (let i = 0; i < lines.length; i++) lines[i] = withoutTrailingBlanks(lines[i] as string);
+  const joined = lines.join('\n');
+  let a = 0;
+  let b = joined.length;
+  while (a < b && joined.charCodeAt(a) === 10) a++;
+  while (b > a && joined.charCodeAt(b - 1) === 10) b--;
+  return joined.slice(a, b);
+}
+
+function withoutTrailingBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 0xa0) break;
+    end--;
+  }
+  return end === line.length ? line : line.slice(0, end);
 }
 
 /**

@@ -11,6 +11,7 @@
  * `>`, space and line breaks are the same byte in every charset mail uses.
  */
 import { createRequire } from 'node:module';
+import { log } from '../../log';
 
 /** The quote markers at a line's start: `>` each, a blank after any of them (">> > " is depth 3). */
 const QUOTE = /^(?:>[ \t]?)*/;
@@ -62,8 +63,15 @@ let installed = false;
 export function useQuoteAwareFlowedDecoding(): void {
   if (installed) return;
   installed = true;
-  // the libmime mailparser's mailsplit loads (there is one copy; resolved from mailsplit to be sure)
-  const fromMailsplit = createRequire(createRequire(import.meta.url).resolve('@zone-eu/mailsplit/lib/flowed-decoder'));
-  const libmime = fromMailsplit('libmime') as { Libmime: { prototype: { decodeFlowed: (str: string, delSp?: boolean) => string } } };
-  libmime.Libmime.prototype.decodeFlowed = (str: string, delSp?: boolean) => decodeFlowed(String(str ?? ''), Boolean(delSp));
+  try {
+    // the libmime mailparser's mailsplit loads (there is one copy; resolved from mailsplit to be sure)
+    const fromMailsplit = createRequire(createRequire(import.meta.url).resolve('@zone-eu/mailsplit/lib/flowed-decoder'));
+    const libmime = fromMailsplit('libmime') as { Libmime?: { prototype?: { decodeFlowed?: unknown } } };
+    const proto = libmime.Libmime?.prototype;
+    if (!proto || typeof proto.decodeFlowed !== 'function') throw new Error('libmime has no Libmime.prototype.decodeFlowed');
+    proto.decodeFlowed = (str: string, delSp?: boolean) => decodeFlowed(String(str ?? ''), Boolean(delSp));
+  } catch (err) {
+    // a mailparser upgrade moved what this replaces: its own decoder stays (quotes join less well), mail still comes in
+    log.warn('format=flowed quotes are decoded by mailparser itself: its decoder could not be replaced', { err });
+  }
 }

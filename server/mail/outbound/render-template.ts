@@ -7,6 +7,7 @@ import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { safeUrl, withUrl } from '../../domain/notes/safe-url';
 import { fill, readTemplateFile, unknownPlaceholders, type Rendered, type Vars } from './templates';
+import { unescapeTagLike } from '../inbound/angle-brackets';
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -57,7 +58,7 @@ export function render(source: string, vars: Vars, subject: string): Rendered {
   const text = [
     vars.SYSTEM_HEADER.trim(),
     // the text part is the Markdown itself: a `\<` kept a customer's "<word>" from being taken for a tag
-    markdown.replace(/\\</g, '<'),
+    unescapeTagLike(markdown),
     vars.ISSUE_URL ? `View ticket ${vars.ISSUE_ID}: ${vars.ISSUE_URL}` : '',
     vars.UNSUBSCRIBE_URL ? `--\nUnsubscribe from this thread: ${vars.UNSUBSCRIBE_URL}` : '',
     vars.SYSTEM_FOOTER.trim(),

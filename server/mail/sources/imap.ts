@@ -7,12 +7,16 @@
 import type { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../../config';
 import type { DomainCtx } from '../../domain/core/context';
-import { advanceCheckpoint, committedUids, finishBackfill, mailboxCheckpoint, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
+import { advanceBackfill, advanceCheckpoint, committedUids, finishBackfill, mailboxCheckpoint, recordScope, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
 import type { Ingest } from '../inbound/receive';
 import { log } from '../../log';
 import { imapErrorText } from './imap-error';
 
 const FETCH_BATCH = 50;
+/** existing mail is taken a few at a time: new mail is looked at between batches */
+const BACKFILL_BATCH = 10;
+/** a rebuilt folder: mail received this long before it was last read is taken read or not */
+const REBUILT_MARGIN_MS = 24 * 3600_000;
 const HEADER_BYTES = 256 * 1024;
 
 export interface ImapWorker {
@@ -103,31 +107,33 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
 
   /**
    * One batch of the unread messages that were already in the folder when it was first opened
-   * (or rebuilt): true while more remain. Read ones are left alone. Each is acknowledged (\Seen,
-   * moved or deleted) after its commit, so a restart finds only what is left; one committed but
-   * not acknowledged is a duplicate by its UID, and acknowledged again.
+   * (or rebuilt; then also what was received since it was last read): true while more remain.
+   * Read ones are left alone. A cursor (`backfillFrom`) moves past each UID visited, so nothing is
+   * fetched twice even where \Seen cannot be stored (a read-only or shared folder); one committed
+   * before a crash is only acknowledged again. Stops early when new mail arrives (`interrupted`).
    */
-  async function backfill(c: ImapFlow, uidvalidity: number): Promise<boolean> {
-    const to = (await checkpoint())?.backfillTo;
-    if (!to) return false;
-    const unseen = ((await c.search({ seen: false, uid: `1:${to}` }, { uid: true })) || []).filter((u) => u <= to).sort((a, b) => a - b);
-    if (unseen.length === 0) {
-      await finishBackfill(dc, cfg.name);
+  async function backfill(c: ImapFlow, uidvalidity: number, interrupted: () => boolean): Promise<boolean> {
+    const cp = await checkpoint();
+    const to = cp?.backfillTo;
+    if (!cp || !to || cp.uidvalidity !== uidvalidity) return false;
+    const from = cp.backfillFrom ?? 0;
+    const which = cp.backfillSince ? { or: [{ seen: false }, { since: new Date(cp.backfillSince) }] } : { seen: false };
+    const uids = from >= to ? [] : ((await c.search({ ...which, uid: `${from + 1}:${to}` }, { uid: true })) || []).filter((u) => u > from && u <= to).sort((a, b) => a - b);
+    if (uids.length === 0) {
+      await finishBackfill(dc, cfg.name, uidvalidity);
       return false;
     }
-    const batch = unseen.slice(0, FETCH_BATCH);
-    const sizes = await sizesOf(c, batch);
-    let taken = 0;
+    const batch = uids.slice(0, BACKFILL_BATCH);
+    const done = new Set(await committedUids(dc, source, uidvalidity, batch));
+    const sizes = await sizesOf(c, batch.filter((u) => !done.has(u)));
     for (const uid of batch) {
       if (stopped) return false;
       const size = sizes.get(uid);
-      if (size === undefined || !(await take(c, uidvalidity, uid, size))) continue;
-      await afterCommit(c, uid);
-      taken++;
+      if (done.has(uid) || (size !== undefined && (await take(c, uidvalidity, uid, size)))) await afterCommit(c, uid);
+      await advanceBackfill(dc, cfg.name, uidvalidity, uid);
+      if (interrupted()) return true;
     }
-    // a batch the server would not hand out (gone meanwhile) must not keep the round going forever
-    if (taken === 0) await finishBackfill(dc, cfg.name);
-    return taken > 0;
+    return true;
   }
 
   async function session(): Promise<void> {
@@ -150,12 +156,21 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     // Keep the mailbox open without holding a lock: imapflow only IDLEs while no lock is held.
     const mailbox = await c.mailboxOpen(cfg.mailbox);
     const uidvalidity = Number(mailbox.uidValidity);
-    if ((await checkpoint())?.uidvalidity !== uidvalidity) {
-      // New or rebuilt mailbox: UIDs mean something else now. What the folder holds now is
-      // existing mail, of which only unread messages are fetched (backfill); the rest is new.
+    // Which folder the checkpoint is for: one edited to read another server, user or folder starts
+    // afresh even when both report the same UIDVALIDITY.
+    const scope = `${cfg.host}:${cfg.port} ${cfg.user} ${cfg.mailbox}`;
+    const cp = await checkpoint();
+    const fresh = !cp || cp.uidvalidity === null || (cp.deltaScope !== null && cp.deltaScope !== scope);
+    if (fresh || cp.uidvalidity !== uidvalidity) {
+      // New, or rebuilt: UIDs mean something else now. What the folder holds now is existing mail,
+      // of which only unread messages are fetched (backfill), and for a rebuilt folder also what
+      // came since it was last read (read in webmail meanwhile, or never seen by us); the rest is new.
       const uidNext = Number(mailbox.uidNext);
       const highest = uidNext > 0 ? uidNext - 1 : (((await c.search({ all: true }, { uid: true })) || []) as number[]).reduce((a, b) => Math.max(a, b), 0);
-      await resetCheckpoint(dc, cfg.name, uidvalidity, highest);
+      const lastRead = fresh ? null : (cp.lastSuccessAt ?? cp.updatedAt);
+      await resetCheckpoint(dc, cfg.name, { uidvalidity, scope, lastExisting: highest, since: lastRead === null ? null : lastRead - REBUILT_MARGIN_MS });
+    } else if (cp.deltaScope === null) {
+      await recordScope(dc, cfg.name, scope);
     }
     const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
       const lock = await c.getMailboxLock(cfg.mailbox);
@@ -178,8 +193,8 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
           await setState('fetching');
           // new mail first; existing unread mail one batch a round, so new mail never waits long
           await locked(() => fetchNew(c, uidvalidity));
-          more = await locked(() => backfill(c, uidvalidity));
-          if (!more) await setState('idle');
+          more = await locked(() => backfill(c, uidvalidity, () => dirty));
+          if (!more && !stopped) await setState('idle');
         }
       });
       return pending;

@@ -1,0 +1,2 @@
+ALTER TABLE "mailboxes" ADD COLUMN "backfill_from" bigint;--> statement-breakpoint
+ALTER TABLE "mailboxes" ADD COLUMN "backfill_since" bigint;
