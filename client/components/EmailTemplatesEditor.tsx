@@ -7,7 +7,7 @@ import FormError from './FormError';
 
 type Kind = 'thank_you' | 'new_participant' | 'new_note' | 'rejection' | 'resolved';
 const LABELS: Record<Kind, string> = { thank_you: 'Thank-you', new_participant: 'New participant', new_note: 'New note', rejection: 'Rejection', resolved: 'Resolved' };
-const COMMON = ['SYSTEM_HEADER', 'SYSTEM_FOOTER', 'ADDITIONAL_TEXT'];
+const COMMON = ['CUSTOMER_NAME', 'CUSTOMER_FIRST_NAME', 'SYSTEM_HEADER', 'SYSTEM_FOOTER', 'ADDITIONAL_TEXT'];
 /** What each kind can fill in (a rejection is about an email, not a ticket). */
 const PLACEHOLDERS: Record<Kind, string[]> = {
   thank_you: ['ISSUE_ID', 'ISSUE_PATH', 'ISSUE_URL', 'ISSUE_DESCRIPTION', 'UNSUBSCRIBE_URL', ...COMMON],

@@ -34,9 +34,11 @@ test('a maintainer edits the thank-you template; a responder replies in the brow
   await admin.page.goto(`/p/${PROJECT}/-/service-desk`);
   const body = admin.page.getByTestId('template-body');
   await expect(body).toHaveValue(/Thank you for your support request!/);
-  await body.fill('We got it! Your ticket is %{ISSUE_ID}. %{CUSTOMER_NAME}');
-  await expect(admin.page.getByTestId('template-unknown')).toContainText('%{CUSTOMER_NAME}');
-  await expect(admin.page.frameLocator('[data-testid="template-preview"]').locator('body')).toContainText('We got it! Your ticket is #42.');
+  // the name placeholders are listed and previewed with the sample name; a misspelt one is reported
+  await expect(admin.page.locator('code', { hasText: '%{CUSTOMER_FIRST_NAME}' })).toBeVisible();
+  await body.fill('We got it, %{CUSTOMER_FIRST_NAME}! Your ticket is %{ISSUE_ID}. %{CUSTOMER_EMAIL}');
+  await expect(admin.page.getByTestId('template-unknown')).toContainText('%{CUSTOMER_EMAIL}');
+  await expect(admin.page.frameLocator('[data-testid="template-preview"]').locator('body')).toContainText('We got it, Ada! Your ticket is #42.');
   await admin.page.getByRole('button', { name: 'Save template' }).click();
   await expect(admin.page.getByText('Template (customised)')).toBeVisible();
 
@@ -51,6 +53,7 @@ test('a maintainer edits the thank-you template; a responder replies in the brow
   const sent = await sendWithSwaks({ server: listener, from: 'kim@customer.test', to: [ADDRESS], header: { Subject: subject }, body: 'Order A-1001 is late.' });
   expect(sent.code, sent.stderr).toBe(0);
   const thanks = await mailTo('kim@customer.test', mark);
+  // kim's mail gave no name: the greeting closes up instead of naming the address
   expect(thanks.text).toContain('We got it! Your ticket is #');
 
   for (const s of [a, b]) await s.page.getByTestId('ticket-row').filter({ hasText: subject }).getByRole('link', { name: subject }).click();

@@ -57,6 +57,7 @@ export async function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, k
     description: kind === 'thank_you' || kind === 'resolved' ? ticket.description : '',
     noteText: kind === 'new_note' ? 'Thanks for waiting! The kettle was shipped today; tracking number **ZX-889**.' : '',
     rejectionReason: kind === 'rejection' ? REJECTIONS.EmptyEmail.reason : '',
+    customerName: 'Ada Lovelace',
   });
   const subject = `Re: ${ticket.title} (#${ticket.iid})`;
   const r = await renderEmailTemplate(body, vars, subject);

@@ -11,7 +11,7 @@ import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
 import { fullPathSlug } from '../../mail/addresses';
 import type { OutboundSpec } from '../../mail/outbound/spec';
-import { defaultTemplate, type TemplateKind, type Vars } from '../../mail/outbound/templates';
+import { customerNameVars, defaultTemplate, type TemplateKind, type Vars } from '../../mail/outbound/templates';
 import type { ProjectRow } from '../accounts/access';
 import { newReplyKey, recordMessageId, type ServiceDeskSettings } from './email-tickets';
 import type { MailContext } from '../core/mail-context';
@@ -79,6 +79,8 @@ export interface RecipientText {
   description: string;
   noteText?: string;
   rejectionReason?: string;
+  /** the recipient's display name as mail gave it (null: unknown), for %{CUSTOMER_NAME} */
+  customerName?: string | null;
 }
 
 export function templateVars(mc: MailContext, ticket: Pick<TicketRow, 'iid'>, project: Pick<ProjectRow, 'path'>, r: RecipientText): Vars {
@@ -94,7 +96,28 @@ export function templateVars(mc: MailContext, ticket: Pick<TicketRow, 'iid'>, pr
     ADDITIONAL_TEXT: mc.additional,
     NOTE_TEXT: r.noteText ?? '',
     REJECTION_REASON: r.rejectionReason ?? '',
+    ...customerNameVars(r.customerName),
   };
+}
+
+const NAME_USED = /%\{\s*CUSTOMER_(?:FIRST_)?NAME\s*\}/;
+const participantNameStmt = prepared<{ ticketId: number; email: string }, { name: string | null } | undefined>('get', (q) =>
+  q
+    .select({ name: participants.name })
+    .from(participants)
+    .where(and(eq(participants.ticketId, sql.placeholder('ticketId')), eq(participants.email, sql.placeholder('email')))),
+);
+
+/**
+ * The name an email's recipient goes by: the ticket's customer by the name on the email that
+ * opened it (on the ticket row, no query), anyone else by the name their address came with. Only
+ * asked for when the template uses it: the default templates do not.
+ */
+async function recipientName(tx: Tx, s: Send, source: string): Promise<string | null> {
+  if (!NAME_USED.test(source)) return null;
+  const isAuthor = !!s.ticket.externalAuthor && s.ticket.externalAuthor.toLowerCase() === s.to.toLowerCase();
+  if (isAuthor && s.ticket.externalAuthorName) return s.ticket.externalAuthorName;
+  return (await participantNameStmt(tx, { ticketId: s.ticket.id, email: s.to.toLowerCase() }))?.name ?? null;
 }
 
 /**
@@ -174,7 +197,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
     subject,
     text: '',
     // Rendered when the worker composes the message, outside this transaction.
-    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, await text)) },
+    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, { ...(await text), customerName: await recipientName(tx, s, source) })) },
     messageId: ids.messageId,
     ...threading(ids, `<reply-${key}@${host}>`),
     headers: {

@@ -186,7 +186,7 @@ async function reject(c: Ctx, code: RejectionCode, projectId: number | null): Pr
     const project = projectId === null ? undefined : await findProjectById(c.tx, projectId);
     const settings = project ? await settingsFor(c.tx, project.id) : undefined;
     const custom = project ? mc.book.customFor(project.id) : null;
-    const spec = rejectionSpec({ ...c.parsed, from: to }, code, {
+    const spec = rejectionSpec({ ...c.parsed, from: to, fromName: namesOf(c).get(to) }, code, {
       fromAddress: custom ?? mc.from,
       fromName: project ? settings?.outgoingName?.trim() || defaultOutgoingName(project) : 'Support',
       messageId: `<rejection-${randomBytes(12).toString('hex')}@${mc.book.host()}>`,

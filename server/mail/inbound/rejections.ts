@@ -7,10 +7,10 @@ import type { OutboundSpec } from '../outbound/spec';
 import type { ParsedEmail } from './parse';
 
 export { REJECTIONS, type RejectionCode } from '../outbound/templates';
-import { REJECTIONS, type RejectionCode } from '../outbound/templates';
+import { customerNameVars, REJECTIONS, type RejectionCode } from '../outbound/templates';
 
 export function rejectionSpec(
-  m: Pick<ParsedEmail, 'subject' | 'messageId' | 'derivedMessageId' | 'to'> & { from: string },
+  m: Pick<ParsedEmail, 'subject' | 'messageId' | 'derivedMessageId' | 'to'> & { from: string; /** the sender's display name, for %{CUSTOMER_NAME} */ fromName?: string | null | undefined },
   code: RejectionCode,
   opts: {
     fromAddress: string;
@@ -33,7 +33,7 @@ export function rejectionSpec(
     subject: `[Rejected] ${m.subject}`.trim(),
     text: '',
     // Rendered when the worker composes it, like the other customer emails.
-    template: { source: opts.template, vars: { ...opts.vars, REJECTION_REASON: reason } },
+    template: { source: opts.template, vars: { ...opts.vars, REJECTION_REASON: reason, ...customerNameVars(m.fromName) } },
     messageId: opts.messageId,
     ...(original ? { inReplyTo: original, references: [original] } : {}),
     headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },

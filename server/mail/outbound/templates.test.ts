@@ -14,13 +14,16 @@ const vars: Vars = {
   SYSTEM_FOOTER: 'ACME Support',
   ADDITIONAL_TEXT: '',
   REJECTION_REASON: '',
+  CUSTOMER_NAME: '',
+  CUSTOMER_FIRST_NAME: '',
   NOTE_TEXT: 'Hello <script>alert(1)</script> <img src=x onerror=alert(2)> [link](javascript:alert(3))',
 };
 
 test('placeholders allow spaces inside the braces; unknown ones stay and are reported', () => {
   assert.equal(fill('Ticket %{ ISSUE_ID } / %{ISSUE_PATH}', vars), 'Ticket #7 / acme/app#7');
-  assert.equal(fill('Hi %{CUSTOMER_NAME}', vars), 'Hi %{CUSTOMER_NAME}');
-  assert.deepEqual(unknownPlaceholders('%{ISSUE_ID} %{ CUSTOMER_NAME } %{FOO}'), ['CUSTOMER_NAME', 'FOO']);
+  assert.equal(fill('Hi %{CUSTOMER_EMAIL}', vars), 'Hi %{CUSTOMER_EMAIL}');
+  // the name placeholders are known (mail7): only the others are reported
+  assert.deepEqual(unknownPlaceholders('%{ISSUE_ID} %{ CUSTOMER_NAME } %{CUSTOMER_EMAIL} %{FOO}'), ['CUSTOMER_EMAIL', 'FOO']);
 });
 
 test('the default thank-you text is GitLab\'s', () => {

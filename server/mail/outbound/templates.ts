@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT_DIR } from '../../paths';
+import { escapeMarkdownInline } from '../../../shared/macros';
 
 export const TEMPLATE_KINDS = ['thank_you', 'new_participant', 'new_note', 'rejection', 'resolved'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
@@ -57,6 +58,15 @@ export const PLACEHOLDERS = [
   'NOTE_TEXT',
   /** rejection emails: why the email could not be processed (one exact reason per error) */
   'REJECTION_REASON',
+  /**
+   * The name of the person the email goes to, as their mail gave it (the ticket's customer: the
+   * name on the email that opened it; another participant: the name their address came with).
+   * Unknown (no name, or only an address): empty, and the placeholder takes the space and the
+   * comma before it along ("Hi %{CUSTOMER_FIRST_NAME}," reads "Hi,"), see `fill`.
+   */
+  'CUSTOMER_NAME',
+  /** the first name of CUSTOMER_NAME ("Ada" of "Ada Lovelace" and of "Lovelace, Ada") */
+  'CUSTOMER_FIRST_NAME',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type Vars = Record<Placeholder, string>;
@@ -82,11 +92,43 @@ export function unknownPlaceholders(source: string): string[] {
   return [...new Set([...source.matchAll(PLACEHOLDER_RE)].map((m) => m[1] as string).filter((n) => !known.has(n)))];
 }
 
+/** The placeholders that name a person: when the name is unknown they leave no gap (`fill`). */
+const NAME_PLACEHOLDERS = new Set<string>(['CUSTOMER_NAME', 'CUSTOMER_FIRST_NAME']);
+/** a placeholder with the comma and blanks before it on its line (`Thanks, %{CUSTOMER_NAME}`) */
+const FILL_RE = /(,?[ \t]+)?%\{\s*([A-Za-z0-9_]+)\s*\}/g;
+
 export function fill(source: string, vars: Partial<Vars>): string {
-  return source.replace(PLACEHOLDER_RE, (whole: string, name: string) => {
+  return source.replace(FILL_RE, (whole: string, before: string | undefined, name: string) => {
     const value = (vars as Record<string, string | undefined>)[name];
-    return value === undefined ? whole : value;
+    if (value === undefined) return whole;
+    // An unknown name leaves no gap: "Hi %{CUSTOMER_FIRST_NAME}," → "Hi,", "Thanks, %{…}!" → "Thanks!"
+    if (value === '' && NAME_PLACEHOLDERS.has(name)) return '';
+    return (before ?? '') + value;
   });
+}
+
+/**
+ * CUSTOMER_NAME and CUSTOMER_FIRST_NAME from a display name as mail gave it, unescaped (the
+ * caller escapes them for Markdown). A "name" that is an address (`"ada@x.test" <ada@x.test>`)
+ * is no name. "Lovelace, Ada" (a directory's order) has the first name "Ada".
+ */
+export function customerNames(displayName: string | null | undefined): { name: string; first: string } {
+  const name = (displayName ?? '').replace(/\s+/g, ' ').replace(/^["'\s]+|["'\s]+$/g, '').trim();
+  if (!name || name.includes('@')) return { name: '', first: '' };
+  const comma = /^([^,]+),\s*(.+)$/.exec(name);
+  const given = comma ? (comma[2] as string) : name;
+  const first = (given.split(' ')[0] ?? '').replace(/[,;:.]+$/, '');
+  return { name, first: first || name };
+}
+
+/**
+ * %{CUSTOMER_NAME} and %{CUSTOMER_FIRST_NAME}: a name comes from whoever wrote the mail, so it is
+ * escaped like every other value from people (shared/macros.ts): it never becomes a link, HTML,
+ * a mention or a quick action. Unknown: empty (the template's "Hi %{…}," then reads "Hi,").
+ */
+export function customerNameVars(displayName: string | null | undefined): Pick<Vars, 'CUSTOMER_NAME' | 'CUSTOMER_FIRST_NAME'> {
+  const n = customerNames(displayName);
+  return { CUSTOMER_NAME: n.name && escapeMarkdownInline(n.name), CUSTOMER_FIRST_NAME: n.first && escapeMarkdownInline(n.first) };
 }
 
 export interface Rendered {
