@@ -29,14 +29,22 @@ interface Wording {
   tail: string[];
 }
 
-function wording(kind: AccountMailKind, w: { inviter?: string; projectPath?: string | null; role?: string | null }): Wording {
+/** "a developer", "an owner" */
+const withArticle = (role: string) => `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role}`;
+
+function wording(kind: AccountMailKind, w: { inviter?: string | undefined; inviterEmail?: string | null | undefined; projectPath?: string | null; role?: string | null }): Wording {
   if (kind === 'invitation') {
-    const where = w.projectPath ? ` to the project ${w.projectPath} as ${w.role}` : '';
+    // "Lena Lead invited you to join acme/support on Threadline as a developer."
+    const what = w.projectPath ? `${w.projectPath} on Threadline${w.role ? ` as ${withArticle(w.role)}` : ''}` : 'Threadline';
+    const who = w.inviter ? `${w.inviter} invited you` : 'You are invited';
     return {
-      subject: w.projectPath ? `You are invited to ${w.projectPath} on Threadline` : 'You are invited to Threadline',
-      lead: [`${w.inviter ?? 'An administrator'} invited you to Threadline${where}.`, 'Open this link to choose your name and password:'],
+      subject: `${who} to ${w.projectPath ? `${w.projectPath} on Threadline` : 'Threadline'}`,
+      lead: [`${who} to join ${what}.`, 'Open this link to choose your name and password:'],
       action: 'Join Threadline',
-      tail: ['The link works once and expires in 7 days.'],
+      tail: [
+        'The link works once and expires in 7 days.',
+        w.inviter && w.inviterEmail ? `Questions? Reply to this email to reach ${w.inviter}.` : 'If you did not expect this invitation, you can ignore this email.',
+      ],
     };
   }
   if (kind === 'password_reset') {
@@ -59,7 +67,16 @@ function wording(kind: AccountMailKind, w: { inviter?: string; projectPath?: str
 export async function queueAccountMail(
   tx: Tx,
   mc: MailContext,
-  m: { kind: AccountMailKind; to: string; token: string; inviter?: string; projectPath?: string | null; role?: string | null },
+  m: {
+    kind: AccountMailKind;
+    to: string;
+    token: string;
+    /** who invited: their name says who the email is from, and replies go to their address */
+    inviter?: string | undefined;
+    inviterEmail?: string | null | undefined;
+    projectPath?: string | null;
+    role?: string | null;
+  },
   at: number,
 ): Promise<void> {
   const link = linkFor(mc, m.kind, m.token);
@@ -71,9 +88,15 @@ export async function queueAccountMail(
     `<p style="color:#555">${escapeHtml(link)}</p>`,
     ...w.tail.map((p) => `<p>${escapeHtml(p)}</p>`),
   ].join('\n');
+  // From the instance's address (MAIL_FROM, the Admin page's From), named for the person who
+  // invited; a reply reaches them, never the Service Desk (where it would be rejected, or open a
+  // ticket when the From address is a project's).
+  const inviter = m.kind === 'invitation' ? m.inviter : undefined;
+  const replyTo = inviter && m.inviterEmail ? m.inviterEmail : undefined;
   const spec: OutboundSpec = {
-    from: { name: 'Threadline', address: mc.from },
+    from: { name: inviter ? `${inviter} (via Threadline)` : 'Threadline', address: mc.from },
     to: m.to,
+    ...(replyTo ? { replyTo } : {}),
     subject: w.subject,
     text,
     html,

@@ -85,7 +85,7 @@ export async function invite(dc: DomainCtx, actor: Actor, input: { email: string
       })
       .returning()
       .get();
-    await queueAccountMail(tx, dc.mail, { kind: 'invitation', to: email, token, inviter: actor.name, projectPath: pa?.project.path ?? null, role: role ?? null }, at);
+    await queueAccountMail(tx, dc.mail, { kind: 'invitation', to: email, token, ...(await inviterOf(tx, actor)), projectPath: pa?.project.path ?? null, role: role ?? null }, at);
     await recordAudit(tx, actor, { projectId: pa?.project.id ?? null, action: 'invitation.created', target: email, ...(role ? { detail: { role } } : {}) }, at);
     return { status: 'invited' as const, invitation: await view(tx, row, at), url: linkFor(dc.mail, 'invitation', token) };
   });
@@ -120,6 +120,16 @@ export async function manageableInvitation(dc: DomainCtx, user: UserRow, id: num
   return row;
 }
 
+/**
+ * Who the invitation is from: a person's name and address (replies go to them). The command line
+ * is nobody: "command line invited you" would read as a name.
+ */
+async function inviterOf(tx: Tx, actor: Actor): Promise<{ inviter?: string; inviterEmail?: string | null }> {
+  if (actor.id === null) return {};
+  const row = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.id)).get();
+  return { inviter: actor.name, inviterEmail: row?.email ?? null };
+}
+
 /** A new link for the same invitation, valid 7 days from now; the old link stops working. */
 export async function resendInvitation(dc: DomainCtx, actor: Actor, row: TokenRow): Promise<InvitationView> {
   return dc.db.write(async (tx) => {
@@ -133,7 +143,7 @@ export async function resendInvitation(dc: DomainCtx, actor: Actor, row: TokenRo
       .get();
     if (!updated) throw new AppError('INVITATION_NOT_FOUND');
     const project = row.projectId === null ? undefined : await tx.select({ path: projects.path }).from(projects).where(eq(projects.id, row.projectId)).get();
-    await queueAccountMail(tx, dc.mail, { kind: 'invitation', to: row.email, token, inviter: actor.name, projectPath: project?.path ?? null, role: row.role }, at);
+    await queueAccountMail(tx, dc.mail, { kind: 'invitation', to: row.email, token, ...(await inviterOf(tx, actor)), projectPath: project?.path ?? null, role: row.role }, at);
     await recordAudit(tx, actor, { projectId: row.projectId, action: 'invitation.resent', target: row.email }, at);
     return view(tx, updated, at);
   });
