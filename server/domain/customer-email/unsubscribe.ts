@@ -1,6 +1,9 @@
-/** Unsubscribing a participant (SPEC §4): link GET → confirm page, POST (RFC 8058), or email. */
-import { and, eq, isNull } from 'drizzle-orm';
-import { replyKeys } from '../../../db/schema';
+/**
+ * Unsubscribing a participant (SPEC §4): link GET → confirm page, POST (RFC 8058), or email; and
+ * the way back (mail7 #3): the same link's page subscribes them again.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { participants, replyKeys } from '../../../db/schema';
 import type { Q, Tx } from '../../../db/client';
 import type { DomainCtx, Emit } from '../core/context';
 import { write } from '../core/context';
@@ -32,13 +35,47 @@ export interface UnsubscribeTarget {
   email: string;
   ticketTitle: string;
   iid: number;
+  /** whether the address gets the thread's email now; null: it is no participant any more (a responder removed it) */
+  subscribed: boolean | null;
 }
 
 export async function lookupUnsubscribe(dc: DomainCtx, token: string): Promise<UnsubscribeTarget | null> {
   if (!/^[0-9a-f]{32}$/.test(token)) return null;
   const rk = await findUnsubscribeToken(dc.db, token);
   const ticket = rk?.ticketId ? await ticketById(dc.db, rk.ticketId) : undefined;
-  return rk && ticket ? { email: rk.email, ticketTitle: ticket.title, iid: ticket.iid } : null;
+  if (!rk || !ticket) return null;
+  const p = await dc.db
+    .select({ unsubscribedAt: participants.unsubscribedAt })
+    .from(participants)
+    .where(and(eq(participants.ticketId, ticket.id), eq(participants.email, rk.email.toLowerCase())))
+    .get();
+  return { email: rk.email, ticketTitle: ticket.title, iid: ticket.iid, subscribed: p ? p.unsubscribedAt === null : null };
+}
+
+/**
+ * "Subscribe again" on the unsubscribe page: the participant gets the thread's email again, with
+ * a system note saying so. Only someone who unsubscribed themselves comes back: an address a
+ * responder removed stays removed (the link cannot add it again).
+ */
+export async function resubscribeByToken(dc: DomainCtx, token: string): Promise<UnsubscribeTarget | null> {
+  const target = await lookupUnsubscribe(dc, token);
+  if (!target || target.subscribed !== false) return target;
+  const botId = (await ensureSupportBot(dc)).id;
+  await write(dc, async (tx, emit, at) => {
+    const rk = await findUnsubscribeToken(tx, token);
+    const ticket = rk?.ticketId ? await ticketById(tx, rk.ticketId) : undefined;
+    if (!rk || !ticket) return;
+    const changed = await tx
+      .update(participants)
+      .set({ unsubscribedAt: null })
+      .where(and(eq(participants.ticketId, ticket.id), eq(participants.email, rk.email.toLowerCase()), sql`${participants.unsubscribedAt} is not null`))
+      .returning({ id: participants.id })
+      .all();
+    if (changed.length === 0) return;
+    await emitParticipantsChanged(tx, emit, ticket);
+    await botNote(tx, emit, ticket, botId, `subscribed ${rk.email} again`, at);
+  });
+  return { ...target, subscribed: true };
 }
 
 export async function unsubscribeByToken(dc: DomainCtx, token: string): Promise<UnsubscribeTarget | null> {
@@ -50,5 +87,5 @@ export async function unsubscribeByToken(dc: DomainCtx, token: string): Promise<
     const ticket = rk?.ticketId ? await ticketById(tx, rk.ticketId) : undefined;
     if (rk && ticket) await unsubscribeParticipant(tx, emit, ticket, rk.email, botId, at);
   });
-  return target;
+  return { ...target, subscribed: target.subscribed === null ? null : false };
 }
