@@ -59,3 +59,13 @@ test("a customer's escaped <word> reads as typed in both parts of the email", ()
   assert.match(r.text, /^Error: <missing config> after <Ctrl>\+<C>$/m);
   assert.match(r.html, /Error: &lt;missing config&gt; after &lt;Ctrl&gt;\+&lt;C&gt;/);
 });
+
+test('filling a template stays linear on long runs of blanks (a template may hold 100,000 characters)', () => {
+  const blanks = `${' '.repeat(100_000)}x %{ISSUE_ID}`;
+  const t = performance.now();
+  assert.equal(fill(blanks, vars), `${' '.repeat(100_000)}x #7`);
+  assert.equal(fill(`Hi${' '.repeat(50_000)}%{CUSTOMER_FIRST_NAME}, and${'\t'.repeat(50_000)}`, { ...vars, CUSTOMER_FIRST_NAME: '' }), `Hi, and${'\t'.repeat(50_000)}`);
+  assert.ok(performance.now() - t < 500, `took ${(performance.now() - t).toFixed(0)} ms (quadratic: minutes)`);
+  assert.equal(fill('Thanks, %{CUSTOMER_NAME}! Hi %{CUSTOMER_FIRST_NAME},', { ...vars, CUSTOMER_NAME: '', CUSTOMER_FIRST_NAME: '' }), 'Thanks! Hi,');
+  assert.equal(fill('Hi %{CUSTOMER_FIRST_NAME},', { ...vars, CUSTOMER_FIRST_NAME: 'Ada' }), 'Hi Ada,');
+});

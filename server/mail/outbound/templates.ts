@@ -94,17 +94,28 @@ export function unknownPlaceholders(source: string): string[] {
 
 /** The placeholders that name a person: when the name is unknown they leave no gap (`fill`). */
 const NAME_PLACEHOLDERS = new Set<string>(['CUSTOMER_NAME', 'CUSTOMER_FIRST_NAME']);
-/** a placeholder with the comma and blanks before it on its line (`Thanks, %{CUSTOMER_NAME}`) */
-const FILL_RE = /(,?[ \t]+)?%\{\s*([A-Za-z0-9_]+)\s*\}/g;
-
 export function fill(source: string, vars: Partial<Vars>): string {
-  return source.replace(FILL_RE, (whole: string, before: string | undefined, name: string) => {
+  // One pass over the placeholders; the blanks before an unknown name are found by walking back
+  // (a regex with an optional blank prefix retried at every blank of a long run: quadratic, and a
+  // template may hold 100,000 characters).
+  let out = '';
+  let last = 0;
+  for (const m of source.matchAll(PLACEHOLDER_RE)) {
+    const name = m[1] as string;
     const value = (vars as Record<string, string | undefined>)[name];
-    if (value === undefined) return whole;
+    if (value === undefined) continue;
+    let start = m.index as number;
     // An unknown name leaves no gap: "Hi %{CUSTOMER_FIRST_NAME}," → "Hi,", "Thanks, %{…}!" → "Thanks!"
-    if (value === '' && NAME_PLACEHOLDERS.has(name)) return '';
-    return (before ?? '') + value;
-  });
+    if (value === '' && NAME_PLACEHOLDERS.has(name)) {
+      let k = start;
+      while (k > last && (source[k - 1] === ' ' || source[k - 1] === '\t')) k--;
+      if (k < start && k > last && source[k - 1] === ',') k--;
+      start = k;
+    }
+    out += source.slice(last, start) + value;
+    last = (m.index as number) + m[0].length;
+  }
+  return out + source.slice(last);
 }
 
 /**
