@@ -20,7 +20,13 @@ checkDependencies();
 try {
   await ensureBuilt({ client: target === 'main' });
 } catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  // an install without the dev dependencies (`npm ci --omit=dev`, NODE_ENV=production) cannot build
+  const missing = err && typeof err === 'object' && 'code' in err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND');
+  process.stderr.write(
+    missing
+      ? `\n  Threadline needs a build, and building needs the development dependencies (Vite, esbuild): run \`npm install\` without --omit=dev (and without NODE_ENV=production).\n  (${err.message.split('\n')[0]})\n\n`
+      : `${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 }
 // stack traces in logs name the TypeScript sources, not the bundle

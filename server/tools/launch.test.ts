@@ -62,14 +62,14 @@ test('SIGTERM to `npm start` itself stops the server it started', async () => {
 });
 
 /** launch.mjs and build.mjs in a checkout of their own whose node_modules is the real one, with `marked` changed by `edit` */
-function checkoutWith(edit: (markedDir: string) => void): string {
+function checkoutWith(edit: (markedDir: string) => void, without = 'marked'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-deps-'));
   for (const f of ['server/tools/launch.mjs', 'server/tools/build.mjs', 'package.json']) cpSync(path.join(ROOT_DIR, f), path.join(dir, f), { recursive: true });
   mkdirSync(path.join(dir, 'node_modules'));
   for (const entry of readdirSync(path.join(ROOT_DIR, 'node_modules'))) {
-    if (entry !== 'marked') symlinkSync(path.join(ROOT_DIR, 'node_modules', entry), path.join(dir, 'node_modules', entry));
+    if (entry !== without) symlinkSync(path.join(ROOT_DIR, 'node_modules', entry), path.join(dir, 'node_modules', entry));
   }
-  edit(path.join(dir, 'node_modules', 'marked'));
+  edit(path.join(dir, 'node_modules', without));
   return dir;
 }
 
@@ -88,5 +88,16 @@ test('started without a dependency installed, it says to run npm install (exit 1
   } finally {
     rmSync(missing, { recursive: true, force: true });
     rmSync(differs, { recursive: true, force: true });
+  }
+});
+
+test('installed without the development dependencies, a start that must build says so instead of a missing-module error', () => {
+  const noEsbuild = checkoutWith(() => {}, 'esbuild');
+  try {
+    const r = spawnSync(process.execPath, ['server/tools/launch.mjs', 'desk', '--help'], { cwd: noEsbuild, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /building needs the development dependencies \(Vite, esbuild\): run `npm install` without --omit=dev/);
+  } finally {
+    rmSync(noEsbuild, { recursive: true, force: true });
   }
 });
