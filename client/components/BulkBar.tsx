@@ -9,6 +9,7 @@ import type { BulkResult } from '../../shared/views';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import { me } from '../stores/session';
+import { offerUndo } from '../stores/undo';
 import { parseLabels } from './LabelsEditor';
 import { snoozePresets } from './StateToggle';
 import FormError from './FormError';
@@ -36,6 +37,19 @@ export default function BulkBar(props: {
     const result = await action.run(a);
     if (!result) return;
     setMergeInto(null);
+    const closed = result.updated;
+    const projectPath = props.projectPath;
+    if (a.kind === 'state' && a.state === 'closed' && closed.length) {
+      const what = closed.length === 1 ? `#${closed[0]}` : `${closed.length} tickets`;
+      offerUndo({
+        text: `Closed ${what}`,
+        undone: `Reopened ${what}`,
+        undo: async () => {
+          const back = await api.tickets.bulk.mutate({ projectPath, iids: closed, action: { kind: 'state', state: 'opened' } });
+          if (back.failed[0]) throw new Error(back.failed.map((f) => `#${f.iid}: ${f.message}`).join(' '));
+        },
+      });
+    }
     props.onDone(result);
   }
 

@@ -8,6 +8,7 @@ import { errorMessage } from '../lib/errors';
 import { loadSession, me, needsSetup } from '../stores/session';
 import TopBar from './TopBar';
 import Toasts from './Toasts';
+import UndoStatus from './UndoStatus';
 import ShortcutsHelp from './ShortcutsHelp';
 
 /** Pages for signed-out people; a signed-in visitor is sent on. */
@@ -31,6 +32,7 @@ export default function Shell(props: RouteSectionProps) {
     <>
       <TopBar />
       <Toasts />
+      <UndoStatus />
       <ShortcutsHelp />
       <main class="page">
         <Switch>

@@ -4,6 +4,7 @@
  * a assigns it to me, e closes or reopens it. Ignored while typing in a field.
  */
 import { sayFailed } from '../stores/notifications';
+import { offerUndo, runUndo, undoOffer } from '../stores/undo';
 import { errorMessage } from './errors';
 import { parseProjectRoute } from './project-route';
 import { api } from './trpc';
@@ -15,6 +16,7 @@ export const SHORTCUTS: { keys: string; what: string; where: Where }[] = [
   { keys: 'o or Enter', what: 'Open the ticket under the cursor', where: 'Queue' },
   { keys: 'x', what: 'Select the ticket under the cursor (for bulk actions; shift-click selects a range)', where: 'Queue' },
   { keys: 'u', what: 'Mark the ticket under the cursor as unread', where: 'Queue' },
+  { keys: 'z', what: 'Undo the close just done (while “Closed #… · Undo” shows)', where: 'Queue' },
   { keys: 'a', what: 'Assign to me (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
   { keys: 'e', what: 'Close, or reopen (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
   { keys: 'r', what: 'Reply to the customer', where: 'Ticket' },
@@ -167,10 +169,26 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
         if (!t.row) click('toggle-state');
         else {
           const state = t.state === 'opened' ? 'closed' : 'opened';
-          act(t, state === 'closed' ? 'close' : 'reopen', api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state }));
+          const done = api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state });
+          act(t, state === 'closed' ? 'close' : 'reopen', done);
+          // The closed row leaves the list: the line says so and can bring it back.
+          if (state === 'closed')
+            void done.then(
+              () =>
+                offerUndo({
+                  text: `Closed #${t.iid}`,
+                  undone: `Reopened #${t.iid}`,
+                  undo: () => api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state: 'opened' }),
+                }),
+              () => undefined,
+            );
         }
         break;
       }
+      case 'z':
+        if (!undoOffer()) return;
+        void runUndo();
+        break;
       case '/':
         document.querySelector<HTMLInputElement>('#queue-search')?.focus();
         break;

@@ -1,0 +1,73 @@
+/**
+ * UI pass 7, in real browsers: a close from the queue says so and can be undone; a bulk action
+ * keeps the selection for the next one; focus lands somewhere sensible when what held it goes;
+ * stale presence is not shown as current; the Admin page has section navigation; every page
+ * names its tab; the queue's search says what it searches at 1280 px.
+ */
+import type { Page } from '@playwright/test';
+import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
+
+/** Creates tickets through the API with this page's session, as a script would. */
+async function createTickets(page: Page, titles: string[]): Promise<number[]> {
+  return page.evaluate(
+    async ({ projectPath, titles }) => {
+      const iids: number[] = [];
+      for (const title of titles) {
+        const res = await fetch('/trpc/tickets.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ projectPath, title, confidential: false }) });
+        iids.push(((await res.json()) as { result: { data: { iid: number } } }).result.data.iid);
+      }
+      return iids;
+    },
+    { projectPath: PROJECT, titles },
+  );
+}
+
+test('e in the queue says “Closed #n · Undo”, and Undo (z, or the button by keyboard) reopens it for everyone; a bulk close too', async ({ browser, app }) => {
+  const run = `undo${Date.now()}`;
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  const iids = await createTickets(bob.page, [1, 2, 3].map((n) => `Undo ${n} ${run}`));
+  const queue = `/p/${PROJECT}?state=opened&search=${run}`;
+  await alice.page.goto(queue);
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(3);
+  const page = bob.page;
+  await page.goto(queue);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('ticket-row')).toHaveCount(3);
+  const status = page.getByTestId('undo-status');
+  const undo = status.getByRole('button', { name: 'Undo' });
+
+  // The top row is the newest ticket.
+  await page.keyboard.press('j');
+  await page.keyboard.press('e');
+  await expect(page.getByTestId('ticket-row')).toHaveCount(2);
+  await expect(status).toHaveAttribute('role', 'status');
+  await expect(status).toContainText(`Closed #${iids[2]}`);
+  await expect(undo).toBeVisible();
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(2);
+  // z takes it back: reopened for Bob and, live, for Alice.
+  await page.keyboard.press('z');
+  await expect(status).toContainText(`Reopened #${iids[2]}`);
+  await expect(undo).toHaveCount(0);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(3);
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(3);
+
+  // A bulk close offers the same, and the button works from the keyboard.
+  await page.getByTestId('row-check').first().check();
+  await page.getByTestId('select-all').check();
+  await expect(page.getByTestId('bulk-count')).toHaveText('3 selected');
+  await page.getByTestId('bulk-close').click();
+  await expect(status).toContainText('Closed 3 tickets');
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(0);
+  await undo.focus();
+  await page.keyboard.press('Enter');
+  await expect(status).toContainText('Reopened 3 tickets');
+  await expect(status).toBeFocused();
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(3);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(3);
+  // Once the person moves on, the line clears after a few seconds.
+  await page.keyboard.press('j');
+  await expect(status).toHaveText('', { timeout: 15_000 });
+  await alice.context.close();
+  await bob.context.close();
+});
