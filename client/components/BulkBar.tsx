@@ -1,7 +1,7 @@
 /**
  * Bulk actions on the selected rows: state, assignee, labels, merge. Each ticket changes on its
- * own (one event each, live for everyone); the bar says which failed and why, and keeps those
- * selected.
+ * own (one event each, live for everyone); the report says which failed and why. The selection
+ * stays for the next action (label, then assign, then close), as in Help Scout and Front.
  */
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { CAN, roleLevel } from '../../shared/roles';
@@ -22,8 +22,8 @@ export default function BulkBar(props: {
   allOnPage: boolean;
   onToggleAll(): void;
   onClear(): void;
-  /** the tickets that changed leave the selection; the failed ones stay */
-  onDone(result: BulkResult): void;
+  /** after an action: what it did, and whether it was a merge (which ends the selection) */
+  onDone(result: BulkResult, merged: boolean): void;
 }) {
   const [members] = createResource(
     () => props.projectPath,
@@ -50,7 +50,7 @@ export default function BulkBar(props: {
         },
       });
     }
-    props.onDone(result);
+    props.onDone(result, a.kind === 'merge');
   }
 
   const n = () => props.selected.length;

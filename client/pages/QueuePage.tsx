@@ -111,9 +111,12 @@ export default function QueuePage(props: { project: ProjectView }) {
           allOnPage={allOnPage()}
           onToggleAll={() => setSelected(allOnPage() ? new Set<number>() : new Set(visible()))}
           onClear={() => setSelected(new Set<number>())}
-          onDone={(result) => {
+          onDone={(result, merged) => {
             setReport(result);
-            setSelected(new Set(result.failed.map((f) => f.iid).filter((iid) => selected().has(iid))));
+            // The selection stays for the next action: the tickets that leave the view (closed out of
+            // the Open tab, say) leave it by the effect above, so nothing unseen stays selected. A
+            // merge ends it: the merged tickets take no more changes.
+            if (merged) setSelected(new Set(result.failed.map((f) => f.iid).filter((iid) => selected().has(iid))));
           }}
         />
       </Show>

@@ -71,3 +71,43 @@ test('e in the queue says “Closed #n · Undo”, and Undo (z, or the button by
   await alice.context.close();
   await bob.context.close();
 });
+
+test('a bulk action keeps the selection, so label → assign → close needs one selection; tickets that leave the view leave it', async ({ browser, app }) => {
+  const run = `keep${Date.now()}`;
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  await createTickets(bob.page, [1, 2, 3].map((n) => `Keep ${n} ${run}`));
+  const queue = `/p/${PROJECT}?state=opened&search=${run}`;
+  await alice.page.goto(queue);
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(3);
+  const page = bob.page;
+  await page.goto(queue);
+  const rows = page.getByTestId('ticket-row');
+  await expect(rows).toHaveCount(3);
+  await rows.nth(0).getByTestId('row-check').check();
+  await rows.nth(1).getByTestId('row-check').check();
+  await expect(page.getByTestId('bulk-count')).toHaveText('2 selected');
+
+  await page.getByTestId('bulk-labels').fill(run);
+  await page.getByTestId('bulk-labels').press('Enter');
+  await expect(page.getByTestId('bulk-report')).toContainText('2 tickets updated.');
+  await expect(alice.page.getByTestId('ticket-row').filter({ hasText: run }).locator('.label')).toHaveCount(2);
+  // Still the same two, checked, for the next action.
+  await expect(page.getByTestId('bulk-count')).toHaveText('2 selected');
+  await expect(rows.nth(0).getByTestId('row-check')).toBeChecked();
+  await expect(rows.nth(1).getByTestId('row-check')).toBeChecked();
+  await expect(rows.nth(2).getByTestId('row-check')).not.toBeChecked();
+
+  await page.getByTestId('bulk-assign').selectOption({ label: 'Me' });
+  await expect(alice.page.getByTestId('ticket-row').locator('.assignee').filter({ hasText: USERS.bob.name })).toHaveCount(2);
+  await expect(page.getByTestId('bulk-count')).toHaveText('2 selected');
+
+  // Closed out of the Open tab, they leave the view and the selection: nothing unseen stays selected.
+  await page.getByTestId('bulk-close').click();
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId('bulk-bar')).toHaveCount(0);
+  await expect(rows.getByTestId('row-check')).not.toBeChecked();
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(1);
+  await alice.context.close();
+  await bob.context.close();
+});
