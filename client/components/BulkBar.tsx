@@ -3,10 +3,10 @@
  * own (one event each, live for everyone); the report says which failed and why. The selection
  * stays for the next action (label, then assign, then close), as in Help Scout and Front.
  */
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { CAN, roleLevel } from '../../shared/roles';
 import type { BulkResult } from '../../shared/views';
-import { createAction } from '../lib/action';
+import { createAction, focusIfLost } from '../lib/action';
 import { api } from '../lib/trpc';
 import { me } from '../stores/session';
 import { offerUndo } from '../stores/undo';
@@ -24,6 +24,8 @@ export default function BulkBar(props: {
   onClear(): void;
   /** after an action: what it did, and whether it was a merge (which ends the selection) */
   onDone(result: BulkResult, merged: boolean): void;
+  /** the bar went away (its tickets left the view) with focus in it, or while its action ran */
+  onGone(pending: boolean): void;
 }) {
   const [members] = createResource(
     () => props.projectPath,
@@ -33,7 +35,10 @@ export default function BulkBar(props: {
   const [mergeInto, setMergeInto] = createSignal<number | null>(null);
   const action = createAction((a: Action) => api.tickets.bulk.mutate({ projectPath: props.projectPath, iids: props.selected, action: a }));
 
+  // Only after an action does the bar's going move focus: Clear and the select-all box end it on purpose.
+  let acted = false;
   async function run(a: Action) {
+    acted = true;
     const result = await action.run(a);
     if (!result) return;
     setMergeInto(null);
@@ -53,11 +58,21 @@ export default function BulkBar(props: {
     props.onDone(result, a.kind === 'merge');
   }
 
+  let bar: HTMLDivElement | undefined;
+  let labelsInput: HTMLInputElement | undefined;
+  const cleared = () => {
+    setLabels('');
+    focusIfLost(labelsInput);
+  };
+  onCleanup(() => {
+    if (acted && (action.pending() || bar?.contains(document.activeElement))) props.onGone(action.pending());
+  });
+
   const n = () => props.selected.length;
   return (
-    <div class="bulk-bar" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
+    <div ref={bar} class="bulk-bar" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
       <label class="check">
-        <input type="checkbox" data-testid="select-all" checked={props.allOnPage} onChange={() => props.onToggleAll()} />
+        <input type="checkbox" data-testid="select-all" checked={props.allOnPage} onChange={() => ((acted = false), props.onToggleAll())} />
         <span data-testid="bulk-count">
           {n()} selected
         </span>
@@ -106,10 +121,10 @@ export default function BulkBar(props: {
           onSubmit={(e) => {
             e.preventDefault();
             const list = parseLabels(labels());
-            if (list.length) void run({ kind: 'labels', add: list, remove: [] }).then(() => setLabels(''));
+            if (list.length) void run({ kind: 'labels', add: list, remove: [] }).then(cleared);
           }}
         >
-          <input data-testid="bulk-labels" aria-label="Labels to add to or remove from the selected tickets" placeholder="labels" value={labels()} onInput={(e) => setLabels(e.currentTarget.value)} />
+          <input ref={labelsInput} data-testid="bulk-labels" aria-label="Labels to add to or remove from the selected tickets" placeholder="labels" value={labels()} onInput={(e) => setLabels(e.currentTarget.value)} />
           <button type="submit" class="button button-small" disabled={action.pending() || !labels().trim()}>
             Add
           </button>
@@ -119,7 +134,7 @@ export default function BulkBar(props: {
             disabled={action.pending() || !labels().trim()}
             onClick={() => {
               const list = parseLabels(labels());
-              if (list.length) void run({ kind: 'labels', add: [], remove: list }).then(() => setLabels(''));
+              if (list.length) void run({ kind: 'labels', add: [], remove: list }).then(cleared);
             }}
           >
             Remove
@@ -137,7 +152,7 @@ export default function BulkBar(props: {
             <For each={[...props.selected].sort((a, b) => a - b)}>{(iid) => <option value={String(iid)}>#{iid}</option>}</For>
           </select>
         </Show>
-        <button type="button" class="button button-quiet button-small" data-testid="bulk-clear" onClick={() => props.onClear()}>
+        <button type="button" class="button button-quiet button-small" data-testid="bulk-clear" onClick={() => ((acted = false), props.onClear())}>
           Clear
         </button>
       </div>
@@ -167,7 +182,7 @@ export default function BulkBar(props: {
 /** What the last bulk action did, kept after the selection empties. */
 export function BulkReport(props: { result: BulkResult; onDismiss(): void }) {
   return (
-    <div class="notice bulk-report" data-testid="bulk-report" role="status">
+    <div class="notice bulk-report" data-testid="bulk-report" role="status" tabindex="-1">
       {props.result.updated.length} {props.result.updated.length === 1 ? 'ticket' : 'tickets'} updated.
       <Show when={props.result.failed.length > 0}>
         {' '}

@@ -4,7 +4,7 @@
  */
 import { createResource, createSignal, For } from 'solid-js';
 import type { TicketDetail } from '../../shared/views';
-import { createAction } from '../lib/action';
+import { createAction, focusIfLost } from '../lib/action';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
 
@@ -14,6 +14,7 @@ export function parseLabels(text: string): string[] {
 
 export default function LabelsEditor(props: { projectPath: string; ticket: TicketDetail; onUpdated(t: TicketDetail): void }) {
   const [draft, setDraft] = createSignal('');
+  let input: HTMLInputElement | undefined;
   const [known] = createResource(
     () => props.projectPath,
     (projectPath) => api.labels.list.query({ projectPath }).catch(() => []),
@@ -37,7 +38,10 @@ export default function LabelsEditor(props: { projectPath: string; ticket: Ticke
       onSubmit={async (e) => {
         e.preventDefault();
         const adding = parseLabels(draft());
-        if (adding.length && (await save({ addLabels: adding }))) setDraft('');
+        if (adding.length && (await save({ addLabels: adding }))) {
+          setDraft('');
+          focusIfLost(input);
+        }
       }}
     >
       <span class="side-title">Labels</span>
@@ -63,7 +67,7 @@ export default function LabelsEditor(props: { projectPath: string; ticket: Ticke
         <label class="visually-hidden" for="label-input">
           Add labels
         </label>
-        <input id="label-input" data-testid="labels" list="label-options" placeholder="Add a label" value={draft()} onInput={(e) => setDraft(e.currentTarget.value)} />
+        <input ref={input} id="label-input" data-testid="labels" list="label-options" placeholder="Add a label" value={draft()} onInput={(e) => setDraft(e.currentTarget.value)} />
         <datalist id="label-options">
           <For each={suggestions()}>{(l) => <option value={l.name} />}</For>
         </datalist>

@@ -39,9 +39,12 @@ export default function TicketRow(props: {
   // Read now: at cleanup the page that passed these props may be gone (a stale read).
   const iid = t().iid;
   const projectPath = props.projectPath;
-  onCleanup(() => rowLeft(iid, projectPath));
+  let row: HTMLLIElement | undefined;
+  // Runs before the row leaves the page, so it still knows whether focus was in it.
+  onCleanup(() => rowLeft(iid, projectPath, !!row?.contains(document.activeElement)));
   return (
     <li
+      ref={row}
       class="ticket-row"
       classList={{ 'ticket-row-unread': isUnread(t()), 'ticket-row-checked': !!props.checked }}
       data-testid="ticket-row"

@@ -46,3 +46,12 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
   }
   return { run, pending, error, code, setError };
 }
+
+/**
+ * Focus fell to the page because the control that had it went away or stays disabled (an "Add"
+ * whose field was just emptied): it goes to `to` instead, so the keyboard carries on from there.
+ */
+export function focusIfLost(to: HTMLElement | null | undefined): void {
+  const at = document.activeElement;
+  if (to?.isConnected && (!at || at === document.body || (at as HTMLButtonElement).disabled)) to.focus({ preventScroll: true });
+}

@@ -50,12 +50,12 @@ function cursorRow(): HTMLElement | null {
   return row;
 }
 
-function point(list: HTMLElement[], next: HTMLElement): void {
+function point(list: HTMLElement[], next: HTMLElement, focus = true): void {
   cursor = { iid: next.dataset.iid ?? '', project: next.dataset.project ?? '' };
   cursorAt = list.indexOf(next);
   list.forEach((r) => r.classList.toggle('ticket-row-selected', r === next));
   // Focus goes with the cursor, so Tab and Enter carry on from this row.
-  next.querySelector<HTMLElement>('a.ticket-link')?.focus({ preventScroll: true });
+  if (focus) next.querySelector<HTMLElement>('a.ticket-link')?.focus({ preventScroll: true });
 }
 
 function move(by: number): void {
@@ -72,16 +72,17 @@ function move(by: number): void {
 /**
  * A row was taken off the screen (closed out of its tab, merged, or re-drawn by a live event).
  * If it was under the cursor, the cursor goes to the row that took its place (as in a mail
- * client after archiving), and so does focus when it went away with the row: `j`, `e`, Tab and
+ * client after archiving), and so does focus when it went away with the row (`hadFocus`): `j`, `e`, Tab and
  * Enter carry on from there instead of from the top of the page.
  */
-export function rowLeft(iid: number, project: string): void {
+export function rowLeft(iid: number, project: string, hadFocus: boolean): void {
   if (cursor?.iid !== String(iid) || cursor.project !== project) return;
   queueMicrotask(() => {
     const list = rows();
     const next = cursorRow() ?? list[Math.min(cursorAt, list.length - 1)];
-    if (!next || (document.activeElement && document.activeElement !== document.body)) return;
-    point(list, next);
+    if (!next) return;
+    // Focus only if it left with the row: focus that fell from a button disabled while its call runs is that button's to get back.
+    point(list, next, hadFocus && (!document.activeElement || document.activeElement === document.body));
   });
 }
 

@@ -14,6 +14,7 @@ import { serviceDeskHref, ticketHref } from '../lib/project-route';
 import { useQueueParams } from '../lib/queue-params';
 import { api } from '../lib/trpc';
 import { createQueue, REPLIED_CLOSED_LIMIT } from '../stores/queue';
+import { undoOffer } from '../stores/undo';
 
 export function emptyQueueText(filtered: boolean, state: string): string {
   if (filtered) return 'No tickets match these filters.';
@@ -57,6 +58,18 @@ export default function QueuePage(props: { project: ProjectView }) {
     else next.delete(iid);
     setAnchor(iid);
     setSelected(next);
+  }
+  // The bulk bar went away with focus in it (a bulk close emptied the view): focus goes to the line
+  // that says what happened (with Undo after a close) once the action's answer is in, not to the page.
+  let refocus = false;
+  function settleFocus() {
+    const at = document.activeElement;
+    if (!refocus || (at && at !== document.body)) return void (refocus = false);
+    const to = document.querySelector<HTMLElement>(undoOffer() ? '[data-testid="undo-status"]' : '[data-testid="bulk-report"]');
+    if (to) {
+      refocus = false;
+      to.focus();
+    }
   }
   // `u` in the queue marked a row unread.
   const onUnread = (e: Event) => {
@@ -117,6 +130,11 @@ export default function QueuePage(props: { project: ProjectView }) {
             // the Open tab, say) leave it by the effect above, so nothing unseen stays selected. A
             // merge ends it: the merged tickets take no more changes.
             if (merged) setSelected(new Set(result.failed.map((f) => f.iid).filter((iid) => selected().has(iid))));
+            queueMicrotask(settleFocus);
+          }}
+          onGone={(pending) => {
+            refocus = true;
+            if (!pending) queueMicrotask(settleFocus);
           }}
         />
       </Show>

@@ -5,7 +5,7 @@
  * names its tab; the queue's search says what it searches at 1280 px.
  */
 import type { Page } from '@playwright/test';
-import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
+import { expect, newTicket, PROJECT, signIn, test, USERS } from '../fixtures/test';
 
 /** Creates tickets through the API with this page's session, as a script would. */
 async function createTickets(page: Page, titles: string[]): Promise<number[]> {
@@ -109,5 +109,48 @@ test('a bulk action keeps the selection, so label → assign → close needs one
   await expect(rows.getByTestId('row-check')).not.toBeChecked();
   await expect(alice.page.getByTestId('ticket-row')).toHaveCount(1);
   await alice.context.close();
+  await bob.context.close();
+});
+
+test('focus stays usable when the pressed button stays disabled (label Add) or goes away (the bulk bar after a bulk close)', async ({ browser, app }) => {
+  const run = `focus${Date.now()}`;
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const page = bob.page;
+  // On a ticket: Add empties its field and so stays disabled; focus goes back to the field for the next label.
+  await newTicket(page, `Focus labels ${run}`, false);
+  await page.getByTestId('labels').fill(`first-${run}`);
+  await page.getByTestId('labels-add').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('label-chip')).toContainText(`first-${run}`);
+  await expect(page.getByTestId('labels')).toBeFocused();
+  await page.keyboard.type(`second-${run}`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('label-chip')).toHaveCount(2);
+
+  // In the bulk bar: the same for its Add, and a bulk close that empties the view hands focus to the
+  // line that says what happened, one Tab from Undo.
+  await createTickets(page, [1, 2].map((n) => `Focus bulk ${n} ${run}`));
+  await page.goto(`/p/${PROJECT}?state=opened&search=${encodeURIComponent(`Focus bulk`)}%20${run}`);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(2);
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('bulk-count')).toHaveText('2 selected');
+  await page.getByTestId('bulk-labels').fill(`bulk-${run}`);
+  await page.getByTestId('bulk-bar').getByRole('button', { name: 'Add' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('bulk-report')).toContainText('2 tickets updated.');
+  await expect(page.getByTestId('bulk-labels')).toBeFocused();
+
+  await page.getByTestId('bulk-close').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ticket-row')).toHaveCount(0);
+  await expect(page.getByTestId('bulk-bar')).toHaveCount(0);
+  const status = page.getByTestId('undo-status');
+  await expect(status).toContainText('Closed 2 tickets');
+  await expect(status).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(status.getByRole('button', { name: 'Undo' })).toBeFocused();
   await bob.context.close();
 });
