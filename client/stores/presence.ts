@@ -9,9 +9,9 @@
  * sent again. Announcements travel on the WebSocket (see lib/trpc.ts), so they reach the node
  * that holds this tab's entry.
  */
-import { createSignal } from 'solid-js';
+import { createEffect, createRoot, createSignal } from 'solid-js';
 import { api } from '../lib/trpc';
-import { whileConnected } from './live';
+import { connection, whileConnected } from './live';
 
 export interface Presence {
   clientId: string;
@@ -24,6 +24,9 @@ export interface Presence {
 const clientId = (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40);
 const [others, setOthers] = createSignal<Presence[]>([]);
 export { others };
+// Without the connection nobody's presence is known: "Rita is viewing" would read as current. It
+// is forgotten, and the next snapshot after the reconnect says who is there now.
+createRoot(() => createEffect(() => connection() !== 'live' && setOthers([])));
 
 /** The ticket this tab shows (null in the queue), whether or not a project is joined yet. */
 let viewing: number | null = null;

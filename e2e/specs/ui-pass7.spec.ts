@@ -154,3 +154,30 @@ test('focus stays usable when the pressed button stays disabled (label Add) or g
   await expect(status.getByRole('button', { name: 'Undo' })).toBeFocused();
   await bob.context.close();
 });
+
+test('while offline, who was viewing is not shown as current; back online, the line says who is there now', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  const path = await newTicket(bob.page, `Presence offline ${Date.now()}`, false);
+  await alice.page.goto(path);
+  await expect(alice.page.getByTestId('ticket-title')).toBeVisible();
+  await expect(bob.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing');
+  await bob.context.setOffline(true);
+  await expect(bob.page.getByTestId('connection')).not.toHaveAttribute('data-state', 'live');
+  await expect(bob.page.getByTestId('presence')).toHaveCount(0);
+  await bob.context.setOffline(false);
+  await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(bob.page.getByTestId('presence')).toHaveText('Alice Reporter is viewing');
+
+  // The queue's rows the same.
+  await bob.page.goto(`/p/${PROJECT}`);
+  const row = bob.page.getByTestId('ticket-row').filter({ has: bob.page.locator(`a[href="${path}"]`) });
+  await expect(row.getByTestId('row-presence')).toHaveText('Alice Reporter');
+  await bob.context.setOffline(true);
+  await expect(bob.page.getByTestId('connection')).not.toHaveAttribute('data-state', 'live');
+  await expect(row.getByTestId('row-presence')).toHaveCount(0);
+  await bob.context.setOffline(false);
+  await expect(row.getByTestId('row-presence')).toHaveText('Alice Reporter');
+  await alice.context.close();
+  await bob.context.close();
+});
