@@ -1,5 +1,6 @@
 import { A, Navigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
+import AdminToc from '../components/AdminToc';
 import InvitationsPanel from '../components/InvitationsPanel';
 import NewUserForm from '../components/NewUserForm';
 import { OutboxPanel } from '../components/MailAdminPanels';
@@ -21,14 +22,19 @@ function Administration() {
           Audit log
         </A>
       </div>
-      <UsersPanel created={created()} />
-      <InvitationsPanel />
-      <NewUserForm onCreated={() => setCreated((n) => n + 1)} />
-      <SsoPanel />
-      <ProjectsPanel />
-      <MailSettingsSection />
-      <ReceivedMailPanel />
-      <OutboxPanel />
+      <div class="admin-layout">
+        <AdminToc />
+        <div class="stack-lg admin-sections">
+          <UsersPanel created={created()} />
+          <InvitationsPanel />
+          <NewUserForm onCreated={() => setCreated((n) => n + 1)} />
+          <SsoPanel />
+          <ProjectsPanel />
+          <MailSettingsSection />
+          <ReceivedMailPanel />
+          <OutboxPanel />
+        </div>
+      </div>
     </section>
   );
 }

@@ -181,3 +181,35 @@ test('while offline, who was viewing is not shown as current; back online, the l
   await alice.context.close();
   await bob.context.close();
 });
+
+test('the Admin page has a table of contents: each section one click (or a link) away, kept in view while scrolling', async ({ browser, app }) => {
+  const admin = await signIn(browser, app.url, USERS.admin);
+  const page = admin.page;
+  await page.goto('/admin');
+  const toc = page.getByRole('navigation', { name: 'Sections of this page' });
+  await expect(page.getByTestId('mail-settings')).toBeVisible();
+  const outbox = page.getByRole('heading', { name: 'Outgoing email', exact: true });
+  await expect(outbox).not.toBeInViewport();
+  await toc.getByRole('link', { name: 'Outgoing email', exact: true }).click();
+  await expect(outbox).toBeInViewport();
+  await expect(outbox).toBeFocused();
+  expect(new URL(page.url()).hash).toBe('#outbox-heading');
+  // Still there at the bottom of the page, to go elsewhere.
+  await expect(toc).toBeInViewport();
+  await toc.getByRole('link', { name: 'Mailboxes (IMAP)' }).click();
+  await expect(page.getByRole('heading', { name: 'Mailboxes (IMAP)' })).toBeInViewport();
+  await toc.getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByTestId('users')).toBeInViewport();
+
+  // A link to a section opens the page there, once the section has loaded.
+  await page.goto('/login');
+  await page.goto('/admin#smtp-heading');
+  await expect(page.locator('#smtp-heading')).toBeInViewport();
+
+  // On a phone the contents sit above the sections, without running past the edge.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto('/admin');
+  await expect(toc.getByRole('link', { name: 'Mail settings' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await admin.context.close();
+});
