@@ -7,8 +7,10 @@ import SsoButton from '../components/SsoButton';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import { signedInAs } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 export default function AcceptInvitationPage() {
+  usePageTitle(() => 'Invitation');
   const params = useParams<{ token: string }>();
   const navigate = useNavigate();
   const [invitation] = createResource(() => params.token, (token) => api.auth.invitation.query({ token }));

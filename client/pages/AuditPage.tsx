@@ -3,9 +3,11 @@ import { Show } from 'solid-js';
 import AuditLog from '../components/AuditLog';
 import { api } from '../lib/trpc';
 import { me } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 /** The instance's audit log (administrators). */
 export default function AuditPage() {
+  usePageTitle(() => 'Audit log');
   return (
     <Show when={me()?.isAdmin} fallback={<Navigate href="/" />}>
       <section class="stack-lg">

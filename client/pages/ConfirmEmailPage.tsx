@@ -4,9 +4,11 @@ import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import { updateMe } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 /** Confirms a new email address. A button, not an automatic call, so mail scanners opening the link change nothing. */
 export default function ConfirmEmailPage() {
+  usePageTitle(() => 'Confirm your new email address');
   const params = useParams<{ token: string }>();
   const [done, setDone] = createSignal<string | null>(null);
   const action = createAction(() => api.auth.confirmEmail.mutate({ token: params.token }));

@@ -7,6 +7,7 @@ import FormError from '../components/FormError';
 import TicketRow from '../components/TicketRow';
 import { errorMessage } from '../lib/errors';
 import { api } from '../lib/trpc';
+import { usePageTitle } from '../lib/page-title';
 
 export default function CustomerPage() {
   const params = useParams<{ id: string }>();
@@ -21,6 +22,8 @@ export default function CustomerPage() {
       return p;
     },
   );
+  // A resource that failed throws when read: the error is checked first.
+  usePageTitle(() => (page.error ? 'Customer' : (page()?.customer.name ?? page()?.customer.email ?? 'Customer')));
   async function loadMore() {
     const c = cursor();
     if (!c) return;

@@ -3,9 +3,11 @@ import { createSignal, Show } from 'solid-js';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
+import { usePageTitle } from '../lib/page-title';
 
 /** Asks for a reset link. The answer is the same whether or not the address has an account. */
 export default function ForgotPasswordPage() {
+  usePageTitle(() => 'Reset your password');
   const [params] = useSearchParams<{ email?: string }>();
   const [email, setEmail] = createSignal(params.email ?? '');
   const [sentTo, setSentTo] = createSignal<string | null>(null);

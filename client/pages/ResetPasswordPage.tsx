@@ -5,8 +5,10 @@ import LinkProblem from '../components/LinkProblem';
 import { createAction } from '../lib/action';
 import { api } from '../lib/trpc';
 import { signedInAs } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 export default function ResetPasswordPage() {
+  usePageTitle(() => 'Choose a new password');
   const params = useParams<{ token: string }>();
   const navigate = useNavigate();
   const [link] = createResource(() => params.token, (token) => api.auth.passwordResetState.query({ token }));

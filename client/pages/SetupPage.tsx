@@ -2,8 +2,10 @@ import { createSignal } from 'solid-js';
 import FormError from '../components/FormError';
 import { createAction } from '../lib/action';
 import { setup } from '../stores/session';
+import { usePageTitle } from '../lib/page-title';
 
 export default function SetupPage() {
+  usePageTitle(() => 'Set up');
   const [email, setEmail] = createSignal('');
   const [name, setName] = createSignal('');
   const [password, setPassword] = createSignal('');

@@ -213,3 +213,42 @@ test('the Admin page has a table of contents: each section one click (or a link)
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await admin.context.close();
 });
+
+test('the customer, setup, invitation and audit pages name their browser tab', async ({ browser, app, freshApp }) => {
+  // The first visit to a new instance.
+  const fresh = await browser.newContext({ baseURL: freshApp.url });
+  const setup = await fresh.newPage();
+  await setup.goto('/');
+  await expect(setup.getByRole('heading', { name: 'Set up Threadline' })).toBeVisible();
+  await expect(setup).toHaveTitle('Set up · Threadline');
+  await fresh.close();
+
+  const admin = await signIn(browser, app.url, USERS.admin);
+  const page = admin.page;
+  await page.goto('/admin/audit');
+  await expect(page).toHaveTitle('Audit log · Threadline');
+
+  // A customer's page is named after them (a responder keeps several open).
+  const customer = `dana-${Date.now()}@corp.test`;
+  const id = await page.evaluate(
+    async ({ projectPath, customer }) => {
+      const post = (name: string, body: unknown) => fetch(`/trpc/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await post('tickets.create', { projectPath, title: 'Invoice wrong', confidential: false, externalAuthor: customer });
+      const res = await fetch(`/trpc/customers.search?input=${encodeURIComponent(JSON.stringify({ projectPath, query: customer }))}`);
+      return ((await res.json()) as { result: { data: { id: number }[] } }).result.data[0]?.id;
+    },
+    { projectPath: PROJECT, customer },
+  );
+  await page.goto(`/customers/${id}`);
+  await expect(page.getByTestId('customer-name')).toHaveText(customer);
+  await expect(page).toHaveTitle(`${customer} · Threadline`);
+
+  // The page an invitation's link opens (this one has run out: the page says so under the same name).
+  const invited = await browser.newContext({ baseURL: app.url });
+  const invite = await invited.newPage();
+  await invite.goto('/invite/not-a-real-token');
+  await expect(invite.getByRole('heading').first()).toBeVisible();
+  await expect(invite).toHaveTitle('Invitation · Threadline');
+  await invited.close();
+  await admin.context.close();
+});
