@@ -252,3 +252,25 @@ test('the customer, setup, invitation and audit pages name their browser tab', a
   await invited.close();
   await admin.context.close();
 });
+
+/** How wide the search field's placeholder is, and the room the field gives it (as rendered: its value set to that text for a moment, no input event). */
+async function placeholderFits(page: Page): Promise<{ text: number; room: number }> {
+  return page.locator('#queue-search').evaluate((el: HTMLInputElement) => {
+    const before = el.value;
+    el.value = el.placeholder;
+    const size = { text: el.scrollWidth, room: el.clientWidth };
+    el.value = before;
+    return size;
+  });
+}
+
+test('at 1280 px the queue search says in full what it searches (its placeholder was cut: “…or #numbe”)', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  for (const path of [`/p/${PROJECT}`, '/queue']) {
+    await bob.page.goto(path);
+    await expect(bob.page.locator('#queue-search')).toBeVisible();
+    const { text, room } = await placeholderFits(bob.page);
+    expect(text, `${path}: placeholder ${text} px in ${room} px`).toBeLessThanOrEqual(room);
+  }
+  await bob.context.close();
+});
