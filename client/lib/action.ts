@@ -10,7 +10,8 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
   const [error, setError] = createSignal<string | null>(null);
   const [code, setCode] = createSignal<ErrorCode | null>(null);
   let unreachable = false;
-  // "Cannot reach the server" is stale once the live connection is back; what it failed to do still did not happen.
+  // "Cannot reach the server" is stale once the live connection is back. Whether the action happened
+  // is unknown (the server may have done it and only its answer was lost): check before retrying.
   if (getOwner()) {
     createEffect(
       on(
@@ -18,7 +19,7 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
         (c) => {
           if (c !== 'live' || !unreachable) return;
           unreachable = false;
-          setError('The connection is back, but this did not go through: try again.');
+          setError('The connection is back. This may not have gone through: check before you try again.');
         },
         { defer: true },
       ),

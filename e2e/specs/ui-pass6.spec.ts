@@ -173,7 +173,7 @@ test('a reply that failed offline says so plainly once the connection is back, a
   await bob.context.setOffline(false);
   await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
   // No longer "cannot reach" while the bar says Live; and it is clear nothing was sent.
-  await expect(error).toHaveText('The connection is back, but this did not go through: try again.');
+  await expect(error).toHaveText('The connection is back. This may not have gone through: check before you try again.');
   await expect(alice.page.getByTestId('note').filter({ hasText: 'Sent while the train' })).toHaveCount(0);
   await bob.page.getByTestId('composer-submit').click();
   await expect(alice.page.getByTestId('note').filter({ hasText: 'Sent while the train' })).toHaveCount(1);
