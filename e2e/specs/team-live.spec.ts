@@ -197,6 +197,8 @@ test('Escape leaves the composer with the draft kept, so the keyboard shortcuts 
   await expect(composer).toBeFocused();
   // In the queue, / goes to the search and Escape back to j/k.
   await a.page.getByRole('link', { name: 'Queue' }).click();
+  // the rows first: a j pressed before they arrive has nothing to move to (a busy machine)
+  await expect(a.page.getByTestId('ticket-row').first()).toBeVisible();
   await a.page.keyboard.press('/');
   await expect(a.page.locator('#queue-search')).toBeFocused();
   await a.page.keyboard.press('Escape');
