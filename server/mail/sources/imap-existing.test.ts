@@ -10,17 +10,12 @@ import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../../e2e/fixtures/dovecot';
-import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+import type { Session, TestApp } from '../../testing/test-app';
+import { customerMail, startDesk, ticketTitles, until } from '../../testing/mailbox-tests';
 
-const TO = 'incoming+acme-app-1-issue-@desk.test';
 let dovecot: Dovecot;
 let app: TestApp;
 let admin: Session;
-
-function mail(subject: string): string {
-  const id = `<${subject.replace(/\W+/g, '-')}-${Math.random().toString(36).slice(2)}@customer.test>`;
-  return `From: Carol <carol@customer.test>\r\nTo: ${TO}\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nHello about ${subject}\r\n`;
-}
 
 async function imap<T>(user: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
   const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user, pass: dovecot.password }, logger: false, disableAutoIdle: true });
@@ -36,7 +31,7 @@ async function imap<T>(user: string, fn: (c: ImapFlow) => Promise<T>): Promise<T
 /** APPENDs a message with its flags, as a mail client (or a migration tool) would. */
 async function put(user: string, subject: string, flags: string[] = []): Promise<void> {
   await imap(user, async (c) => {
-    assert.ok(await c.append('INBOX', Buffer.from(mail(subject)), flags), `APPEND ${subject}`);
+    assert.ok(await c.append('INBOX', Buffer.from(customerMail(subject)), flags), `APPEND ${subject}`);
   });
 }
 
@@ -53,27 +48,14 @@ async function inbox(user: string): Promise<{ subject: string; seen: boolean }[]
   });
 }
 
-async function titles(): Promise<string[]> {
-  return (await admin.trpc.tickets.list.query({ projectPath: 'acme/app', limit: 100 })).items.map((t) => t.title).sort();
-}
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const settings = (name: string, user: string) => ({ name, host: dovecot.host, port: dovecot.port, security: 'none' as const, username: user, password: dovecot.password, folder: 'INBOX', after: 'seen' as const, moveTo: 'Processed' });
 
 before(async () => {
   ensureDovecotInstalled();
   dovecot = await startDovecot({ users: ['desk', 'busy'] });
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, 'acme/app');
-  admin = await signIn(app, 'admin@test.io');
+  ({ app, admin } = await startDesk());
 });
 
 after(async () => {
@@ -88,14 +70,14 @@ test('a mailbox added with mail in it: unread messages become tickets, read ones
   const added = await admin.trpc.mailSettings.addMailbox.mutate(settings('desk', 'desk'));
   const box = added.mailboxes.find((m) => m.name === 'desk');
   assert.ok(box?.id);
-  await until('the unread message', async () => (await titles()).includes('Old but unread'));
+  await until('the unread message', async () => (await ticketTitles(admin)).includes('Old but unread'));
   await until('the backfill to end', async () => (await app.dc.db.sqlGet<{ b: number | null }>("select backfill_to b from mailboxes where name = 'desk'"))?.b === null);
 
   // After the mailbox is watched: a message someone reads (or files) at once is still ours.
   await put('desk', 'New and already read', ['\\Seen']);
-  await dovecot.deliver('desk', mail('New and unread'));
-  await until('the new messages', async () => (await titles()).length === 3);
-  assert.deepEqual(await titles(), ['New and already read', 'New and unread', 'Old but unread']);
+  await dovecot.deliver('desk', customerMail('New and unread'));
+  await until('the new messages', async () => (await ticketTitles(admin)).length === 3);
+  assert.deepEqual(await ticketTitles(admin), ['New and already read', 'New and unread', 'Old but unread']);
   const inbound = await app.dc.db.sqlAll<{ subject: string }>("select subject from inbound_messages where source = 'imap:desk' order by subject");
   assert.deepEqual(
     inbound.map((r) => r.subject),
@@ -113,9 +95,9 @@ test('a mailbox added with mail in it: unread messages become tickets, read ones
   // Pausing and resuming (a new session on the same checkpoint) takes nothing twice.
   await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: true });
   await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: false });
-  await dovecot.deliver('desk', mail('After the resume'));
-  await until('the message after the resume', async () => (await titles()).includes('After the resume'));
-  assert.equal((await titles()).length, 4);
+  await dovecot.deliver('desk', customerMail('After the resume'));
+  await until('the message after the resume', async () => (await ticketTitles(admin)).includes('After the resume'));
+  assert.equal((await ticketTitles(admin)).length, 4);
 });
 
 test('a restart in the middle of taking the existing unread mail: nothing twice, nothing left behind', async () => {
@@ -124,7 +106,7 @@ test('a restart in the middle of taking the existing unread mail: nothing twice,
   const added = await admin.trpc.mailSettings.addMailbox.mutate(settings('busy', 'busy'));
   const box = added.mailboxes.find((m) => m.name === 'busy');
   assert.ok(box?.id);
-  await until('the backlog', async () => (await titles()).filter((t) => t.startsWith('Backlog ')).length === 3);
+  await until('the backlog', async () => (await ticketTitles(admin)).filter((t) => t.startsWith('Backlog ')).length === 3);
   await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: true });
   // As if the node died after committing "Backlog 2" but before flagging it, with the backfill
   // not recorded as done: the next session must see it committed and only flag it.
@@ -143,7 +125,7 @@ test('a restart in the middle of taking the existing unread mail: nothing twice,
   await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box.id as number, paused: false });
   await until('Backlog 2 flagged again', async () => (await inbox('busy')).find((m) => m.subject === 'Backlog 2')?.seen === true);
   await until('the backfill to end', async () => (await app.dc.db.sqlGet<{ b: number | null }>("select backfill_to b from mailboxes where name = 'busy'"))?.b === null);
-  assert.deepEqual((await titles()).filter((t) => t.startsWith('Backlog')), ['Backlog 1', 'Backlog 2', 'Backlog 3']);
+  assert.deepEqual((await ticketTitles(admin)).filter((t) => t.startsWith('Backlog')), ['Backlog 1', 'Backlog 2', 'Backlog 3']);
   const dup = await app.dc.db.sqlGet<{ n: number }>("select count(*) n from inbound_messages where source = 'imap:busy' and subject = 'Backlog 2'");
   assert.equal(Number(dup?.n), 1, 'the second session found its row: no second ticket');
 });

@@ -1,10 +1,8 @@
 /**
- * the backfill of existing unread mail on a mailbox where \Seen cannot be stored
- * (here a real Dovecot with ACL rights "lr": SELECT answers [READ-ONLY]; likewise a shared
- * mailbox with read rights, or PERMANENTFLAGS without \Seen):
- * imapflow's messageFlagsAdd then answers false instead of throwing. fetchNew is unaffected (the
- * checkpoint moves by UID), but backfill() re-searches UNSEEN every round and counts a duplicate
- * as "taken", so it fetches the same messages' full MIME again and again, forever.
+ * Existing unread mail in a folder where \Seen cannot be stored (a real Dovecot with ACL rights
+ * "lr": SELECT answers [READ-ONLY]; likewise a shared mailbox with read rights, or PERMANENTFLAGS
+ * without \Seen; imapflow's messageFlagsAdd then answers false): each message is fetched once,
+ * not again and again as the unread search keeps finding it (review round 8's reproduction).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,15 +10,12 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../../e2e/fixtures/dovecot';
-import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+import type { Session, TestApp } from '../../testing/test-app';
+import { customerMail, startDesk } from '../../testing/mailbox-tests';
 
-const TO = 'incoming+acme-app-1-issue-@desk.test';
 let dovecot: Dovecot;
 let app: TestApp;
 let admin: Session;
-
-const mail = (subject: string) =>
-  `From: Carol <carol@customer.test>\r\nTo: ${TO}\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W+/g, '-')}@customer.test>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nHello about ${subject}\r\n`;
 
 // only counted (the mailbox is made read-only by Dovecot's ACL plugin: SELECT answers [READ-ONLY],
 // imapflow's messageFlagsAdd returns false)
@@ -30,17 +25,14 @@ const realFetchOne = ImapFlow.prototype.fetchOne;
 before(async () => {
   ensureDovecotInstalled();
   dovecot = await startDovecot({ users: ['ro'] });
-  await dovecot.append('ro', mail('Old unread 1'));
-  await dovecot.append('ro', mail('Old unread 2'));
+  await dovecot.append('ro', customerMail('Old unread 1'));
+  await dovecot.append('ro', customerMail('Old unread 2'));
   // a mailbox shared read-only (ACL rights "lr": lookup and read, no "s" to store \Seen)
   await dovecot.stop();
   writeFileSync(path.join(dovecot.dir, 'global-acl'), 'INBOX owner lr\n');
   appendFileSync(dovecot.confPath, `\nmail_plugins = $mail_plugins acl\nplugin {\n  acl = vfile:${path.join(dovecot.dir, 'global-acl')}\n}\n`);
   await dovecot.start();
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, 'acme/app');
-  admin = await signIn(app, 'admin@test.io');
+  ({ app, admin } = await startDesk());
   ImapFlow.prototype.fetchOne = function (this: ImapFlow & { options: { auth: { user: string } } }, ...args: Parameters<typeof realFetchOne>) {
     if (this.options.auth.user === 'ro') fetchOnes++;
     return realFetchOne.apply(this, args);
