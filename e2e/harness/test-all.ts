@@ -56,7 +56,8 @@ async function postgresSuite(tmp: string): Promise<Counts> {
   // Tests that start their own PostgreSQL (the cluster test, the events-order test) run once, in the first pass.
   const files = allTests().filter((f) => {
     const text = readFileSync(path.join(ROOT, f), 'utf8');
-    return /\b(startTestApp|createDomain|testDatabaseUrl)\b/.test(text) && !/\bstartPostgres\(/.test(text);
+    // an app started directly, or through a testing helper that starts one (startDesk, startDeskWithSink)
+    return /\b(startTestApp|startDesk\w*|createDomain|testDatabaseUrl)\b/.test(text) && !/\bstartPostgres\(/.test(text);
   });
   const { startPostgres } = await import('../../server/testing/postgres');
   const pg = await startPostgres({ settings: { max_connections: 400 } });

@@ -8,10 +8,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { ParsedMail } from 'mailparser';
-import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
+import type { SmtpSink } from '../../e2e/fixtures/smtp-sink';
 import { attachmentQuery } from '../domain/customer-email/customer-links';
-import { customerMailKit } from '../testing/customer-mail';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { customerMailKit, startDeskWithSink } from '../testing/customer-mail';
+import type { Session, TestApp } from '../testing/test-app';
 
 const P = 'acme/links';
 const TO = 'incoming+acme-links-1-issue-@desk.test';
@@ -61,13 +61,7 @@ async function openEvents(path: string) {
 }
 
 before(async () => {
-  sink = await startSmtpSink();
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, P);
-  await seedUser(app, 'rep@test.io', 'Rita Responder');
-  await seedMember(app, P, 'rep@test.io', 'maintainer');
-  rep = await signIn(app, 'rep@test.io');
+  ({ sink, app, rep } = await startDeskWithSink(P, 'maintainer'));
   await rep.trpc.serviceDesk.update.mutate({ projectPath: P, confidentialByDefault: false, addCcParticipants: true });
   await rep.trpc.emailTemplates.update.mutate({ projectPath: P, kind: 'thank_you', body: 'Thanks! You wrote:\n\n%{ISSUE_DESCRIPTION}' });
 });

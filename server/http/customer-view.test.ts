@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
+import type { SmtpSink } from '../../e2e/fixtures/smtp-sink';
 import { viewToken } from '../domain/customer-email/customer-links';
-import { customerMailKit } from '../testing/customer-mail';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { customerMailKit, startDeskWithSink } from '../testing/customer-mail';
+import type { Session, TestApp } from '../testing/test-app';
 
 const P = 'acme/app';
 const TO = 'incoming+acme-app-1-issue-@desk.test';
@@ -31,13 +31,7 @@ async function mailTo(to: string, mark: number): Promise<ParsedMail> {
 }
 
 before(async () => {
-  sink = await startSmtpSink();
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, P);
-  await seedUser(app, 'rep@test.io', 'Rita Responder');
-  await seedMember(app, P, 'rep@test.io', 'maintainer');
-  rep = await signIn(app, 'rep@test.io');
+  ({ sink, app, rep } = await startDeskWithSink(P, 'maintainer'));
   await rep.trpc.issueTemplates.save.mutate({ projectPath: P, key: 'triage', body: '## For responders\n\n- [ ] Check the logs\n/label ~triage' });
   await rep.trpc.serviceDesk.update.mutate({ projectPath: P, confidentialByDefault: false, issueTemplateKey: 'triage' });
   await rep.trpc.emailTemplates.update.mutate({ projectPath: P, kind: 'thank_you', body: 'Thanks! You wrote:\n\n%{ISSUE_DESCRIPTION}' });

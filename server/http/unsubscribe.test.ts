@@ -6,8 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import type { SmtpSink } from '../../e2e/fixtures/smtp-sink';
+import type { Session, TestApp } from '../testing/test-app';
+import { startDeskWithSink } from '../testing/customer-mail';
 
 let sink: SmtpSink;
 let app: TestApp;
@@ -34,13 +35,7 @@ function localLink(m: ParsedMail): { url: string; token: string } {
 const form = (body = '') => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example' }, body });
 
 before(async () => {
-  sink = await startSmtpSink();
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, P);
-  await seedUser(app, 'rep@test.io', 'Rita Responder');
-  await seedMember(app, P, 'rep@test.io', 'reporter');
-  rep = await signIn(app, 'rep@test.io');
+  ({ sink, app, rep } = await startDeskWithSink(P, 'reporter'));
 });
 after(async () => {
   await app.close();

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type { SmtpSink } from '../../e2e/fixtures/smtp-sink';
-import type { TestApp } from './test-app';
+import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from './test-app';
 
 export interface CustomerMail {
   from: string;
@@ -78,4 +78,18 @@ export function customerMailKit(env: { app: () => TestApp; sink: () => SmtpSink;
   }
 
   return { mail, mailMatching, pathOf, viewLink, get, postReply };
+}
+
+/**
+ * The app the customer-mail tests run: outbound mail through a real SMTP sink, links at
+ * https://desk.test, the project `path` with Rita Responder (rep@test.io) as `role`, signed in.
+ */
+export async function startDeskWithSink(path: string, role: 'reporter' | 'developer' | 'maintainer', env: Record<string, string> = {}): Promise<{ sink: SmtpSink; app: TestApp; rep: Session }> {
+  const sink = await startSmtpSink();
+  const app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test', ...env });
+  await seedAdmin(app);
+  await seedProject(app, path);
+  await seedUser(app, 'rep@test.io', 'Rita Responder');
+  await seedMember(app, path, 'rep@test.io', role);
+  return { sink, app, rep: await signIn(app, 'rep@test.io') };
 }

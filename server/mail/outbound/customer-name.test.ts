@@ -6,9 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { startSmtpSink, type SmtpSink } from '../../../e2e/fixtures/smtp-sink';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+import type { SmtpSink } from '../../../e2e/fixtures/smtp-sink';
+import type { Session, TestApp } from '../../testing/test-app';
 import { customerNames, fill } from './templates';
+import { startDeskWithSink } from '../../testing/customer-mail';
 
 let sink: SmtpSink;
 let app: TestApp;
@@ -37,13 +38,7 @@ async function next(n = 1): Promise<(ParsedMail & { rcpt: string[] })[]> {
 const html = (m: ParsedMail) => (typeof m.html === 'string' ? m.html : '');
 
 before(async () => {
-  sink = await startSmtpSink();
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test', SMTP_URL: `${sink.url}?tls=off`, PUBLIC_URL: 'https://desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, P);
-  await seedUser(app, 'rep@test.io', 'Rita Responder');
-  await seedMember(app, P, 'rep@test.io', 'maintainer');
-  rep = await signIn(app, 'rep@test.io');
+  ({ sink, app, rep } = await startDeskWithSink(P, 'maintainer'));
   await rep.trpc.serviceDesk.update.mutate({ projectPath: P, addCcParticipants: true });
   await rep.trpc.emailTemplates.update.mutate({ projectPath: P, kind: 'thank_you', body: 'Hi %{CUSTOMER_FIRST_NAME},\n\nThanks, %{CUSTOMER_NAME}! We track it as %{ISSUE_ID}.' });
   await rep.trpc.emailTemplates.update.mutate({ projectPath: P, kind: 'new_note', body: 'Hello %{ CUSTOMER_FIRST_NAME },\n\n%{NOTE_TEXT}' });
