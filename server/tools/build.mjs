@@ -163,13 +163,22 @@ const CLIENT_ASSETS = path.join(ROOT_DIR, 'dist', 'client', 'assets');
 
 export function buildClient() {
   const sources = sourcesFingerprint(CLIENT_SOURCES);
-  const started = Date.now();
+  const before = assetTimes();
   const result = spawnSync(process.execPath, [path.join(ROOT_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT_DIR,
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error(`the client build failed (vite exited with ${result.status})`);
-  writeStamp(CLIENT_STAMP, { sources, builtAt: new Date().toISOString(), retired: retireOldAssets(started) });
+  writeStamp(CLIENT_STAMP, { sources, builtAt: new Date().toISOString(), retired: retireOldAssets(before) });
+}
+
+/** Each client asset's modification time, before a build. */
+function assetTimes() {
+  try {
+    return new Map(readdirSync(CLIENT_ASSETS).map((f) => [f, statSync(path.join(CLIENT_ASSETS, f)).mtimeMs]));
+  } catch {
+    return new Map();
+  }
 }
 
 /**
@@ -177,7 +186,7 @@ export function buildClient() {
  * their old content-hashed names: those stay a week after the build that stopped writing them
  * (each file's retirement is recorded in the stamp), then go.
  */
-function retireOldAssets(started) {
+function retireOldAssets(before) {
   const retired = { ...(readStamp(CLIENT_STAMP).retired ?? {}) };
   const now = Date.now();
   let files = [];
@@ -188,8 +197,10 @@ function retireOldAssets(started) {
   }
   for (const file of files) {
     const full = path.join(CLIENT_ASSETS, file);
-    // this build wrote it (Vite writes every output, changed or not)
-    if (statSync(full).mtimeMs >= started - 1000) {
+    // this build wrote it (Vite writes every output, changed or not): new, or touched since
+    // (compared with the time before the build, not with the clock: a file the previous build
+    // wrote a moment before this one started is still the previous build's)
+    if (before.get(file) !== statSync(full).mtimeMs) {
       delete retired[file];
       continue;
     }
