@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBuilt, ROOT_DIR, SERVER_BUILD_DIR } from './tools/build.mjs';
 import { freePort } from '../e2e/fixtures/dovecot';
+import { childProcessEnv } from './config';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-startup-'));
 const servers: net.Server[] = [];
@@ -27,7 +28,7 @@ function run(entry: 'main' | 'desk', env: Record<string, string>, args: string[]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, `${entry}.js`), ...args], {
       cwd: ROOT_DIR,
-      env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: childProcessEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -97,7 +98,7 @@ test('listening for other machines without PUBLIC_URL: a warning says the links 
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, 'main.js')], {
     cwd: ROOT_DIR,
-    env: { ...process.env, HOST: '0.0.0.0', PORT: String(port), DATA_DIR: path.join(dir, 'public-url'), SMTP_LISTEN: 'off', LOG_LEVEL: 'warn' },
+    env: childProcessEnv({ HOST: '0.0.0.0', PORT: String(port), DATA_DIR: path.join(dir, 'public-url'), SMTP_LISTEN: 'off', LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -5,24 +5,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { SmtpSink } from '../../e2e/fixtures/smtp-sink';
 import type { Session, TestApp } from '../testing/test-app';
-import { startDeskWithSink } from '../testing/customer-mail';
+import { startDeskWithSink, sentMail } from '../testing/customer-mail';
 
 let sink: SmtpSink;
 let app: TestApp;
 let rep: Session;
 const P = 'acme/app';
-let taken = 0;
 
-async function next(): Promise<ParsedMail & { rcpt: string[] }> {
-  const from = taken++;
-  app.mail.outbox.kick();
-  const all = await sink.waitFor(from + 1);
-  const c = all[from]!;
-  return Object.assign(await simpleParser(c.raw), { rcpt: c.to });
-}
+const sent = sentMail(() => app, () => sink);
+const next = async () => (await sent())[0]!;
 
 /** The https link of List-Unsubscribe, on this test server. */
 function localLink(m: ParsedMail): { url: string; token: string } {

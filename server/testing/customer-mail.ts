@@ -93,3 +93,22 @@ export async function startDeskWithSink(path: string, role: 'reporter' | 'develo
   await seedMember(app, path, 'rep@test.io', role);
   return { sink, app, rep: await signIn(app, 'rep@test.io') };
 }
+
+export type SentMail = ParsedMail & { rcpt: string[] };
+
+/**
+ * The emails the app sends, in order, as the SMTP sink received them: `next(n)` kicks the outbox
+ * and waits for the next `n`, parsed, with their envelope recipients. Counted from what was taken,
+ * not from the sink's length when called: an email can reach the sink before the action that
+ * queued it has returned to the test.
+ */
+export function sentMail(app: () => TestApp, sink: () => SmtpSink): (n?: number) => Promise<SentMail[]> {
+  let taken = 0;
+  return async (n = 1) => {
+    const from = taken;
+    taken += n;
+    app().mail.outbox.kick();
+    const all = await sink().waitFor(from + n);
+    return Promise.all(all.slice(from, from + n).map(async (c) => Object.assign(await simpleParser(c.raw), { rcpt: c.to })));
+  };
+}

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBuilt, ROOT_DIR } from './build.mjs';
 import { freePort } from '../../e2e/fixtures/dovecot';
+import { childProcessEnv } from '../config';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-launch-'));
 let serverPid = 0;
@@ -40,7 +41,7 @@ test('SIGTERM to `npm start` itself stops the server it started', async () => {
   const port = await freePort();
   const npm = spawn('npm', ['start'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SMTP_LISTEN: 'off', LOG_LEVEL: 'warn' },
+    env: childProcessEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SMTP_LISTEN: 'off', LOG_LEVEL: 'warn' }),
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}/healthz`;

@@ -5,26 +5,20 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { startSmtpSink, type SmtpSink } from '../../../e2e/fixtures/smtp-sink';
 import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
 import { invite } from './invitations';
 import { COMMAND_LINE } from '../audit/audit-log';
+import { sentMail } from '../../testing/customer-mail';
 
 let sink: SmtpSink;
 let app: TestApp;
 let mia: Session;
 let admin: Session;
 const P = 'acme/app';
-let taken = 0;
 
-async function next(): Promise<ParsedMail & { rcpt: string[] }> {
-  const from = taken++;
-  app.mail.outbox.kick();
-  const all = await sink.waitFor(from + 1);
-  const c = all[from]!;
-  return Object.assign(await simpleParser(c.raw), { rcpt: c.to });
-}
+const sent = sentMail(() => app, () => sink);
+const next = async () => (await sent())[0]!;
 
 before(async () => {
   sink = await startSmtpSink();

@@ -5,11 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { SmtpSink } from '../../../e2e/fixtures/smtp-sink';
 import type { Session, TestApp } from '../../testing/test-app';
 import { customerNames, fill } from './templates';
-import { startDeskWithSink } from '../../testing/customer-mail';
+import { startDeskWithSink, sentMail } from '../../testing/customer-mail';
 
 let sink: SmtpSink;
 let app: TestApp;
@@ -17,7 +17,6 @@ let rep: Session;
 const P = 'acme/names';
 const TO = 'incoming+acme-names-1-issue-@desk.test';
 let seq = 0;
-let taken = 0;
 
 function customerMail(o: { from: string; to?: string; subject?: string; body?: string; extra?: string }): string {
   return `From: ${o.from}\r\nTo: ${o.to ?? TO}\r\nSubject: ${o.subject ?? 'Help'}\r\nMessage-ID: <n-${++seq}@customer.test>\r\n${o.extra ?? ''}\r\n${o.body ?? 'Hello'}\r\n`;
@@ -27,13 +26,8 @@ async function inbound(raw: string) {
   return app.mail.ingest.receive(Buffer.from(raw), { source: 'cli' });
 }
 
-async function next(n = 1): Promise<(ParsedMail & { rcpt: string[] })[]> {
-  const from = taken;
-  taken += n;
-  app.mail.outbox.kick();
-  const all = await sink.waitFor(from + n);
-  return Promise.all(all.slice(from, from + n).map(async (c) => Object.assign(await simpleParser(c.raw), { rcpt: c.to })));
-}
+/** The next `n` emails the app sends, parsed. */
+const next = sentMail(() => app, () => sink);
 
 const html = (m: ParsedMail) => (typeof m.html === 'string' ? m.html : '');
 
