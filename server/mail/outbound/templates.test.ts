@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertNoActiveUrl, HOSTILE_URLS } from '../../testing/hostile-urls';
-import { defaultTemplate, fill, unknownPlaceholders, type Vars } from './templates';
+import { customerNames, defaultTemplate, fill, unknownPlaceholders, type Vars } from './templates';
 import { markdownToSafeHtml, render } from './render-template';
 
 const vars: Vars = {
@@ -68,4 +68,11 @@ test('filling a template stays linear on long runs of blanks (a template may hol
   assert.ok(performance.now() - t < 500, `took ${(performance.now() - t).toFixed(0)} ms (quadratic: minutes)`);
   assert.equal(fill('Thanks, %{CUSTOMER_NAME}! Hi %{CUSTOMER_FIRST_NAME},', { ...vars, CUSTOMER_NAME: '', CUSTOMER_FIRST_NAME: '' }), 'Thanks! Hi,');
   assert.equal(fill('Hi %{CUSTOMER_FIRST_NAME},', { ...vars, CUSTOMER_FIRST_NAME: 'Ada' }), 'Hi Ada,');
+});
+
+test("a customer's display name is read in bounded time, however long (names are kept to 200 characters)", () => {
+  const t = performance.now();
+  const n = customerNames(`a${`"'`.repeat(50_000)}b`);
+  assert.ok(performance.now() - t < 200, `took ${(performance.now() - t).toFixed(0)} ms (unbounded: seconds)`);
+  assert.equal(n.name.length <= 200, true);
 });

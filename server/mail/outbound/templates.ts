@@ -124,7 +124,8 @@ export function fill(source: string, vars: Partial<Vars>): string {
  * is no name. "Lovelace, Ada" (a directory's order) has the first name "Ada".
  */
 export function customerNames(displayName: string | null | undefined): { name: string; first: string } {
-  const name = (displayName ?? '').replace(/\s+/g, ' ').replace(/^["'\s]+|["'\s]+$/g, '').trim();
+  // at most 200 characters, as names are stored: the trim below retries at every quote of a run
+  const name = (displayName ?? '').slice(0, 200).replace(/\s+/g, ' ').replace(/^["'\s]+|["'\s]+$/g, '').trim();
   if (!name || name.includes('@')) return { name: '', first: '' };
   const comma = /^([^,]+),\s*(.+)$/.exec(name);
   const given = comma ? (comma[2] as string) : name;
