@@ -354,9 +354,10 @@ describe('the resolved email, the secret, and the record', () => {
 
   test('regenerating: the old URL and secret stop working at once; maintainers see deliveries live', async () => {
     const old = { ...hook, path: hookPath };
+    // from a known position, not "from whenever the stream happens to start" (a busy machine)
+    const { lastEventId } = await maint.trpc.tickets.list.query({ projectPath: P });
     const live = maint.live();
-    const watcher = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P }, h));
-    await new Promise((r) => setTimeout(r, 200));
+    const watcher = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P, lastEventId }, h));
     hook = await maint.trpc.webhooks.regenerate.mutate({ projectPath: P });
     hookPath = new URL(hook.url).pathname;
     assert.notEqual(hook.secret, old.secret);
@@ -366,9 +367,12 @@ describe('the resolved email, the secret, and the record', () => {
     assert.equal((await deliver('github', payload, { path: old.path, secret: old.secret })).status, 404);
     assert.equal((await deliver('github', payload, { secret: old.secret })).status, 401);
     assert.equal((await deliver('github', payload)).body.outcome, 'closed');
-    const delivered = async () => (await watcher.waitFor(watcher.items.length + 1)).map((e) => e.data.event).filter((e) => e.type === 'webhook.delivered');
-    let seen = await delivered();
-    while (!seen.some((e) => e.type === 'webhook.delivered' && e.delivery.outcome === 'closed')) seen = await delivered();
+    const delivered = () => watcher.items.map((e) => e.data.event).filter((e) => e.type === 'webhook.delivered');
+    const deadline = Date.now() + 20_000;
+    while (!delivered().some((e) => e.type === 'webhook.delivered' && e.delivery.outcome === 'closed')) {
+      await watcher.waitFor(watcher.items.length + 1, Math.max(1, deadline - Date.now()));
+    }
+    const seen = delivered();
     watcher.stop();
     live.close();
     assert.ok(seen.some((e) => e.type === 'webhook.delivered' && e.delivery.outcome === 'refused'));
