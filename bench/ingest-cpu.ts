@@ -50,7 +50,10 @@ const prof = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--import ${path.join(
 // BENCH_PERF=<file>: `perf record -g` of the server's threads during the measured run, with V8's map of
 // JIT-compiled functions (--perf-basic-prof): real CPU per thread, unlike the sampling profiler's wall time
 const perfServer = process.env.BENCH_PERF ? { NODE_OPTIONS: '--perf-basic-prof' } : {};
-const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...perfServer, ...pgEnv });
+// BENCH_V8_TRACE=<file>: V8's log of optimisations and deoptimisations in the server (all threads),
+// to find functions that the compiler optimises again and again
+const v8Trace = process.env.BENCH_V8_TRACE ? { NODE_OPTIONS: `--import ${path.join(root, 'bench/v8-trace.mjs')}` } : {};
+const server = await serverProcess(dataDir, { INCOMING_EMAIL: 'incoming+%{key}@bench.test', INGEST_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', ...prof, ...perfServer, ...v8Trace, ...pgEnv });
 await server.start();
 const ticks = () => {
   const f = readFileSync(`/proc/${server.pid()}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -146,6 +149,7 @@ if (process.env.BENCH_PG_STATEMENTS === '1') {
 pool.close();
 const serverPid = server.pid();
 await server.stop();
+if (process.env.BENCH_V8_TRACE) (await import('node:fs')).writeFileSync(process.env.BENCH_V8_TRACE, server.output());
 // --perf-basic-prof also writes V8's log of each isolate into the server's working directory
 if (process.env.BENCH_PERF) for (const f of readdirSync(root)) if (f.startsWith('isolate-') && f.includes(`-${serverPid}-`)) rmSync(path.join(root, f), { force: true });
 await postgres?.stop();
