@@ -14,6 +14,8 @@ export const IGNORE_REASONS = [
   'delivery-status',
   /** a read receipt (multipart/report of a message/disposition-notification) */
   'read-receipt',
+  /** another report a mail system sends (abuse and DMARC reports, SMTP TLS reports) */
+  'report',
   /** an out-of-office reply its mail system did not mark Auto-Submitted (old Exchange, iCloud) */
   'out-of-office',
   'mailer-daemon',
@@ -101,6 +103,27 @@ function isOutOfOffice(m: ParsedEmail): boolean {
   return m.headers.has('x-auto-response-suppress') && EXCHANGE_AUTO_REPLY.test(m.subject.trim());
 }
 
+/**
+ * A report a mail system sends, not a person (RFC 6522 multipart/report): besides bounces and read
+ * receipts, abuse and DMARC failure reports (ARF, report-type=feedback-report), SMTP TLS reports
+ * (tlsrpt) and report types nobody registered. Exchange re-wraps a report as multipart/mixed; its
+ * message/feedback-report (or receipt) part is still there, and no person's mail client writes one.
+ * DMARC aggregate reports are plain mail with a zipped XML file, under the subject RFC 7489
+ * §7.2.1.1 fixes ("Report Domain: … Submitter: …"): a customer forwarding one writes "Fwd: ".
+ */
+const DMARC_AGGREGATE_SUBJECT = /^Report Domain:[ \t]*\S+[ \t]+Submitter:[ \t]*\S/i;
+const REPORT_FILE = /^(?:application\/(?:zip|gzip|x-gzip|xml|x-zip-compressed|octet-stream)|text\/xml)\b/i;
+
+function reportReason(m: ParsedEmail): 'read-receipt' | 'report' | null {
+  const parts = m.attachments.map((a) => a.contentType.toLowerCase());
+  const receipt = parts.some((t) => t.startsWith('message/disposition-notification'));
+  if (/^multipart\/report\b/i.test(m.contentType)) return receipt || /report-type\s*=\s*"?disposition-notification/i.test(m.contentType) ? 'read-receipt' : 'report';
+  if (receipt) return 'read-receipt';
+  if (parts.some((t) => /^message\/(?:feedback-report|delivery-status|global-delivery-status)\b/.test(t))) return 'report';
+  if (DMARC_AGGREGATE_SUBJECT.test(m.subject.trim()) && parts.some((t) => REPORT_FILE.test(t))) return 'report';
+  return null;
+}
+
 /** `isOwnMessageId` may ask the database (it is asked only when the cheaper header rules pass). */
 export async function ignoreReason(
   m: ParsedEmail,
@@ -119,7 +142,8 @@ export async function ignoreReason(
   if (!m.derivedMessageId && (await isOwnMessageId(m.messageId))) return 'own-message-id';
   if (fromOurselves(m, isOurs)) return 'own-address';
   if (isBounce(m)) return 'bounce';
-  if (/multipart\/report/.test(m.contentType) && /report-type\s*=\s*"?disposition-notification/.test(m.contentType)) return 'read-receipt';
+  const report = reportReason(m);
+  if (report) return report;
   if (isOutOfOffice(m)) return 'out-of-office';
   return null;
 }

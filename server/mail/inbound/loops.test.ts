@@ -97,6 +97,35 @@ test('bounces without DSN headers are ignored and never add the bouncer as a par
   assert.equal(fwd.status, 'ticket');
 });
 
+test('reports mail systems send (abuse and DMARC failure reports, SMTP TLS reports, DMARC aggregate reports) are ignored: no ticket, no thank-you', async () => {
+  const before = { tickets: await ticketCount(), outbox: await lastOutboxId() };
+  const part = (type: string, body: string, extra = '') => `--r\r\nContent-Type: ${type}\r\n${extra}\r\n${body}\r\n`;
+  const mime = (type: string) => `MIME-Version: 1.0\r\nContent-Type: ${type}; boundary="r"\r\n`;
+  const reports: [Buffer, string][] = [
+    // an abuse report (ARF)
+    [mail({ from: 'abusedesk@isp.test', subject: 'FW: Earn money', headers: mime('multipart/report; report-type=feedback-report'), body: part('text/plain', 'This is an email abuse report.') + part('message/feedback-report', 'Feedback-Type: abuse\r\nVersion: 1') + '--r--' }), 'report'],
+    // an SMTP TLS report (RFC 8460)
+    [mail({ from: 'noreply-smtp-tls-reporting@mx.test', subject: 'Report Domain: desk.test Submitter: mx.test Report-ID: <1@mx.test>', headers: mime('multipart/report; report-type=tlsrpt'), body: part('text/plain', 'This is an aggregate TLS report from mx.test') + part('application/tlsrpt+gzip', 'H4sIAAAAAAAAAwMAAAAAAAAAAAA=', 'Content-Transfer-Encoding: base64\r\n') + '--r--' }), 'report'],
+    // a DMARC failure report Exchange re-wrapped as multipart/mixed, its feedback part kept
+    [mail({ from: 'abuse@mail.test', subject: '[DMARC Failure Report] Rent Reminder', headers: mime('multipart/mixed'), body: part('text/plain', 'This is a spf/dkim authentication-failure report.') + part('message/feedback-report; name="ATT00001"', 'Feedback-Type: auth-failure', 'Content-Disposition: attachment; filename="ATT00001"\r\n') + '--r--' }), 'report'],
+    // a DMARC aggregate report: plain mail with a zipped XML file under RFC 7489's subject
+    [mail({ from: 'noreply-dmarc-support@mx.test', subject: 'Report domain: desk.test Submitter: mx.test Report-ID: 949348866075514174', headers: mime('multipart/mixed'), body: part('text/plain', '') + part('application/zip; name="mx.test!desk.test!1549929600!1550015999.zip"', 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'Content-Disposition: attachment; filename="mx.test!desk.test!1549929600!1550015999.zip"\r\nContent-Transfer-Encoding: base64\r\n') + '--r--' }), 'report'],
+  ];
+  for (const [raw, reason] of reports) {
+    const out = await receive(raw);
+    assert.ok(out.status === 'ignored', JSON.stringify(out));
+    assert.equal(out.reason, reason);
+  }
+  assert.equal(await ticketCount(), before.tickets);
+  assert.equal(await lastOutboxId(), before.outbox, 'no thank-you went to a report address');
+
+  // a customer forwarding such a report, or writing about one, is a ticket
+  const forwarded = await receive(mail({ from: 'lou@customer.test', subject: 'Fwd: Report domain: customer.test Submitter: mx.test', headers: mime('multipart/mixed'), body: part('text/plain', 'Can you read this?') + part('application/zip; name="r.zip"', 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'Content-Disposition: attachment; filename="r.zip"\r\nContent-Transfer-Encoding: base64\r\n') + '--r--' }));
+  assert.ok(forwarded.status === 'ticket', JSON.stringify(forwarded));
+  const asked = await receive(mail({ from: 'lou@customer.test', subject: 'Report Domain: customer.test Submitter: who?' }));
+  assert.ok(asked.status === 'ticket', JSON.stringify(asked));
+});
+
 test('two auto-responders answering each other through a ticket are stopped after a few rounds', async () => {
   // Both answer every email they get, with no auto-reply headers; dates and counters change.
   const responders = ['ooo-a@customer.test', 'ooo-b@partner.test'];
