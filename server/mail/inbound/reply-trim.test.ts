@@ -262,6 +262,16 @@ test('GMX/WEB.DE header blocks (Gesendet: before Von:), Zoho\'s "---- On … wro
   assert.equal(trimReply('Gesendet von meinem Kollegen: die Rechnung fehlt.\n').trimmed, '');
 });
 
+test('Portuguese mobile signatures (iPhone, Samsung, Outlook in Brazil and Portugal) fold away as "Sent from my iPhone" does', () => {
+  for (const signature of ['Enviado do meu iPhone', 'Enviado do meu smartphone Samsung Galaxy', 'Obter o Outlook para Android<https://aka.ms/AAb9ysg>']) {
+    const t = trimReply(`pedido de agendamento\n\n${signature}\n`);
+    assert.equal(t.visible, 'pedido de agendamento', signature);
+    assert.ok(t.trimmed.startsWith(signature.slice(0, 12)), signature);
+  }
+  // a sentence that merely starts like one stays
+  assert.equal(trimReply('Enviado do meu escritório ontem: a fatura.\n').trimmed, '');
+});
+
 test('header blocks and "Original Message" lines in Russian, Chinese, Japanese and more, bold or with a full-width colon, are history', () => {
   // Windows Mail / Outlook in Russian, as HTML (bold labels, linked names)
   const ru = trimReply(bodyMarkdown(null, '<div>Спасибо, всё работает.</div><div><br></div><div style="border-top:1px solid"><b>От:</b>&nbsp;<a href="mailto:help@desk.test">Поддержка</a><br><b>Отправлено:</b>&nbsp;четверг, 6 марта 2025 г. 10:05<br><b>Кому:</b>&nbsp;<a href="mailto:ivan@example.ru">Иван</a></div><div>Попробуйте ещё раз.</div>'));

@@ -225,6 +225,8 @@ const MOBILE_SIGNATURE = new RegExp(
       'Télécharger Outlook pour (?:iOS|Android)',
       'Enviado desde mi (?:iPhone|iPad|Android|smartphone)',
       'Obtener Outlook para (?:iOS|Android)',
+      'Enviado do meu (?:iPhone|iPad|Android|smartphone|celular|telemóvel)',
+      'Obter o Outlook para (?:iOS|Android)',
       'Verzonden (?:vanaf|met) mijn (?:iPhone|iPad|Android|smartphone)',
       'Outlook voor (?:iOS|Android) downloaden',
       'Inviato da (?:iPhone|iPad|Android|smartphone)',
