@@ -278,9 +278,70 @@ export function breakSetextUnderlines(md: string): string {
   return out.join('\n');
 }
 
+const HUNK = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
+const DIFF_START = /^(?:diff (?:--git |-[A-Za-z]+ )|--- \S|@@ -\d)/;
+/** a line of a unified diff: context, added, removed, a hunk or file header, git's extended headers */
+const DIFF_LINE =
+  /^(?:[ +\-]|@@ |\\ No newline|diff |index |--- |\+\+\+ |(?:new|deleted) file mode |(?:old|new) mode |similarity index |rename (?:from|to) |Binary files |$)/;
+const ANY_FENCE = /^[ \t]*(?:```|~~~)/;
+
+/**
+ * A unified diff pasted into a plain-text email (`git diff`, `diff -u`, a patch) as a fenced
+ * ```diff block. As Markdown its lines were lists, headings and rules: "+        code" became a
+ * bulleted code block, "--- a/x" a list item, a removed "-" line a rule. A run counts only when
+ * it starts as a diff does (a `diff` command line, a `--- `/`+++ ` pair or a hunk header) and
+ * holds a hunk header and a changed line; it ends at the first line no diff has (a blank line
+ * followed by prose ends it too). Fenced and quoted text is left alone; one pass over the lines.
+ */
+export function fenceDiffs(text: string): string {
+  if (!text.includes('\n@@ -') && !text.startsWith('@@ -')) return text;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let inFence = false;
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i] as string;
+    if (ANY_FENCE.test(line)) inFence = !inFence;
+    const starts = !inFence && DIFF_START.test(line) && (!line.startsWith('--- ') || (lines[i + 1] ?? '').startsWith('+++ '));
+    if (!starts) {
+      out.push(line);
+      i++;
+      continue;
+    }
+    let end = i;
+    let hunk = false;
+    let changed = false;
+    let fenceInside = false;
+    while (end < lines.length && DIFF_LINE.test(lines[end] as string)) {
+      const l = lines[end] as string;
+      const next = lines[end + 1];
+      const diffGoesOn = next !== undefined && next !== '' && DIFF_LINE.test(next);
+      // a blank line is a context line only when the diff goes on after it; so is `--`, which
+      // (after the last hunk) is the signature delimiter `git format-patch` writes
+      if ((l === '' || /^-- ?$/.test(l)) && !diffGoesOn) break;
+      if (HUNK.test(l)) hunk = true;
+      else if (/^[+-](?![+-]{2} )/.test(l)) changed = true;
+      if (ANY_FENCE.test(l)) fenceInside = true;
+      end++;
+    }
+    if (!hunk || !changed || fenceInside) {
+      // the run stays as written, all of it: a start inside it would end where it ends and
+      // hold no more (each line is looked at once)
+      for (let k = i; k < end; k++) {
+        out.push(lines[k] as string);
+        if (k > i && ANY_FENCE.test(lines[k] as string)) inFence = !inFence;
+      }
+      i = end;
+      continue;
+    }
+    out.push('```diff', ...lines.slice(i, end), '```');
+    i = end;
+  }
+  return out.join('\n');
+}
+
 /** The body as Markdown: the text/plain part when there is one, else the HTML converted. */
 export function bodyMarkdown(text: string | null, html: string | null): string {
-  if (text && text.trim()) return escapeTagLike(breakSetextUnderlines(tidy(text)));
+  if (text && text.trim()) return escapeTagLike(breakSetextUnderlines(fenceDiffs(tidy(text))));
   if (html) return escapeTagLike(breakSetextUnderlines(tidy(htmlToMarkdown(html))));
   return '';
 }

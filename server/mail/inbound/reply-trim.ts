@@ -361,9 +361,38 @@ function quoteFollows(lines: string[], from: number): boolean {
   return q < lines.length && QUOTED.test(lines[q] as string);
 }
 
+/**
+ * Each fenced code block's opening line → its closing line, outside quotes. What a customer puts in
+ * a fence is their own text (a log, a diff: body.ts fences pasted diffs), even when its lines look
+ * like a quote (`> ` prompts), a signature delimiter or a header block. A fence never closed is
+ * text as Markdown shows it: the rules read its lines as usual.
+ */
+function fencedBlocks(lines: string[], limit: number): Map<number, number> {
+  const blocks = new Map<number, number>();
+  let open = -1;
+  let marker = '';
+  for (let i = 0; i < limit; i++) {
+    const line = lines[i] as string;
+    const c = line.charCodeAt(line.length - line.trimStart().length);
+    if (c !== 96 && c !== 126) continue; // ` or ~
+    const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (!m) continue;
+    const fence = m[1] as string;
+    if (open < 0) {
+      open = i;
+      marker = fence;
+    } else if (fence[0] === marker[0] && fence.length >= marker.length && line.trim() === fence) {
+      blocks.set(open, i);
+      open = -1;
+    }
+  }
+  return blocks;
+}
+
 /** Where the quoted history starts, or the line count when there is none. */
 function historyStart(lines: string[]): number {
   const limit = Math.min(lines.length, MAX_LINES);
+  const fences = fencedBlocks(lines, limit);
   // The customer answered above everything quoted (top-posting): what follows a quote then is a
   // disclaimer, a mailing-list footer or a signature, not their answer.
   let answeredAbove = false;
@@ -372,6 +401,13 @@ function historyStart(lines: string[]): number {
   let textAbove = false;
   for (let i = 0; i < limit; i++) {
     const line = lines[i] as string;
+    const fenceEnd = fences.get(i);
+    if (fenceEnd !== undefined) {
+      textAbove = true;
+      if (!quoteSeen) answeredAbove = true;
+      i = fenceEnd;
+      continue;
+    }
     let attribution = isAttribution(lines, i);
     if (!attribution) {
       // Known by its date, time and address only (datedIsHistory says when it is one)

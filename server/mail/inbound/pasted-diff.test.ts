@@ -1,0 +1,107 @@
+/**
+ * A diff or patch pasted into a plain-text email shows as a diff (a ```diff block), not as the
+ * lists, rules and code blocks its `+`/`-` lines are in Markdown; what a customer puts in a fenced
+ * block is their own text to the reply trimmer. Through the real SMTP listener, then the rules.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import nodemailer from 'nodemailer';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+import { bodyMarkdown, fenceDiffs } from './body';
+import { trimReply } from './reply-trim';
+
+let app: TestApp;
+let rep: Session;
+const TO = 'incoming+acme-app-1-issue-@desk.test';
+
+before(async () => {
+  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
+  await seedAdmin(app);
+  await seedProject(app, 'acme/app', 'private');
+  await seedUser(app, 'rep@test.io');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  rep = await signIn(app, 'rep@test.io');
+});
+after(() => app.close());
+
+const PATCH = [
+  'Hi, the exporter crashes on empty rows. This patch fixes it for us:',
+  '',
+  'diff --git a/src/export.js b/src/export.js',
+  'index 83db48f..bf269f4 100644',
+  '--- a/src/export.js',
+  '+++ b/src/export.js',
+  '@@ -10,7 +10,8 @@ function exportRows(rows) {',
+  '   for (const row of rows) {',
+  '-        write(row.cells.join(","));',
+  '+        if (!row.cells) continue;',
+  '+        write(row.cells.join(","));',
+  '   }',
+  '-',
+  ' }',
+  '',
+  'Could you include it in the next release?',
+  '',
+  '-- ',
+  'Kim Ortega',
+].join('\r\n');
+
+test('a pasted patch becomes a ticket whose description shows it as a diff, with the prose around it as written', async () => {
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: app.mail.smtp!.port, secure: false, ignoreTLS: true });
+  try {
+    const response = (await smtp.sendMail({ envelope: { from: 'kim@customer.test', to: [TO] }, raw: `From: Kim Ortega <kim@customer.test>\r\nTo: ${TO}\r\nSubject: Patch for empty rows\r\nMessage-ID: <patch-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${PATCH}\r\n` })).response;
+    assert.match(response, /Ok: ticket/);
+  } finally {
+    smtp.close();
+  }
+  const t = (await rep.trpc.tickets.list.query({ projectPath: 'acme/app' })).items.find((x) => x.title === 'Patch for empty rows');
+  assert.ok(t);
+  const detail = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
+  assert.match(detail.description, /fixes it for us:\n\n```diff\ndiff --git a\/src\/export\.js b\/src\/export\.js\n[\s\S]*\n-\n }\n```\n\nCould you include it/);
+  const html = detail.descriptionHtml;
+  assert.match(html, /<pre><code[^>]*>diff --git/);
+  assert.match(html, /\+        if \(!row\.cells\) continue;/, 'the added line with its indentation');
+  assert.ok(!/<li>|<hr/.test(html), `no lists or rules from the diff's lines:\n${html}`);
+  assert.match(html, /Could you include it in the next release\?/);
+});
+
+test('only a real diff is fenced: a hunk header and a changed line are needed, quoted and fenced text is left alone', () => {
+  // lists and "---"/"+++" lines of a customer's own text
+  const prose = 'Steps:\n- open the app\n- click Export\n\n--- Pros\n+++ Cons\nnothing';
+  assert.equal(fenceDiffs(prose), prose);
+  // a hunk header alone, with no changed line
+  assert.equal(fenceDiffs('See @@ -1 +1 @@ in the log\n@@ -1,2 +1,2 @@\n context\n'), 'See @@ -1 +1 @@ in the log\n@@ -1,2 +1,2 @@\n context\n');
+  // quoted (the history of a thread) and already fenced
+  const quoted = 'ok\n> @@ -1 +1 @@\n> -a\n> +b';
+  assert.equal(fenceDiffs(quoted), quoted);
+  const fenced = '```\n@@ -1 +1 @@\n-a\n+b\n```';
+  assert.equal(fenceDiffs(fenced), fenced);
+  // a bare hunk, ended by a blank line and prose
+  assert.equal(fenceDiffs('@@ -1 +1 @@\n-a\n+b\n\nThat is all'), '```diff\n@@ -1 +1 @@\n-a\n+b\n```\n\nThat is all');
+  // `git format-patch`'s signature delimiter ends the diff; a removed "-" line inside it does not
+  assert.equal(fenceDiffs('--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n-a\n--\n c\n--\n2.39.0'), '```diff\n--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n-a\n--\n c\n```\n--\n2.39.0');
+});
+
+test("a fenced block is the customer's own text to the reply trimmer: its `--` and `> ` lines do not cut the answer", () => {
+  const reply = bodyMarkdown('Still failing with this change:\n\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@\n-a\n--\n+b\n c\n\nand psql says:\n\n```\n> select 1;\n```\n\nOn Mon, 3 Mar 2025 at 10:00, Support <s@desk.test> wrote:\n> Could you try the patch?', null);
+  const t = trimReply(reply);
+  assert.match(t.visible, /^Still failing with this change:\n\n```diff\n[\s\S]*\n-a\n--\n\+b\n c\n```\n\nand psql says:\n\n```\n> select 1;\n```$/);
+  assert.match(t.trimmed, /^On Mon, 3 Mar 2025[\s\S]*Could you try the patch\?$/);
+  // a fence never closed is text: the signature after it still folds
+  assert.equal(trimReply('Thanks\n```\nlog\n-- \nBob').visible, 'Thanks\n```\nlog');
+});
+
+test('fencing diffs stays linear on a long patch and on many hunk-like lines', () => {
+  const hunk = ['@@ -1,2 +1,2 @@', '-old', '+new', ' same'];
+  const big = Array.from({ length: 50_000 }, (_, i) => hunk[i % 4]).join('\n');
+  const t0 = performance.now();
+  const out = fenceDiffs(big);
+  const ms = performance.now() - t0;
+  assert.ok(out.startsWith('```diff\n@@ -1,2 +1,2 @@') && out.endsWith('\n```'));
+  // lines that each start a diff but never hold a change: each is scanned once
+  const starts = Array.from({ length: 50_000 }, () => '@@ -1 +1 @@ x').join('\n');
+  const t1 = performance.now();
+  assert.equal(fenceDiffs(starts), starts);
+  const ms2 = performance.now() - t1;
+  assert.ok(ms < 500 && ms2 < 500, `took ${ms.toFixed(0)} ms and ${ms2.toFixed(0)} ms`);
+});
