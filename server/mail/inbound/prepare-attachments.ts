@@ -9,6 +9,7 @@ import type { AttachmentStore } from '../../files/attachment-store';
 import { truncate } from '../../render/bound-text';
 import { MAX_MARKDOWN_CHARS, TRUNCATED_EMAIL_MARKER } from '../../render/limits';
 import { findForwarded, subjectOf } from './forwarded';
+import { isPgpEncrypted } from './opaque-body';
 import type { ParsedEmail } from './parse';
 
 export interface PreparedAttachment {
@@ -77,6 +78,7 @@ export async function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Att
     });
   };
   let n = 0;
+  const pgp = isPgpEncrypted(m.contentType);
   for (const a of m.attachments) {
     if (SIGNATURE_TYPES.has(a.contentType.toLowerCase()) || isPgpControlPart(a)) continue;
     n++;
@@ -84,7 +86,15 @@ export async function prepareAttachments(m: ParsedEmail, raw: Buffer, store: Att
     // named after its subject, as an .eml any mail client opens; a meeting request's unnamed
     // text/calendar part is the invitation calendars import.
     const type = a.contentType.toLowerCase();
-    const fallback = type === 'message/rfc822' ? forwardedName(subjectOf(a.content)) : type === 'text/calendar' ? 'invite.ics' : `attachment-${n}.${extensionFor(a.contentType)}`;
+    const fallback =
+      type === 'message/rfc822'
+        ? forwardedName(subjectOf(a.content))
+        : type === 'text/calendar'
+          ? 'invite.ics'
+          : // PGP/MIME's encrypted content: ASCII armour, which a customer's or a responder's OpenPGP tool opens
+            pgp && type === 'application/octet-stream'
+            ? 'encrypted.asc'
+            : `attachment-${n}.${extensionFor(a.contentType)}`;
     await add(a.content, safeFilename(a.filename, fallback), a.contentType.toLowerCase(), a.cid ? a.cid.replace(/^<|>$/g, '') : null);
   }
   // mailparser keeps rfc822 parts sent as attachments; ones it dissolved are added here.
