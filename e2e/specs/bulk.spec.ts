@@ -3,23 +3,7 @@
  * all) and closed at once arrive live in another responder's queue and on an open ticket; the
  * queue's keys act on the row under the cursor, and the help says where each key works.
  */
-import type { Page } from '@playwright/test';
-import { expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
-
-/** Creates tickets through the API with this page's session, as a script would. */
-async function createTickets(page: Page, titles: string[]): Promise<number[]> {
-  return page.evaluate(
-    async ({ projectPath, titles }) => {
-      const iids: number[] = [];
-      for (const title of titles) {
-        const res = await fetch('/trpc/tickets.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ projectPath, title, confidential: false }) });
-        iids.push(((await res.json()) as { result: { data: { iid: number } } }).result.data.iid);
-      }
-      return iids;
-    },
-    { projectPath: PROJECT, titles },
-  );
-}
+import { createTickets, expect, PROJECT, signIn, test, USERS } from '../fixtures/test';
 
 test('ten tickets closed in bulk leave another responder\'s queue live and close on an open ticket page', async ({ browser, app }) => {
   const run = Date.now();

@@ -5,22 +5,7 @@
  * names its tab; the queue's search says what it searches at 1280 px.
  */
 import type { Page } from '@playwright/test';
-import { expect, newTicket, PROJECT, signIn, test, USERS } from '../fixtures/test';
-
-/** Creates tickets through the API with this page's session, as a script would. */
-async function createTickets(page: Page, titles: string[]): Promise<number[]> {
-  return page.evaluate(
-    async ({ projectPath, titles }) => {
-      const iids: number[] = [];
-      for (const title of titles) {
-        const res = await fetch('/trpc/tickets.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ projectPath, title, confidential: false }) });
-        iids.push(((await res.json()) as { result: { data: { iid: number } } }).result.data.iid);
-      }
-      return iids;
-    },
-    { projectPath: PROJECT, titles },
-  );
-}
+import { createTickets, expect, newTicket, PROJECT, signIn, test, USERS } from '../fixtures/test';
 
 test('e in the queue says “Closed #n · Undo”, and Undo (z, or the button by keyboard) reopens it for everyone; a bulk close too', async ({ browser, app }) => {
   const run = `undo${Date.now()}`;
