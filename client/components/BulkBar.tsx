@@ -10,6 +10,7 @@ import { createAction, focusIfLost } from '../lib/action';
 import { api } from '../lib/trpc';
 import { me } from '../stores/session';
 import { offerUndo } from '../stores/undo';
+import { groupWayBack, undoneText, type StateBefore } from '../lib/way-back';
 import { parseLabels } from './LabelsEditor';
 import { snoozePresets } from './StateToggle';
 import FormError from './FormError';
@@ -19,6 +20,8 @@ type Action = Parameters<typeof api.tickets.bulk.mutate>[0]['action'];
 export default function BulkBar(props: {
   projectPath: string;
   selected: number[];
+  /** a selected row's state as shown (what Undo after a close restores) */
+  stateOf(iid: number): StateBefore | undefined;
   allOnPage: boolean;
   onToggleAll(): void;
   onClear(): void;
@@ -39,6 +42,8 @@ export default function BulkBar(props: {
   let acted = false;
   async function run(a: Action) {
     acted = true;
+    // The rows' states as the responder saw them: Undo after a close puts each one back so.
+    const seen = new Map(props.selected.map((iid) => [iid, props.stateOf(iid)]));
     const result = await action.run(a);
     if (!result) return;
     setMergeInto(null);
@@ -46,12 +51,17 @@ export default function BulkBar(props: {
     const projectPath = props.projectPath;
     if (a.kind === 'state' && a.state === 'closed' && closed.length) {
       const what = closed.length === 1 ? `#${closed[0]}` : `${closed.length} tickets`;
+      const plan = () => groupWayBack(closed, (iid) => seen.get(iid), Date.now());
+      const said = (groups: ReturnType<typeof plan>) => undoneText(groups.flatMap((g) => g.iids.map(() => g.to)), what);
       offerUndo({
         text: `Closed ${what}`,
-        undone: `Reopened ${what}`,
+        undone: said(plan()),
         undo: async () => {
-          const back = await api.tickets.bulk.mutate({ projectPath, iids: closed, action: { kind: 'state', state: 'opened' } });
-          if (back.failed[0]) throw new Error(back.failed.map((f) => `#${f.iid}: ${f.message}`).join(' '));
+          const groups = plan();
+          const back = await Promise.all(groups.map((g) => api.tickets.bulk.mutate({ projectPath, iids: g.iids, action: { kind: 'state', ...g.to } })));
+          const failed = back.flatMap((b) => b.failed);
+          if (failed[0]) throw new Error(failed.map((f) => `#${f.iid}: ${f.message}`).join(' '));
+          return said(groups);
         },
       });
     }

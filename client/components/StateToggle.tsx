@@ -5,6 +5,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { TicketDetail, TicketState } from '../../shared/views';
 import { createAction } from '../lib/action';
+import { offerUndoClose } from '../lib/undo-close';
 import { fullTime } from '../lib/local-time';
 import { api } from '../lib/trpc';
 import FormError from './FormError';
@@ -40,10 +41,13 @@ export default function StateToggle(props: { projectPath: string; ticket: Ticket
   );
   let toggle: HTMLButtonElement | undefined;
   async function set(state: TicketState, until?: Date) {
+    const before = { state: props.ticket.state, snoozedUntil: props.ticket.snoozedUntil };
     const updated = await action.run(state, until);
     if (!updated) return;
     setSnoozing(false);
     props.onUpdated(updated);
+    // As in the queue: "Closed #12 · Undo" (or z), back to the state it had, pending or snoozed included.
+    if (state === 'closed' && before.state !== 'closed') offerUndoClose(props.projectPath, updated.iid, before, props.onUpdated);
     // The button pressed may be gone (Pending once pending, a snooze preset): focus stays in this block.
     if (!document.activeElement || document.activeElement === document.body) toggle?.focus();
   }
@@ -60,6 +64,12 @@ export default function StateToggle(props: { projectPath: string; ticket: Ticket
         <button ref={toggle} type="button" class="button button-small" data-testid="toggle-state" disabled={action.pending()} onClick={() => void set(state() === 'opened' ? 'closed' : 'opened')}>
           {state() === 'opened' ? 'Close ticket' : state() === 'closed' ? 'Reopen ticket' : 'Back to open'}
         </button>
+        {/* A pending or snoozed ticket closes in one step, not through "Back to open" first. */}
+        <Show when={state() === 'pending' || state() === 'snoozed'}>
+          <button type="button" class="button button-small" data-testid="close-ticket" disabled={action.pending()} onClick={() => void set('closed')}>
+            Close ticket
+          </button>
+        </Show>
         <Show when={state() !== 'pending'}>
           <button type="button" class="button button-small" data-testid="mark-pending" disabled={action.pending()} onClick={() => void set('pending')}>
             Pending

@@ -51,6 +51,7 @@ export default function TicketRow(props: {
       data-iid={t().iid}
       data-project={props.projectPath}
       data-state={t().state}
+      data-snoozed-until={t().snoozedUntil ?? undefined}
       data-unread={String(isUnread(t()))}
     >
       <Show when={props.selectable}>

@@ -4,10 +4,12 @@
  * a assigns it to me, e closes or reopens it. Ignored while typing in a field.
  */
 import { sayFailed } from '../stores/notifications';
-import { offerUndo, runUndo, undoOffer } from '../stores/undo';
+import type { TicketState } from '../../shared/views';
+import { runUndo, undoOffer } from '../stores/undo';
 import { errorMessage } from './errors';
 import { parseProjectRoute } from './project-route';
 import { api } from './trpc';
+import { offerUndoClose } from './undo-close';
 
 export type Where = 'Queue' | 'Ticket' | 'Queue and ticket' | 'Anywhere';
 
@@ -16,9 +18,9 @@ export const SHORTCUTS: { keys: string; what: string; where: Where }[] = [
   { keys: 'o or Enter', what: 'Open the ticket under the cursor', where: 'Queue' },
   { keys: 'x', what: 'Select the ticket under the cursor (for bulk actions; shift-click selects a range)', where: 'Queue' },
   { keys: 'u', what: 'Mark the ticket under the cursor as unread', where: 'Queue' },
-  { keys: 'z', what: 'Undo the close just done (while “Closed #… · Undo” shows)', where: 'Queue' },
+  { keys: 'z', what: 'Undo the close just done (while “Closed #… · Undo” shows)', where: 'Queue and ticket' },
   { keys: 'a', what: 'Assign to me (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
-  { keys: 'e', what: 'Close, or reopen (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
+  { keys: 'e', what: 'Close (open, pending or snoozed), or reopen a closed ticket (the ticket under the cursor, or the open ticket)', where: 'Queue and ticket' },
   { keys: 'r', what: 'Reply to the customer', where: 'Ticket' },
   { keys: 'n', what: 'Write an internal note', where: 'Ticket' },
   { keys: '/', what: 'Search the queue', where: 'Queue' },
@@ -100,14 +102,14 @@ function composer(internal: boolean): void {
 }
 
 /** The open ticket (on a ticket page), or the row under the cursor (in a queue). */
-function target(): { projectPath: string; iid: number; state: string | null; row: HTMLElement | null } | null {
+function target(): { projectPath: string; iid: number; state: string | null; snoozedUntil: string | null; row: HTMLElement | null } | null {
   const m = /^\/p\/(.+)$/.exec(location.pathname);
   const route = m?.[1] ? parseProjectRoute(decodeURI(m[1])) : null;
-  if (route?.page === 'ticket') return { projectPath: route.projectPath, iid: route.iid, state: null, row: null };
+  if (route?.page === 'ticket') return { projectPath: route.projectPath, iid: route.iid, state: null, snoozedUntil: null, row: null };
   const row = cursorRow();
   const iid = Number(row?.dataset.iid);
   if (!row || !iid || !row.dataset.project) return null;
-  return { projectPath: row.dataset.project, iid, state: row.dataset.state ?? null, row };
+  return { projectPath: row.dataset.project, iid, state: row.dataset.state ?? null, snoozedUntil: row.dataset.snoozedUntil ?? null, row };
 }
 
 export function installShortcuts(opts: { myId: () => number | null; toggleHelp: () => void }): () => void {
@@ -167,22 +169,15 @@ export function installShortcuts(opts: { myId: () => number | null; toggleHelp: 
       case 'e': {
         const t = target();
         if (!t) return;
-        if (!t.row) click('toggle-state');
+        // Pending and snoozed tickets close too (the ticket page has a Close button beside "Back to open").
+        if (!t.row) click(document.querySelector('[data-testid="close-ticket"]') ? 'close-ticket' : 'toggle-state');
         else {
-          const state = t.state === 'opened' ? 'closed' : 'opened';
+          const state = t.state === 'closed' ? 'opened' : 'closed';
           const done = api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state });
           act(t, state === 'closed' ? 'close' : 'reopen', done);
-          // The closed row leaves the list: the line says so and can bring it back.
-          if (state === 'closed')
-            void done.then(
-              () =>
-                offerUndo({
-                  text: `Closed #${t.iid}`,
-                  undone: `Reopened #${t.iid}`,
-                  undo: () => api.tickets.update.mutate({ projectPath: t.projectPath, iid: t.iid, state: 'opened' }),
-                }),
-              () => undefined,
-            );
+          // The closed row leaves the list: the line says so and can bring it back as it was.
+          const before = t.state && t.state !== 'closed' ? { state: t.state as TicketState, snoozedUntil: t.snoozedUntil } : undefined;
+          if (state === 'closed') void done.then(() => offerUndoClose(t.projectPath, t.iid, before), () => undefined);
         }
         break;
       }

@@ -121,6 +121,7 @@ export default function QueuePage(props: { project: ProjectView }) {
         <BulkBar
           projectPath={props.project.path}
           selected={[...selected()]}
+          stateOf={(iid) => queue.items().find((t) => t.iid === iid)}
           allOnPage={allOnPage()}
           onToggleAll={() => setSelected(allOnPage() ? new Set<number>() : new Set(visible()))}
           onClear={() => setSelected(new Set<number>())}

@@ -9,7 +9,7 @@ import { errorMessage } from '../lib/errors';
 export interface UndoOffer {
   /** what happened, as said on screen: "Closed #12" */
   text: string;
-  /** what Undo shows once it ran: "Reopened #12" */
+  /** what Undo shows once it ran: "Reopened #12" (unless `undo` answers with what it did) */
   undone: string;
   undo(): Promise<unknown>;
 }
@@ -48,8 +48,8 @@ export async function runUndo(): Promise<void> {
   if (!o) return;
   setOffer(null);
   try {
-    await o.undo();
-    setSaid(o.undone);
+    const done = await o.undo();
+    setSaid(typeof done === 'string' ? done : o.undone);
   } catch (err) {
     setSaid(`Could not undo “${o.text}”: ${errorMessage(err)}`);
   }

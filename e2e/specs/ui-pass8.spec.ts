@@ -1,0 +1,92 @@
+/**
+ * UI pass 8, in real browsers: a pending or snoozed ticket closes in one step (e, or Close on the
+ * ticket), and Undo puts it back as it was, not always to Open; the ticket page offers Undo for
+ * its Close too.
+ */
+import { createTickets, expect, PROJECT, signIn, test, updateTicket, USERS } from '../fixtures/test';
+
+test('e on a pending row closes it (it used to reopen it), and Undo makes it pending again, live for a colleague; a bulk close restores each ticket', async ({ browser, app }) => {
+  const run = `was${Date.now()}`;
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  const [waiting, open] = await createTickets(bob.page, [`Waiting on customer ${run}`, `Open one ${run}`]);
+  await updateTicket(bob.page, waiting!, { state: 'pending' });
+  await alice.page.goto(`/p/${PROJECT}?state=pending&search=${run}`);
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(1);
+  const page = bob.page;
+  await page.goto(`/p/${PROJECT}?state=pending&search=${run}`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('ticket-row')).toHaveCount(1);
+  const status = page.getByTestId('undo-status');
+
+  await page.keyboard.press('j');
+  await page.keyboard.press('e');
+  await expect(status).toContainText(`Closed #${waiting}`);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(0);
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(0);
+  await page.keyboard.press('z');
+  await expect(status).toContainText(`#${waiting} is pending again`);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(1);
+  await expect(alice.page.getByTestId('ticket-row')).toHaveCount(1);
+
+  // Closed together from the All tab, each goes back to its own state.
+  await page.goto(`/p/${PROJECT}?state=all&search=${run}`);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(2);
+  await page.getByTestId('row-check').first().check();
+  await page.getByTestId('select-all').check();
+  await page.getByTestId('bulk-close').click();
+  await expect(status).toContainText('Closed 2 tickets');
+  await expect(page.getByTestId('ticket-row').getByTestId('row-state')).toHaveText(['Closed', 'Closed']);
+  await status.getByRole('button', { name: 'Undo' }).click();
+  await expect(status).toContainText('Restored 2 tickets');
+  await expect(page.locator(`[data-testid="ticket-row"][data-iid="${waiting}"]`)).toHaveAttribute('data-state', 'pending');
+  await expect(page.locator(`[data-testid="ticket-row"][data-iid="${open}"]`)).toHaveAttribute('data-state', 'opened');
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test('on the ticket page: a pending ticket has Close, and Close (button or e) says “Closed #n · Undo”; Undo or z puts back pending, a snooze with its time, or open', async ({ browser, app }) => {
+  const run = `page${Date.now()}`;
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const page = bob.page;
+  const [pending, snoozed, open] = await createTickets(page, [`Pending ${run}`, `Snoozed ${run}`, `Open ${run}`]);
+  await updateTicket(page, pending!, { state: 'pending' });
+  const until = new Date(Date.now() + 3 * 24 * 3600_000);
+  until.setSeconds(0, 0);
+  await updateTicket(page, snoozed!, { state: 'snoozed', snoozedUntil: until.toISOString() });
+  const state = page.getByTestId('ticket-state');
+  const status = page.getByTestId('undo-status');
+
+  // Pending: one click closes it, and the line offers Undo.
+  await page.goto(`/p/${PROJECT}/-/tickets/${pending}`);
+  await expect(state).toHaveText('Pending');
+  await page.getByTestId('close-ticket').click();
+  await expect(state).toHaveText('Closed');
+  await expect(status).toContainText(`Closed #${pending}`);
+  await status.getByRole('button', { name: 'Undo' }).click();
+  await expect(status).toContainText(`#${pending} is pending again`);
+  await expect(state).toHaveText('Pending');
+
+  // Snoozed: e closes it, z brings the snooze back with its time.
+  await page.goto(`/p/${PROJECT}/-/tickets/${snoozed}`);
+  await expect(state).toHaveText('Snoozed');
+  const snoozedText = await page.getByTestId('snoozed-until').textContent();
+  await page.locator('body').click({ position: { x: 5, y: 200 } });
+  await page.keyboard.press('e');
+  await expect(state).toHaveText('Closed');
+  await expect(status).toContainText(`Closed #${snoozed}`);
+  await page.keyboard.press('z');
+  await expect(status).toContainText(`#${snoozed} is snoozed again`);
+  await expect(state).toHaveText('Snoozed');
+  await expect(page.getByTestId('snoozed-until')).toHaveText(snoozedText ?? '');
+
+  // Open: the Close button offers Undo too.
+  await page.goto(`/p/${PROJECT}/-/tickets/${open}`);
+  await page.getByTestId('toggle-state').click();
+  await expect(state).toHaveText('Closed');
+  await expect(status).toContainText(`Closed #${open}`);
+  await status.getByRole('button', { name: 'Undo' }).click();
+  await expect(status).toContainText(`Reopened #${open}`);
+  await expect(state).toHaveText('Open');
+  await bob.context.close();
+});
