@@ -1,7 +1,7 @@
 /**
  * UI pass 8, in real browsers: a pending or snoozed ticket closes in one step (e, or Close on the
  * ticket), and Undo puts it back as it was, not always to Open; the ticket page offers Undo for
- * its Close too.
+ * its Close too; the Admin page's table of contents marks the section being read.
  */
 import { createTickets, expect, PROJECT, signIn, test, updateTicket, USERS } from '../fixtures/test';
 
@@ -89,4 +89,23 @@ test('on the ticket page: a pending ticket has Close, and Close (button or e) sa
   await expect(status).toContainText(`Reopened #${open}`);
   await expect(state).toHaveText('Open');
   await bob.context.close();
+});
+
+test('the Admin page’s table of contents marks the section being read', async ({ browser, app }) => {
+  const admin = await signIn(browser, app.url, USERS.admin, { viewport: { width: 1920, height: 1080 } });
+  const page = admin.page;
+  await page.goto('/admin');
+  const toc = page.getByTestId('admin-toc');
+  const current = toc.locator('a[aria-current="location"]');
+  await expect(current).toHaveText('Users');
+  await page.locator('#smtp-heading').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await expect(current).toHaveText('Outgoing email (SMTP)');
+  await expect(toc.locator('a[aria-current]')).toHaveCount(1);
+  // A link goes there and is marked.
+  await toc.getByRole('link', { name: 'Projects' }).click();
+  await expect(current).toHaveText('Projects');
+  // At the end of the page, the last section.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(current).toHaveText('Outgoing email');
+  await admin.context.close();
 });
