@@ -37,7 +37,8 @@ export default function ProjectPage() {
   usePageTitle(() => (project.error ? '' : (project()?.name ?? '')));
   // Responders announce where they are: the queue, or the ticket they have open.
   createEffect(() => {
-    const p = project();
+    // Read only once loaded: reading a project that failed to load throws (an uncaught error in the page).
+    const p = project.error ? undefined : project();
     if (!p || p.access < CAN.respond) return;
     const leave = joinPresence(p.path);
     onCleanup(leave);

@@ -109,3 +109,16 @@ test('the Admin page’s table of contents marks the section being read', async 
   await expect(current).toHaveText('Outgoing email');
   await admin.context.close();
 });
+
+test('a project that does not exist (or is not yours) says so, without an uncaught error in the page', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const errors: string[] = [];
+  bob.page.on('pageerror', (e) => errors.push(e.message));
+  await bob.page.goto('/p/acme/no-such-project');
+  await expect(bob.page.getByRole('alert')).toHaveText('Project not found.');
+  await expect(bob.page.getByRole('link', { name: 'Back to your projects' })).toBeVisible();
+  // The page's own work (presence, the tab title) has run by now: it settled on the error.
+  await expect(bob.page).toHaveTitle('Threadline');
+  expect(errors).toEqual([]);
+  await bob.context.close();
+});
