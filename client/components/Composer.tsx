@@ -28,6 +28,8 @@ export default function Composer(props: {
   iid: number;
   hasParticipants: boolean;
   recipients: string[];
+  /** the ticket is closed (maybe by a colleague while this reply was being written) */
+  closed?: boolean;
   latestPublicNoteId: () => number;
   /** changes when the project's saved replies change (a live event): the list is read again */
   savedRepliesVersion?: () => number;
@@ -290,6 +292,11 @@ export default function Composer(props: {
       <Show when={!internal() && props.recipients.length > 0}>
         <p class="muted composer-recipients" data-testid="composer-recipients">
           Will be emailed to: {props.recipients.join(', ')}
+        </p>
+      </Show>
+      <Show when={!internal() && props.closed}>
+        <p class="composer-recipients" role="status" data-testid="composer-closed">
+          This ticket is closed: the reply is emailed and the ticket stays closed (add /reopen to reopen it).
         </p>
       </Show>
       <FormError error={uploads.error() ?? fillError.error()} />

@@ -228,6 +228,7 @@ export default function TicketPage(props: { project: ProjectView; iid: number; r
                   iid={props.iid}
                   hasParticipants={ticket().participants.length > 0}
                   recipients={ticket().participants.filter((p) => !p.unsubscribed).map((p) => p.email)}
+                  closed={ticket().state === 'closed'}
                   latestPublicNoteId={() => latestPublicNoteId(ticket().notes)}
                   savedRepliesVersion={view.savedRepliesVersion}
                   onPosted={view.addNote}

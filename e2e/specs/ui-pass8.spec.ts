@@ -122,3 +122,28 @@ test('a project that does not exist (or is not yours) says so, without an uncaug
   expect(errors).toEqual([]);
   await bob.context.close();
 });
+
+test('a reply being written when a colleague closes the ticket says, live, that the ticket stays closed', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const alice = await signIn(browser, app.url, USERS.alice);
+  const [iid] = await createTickets(bob.page, [`Closed under a draft ${Date.now()}`]);
+  await alice.page.goto(`/p/${PROJECT}/-/tickets/${iid}`);
+  await expect(alice.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await alice.page.getByTestId('composer').fill('Could you send us a screenshot?');
+  const closed = alice.page.getByTestId('composer-closed');
+  await expect(closed).toHaveCount(0);
+
+  await bob.page.goto(`/p/${PROJECT}/-/tickets/${iid}`);
+  await bob.page.getByTestId('toggle-state').click();
+  await expect(alice.page.getByTestId('ticket-state')).toHaveText('Closed');
+  await expect(closed).toHaveText('This ticket is closed: the reply is emailed and the ticket stays closed (add /reopen to reopen it).');
+  // An internal note emails nobody: nothing to say.
+  await alice.page.getByTestId('composer-internal').check();
+  await expect(closed).toHaveCount(0);
+  await alice.page.getByTestId('composer-internal').uncheck();
+  await bob.page.getByTestId('toggle-state').click();
+  await expect(alice.page.getByTestId('ticket-state')).toHaveText('Open');
+  await expect(closed).toHaveCount(0);
+  await alice.context.close();
+  await bob.context.close();
+});
