@@ -30,11 +30,23 @@ export default function Shell(props: RouteSectionProps) {
 
   return (
     <>
+      {/* The first stop for the keyboard: past the top bar's links and menus, to the page itself. */}
+      <a
+        class="skip-link"
+        href="#main"
+        data-testid="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <TopBar />
       <Toasts />
       <UndoStatus />
       <ShortcutsHelp />
-      <main class="page">
+      <main id="main" class="page" tabindex="-1">
         <Switch>
           <Match when={session.error}>
             <div class="notice notice-error" role="alert">

@@ -147,3 +147,20 @@ test('a reply being written when a colleague closes the ticket says, live, that 
   await alice.context.close();
   await bob.context.close();
 });
+
+test('the first Tab on a page reaches "Skip to content", which takes the keyboard past the top bar to the page', async ({ browser, app }) => {
+  const bob = await signIn(browser, app.url, USERS.bob);
+  const page = bob.page;
+  await page.goto(`/p/${PROJECT}`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  const skip = page.getByTestId('skip-link');
+  await expect(skip).not.toBeInViewport();
+  await page.keyboard.press('Tab');
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+  // the next Tab is inside the page, not in the top bar
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('main') && !document.activeElement?.closest('header'))).toBe(true);
+});
