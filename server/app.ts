@@ -17,6 +17,7 @@ import { startRenderBackfill } from './domain/notes/render-backfill';
 import { startSnoozeWaker } from './domain/tickets/snooze';
 import { startSearchIndexer } from './domain/tickets/search-indexer';
 import { log } from './log';
+import { watchStorage } from './storage-health';
 
 export { createDomain };
 
@@ -58,14 +59,16 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const stopListening = listenForCommits(dc);
   // Started early: its first lease write is done by the time the node serves.
   const stopSnoozeWaker = startSnoozeWaker(dc);
-  const mail = await startMail(dc, config);
+  // Disk full or DATA_DIR read-only: /healthz says so, and SMTP refuses mail before it is sent.
+  const storage = watchStorage({ dataDir: config.dataDir, maxEmailSize: config.mail.maxEmailSize });
+  const mail = await startMail(dc, config, { storage });
   const presence = createPresenceHub();
   const stopRelay = createPresenceRelay(presence, dc.db, dc.node);
   // Live streams' access checks: an access change read by the feed marks its viewers' checks stale
   // (and wakes their presence streams); each events stream also re-checks when it reaches one.
   const board = viewerAccessBoard(dc);
   const feed = createEventFeed(dc.db, dc.bus, (e) => board.accessChanged(e));
-  const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, files: createAttachmentStore(config.dataDir, dc.db) });
+  const http = createAppServer({ dc, config, mail, presence, feed, clientDir: CLIENT_DIR, storage, files: createAttachmentStore(config.dataDir, dc.db) });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => resolve());
@@ -105,6 +108,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
       await mail.stop();
       await alive.stop();
       await http.close();
+      storage.stop();
       await dc.db.close();
       await closeRenderPool();
     },

@@ -26,6 +26,7 @@ import { GRAPH_NOTIFICATIONS_PATH, handleGraphNotification } from './http/graph-
 import { createOidcRoutes } from './http/oidc';
 import type { AttachmentStore } from './files/attachment-store';
 import { log } from './log';
+import type { StorageHealth, StorageState } from './storage-health';
 import { createContextFactory, type AppDeps } from './trpc/context';
 import { appRouter } from './trpc/router';
 import { wsEncoder } from './trpc/ws-encoder';
@@ -84,7 +85,29 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export function createAppServer(deps: AppDeps & { clientDir: string; files: AttachmentStore }): AppServer {
+/**
+ * `/healthz`'s answer: may a load balancer send this node traffic? Not while it stops (SIGTERM),
+ * cannot reach its database, or cannot store mail (disk full, DATA_DIR not writable: read from
+ * the storage watcher's last background check, never a write per probe). `reason` names the
+ * first problem, `message` says what to do about it.
+ */
+export function healthOf(s: { draining: boolean; databaseUp: boolean; storage: StorageState }) {
+  const reason = s.draining ? 'draining' : !s.databaseUp ? 'database-down' : s.storage.problem;
+  const message = s.draining
+    ? 'This node is stopping (SIGTERM).'
+    : !s.databaseUp
+      ? 'This node cannot reach its database (no answer within 2 s).'
+      : s.storage.message;
+  return {
+    ok: !reason,
+    database: s.databaseUp ? 'up' : 'down',
+    storage: s.storage.problem ?? 'ok',
+    ...(s.draining ? { draining: true } : {}),
+    ...(reason ? { reason, message } : {}),
+  };
+}
+
+export function createAppServer(deps: AppDeps & { clientDir: string; files: AttachmentStore; storage: StorageHealth }): AppServer {
   const createContext = createContextFactory(deps);
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -108,12 +131,11 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     res.setHeader('Content-Security-Policy', contentSecurityPolicy(deps.config.publicUrl, req.headers.host));
     const url = req.url ?? '/';
     if (url === '/healthz' || url.startsWith('/healthz?')) {
-      // Does the database answer, and is the node not stopping? A load balancer takes a node
-      // without its database, or one draining after SIGTERM, out of rotation.
       res.setHeader('Cache-Control', 'no-store');
-      void Promise.race([deps.dc.db.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]).then((up) =>
-        json(res, up && !draining ? 200 : 503, { ok: up && !draining, version: VERSION, database: up ? 'up' : 'down', ...(draining ? { draining: true } : {}), engine: deps.dc.db.engine, node: deps.dc.node }),
-      );
+      void Promise.race([deps.dc.db.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]).then((up) => {
+        const health = healthOf({ draining, databaseUp: up, storage: deps.storage.state() });
+        json(res, health.ok ? 200 : 503, { ...health, version: VERSION, engine: deps.dc.db.engine, node: deps.dc.node });
+      });
       return;
     }
     if (url.startsWith('/trpc/')) {

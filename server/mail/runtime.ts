@@ -31,6 +31,7 @@ import { onGraphWake } from './sources/graph/wake';
 import { onMailSettingsChange } from '../domain/mail-setup/signal';
 import { reportMailboxState } from '../domain/mail-log/mailbox-checkpoint';
 import type { SecretBox } from '../domain/core/secret-box';
+import type { StorageHealth } from '../storage-health';
 
 export interface MailRuntime {
   /** our addresses as they are now */
@@ -153,7 +154,7 @@ export async function createMailCore(dc: DomainCtx, config: Config, transport?: 
   return { get book() { return dc.mail.book; }, ingest, files, outbox, transports, setup, fixedTransport: !!transport };
 }
 
-export async function startMail(dc: DomainCtx, config: Config, opts: { transport?: Transport } = {}): Promise<MailRuntime> {
+export async function startMail(dc: DomainCtx, config: Config, opts: { transport?: Transport; storage?: StorageHealth } = {}): Promise<MailRuntime> {
   const core = await createMailCore(dc, config, opts.transport);
   const { ingest, files, outbox, transports } = core;
   let setup = core.setup;
@@ -163,7 +164,7 @@ export async function startMail(dc: DomainCtx, config: Config, opts: { transport
   if (recovered) log.info('finished messages left pending by a restart', { count: recovered });
   outbox.start();
   const smtp = config.mail.smtpListen
-    ? await startSmtpListener({ ...config.mail.smtpListen, book: () => dc.mail.book, ingest, maxEmailSize: config.mail.maxEmailSize })
+    ? await startSmtpListener({ ...config.mail.smtpListen, book: () => dc.mail.book, ingest, maxEmailSize: config.mail.maxEmailSize, ...(opts.storage ? { storage: opts.storage } : {}) })
     : null;
 
   /** running watchers by mailbox name, with what they were started from */

@@ -8,6 +8,7 @@ import type { AddressBook } from '../addresses';
 import type { Ingest } from '../inbound/receive';
 import { withoutLeadingBlankLines } from '../inbound/parse';
 import { log } from '../../log';
+import type { StorageHealth } from '../../storage-health';
 
 export interface SmtpListener {
   port: number;
@@ -44,6 +45,8 @@ export async function startSmtpListener(opts: {
   hostname?: string;
   /** on close, how long a message being received may take to finish before 421 (default 10 s) */
   drainMs?: number;
+  /** whether this node can store mail now (disk full, DATA_DIR read-only) */
+  storage?: StorageHealth;
 }): Promise<SmtpListener> {
   /** sessions between DATA and our answer to it: the ones a shutdown lets finish */
   const receiving = new Set<string>();
@@ -58,6 +61,12 @@ export async function startSmtpListener(opts: {
     // SIGTERM: a message being received gets this long to be stored and answered; then 421
     closeTimeout: opts.drainMs ?? 10_000,
     logger: false,
+    onMailFrom(_address, _session, callback) {
+      // As Postfix does when its queue's disk is low: refused before the sender sends the
+      // message (which could not be stored), not after; it retries later or at another MX.
+      if (opts.storage?.state().problem) return callback(smtpError('4.3.1 Insufficient system storage; please try again later', 452));
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (!opts.book().isOurs(address.address)) {
         return callback(smtpError(`5.7.1 <${address.address}>: relay access denied; this server only accepts mail for its own addresses`, 550));
@@ -94,6 +103,7 @@ export async function startSmtpListener(opts: {
           .then((outcome) => callback(null, `2.0.0 Ok: ${outcome.status} (${outcome.inboundId})`))
           .catch((err: unknown) => {
             log.error('smtp ingest failed; answering 451 so the sender retries', { err });
+            opts.storage?.reportFailure(err);
             callback(smtpError('4.3.0 Temporary failure storing the message; please retry', 451));
           });
       });
