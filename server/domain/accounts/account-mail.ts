@@ -11,6 +11,25 @@ import { queueEmail } from '../customer-email/outbox';
 
 export type AccountMailKind = 'invitation' | 'password_reset' | 'email_change';
 
+/**
+ * Account emails carry Message-IDs of their own shape, so a reply to one (In-Reply-To or
+ * References naming it) is known as such without a lookup: nobody reads those replies, so they
+ * are dropped quietly (recorded in the mail log), never answered with a rejection, never a loop.
+ */
+const ACCOUNT_MESSAGE_ID = /^<account-[0-9a-f]{24}@([^<>@\s]+)>$/i;
+
+export function accountMessageId(host: string): string {
+  return `<account-${randomBytes(12).toString('hex')}@${host}>`;
+}
+
+/** Whether `id` is the Message-ID of an account email sent from `host` (ours). */
+export function isAccountMessageId(id: string, host: string): boolean {
+  return ACCOUNT_MESSAGE_ID.exec(id.trim())?.[1]?.toLowerCase() === host.toLowerCase();
+}
+
+/** Said in every account email whose replies reach nobody (all but an invitation from a person). */
+export const NO_REPLY_LINE = 'This email was sent automatically: replies to it are not read.';
+
 export function linkFor(mc: MailContext, kind: AccountMailKind, token: string): string {
   const path = kind === 'invitation' ? 'invite' : kind === 'password_reset' ? 'reset-password' : 'confirm-email';
   return `${mc.publicUrl}/${path}/${token}`;
@@ -43,7 +62,7 @@ function wording(kind: AccountMailKind, w: { inviter?: string | undefined; invit
       action: 'Join Threadline',
       tail: [
         'The link works once and expires in 7 days.',
-        w.inviter && w.inviterEmail ? `Questions? Reply to this email to reach ${w.inviter}.` : 'If you did not expect this invitation, you can ignore this email.',
+        ...(w.inviter && w.inviterEmail ? [`Questions? Reply to this email to reach ${w.inviter}.`] : ['If you did not expect this invitation, you can ignore this email.', NO_REPLY_LINE]),
       ],
     };
   }
@@ -52,14 +71,14 @@ function wording(kind: AccountMailKind, w: { inviter?: string | undefined; invit
       subject: 'Reset your Threadline password',
       lead: ['Someone (we hope you) asked to reset the password of your Threadline account.', 'Open this link to choose a new password:'],
       action: 'Choose a new password',
-      tail: ['The link works once and expires in 1 hour. Using it signs you out everywhere else.', 'If you did not ask for this, ignore this email: your password stays as it is.'],
+      tail: ['The link works once and expires in 1 hour. Using it signs you out everywhere else.', 'If you did not ask for this, ignore this email: your password stays as it is.', NO_REPLY_LINE],
     };
   }
   return {
     subject: 'Confirm your new Threadline email address',
     lead: ['You asked to use this address for your Threadline account.', 'Open this link to confirm it:'],
     action: 'Confirm this address',
-    tail: ['The link works once and expires in 24 hours. Until then your account keeps its old address.'],
+    tail: ['The link works once and expires in 24 hours. Until then your account keeps its old address.', 'If you did not ask for this, ignore this email: your account keeps its address.', NO_REPLY_LINE],
   };
 }
 
@@ -89,8 +108,8 @@ export async function queueAccountMail(
     ...w.tail.map((p) => `<p>${escapeHtml(p)}</p>`),
   ].join('\n');
   // From the instance's address (MAIL_FROM, the Admin page's From), named for the person who
-  // invited; a reply reaches them, never the Service Desk (where it would be rejected, or open a
-  // ticket when the From address is a project's).
+  // invited; a reply reaches them, never the Service Desk. Any other reply that reaches us is
+  // recognised by this Message-ID and dropped quietly (isAccountMessageId; the email says so).
   const inviter = m.kind === 'invitation' ? m.inviter : undefined;
   const replyTo = inviter && m.inviterEmail ? m.inviterEmail : undefined;
   const spec: OutboundSpec = {
@@ -100,7 +119,7 @@ export async function queueAccountMail(
     subject: w.subject,
     text,
     html,
-    messageId: `<account-${randomBytes(12).toString('hex')}@${mc.book.host()}>`,
+    messageId: accountMessageId(mc.book.host()),
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
     date: new Date(at).toISOString(),
   };

@@ -30,6 +30,7 @@ import {
 import { isReplyLoop, LOOP_REPEATS, LOOP_WINDOW_MS } from '../../domain/customer-email/reply-loops';
 import { findProjectByPath, type ProjectRow } from '../../domain/accounts/access';
 import { findUnsubscribeToken, unsubscribeParticipant } from '../../domain/customer-email/unsubscribe';
+import { isAccountMessageId } from '../../domain/accounts/account-mail';
 import { emitParticipantsChanged } from '../../domain/customer-email/participants';
 import { insertNote } from '../../domain/notes/notes';
 import { customerOnItsWay } from '../../domain/customers/customers';
@@ -106,7 +107,8 @@ type Target =
   | { kind: 'project'; project: ProjectRow; settings: ServiceDeskSettings | undefined; thankYou?: string | null | undefined }
   | { kind: 'reply'; project: ProjectRow; ticket: TicketRow; known?: { settings: ServiceDeskSettings | undefined } }
   | { kind: 'unsubscribe'; ticket: TicketRow; email: string }
-  | { kind: 'reject'; code: RejectionCode };
+  | { kind: 'reject'; code: RejectionCode }
+  | { kind: 'ignore'; reason: IgnoreReason };
 
 async function resolveKey(c: Ctx): Promise<Target> {
   const found = findKey(c.parsed, c.deps.dc.mail.book, c.envelopeTo);
@@ -116,6 +118,11 @@ async function resolveKey(c: Ctx): Promise<Target> {
     const ticket = ours?.ticketId ? await ticketById(c.tx, ours.ticketId) : undefined;
     const project = ticket ? await findProjectById(c.tx, ticket.projectId) : undefined;
     if (ticket && project) return { kind: 'reply', project, ticket };
+    // A reply to a password reset, invitation or email change sent from our bare From address:
+    // those emails say replies are not read. No rejection (a person gets no confusing bounce,
+    // and an auto-responder no answer to loop on); the mail log keeps it.
+    const host = c.deps.dc.mail.book.host();
+    if ([...c.parsed.inReplyTo, ...c.parsed.references].some((id) => isAccountMessageId(id, host))) return { kind: 'ignore', reason: 'account-email-reply' };
     return { kind: 'reject', code: 'UnknownIncomingEmail' };
   }
   if (found.mailbox === 'custom') {
@@ -494,6 +501,7 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
   }
   const target = await resolving;
   if (target.kind === 'reject') return reject(c, target.code, null);
+  if (target.kind === 'ignore') return ignore(c, target.reason);
   if (c.tooLarge) return reject(c, 'EmailTooLarge', target.kind === 'unsubscribe' ? target.ticket.projectId : target.project.id);
   if (target.kind === 'unsubscribe') {
     await unsubscribeParticipant(c.tx, c.emit, target.ticket, target.email, c.deps.supportBotId, c.at);

@@ -27,6 +27,8 @@ export const IGNORE_REASONS = [
   'rate-limited',
   /** a custom support address's verification email came back (not a customer's mail) */
   'custom-email-verification',
+  /** a reply to an account email (password reset, invitation, email change): nobody reads those */
+  'account-email-reply',
 ] as const;
 export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 
