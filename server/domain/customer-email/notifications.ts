@@ -110,11 +110,10 @@ const participantNameStmt = prepared<{ ticketId: number; email: string }, { name
 
 /**
  * The name an email's recipient goes by: the ticket's customer by the name on the email that
- * opened it (on the ticket row, no query), anyone else by the name their address came with. Only
- * asked for when the template uses it: the default templates do not.
+ * opened it (on the ticket row, no query), anyone else by the name their address came with. It
+ * goes in the To header, and in the text when the template uses %{CUSTOMER_NAME}.
  */
-async function recipientName(tx: Tx, s: Send, source: string): Promise<string | null> {
-  if (!NAME_USED.test(source)) return null;
+async function recipientName(tx: Tx, s: Send): Promise<string | null> {
   const isAuthor = !!s.ticket.externalAuthor && s.ticket.externalAuthor.toLowerCase() === s.to.toLowerCase();
   if (isAuthor && s.ticket.externalAuthorName) return s.ticket.externalAuthorName;
   return (await participantNameStmt(tx, { ticketId: s.ticket.id, email: s.to.toLowerCase() }))?.name ?? null;
@@ -181,6 +180,8 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   // the customer link's statement and the thread's go out together (one round trip on PostgreSQL)
   const text = recipientText(tx, mc, s, unsubscribeUrl, at);
   text.catch(() => undefined);
+  const name = recipientName(tx, s);
+  name.catch(() => undefined);
   const ids = await threadIds(tx, mc, s.ticket, s.newTicket);
   const total = (s.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const known = s.kind === 'thank_you' ? s.newTicket?.template : undefined;
@@ -192,12 +193,13 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const spec: OutboundSpec = {
     from: { name: s.fromName, address: custom ?? mc.from },
     to: s.to,
+    ...((await name) ? { toName: (await name) as string } : {}),
     replyTo: custom ?? mc.book.incomingFor(key),
     ...(custom ? { via: `custom:${s.project.id}` } : {}),
     subject,
     text: '',
     // Rendered when the worker composes the message, outside this transaction.
-    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, { ...(await text), customerName: await recipientName(tx, s, source) })) },
+    template: { source, vars: usedVars(source, templateVars(mc, s.ticket, s.project, { ...(await text), customerName: NAME_USED.test(source) ? await name : null })) },
     messageId: ids.messageId,
     ...threading(ids, `<reply-${key}@${host}>`),
     headers: {

@@ -2,6 +2,12 @@
 export interface OutboundSpec {
   from: { name: string; address: string };
   to: string;
+  /**
+   * The recipient's name, when we know it (the name their address came with): the To header
+   * reads `"Ada Lovelace" <ada@example.com>`. The envelope is `to` alone. Absent in emails queued
+   * before names were sent (they go to the bare address, as then).
+   */
+  toName?: string;
   replyTo?: string;
   subject: string;
   text: string;
