@@ -22,6 +22,35 @@ import { serverProcess, type ServerProcess } from '../e2e/fixtures/server-proces
 
 const TO = 'incoming+acme-app-1-issue-@desk.test';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * Why this machine cannot run the file-system tests, or false: they mount a tmpfs and set the
+ * immutable flag, which needs root and a kernel that lets this process do so (a container without
+ * CAP_SYS_ADMIN, or an overlay file system without the flag, refuses).
+ */
+function cannotRun(): string | false {
+  if (!isRoot) return 'mounting a small file system and the immutable flag need root';
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-storage-probe-'));
+  const plain = mkdtempSync(path.join(os.tmpdir(), 'threadline-storage-probe-'));
+  let mounted = false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'pipe' });
+    mounted = true;
+    execFileSync('chattr', ['+i', dir], { stdio: 'pipe' });
+    execFileSync('chattr', ['-i', dir], { stdio: 'pipe' });
+    // the quota test sets it on a folder of the usual temp directory's file system
+    execFileSync('chattr', ['+i', plain], { stdio: 'pipe' });
+    execFileSync('chattr', ['-i', plain], { stdio: 'pipe' });
+    return false;
+  } catch (err) {
+    return `this machine refuses it: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().slice(0, 200)}`;
+  } finally {
+    if (mounted) execFileSync('umount', ['-l', dir]);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(plain, { recursive: true, force: true });
+  }
+}
+const skipWhy = cannotRun();
 const mounts: string[] = [];
 const immutable: string[] = [];
 const dirs: string[] = [];
@@ -68,7 +97,7 @@ async function send(server: ServerProcess, subject: string): Promise<void> {
   }
 }
 
-test('disk full, then DATA_DIR not writable: /healthz 503 with the reason and SMTP 452; each time back to 200 and 250 by itself', { skip: isRoot ? false : 'mounting a small file system needs root' }, async () => {
+test('disk full, then DATA_DIR not writable: /healthz 503 with the reason and SMTP 452; each time back to 200 and 250 by itself', { skip: skipWhy }, async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-storage-'));
   dirs.push(dataDir);
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', dataDir]);
@@ -125,7 +154,7 @@ test('disk full, then DATA_DIR not writable: /healthz 503 with the reason and SM
   await server.stop();
 });
 
-test('a store refused for lack of room that free space does not show (a quota) counts at once; only a file written in DATA_DIR brings the node back', { skip: isRoot ? false : 'the immutable flag needs root' }, async () => {
+test('a store refused for lack of room that free space does not show (a quota) counts at once; only a file written in DATA_DIR brings the node back', { skip: skipWhy }, async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-quota-'));
   dirs.push(dataDir);
   const storage = watchStorage({ dataDir, maxEmailSize: 1024, intervalMs: 60_000 });
