@@ -326,21 +326,45 @@ async function createTicket(
 }
 
 /**
- * A reply's note. `newSender`: the mail threads only through a customer's own Message-ID and its
- * author is no participant; anyone who saw the customer's email could send that, so the note is
- * kept, marked, and nothing else happens (no participant, no email, no reopening) until a
- * responder adds the sender.
+ * The addresses deciding who may join a thread (decision 009): From (Sender without one), which
+ * SPF, DKIM and DMARC can vouch for, and Reply-To when it names someone else — anybody can write
+ * any Reply-To, so a customer's address there proves nothing about who sent the mail.
+ */
+function joiningAddresses(c: Ctx): string[] {
+  const book = c.deps.dc.mail.book;
+  const list: string[] = [];
+  for (const a of [c.parsed.from?.address ?? c.parsed.sender?.address, c.parsed.replyTo[0]?.address]) {
+    if (a && !book.isOurs(a) && !list.some((b) => b.toLowerCase() === a.toLowerCase())) list.push(a);
+  }
+  return list;
+}
+
+/**
+ * A new sender's note is shown under the address that made it one (a From that is no participant,
+ * or a Reply-To naming someone else): "Add as participant" must add who really wrote.
+ */
+function newSenderAuthor(c: Ctx, address: string): { address: string; name: string | null } | null {
+  return address ? { address, name: namesOf(c).get(address) ?? null } : emailAuthor(c);
+}
+
+/**
+ * A reply's note. `newSender`: the mail threads only through a customer's own Message-ID and one
+ * of its addresses is no participant, or it comes from someone a responder removed; anyone who
+ * saw the customer's email could send that, so the note is kept, marked, under that address, and
+ * nothing else happens (no participant, no email, no reopening) until a responder adds the sender.
  */
 async function addReply(
   c: Ctx,
   project: ProjectRow,
   ticket: TicketRow,
   settings: ServiceDeskSettings | undefined,
-  newSender = false,
+  /** the address that makes this a new sender's note ('' when the mail names nobody), or null */
+  stranger: string | null,
   /** the ticket's participants, when already asked for */
   asked?: Promise<string[]>,
 ): Promise<Outcome> {
-  const by = emailAuthor(c);
+  const newSender = stranger !== null;
+  const by = stranger === null ? emailAuthor(c) : newSenderAuthor(c, stranger);
   const author = by?.address ?? '';
   const { trimmed, links, note: body, empty } = replyMarkdown(c.body, c.prepared);
   if (empty) {
@@ -377,19 +401,17 @@ async function addReply(
 }
 
 /**
- * Sent together, not waited for: whether the reply's author was removed from the ticket, its
- * participants, and the template its relayed email uses. `settled`: once all have answered.
+ * Sent together, not waited for: which of the reply's addresses (From, Reply-To) a responder
+ * removed from the ticket, if any, and its participants. `settled`: once all have answered.
  */
 function replyFacts(c: Ctx, ticket: TicketRow) {
-  const removed = wasRemovedFrom(c.tx, ticket.id, replyAuthor(c));
+  const addresses = joiningAddresses(c);
+  const checks = addresses.map((a) => wasRemovedFrom(c.tx, ticket.id, a));
+  const removed = Promise.all(checks).then((r) => addresses.find((_, i) => r[i]) ?? null);
   const participants = participantEmails(c.tx, ticket.id);
   const all = [removed, participants];
   for (const p of all) p.catch(() => undefined);
   return { removed, participants, settled: Promise.allSettled(all) };
-}
-
-function replyAuthor(c: Ctx): string {
-  return emailAuthor(c)?.address ?? '';
 }
 
 /**
@@ -533,9 +555,12 @@ export async function applyMessage(c: Ctx): Promise<Outcome> {
     if (!ticket) return reject(c, 'TicketNotFound', project.id);
     const facts = replyFacts(c, ticket);
     const participants = await facts.participants;
-    const newSender = (!thread.ours && !isTicketParticipant(ticket, participants, replyAuthor(c))) || (await facts.removed);
+    // Only our ids prove we emailed the sender; a customer's id lets in only its participants.
+    const addresses = joiningAddresses(c);
+    const outsider = thread.ours ? null : addresses.length ? addresses.find((a) => !isTicketParticipant(ticket, participants, a)) : '';
+    const stranger = (await facts.removed) ?? outsider ?? null;
     await facts.settled;
-    return addReply(c, project, ticket, settings, newSender, facts.participants);
+    return addReply(c, project, ticket, settings, stranger, facts.participants);
   }
   const author = emailAuthor(c);
   // bad input, not a fault of ours: quarantined with the reason, without an error in the log
