@@ -105,6 +105,10 @@ export const ERRORS = {
   MERGE_INTO_SELF: { status: 'BAD_REQUEST', message: 'A ticket cannot be merged into itself.' },
   SAVED_VIEW_NOT_FOUND: { status: 'NOT_FOUND', message: 'No saved view has this id here.' },
   CUSTOMER_NOT_FOUND: { status: 'NOT_FOUND', message: 'Customer not found.' },
+  CUSTOMER_NOTES_NOT_SHARED: {
+    status: 'FORBIDDEN',
+    message: 'This customer has not written to any of your projects, so the notes about them belong to the teams they wrote to.',
+  },
   ISSUE_TEMPLATE_NOT_FOUND: { status: 'NOT_FOUND', message: 'No issue template has this name.' },
   FOREIGN_ORIGIN: { status: 'FORBIDDEN', message: 'Request from a foreign origin refused.' },
   // Mail settings (issue 10)

@@ -164,7 +164,14 @@ export interface CustomerRef {
 export interface CustomerView extends CustomerRef {
   /** their domain, unless it is a free-mail one */
   organization: string | null;
+  /** the team's notes: empty unless `notesShared` */
   notes: string;
+  /**
+   * The notes are shared with this viewer: the customer's own mail reached the project (or, on the
+   * customer page, one of the viewer's projects). A ticket a responder created or converted for
+   * their address does not count (decision 013).
+   */
+  notesShared: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -17,32 +17,40 @@ export function CustomerNotes(props: { customer: CustomerView }) {
   // Someone else saved notes: show theirs unless this user is mid-edit.
   createEffect(on(() => props.customer.notes, (notes) => !dirty() && setDraft(notes)));
   const action = createAction((notes: string) => api.customers.update.mutate({ id: props.customer.id, notes }));
+  // Notes belong to the projects the customer wrote to (decision 013): elsewhere, say so.
+  const notShared = (
+    <p class="muted" data-testid="customer-notes-not-shared">
+      Notes about this customer are kept by the teams of the projects they wrote to, and they have not written to yours.
+    </p>
+  );
   return (
-    <form
-      class="stack-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(draft()).then((saved) => saved && setDirty(false));
-      }}
-    >
-      <label class="field">
-        <span class="side-title">Notes about this customer</span>
-        <textarea
-          data-testid="customer-notes"
-          rows={3}
-          placeholder="Anything the team should know"
-          value={draft()}
-          onInput={(e) => {
-            setDraft(e.currentTarget.value);
-            setDirty(true);
-          }}
-        />
-      </label>
-      <FormError error={action.error()} />
-      <button type="submit" class="button button-small" data-testid="customer-notes-save" disabled={!dirty() || action.pending()}>
-        Save notes
-      </button>
-    </form>
+    <Show when={props.customer.notesShared} fallback={notShared}>
+      <form
+        class="stack-sm"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run(draft()).then((saved) => saved && setDirty(false));
+        }}
+      >
+        <label class="field">
+          <span class="side-title">Notes about this customer</span>
+          <textarea
+            data-testid="customer-notes"
+            rows={3}
+            placeholder="Anything the team should know"
+            value={draft()}
+            onInput={(e) => {
+              setDraft(e.currentTarget.value);
+              setDirty(true);
+            }}
+          />
+        </label>
+        <FormError error={action.error()} />
+        <button type="submit" class="button button-small" data-testid="customer-notes-save" disabled={!dirty() || action.pending()}>
+          Save notes
+        </button>
+      </form>
+    </Show>
   );
 }
 

@@ -143,7 +143,7 @@ test('from: a customer or a domain decides live who enters the list', () => {
 
 test('a customer renamed elsewhere is renamed in every row of theirs', () => {
   const items = [ticket(1, 1, { customer: kim }), ticket(2, 2)];
-  const next = patchQueue(items, { type: 'customer.updated', customer: { ...kim, name: 'Kim Lee', organization: 'acme.io', notes: '', createdAt: at(0), updatedAt: at(3) } }, open);
+  const next = patchQueue(items, { type: 'customer.updated', customer: { ...kim, name: 'Kim Lee', organization: 'acme.io', notes: '', notesShared: true, createdAt: at(0), updatedAt: at(3) } }, open);
   assert.equal(next.find((t) => t.iid === 1)?.customer?.name, 'Kim Lee');
   assert.equal(next.find((t) => t.iid === 2)?.customer, null);
 });

@@ -154,6 +154,59 @@ test('the customer page lists their tickets where the caller responds; notes rea
   assert.deepEqual((await guest.trpc.tickets.list.query({ projectPath: P, search: 'from:@shop.test' })).items, [], 'guests cannot filter by customer');
 });
 
+test('a customer\'s notes stay with the projects they wrote to: a reporter elsewhere who creates, converts or spoofs a ticket for their address neither reads nor overwrites them (review 9 M1)', async () => {
+  // Vic writes to the other project only, whose reporter keeps a note.
+  minutes(1);
+  await receive(mail({ from: 'Vic <vic@corp.test>', id: '<vic-1@corp.test>', to: 'incoming+acme-other-2-issue-@desk.test', subject: 'Refund', body: 'Refund please' }));
+  const theirs = (await other.trpc.tickets.list.query({ projectPath: Q, search: 'from:vic@corp.test' })).items[0];
+  assert.ok(theirs?.customer);
+  const vic = theirs.customer;
+  const secret = 'Q-PRIVATE: refund case #991, lawyer involved';
+  await other.trpc.customers.update.mutate({ id: vic.id, notes: secret });
+
+  // A reporter of this project (not of the other) gets Vic onto tickets here without Vic doing anything.
+  const probe = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'probe' });
+  await rep.trpc.notes.create.mutate({ projectPath: P, iid: probe.iid, body: '/convert_to_ticket vic@corp.test', internal: true });
+  const created = await rep.trpc.tickets.create.mutate({ projectPath: P, title: 'probe 2', externalAuthor: 'vic@corp.test' });
+  // and mail with Vic only in Reply-To (anyone can write that) is no mail from Vic either
+  const spoofed = await receive(Buffer.from(`From: probe@attacker.test\r\nReply-To: vic@corp.test\r\nTo: ${TO}\r\nSubject: probe 3\r\nMessage-ID: <probe-3@attacker.test>\r\n\r\nhello\r\n`));
+  for (const iid of [probe.iid, created.iid, spoofed.iid]) {
+    const t = await rep.trpc.tickets.get.query({ projectPath: P, iid });
+    assert.equal(t.customerDetail?.id, vic.id);
+    assert.equal(t.customerDetail?.notes, '', 'the other project\'s notes are shown on a ticket made here');
+    assert.equal(t.customerDetail?.notesShared, false);
+  }
+  const page = await rep.trpc.customers.get.query({ id: vic.id });
+  assert.equal(page.customer.notes, '', 'the customer page shows the other project\'s notes');
+  assert.deepEqual(page.tickets.map((t) => t.ticket.title).sort(), ['probe', 'probe 2', 'probe 3'], 'the tickets here are still listed');
+  assert.equal((await rep.trpc.customers.search.query({ projectPath: P, query: 'vic' }))[0]?.notes, '');
+
+  // Saving notes is refused with a reason, and the other project's note is untouched.
+  const refused = await rep.trpc.customers.update.mutate({ id: vic.id, notes: 'overwritten' }).then(() => null, (e: { data?: { appCode?: string }; message: string }) => e);
+  assert.equal(refused?.data?.appCode, 'CUSTOMER_NOTES_NOT_SHARED', 'a reporter elsewhere overwrote the notes');
+  assert.match(refused?.message ?? '', /has not written to any of your projects/);
+  assert.equal((await other.trpc.tickets.get.query({ projectPath: Q, iid: theirs.iid })).customerDetail?.notes, secret);
+
+  // Live: the other project's next note reaches this project's responders without its text.
+  const live = rep.live();
+  const events = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P }, h));
+  await new Promise((r) => setTimeout(r, 200));
+  await other.trpc.customers.update.mutate({ id: vic.id, notes: `${secret}; settled` });
+  const [e] = await events.waitFor(1);
+  events.stop();
+  live.close();
+  assert.ok(e?.data.event.type === 'customer.updated');
+  assert.equal(e.data.event.customer.notes, '', 'the note went out live to a project Vic never wrote to');
+
+  // Once Vic writes here herself, the team here shares the notes (decision 013).
+  minutes(1);
+  await receive(mail({ from: 'vic@corp.test', id: '<vic-2@corp.test>', subject: 'Another question', body: 'Also: invoices?' }));
+  const now = await rep.trpc.tickets.get.query({ projectPath: P, iid: probe.iid });
+  assert.equal(now.customerDetail?.notes, `${secret}; settled`);
+  assert.equal(now.customerDetail?.notesShared, true);
+  assert.equal((await rep.trpc.customers.update.mutate({ id: vic.id, notes: 'shared by both teams' })).notes, 'shared by both teams');
+});
+
 test('a display name that looks like an address is not shown as a name', async () => {
   minutes(1);
   const t = await receive(mail({ from: '"ceo@bank.test" <spoof@evil.test>', id: '<spoof@evil.test>', subject: 'Transfer', body: 'Pay now' }));

@@ -131,7 +131,10 @@ describe('role matrix', () => {
   });
 
   test('customers: the picker and the page for reporters and up; guests find no customer', async () => {
-    await s.admin.trpc.tickets.create.mutate({ projectPath: P, title: 'From a customer', externalAuthor: 'kim@customer.test', confidential: false });
+    // Kim writes to the project: its responders share the notes about her (decision 013).
+    const to = app.dc.mail.book.incomingFor('acme-desk-1-issue-');
+    const mail = await app.mail.ingest.receive(Buffer.from(`From: kim@customer.test\r\nTo: ${to}\r\nSubject: From a customer\r\nMessage-ID: <kim-roles@customer.test>\r\n\r\nHello\r\n`), { source: 'cli' });
+    assert.equal(mail.status, 'ticket');
     const [kim] = await s.admin.trpc.customers.search.query({ projectPath: P, query: 'kim' });
     assert.ok(kim);
     assert.deepEqual(await matrix((c) => c.trpc.customers.search.query({ projectPath: P, query: 'kim' })), expected('reporter'));

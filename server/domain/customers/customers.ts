@@ -3,11 +3,11 @@
  * names them and by responders' notes about them. Rows only: the customer page, which lists
  * tickets, is `customer-page.ts` above the ticket views.
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
 import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
-import { customers, dialect, tickets } from '../../../db/schema';
+import { customers, dialect, inboundMessages, tickets } from '../../../db/schema';
 import { domainOf, organizationOf } from '../../../shared/customers';
 import { asciiAddress } from '../../../shared/email-address';
 import { CAN } from '../../../shared/roles';
@@ -34,8 +34,35 @@ export function customerRef(row: CustomerRow): CustomerRef {
   return { id: row.id, email: asciiAddress(row.email), name: row.name };
 }
 
-export function customerView(row: CustomerRow): CustomerView {
-  return { ...customerRef(row), organization: organizationOf(row.domain), notes: row.notes, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+/** `notesShared`: whether the viewer may read the team's notes (`wroteTo`); if not, they are left out. */
+export function customerView(row: CustomerRow, notesShared: boolean): CustomerView {
+  return {
+    ...customerRef(row),
+    organization: organizationOf(row.domain),
+    notes: notesShared ? row.notes : '',
+    notesShared,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+/**
+ * Whether mail from this address — its From, which SPF, DKIM and DMARC vouch for, never a Reply-To
+ * naming it — became a ticket or a note in one of these projects (the customer view's replies
+ * are such mail). A customer's notes are shared by the projects they wrote to (decision 013): a
+ * ticket a responder created or converted for an address does not count, or any reporter could
+ * make anyone "write to" their project and read or overwrite the notes of another.
+ */
+export function wroteTo(email: SQLWrapper | string, projects: 'all' | number[] | SQLWrapper): SQL<boolean> {
+  const where =
+    projects === 'all' ? undefined : Array.isArray(projects) ? inArray(inboundMessages.projectId, projects.length ? projects : [-1]) : eq(inboundMessages.projectId, projects);
+  return sql<boolean>`exists (select 1 from ${inboundMessages} where ${and(eq(inboundMessages.fromAddress, email), inArray(inboundMessages.status, ['ticket', 'note']), where)})`.mapWith(Boolean);
+}
+
+/** The customer as seen from one project: its notes only if they wrote to it. */
+export async function customerForProject(q: Q, id: number, projectId: number): Promise<CustomerView | null> {
+  const row = await q.select({ customer: customers, shared: wroteTo(customers.email, [projectId]) }).from(customers).where(eq(customers.id, id)).get();
+  return row ? customerView(row.customer, row.shared) : null;
 }
 
 export async function customerById(q: Q, id: number): Promise<CustomerRow | undefined> {
@@ -110,17 +137,19 @@ const insertCustomerIfNew = prepared<{ email: string; name: string | null; domai
   return rows.onConflictDoNothing({ target: customers.email }).returning();
 });
 
-/** `customer.updated` to responders of every project that has tickets of this customer. */
+/**
+ * `customer.updated` to responders of every project that has tickets of this customer; the notes
+ * only to those the customer wrote to.
+ */
 export async function emitCustomerUpdated(tx: Tx, emit: Emit, row: CustomerRow): Promise<void> {
   const projects = await tx
-    .select({ projectId: tickets.projectId })
+    .select({ projectId: tickets.projectId, shared: wroteTo(row.email, tickets.projectId) })
     .from(tickets)
     .where(eq(tickets.customerId, row.id))
     .groupBy(tickets.projectId)
     .all();
-  const view = customerView(row);
-  for (const { projectId } of projects) {
-    emit({ projectId, ticketId: null, minAccess: CAN.seeParticipantEmails, event: { type: 'customer.updated', customer: view } });
+  for (const { projectId, shared } of projects) {
+    emit({ projectId, ticketId: null, minAccess: CAN.seeParticipantEmails, event: { type: 'customer.updated', customer: customerView(row, shared) } });
   }
 }
 

@@ -6,7 +6,7 @@ import { labels, notes, participants, ticketLabels, tickets, users } from '../..
 import { asciiAddress, asciiAddressesIn } from '../../../shared/email-address';
 import type { NoteView, ParticipantView, TicketDetail, TicketSummary, UserRef } from '../../../shared/views';
 import { toUserRef } from '../accounts/users';
-import { customerById, customerRef, customerRefs, customerView, type CustomerRow } from '../customers/customers';
+import { customerForProject, customerRef, customerRefs, type CustomerRow } from '../customers/customers';
 import { plainTextHtml } from '../../render/plain-html';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -133,7 +133,7 @@ export async function detail(db: Q, row: TicketRow, opts: { includeInternal: boo
     descriptionHtml: row.descriptionHtml ?? plainTextHtml(row.description),
     fromEmail: row.emailId !== null,
     ...(row.ccNotAdded?.length ? { ccNotAdded: row.ccNotAdded.map(asciiAddress) } : {}),
-    customerDetail: row.customerId === null ? null : await customerById(db, row.customerId).then((c) => (c ? customerView(c) : null)),
+    customerDetail: row.customerId === null ? null : await customerForProject(db, row.customerId, row.projectId),
     notes: await noteViews(db, visibleNotes),
     participants: await participantViews(db, row.id),
   };
