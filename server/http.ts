@@ -149,7 +149,7 @@ export function createAppServer(deps: AppDeps & { clientDir: string; files: Atta
     // Code hosts post from their servers: no session, no Origin; the signature is the authentication.
     if (url.startsWith('/hooks/')) return handleWebhook(deps.dc, clientAddressOf, req, res);
     if (url.startsWith('/unsubscribe/')) return handleUnsubscribe(deps.dc, req, res);
-    if (url.startsWith('/c/')) return handleCustomerView(deps.dc, deps.mail.ingest, deps.config.publicUrl, req, res);
+    if (url.startsWith('/c/')) return handleCustomerView(deps.dc, deps.mail.ingest, deps.config.publicUrl, clientAddressOf, req, res);
     if (url === '/uploads' || url.startsWith('/uploads?')) return handleUpload(deps.dc, deps.files, deps.config.publicUrl, req, res);
     if (url.startsWith(GRAPH_NOTIFICATIONS_PATH)) return void handleGraphNotification(deps.dc, req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' });

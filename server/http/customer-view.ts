@@ -15,12 +15,13 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DomainCtx } from '../domain/core/context';
 import { attachmentQuery, readViewToken } from '../domain/customer-email/customer-links';
-import { customerThread, customerViewChanges, replyKeyForCustomerView, threadRootOf, type CustomerThread } from '../domain/customer-email/customer-view';
-import { latestSeq } from '../events/store';
+import { customerThread, replyKeyForCustomerView, threadRootOf, type CustomerThread } from '../domain/customer-email/customer-view';
 import type { Ingest } from '../mail/inbound/receive';
 import { escapeHtml } from '../render/plain-html';
 import { log } from '../log';
 import { isForeignOrigin } from './origin';
+import type { ClientAddressOf } from './client-address';
+import { customerViewStreams } from './customer-view-streams';
 import { createRateLimiter } from './rate-limit';
 import { FULL_TIME_FORMAT } from '../../shared/local-time-format';
 import { FAVICON_LINK } from './favicon';
@@ -138,6 +139,8 @@ const SCRIPT = `(() => {
   }
   const events = new EventSource(base + '/events');
   events.addEventListener('changed', () => void refresh());
+  // A newer tab of this link took over the live updates: this one stays as it is.
+  events.addEventListener('superseded', () => events.close());
   events.addEventListener('open', () => void refresh());
 })();
 `;
@@ -146,21 +149,21 @@ export function serveCustomerViewScript(res: ServerResponse): void {
   res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }).end(SCRIPT);
 }
 
-export function handleCustomerView(dc: DomainCtx, ingest: Ingest, publicUrl: string, req: IncomingMessage, res: ServerResponse): void {
-  serve(dc, ingest, publicUrl, req, res).catch((err: unknown) => {
+export function handleCustomerView(dc: DomainCtx, ingest: Ingest, publicUrl: string, clientAddressOf: ClientAddressOf, req: IncomingMessage, res: ServerResponse): void {
+  serve(dc, ingest, publicUrl, clientAddressOf, req, res).catch((err: unknown) => {
     log.error('customer view failed', { err });
     if (!res.headersSent) page(res, 500, 'Something went wrong', '<p>Please try again in a moment.</p>');
   });
 }
 
-async function serve(dc: DomainCtx, ingest: Ingest, publicUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(dc: DomainCtx, ingest: Ingest, publicUrl: string, clientAddressOf: ClientAddressOf, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const m = /^\/c\/([0-9]+\.[0-9]+\.[A-Za-z0-9_-]+)(\/thread|\/events|\/reply)?\/?(?:\?.*)?$/.exec(req.url ?? '');
   const token = m?.[1] ?? '';
   const part = m?.[2] ?? '';
   const signed = m ? readViewToken(dc.secrets, token, dc.now()) : null;
   const thread = signed ? await customerThread(dc.db, signed.linkId) : null;
   if (!signed || !thread) return page(res, 404, 'Link not valid', `<h1>Link not valid</h1><p>${escapeHtml(INVALID)}</p>`);
-  if (part === '/events') return streamChanges(dc, req, res, thread, signed.linkId, signed.expires);
+  if (part === '/events') return streamChanges(dc, req, res, thread, signed.linkId, signed.expires, clientAddressOf(req));
   if (part === '/reply') {
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
     return reply(dc, ingest, publicUrl, req, res, token, thread, signed.expires);
@@ -225,55 +228,11 @@ async function replyEmail(dc: DomainCtx, t: CustomerThread, text: string): Promi
 
 /**
  * Server-sent events: `changed` when the customer's thread may have changed (the page refetches),
- * never for other tickets or internal notes. The stream ends when the link stops working: revoked,
- * expired, its owner removed from the ticket, or the ticket made confidential.
+ * never for other tickets or internal notes. The stream ends when the link stops working (revoked,
+ * expired, its owner removed from the ticket, or the ticket made confidential), after at most
+ * half an hour, or when the link opens too many (customer-view-streams.ts).
  */
-function streamChanges(dc: DomainCtx, req: IncomingMessage, res: ServerResponse, t: CustomerThread, linkId: number, expires: number): void {
+function streamChanges(dc: DomainCtx, req: IncomingMessage, res: ServerResponse, t: CustomerThread, linkId: number, expires: number, address: string): void {
   if (!views.take(`view:${linkId}`)) return void res.writeHead(429).end();
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-  res.write(': connected\n\n');
-  let timer: NodeJS.Timeout | null = null;
-  let checking = false;
-  let again = false;
-  let closed = false;
-  let last: number | null = null;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-    clearInterval(keepAlive);
-    clearTimeout(expiry);
-    if (timer) clearTimeout(timer);
-    res.end();
-  };
-  const check = async () => {
-    if (checking) return void (again = true);
-    checking = true;
-    try {
-      do {
-        again = false;
-        last ??= await latestSeq(dc.db, t.projectId);
-        const seen = await customerViewChanges(dc.db, linkId, last);
-        if (closed) return;
-        if (!seen.valid) return close();
-        last = seen.last;
-        if (seen.changed) res.write('event: changed\ndata: \n\n');
-      } while (again && !closed);
-    } finally {
-      checking = false;
-    }
-  };
-  const unsubscribe = dc.bus.subscribe(t.projectId, () => {
-    // One check for a burst of commits.
-    if (timer || closed) return;
-    timer = setTimeout(() => {
-      timer = null;
-      check().catch((err: unknown) => log.warn('customer view stream check failed', { err }));
-    }, 150);
-  });
-  // Where the stream starts: what the page already shows.
-  check().catch((err: unknown) => log.warn('customer view stream check failed', { err }));
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-  const expiry = setTimeout(close, Math.max(0, Math.min(expires - dc.now(), 2 ** 31 - 1)));
-  req.on('close', close);
+  customerViewStreams(dc).open(res, { linkId, ticketId: t.ticketId, projectId: t.projectId, address, expires, onClose: (listener) => req.on('close', listener) });
 }

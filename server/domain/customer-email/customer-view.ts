@@ -3,7 +3,7 @@
  * public replies — without internal or system notes, without mail from unconfirmed senders,
  * and without anyone else's address. Confidential tickets have no customer view.
  */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { customerLinks, events, messageIds, notes, participants, projects, tickets, users } from '../../../db/schema';
 import { CAN } from '../../../shared/roles';
@@ -102,29 +102,48 @@ export async function threadRootOf(q: Q, ticketId: number): Promise<string | nul
 }
 
 /**
- * What the customer view's live stream learns after a commit on the ticket's project: whether
- * the link still works (not revoked, its owner still a participant, the ticket not confidential),
- * the project's newest event, and whether any event after `afterSeq` is one the customer's thread
- * may show (their ticket's, visible to the lowest level that reads tickets). Internal notes and
- * everything on other tickets stay silent: the stream must not tell a customer when the team is
+ * What the customer view's live streams of a project learn after a commit, read once for all of
+ * them: the project's newest event, and the tickets with an event after `afterSeq` that a
+ * customer's thread may show (visible to the lowest level that reads tickets). Internal notes and
+ * everything on other tickets stay silent: a stream must not tell a customer when the team is
  * busy elsewhere, or writing about them internally.
  */
-export async function customerViewChanges(q: Q, linkId: number, afterSeq: number): Promise<{ valid: false } | { valid: true; last: number; changed: boolean }> {
-  const row = await q
-    .select({ ticketId: tickets.id, projectId: tickets.projectId, confidential: tickets.confidential, revokedAt: customerLinks.revokedAt, participant: participants.email })
-    .from(customerLinks)
-    .innerJoin(tickets, eq(tickets.id, customerLinks.ticketId))
-    .leftJoin(participants, and(eq(participants.ticketId, customerLinks.ticketId), eq(participants.email, customerLinks.email)))
-    .where(eq(customerLinks.id, linkId))
-    .get();
-  if (!row || row.revokedAt !== null || row.confidential || row.participant === null) return { valid: false };
-  const seen = await q
+export async function customerVisibleChanges(q: Q, projectId: number, afterSeq: number): Promise<{ last: number; tickets: Set<number> }> {
+  const rows = await q
     .select({
+      ticketId: events.ticketId,
       last: sql<number | null>`max(${events.seq})`,
-      mine: sql<number | null>`max(case when ${events.ticketId} = ${row.ticketId} and ${events.minAccess} <= ${CAN.readTickets} then 1 else 0 end)`,
+      visible: sql<number | null>`max(case when ${events.minAccess} <= ${CAN.readTickets} then 1 else 0 end)`,
     })
     .from(events)
-    .where(and(eq(events.projectId, row.projectId), gt(events.seq, afterSeq)))
-    .get();
-  return { valid: true, last: Number(seen?.last ?? afterSeq), changed: Number(seen?.mine ?? 0) === 1 };
+    .where(and(eq(events.projectId, projectId), gt(events.seq, afterSeq)))
+    .groupBy(events.ticketId)
+    .all();
+  let last = afterSeq;
+  const changed = new Set<number>();
+  for (const r of rows) {
+    last = Math.max(last, Number(r.last ?? afterSeq));
+    if (r.ticketId !== null && Number(r.visible ?? 0) === 1) changed.add(r.ticketId);
+  }
+  return { last, tickets: changed };
+}
+
+/**
+ * Which of these customer links still show their thread: not revoked, their owner still a
+ * participant, the ticket not confidential. Revoking writes no event, so streams ask at every
+ * commit of their project.
+ */
+export async function workingCustomerLinks(q: Q, linkIds: readonly number[]): Promise<Set<number>> {
+  const working = new Set<number>();
+  for (let i = 0; i < linkIds.length; i += 500) {
+    const rows = await q
+      .select({ id: customerLinks.id, confidential: tickets.confidential, revokedAt: customerLinks.revokedAt, participant: participants.email })
+      .from(customerLinks)
+      .innerJoin(tickets, eq(tickets.id, customerLinks.ticketId))
+      .leftJoin(participants, and(eq(participants.ticketId, customerLinks.ticketId), eq(participants.email, customerLinks.email)))
+      .where(inArray(customerLinks.id, linkIds.slice(i, i + 500)))
+      .all();
+    for (const r of rows) if (r.revokedAt === null && !r.confidential && r.participant !== null) working.add(r.id);
+  }
+  return working;
 }
