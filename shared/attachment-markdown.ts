@@ -28,6 +28,32 @@ export function attachmentUrl(token: string, filename: string): string {
   return `/attachments/${token}/${fileNameSegment(filename)}`;
 }
 
+const ATTACHMENT_PATH = /^\/attachments\/[0-9a-f]{32}\/[^/?#\\]*$/;
+/** `/attachments/<token>/` */
+const ATTACHMENT_PREFIX_LENGTH = '/attachments/'.length + 32 + 1;
+
+/**
+ * One of our attachment paths and nothing else: `/attachments/<token>/<name>`, with no query,
+ * fragment or dot segment, plain or percent-encoded. `/attachments/<token>/../../trpc/…` starts
+ * like one but a browser resolves it to any path of ours (with the reader's cookies).
+ */
+export function isAttachmentPath(url: string): boolean {
+  if (!ATTACHMENT_PATH.test(url)) return false;
+  let name: string;
+  try {
+    name = decodeURIComponent(url.slice(ATTACHMENT_PREFIX_LENGTH));
+  } catch {
+    return false;
+  }
+  if (name === '.' || name === '..' || /[/\\]/.test(name)) return false;
+  // and as a browser resolves it
+  try {
+    return new URL(url, 'http://x').pathname.startsWith(url.slice(0, ATTACHMENT_PREFIX_LENGTH));
+  } catch {
+    return false;
+  }
+}
+
 export function attachmentMarkdown(filename: string, url: string, image: boolean): string {
   return `${image ? '!' : ''}[${escapeLinkLabel(filename)}](${url})`;
 }

@@ -18,6 +18,7 @@ import { attachmentQuery, readViewToken } from '../domain/customer-email/custome
 import { customerThread, replyKeyForCustomerView, threadRootOf, type CustomerThread } from '../domain/customer-email/customer-view';
 import type { Ingest } from '../mail/inbound/receive';
 import { escapeHtml } from '../render/plain-html';
+import { isAttachmentPath } from '../../shared/attachment-markdown';
 import { log } from '../log';
 import { isForeignOrigin } from './origin';
 import type { ClientAddressOf } from './client-address';
@@ -69,11 +70,19 @@ function timeHtml(ms: number): string {
   return `<time datetime="${new Date(ms).toISOString()}" title="${utc}">${utc}</time>`;
 }
 
-/** Attachment links in the thread, signed for this link so they work without an account. */
+/**
+ * Attachment links in the thread, signed for this link so they work without an account; only
+ * exact attachment paths (`/attachments/<token>/../other` would carry the signature elsewhere).
+ */
 function signFiles(html: string, dc: DomainCtx, linkId: number, expires: number): string {
-  return html.replace(/(href|src)="(\/attachments\/([0-9a-f]{32})[^"?#]*)"/g, (_m, attr: string, path: string, token: string) =>
-    `${attr}="${path}${escapeHtml(attachmentQuery(dc.secrets, token, linkId, expires))}"`,
+  return html.replace(/(href|src)="(\/attachments\/([0-9a-f]{32})[^"?#]*)"/g, (whole, attr: string, path: string, token: string) =>
+    isAttachmentPath(unescapeAttribute(path)) ? `${attr}="${path}${escapeHtml(attachmentQuery(dc.secrets, token, linkId, expires))}"` : whole,
   );
+}
+
+/** An attribute value as sanitize-html wrote it, back to the URL (it escapes `&`, `<`, `>` and `"`). */
+function unescapeAttribute(value: string): string {
+  return value.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
 }
 
 function threadHtml(dc: DomainCtx, t: CustomerThread, expires: number): string {

@@ -5,11 +5,10 @@
  */
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { isAttachmentPath } from '../../../shared/attachment-markdown';
 import { safeUrl, withUrl } from './safe-url';
 
 const LINK_SCHEMES = ['http', 'https', 'mailto'] as const;
-const OWN_IMAGE = /^\/attachments\/[0-9a-f]{32}\//;
-
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'img',
@@ -27,10 +26,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
     }),
     img: (tagName, attribs) => {
       const url = safeUrl(attribs.src ?? '', [], { relative: true });
-      return { tagName, attribs: withUrl(attribs, 'src', url !== null && OWN_IMAGE.test(url) ? url : null) };
+      return { tagName, attribs: withUrl(attribs, 'src', url !== null && isAttachmentPath(url) ? url : null) };
     },
   },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !OWN_IMAGE.test(frame.attribs.src ?? ''),
+  exclusiveFilter: (frame) => frame.tag === 'img' && !isAttachmentPath(frame.attribs.src ?? ''),
 };
 
 export function renderMarkdown(markdown: string): string {
