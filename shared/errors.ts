@@ -41,6 +41,10 @@ export const SIGN_IN_ERRORS = {
   SSO_EMAIL_UNVERIFIED: { status: 'FORBIDDEN', message: 'Your identity provider did not confirm your email address, so it cannot be matched to an account.' },
   SSO_NO_ACCOUNT: { status: 'FORBIDDEN', message: 'No Threadline account uses this email address. Ask an administrator for an invitation.' },
   SSO_EMAIL_MISMATCH: { status: 'FORBIDDEN', message: 'This invitation is for another email address than the one your identity provider gave.' },
+  SSO_ACCOUNT_LINKED: {
+    status: 'FORBIDDEN',
+    message: 'The Threadline account with this email address is linked to another identity at your sign-in provider. Ask an administrator to check the account.',
+  },
   SSO_NOT_CONFIGURED: { status: 'BAD_REQUEST', message: 'Single sign-on is not set up on this instance.' },
 } as const;
 

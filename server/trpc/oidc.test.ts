@@ -116,6 +116,21 @@ test('the sign-in page offers the provider; an existing account is matched by ve
   assert.equal(me.name, 'Sam Staff', 'an existing account keeps its own name');
 });
 
+test('an account linked to one identity at the provider is not taken over by another identity the provider later gives the same verified email (review 9 L3)', async () => {
+  // Sam signed in before (the test above): the account is linked to the provider's subject "sam".
+  await browser().signInWithProvider(`${app.url}/auth/oidc/start`, 'sam');
+  // The provider gives Sam's old address to a new identity (a reused mailbox, a renamed colleague).
+  idp.accounts.set('sam-successor', { email: 'sam@corp.test', emailVerified: true, name: 'Someone Else' });
+  const b = browser();
+  const refused = await b.signInWithProvider(`${app.url}/auth/oidc/start`, 'sam-successor');
+  assert.equal(refused.pathname + refused.search, '/login?sso_error=SSO_ACCOUNT_LINKED', 'another identity signed in to Sam\'s account');
+  assert.equal(b.cookie(app.url, 'tl_session'), undefined);
+  // Sam's own identity still signs in.
+  const sam = browser();
+  await sam.signInWithProvider(`${app.url}/auth/oidc/start`, 'sam');
+  assert.equal((await sessionClient(sam).auth.me.query()).email, 'sam@corp.test');
+});
+
 test('the page to return to after sign-in stays on this site, read as a browser reads the Location', async () => {
   // A browser drops tabs and newlines anywhere in a URL and reads "\\" as "/": each of these
   // would have sent the freshly signed-in user to another site.

@@ -209,8 +209,9 @@ export interface OidcIdentity {
 }
 
 /**
- * The account the provider's answer signs in, with a new session. Throws SSO_EMAIL_UNVERIFIED,
- * SSO_NO_ACCOUNT, SSO_EMAIL_MISMATCH or ACCOUNT_DEACTIVATED.
+ * The account the provider's answer signs in, with a new session: the one linked to its subject,
+ * else the one with its verified email unless that is linked to another subject. Throws
+ * SSO_EMAIL_UNVERIFIED, SSO_NO_ACCOUNT, SSO_ACCOUNT_LINKED, SSO_EMAIL_MISMATCH or ACCOUNT_DEACTIVATED.
  */
 export async function signInWithOidc(
   dc: DomainCtx,
@@ -224,6 +225,12 @@ export async function signInWithOidc(
     if (!id.email || !id.emailVerified) throw new AppError('SSO_EMAIL_UNVERIFIED');
     const email = id.email.toLowerCase();
     user = await findUserByEmail(dc.db, email);
+    if (user?.oidcSubject != null && user.oidcSubject !== id.subject) {
+      // The account was linked to another identity at the provider: an email address the provider
+      // has since given to someone else (a reused mailbox, a renamed colleague) must not take it over.
+      log.warn('single sign-on refused: the account with this email is linked to another identity at the provider', { userId: user.id });
+      throw new AppError('SSO_ACCOUNT_LINKED');
+    }
     if (!user) {
       const invitation = opts.invitationHash ? await invitationByHash(dc.db, opts.invitationHash) : undefined;
       if (invitation && invitation.expiresAt > dc.now()) {
