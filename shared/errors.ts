@@ -51,6 +51,14 @@ export const SIGN_IN_ERRORS = {
 export const ERRORS = {
   ...SIGN_IN_ERRORS,
   SESSION_NOT_FOUND: { status: 'NOT_FOUND', message: 'No session of yours has this id.' },
+  CONFIRMATION_MAILS_TO_ADDRESS: {
+    status: 'TOO_MANY_REQUESTS',
+    message: 'Several confirmation emails went to this address in the last 15 minutes. Look for them in its inbox (and spam folder), or try again in a few minutes.',
+  },
+  CONFIRMATION_MAILS_BY_YOU: {
+    status: 'TOO_MANY_REQUESTS',
+    message: 'You have asked for several confirmation emails in the last 15 minutes. Try again in a few minutes.',
+  },
   INVITATION_NOT_FOUND: { status: 'NOT_FOUND', message: 'No pending invitation has this id.' },
   ALREADY_MEMBER: { status: 'CONFLICT', message: 'This person already has an account: add them to a project instead.' },
   INVITATION_ROLE_REQUIRED: { status: 'BAD_REQUEST', message: 'Choose a role for the project invitation.' },

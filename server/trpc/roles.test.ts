@@ -291,11 +291,12 @@ describe('role matrix', () => {
   test('serviceDesk.customEmail, setCustomEmail, removeCustomEmail: maintainer and up', async () => {
     assert.deepEqual(await matrix((c) => c.trpc.serviceDesk.customEmail.query({ projectPath: P })), expected('maintainer'));
     assert.deepEqual(
-      await matrix((c) => c.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: 'support@matrix.test', smtp: null })),
+      await matrix((c) => c.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: `support${++counter}@matrix.test`, smtp: null })),
       expected('maintainer'),
     );
+    // (a new address each time: the verification emails to one address are throttled)
     const removed = await matrix(async (c) => {
-      await s.admin.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: 'support@matrix.test', smtp: null });
+      await s.admin.trpc.serviceDesk.setCustomEmail.mutate({ projectPath: P, address: `support${++counter}@matrix.test`, smtp: null });
       await c.trpc.serviceDesk.removeCustomEmail.mutate({ projectPath: P });
     });
     assert.deepEqual(removed, expected('maintainer'));

@@ -8,6 +8,7 @@
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import { loginThrottle } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
+import type { Tx } from '../../../db/client';
 import type { DomainCtx } from '../core/context';
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -67,21 +68,54 @@ export async function admitResetRequest(dc: DomainCtx, email: string, address: s
 }
 
 /**
- * Counts one request against every limit, or refuses it with `code` when any is locked. One write
- * transaction: the write lock (across processes and nodes) is held from the read to the update,
- * so nobody else can read the same count in between.
+ * Confirmation emails to an address someone typed (a project's custom address, a new address for
+ * one's account): each goes to an address nobody has confirmed yet, so they are counted per
+ * account asking and per address written to, in the same table and windows. Shared by both
+ * kinds: switching forms does not reset the count.
  */
-async function admitRequest(dc: DomainCtx, limits: { key: string; max: number }[], code: 'TOO_MANY_ATTEMPTS' | 'TOO_MANY_REQUESTS'): Promise<void> {
+export const MAX_CONFIRMATION_MAILS_PER_ACCOUNT = 10;
+export const MAX_CONFIRMATION_MAILS_PER_ADDRESS = 5;
+
+/**
+ * Counts one confirmation email, or refuses it (CONFIRMATION_MAILS_TO_ADDRESS or
+ * CONFIRMATION_MAILS_BY_YOU), inside the write transaction that asks for it once its own checks
+ * passed: a request refused for another reason costs nothing.
+ */
+export async function admitConfirmationMail(tx: Tx, userId: number, to: string, at: number): Promise<void> {
+  await countRequest(
+    tx,
+    [
+      { key: `confirm-to:${to.toLowerCase()}`, max: MAX_CONFIRMATION_MAILS_PER_ADDRESS, code: 'CONFIRMATION_MAILS_TO_ADDRESS' },
+      { key: `confirm-by:${userId}`, max: MAX_CONFIRMATION_MAILS_PER_ACCOUNT, code: 'CONFIRMATION_MAILS_BY_YOU' },
+    ],
+    'TOO_MANY_REQUESTS',
+    at,
+  );
+}
+
+type ThrottleCode = 'TOO_MANY_ATTEMPTS' | 'TOO_MANY_REQUESTS' | 'CONFIRMATION_MAILS_TO_ADDRESS' | 'CONFIRMATION_MAILS_BY_YOU';
+
+/**
+ * Counts one request against every limit, or refuses it with the first locked limit's code (else
+ * `code`). One write transaction: the write lock (across processes and nodes) is held from the
+ * read to the update, so nobody else can read the same count in between.
+ */
+async function admitRequest(dc: DomainCtx, limits: Limit[], code: ThrottleCode): Promise<void> {
   const at = dc.now();
-  await dc.db.write(async (tx) => {
-    const rows = [];
-    for (const { key } of limits) rows.push(await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get());
-    if (rows.some((row) => row && row.lockedUntil > at)) throw new AppError(code);
-    for (const [i, { key, max }] of limits.entries()) {
-      const next = withAttempt(key, rows[i], max, at);
-      await tx.insert(loginThrottle).values(next).onConflictDoUpdate({ target: loginThrottle.key, set: next }).run();
-    }
-  });
+  await dc.db.write((tx) => countRequest(tx, limits, code, at));
+}
+
+type Limit = { key: string; max: number; code?: ThrottleCode };
+
+async function countRequest(tx: Tx, limits: Limit[], code: ThrottleCode, at: number): Promise<void> {
+  const rows: (ThrottleRow | undefined)[] = [];
+  for (const { key } of limits) rows.push(await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get());
+  const locked = limits.findIndex((_, i) => (rows[i]?.lockedUntil ?? 0) > at);
+  if (locked >= 0) throw new AppError(limits[locked]?.code ?? code);
+  for (const [i, { key, max }] of limits.entries()) {
+    const next = withAttempt(key, rows[i], max, at);
+    await tx.insert(loginThrottle).values(next).onConflictDoUpdate({ target: loginThrottle.key, set: next }).run();
+  }
 }
 
 /**

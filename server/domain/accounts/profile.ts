@@ -12,6 +12,7 @@ import type { DomainCtx } from '../core/context';
 import { queueAccountMail } from './account-mail';
 import { hashPassword, verifyPassword } from './passwords';
 import { deleteSessionsTx } from './sessions';
+import { admitConfirmationMail } from './login-throttle';
 import { consumeToken, issueToken, retireTokens, usableToken } from './tokens';
 import { findUserByEmail, getUser, isUniqueViolation, type UserRow } from './users';
 import { writeAccessChange } from './access-signal';
@@ -73,6 +74,7 @@ export async function requestEmailChange(dc: DomainCtx, user: UserRow, input: { 
   if (email !== user.email) {
     await dc.db.write(async (tx) => {
       const at = dc.now();
+      await admitConfirmationMail(tx, user.id, email, at);
       await retireTokens(tx, 'email_change', user.id, at);
       const { token } = await issueToken(tx, { kind: 'email_change', email, userId: user.id }, at);
       await queueAccountMail(tx, dc.mail, { kind: 'email_change', to: email, token }, at);

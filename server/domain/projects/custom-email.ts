@@ -13,6 +13,7 @@ import { customEmails } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
 import type { CustomEmailError, CustomEmailView } from '../../../shared/custom-email';
 import type { ProjectAccess } from '../accounts/access';
+import { admitConfirmationMail } from '../accounts/login-throttle';
 import { isUniqueViolation } from '../accounts/users';
 import type { DomainCtx } from '../core/context';
 import { writeMailSettings } from '../mail-setup/signal';
@@ -64,9 +65,10 @@ export interface CustomEmailInput {
 
 /**
  * Starts (or restarts) verification: the address is stored as waiting with a fresh token. The
- * address is used for nothing until the verification email comes back.
+ * address is used for nothing until the verification email comes back. `byUserId`: who asks
+ * (the verification emails are counted per maintainer and per address).
  */
-export async function requestCustomEmail(dc: DomainCtx, pa: ProjectAccess, input: CustomEmailInput): Promise<CustomEmailRow> {
+export async function requestCustomEmail(dc: DomainCtx, pa: ProjectAccess, input: CustomEmailInput, byUserId: number): Promise<CustomEmailRow> {
   const address = input.address.trim().toLowerCase();
   const book = dc.mail.book;
   const hit = book.match(address);
@@ -83,6 +85,9 @@ export async function requestCustomEmail(dc: DomainCtx, pa: ProjectAccess, input
       // The administrator's rule on project SMTP servers, before anything connects anywhere.
       const refused = smtp ? projectSmtpRefusal(await readProjectSmtpPolicy(tx), smtp.host, smtp.port) : null;
       if (refused) throw refused;
+      // Each request mails the address typed, through our own mail server unless the project gave
+      // its own (whose owner answers for what it sends): counted per maintainer and per address.
+      if (!smtp) await admitConfirmationMail(tx, byUserId, address, at);
       // Unchanged user name and no new password: keep the stored one (the form shows only "set"),
       // for the server it was entered for only.
       let password: string | null = null;

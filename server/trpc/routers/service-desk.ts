@@ -42,7 +42,7 @@ export const serviceDeskRouter = router({
   setCustomEmail: projectProcedure(CAN.configureServiceDesk)
     .input(customEmailInput)
     .mutation(async ({ ctx, input }) => {
-      const row = await requestCustomEmail(ctx.dc, ctx.pa, { address: input.address, smtp: input.smtp });
+      const row = await requestCustomEmail(ctx.dc, ctx.pa, { address: input.address, smtp: input.smtp }, ctx.user.id);
       const settings = await readSettings(ctx.dc, ctx.pa.project.id);
       const sent = await sendVerificationEmail(row, {
         projectName: ctx.pa.project.name,
