@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ExistingMail } from '../shared/mail-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -157,6 +158,8 @@ export interface ImapMailboxConfig {
   /** what to do after a message is committed: always \\Seen, then optionally move or delete */
   after: 'seen' | 'move' | 'delete';
   moveTo: string;
+  /** mail already in the folder when it is first watched (IMAP_MAILBOXES: always `unread`) */
+  existingMail: ExistingMail;
 }
 
 /** A Microsoft Graph (Exchange Online) mailbox read with the client-credentials flow. */
@@ -179,6 +182,8 @@ export interface GraphMailboxConfig {
   after: 'seen' | 'move';
   /** folder id, well-known name (archive, deleteditems…) or display name of a top-level folder */
   moveTo: string;
+  /** mail already in the inbox when it is first read (GRAPH_*: always `unread`) */
+  existingMail: ExistingMail;
 }
 
 export interface MailConfig {
@@ -240,6 +245,7 @@ export function parseImapMailboxes(value: string): ImapMailboxConfig[] {
         mailbox,
         after,
         moveTo: url.searchParams.get('moveTo') ?? 'Processed',
+        existingMail: 'unread' as const,
       };
     });
 }
@@ -312,6 +318,7 @@ function graphMailboxFromEnv(e: z.infer<typeof schema>): GraphMailboxConfig | nu
     pollSeconds: e.GRAPH_POLL_SECONDS,
     after: e.GRAPH_AFTER,
     moveTo: e.GRAPH_MOVE_TO,
+    existingMail: 'unread',
   };
 }
 

@@ -10,6 +10,15 @@ export interface SourcedValue<T> {
 
 export type MailSecurity = 'tls' | 'starttls' | 'none';
 
+/**
+ * What becomes of mail already in a mailbox when it is added (or pointed at another server, user,
+ * folder or Exchange mailbox): `unread` messages only (the default, as GitLab's mail_room), `all`
+ * of them, read or not, or `none` (only mail arriving afterwards). Mail arriving afterwards is
+ * always taken, read or not.
+ */
+export const EXISTING_MAIL = ['unread', 'all', 'none'] as const;
+export type ExistingMail = (typeof EXISTING_MAIL)[number];
+
 export interface SmtpView {
   source: 'env' | 'settings' | 'none';
   host: string | null;
@@ -46,6 +55,7 @@ export interface MailboxView {
   folder: string;
   after: 'seen' | 'move' | 'delete';
   moveTo: string;
+  existingMail: ExistingMail;
   paused: boolean;
   health: MailboxHealthView | null;
 }
@@ -65,6 +75,7 @@ export interface GraphMailboxView {
   pollSeconds: number;
   after: 'seen' | 'move';
   moveTo: string;
+  existingMail: ExistingMail;
   paused: boolean;
   /** change notifications: a live subscription wakes the poller (else polling alone) */
   notifications: boolean;

@@ -4,6 +4,7 @@ import { ROLES, VISIBILITIES } from './roles';
 import { parseCustomerFilter } from './customers';
 import { TICKET_STATES } from './views';
 import { parseSnooze } from './snooze';
+import { EXISTING_MAIL } from './mail-settings';
 
 /**
  * What a single-line field never holds: C0 and C1 control characters (CR and LF would let a title
@@ -361,6 +362,8 @@ const mailboxName = singleLineText('Mailbox name', 100)
   .min(1, 'Give the mailbox a name, e.g. support.')
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$/, 'Mailbox names use letters, digits, spaces, ".", "_", "@", "+" and "-".');
 const folderName = singleLineText('Folder', 200).min(1, 'Enter a folder, e.g. INBOX.');
+/** absent: `unread`, what every mailbox did before the choice existed */
+const existingMail = z.enum(EXISTING_MAIL, { error: 'Mail already in the mailbox must be "unread", "all" or "none".' }).default('unread');
 
 export const mailboxSettingsInput = z.object({
   name: mailboxName,
@@ -373,6 +376,7 @@ export const mailboxSettingsInput = z.object({
   folder: folderName.default('INBOX'),
   after: z.enum(['seen', 'move', 'delete'], { error: 'After processing must be seen, move or delete.' }).default('seen'),
   moveTo: folderName.default('Processed'),
+  existingMail,
 });
 export const mailboxRef = z.object({ id: z.number({ error: 'id must be a number.' }).int().positive() });
 export const mailboxUpdateInput = mailboxSettingsInput.extend({ id: mailboxRef.shape.id });
@@ -408,6 +412,7 @@ export const graphMailboxSettingsInput = z
     pollSeconds: z.number({ error: 'Poll interval must be a number of seconds.' }).int().min(1, 'Poll interval must be between 1 and 3600 seconds.').max(3600, 'Poll interval must be between 1 and 3600 seconds.').default(10),
     after: z.enum(['seen', 'move'], { error: 'After processing must be seen or move.' }).default('seen'),
     moveTo: singleLineText('Move to', 255).default(''),
+    existingMail,
   })
   .refine((v) => v.after !== 'move' || v.moveTo.trim() !== '', { message: 'Enter the folder to move processed mail to.', path: ['moveTo'] });
 export const graphMailboxUpdateInput = z.intersection(graphMailboxSettingsInput, z.object({ id: mailboxRef.shape.id }));

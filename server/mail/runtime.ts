@@ -344,6 +344,7 @@ export function imapConfigOf(box: Pick<MailboxSetup, 'env' | 'row'>, secrets: Se
     mailbox: r.folder,
     after: r.after,
     moveTo: r.moveTo,
+    existingMail: r.existingMail,
   };
 }
 
@@ -413,6 +414,7 @@ export function graphConfigOf(box: Pick<GraphMailboxSetup, 'env' | 'row'>, secre
     pollSeconds: r.pollSeconds,
     after: r.after,
     moveTo: r.moveTo,
+    existingMail: r.existingMail,
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * What the mailbox tests (IMAP and Microsoft Graph sources) share: a customer's email to the
- * project's address, an app with an admin and the project, the titles of its tickets, and waiting
- * for a condition.
+ * project's address, an app with an admin and the project, the titles of its tickets, waiting
+ * for a condition, and a person's own IMAP session on the test Dovecot.
  */
+import { ImapFlow } from 'imapflow';
+import type { Dovecot } from '../../e2e/fixtures/dovecot';
 import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp } from './test-app';
 
 export const DESK_TO = 'incoming+acme-app-1-issue-@desk.test';
@@ -32,4 +34,37 @@ export async function until(what: string, fn: () => Promise<boolean>, ms = 20_00
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A short IMAP session as `user` on a test Dovecot (the mail client a person would use). */
+export async function imapAs<T>(dovecot: Dovecot, user: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user, pass: dovecot.password }, logger: false, disableAutoIdle: true });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.logout().catch(() => c.close());
+  }
+}
+
+/** APPENDs a message with its flags, as a mail client (or a migration tool) would. */
+export async function putMail(dovecot: Dovecot, user: string, raw: string, flags: string[] = []): Promise<void> {
+  await imapAs(dovecot, user, async (c) => {
+    if (!(await c.append('INBOX', Buffer.from(raw), flags))) throw new Error('APPEND failed');
+  });
+}
+
+/** The INBOX of `user` as a mail client shows it: each message's subject and flags, in UID order. */
+export async function inboxOf(dovecot: Dovecot, user: string): Promise<{ subject: string; flags: Set<string> }[]> {
+  return imapAs(dovecot, user, async (c) => {
+    const lock = await c.getMailboxLock('INBOX');
+    try {
+      const out: { subject: string; flags: Set<string> }[] = [];
+      for await (const m of c.fetch('1:*', { envelope: true, flags: true })) out.push({ subject: m.envelope?.subject ?? '', flags: m.flags ?? new Set() });
+      return out;
+    } finally {
+      lock.release();
+    }
+  });
 }

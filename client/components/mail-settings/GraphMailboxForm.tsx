@@ -1,9 +1,10 @@
 /** Adds or edits a Microsoft Graph (Exchange Online) mailbox, with "Test connection" on the values as typed. */
 import { createSignal, Show } from 'solid-js';
-import type { GraphMailboxView, MailSettingsView } from '../../../shared/mail-settings';
+import type { ExistingMail, GraphMailboxView, MailSettingsView } from '../../../shared/mail-settings';
 import { createAction } from '../../lib/action';
 import { api } from '../../lib/trpc';
 import FormError from '../FormError';
+import ExistingMailField from './ExistingMailField';
 
 type TestResult = Awaited<ReturnType<typeof api.mailSettings.testGraphMailbox.mutate>>;
 
@@ -19,6 +20,7 @@ export default function GraphMailboxForm(props: { editing: GraphMailboxView | nu
   const [pollSeconds, setPollSeconds] = createSignal(String(e0?.pollSeconds ?? 10));
   const [after, setAfter] = createSignal<'seen' | 'move'>(e0?.after ?? 'seen');
   const [moveTo, setMoveTo] = createSignal(e0?.moveTo ?? '');
+  const [existingMail, setExistingMail] = createSignal<ExistingMail>(e0?.existingMail ?? 'unread');
   const [tested, setTested] = createSignal<TestResult | null>(null);
   const settings = () => ({
     name: name().trim(),
@@ -31,6 +33,7 @@ export default function GraphMailboxForm(props: { editing: GraphMailboxView | nu
     pollSeconds: Number(pollSeconds()),
     after: after(),
     moveTo: after() === 'move' ? moveTo().trim() : '',
+    existingMail: existingMail(),
   });
   const save = createAction(() => (e0?.id ? api.mailSettings.updateGraphMailbox.mutate({ id: e0.id, ...settings() }) : api.mailSettings.addGraphMailbox.mutate(settings())));
   const test = createAction(() => api.mailSettings.testGraphMailbox.mutate({ ...(e0?.id ? { id: e0.id } : {}), settings: settings() }));
@@ -109,6 +112,7 @@ export default function GraphMailboxForm(props: { editing: GraphMailboxView | nu
           </label>
         </Show>
       </div>
+      <ExistingMailField value={existingMail()} onChange={setExistingMail} testid="graph-existing" />
       <Show when={tested()}>
         {(t) => (
           <p classList={{ 'form-ok': t().ok, 'form-error': !t().ok }} role="status" data-testid="graph-test-result" data-ok={String(t().ok)}>

@@ -35,8 +35,8 @@ export default function GraphMailboxesEditor(props: { view: MailSettingsView; on
       <h3 id="graph-mailboxes-heading">Mailboxes (Microsoft Graph)</h3>
       <p class="muted">
         Exchange Online mailboxes read through Microsoft Graph: a delta query on the inbox every few seconds, sooner when Graph's change notifications reach this server's public URL. A message is marked
-        read (and moved, if asked) only after it became a ticket or a note. Mail already in the inbox when it is added: unread messages become tickets, read ones are left alone until
-        someone marks them unread.
+        read (and moved, if asked) only after it became a ticket or a note. Mail already in the inbox when it is added: by default unread messages become tickets and read ones are left
+        alone until someone marks them unread; each mailbox can take all of it, or none.
       </p>
       <Show when={props.view.graphMailboxes.length === 0}>
         <p class="muted">No Microsoft Graph mailbox yet.</p>

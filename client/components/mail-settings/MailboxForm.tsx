@@ -1,10 +1,11 @@
 /** Adds or edits an IMAP mailbox, with "Test connection" on the values as typed. */
 import { createSignal, Show } from 'solid-js';
-import type { MailboxView, MailSecurity, MailSettingsView } from '../../../shared/mail-settings';
+import type { ExistingMail, MailboxView, MailSecurity, MailSettingsView } from '../../../shared/mail-settings';
 import { createAction } from '../../lib/action';
 import { api } from '../../lib/trpc';
 import FormError from '../FormError';
 import SecurityField from './SecurityField';
+import ExistingMailField from './ExistingMailField';
 import { tlsHint } from '../../lib/tls-hint';
 
 type TestResult = Awaited<ReturnType<typeof api.mailSettings.testMailbox.mutate>>;
@@ -20,6 +21,7 @@ export default function MailboxForm(props: { editing: MailboxView | null; onSave
   const [folder, setFolder] = createSignal(e0?.folder ?? 'INBOX');
   const [after, setAfter] = createSignal<'seen' | 'move' | 'delete'>(e0?.after ?? 'seen');
   const [moveTo, setMoveTo] = createSignal(e0?.moveTo ?? 'Processed');
+  const [existingMail, setExistingMail] = createSignal<ExistingMail>(e0?.existingMail ?? 'unread');
   const [tested, setTested] = createSignal<TestResult | null>(null);
   const settings = () => ({
     name: name().trim(),
@@ -31,6 +33,7 @@ export default function MailboxForm(props: { editing: MailboxView | null; onSave
     folder: folder().trim() || 'INBOX',
     after: after(),
     moveTo: moveTo().trim() || 'Processed',
+    existingMail: existingMail(),
   });
   const save = createAction(() => (e0?.id ? api.mailSettings.updateMailbox.mutate({ id: e0.id, ...settings() }) : api.mailSettings.addMailbox.mutate(settings())));
   const test = createAction(() => api.mailSettings.testMailbox.mutate({ ...(e0?.id ? { id: e0.id } : {}), settings: settings() }));
@@ -98,6 +101,7 @@ export default function MailboxForm(props: { editing: MailboxView | null; onSave
           </label>
         </Show>
       </div>
+      <ExistingMailField value={existingMail()} onChange={setExistingMail} testid="mailbox-existing" />
       <Show when={tested()}>
         {(t) => (
           <p classList={{ 'form-ok': t().ok, 'form-error': !t().ok }} role="status" data-testid="mailbox-test-result" data-ok={String(t().ok)}>

@@ -40,8 +40,8 @@ export default function MailboxesEditor(props: { view: MailSettingsView; onSaved
     <section class="panel stack" aria-labelledby="mailboxes-heading">
       <h3 id="mailboxes-heading">Mailboxes (IMAP)</h3>
       <p class="muted">
-        Each mailbox is watched with IMAP IDLE by one node at a time; a message is marked read only after it became a ticket or a note. Mail already in the folder when it is added: unread
-        messages become tickets, read ones are left alone (mark them unread first to bring them in).
+        Each mailbox is watched with IMAP IDLE by one node at a time; a message is marked read only after it became a ticket or a note. Mail already in the folder when it is added: by
+        default unread messages become tickets and read ones are left alone; each mailbox can take all of it, or none.
       </p>
       <Show when={props.view.mailboxes.length === 0}>
         <p class="muted">No IMAP mailbox yet. Mail can also arrive through the SMTP listener or <code>desk ingest</code>.</p>

@@ -31,6 +31,11 @@ export const imapMailboxes = pgTable(
     folder: text('folder').notNull().default('INBOX'),
     after: text('after', { enum: ['seen', 'move', 'delete'] }).notNull().default('seen'),
     moveTo: text('move_to').notNull().default('Processed'),
+    /**
+     * mail already in the folder when the mailbox is added or pointed at another one: `unread`
+     * (only unread messages become tickets), `all`, or `none` (only mail arriving afterwards)
+     */
+    existingMail: text('existing_mail', { enum: ['unread', 'all', 'none'] }).notNull().default('unread'),
     paused: boolean('paused').notNull().default(false),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
@@ -59,6 +64,11 @@ export const graphMailboxes = pgTable(
     pollSeconds: integer('poll_seconds').notNull().default(10),
     after: text('after', { enum: ['seen', 'move'] }).notNull().default('seen'),
     moveTo: text('move_to').notNull().default(''),
+    /**
+     * mail already in the folder when the mailbox is added or pointed at another one: `unread`
+     * (only unread messages become tickets), `all`, or `none` (only mail arriving afterwards)
+     */
+    existingMail: text('existing_mail', { enum: ['unread', 'all', 'none'] }).notNull().default('unread'),
     paused: boolean('paused').notNull().default(false),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),

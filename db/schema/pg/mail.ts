@@ -187,8 +187,8 @@ export const mailboxes = pgTable('mailboxes', {
   lastSuccessAt: bigint('last_success_at', { mode: 'number' }),
   /**
    * IMAP: the UIDs up to this one were in the folder when it was first opened (or rebuilt, a new
-   * UIDVALIDITY): of those only unread messages are fetched, and, for a rebuilt one, those received
-   * since `backfillSince`; null once they are all done
+   * UIDVALIDITY): of those the mailbox's `existing_mail` ones are fetched (unread, all or none),
+   * and, for a rebuilt one, those received since `backfillSince`; null once they are all done
    */
   backfillTo: bigint('backfill_to', { mode: 'number' }),
   /** IMAP: the backfill has visited every UID up to this one (a message visited is never fetched again) */
@@ -197,7 +197,8 @@ export const mailboxes = pgTable('mailboxes', {
   backfillSince: bigint('backfill_since', { mode: 'number' }),
   /**
    * Microsoft Graph: when this mailbox (this Exchange mailbox) was first read; of the messages
-   * received before it, only unread ones are fetched, in the first round and in any resync
+   * received before it, only the mailbox's `existing_mail` ones are fetched (unread, all or none),
+   * in the first round and in any resync
    */
   existingBefore: bigint('existing_before', { mode: 'number' }),
   /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */

@@ -34,8 +34,9 @@ export async function graphCheckpoint(dc: DomainCtx, name: string, scope: string
 }
 
 /**
- * When this mailbox (as `scope`) was first read: of the messages received before it, only unread
- * ones are fetched, in the first round and in any later resync. Set on first use (a new mailbox,
+ * When this mailbox (as `scope`) was first read: of the messages received before it, only those
+ * the mailbox's choice names (unread ones, all, or none) are fetched, in the first round and in
+ * any later resync. Set on first use (a new mailbox,
  * or one edited to read another Exchange mailbox). A mailbox that was already being read before
  * this was kept gets 0: everything it sees is taken as before (it may have been down, and mail
  * read in Outlook meanwhile is still new to us). Read first: a write only when it must be set.

@@ -36,11 +36,12 @@ export async function mailboxCheckpoint(dc: DomainCtx, name: string): Promise<Ma
 /**
  * A new mailbox (no checkpoint yet, or one edited to read another folder: `scope`), or a rebuilt
  * one (UIDVALIDITY changed): UIDs mean something else now. The checkpoint starts after the
- * messages the folder holds (`lastExisting`, the highest UID now); of those, only unread ones are
- * still to be fetched (the backfill, up to `backfillTo`): mail someone had already read before
- * Threadline watched the folder is left alone, as GitLab's mail_room does, instead of becoming
- * hundreds of tickets and thank-you emails at once. A rebuilt folder also takes what was received
- * since `since` (the last time it was read, less a margin), read or not: that may be new to us.
+ * messages the folder holds (`lastExisting`, the highest UID now); which of those are still to be
+ * fetched (the backfill, up to `backfillTo`) is the mailbox's choice: by default only unread ones,
+ * so mail someone had already read before Threadline watched the folder is left alone, as GitLab's
+ * mail_room does, instead of becoming hundreds of tickets and thank-you emails at once; or all of
+ * them; or none. A rebuilt folder also takes what was received since `since` (the last time it was
+ * read, less a margin), read or not: that may be new to us.
  */
 export async function resetCheckpoint(dc: DomainCtx, name: string, c: { uidvalidity: number; scope: string; lastExisting: number; since: number | null }): Promise<void> {
   const at = dc.now();

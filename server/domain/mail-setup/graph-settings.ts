@@ -7,6 +7,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Q, Tx } from '../../../db/client';
 import { graphMailboxes, imapMailboxes } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
+import type { ExistingMail } from '../../../shared/mail-settings';
 import type { DomainCtx } from '../core/context';
 import { isUniqueViolation } from '../accounts/users';
 import { writeMailSettings } from './signal';
@@ -25,6 +26,7 @@ export interface GraphMailboxInput {
   pollSeconds: number;
   after: 'seen' | 'move';
   moveTo: string;
+  existingMail: ExistingMail;
 }
 
 export async function listGraphMailboxRows(q: Q): Promise<GraphMailboxRow[]> {

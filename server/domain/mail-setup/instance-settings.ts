@@ -8,6 +8,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { imapMailboxes, mailSettings } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
+import type { ExistingMail } from '../../../shared/mail-settings';
 import type { DomainCtx } from '../core/context';
 import { isUniqueViolation } from '../accounts/users';
 import { writeMailSettings } from './signal';
@@ -116,6 +117,7 @@ export interface MailboxInput {
   folder: string;
   after: 'seen' | 'move' | 'delete';
   moveTo: string;
+  existingMail: ExistingMail;
 }
 
 function taken(err: unknown): never {

@@ -42,6 +42,7 @@ function mailboxView(box: MailboxSetup): Omit<MailboxView, 'health'> {
       folder: m.mailbox,
       after: m.after,
       moveTo: m.moveTo,
+      existingMail: m.existingMail,
       paused: false,
     };
   }
@@ -58,6 +59,7 @@ function mailboxView(box: MailboxSetup): Omit<MailboxView, 'health'> {
     folder: r.folder,
     after: r.after,
     moveTo: r.moveTo,
+    existingMail: r.existingMail,
     paused: r.paused,
   };
 }
@@ -77,6 +79,7 @@ function graphMailboxView(box: GraphMailboxSetup): Omit<GraphMailboxView, 'healt
     pollSeconds: m.pollSeconds,
     after: m.after,
     moveTo: m.moveTo,
+    existingMail: m.existingMail,
     paused: box.paused,
   };
 }

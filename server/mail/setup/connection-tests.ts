@@ -10,7 +10,7 @@ import { nodemailerOptions, type SmtpTarget } from '../outbound/smtp-transport';
 
 export type ImapTestResult = { ok: true; folder: string; messages: number } | { ok: false; error: string };
 
-export async function testImapConnection(cfg: Omit<ImapMailboxConfig, 'name' | 'after' | 'moveTo'>, timeoutMs = 15_000): Promise<ImapTestResult> {
+export async function testImapConnection(cfg: Omit<ImapMailboxConfig, 'name' | 'after' | 'moveTo' | 'existingMail'>, timeoutMs = 15_000): Promise<ImapTestResult> {
   const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: cfg.host,

@@ -2,7 +2,8 @@
  * One IMAP mailbox: IDLE for push, a checkpoint of UIDVALIDITY + last UID, everything after the
  * checkpoint fetched on start and on every reconnect, reconnect with backoff forever. A message
  * is flagged \Seen (and moved or deleted, per mailbox) only after its outcome is committed. Mail
- * already in the folder when it is first watched is fetched only if unread (`backfill`).
+ * already in the folder when it is first watched is fetched as the mailbox says: unread messages
+ * only (the default), all of them, or none (`backfill`).
  */
 import type { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../../config';
@@ -15,6 +16,10 @@ import { imapErrorText } from './imap-error';
 const FETCH_BATCH = 50;
 /** existing mail is taken a few at a time: new mail is looked at between batches */
 const BACKFILL_BATCH = 10;
+/** existing mail is searched this many UIDs at a time (a folder may hold years of mail) */
+const SEARCH_WINDOW = 2000;
+/** UIDs looked up in the database at once (SQLite binds at most 32,766 values per statement) */
+const LOOKUP_CHUNK = 500;
 /** a rebuilt folder: mail received this long before it was last read is taken read or not */
 const REBUILT_MARGIN_MS = 24 * 3600_000;
 const HEADER_BYTES = 256 * 1024;
@@ -64,8 +69,10 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   async function finishUnflagged(c: ImapFlow, uidvalidity: number, lastUid: number): Promise<void> {
     if (lastUid === 0) return;
     const unseen = (await c.search({ seen: false, uid: `1:${lastUid}` }, { uid: true })) || [];
-    if (unseen.length === 0) return;
-    for (const uid of await committedUids(dc, source, uidvalidity, unseen)) await afterCommit(c, uid);
+    // a few hundred at a time: a folder may hold thousands of unread messages left alone
+    for (let i = 0; i < unseen.length; i += LOOKUP_CHUNK) {
+      for (const uid of await committedUids(dc, source, uidvalidity, unseen.slice(i, i + LOOKUP_CHUNK))) await afterCommit(c, uid);
+    }
   }
 
   /** Fetches `uid` (only its header when oversized), commits its outcome, then acknowledges it. */
@@ -106,19 +113,50 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   }
 
   /**
-   * One batch of the unread messages that were already in the folder when it was first opened
-   * (or rebuilt; then also what was received since it was last read): true while more remain.
-   * Read ones are left alone. A cursor (`backfillFrom`) moves past each UID visited, so nothing is
-   * fetched twice even where \Seen cannot be stored (a read-only or shared folder); one committed
-   * before a crash is only acknowledged again. Stops early when new mail arrives (`interrupted`).
+   * Which of the messages already in the folder the backfill takes (the mailbox's `existingMail`):
+   * unread ones, all of them (but those flagged \Deleted, as good as gone in a mail client), or
+   * none. A rebuilt folder also takes, read or not, what was received since it was last read:
+   * that may be new to us. Null: nothing to take.
+   */
+  function existingQuery(since: number | null): Record<string, unknown> | null {
+    const recent = since === null ? null : { since: new Date(since) };
+    if (cfg.existingMail === 'all') return { deleted: false };
+    if (cfg.existingMail === 'none') return recent;
+    return recent ? { or: [{ seen: false }, recent] } : { seen: false };
+  }
+
+  /**
+   * The next UIDs for the backfill after `from`, up to `to`: one SEARCH per window of UIDs, so a
+   * folder with years of mail never answers with all of its UIDs at once. A window without any
+   * moves the cursor past it. Empty: none left; null: new mail came in (or a stop) first.
+   */
+  async function nextExisting(c: ImapFlow, uidvalidity: number, query: Record<string, unknown>, from: number, to: number, interrupted: () => boolean): Promise<number[] | null> {
+    for (let start = from; start < to; ) {
+      const end = Math.min(to, start + SEARCH_WINDOW);
+      const uids = ((await c.search({ ...query, uid: `${start + 1}:${end}` }, { uid: true })) || []).filter((u) => u > start && u <= end).sort((a, b) => a - b);
+      if (uids.length > 0) return uids;
+      await advanceBackfill(dc, cfg.name, uidvalidity, end);
+      start = end;
+      if (start < to && (stopped || interrupted())) return null;
+    }
+    return [];
+  }
+
+  /**
+   * One batch of the messages that were already in the folder when it was first opened (or
+   * rebuilt): true while more remain. Which ones: `existingQuery`; the others are left alone. A
+   * cursor (`backfillFrom`) moves past each UID visited, so nothing is fetched twice even where
+   * \Seen cannot be stored (a read-only or shared folder); one committed before a crash is only
+   * acknowledged again, and a copy under another UID is a duplicate by its Message-ID. Stops
+   * early when new mail arrives (`interrupted`).
    */
   async function backfill(c: ImapFlow, uidvalidity: number, interrupted: () => boolean): Promise<boolean> {
     const cp = await checkpoint();
     const to = cp?.backfillTo;
     if (!cp || !to || cp.uidvalidity !== uidvalidity) return false;
-    const from = cp.backfillFrom ?? 0;
-    const which = cp.backfillSince ? { or: [{ seen: false }, { since: new Date(cp.backfillSince) }] } : { seen: false };
-    const uids = from >= to ? [] : ((await c.search({ ...which, uid: `${from + 1}:${to}` }, { uid: true })) || []).filter((u) => u > from && u <= to).sort((a, b) => a - b);
+    const query = existingQuery(cp.backfillSince);
+    const uids = query ? await nextExisting(c, uidvalidity, query, cp.backfillFrom ?? 0, to, interrupted) : [];
+    if (uids === null) return !stopped;
     if (uids.length === 0) {
       await finishBackfill(dc, cfg.name, uidvalidity);
       return false;
@@ -163,8 +201,9 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     const fresh = !cp || cp.uidvalidity === null || (cp.deltaScope !== null && cp.deltaScope !== scope);
     if (fresh || cp.uidvalidity !== uidvalidity) {
       // New, or rebuilt: UIDs mean something else now. What the folder holds now is existing mail,
-      // of which only unread messages are fetched (backfill), and for a rebuilt folder also what
-      // came since it was last read (read in webmail meanwhile, or never seen by us); the rest is new.
+      // of which the backfill fetches what the mailbox's choice says (unread, all or none), and for
+      // a rebuilt folder also what came since it was last read (read in webmail meanwhile, or never
+      // seen by us); the rest is new.
       const uidNext = Number(mailbox.uidNext);
       const highest = uidNext > 0 ? uidNext - 1 : (((await c.search({ all: true }, { uid: true })) || []) as number[]).reduce((a, b) => Math.max(a, b), 0);
       const lastRead = fresh ? null : (cp.lastSuccessAt ?? cp.updatedAt);

@@ -24,6 +24,7 @@ test('all four: one mailbox with Microsoft defaults, named after the mailbox', (
     pollSeconds: 10,
     after: 'seen',
     moveTo: '',
+    existingMail: 'unread',
   });
 });
 

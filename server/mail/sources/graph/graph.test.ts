@@ -216,6 +216,45 @@ test('a mailbox added with mail in its inbox: unread messages become tickets, re
   assert.ok(Number(mailboxRow?.existing_before) > yesterday.getTime());
 });
 
+test('added with "All mail already there": old mail becomes tickets read or not, once, also after a resync; read mail is not marked again', async () => {
+  const box = 'everything@contoso.com';
+  const lastYear = new Date(Date.now() - 365 * 24 * 3600_000);
+  const oldRead = fake.deliver(box, mail('Everything: read last year'), { isRead: true, receivedAt: lastYear });
+  const oldUnread = fake.deliver(box, mail('Everything: never read'), { receivedAt: lastYear });
+  const added = await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('everything', box, { existingMail: 'all' }));
+  assert.equal(added.graphMailboxes.find((m) => m.name === 'everything')?.existingMail, 'all');
+  await waitForTitles(['Everything: read last year', 'Everything: never read']);
+  await until(() => oldUnread.isRead, 'the unread one marked read after commit');
+  assert.equal(fake.count('PATCH', new RegExp(`/messages/${oldRead.immutableId}$`)), 0, 'the read one is not marked again');
+  fake.expireDeltaTokens();
+  fake.deliver(box, mail('Everything: after the resync'));
+  await waitForTitles(['Everything: after the resync']);
+  assert.equal(await countTitled('Everything: read last year'), 1);
+  assert.equal(await countTitled('Everything: never read'), 1);
+});
+
+test('added with "None — only new mail": nothing received before the first read is fetched or marked, also in a resync; mail since is taken, read or not', async () => {
+  const box = 'onlynew@contoso.com';
+  const yesterday = new Date(Date.now() - 24 * 3600_000);
+  const oldUnread = fake.deliver(box, mail('Only new: unread from before'), { receivedAt: yesterday });
+  const oldRead = fake.deliver(box, mail('Only new: read from before'), { isRead: true, receivedAt: yesterday });
+  await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('onlynew', box, { existingMail: 'none' }));
+  // "new" is what is received once the mailbox is first read
+  await until(async () => (await health('onlynew'))?.health?.state === 'idle', 'the first round done');
+  const quick = fake.deliver(box, mail('Only new: read in Outlook at once'));
+  fake.setRead(quick, true);
+  fake.deliver(box, mail('Only new: arrived after'));
+  await waitForTitles(['Only new: read in Outlook at once', 'Only new: arrived after']);
+  fake.expireDeltaTokens();
+  fake.deliver(box, mail('Only new: after the resync'));
+  await waitForTitles(['Only new: after the resync']);
+  const all = await titles();
+  assert.equal(all.includes('Only new: unread from before') || all.includes('Only new: read from before'), false);
+  for (const m of [oldUnread, oldRead]) assert.equal(fake.count('GET', new RegExp(`/messages/${m.immutableId}/\\$value$`)), 0, 'its MIME was never fetched');
+  assert.equal(oldUnread.isRead, false, 'left unread');
+  await assert.rejects(admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('odd', 'odd@contoso.com', { existingMail: 'some' })), /Mail already in the mailbox must be "unread", "all" or "none"\./);
+});
+
 test('change notifications: the subscription passed the validation handshake, and a notification wakes the poller at once', async () => {
   // polled once an hour: only a notification can bring this mail in time
   await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('pushed', 'pushed@contoso.com', { pollSeconds: 3600 }));

@@ -145,6 +145,17 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
     return true;
   }
 
+  /**
+   * Mail received before Threadline first read the inbox (`existingBefore`) is taken as the
+   * mailbox's choice says: unread only (the default: read mail is left alone, and marking it
+   * unread later brings it in), all of it, or none. Everything received since is taken, read or not.
+   */
+  function leftAlone(e: DeltaEntry, isRead: boolean, existingBefore: number): boolean {
+    if (cfg.existingMail === 'all') return false;
+    const received = typeof e.receivedDateTime === 'string' ? Date.parse(e.receivedDateTime) : Number.NaN;
+    return received < existingBefore && (isRead || cfg.existingMail === 'none');
+  }
+
   /** One delta round: every page, each message committed before the page's link is stored. */
   async function deltaRound(): Promise<number> {
     const existingBefore = await existingMailBefore(dc, cfg.name, scope);
@@ -175,10 +186,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
           if (!isRead || cfg.after === 'move') await afterCommit(e.id, isRead);
           continue;
         }
-        // Mail someone had read before Threadline watched the inbox is left alone (marking it
-        // unread later brings it in); everything received since is taken, read or not.
-        const received = typeof e.receivedDateTime === 'string' ? Date.parse(e.receivedDateTime) : Number.NaN;
-        if (isRead && received < existingBefore) continue;
+        if (leftAlone(e, isRead, existingBefore)) continue;
         if (!(await receiveOne(e.id))) continue;
         committed++;
         await afterCommit(e.id, isRead);
