@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
@@ -49,12 +49,18 @@ export function createFileStore(dataDir: string): AttachmentStore {
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
       const file = await open(tmp, 'w');
       try {
-        await file.writeFile(content);
-        await file.sync();
-      } finally {
-        await file.close();
+        try {
+          await file.writeFile(content);
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await rename(tmp, target);
+      } catch (err) {
+        // a disk that filled up mid-write leaves no partial file behind (and gets its room back)
+        await unlink(tmp).catch(() => undefined);
+        throw err;
       }
-      await rename(tmp, target);
       return sha;
     },
     async open(sha) {

@@ -218,6 +218,15 @@ export async function isPending(tx: Tx, id: number): Promise<boolean> {
   return row?.status === 'pending';
 }
 
+/**
+ * A message its sender will deliver again (SMTP answered 4xx): its pending row goes, so that the
+ * retry is the one processed, once, instead of this row waiting for a restart to be finished.
+ * Only this node's own row, still pending.
+ */
+export async function dropPending(tx: Tx, id: number, node: string): Promise<void> {
+  await tx.delete(inboundMessages).where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'pending'), eq(inboundMessages.claimedBy, node))).run();
+}
+
 /** A quarantined message goes back to pending to be processed again; null when it is not quarantined. */
 export async function reopenInbound(tx: Tx, id: number, node: string | null = null): Promise<InboundRow | null> {
   const row = await tx

@@ -2,12 +2,13 @@
  * The one ingest pipeline every source feeds (SPEC §2, §3): store raw first, then decide and
  * apply in one transaction (ticket or note, participants, Message-IDs, events, queued email),
  * and only then let the source acknowledge. A message that cannot be processed is quarantined
- * with its error; if even that cannot be written, `receive` throws and the source must not
- * acknowledge (SMTP answers 4xx, IMAP leaves the message).
+ * with its error; if even that cannot be written, or there is no room to store the message (a
+ * full disk or quota: transient, not the message's fault), `receive` throws and the source must
+ * not acknowledge (SMTP answers 4xx, IMAP and Graph leave the message).
  */
 import type { DomainCtx, Emit, Tx } from '../../domain/core/context';
 import { createGroupCommit } from '../../domain/core/group-commit';
-import { claimAbandoned, finishInbound, NotPendingError, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
+import { claimAbandoned, dropPending, finishInbound, NotPendingError, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
 import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmail } from './parse';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, RenderMiss, type Outcome } from './apply';
@@ -15,6 +16,7 @@ import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-
 import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, trimReplyAhead, type IngestPrepared } from '../../render';
 import { prepareAttachments, rewriteCids, rewriteTextCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
+import { storageProblemOf } from '../../storage-health';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
 import { findKey } from './find-key';
 import { REPLY_KEY_RE, type AddressBook } from '../addresses';
@@ -188,6 +190,10 @@ export function createIngest(deps: IngestDeps) {
       }
     } catch (err) {
       if (err instanceof AlreadyFinished) throw err;
+      // No room to store it (an attachment, the database): nothing of it was committed, and it is
+      // not the message's fault. The source must not acknowledge it: SMTP answers 4xx and the
+      // sender retries, IMAP and Graph fetch it again. Malformed mail still goes to quarantine.
+      if (storageProblemOf(err)) throw err;
       return quarantine(row, err, parsed);
     }
   }
@@ -204,7 +210,16 @@ export function createIngest(deps: IngestDeps) {
       if (apart) await deps.files.put(raw, sha);
       const { row, existed } = await storeWrite(async (tx, _emit, at) => storeInbound(tx, src, raw, sha, at, keep, dc.node, apart));
       if (existed && row.status !== 'pending') return { status: 'duplicate', inboundId: row.id };
-      return processRow(row, raw, src);
+      try {
+        return await processRow(row, raw, src);
+      } catch (err) {
+        // IMAP and Graph find their pending row again by UID or message id when they fetch it
+        // again; a message that arrives afresh (SMTP) would leave this one behind its retry.
+        if (storageProblemOf(err) && src.uid === undefined && src.externalId === undefined) {
+          await groupWrite(async (tx) => dropPending(tx, row.id, dc.node)).catch((e: unknown) => log.warn('could not drop a message left for its retry', { inboundId: row.id, err: e }));
+        }
+        throw err;
+      }
     },
 
     /**
@@ -225,7 +240,13 @@ export function createIngest(deps: IngestDeps) {
           continue;
         }
         const raw = (await rawOf(dc.db, row.sha256, deps.files)) ?? Buffer.alloc(0);
-        await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
+        try {
+          await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
+        } catch (err) {
+          // no room to store it now: it stays pending for a later try, and the rest are tried
+          if (!storageProblemOf(err)) throw err;
+          log.warn('a pending message could not be stored; left for later', { inboundId: row.id, err });
+        }
       }
       return rows.length;
     },
