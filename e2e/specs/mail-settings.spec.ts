@@ -97,9 +97,19 @@ test('an admin sets up mail in the browser; a mailbox added there delivers ticke
   await form.getByTestId('mailbox-password').fill(dovecot.password);
   await form.getByTestId('mailbox-test').click();
   await expect(form.getByTestId('mailbox-test-result')).toHaveText('Connected: INBOX has 0 messages.');
+  // What becomes of mail already there: unread only unless chosen otherwise, said in one line.
+  const existing = form.getByTestId('mailbox-existing');
+  await expect(existing).toHaveValue('unread');
+  await expect(existing).toHaveAccessibleDescription(/^Unread messages already there become tickets; read ones are left alone\./);
+  await existing.selectOption({ label: 'All mail already there' });
+  await expect(form.getByTestId('mailbox-existing-hint')).toContainText('Every message already there becomes a ticket, read or not');
   await form.getByTestId('mailbox-save').click();
   const row = page.getByTestId('mailbox-row').filter({ hasText: 'support' });
   await expect(row.getByTestId('mailbox-state')).toHaveText('idle', { timeout: 15_000 });
+  // stored: editing the mailbox shows the choice made
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByTestId('mailbox-form').getByTestId('mailbox-existing')).toHaveValue('all');
+  await page.getByTestId('mailbox-form').getByRole('button', { name: 'Cancel' }).click();
 
   // A responder watches the queue; mail delivered to the mailbox appears there live.
   const alice = await signIn(browser, app.url, USERS.alice);
