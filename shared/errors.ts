@@ -55,6 +55,10 @@ export const ERRORS = {
     status: 'TOO_MANY_REQUESTS',
     message: 'Several confirmation emails went to this address in the last 15 minutes. Look for them in its inbox (and spam folder), or try again in a few minutes.',
   },
+  INVITATIONS_TO_ADDRESS: {
+    status: 'TOO_MANY_REQUESTS',
+    message: 'This invitation was sent again several times in the last 15 minutes. Ask the person to look in their inbox (and spam folder), or try again in a few minutes.',
+  },
   CONFIRMATION_MAILS_BY_YOU: {
     status: 'TOO_MANY_REQUESTS',
     message: 'You have asked for several confirmation emails in the last 15 minutes. Try again in a few minutes.',

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { outbox } from '../../db/schema';
 import { startSmtpSink, type SmtpSink } from '../../e2e/fixtures/smtp-sink';
-import { MAX_CONFIRMATION_MAILS_PER_ACCOUNT, MAX_CONFIRMATION_MAILS_PER_ADDRESS } from '../domain/accounts/login-throttle';
-import { PASSWORD, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { MAX_CONFIRMATION_MAILS_PER_ACCOUNT, MAX_CONFIRMATION_MAILS_PER_ADDRESS, MAX_INVITATION_RESENDS_PER_ADDRESS } from '../domain/accounts/login-throttle';
+import { emailedLink } from '../testing/account-links';
+import { httpClient, PASSWORD, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
 
 const P = 'acme/throttle';
 let app: TestApp;
@@ -92,4 +93,23 @@ test('setting a custom support address sends its verification to one address at 
   // A refused request changes nothing: the last verification still waits.
   assert.equal((await maint.trpc.serviceDesk.customEmail.query({ projectPath: P }))?.state, 'waiting');
   assert.equal(verifications(), MAX_CONFIRMATION_MAILS_PER_ADDRESS);
+});
+
+test('an invitation sent again goes to its address a few times at most; a team invited at once is not held back, and a refused resend keeps the last link working', async () => {
+  const admin = await signIn(app, 'admin@test.io');
+  const invitations = (to: string) => app.dc.db.select().from(outbox).where(and(eq(outbox.kind, 'invitation'), eq(outbox.toAddress, to))).all();
+  // a whole team at once: first invitations are not counted
+  for (let i = 0; i < 12; i++) assert.equal((await admin.trpc.invitations.create.mutate({ email: `team${i}@newco.test` })).status, 'invited');
+  const first = await admin.trpc.invitations.create.mutate({ email: 'dora@newco.test' });
+  const id = first.status === 'invited' ? first.invitation.id : 0;
+  for (let i = 0; i < MAX_INVITATION_RESENDS_PER_ADDRESS; i++) assert.equal((await result(admin.trpc.invitations.resend.mutate({ id }))).code, 'OK');
+  const refused = await result(admin.trpc.invitations.resend.mutate({ id }));
+  assert.equal(refused.code, 'INVITATIONS_TO_ADDRESS', 'the invitation went out once more');
+  assert.match(refused.message, /sent again several times in the last 15 minutes/);
+  const sent = await invitations('dora@newco.test');
+  assert.equal(sent.length, 1 + MAX_INVITATION_RESENDS_PER_ADDRESS);
+  // the refused resend changed nothing: the last emailed link still opens the invitation
+  const last = await emailedLink(app, 'invitation', 'dora@newco.test');
+  assert.ok(last);
+  assert.equal((await httpClient(app, { cookie: '' }).auth.invitation.query({ token: last.token })).state, 'valid');
 });

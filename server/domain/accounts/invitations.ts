@@ -20,6 +20,7 @@ import { hashPassword } from './passwords';
 import { createSessionTx, type SessionMeta } from './sessions';
 import { consumeToken, findToken, newToken, TOKEN_TTL_MS, tokenState, usableToken, type TokenRow, type TokenState } from './tokens';
 import { findUserByEmail, isUniqueViolation, type UserRow } from './users';
+import { admitInvitationResend } from './login-throttle';
 
 export type InviteResult =
   | { status: 'invited'; invitation: InvitationView; url: string }
@@ -142,6 +143,8 @@ export async function resendInvitation(dc: DomainCtx, actor: Actor, row: TokenRo
       .returning()
       .get();
     if (!updated) throw new AppError('INVITATION_NOT_FOUND');
+    // after its own checks: a resend refused for another reason is not counted
+    await admitInvitationResend(tx, row.email, at);
     const project = row.projectId === null ? undefined : await tx.select({ path: projects.path }).from(projects).where(eq(projects.id, row.projectId)).get();
     await queueAccountMail(tx, dc.mail, { kind: 'invitation', to: row.email, token, ...(await inviterOf(tx, actor)), projectPath: project?.path ?? null, role: row.role }, at);
     await recordAudit(tx, actor, { projectId: row.projectId, action: 'invitation.resent', target: row.email }, at);

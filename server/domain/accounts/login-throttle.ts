@@ -93,7 +93,18 @@ export async function admitConfirmationMail(tx: Tx, userId: number, to: string, 
   );
 }
 
-type ThrottleCode = 'TOO_MANY_ATTEMPTS' | 'TOO_MANY_REQUESTS' | 'CONFIRMATION_MAILS_TO_ADDRESS' | 'CONFIRMATION_MAILS_BY_YOU';
+/**
+ * An invitation sent again: a maintainer may invite a whole team at once, but "Resend" pressed
+ * over and over would mail one address without end, so resends count per address (same table and
+ * windows as confirmation emails). The first invitation to an address is not counted.
+ */
+export const MAX_INVITATION_RESENDS_PER_ADDRESS = 5;
+
+export async function admitInvitationResend(tx: Tx, to: string, at: number): Promise<void> {
+  await countRequest(tx, [{ key: `invite-to:${to.toLowerCase()}`, max: MAX_INVITATION_RESENDS_PER_ADDRESS, code: 'INVITATIONS_TO_ADDRESS' }], 'TOO_MANY_REQUESTS', at);
+}
+
+type ThrottleCode = 'TOO_MANY_ATTEMPTS' | 'TOO_MANY_REQUESTS' | 'CONFIRMATION_MAILS_TO_ADDRESS' | 'CONFIRMATION_MAILS_BY_YOU' | 'INVITATIONS_TO_ADDRESS';
 
 /**
  * Counts one request against every limit, or refuses it with the first locked limit's code (else
