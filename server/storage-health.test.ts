@@ -16,7 +16,7 @@ import type { Db } from '../db/client';
 import { createDomain } from './app';
 import { loadConfig } from './config';
 import { createProject } from './domain/projects/projects';
-import { storageProblemOf, watchStorage } from './storage-health';
+import { noRoomToStore, storageProblemOf, watchStorage } from './storage-health';
 import { testDatabaseUrl } from './testing/test-app';
 import { serverProcess, type ServerProcess } from '../e2e/fixtures/server-process';
 
@@ -183,6 +183,13 @@ test('a store that failed for lack of room or on a read-only file system counts 
   assert.equal(storageProblemOf(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })), 'disk-full');
   assert.equal(storageProblemOf(new Error('write failed', { cause: Object.assign(new Error('no space'), { code: 'EDQUOT' }) })), 'disk-full');
   assert.equal(storageProblemOf(Object.assign(new Error('read-only file system'), { code: 'EROFS' })), 'data-dir-not-writable');
+  // PostgreSQL out of room (drizzle keeps the driver's error as the cause): no room to store the
+  // message (ingest answers 4xx), but not this node's DATA_DIR (its /healthz stays as it is)
+  const pgFull = new Error('Failed query: insert into …', { cause: Object.assign(new Error('could not extend file "base/16384/16397": No space left on device'), { code: '53100' }) });
+  assert.equal(storageProblemOf(pgFull), null);
+  assert.equal(noRoomToStore(pgFull), true);
+  assert.equal(noRoomToStore(Object.assign(new Error('no space'), { code: 'ENOSPC' })), true);
+  assert.equal(noRoomToStore(Object.assign(new Error('syntax error'), { code: '42601' })), false);
   // the database's own refusal is not the disk's state (the listener's 451 test: query_only)
   assert.equal(storageProblemOf(Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' })), null);
   assert.equal(storageProblemOf(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' })), null);

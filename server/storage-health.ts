@@ -49,6 +49,19 @@ export function storageProblemOf(err: unknown): StorageProblem | null {
   return null;
 }
 
+/**
+ * Whether a store failed for lack of room, here (storageProblemOf) or in PostgreSQL (disk_full,
+ * SQLSTATE 53100: its disk, not this node's DATA_DIR, so not this node's health): transient, not
+ * the message's fault, so ingest answers 4xx and the sender retries instead of a quarantine.
+ */
+export function noRoomToStore(err: unknown): boolean {
+  if (storageProblemOf(err)) return true;
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '53100') return true;
+  }
+  return false;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

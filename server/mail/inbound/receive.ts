@@ -16,7 +16,7 @@ import { descriptionMarkdown, replyMarkdown, type MessageBody } from './message-
 import { emailBodyMarkdown, markdownAsText, markdownToHtml, ParseFailedError, parseForIngest, prepareIngest, trimReplyAhead, type IngestPrepared } from '../../render';
 import { prepareAttachments, rewriteCids, rewriteTextCids, type PreparedAttachment } from './prepare-attachments';
 import { log } from '../../log';
-import { storageProblemOf } from '../../storage-health';
+import { noRoomToStore } from '../../storage-health';
 import { mailSettingsCommitted } from '../../domain/mail-setup/signal';
 import { findKey } from './find-key';
 import { REPLY_KEY_RE, type AddressBook } from '../addresses';
@@ -193,7 +193,7 @@ export function createIngest(deps: IngestDeps) {
       // No room to store it (an attachment, the database): nothing of it was committed, and it is
       // not the message's fault. The source must not acknowledge it: SMTP answers 4xx and the
       // sender retries, IMAP and Graph fetch it again. Malformed mail still goes to quarantine.
-      if (storageProblemOf(err)) throw err;
+      if (noRoomToStore(err)) throw err;
       return quarantine(row, err, parsed);
     }
   }
@@ -215,7 +215,7 @@ export function createIngest(deps: IngestDeps) {
       } catch (err) {
         // IMAP and Graph find their pending row again by UID or message id when they fetch it
         // again; a message that arrives afresh (SMTP) would leave this one behind its retry.
-        if (storageProblemOf(err) && src.uid === undefined && src.externalId === undefined) {
+        if (noRoomToStore(err) && src.uid === undefined && src.externalId === undefined) {
           await groupWrite(async (tx) => dropPending(tx, row.id, dc.node)).catch((e: unknown) => log.warn('could not drop a message left for its retry', { inboundId: row.id, err: e }));
         }
         throw err;
@@ -244,7 +244,7 @@ export function createIngest(deps: IngestDeps) {
           await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
         } catch (err) {
           // no room to store it now: it stays pending for a later try, and the rest are tried
-          if (!storageProblemOf(err)) throw err;
+          if (!noRoomToStore(err)) throw err;
           log.warn('a pending message could not be stored; left for later', { inboundId: row.id, err });
         }
       }
