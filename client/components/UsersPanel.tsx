@@ -1,4 +1,4 @@
-/** Admin → Users: search, page, deactivate/reactivate, administrator on/off, reset link, unlock. */
+/** Admin → Users: search, page, deactivate/reactivate, administrator on/off, reset link, unlock, unlink single sign-on. */
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ADMIN_HELP } from '../../shared/roles';
 import type { AdminUserView } from '../../shared/views';
@@ -27,6 +27,7 @@ function UserRow(props: { user: AdminUserView; onChanged(): void; onMessage(m: s
   const setAdmin = run((isAdmin: boolean) => api.users.setAdmin.mutate({ userId: u().id, isAdmin }), `${u().name}'s role is saved.`);
   const reset = run(() => api.users.sendPasswordReset.mutate({ userId: u().id }), `A password reset link was emailed to ${u().email}.`);
   const unlock = run(() => api.users.unlock.mutate({ userId: u().id }), `${u().name} can sign in again.`);
+  const unlinkSso = run(() => api.users.unlinkSso.mutate({ userId: u().id }), `${u().name}'s next single sign-on links the identity it comes with.`);
   return (
     <tr data-testid="user-row" data-email={u().email} classList={{ 'row-muted': u().deactivated }}>
       <td>{u().name}</td>
@@ -47,6 +48,20 @@ function UserRow(props: { user: AdminUserView; onChanged(): void; onMessage(m: s
           <button type="button" class="button button-small" onClick={() => void reset()}>
             Send reset link
           </button>{' '}
+          <Show when={u().sso}>
+            <button
+              type="button"
+              class="button button-small"
+              data-testid="unlink-sso"
+              onClick={() =>
+                confirm(
+                  `Unlink ${u().name} from their single sign-on identity?\n\nUse this when their identity at the provider changed and sign-in says the account is linked to another identity. Whoever next signs in through the provider with the verified address ${u().email} gets this account: check that it is still theirs. Their sessions end now.`,
+                ) && void unlinkSso()
+              }
+            >
+              Unlink SSO
+            </button>{' '}
+          </Show>
           <button
             type="button"
             class="button button-small"

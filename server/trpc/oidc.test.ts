@@ -131,6 +131,35 @@ test('an account linked to one identity at the provider is not taken over by ano
   assert.equal((await sessionClient(sam).auth.me.query()).email, 'sam@corp.test');
 });
 
+test("an administrator can unlink an account from its identity at the provider (Sam's identity changed): the next verified sign-in links the new one, and the old sessions end", async () => {
+  idp.accounts.set('sam-new-tenant', { email: 'sam@corp.test', emailVerified: true, name: 'Sam Staff' });
+  const old = browser();
+  await old.signInWithProvider(`${app.url}/auth/oidc/start`, 'sam');
+  assert.equal((await sessionClient(old).auth.me.query()).email, 'sam@corp.test');
+  const refused = await browser().signInWithProvider(`${app.url}/auth/oidc/start`, 'sam-new-tenant');
+  assert.equal(refused.search, '?sso_error=SSO_ACCOUNT_LINKED');
+  const admin = await signIn(app, 'admin@test.io');
+  const sam = (await admin.trpc.users.list.query({ search: 'sam@corp.test' }))[0];
+  assert.ok(sam?.sso);
+  // only administrators
+  assert.equal(await outcome(sessionClient(old).users.unlinkSso.mutate({ userId: sam.id })), 'FORBIDDEN');
+  const unlinked = await admin.trpc.users.unlinkSso.mutate({ userId: sam.id });
+  assert.equal(unlinked.sso, false);
+  assert.equal(await outcome(sessionClient(old).auth.me.query()), 'UNAUTHORIZED', 'the sessions of the old identity ended');
+  const b = browser();
+  await b.signInWithProvider(`${app.url}/auth/oidc/start`, 'sam-new-tenant');
+  assert.equal((await sessionClient(b).auth.me.query()).email, 'sam@corp.test');
+  assert.equal((await admin.trpc.users.list.query({ search: 'sam@corp.test' }))[0]?.sso, true, 'linked to the new identity');
+  const audit = await admin.trpc.audit.instance.query({});
+  assert.ok(audit.items.some((e) => e.action === 'user.sso_unlinked' && e.target === 'sam@corp.test'));
+  // and the old identity is now the one refused
+  assert.equal((await browser().signInWithProvider(`${app.url}/auth/oidc/start`, 'sam')).search, '?sso_error=SSO_ACCOUNT_LINKED');
+  // (back to Sam's first identity, which the tests below sign in with)
+  await admin.trpc.users.unlinkSso.mutate({ userId: sam.id });
+  await browser().signInWithProvider(`${app.url}/auth/oidc/start`, 'sam');
+  idp.accounts.delete('sam-new-tenant');
+});
+
 test('the page to return to after sign-in stays on this site, read as a browser reads the Location', async () => {
   // A browser drops tabs and newlines anywhere in a URL and reads "\\" as "/": each of these
   // would have sent the freshly signed-in user to another site.

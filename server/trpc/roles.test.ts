@@ -184,13 +184,14 @@ describe('role matrix', () => {
     );
   });
 
-  test('users.deactivate, reactivate, setAdmin, sendPasswordReset, unlock: instance admin only', async () => {
+  test('users.deactivate, reactivate, setAdmin, sendPasswordReset, unlock, unlinkSso: instance admin only', async () => {
     const target = (await s.admin.trpc.users.list.query({ search: 'target@' }))[0]?.id ?? 0;
     assert.deepEqual(await matrix((c) => c.trpc.users.deactivate.mutate({ userId: target })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.users.reactivate.mutate({ userId: target })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.users.setAdmin.mutate({ userId: target, isAdmin: false })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.users.sendPasswordReset.mutate({ userId: target })), adminOnly());
     assert.deepEqual(await matrix((c) => c.trpc.users.unlock.mutate({ userId: target })), adminOnly());
+    assert.deepEqual(await matrix((c) => c.trpc.users.unlinkSso.mutate({ userId: target })), adminOnly());
   });
 
   test('sso.get, sso.update, audit.instance: instance admin only', async () => {

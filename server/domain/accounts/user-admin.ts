@@ -107,6 +107,26 @@ export async function reactivateUser(dc: DomainCtx, actor: Actor, ref: { userId:
   return adminView(row, (await lockedEmails(dc, [row.email])).has(row.email));
 }
 
+/**
+ * Forgets which identity at the single sign-on provider the account is linked to: the next
+ * sign-in with a verified email of the account links the identity it comes with. For a person
+ * whose identity at the provider changed (a new tenant, a directory rebuilt), whom SSO_ACCOUNT_LINKED
+ * refuses; an administrator first makes sure the address still belongs to them. Their sessions
+ * end too, as when any way into an account changes.
+ */
+export async function unlinkSso(dc: DomainCtx, actor: Actor, ref: { userId: number }): Promise<AdminUserView> {
+  const user = await humanUser(dc, ref);
+  const row = await dc.db.write(async (tx) => {
+    const at = dc.now();
+    const updated = await tx.update(users).set({ oidcSubject: null }).where(and(eq(users.id, user.id), isNotNull(users.oidcSubject))).returning().get();
+    if (!updated) return (await tx.select().from(users).where(eq(users.id, user.id)).get()) as UserRow;
+    await deleteSessionsTx(tx, user.id);
+    await recordAudit(tx, actor, { action: 'user.sso_unlinked', target: user.email }, at);
+    return updated;
+  });
+  return adminView(row, (await lockedEmails(dc, [row.email])).has(row.email));
+}
+
 /** Grants or removes the administrator flag; the last active administrator keeps it. */
 export async function setAdmin(dc: DomainCtx, actor: Actor, userId: number, isAdmin: boolean): Promise<AdminUserView> {
   const user = await humanUser(dc, { userId });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createUserInput, email, setAdminInput, userRefInput, usersListInput } from '../../../shared/schemas';
 import { actorOf } from '../../domain/audit/audit-log';
 import { issuePasswordReset } from '../../domain/accounts/password-reset';
-import { deactivateUser, listUsers, reactivateUser, setAdmin, unlockUser } from '../../domain/accounts/user-admin';
+import { deactivateUser, listUsers, reactivateUser, setAdmin, unlinkSso, unlockUser } from '../../domain/accounts/user-admin';
 import { createUser } from '../../domain/accounts/users';
 import { adminProcedure, router } from '../init';
 
@@ -21,6 +21,8 @@ export const usersRouter = router({
   reactivate: adminProcedure.input(userRefInput).mutation(({ ctx, input }) => reactivateUser(ctx.dc, actorOf(ctx.user), input)),
   /** Grants or removes the administrator role; the last active administrator keeps it. */
   setAdmin: adminProcedure.input(setAdminInput).mutation(({ ctx, input }) => setAdmin(ctx.dc, actorOf(ctx.user), input.userId, input.isAdmin)),
+  /** Forgets the account's link to an identity at the single sign-on provider (the next verified sign-in links anew); ends its sessions. */
+  unlinkSso: adminProcedure.input(userRefInput).mutation(({ ctx, input }) => unlinkSso(ctx.dc, actorOf(ctx.user), input)),
   /** Emails the user a password reset link (valid one hour). */
   sendPasswordReset: adminProcedure.input(userRefInput).mutation(async ({ ctx, input }) => {
     await issuePasswordReset(ctx.dc, actorOf(ctx.user), input, { email: true });
