@@ -5,7 +5,8 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Dovecot } from '../../e2e/fixtures/dovecot';
-import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp } from './test-app';
+import nodemailer from 'nodemailer';
+import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from './test-app';
 
 export const DESK_TO = 'incoming+acme-app-1-issue-@desk.test';
 
@@ -20,6 +21,29 @@ export async function startDesk(env: Record<string, string> = {}): Promise<{ app
   await seedAdmin(app);
   await seedProject(app, 'acme/app');
   return { app, admin: await signIn(app, 'admin@test.io') };
+}
+
+/**
+ * A test app with the private project acme/app and a reporter signed in (rep@test.io): what the
+ * tests of incoming mail through the real SMTP listener start with.
+ */
+export async function startDeskWithReporter(): Promise<{ app: TestApp; rep: Session }> {
+  const app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
+  await seedAdmin(app);
+  await seedProject(app, 'acme/app', 'private');
+  await seedUser(app, 'rep@test.io');
+  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
+  return { app, rep: await signIn(app, 'rep@test.io') };
+}
+
+/** Sends a raw message to the project's address over SMTP, as a customer's mail server does; the server's answer. */
+export async function sendOverSmtp(app: TestApp, raw: string, envelopeFrom: string, to = DESK_TO): Promise<string> {
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: app.mail.smtp!.port, secure: false, ignoreTLS: true });
+  try {
+    return (await smtp.sendMail({ envelope: { from: envelopeFrom, to: [to] }, raw })).response;
+  } finally {
+    smtp.close();
+  }
 }
 
 /** The titles of acme/app's tickets, sorted. */

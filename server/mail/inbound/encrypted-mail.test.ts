@@ -5,21 +5,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+import { DESK_TO as TO, sendOverSmtp, startDeskWithReporter } from '../../testing/mailbox-tests';
+import type { Session, TestApp } from '../../testing/test-app';
 import { isPgpEncrypted, opaqueBodyNote } from './opaque-body';
 
 let app: TestApp;
 let rep: Session;
-const TO = 'incoming+acme-app-1-issue-@desk.test';
 
 before(async () => {
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, 'acme/app', 'private');
-  await seedUser(app, 'rep@test.io');
-  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
-  rep = await signIn(app, 'rep@test.io');
+  ({ app, rep } = await startDeskWithReporter());
 });
 after(() => app.close());
 
@@ -53,12 +47,7 @@ const PGP_MAIL = [
 ].join('\r\n');
 
 test('a PGP/MIME encrypted email becomes a ticket that says it is encrypted, with its content as encrypted.asc', async () => {
-  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: app.mail.smtp!.port, secure: false, ignoreTLS: true });
-  try {
-    assert.match((await smtp.sendMail({ envelope: { from: 'lena@customer.test', to: [TO] }, raw: PGP_MAIL })).response, /Ok: ticket/);
-  } finally {
-    smtp.close();
-  }
+  assert.match(await sendOverSmtp(app, PGP_MAIL, 'lena@customer.test'), /Ok: ticket/);
   const t = (await rep.trpc.tickets.list.query({ projectPath: 'acme/app' })).items.find((x) => x.title === 'Contract details');
   assert.ok(t);
   const detail = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });

@@ -5,22 +5,16 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../../testing/test-app';
+import { DESK_TO as TO, sendOverSmtp, startDeskWithReporter } from '../../testing/mailbox-tests';
+import type { Session, TestApp } from '../../testing/test-app';
 import { bodyMarkdown, fenceDiffs } from './body';
 import { trimReply } from './reply-trim';
 
 let app: TestApp;
 let rep: Session;
-const TO = 'incoming+acme-app-1-issue-@desk.test';
 
 before(async () => {
-  app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
-  await seedAdmin(app);
-  await seedProject(app, 'acme/app', 'private');
-  await seedUser(app, 'rep@test.io');
-  await seedMember(app, 'acme/app', 'rep@test.io', 'reporter');
-  rep = await signIn(app, 'rep@test.io');
+  ({ app, rep } = await startDeskWithReporter());
 });
 after(() => app.close());
 
@@ -47,13 +41,8 @@ const PATCH = [
 ].join('\r\n');
 
 test('a pasted patch becomes a ticket whose description shows it as a diff, with the prose around it as written', async () => {
-  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: app.mail.smtp!.port, secure: false, ignoreTLS: true });
-  try {
-    const response = (await smtp.sendMail({ envelope: { from: 'kim@customer.test', to: [TO] }, raw: `From: Kim Ortega <kim@customer.test>\r\nTo: ${TO}\r\nSubject: Patch for empty rows\r\nMessage-ID: <patch-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${PATCH}\r\n` })).response;
-    assert.match(response, /Ok: ticket/);
-  } finally {
-    smtp.close();
-  }
+  const raw = `From: Kim Ortega <kim@customer.test>\r\nTo: ${TO}\r\nSubject: Patch for empty rows\r\nMessage-ID: <patch-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${PATCH}\r\n`;
+  assert.match(await sendOverSmtp(app, raw, 'kim@customer.test'), /Ok: ticket/);
   const t = (await rep.trpc.tickets.list.query({ projectPath: 'acme/app' })).items.find((x) => x.title === 'Patch for empty rows');
   assert.ok(t);
   const detail = await rep.trpc.tickets.get.query({ projectPath: 'acme/app', iid: t.iid });
