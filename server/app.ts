@@ -17,7 +17,7 @@ import { startRenderBackfill } from './domain/notes/render-backfill';
 import { startSnoozeWaker } from './domain/tickets/snooze';
 import { startSearchIndexer } from './domain/tickets/search-indexer';
 import { log } from './log';
-import { watchStorage } from './storage-health';
+import { noStorageWatch, watchStorage } from './storage-health';
 
 export { createDomain };
 
@@ -60,7 +60,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   // Started early: its first lease write is done by the time the node serves.
   const stopSnoozeWaker = startSnoozeWaker(dc);
   // Disk full or DATA_DIR read-only: /healthz says so, and SMTP refuses mail before it is sent.
-  const storage = watchStorage({ dataDir: config.dataDir, maxEmailSize: config.mail.maxEmailSize });
+  // Only where mail is stored in DATA_DIR (SQLite); PostgreSQL stores it in the database.
+  const storage = dc.db.engine === 'sqlite' ? watchStorage({ dataDir: config.dataDir, maxEmailSize: config.mail.maxEmailSize }) : noStorageWatch();
   const mail = await startMail(dc, config, { storage });
   const presence = createPresenceHub();
   const stopRelay = createPresenceRelay(presence, dc.db, dc.node);

@@ -62,6 +62,18 @@ export function noRoomToStore(err: unknown): boolean {
   return false;
 }
 
+/**
+ * The watcher for PostgreSQL nodes: their mail (raw messages, attachments) is stored in the
+ * database, and DATA_DIR holds only the key and the outbox folder (while no SMTP server is set,
+ * and a write there that fails is retried), so its disk is not the node's ability to take mail:
+ * /healthz and SMTP never turn a node away for it. PostgreSQL's own disk is its health (a failed
+ * store answers 4xx, see noRoomToStore).
+ */
+export function noStorageWatch(): StorageHealth {
+  const ok: StorageState = { problem: null };
+  return { state: () => ok, reportFailure() {}, check: async () => ok, stop() {} };
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
