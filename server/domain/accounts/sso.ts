@@ -7,7 +7,7 @@
  * accepted — a new account. The protocol itself (discovery, redirects, token checks) is
  * server/http/oidc.ts with openid-client.
  */
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { instanceSettings, oidcStates, users } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
 import type { SignInOptions } from '../../../shared/views';
@@ -249,9 +249,18 @@ export async function signInWithOidc(
   if (user.deactivatedAt !== null) throw new AppError('ACCOUNT_DEACTIVATED');
   if (user.oidcSubject === null) {
     const linked = user;
-    await dc.db.write(async (tx) => {
-      await tx.update(users).set({ oidcSubject: id.subject }).where(eq(users.id, linked.id)).run();
-    });
+    // Only while still unlinked: two first sign-ins at once with different subjects (the case
+    // SSO_ACCOUNT_LINKED guards) must not both link, the last one winning.
+    const won = await dc.db.write((tx) =>
+      tx.update(users).set({ oidcSubject: id.subject }).where(and(eq(users.id, linked.id), isNull(users.oidcSubject))).returning({ id: users.id }).get(),
+    );
+    if (!won) {
+      const now = await dc.db.select({ oidcSubject: users.oidcSubject }).from(users).where(eq(users.id, linked.id)).get();
+      if (now?.oidcSubject !== id.subject) {
+        log.warn('single sign-on refused: the account was linked to another identity at the provider meanwhile', { userId: linked.id });
+        throw new AppError('SSO_ACCOUNT_LINKED');
+      }
+    }
   }
   const { token } = await createSession(dc, user.id, opts.ttlMs, opts.meta);
   return { user, sessionToken: token, projectPath: null };
