@@ -284,6 +284,8 @@ const DIFF_START = /^(?:diff (?:--git |-[A-Za-z]+ )|--- \S|@@ -\d)/;
 const DIFF_LINE =
   /^(?:[ +\-]|@@ |\\ No newline|diff |index |--- |\+\+\+ |(?:new|deleted) file mode |(?:old|new) mode |similarity index |rename (?:from|to) |Binary files |$)/;
 const ANY_FENCE = /^[ \t]*(?:```|~~~)/;
+/** what may follow a blank line inside a diff: a hunk or file header, or a context line */
+const DIFF_AFTER_BLANK = /^(?:@@ -|diff |index |--- |\+\+\+ | \S| $)/;
 
 /**
  * A unified diff pasted into a plain-text email (`git diff`, `diff -u`, a patch) as a fenced
@@ -314,10 +316,11 @@ export function fenceDiffs(text: string): string {
     while (end < lines.length && DIFF_LINE.test(lines[end] as string)) {
       const l = lines[end] as string;
       const next = lines[end + 1];
-      const diffGoesOn = next !== undefined && next !== '' && DIFF_LINE.test(next);
-      // a blank line is a context line only when the diff goes on after it; so is `--`, which
-      // (after the last hunk) is the signature delimiter `git format-patch` writes
-      if ((l === '' || /^-- ?$/.test(l)) && !diffGoesOn) break;
+      // a blank line is a context line only when the diff goes on after it with a hunk, a file or
+      // a context line (a "- item" list after a blank line is the customer's own); so is `--`,
+      // which (after the last hunk) is the signature delimiter `git format-patch` writes
+      if (l === '' && !(next !== undefined && DIFF_AFTER_BLANK.test(next))) break;
+      if (/^-- ?$/.test(l) && !(next !== undefined && next !== '' && DIFF_LINE.test(next))) break;
       if (HUNK.test(l)) hunk = true;
       else if (/^[+-](?![+-]{2} )/.test(l)) changed = true;
       if (ANY_FENCE.test(l)) fenceInside = true;

@@ -67,6 +67,9 @@ test('only a real diff is fenced: a hunk header and a changed line are needed, q
   assert.equal(fenceDiffs(fenced), fenced);
   // a bare hunk, ended by a blank line and prose
   assert.equal(fenceDiffs('@@ -1 +1 @@\n-a\n+b\n\nThat is all'), '```diff\n@@ -1 +1 @@\n-a\n+b\n```\n\nThat is all');
+  // a list after the diff and a blank line is the customer's own (review 10), a context line goes on
+  assert.equal(fenceDiffs('--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n\n- item one\n- item two'), '```diff\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n```\n\n- item one\n- item two');
+  assert.equal(fenceDiffs('@@ -1,3 +1,3 @@\n-a\n+b\n\n c'), '```diff\n@@ -1,3 +1,3 @@\n-a\n+b\n\n c\n```');
   // `git format-patch`'s signature delimiter ends the diff; a removed "-" line inside it does not
   assert.equal(fenceDiffs('--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n-a\n--\n c\n--\n2.39.0'), '```diff\n--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n-a\n--\n c\n```\n--\n2.39.0');
 });
@@ -78,6 +81,13 @@ test("a fenced block is the customer's own text to the reply trimmer: its `--` a
   assert.match(t.trimmed, /^On Mon, 3 Mar 2025[\s\S]*Could you try the patch\?$/);
   // a fence never closed is text: the signature after it still folds
   assert.equal(trimReply('Thanks\n```\nlog\n-- \nBob').visible, 'Thanks\n```\nlog');
+  // and it does not pair with a fence in the history below, hiding it (review 10)
+  const ours = 'Hi Ada,\n\nRun this:\n\n```\nnpm ci\n```\n\nThanks, Sam';
+  const stray = trimReply(`Here is what I ran:\n\`\`\`\nnpm ci\n\nIt failed.\n\n-----Original Message-----\nFrom: Sam <support@desk.test>\nSent: Tuesday, December 1, 2026 10:00 AM\nTo: Ada <ada@customer.test>\nSubject: Re: Build fails (#12)\n\n${ours}`);
+  assert.equal(stray.visible, 'Here is what I ran:\n```\nnpm ci\n\nIt failed.');
+  assert.match(stray.trimmed, /^-----Original Message-----[\s\S]*Thanks, Sam$/);
+  // a closed fence holding a rule (YAML) is still the customer's own
+  assert.equal(trimReply('My config:\n```\n---\nkey: 1\n--\n```\n\nOn Mon, 3 Mar 2025 at 10:00, Support <s@desk.test> wrote:\n> Send it').visible, 'My config:\n```\n---\nkey: 1\n--\n```');
 });
 
 test('fencing diffs stays linear on a long patch and on many hunk-like lines', () => {

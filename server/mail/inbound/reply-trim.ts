@@ -373,6 +373,10 @@ function fencedBlocks(lines: string[], limit: number): Map<number, number> {
   let marker = '';
   for (let i = 0; i < limit; i++) {
     const line = lines[i] as string;
+    // A fence left open by the customer does not reach into the history below (an Outlook
+    // "-----Original Message-----", a header block, an attribution): paired with a fence in our
+    // quoted message it would hide the history as the customer's text. It was text, unclosed.
+    if (open >= 0 && startsHistory(lines, i)) open = -1;
     const c = line.charCodeAt(line.length - line.trimStart().length);
     if (c !== 96 && c !== 126) continue; // ` or ~
     const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
@@ -387,6 +391,12 @@ function fencedBlocks(lines: string[], limit: number): Map<number, number> {
     }
   }
   return blocks;
+}
+
+/** Whether line `i` is where a quoted history may start (for fencedBlocks: no fence spans it). */
+function startsHistory(lines: string[], i: number): boolean {
+  const line = lines[i] as string;
+  return ORIGINAL_MESSAGE.test(line) || isAttribution(lines, i) > 0 || isHeaderBlock(lines, i);
 }
 
 /** Where the quoted history starts, or the line count when there is none. */
