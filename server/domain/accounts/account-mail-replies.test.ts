@@ -29,10 +29,10 @@ after(async () => {
   await sink.stop();
 });
 
-async function reply(raw: string): Promise<string> {
+async function reply(raw: string, to = 'incoming@desk.test'): Promise<string> {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: app.mail.smtp!.port, secure: false, ignoreTLS: true });
   try {
-    return (await t.sendMail({ envelope: { from: /^From: .*?<?([^\s<>]+@[^\s<>]+)>?\r?$/m.exec(raw)![1]!, to: ['incoming@desk.test'] }, raw })).response;
+    return (await t.sendMail({ envelope: { from: /^From: .*?<?([^\s<>]+@[^\s<>]+)>?\r?$/m.exec(raw)![1]!, to: [to] }, raw })).response;
   } finally {
     t.close();
   }
@@ -74,4 +74,21 @@ test('a reply naming an id of that shape from another host is not ours: rejected
   );
   assert.match(response, /Ok: rejected/);
   assert.deepEqual(await mailLog('<eve-1@else.test>'), { status: 'rejected', reason: 'UnknownIncomingEmail' });
+});
+
+test("a reply to a password reset that reaches a project's address (MAIL_FROM may be one) is dropped too, not a ticket holding the reset link (review 10)", async () => {
+  // (the rejection of the test above goes out first)
+  assert.match((await sent())[0]!.subject ?? '', /^\[Rejected\] Re: something/);
+  await httpClient(app, { cookie: '' }).auth.requestPasswordReset.mutate({ email: 'ada@test.io' });
+  const [reset] = await sent();
+  assert.equal(reset!.subject, 'Reset your Threadline password');
+  const project = 'incoming+acme-app-1-issue-@desk.test';
+  const response = await reply(
+    `From: Ada Lovelace <ada@test.io>\r\nTo: ${project}\r\nSubject: Re: ${reset!.subject}\r\nMessage-ID: <ada-reply-2@test.io>\r\n` +
+      `In-Reply-To: ${reset!.messageId}\r\nReferences: ${reset!.messageId}\r\n\r\nThanks!\r\n\r\n> ${reset!.text?.split('\n').join('\r\n> ')}\r\n`,
+    project,
+  );
+  assert.match(response, /Ok: ignored/);
+  assert.deepEqual(await mailLog('<ada-reply-2@test.io>'), { status: 'ignored', reason: 'account-email-reply' });
+  assert.equal((await app.dc.db.sqlAll('select id from tickets')).length, 0, 'the reply became a ticket');
 });

@@ -111,6 +111,12 @@ type Target =
   | { kind: 'ignore'; reason: IgnoreReason };
 
 async function resolveKey(c: Ctx): Promise<Target> {
+  // A reply to a password reset, invitation or email change: those emails say replies are not
+  // read. No rejection (a person gets no confusing bounce, and an auto-responder no answer to
+  // loop on), and no ticket either when it reached a project's address (MAIL_FROM may be one):
+  // its quoted history holds the email's link. The mail log keeps it.
+  const host = c.deps.dc.mail.book.host();
+  if ([...c.parsed.inReplyTo, ...c.parsed.references].some((id) => isAccountMessageId(id, host))) return { kind: 'ignore', reason: 'account-email-reply' };
   const found = findKey(c.parsed, c.deps.dc.mail.book, c.envelopeTo);
   if (!found) {
     // No key anywhere, but it answers one of our emails (sent to our bare From address).
@@ -118,11 +124,6 @@ async function resolveKey(c: Ctx): Promise<Target> {
     const ticket = ours?.ticketId ? await ticketById(c.tx, ours.ticketId) : undefined;
     const project = ticket ? await findProjectById(c.tx, ticket.projectId) : undefined;
     if (ticket && project) return { kind: 'reply', project, ticket };
-    // A reply to a password reset, invitation or email change sent from our bare From address:
-    // those emails say replies are not read. No rejection (a person gets no confusing bounce,
-    // and an auto-responder no answer to loop on); the mail log keeps it.
-    const host = c.deps.dc.mail.book.host();
-    if ([...c.parsed.inReplyTo, ...c.parsed.references].some((id) => isAccountMessageId(id, host))) return { kind: 'ignore', reason: 'account-email-reply' };
     return { kind: 'reject', code: 'UnknownIncomingEmail' };
   }
   if (found.mailbox === 'custom') {
