@@ -9,6 +9,7 @@ import type { Q, Tx } from '../../../db/client';
 import { later } from '../../../db/later';
 import { prepared } from '../../../db/prepared';
 import { customerLinks, dialect } from '../../../db/schema';
+import { isAttachmentPath } from '../../../shared/attachment-markdown';
 import type { SecretBox } from '../core/secret-box';
 import type { DomainCtx } from '../core/context';
 
@@ -99,10 +100,14 @@ export function readAttachmentQuery(secrets: SecretBox, attachmentToken: string,
   return linkId;
 }
 
-/** Attachment links in Markdown (`](/attachments/<token>/<name>)`) made absolute and signed for one recipient. */
+/**
+ * Attachment links in Markdown (`](/attachments/<token>/<name>)`) made absolute and signed for one
+ * recipient. Only exact attachment paths (isAttachmentPath): a customer's own Markdown may write
+ * `/attachments/<token>/../../elsewhere`, which must not become a signed link to another of our URLs.
+ */
 export function signAttachmentLinks(markdown: string, publicUrl: string, secrets: SecretBox, linkId: number, expires: number): string {
-  return markdown.replace(/\]\(\/attachments\/([0-9a-f]{32})(\/[^)\s?#]*)?\)/g, (_m, token: string, rest: string | undefined) =>
-    `](${publicUrl}/attachments/${token}${rest ?? ''}${attachmentQuery(secrets, token, linkId, expires)})`,
+  return markdown.replace(/\]\(\/attachments\/([0-9a-f]{32})(\/[^)\s?#]*)?\)/g, (whole, token: string, rest: string | undefined) =>
+    isAttachmentPath(`/attachments/${token}${rest ?? ''}`) ? `](${publicUrl}/attachments/${token}${rest ?? ''}${attachmentQuery(secrets, token, linkId, expires)})` : whole,
   );
 }
 

@@ -62,4 +62,10 @@ test('the customer view signs exact attachment links only', async () => {
   const page = await (await fetch(`${app.url}${view}`)).text();
   assert.match(page, new RegExp(`href="/attachments/${TOKEN}/terms\\.pdf\\?l=\\d+&amp;e=\\d+&amp;s=`), 'the real attachment link is signed');
   assert.match(page, new RegExp(`href="/attachments/${TOKEN}/\\.\\./\\.\\./c/elsewhere"`), 'a link that climbs out of /attachments/ carries the link\'s signature elsewhere');
+  // and so does the email of that reply to the customer (review 10)
+  const mail = await app.dc.db.select().from(outbox).where(and(eq(outbox.kind, 'new_note'), eq(outbox.toAddress, 'pat@customer.test'))).get();
+  const spec = JSON.stringify(mail?.spec ?? null);
+  assert.match(spec, new RegExp(`https://desk\\.test/attachments/${TOKEN}/terms\\.pdf\\?l=\\d+&e=\\d+&s=`), 'the real attachment link in the email is signed');
+  assert.ok(!new RegExp(`elsewhere\\?l=`).test(spec), `the climbing link in the email carries a signature: ${spec}`);
+  assert.ok(spec.includes(`(/attachments/${TOKEN}/../../c/elsewhere)`), 'the climbing link is left as the responder wrote it');
 });
