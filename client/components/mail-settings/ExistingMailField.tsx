@@ -1,16 +1,21 @@
 /**
  * What becomes of the mail already in a mailbox when it is added, or pointed at another server,
  * user, folder or Exchange mailbox: unread messages only (the default), all of them, or none.
+ * How "all" is taken differs: IMAP takes existing mail a few messages at a time between new ones;
+ * Graph's first delta round goes through the whole inbox, page by page.
  */
 import type { ExistingMail } from '../../../shared/mail-settings';
 
-const EXPLAIN: Record<ExistingMail, string> = {
+const EXPLAIN = {
   unread: 'Unread messages already there become tickets; read ones are left alone.',
-  all: 'Every message already there becomes a ticket, read or not, a few at a time, new mail first.',
   none: 'Nothing already there becomes a ticket, read or not.',
-};
+} as const;
+const EXPLAIN_ALL = {
+  imap: 'Every message already there becomes a ticket, read or not, a few at a time, new mail first.',
+  graph: 'Every message already there becomes a ticket, read or not: the first round goes through the whole inbox, page by page.',
+} as const;
 
-export default function ExistingMailField(props: { value: ExistingMail; onChange(v: ExistingMail): void; testid: string }) {
+export default function ExistingMailField(props: { value: ExistingMail; onChange(v: ExistingMail): void; testid: string; source: keyof typeof EXPLAIN_ALL }) {
   return (
     <label class="field">
       <span>Mail already there</span>
@@ -20,7 +25,7 @@ export default function ExistingMailField(props: { value: ExistingMail; onChange
         <option value="none">None — only new mail</option>
       </select>
       <small class="muted" id={`${props.testid}-hint`} data-testid={`${props.testid}-hint`}>
-        {EXPLAIN[props.value]} Applies when the mailbox is added or pointed elsewhere; mail arriving later is always taken.
+        {props.value === 'all' ? EXPLAIN_ALL[props.source] : EXPLAIN[props.value]} Applies when the mailbox is added or pointed elsewhere; mail arriving later is always taken.
       </small>
     </label>
   );

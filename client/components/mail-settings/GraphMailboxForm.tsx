@@ -112,7 +112,7 @@ export default function GraphMailboxForm(props: { editing: GraphMailboxView | nu
           </label>
         </Show>
       </div>
-      <ExistingMailField value={existingMail()} onChange={setExistingMail} testid="graph-existing" />
+      <ExistingMailField value={existingMail()} onChange={setExistingMail} source="graph" testid="graph-existing" />
       <Show when={tested()}>
         {(t) => (
           <p classList={{ 'form-ok': t().ok, 'form-error': !t().ok }} role="status" data-testid="graph-test-result" data-ok={String(t().ok)}>

@@ -101,7 +101,7 @@ export default function MailboxForm(props: { editing: MailboxView | null; onSave
           </label>
         </Show>
       </div>
-      <ExistingMailField value={existingMail()} onChange={setExistingMail} testid="mailbox-existing" />
+      <ExistingMailField value={existingMail()} onChange={setExistingMail} source="imap" testid="mailbox-existing" />
       <Show when={tested()}>
         {(t) => (
           <p classList={{ 'form-ok': t().ok, 'form-error': !t().ok }} role="status" data-testid="mailbox-test-result" data-ok={String(t().ok)}>

@@ -193,6 +193,12 @@ export const mailboxes = sqliteTable('mailboxes', {
    * in the first round and in any resync
    */
   existingBefore: integer('existing_before'),
+  /**
+   * Microsoft Graph: the mailbox's `existing_mail` choice when `existing_before` was set, which
+   * every later round and resync keeps to: an edited choice applies when the mailbox is pointed
+   * at another Exchange mailbox, not to mail it had already left alone
+   */
+  existingMail: text('existing_mail', { enum: ['unread', 'all', 'none'] }),
   /** Microsoft Graph: where the next delta round starts (a nextLink mid-round, else the deltaLink) */
   deltaLink: text('delta_link'),
   /**

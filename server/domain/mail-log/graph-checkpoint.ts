@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { inboundMessages, mailboxes } from '../../../db/schema';
+import type { ExistingMail } from '../../../shared/mail-settings';
 import type { DomainCtx } from '../core/context';
 
 const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
@@ -33,38 +34,62 @@ export async function graphCheckpoint(dc: DomainCtx, name: string, scope: string
   return { deltaLink: row.deltaLink, subscriptionId: row.subscriptionId, subscriptionExpiresAt: row.subscriptionExpiresAt };
 }
 
+/** What a Graph mailbox does with the mail received before it was first read (see `existingMail`). */
+export interface ExistingMailRule {
+  /** when this mailbox (as its scope) was first read; 0: everything is taken as new */
+  before: number;
+  /** the choice in force for that mail: the one made when `before` was set */
+  choice: ExistingMail;
+}
+
 /**
- * When this mailbox (as `scope`) was first read: of the messages received before it, only those
- * the mailbox's choice names (unread ones, all, or none) are fetched, in the first round and in
- * any later resync. Set on first use (a new mailbox,
- * or one edited to read another Exchange mailbox). A mailbox that was already being read before
- * this was kept gets 0: everything it sees is taken as before (it may have been down, and mail
- * read in Outlook meanwhile is still new to us). Read first: a write only when it must be set.
+ * When this mailbox (as `scope`) was first read, and what its choice (`choice`, the mailbox's
+ * setting now) was then: of the messages received before it, only those that choice names
+ * (unread ones, all, or none) are fetched, in the first round and in any later resync. Both are
+ * set together on first use (a new mailbox, or one edited to read another Exchange mailbox) and
+ * kept: a choice edited later applies to the next mailbox this one is pointed at, never to mail it
+ * already left alone (else at the next resync years of read mail would become tickets). A mailbox
+ * that was already being read before this was kept gets 0: everything it sees is taken as before
+ * (it may have been down, and mail read in Outlook meanwhile is still new to us). A row from before
+ * the choice was recorded keeps its time and records today's choice. Read first: a write only
+ * when something must be set.
  */
-export async function existingMailBefore(dc: DomainCtx, name: string, scope: string): Promise<number> {
-  const known = await dc.db.select({ deltaScope: mailboxes.deltaScope, existingBefore: mailboxes.existingBefore }).from(mailboxes).where(eq(mailboxes.name, name)).get();
-  if (known && known.deltaScope === scope && known.existingBefore !== null) return known.existingBefore;
+export async function existingMailRule(dc: DomainCtx, name: string, scope: string, choice: ExistingMail): Promise<ExistingMailRule> {
+  const known = await dc.db
+    .select({ deltaScope: mailboxes.deltaScope, existingBefore: mailboxes.existingBefore, existingMail: mailboxes.existingMail })
+    .from(mailboxes)
+    .where(eq(mailboxes.name, name))
+    .get();
+  if (known && known.deltaScope === scope && known.existingBefore !== null && known.existingMail !== null) return { before: known.existingBefore, choice: known.existingMail };
   const at = dc.now();
   return dc.db.write(async (tx) => {
     const row = await tx
-      .select({ deltaScope: mailboxes.deltaScope, deltaLink: mailboxes.deltaLink, existingBefore: mailboxes.existingBefore })
+      .select({ deltaScope: mailboxes.deltaScope, deltaLink: mailboxes.deltaLink, existingBefore: mailboxes.existingBefore, existingMail: mailboxes.existingMail })
       .from(mailboxes)
       .where(eq(mailboxes.name, name))
       .get();
-    if (row && row.deltaScope === scope && row.existingBefore !== null) return row.existingBefore;
+    if (row && row.deltaScope === scope && row.existingBefore !== null) {
+      if (row.existingMail !== null) return { before: row.existingBefore, choice: row.existingMail };
+      await tx.update(mailboxes).set({ existingMail: choice }).where(eq(mailboxes.name, name)).run();
+      return { before: row.existingBefore, choice };
+    }
     if (!row) {
-      await tx.insert(mailboxes).values({ name, state: 'fetching', deltaScope: scope, existingBefore: at, day: dayOf(at), updatedAt: at }).run();
-      return at;
+      await tx.insert(mailboxes).values({ name, state: 'fetching', deltaScope: scope, existingBefore: at, existingMail: choice, day: dayOf(at), updatedAt: at }).run();
+      return { before: at, choice };
     }
     if (row.deltaScope === scope) {
       // read before (a delta link of its own): an upgrade, not a new mailbox
       const since = row.deltaLink ? 0 : at;
-      await tx.update(mailboxes).set({ existingBefore: since }).where(eq(mailboxes.name, name)).run();
-      return since;
+      await tx.update(mailboxes).set({ existingBefore: since, existingMail: choice }).where(eq(mailboxes.name, name)).run();
+      return { before: since, choice };
     }
     // another Exchange mailbox under this name (or none read yet): its links and subscription go, as in saveDeltaLink
-    await tx.update(mailboxes).set({ deltaScope: scope, existingBefore: at, updatedAt: at, deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null }).where(eq(mailboxes.name, name)).run();
-    return at;
+    await tx
+      .update(mailboxes)
+      .set({ deltaScope: scope, existingBefore: at, existingMail: choice, updatedAt: at, deltaLink: null, subscriptionId: null, subscriptionExpiresAt: null })
+      .where(eq(mailboxes.name, name))
+      .run();
+    return { before: at, choice };
   });
 }
 

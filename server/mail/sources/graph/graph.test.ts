@@ -255,6 +255,29 @@ test('added with "None — only new mail": nothing received before the first rea
   await assert.rejects(admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('odd', 'odd@contoso.com', { existingMail: 'some' })), /Mail already in the mailbox must be "unread", "all" or "none"\./);
 });
 
+test('the choice edited later keeps to the mail the mailbox already left alone, also at a resync; pointed at another Exchange mailbox, the new choice applies there', async () => {
+  const box = 'team@contoso.com';
+  const lastYear = new Date(Date.now() - 365 * 24 * 3600_000);
+  const oldRead = fake.deliver(box, mail('Team: read last year'), { isRead: true, receivedAt: lastYear });
+  const added = await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('team', box));
+  const id = added.graphMailboxes.find((m) => m.name === 'team')?.id as number;
+  fake.deliver(box, mail('Team: first'));
+  await waitForTitles(['Team: first']);
+  // months later: "All mail already there" (the hint says it applies when the mailbox is added or
+  // pointed elsewhere), then the delta token expires and the next round reads the whole inbox
+  await admin.trpc.mailSettings.updateGraphMailbox.mutate({ id, ...graphBox('team', box, { existingMail: 'all' }) });
+  fake.expireDeltaTokens();
+  fake.deliver(box, mail('Team: after the resync'));
+  await waitForTitles(['Team: after the resync']);
+  assert.equal(await countTitled('Team: read last year'), 0, 'no ticket (nor thank-you email) for mail read before the mailbox was added');
+  assert.equal(fake.count('GET', new RegExp(`/messages/${oldRead.immutableId}/\\$value$`)), 0, 'its MIME was never fetched');
+
+  // pointed at another Exchange mailbox: its mail already there is taken as the choice says now
+  fake.deliver('team2@contoso.com', mail('Team2: read last year'), { isRead: true, receivedAt: lastYear });
+  await admin.trpc.mailSettings.updateGraphMailbox.mutate({ id, ...graphBox('team', 'team2@contoso.com', { existingMail: 'all' }) });
+  await waitForTitles(['Team2: read last year']);
+});
+
 test('change notifications: the subscription passed the validation handshake, and a notification wakes the poller at once', async () => {
   // polled once an hour: only a notification can bring this mail in time
   await admin.trpc.mailSettings.addGraphMailbox.mutate(graphBox('pushed', 'pushed@contoso.com', { pollSeconds: 3600 }));

@@ -7,7 +7,7 @@
  */
 import type { GraphMailboxConfig } from '../../../config';
 import type { DomainCtx } from '../../../domain/core/context';
-import { existingMailBefore, graphCheckpoint, knownExternalIds, saveDeltaLink, saveGraphSubscription } from '../../../domain/mail-log/graph-checkpoint';
+import { existingMailRule, graphCheckpoint, type ExistingMailRule, knownExternalIds, saveDeltaLink, saveGraphSubscription } from '../../../domain/mail-log/graph-checkpoint';
 import { reportMailboxState } from '../../../domain/mail-log/mailbox-checkpoint';
 import { log } from '../../../log';
 import type { Ingest } from '../../inbound/receive';
@@ -146,19 +146,20 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
   }
 
   /**
-   * Mail received before Threadline first read the inbox (`existingBefore`) is taken as the
-   * mailbox's choice says: unread only (the default: read mail is left alone, and marking it
-   * unread later brings it in), all of it, or none. Everything received since is taken, read or not.
+   * Mail received before Threadline first read the inbox (`rule.before`) is taken as the choice
+   * made then says (`rule.choice`, kept however the setting is edited later): unread only (the
+   * default: read mail is left alone, and marking it unread later brings it in), all of it, or
+   * none. Everything received since is taken, read or not.
    */
-  function leftAlone(e: DeltaEntry, isRead: boolean, existingBefore: number): boolean {
-    if (cfg.existingMail === 'all') return false;
+  function leftAlone(e: DeltaEntry, isRead: boolean, rule: ExistingMailRule): boolean {
+    if (rule.choice === 'all') return false;
     const received = typeof e.receivedDateTime === 'string' ? Date.parse(e.receivedDateTime) : Number.NaN;
-    return received < existingBefore && (isRead || cfg.existingMail === 'none');
+    return received < rule.before && (isRead || rule.choice === 'none');
   }
 
   /** One delta round: every page, each message committed before the page's link is stored. */
   async function deltaRound(): Promise<number> {
-    const existingBefore = await existingMailBefore(dc, cfg.name, scope);
+    const existing = await existingMailRule(dc, cfg.name, scope, cfg.existingMail);
     let link = (await graphCheckpoint(dc, cfg.name, scope)).deltaLink ?? initialDelta();
     let resynced = false;
     let total = 0;
@@ -186,7 +187,7 @@ export function startGraphWorker(cfg: GraphMailboxConfig, ingest: Ingest, dc: Do
           if (!isRead || cfg.after === 'move') await afterCommit(e.id, isRead);
           continue;
         }
-        if (leftAlone(e, isRead, existingBefore)) continue;
+        if (leftAlone(e, isRead, existing)) continue;
         if (!(await receiveOne(e.id))) continue;
         committed++;
         await afterCommit(e.id, isRead);

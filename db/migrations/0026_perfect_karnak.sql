@@ -1,0 +1,1 @@
+ALTER TABLE `mailboxes` ADD `existing_mail` text;
