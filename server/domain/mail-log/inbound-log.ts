@@ -212,6 +212,20 @@ export async function claimAbandoned(tx: Tx, id: number, me: string, at: number,
   return row?.attempts ?? 0;
 }
 
+/**
+ * A taken-over row could not be stored for lack of room: that attempt ended cleanly, so it is not
+ * counted (a disk full for a while must not send the message to quarantine as if it had killed
+ * the process), and the row is nobody's again, so a later sweep by any node tries it once there
+ * is room (a row claimed by a live node is never swept). Only `me`'s claim, still pending.
+ */
+export async function releaseClaim(tx: Tx, id: number, me: string): Promise<void> {
+  await tx
+    .update(inboundMessages)
+    .set({ claimedBy: null, attempts: sql`${inboundMessages.attempts} - 1` })
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'pending'), eq(inboundMessages.claimedBy, me)))
+    .run();
+}
+
 /** Is the message still waiting to be finished? (read inside the finishing transaction) */
 export async function isPending(tx: Tx, id: number): Promise<boolean> {
   const row = await tx.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, id)).get();

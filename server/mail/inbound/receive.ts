@@ -8,7 +8,7 @@
  */
 import type { DomainCtx, Emit, Tx } from '../../domain/core/context';
 import { createGroupCommit } from '../../domain/core/group-commit';
-import { claimAbandoned, dropPending, finishInbound, NotPendingError, pendingInbound, rawOf, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
+import { claimAbandoned, dropPending, finishInbound, NotPendingError, pendingInbound, rawOf, releaseClaim, reopenInbound, storeInbound, type InboundRow, type SourceRef } from '../../domain/mail-log/inbound-log';
 import { sha256, UnparsableEmailError, withoutLeadingBlankLines, type ParsedEmail } from './parse';
 import type { AttachmentStore } from '../../files/attachment-store';
 import { applyMessage, RenderMiss, type Outcome } from './apply';
@@ -243,9 +243,10 @@ export function createIngest(deps: IngestDeps) {
         try {
           await processRow(row, raw, { source: row.source, envelopeTo: row.envelopeTo ?? [] });
         } catch (err) {
-          // no room to store it now: it stays pending for a later try, and the rest are tried
+          // no room to store it now: it stays pending, released for a later sweep, and the rest are tried
           if (!noRoomToStore(err)) throw err;
           log.warn('a pending message could not be stored; left for later', { inboundId: row.id, err });
+          await groupWrite(async (tx) => releaseClaim(tx, row.id, dc.node)).catch((e: unknown) => log.warn('could not release a message left for later', { inboundId: row.id, err: e }));
         }
       }
       return rows.length;

@@ -5,11 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { inboundMessages, leases, tickets as ticketsTable } from '../../../db/schema';
 import { storeInbound } from '../../domain/mail-log/inbound-log';
 import { sha256 } from './parse';
-import { seedProject, startTestApp, type TestApp } from '../../testing/test-app';
+import { seedProject, startTestApp, TEST_ENGINE, type TestApp } from '../../testing/test-app';
 
 let app: TestApp;
 before(async () => {
@@ -19,12 +19,12 @@ before(async () => {
 after(() => app.close());
 
 const TO = 'incoming+acme-app-1-issue-@desk.test';
-const raw = (tag: string) =>
-  Buffer.from(`From: someone@customer.test\r\nTo: ${TO}\r\nSubject: ${tag}\r\nMessage-ID: <${tag}@customer.test>\r\n\r\nHello.\r\n`);
+const raw = (tag: string, body = 'Hello.') =>
+  Buffer.from(`From: someone@customer.test\r\nTo: ${TO}\r\nSubject: ${tag}\r\nMessage-ID: <${tag}@customer.test>\r\n\r\n${body}\r\n`);
 
 /** a pending row as node `node` stores it on receipt, received `ageMs` ago */
-async function pendingOf(node: string, tag: string, ageMs: number): Promise<number> {
-  const bytes = raw(tag);
+async function pendingOf(node: string, tag: string, ageMs: number, body?: string): Promise<number> {
+  const bytes = raw(tag, body);
   const at = Date.now() - ageMs;
   const { row } = await app.dc.db.write((tx) => storeInbound(tx, { source: 'smtp', envelopeTo: [TO] }, bytes, sha256(bytes), at, bytes, node));
   return row.id;
@@ -81,4 +81,49 @@ test('the same pending message processed twice at once (a mailbox delivering it 
   assert.equal(rows[0]?.status, 'ticket');
   const tickets = await app.dc.db.select().from(ticketsTable).where(eq(ticketsTable.title, 'twice-1')).all();
   assert.equal(tickets.length, 1, 'one ticket, not two');
+});
+
+/**
+ * The database has no room for a new ticket: SQLite's file may not grow (max_page_count, as a full
+ * disk answers SQLITE_FULL); PostgreSQL answers disk_full (53100) as when its disk is full.
+ */
+async function noRoomForTickets(on: boolean): Promise<void> {
+  const db = app.dc.db;
+  if (TEST_ENGINE === 'pg') {
+    const ddl = on
+      ? [
+          "create or replace function no_room() returns trigger language plpgsql as $$ begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$",
+          'create trigger no_room before insert on tickets for each row execute function no_room()',
+        ]
+      : ['drop trigger no_room on tickets', 'drop function no_room()'];
+    for (const q of ddl) await db.write(async (tx) => db.exec(sql.raw(q), tx));
+    return;
+  }
+  // per connection: the writer's
+  const pages = on ? Number((await db.sqlGet<{ page_count: number }>('pragma page_count'))?.page_count) : 4294967294;
+  await db.write(async (tx) => db.exec(sql.raw(`pragma max_page_count = ${pages}`), tx));
+}
+
+test('a taken-over message that cannot be stored for lack of room is tried again by a later sweep, once there is room, and is not quarantined meanwhile', async () => {
+  const ingest = app.mail.ingest;
+  await setLease('full-node', Date.now() - 1);
+  // large enough that its ticket needs new pages of the database
+  const id = await pendingOf('full-node', 'no-room-1', 10 * 60_000, 'A long story. '.repeat(30_000));
+  await noRoomForTickets(true);
+  try {
+    // sweeps as the runtime's (rows nobody claims once 2 minutes old), more of them than the
+    // attempts a message that kills the process gets before its quarantine
+    for (let sweep = 1; sweep <= 4; sweep++) {
+      await ingest.recoverPending(2 * 60_000);
+      const r = await rowOf(id);
+      assert.deepEqual({ status: r.status, claimedBy: r.claimedBy }, { status: 'pending', claimedBy: null }, `sweep ${sweep}: left for a later sweep, claimed by nobody`);
+    }
+  } finally {
+    await noRoomForTickets(false);
+  }
+  await ingest.recoverPending(2 * 60_000);
+  const r = await rowOf(id);
+  assert.equal(r.status, 'ticket', 'the next sweep with room made it a ticket, with no restart');
+  const tickets = await app.dc.db.select().from(ticketsTable).where(eq(ticketsTable.title, 'no-room-1')).all();
+  assert.equal(tickets.length, 1);
 });
