@@ -7,7 +7,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../../e2e/fixtures/dovecot';
@@ -43,7 +45,7 @@ async function count(query: string, ...params: unknown[]): Promise<number> {
 
 before(async () => {
   ensureDovecotInstalled();
-  dovecot = await startDovecot({ users: ['every', 'fresh', 'moved', 'years'] });
+  dovecot = await startDovecot({ users: ['every', 'fresh', 'moved', 'years', 'sparse'] });
   // one customer writes all of this mail: more than the default 30 tickets a minute
   ({ app, admin } = await startDesk({ INGEST_RATE_LIMIT: '1000' }));
 });
@@ -141,7 +143,7 @@ function fillMaildir(user: string, n: number, flags: string): void {
   }
 }
 
-test('"All mail already there" in a folder of thousands: searched a window of UIDs at a time, past windows with nothing to take', async () => {
+test('"All mail already there" in a folder of thousands: searched a window of messages at a time, past windows with nothing to take', async () => {
   // 2,100 messages deleted but not expunged (nothing to take), then two to take
   fillMaildir('years', 2100, 'ST');
   await imapAs(dovecot, 'years', async (c) => {
@@ -154,6 +156,66 @@ test('"All mail already there" in a folder of thousands: searched a window of UI
   await until('the backfill to end', backfillDone('years'));
   await until('both tickets', async () => (await ticketTitles(admin)).filter((t) => t.startsWith('Years: ')).length === 2);
   assert.equal(await count("select count(*) n from inbound_messages where source = 'imap:years'"), 2, 'nothing else was fetched');
+});
+
+/** The folder's next UID is at least `uid` (Dovecot's own tool), as years of mail since expunged leave it. */
+function raiseNextUid(user: string, uid: number): void {
+  execFileSync('doveadm', ['-c', dovecot.confPath, 'mailbox', 'update', '-u', user, '--min-next-uid', String(uid), 'INBOX'], { stdio: 'pipe' });
+}
+
+/** A TCP relay to Dovecot that counts the SEARCH commands going through it. */
+async function searchCounter(port: number): Promise<{ port: number; searches(): number; close(): Promise<void> }> {
+  let searches = 0;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, dovecot.host);
+    let partial = '';
+    client.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('latin1')).split('\r\n');
+      partial = lines.pop() ?? '';
+      searches += lines.filter((l) => /^\S+ (UID )?SEARCH /i.test(l)).length;
+    });
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      open.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        open.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, dovecot.host, resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    searches: () => searches,
+    close: () => {
+      for (const s of open) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('unread mail already in a folder whose UIDs are sparse (a few messages under UIDs in the millions): a few SEARCHes, not one per 2,000 UIDs', async () => {
+  await putMail(dovecot, 'sparse', customerMail('Sparse: read long ago'), ['\\Seen']);
+  await putMail(dovecot, 'sparse', customerMail('Sparse: unread long ago'));
+  raiseNextUid('sparse', 1_000_000);
+  await putMail(dovecot, 'sparse', customerMail('Sparse: read last year'), ['\\Seen']);
+  await putMail(dovecot, 'sparse', customerMail('Sparse: unread last year'));
+  raiseNextUid('sparse', 3_000_000);
+  await putMail(dovecot, 'sparse', customerMail('Sparse: unread last week'));
+  const relay = await searchCounter(dovecot.port);
+  try {
+    await imapAs(dovecot, 'sparse', async (c) => assert.equal(Number((await c.mailboxOpen('INBOX')).uidNext), 3_000_001));
+    await admin.trpc.mailSettings.addMailbox.mutate({ ...settings('sparse', 'sparse', 'unread'), port: relay.port });
+    await until('the backfill to end', backfillDone('sparse'));
+    await until('the unread tickets', async () => (await ticketTitles(admin)).filter((t) => t.startsWith('Sparse: ')).length === 3);
+    assert.deepEqual((await ticketTitles(admin)).filter((t) => t.startsWith('Sparse: ')), ['Sparse: unread last week', 'Sparse: unread last year', 'Sparse: unread long ago']);
+    // the new mail check, the backfill's window and its last, empty one: not ~1,500 windows of UIDs
+    assert.ok(relay.searches() < 20, `${relay.searches()} SEARCH commands`);
+  } finally {
+    await relay.close();
+  }
 });
 
 test('the choice is checked: anything but unread, all or none is refused with what is allowed', async () => {

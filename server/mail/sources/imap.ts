@@ -16,7 +16,7 @@ import { imapErrorText } from './imap-error';
 const FETCH_BATCH = 50;
 /** existing mail is taken a few at a time: new mail is looked at between batches */
 const BACKFILL_BATCH = 10;
-/** existing mail is searched this many UIDs at a time (a folder may hold years of mail) */
+/** existing mail is searched this many messages (sequence numbers) further at a time: a folder may hold years of mail */
 const SEARCH_WINDOW = 2000;
 /** UIDs looked up in the database at once (SQLite binds at most 32,766 values per statement) */
 const LOOKUP_CHUNK = 500;
@@ -48,6 +48,8 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   let wakeSleep: (() => void) | null = null;
   let readyResolve: (() => void) | null = null;
   let readyPromise = new Promise<void>((r) => (readyResolve = r));
+  /** the backfill's SEARCH windows found nothing up to this sequence number (this session) */
+  let scannedSeq = 0;
 
   /** Health is informational: a failure to record it is logged, never fatal to the session. */
   const setState = async (state: string, err?: unknown): Promise<void> => {
@@ -126,20 +128,26 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
   }
 
   /**
-   * The next UIDs for the backfill after `from`, up to `to`: one SEARCH per window of UIDs, so a
-   * folder with years of mail never answers with all of its UIDs at once. A window without any
-   * moves the cursor past it. Empty: none left; null: new mail came in (or a stop) first.
+   * The next UIDs for the backfill after `from`, up to `to`: SEARCHed by sequence numbers
+   * (`1:<end>`, with the UID range), so a window spans SEARCH_WINDOW more messages however sparse
+   * the UIDs: a folder with years of mail never answers with all of its UIDs at once, and one of
+   * a few hundred messages under UIDs in the millions answers in one round trip. Starting each
+   * window at 1, none misses a message whose sequence number fell by an expunge meanwhile. How far
+   * windows came back empty is this session's `scannedSeq`, kept in memory: nothing is written for
+   * an empty window (the cursor moves with the messages taken). Empty: none left; null: new mail
+   * came in (or a stop) first.
    */
-  async function nextExisting(c: ImapFlow, uidvalidity: number, query: Record<string, unknown>, from: number, to: number, interrupted: () => boolean): Promise<number[] | null> {
-    for (let start = from; start < to; ) {
-      const end = Math.min(to, start + SEARCH_WINDOW);
-      const uids = ((await c.search({ ...query, uid: `${start + 1}:${end}` }, { uid: true })) || []).filter((u) => u > start && u <= end).sort((a, b) => a - b);
+  async function nextExisting(c: ImapFlow, query: Record<string, unknown>, from: number, to: number, interrupted: () => boolean): Promise<number[] | null> {
+    for (;;) {
+      const end = scannedSeq + SEARCH_WINDOW;
+      const last = end >= (c.mailbox ? c.mailbox.exists : 0);
+      const found = (await c.search({ ...query, seq: last ? '1:*' : `1:${end}`, uid: `${from + 1}:${to}` }, { uid: true })) || [];
+      const uids = found.filter((u) => u > from && u <= to).sort((a, b) => a - b);
       if (uids.length > 0) return uids;
-      await advanceBackfill(dc, cfg.name, uidvalidity, end);
-      start = end;
-      if (start < to && (stopped || interrupted())) return null;
+      if (last) return [];
+      scannedSeq = end;
+      if (stopped || interrupted()) return null;
     }
-    return [];
   }
 
   /**
@@ -155,7 +163,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     const to = cp?.backfillTo;
     if (!cp || !to || cp.uidvalidity !== uidvalidity) return false;
     const query = existingQuery(cp.backfillSince);
-    const uids = query ? await nextExisting(c, uidvalidity, query, cp.backfillFrom ?? 0, to, interrupted) : [];
+    const uids = query ? await nextExisting(c, query, cp.backfillFrom ?? 0, to, interrupted) : [];
     if (uids === null) return !stopped;
     if (uids.length === 0) {
       await finishBackfill(dc, cfg.name, uidvalidity);
@@ -193,6 +201,7 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     await c.connect();
     // Keep the mailbox open without holding a lock: imapflow only IDLEs while no lock is held.
     const mailbox = await c.mailboxOpen(cfg.mailbox);
+    scannedSeq = 0;
     const uidvalidity = Number(mailbox.uidValidity);
     // Which folder the checkpoint is for: one edited to read another server, user or folder starts
     // afresh even when both report the same UIDVALIDITY.
