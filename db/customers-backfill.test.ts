@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,23 +16,11 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { migrationsBefore } from '../server/testing/migrations';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const T0 = Date.UTC(2030, 0, 1);
 const min = (n: number) => T0 + n * 60_000;
-
-/** A copy of a migrations folder holding only the migrations before `tag`. */
-function migrationsBefore(folder: string, tag: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-mig-'));
-  cpSync(folder, dir, { recursive: true });
-  const journalFile = path.join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => e.tag.endsWith(tag));
-  assert.ok(cut > 0, `no migration ${tag} in ${folder}`);
-  journal.entries = journal.entries.slice(0, cut);
-  writeFileSync(journalFile, JSON.stringify(journal));
-  return dir;
-}
 
 /** The rows of an installation from before customers: a ticket waiting, one answered, one by hand. */
 function seed(bool: (b: boolean) => string): string[] {

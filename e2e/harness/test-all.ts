@@ -57,7 +57,8 @@ async function postgresSuite(tmp: string): Promise<Counts> {
   const files = allTests().filter((f) => {
     const text = readFileSync(path.join(ROOT, f), 'utf8');
     // an app started directly, or through a testing helper that starts one (startDesk, startDeskWithSink)
-    return /\b(startTestApp|startDesk\w*|createDomain|testDatabaseUrl)\b/.test(text) && !/\bstartPostgres\(/.test(text);
+    // (or one that reads the pass's PostgreSQL itself, as the migration tests do)
+    return /\b(startTestApp|startDesk\w*|createDomain|testDatabaseUrl|THREADLINE_TEST_PG)\b/.test(text) && !/\bstartPostgres\(/.test(text);
   });
   const { startPostgres } = await import('../../server/testing/postgres');
   const pg = await startPostgres({ settings: { max_connections: 400 } });
