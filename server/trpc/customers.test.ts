@@ -31,6 +31,15 @@ async function receive(b: Buffer) {
   return out;
 }
 
+/** The first customer.updated event the stream brings (other events may come first: email sent, …). */
+async function customerUpdated(events: { items: { data: ProjectEventEnvelope }[]; waitFor(n: number): Promise<unknown> }) {
+  for (let n = 1; ; n++) {
+    await events.waitFor(n);
+    const found = events.items.find((x) => x.data.event.type === 'customer.updated');
+    if (found) return found;
+  }
+}
+
 before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   app.dc.now = () => clock;
@@ -129,10 +138,11 @@ test('the customer page lists their tickets where the caller responds; notes rea
   assert.equal(await outcome(other.trpc.customers.get.query({ id: amy.id })), 'NOT_FOUND', 'a customer without tickets in your projects is not found');
 
   const live = rep.live();
-  const events = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P }, h));
-  await new Promise((r) => setTimeout(r, 200));
+  // from a known position, not "from whenever the stream happens to start" (a busy machine)
+  const { lastEventId } = await rep.trpc.tickets.list.query({ projectPath: P });
+  const events = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P, lastEventId }, h));
   await other.trpc.customers.update.mutate({ id: kim.id, notes: 'VIP: replace, do not repair.' });
-  const [e] = await events.waitFor(1);
+  const e = await customerUpdated(events);
   assert.equal(e?.data.event.type, 'customer.updated');
   assert.equal(e?.data.event.type === 'customer.updated' && e.data.event.customer.notes, 'VIP: replace, do not repair.');
   events.stop();
@@ -189,10 +199,11 @@ test('a customer\'s notes stay with the projects they wrote to: a reporter elsew
 
   // Live: the other project's next note reaches this project's responders without its text.
   const live = rep.live();
-  const events = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P }, h));
-  await new Promise((r) => setTimeout(r, 200));
+  // from a known position, not "from whenever the stream happens to start" (a busy machine)
+  const { lastEventId } = await rep.trpc.tickets.list.query({ projectPath: P });
+  const events = collect<{ data: ProjectEventEnvelope }>((h) => live.trpc.events.project.subscribe({ projectPath: P, lastEventId }, h));
   await other.trpc.customers.update.mutate({ id: vic.id, notes: `${secret}; settled` });
-  const [e] = await events.waitFor(1);
+  const e = await customerUpdated(events);
   events.stop();
   live.close();
   assert.ok(e?.data.event.type === 'customer.updated');
