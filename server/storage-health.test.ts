@@ -17,7 +17,7 @@ import { createDomain } from './app';
 import { loadConfig } from './config';
 import { createProject } from './domain/projects/projects';
 import { noRoomToStore, storageProblemOf, watchStorage } from './storage-health';
-import { testDatabaseUrl } from './testing/test-app';
+import { TEST_ENGINE, testDatabaseUrl } from './testing/test-app';
 import { serverProcess, type ServerProcess } from '../e2e/fixtures/server-process';
 
 const TO = 'incoming+acme-app-1-issue-@desk.test';
@@ -29,6 +29,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
  * CAP_SYS_ADMIN, or an overlay file system without the flag, refuses).
  */
 function cannotRun(): string | false {
+  // PostgreSQL nodes store mail in the database and watch no DATA_DIR (storage-engines.test.ts)
+  if (TEST_ENGINE === 'pg') return 'SQLite only: a PostgreSQL node stores mail in the database';
   if (!isRoot) return 'mounting a small file system and the immutable flag need root';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-storage-probe-'));
   const plain = mkdtempSync(path.join(os.tmpdir(), 'threadline-storage-probe-'));

@@ -278,22 +278,22 @@ export function breakSetextUnderlines(md: string): string {
   return out.join('\n');
 }
 
-const HUNK = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
+/** a hunk header, with the old and new line counts it gives (1 when left out) */
+const HUNK_COUNTS = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
 const DIFF_START = /^(?:diff (?:--git |-[A-Za-z]+ )|--- \S|@@ -\d)/;
-/** a line of a unified diff: context, added, removed, a hunk or file header, git's extended headers */
-const DIFF_LINE =
-  /^(?:[ +\-]|@@ |\\ No newline|diff |index |--- |\+\+\+ |(?:new|deleted) file mode |(?:old|new) mode |similarity index |rename (?:from|to) |Binary files |$)/;
+/** a line of a diff outside its hunks: a file header, git's extended headers, a missing newline */
+const DIFF_HEADER = /^(?:diff |index |--- |\+\+\+ |(?:new|deleted) file mode |(?:old|new) mode |similarity index |rename (?:from|to) |Binary files |\\ No newline)/;
 const ANY_FENCE = /^[ \t]*(?:```|~~~)/;
-/** what may follow a blank line inside a diff: a hunk or file header, or a context line */
-const DIFF_AFTER_BLANK = /^(?:@@ -|diff |index |--- |\+\+\+ | \S| $)/;
 
 /**
  * A unified diff pasted into a plain-text email (`git diff`, `diff -u`, a patch) as a fenced
  * ```diff block. As Markdown its lines were lists, headings and rules: "+        code" became a
  * bulleted code block, "--- a/x" a list item, a removed "-" line a rule. A run counts only when
  * it starts as a diff does (a `diff` command line, a `--- `/`+++ ` pair or a hunk header) and
- * holds a hunk header and a changed line; it ends at the first line no diff has (a blank line
- * followed by prose ends it too). Fenced and quoted text is left alone; one pass over the lines.
+ * holds a hunk header and a changed line. A hunk holds the lines its header counts (a blank
+ * one is a context line whose space the mail client stripped); between hunks only file headers go
+ * on, so the run ends at the customer's next words, list or signature. Fenced and quoted text is
+ * left alone; one pass over the lines.
  */
 export function fenceDiffs(text: string): string {
   if (!text.includes('\n@@ -') && !text.startsWith('@@ -')) return text;
@@ -313,19 +313,37 @@ export function fenceDiffs(text: string): string {
     let hunk = false;
     let changed = false;
     let fenceInside = false;
-    while (end < lines.length && DIFF_LINE.test(lines[end] as string)) {
+    // lines the current hunk still holds, old and new, as its header counts them: inside a hunk a
+    // blank line is a context line (mail clients strip its one space); after it, only a header goes on
+    let oldLeft = 0;
+    let newLeft = 0;
+    while (end < lines.length) {
       const l = lines[end] as string;
-      const next = lines[end + 1];
-      // a blank line is a context line only when the diff goes on after it with a hunk, a file or
-      // a context line (a "- item" list after a blank line is the customer's own); so is `--`,
-      // which (after the last hunk) is the signature delimiter `git format-patch` writes
-      if (l === '' && !(next !== undefined && DIFF_AFTER_BLANK.test(next))) break;
-      if (/^-- ?$/.test(l) && !(next !== undefined && next !== '' && DIFF_LINE.test(next))) break;
-      if (HUNK.test(l)) hunk = true;
-      else if (/^[+-](?![+-]{2} )/.test(l)) changed = true;
+      if (oldLeft > 0 || newLeft > 0) {
+        const c = l[0];
+        if ((l === '' || c === ' ') && oldLeft > 0 && newLeft > 0) {
+          oldLeft--;
+          newLeft--;
+        } else if (c === '-' && oldLeft > 0) {
+          oldLeft--;
+          changed = true;
+        } else if (c === '+' && newLeft > 0) {
+          newLeft--;
+          changed = true;
+        } else if (!l.startsWith('\\ No newline')) break; // the hunk ends early: the rest is not its
+      } else {
+        const h = HUNK_COUNTS.exec(l);
+        if (h) {
+          hunk = true;
+          oldLeft = h[1] === undefined ? 1 : Number(h[1]);
+          newLeft = h[2] === undefined ? 1 : Number(h[2]);
+        } else if (!DIFF_HEADER.test(l)) break;
+      }
       if (ANY_FENCE.test(l)) fenceInside = true;
       end++;
     }
+    // trailing blank lines go after the fence (a hunk that counted more lines than it holds)
+    while (end > i + 1 && lines[end - 1] === '') end--;
     if (!hunk || !changed || fenceInside) {
       // the run stays as written, all of it: a start inside it would end where it ends and
       // hold no more (each line is looked at once)

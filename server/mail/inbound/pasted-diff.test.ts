@@ -25,7 +25,7 @@ const PATCH = [
   'index 83db48f..bf269f4 100644',
   '--- a/src/export.js',
   '+++ b/src/export.js',
-  '@@ -10,7 +10,8 @@ function exportRows(rows) {',
+  '@@ -10,5 +10,5 @@ function exportRows(rows) {',
   '   for (const row of rows) {',
   '-        write(row.cells.join(","));',
   '+        if (!row.cells) continue;',
@@ -70,6 +70,11 @@ test('only a real diff is fenced: a hunk header and a changed line are needed, q
   // a list after the diff and a blank line is the customer's own (review 10), a context line goes on
   assert.equal(fenceDiffs('--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n\n- item one\n- item two'), '```diff\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n```\n\n- item one\n- item two');
   assert.equal(fenceDiffs('@@ -1,3 +1,3 @@\n-a\n+b\n\n c'), '```diff\n@@ -1,3 +1,3 @@\n-a\n+b\n\n c\n```');
+  // inside a hunk a blank line is a context line (its space stripped), and an indented one goes on (review 11)
+  const indented = '@@ -10,7 +10,7 @@\n   const a = 1;\n-  const b = 2;\n+  const b = 3;\n\n   return a + b;\n }';
+  assert.equal(fenceDiffs(indented), `\`\`\`diff\n${indented}\n\`\`\``);
+  const stripped = '@@ -1,6 +1,6 @@\n import x\n\n-const a = 1\n+const a = 2\n\n done()';
+  assert.equal(fenceDiffs(`${stripped}\n\nThanks`), `\`\`\`diff\n${stripped}\n\`\`\`\n\nThanks`);
   // `git format-patch`'s signature delimiter ends the diff; a removed "-" line inside it does not
   assert.equal(fenceDiffs('--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n-a\n--\n c\n--\n2.39.0'), '```diff\n--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n-a\n--\n c\n```\n--\n2.39.0');
 });
@@ -86,6 +91,9 @@ test("a fenced block is the customer's own text to the reply trimmer: its `--` a
   const stray = trimReply(`Here is what I ran:\n\`\`\`\nnpm ci\n\nIt failed.\n\n-----Original Message-----\nFrom: Sam <support@desk.test>\nSent: Tuesday, December 1, 2026 10:00 AM\nTo: Ada <ada@customer.test>\nSubject: Re: Build fails (#12)\n\n${ours}`);
   assert.equal(stray.visible, 'Here is what I ran:\n```\nnpm ci\n\nIt failed.');
   assert.match(stray.trimmed, /^-----Original Message-----[\s\S]*Thanks, Sam$/);
+  // a closed fence holding what looks like a header block (pasted bounce headers) is the customer's (review 11)
+  const headers = 'Here are the headers of the bounce:\n```\nFrom: Mail Delivery <mailer-daemon@x.com>\nDate: Tue, 1 Dec 2026 10:00:00 +0000\nTo: ada@customer.test\nSubject: Undelivered Mail\n```\n\nCan you check why it bounced?';
+  assert.equal(trimReply(headers).visible, headers);
   // a closed fence holding a rule (YAML) is still the customer's own
   assert.equal(trimReply('My config:\n```\n---\nkey: 1\n--\n```\n\nOn Mon, 3 Mar 2025 at 10:00, Support <s@desk.test> wrote:\n> Send it').visible, 'My config:\n```\n---\nkey: 1\n--\n```');
 });

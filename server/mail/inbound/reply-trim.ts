@@ -368,15 +368,23 @@ function quoteFollows(lines: string[], from: number): boolean {
  * text as Markdown shows it: the rules read its lines as usual.
  */
 function fencedBlocks(lines: string[], limit: number): Map<number, number> {
+  const paired = pairFences(lines, limit, false);
+  if (!paired.unclosed) return paired.blocks;
+  // A fence is left open: the customer's stray one may have paired with a fence in our quoted
+  // message below (an Outlook "-----Original Message-----", a header block, an attribution),
+  // hiding that history as the customer's text. Paired again, no fence reaching into a line
+  // where history may start: the stray one was text, unclosed. (Only then: a closed fence may
+  // hold what looks like a header block, pasted bounce headers, and it is the customer's.)
+  return pairFences(lines, limit, true).blocks;
+}
+
+function pairFences(lines: string[], limit: number, stopAtHistory: boolean): { blocks: Map<number, number>; unclosed: boolean } {
   const blocks = new Map<number, number>();
   let open = -1;
   let marker = '';
   for (let i = 0; i < limit; i++) {
     const line = lines[i] as string;
-    // A fence left open by the customer does not reach into the history below (an Outlook
-    // "-----Original Message-----", a header block, an attribution): paired with a fence in our
-    // quoted message it would hide the history as the customer's text. It was text, unclosed.
-    if (open >= 0 && startsHistory(lines, i)) open = -1;
+    if (stopAtHistory && open >= 0 && startsHistory(lines, i)) open = -1;
     const c = line.charCodeAt(line.length - line.trimStart().length);
     if (c !== 96 && c !== 126) continue; // ` or ~
     const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
@@ -390,7 +398,7 @@ function fencedBlocks(lines: string[], limit: number): Map<number, number> {
       open = -1;
     }
   }
-  return blocks;
+  return { blocks, unclosed: open >= 0 };
 }
 
 /** Whether line `i` is where a quoted history may start (for fencedBlocks: no fence spans it). */
