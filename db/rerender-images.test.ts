@@ -34,17 +34,20 @@ function seed(bool: (b: boolean) => string, q: (s: string) => string): string[] 
   return [
     `insert into users (id, email, name, is_admin, kind, created_at) values (1, 'bot@x', 'Support Bot', ${bool(false)}, 'bot', ${T0})`,
     `insert into projects (id, path, name, visibility, last_iid, created_at) values (1, 'acme/app', 'App', 'private', 2, ${T0})`,
-    `insert into tickets (id, project_id, iid, title, description, description_html, state, confidential, author_id, note_count, created_at, updated_at, last_activity_at)
-       values (1, 1, 1, 'Climbing', ${q(CLIMBING)}, ${q(oldHtml(CLIMBING))}, 'opened', ${bool(true)}, 1, 2, ${T0}, ${T0}, ${T0}),
-              (2, 1, 2, 'Fine', ${q(FINE)}, ${q(oldHtml(FINE))}, 'opened', ${bool(true)}, 1, 0, ${T0}, ${T0}, ${T0})`,
+    `insert into tickets (id, project_id, iid, title, description, description_html, customer_description, customer_description_html, state, confidential, author_id, note_count, created_at, updated_at, last_activity_at)
+       values (1, 1, 1, 'Climbing', ${q(CLIMBING)}, ${q(oldHtml(CLIMBING))}, ${q(ENCODED)}, ${q(oldHtml(ENCODED))}, 'opened', ${bool(true)}, 1, 2, ${T0}, ${T0}, ${T0}),
+              (2, 1, 2, 'Fine', ${q(FINE)}, ${q(oldHtml(FINE))}, ${q(FINE)}, ${q(oldHtml(FINE))}, 'opened', ${bool(true)}, 1, 0, ${T0}, ${T0}, ${T0})`,
     `insert into notes (id, ticket_id, author_id, body, body_html, internal, system, created_at)
        values (1, 1, 1, ${q(ENCODED)}, ${q(oldHtml(ENCODED))}, ${bool(false)}, ${bool(false)}, ${T0}),
               (2, 1, 1, ${q(FINE)}, ${q(oldHtml(FINE))}, ${bool(false)}, ${bool(false)}, ${T0})`,
   ];
 }
 
-function check(tickets: { id: number; description_html: string | null }[], notes: { id: number; body_html: string | null }[]): void {
+function check(tickets: { id: number; description_html: string | null; customer_description_html: string | null }[], notes: { id: number; body_html: string | null }[]): void {
   const t = new Map(tickets.map((r) => [Number(r.id), r.description_html]));
+  const c = new Map(tickets.map((r) => [Number(r.id), r.customer_description_html]));
+  assert.equal(c.get(1), null, "the customer's own text under an issue template is rendered again");
+  assert.equal(c.get(2), oldHtml(FINE));
   const n = new Map(notes.map((r) => [Number(r.id), r.body_html]));
   assert.equal(t.get(1), null, 'a climbing image in a description is rendered again');
   assert.equal(n.get(1), null, 'a percent-encoded climbing image in a note is rendered again');
@@ -60,7 +63,7 @@ test('SQLite: stored HTML with an image that climbs out of /attachments/ is rend
     migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: old });
     for (const s of seed((b) => (b ? '1' : '0'), (s) => `'${s.replace(/'/g, "''")}'`)) conn.exec(s);
     migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: path.join(here, 'migrations') });
-    check(conn.prepare('select id, description_html from tickets').all() as never, conn.prepare('select id, body_html from notes').all() as never);
+    check(conn.prepare('select id, description_html, customer_description_html from tickets').all() as never, conn.prepare('select id, body_html from notes').all() as never);
     conn.close();
     // what the render backfill then stores: the images that climb out are gone, the other stays
     assert.ok(!/<img/.test(await markdownToHtml(CLIMBING)) && !/<img/.test(await markdownToHtml(ENCODED)));
@@ -86,7 +89,7 @@ test('PostgreSQL: the same, on the PostgreSQL migrations', { skip: !process.env.
     await migratePg(drizzlePg({ client }), { migrationsFolder: old });
     for (const s of seed((b) => String(b), (s) => `'${s.replace(/'/g, "''")}'`)) await client.query(s);
     await migratePg(drizzlePg({ client }), { migrationsFolder: path.join(here, 'migrations-pg') });
-    check((await client.query('select id, description_html from tickets')).rows, (await client.query('select id, body_html from notes')).rows);
+    check((await client.query('select id, description_html, customer_description_html from tickets')).rows, (await client.query('select id, body_html from notes')).rows);
   } finally {
     await client.end();
     rmSync(old, { recursive: true, force: true });

@@ -106,6 +106,9 @@ test('an invitation sent again goes to its address a few times at most; a team i
   const refused = await result(admin.trpc.invitations.resend.mutate({ id }));
   assert.equal(refused.code, 'INVITATIONS_TO_ADDRESS', 'the invitation went out once more');
   assert.match(refused.message, /sent again several times in the last 15 minutes/);
+  // inviting the same address again (which replaces the pending link) counts the same (review 11)
+  const again = await result(admin.trpc.invitations.create.mutate({ email: 'dora@newco.test' }));
+  assert.equal(again.code, 'INVITATIONS_TO_ADDRESS', 'a new invitation to the same address went out once more');
   const sent = await invitations('dora@newco.test');
   assert.equal(sent.length, 1 + MAX_INVITATION_RESENDS_PER_ADDRESS);
   // the refused resend changed nothing: the last emailed link still opens the invitation

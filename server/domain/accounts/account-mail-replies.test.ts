@@ -92,3 +92,13 @@ test("a reply to a password reset that reaches a project's address (MAIL_FROM ma
   assert.deepEqual(await mailLog('<ada-reply-2@test.io>'), { status: 'ignored', reason: 'account-email-reply' });
   assert.equal((await app.dc.db.sqlAll('select id from tickets')).length, 0, 'the reply became a ticket');
 });
+
+test("mail to a project's address later in a thread that began with an account email (the inviter answering, the project in Cc) is a person writing to the project (review 11)", async () => {
+  const project = 'incoming+acme-app-1-issue-@desk.test';
+  const response = await reply(
+    `From: Mia Maintainer <mia@test.io>\r\nTo: ${project}\r\nSubject: Re: Join acme/app\r\nMessage-ID: <mia-2@test.io>\r\n` +
+      `In-Reply-To: <newbie-1@else.test>\r\nReferences: <account-0123456789abcdef01234567@desk.test> <newbie-1@else.test>\r\n\r\nAdding the desk: the export fails for Newbie too.\r\n`,
+    project,
+  );
+  assert.match(response, /Ok: ticket/);
+});

@@ -57,8 +57,9 @@ export async function invite(dc: DomainCtx, actor: Actor, input: { email: string
   }
   return dc.db.write(async (tx) => {
     const at = dc.now();
-    // A second invitation to the same place replaces the first: one pending link per person and project.
-    await tx
+    // A second invitation to the same place replaces the first: one pending link per person and
+    // project. It is an invitation sent again, counted as a resend is (a first one is not).
+    const replaced = await tx
       .update(accountTokens)
       .set({ revokedAt: at })
       .where(
@@ -70,7 +71,9 @@ export async function invite(dc: DomainCtx, actor: Actor, input: { email: string
           isNull(accountTokens.revokedAt),
         ),
       )
-      .run();
+      .returning({ id: accountTokens.id })
+      .all();
+    if (replaced.length > 0) await admitInvitationResend(tx, email, at);
     const { token, hash } = newToken();
     const row = await tx
       .insert(accountTokens)

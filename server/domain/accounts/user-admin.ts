@@ -116,11 +116,13 @@ export async function reactivateUser(dc: DomainCtx, actor: Actor, ref: { userId:
  */
 export async function unlinkSso(dc: DomainCtx, actor: Actor, ref: { userId: number }): Promise<AdminUserView> {
   const user = await humanUser(dc, ref);
-  const row = await dc.db.write(async (tx) => {
+  // as every change that ends sessions: the account's open streams are told, within the commit
+  const row = await writeAccessChange(dc, async (tx, changed) => {
     const at = dc.now();
     const updated = await tx.update(users).set({ oidcSubject: null }).where(and(eq(users.id, user.id), isNotNull(users.oidcSubject))).returning().get();
     if (!updated) return (await tx.select().from(users).where(eq(users.id, user.id)).get()) as UserRow;
     await deleteSessionsTx(tx, user.id);
+    changed(user.id);
     await recordAudit(tx, actor, { action: 'user.sso_unlinked', target: user.email }, at);
     return updated;
   });

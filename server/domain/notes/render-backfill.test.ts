@@ -40,3 +40,19 @@ test('a note and a description stored without HTML get it, rendered and sanitise
   const system = await app.dc.db.select().from(notes).where(eq(notes.system, true)).all();
   assert.ok(system.length > 0 && system.every((r) => r.bodyHtml === ''));
 });
+
+test("the customer's own text of a ticket under an issue template is rendered again too, with today's rules (review 11)", async () => {
+  const admin = await signIn(app, 'admin@test.io');
+  const t = await admin.trpc.tickets.create.mutate({ projectPath: 'acme/app', title: 'Templated', description: 'Template text' });
+  const climbing = '**mine** ![x](/attachments/0123456789abcdef0123456789abcdef/../../trpc/auth.me)';
+  // as migration rerender_climbing_images leaves such a row
+  await app.dc.db.write((tx) => tx.update(tickets).set({ customerDescription: climbing, customerDescriptionHtml: null }).where(eq(tickets.projectId, 1)).run());
+  const stop = startRenderBackfill(app.dc);
+  const deadline = Date.now() + 10_000;
+  const row = async () => (await app.dc.db.select().from(tickets).all()).find((r) => r.iid === t.iid);
+  while ((await row())?.customerDescriptionHtml == null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await stop();
+  const html = (await row())?.customerDescriptionHtml ?? '';
+  assert.match(html, /<strong>mine<\/strong>/);
+  assert.ok(!/<img/.test(html), `the climbing image is still there: ${html}`);
+});

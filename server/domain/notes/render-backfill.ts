@@ -4,7 +4,7 @@
  * render. With several nodes, one at a time does it: the node holding the `render-backfill`
  * lease; a node that finds nothing left stops trying.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { notes, tickets } from '../../../db/schema';
 import { log } from '../../log';
 import { markdownToHtml } from '../../render';
@@ -49,7 +49,14 @@ function runBackfill(dc: DomainCtx): { done: Promise<boolean>; stop(): Promise<v
     while (!stopped) {
       const rows = await dc.db.select({ id: notes.id, body: notes.body }).from(notes).where(isNull(notes.bodyHtml)).limit(BATCH).all();
       const descs = await dc.db.select({ id: tickets.id, body: tickets.description }).from(tickets).where(isNull(tickets.descriptionHtml)).limit(BATCH).all();
-      if (rows.length === 0 && descs.length === 0) break;
+      // the customer's own text of a ticket opened under an issue template (what the customer view shows)
+      const customer = await dc.db
+        .select({ id: tickets.id, body: tickets.customerDescription })
+        .from(tickets)
+        .where(and(isNull(tickets.customerDescriptionHtml), isNotNull(tickets.customerDescription)))
+        .limit(BATCH)
+        .all();
+      if (rows.length === 0 && descs.length === 0 && customer.length === 0) break;
       for (const r of rows) {
         if (stopped) return false;
         const html = await markdownToHtml(r.body);
@@ -62,7 +69,12 @@ function runBackfill(dc: DomainCtx): { done: Promise<boolean>; stop(): Promise<v
         const html = await markdownToHtml(r.body);
         await dc.db.write((tx) => tx.update(tickets).set({ descriptionHtml: html }).where(and(eq(tickets.id, r.id), isNull(tickets.descriptionHtml))).run(), { lock: false });
       }
-      done += rows.length + descs.length;
+      for (const r of customer) {
+        if (stopped) return false;
+        const html = await markdownToHtml(r.body ?? '');
+        await dc.db.write((tx) => tx.update(tickets).set({ customerDescriptionHtml: html }).where(and(eq(tickets.id, r.id), isNull(tickets.customerDescriptionHtml))).run(), { lock: false });
+      }
+      done += rows.length + descs.length + customer.length;
     }
     if (done) log.info('rendered stored notes and descriptions', { count: done });
     return !stopped;

@@ -115,9 +115,13 @@ async function resolveKey(c: Ctx): Promise<Target> {
   // read. No rejection (a person gets no confusing bounce, and an auto-responder no answer to
   // loop on), and no ticket either when it reached a project's address (MAIL_FROM may be one):
   // its quoted history holds the email's link. The mail log keeps it.
+  // To a project's address only a direct reply counts (In-Reply-To, else the last of References):
+  // a later message of a thread that began with one (the inviter answering the invitee, the
+  // project in Cc) is a person writing to the project.
   const host = c.deps.dc.mail.book.host();
-  if ([...c.parsed.inReplyTo, ...c.parsed.references].some((id) => isAccountMessageId(id, host))) return { kind: 'ignore', reason: 'account-email-reply' };
   const found = findKey(c.parsed, c.deps.dc.mail.book, c.envelopeTo);
+  const answered = !found ? [...c.parsed.inReplyTo, ...c.parsed.references] : c.parsed.inReplyTo.length ? c.parsed.inReplyTo : c.parsed.references.slice(-1);
+  if (answered.some((id) => isAccountMessageId(id, host))) return { kind: 'ignore', reason: 'account-email-reply' };
   if (!found) {
     // No key anywhere, but it answers one of our emails (sent to our bare From address).
     const ours = await ticketForOurMessageIds(c.tx, [...c.parsed.inReplyTo, ...c.parsed.references]);

@@ -139,8 +139,11 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
    */
   async function nextExisting(c: ImapFlow, query: Record<string, unknown>, from: number, to: number, interrupted: () => boolean): Promise<number[] | null> {
     for (;;) {
+      const exists = c.mailbox ? c.mailbox.exists : 0;
+      // an empty folder has no `*` to search up to (RFC 9051): nothing is left
+      if (exists === 0) return [];
       const end = scannedSeq + SEARCH_WINDOW;
-      const last = end >= (c.mailbox ? c.mailbox.exists : 0);
+      const last = end >= exists;
       const found = (await c.search({ ...query, seq: last ? '1:*' : `1:${end}`, uid: `${from + 1}:${to}` }, { uid: true })) || [];
       const uids = found.filter((u) => u > from && u <= to).sort((a, b) => a - b);
       if (uids.length > 0) return uids;
