@@ -73,9 +73,9 @@ export async function imapAs<T>(dovecot: Dovecot, user: string, fn: (c: ImapFlow
 }
 
 /** APPENDs a message with its flags, as a mail client (or a migration tool) would. */
-export async function putMail(dovecot: Dovecot, user: string, raw: string, flags: string[] = []): Promise<void> {
+export async function putMail(dovecot: Dovecot, user: string, raw: string, flags: string[] = [], received?: Date): Promise<void> {
   await imapAs(dovecot, user, async (c) => {
-    if (!(await c.append('INBOX', Buffer.from(raw), flags))) throw new Error('APPEND failed');
+    if (!(await c.append('INBOX', Buffer.from(raw), flags, received))) throw new Error('APPEND failed');
   });
 }
 

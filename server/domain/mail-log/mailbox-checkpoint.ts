@@ -7,6 +7,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Q } from '../../../db/client';
 import { inboundMessages, mailboxes } from '../../../db/schema';
 import type { DomainCtx } from '../core/context';
+import type { ExistingMail } from '../../../shared/mail-settings';
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
 
@@ -43,10 +44,15 @@ export async function mailboxCheckpoint(dc: DomainCtx, name: string): Promise<Ma
  * them; or none. A rebuilt folder also takes what was received since `since` (the last time it was
  * read, less a margin), read or not: that may be new to us.
  */
-export async function resetCheckpoint(dc: DomainCtx, name: string, c: { uidvalidity: number; scope: string; lastExisting: number; since: number | null }): Promise<void> {
+export async function resetCheckpoint(
+  dc: DomainCtx,
+  name: string,
+  c: { uidvalidity: number; scope: string; lastExisting: number; since: number | null; choice: ExistingMail },
+): Promise<void> {
   const at = dc.now();
   const fields = {
     uidvalidity: c.uidvalidity,
+    existingMail: c.choice,
     deltaScope: c.scope,
     lastUid: c.lastExisting,
     backfillTo: c.lastExisting > 0 ? c.lastExisting : null,

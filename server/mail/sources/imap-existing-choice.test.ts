@@ -45,7 +45,7 @@ async function count(query: string, ...params: unknown[]): Promise<number> {
 
 before(async () => {
   ensureDovecotInstalled();
-  dovecot = await startDovecot({ users: ['every', 'fresh', 'moved', 'years', 'sparse'] });
+  dovecot = await startDovecot({ users: ['every', 'fresh', 'moved', 'years', 'sparse', 'edited'] });
   // one customer writes all of this mail: more than the default 30 tickets a minute
   ({ app, admin } = await startDesk({ INGEST_RATE_LIMIT: '1000' }));
 });
@@ -216,6 +216,23 @@ test('unread mail already in a folder whose UIDs are sparse (a few messages unde
   } finally {
     await relay.close();
   }
+});
+
+test('the choice applies when the mailbox is added: edited later to "All", a rebuilt folder (new UIDVALIDITY) still leaves the read mail alone (review 11)', async () => {
+  // received (INTERNALDATE) a year ago: a rebuilt folder also takes what came since it was last read
+  await putMail(dovecot, 'edited', customerMail('Read long before'), ['\\Seen'], new Date(Date.now() - 365 * 86_400_000));
+  const added = await admin.trpc.mailSettings.addMailbox.mutate(settings('edited', 'edited', 'unread'));
+  const box = added.mailboxes.find((m) => m.name === 'edited');
+  await until('the backfill to end', backfillDone('edited'));
+  await admin.trpc.mailSettings.updateMailbox.mutate({ id: box?.id as number, ...settings('edited', 'edited', 'all') });
+  await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box?.id as number, paused: true });
+  // the server rebuilds the folder (a migration, a restored maildir): UIDs mean something else now
+  await app.dc.db.write(async (tx) => app.dc.db.exec(sql`update mailboxes set uidvalidity = uidvalidity + 1 where name = 'edited'`, tx));
+  await admin.trpc.mailSettings.pauseMailbox.mutate({ id: box?.id as number, paused: false });
+  await until('the rebuilt folder\'s backfill to end', backfillDone('edited'));
+  await dovecot.deliver('edited', customerMail('After the rebuild'));
+  await until('the new message', async () => (await ticketTitles(admin)).includes('After the rebuild'));
+  assert.ok(!(await ticketTitles(admin)).includes('Read long before'), 'mail read before the mailbox was added became a ticket after an edit and a rebuild');
 });
 
 test('the choice is checked: anything but unread, all or none is refused with what is allowed', async () => {

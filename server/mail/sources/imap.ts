@@ -7,6 +7,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../../config';
+import type { ExistingMail } from '../../../shared/mail-settings';
 import type { DomainCtx } from '../../domain/core/context';
 import { advanceBackfill, advanceCheckpoint, committedUids, finishBackfill, mailboxCheckpoint, recordScope, reportMailboxState, resetCheckpoint, skipCheckpointTo } from '../../domain/mail-log/mailbox-checkpoint';
 import type { Ingest } from '../inbound/receive';
@@ -120,10 +121,10 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
    * none. A rebuilt folder also takes, read or not, what was received since it was last read:
    * that may be new to us. Null: nothing to take.
    */
-  function existingQuery(since: number | null): Record<string, unknown> | null {
+  function existingQuery(since: number | null, choice: ExistingMail): Record<string, unknown> | null {
     const recent = since === null ? null : { since: new Date(since) };
-    if (cfg.existingMail === 'all') return { deleted: false };
-    if (cfg.existingMail === 'none') return recent;
+    if (choice === 'all') return { deleted: false };
+    if (choice === 'none') return recent;
     return recent ? { or: [{ seen: false }, recent] } : { seen: false };
   }
 
@@ -165,7 +166,8 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
     const cp = await checkpoint();
     const to = cp?.backfillTo;
     if (!cp || !to || cp.uidvalidity !== uidvalidity) return false;
-    const query = existingQuery(cp.backfillSince);
+    // the choice recorded when the backfill began (a checkpoint from before: the mailbox's own)
+    const query = existingQuery(cp.backfillSince, cp.existingMail ?? cfg.existingMail);
     const uids = query ? await nextExisting(c, query, cp.backfillFrom ?? 0, to, interrupted) : [];
     if (uids === null) return !stopped;
     if (uids.length === 0) {
@@ -219,7 +221,11 @@ export function startImapWorker(cfg: ImapMailboxConfig, ingest: Ingest, dc: Doma
       const uidNext = Number(mailbox.uidNext);
       const highest = uidNext > 0 ? uidNext - 1 : (((await c.search({ all: true }, { uid: true })) || []) as number[]).reduce((a, b) => Math.max(a, b), 0);
       const lastRead = fresh ? null : (cp.lastSuccessAt ?? cp.updatedAt);
-      await resetCheckpoint(dc, cfg.name, { uidvalidity, scope, lastExisting: highest, since: lastRead === null ? null : lastRead - REBUILT_MARGIN_MS });
+      // The choice applies when the mailbox is added or pointed elsewhere: a rebuilt folder keeps
+      // the one recorded then (unread for one added before choices were recorded), not one edited
+      // since, which would take years of mail left alone (review 11; Graph records it too).
+      const choice = fresh ? cfg.existingMail : (cp.existingMail ?? 'unread');
+      await resetCheckpoint(dc, cfg.name, { uidvalidity, scope, lastExisting: highest, since: lastRead === null ? null : lastRead - REBUILT_MARGIN_MS, choice });
     } else if (cp.deltaScope === null) {
       await recordScope(dc, cfg.name, scope);
     }
