@@ -6,19 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
-import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { migrationsBefore } from '../server/testing/migrations';
+import { upgradedPostgres, upgradedSqlite } from '../server/testing/migrations';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const T0 = Date.UTC(2030, 0, 1);
 const min = (n: number) => T0 + n * 60_000;
 
@@ -67,40 +56,14 @@ function check(customers: { email: string; domain: string; name: string | null }
   assert.equal(byId.get(3)?.first_response_at, null);
 }
 
-test('SQLite: tickets from before customers get customers, previews, waits and first responses', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-backfill-'));
-  const old = migrationsBefore(path.join(here, 'migrations'), 'triage');
-  try {
-    const conn = new Database(path.join(dir, 'db.sqlite'));
-    migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: old });
-    for (const s of seed((b) => (b ? '1' : '0'))) conn.exec(s);
-    migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: path.join(here, 'migrations') });
-    check(conn.prepare('select email, domain, name from customers order by email').all() as never, conn.prepare('select * from tickets').all() as Row[]);
-    conn.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
-  }
+test('SQLite: tickets from before customers get customers, previews, waits and first responses', async () => {
+  await upgradedSqlite('triage', seed((b) => (b ? '1' : '0')), (conn) =>
+    check(conn.prepare('select email, domain, name from customers order by email').all() as never, conn.prepare('select * from tickets').all() as Row[]),
+  );
 });
 
 test('PostgreSQL: the same, on the PostgreSQL migrations', { skip: !process.env.THREADLINE_TEST_PG && 'runs in the PostgreSQL pass' }, async () => {
-  const admin = new pg.Client({ connectionString: process.env.THREADLINE_TEST_PG });
-  await admin.connect();
-  const name = `backfill_${process.pid}_${Date.now().toString(36)}`;
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(process.env.THREADLINE_TEST_PG as string);
-  url.pathname = `/${name}`;
-  const old = migrationsBefore(path.join(here, 'migrations-pg'), 'triage');
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await migratePg(drizzlePg({ client }), { migrationsFolder: old });
-    for (const s of seed((b) => String(b))) await client.query(s);
-    await migratePg(drizzlePg({ client }), { migrationsFolder: path.join(here, 'migrations-pg') });
-    check((await client.query('select email, domain, name from customers order by email')).rows, (await client.query('select * from tickets')).rows as Row[]);
-  } finally {
-    await client.end();
-    rmSync(old, { recursive: true, force: true });
-  }
+  await upgradedPostgres(process.env.THREADLINE_TEST_PG as string, 'triage', seed((b) => String(b)), async (client) =>
+    check((await client.query('select email, domain, name from customers order by email')).rows, (await client.query('select * from tickets')).rows as Row[]),
+  );
 });

@@ -6,20 +6,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
-import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { migrationsBefore } from '../server/testing/migrations';
+import { upgradedPostgres, upgradedSqlite } from '../server/testing/migrations';
 import { closeRenderPool, markdownToHtml } from '../server/render';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 after(() => closeRenderPool());
 const T0 = Date.UTC(2030, 0, 1);
 const TOKEN = '0123456789abcdef0123456789abcdef';
@@ -29,6 +18,8 @@ const FINE = `![logo](/attachments/${TOKEN}/logo.png)`;
 
 /** The HTML an older release stored for each body: the image kept whatever its path. */
 const oldHtml = (md: string) => `<p><img src="${/\]\(([^)]+)\)/.exec(md)![1]}" alt="x" /></p>`;
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 function seed(bool: (b: boolean) => string, q: (s: string) => string): string[] {
   return [
@@ -56,42 +47,16 @@ function check(tickets: { id: number; description_html: string | null; customer_
 }
 
 test('SQLite: stored HTML with an image that climbs out of /attachments/ is rendered again, without it', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-rerender-'));
-  const old = migrationsBefore(path.join(here, 'migrations'), 'rerender_climbing_images');
-  try {
-    const conn = new Database(path.join(dir, 'db.sqlite'));
-    migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: old });
-    for (const s of seed((b) => (b ? '1' : '0'), (s) => `'${s.replace(/'/g, "''")}'`)) conn.exec(s);
-    migrateSqlite(drizzleSqlite({ client: conn }), { migrationsFolder: path.join(here, 'migrations') });
-    check(conn.prepare('select id, description_html, customer_description_html from tickets').all() as never, conn.prepare('select id, body_html from notes').all() as never);
-    conn.close();
-    // what the render backfill then stores: the images that climb out are gone, the other stays
-    assert.ok(!/<img/.test(await markdownToHtml(CLIMBING)) && !/<img/.test(await markdownToHtml(ENCODED)));
-    assert.match(await markdownToHtml(FINE), new RegExp(`<img src="/attachments/${TOKEN}/logo\\.png"`));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
-  }
+  await upgradedSqlite('rerender_climbing_images', seed((b) => (b ? '1' : '0'), quote), (conn) =>
+    check(conn.prepare('select id, description_html, customer_description_html from tickets').all() as never, conn.prepare('select id, body_html from notes').all() as never),
+  );
+  // what the render backfill then stores: the images that climb out are gone, the other stays
+  assert.ok(!/<img/.test(await markdownToHtml(CLIMBING)) && !/<img/.test(await markdownToHtml(ENCODED)));
+  assert.match(await markdownToHtml(FINE), new RegExp(`<img src="/attachments/${TOKEN}/logo\\.png"`));
 });
 
 test('PostgreSQL: the same, on the PostgreSQL migrations', { skip: !process.env.THREADLINE_TEST_PG && 'runs in the PostgreSQL pass' }, async () => {
-  const admin = new pg.Client({ connectionString: process.env.THREADLINE_TEST_PG });
-  await admin.connect();
-  const name = `rerender_${process.pid}_${Date.now().toString(36)}`;
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(process.env.THREADLINE_TEST_PG as string);
-  url.pathname = `/${name}`;
-  const old = migrationsBefore(path.join(here, 'migrations-pg'), 'rerender_climbing_images');
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await migratePg(drizzlePg({ client }), { migrationsFolder: old });
-    for (const s of seed((b) => String(b), (s) => `'${s.replace(/'/g, "''")}'`)) await client.query(s);
-    await migratePg(drizzlePg({ client }), { migrationsFolder: path.join(here, 'migrations-pg') });
-    check((await client.query('select id, description_html, customer_description_html from tickets')).rows, (await client.query('select id, body_html from notes')).rows);
-  } finally {
-    await client.end();
-    rmSync(old, { recursive: true, force: true });
-  }
+  await upgradedPostgres(process.env.THREADLINE_TEST_PG as string, 'rerender_climbing_images', seed((b) => String(b), quote), async (client) =>
+    check((await client.query('select id, description_html, customer_description_html from tickets')).rows, (await client.query('select id, body_html from notes')).rows),
+  );
 });

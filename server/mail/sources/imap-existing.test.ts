@@ -8,31 +8,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { ensureDovecotInstalled, startDovecot, type Dovecot } from '../../../e2e/fixtures/dovecot';
 import type { Session, TestApp } from '../../testing/test-app';
-import { customerMail, startDesk, ticketTitles, until } from '../../testing/mailbox-tests';
+import { customerMail, imapAs, putMail, startDesk, ticketTitles, until } from '../../testing/mailbox-tests';
 
 let dovecot: Dovecot;
 let app: TestApp;
 let admin: Session;
 
-async function imap<T>(user: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
-  const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user, pass: dovecot.password }, logger: false, disableAutoIdle: true });
-  c.on('error', () => undefined);
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.logout().catch(() => c.close());
-  }
-}
+/** A short IMAP session as `user`, as a person's mail client. */
+const imap = <T>(user: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> => imapAs(dovecot, user, fn);
 
 /** APPENDs a message with its flags, as a mail client (or a migration tool) would. */
 async function put(user: string, subject: string, flags: string[] = []): Promise<void> {
-  await imap(user, async (c) => {
-    assert.ok(await c.append('INBOX', Buffer.from(customerMail(subject)), flags), `APPEND ${subject}`);
-  });
+  await putMail(dovecot, user, customerMail(subject), flags);
 }
 
 async function inbox(user: string): Promise<{ subject: string; seen: boolean }[]> {
