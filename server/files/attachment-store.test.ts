@@ -112,12 +112,19 @@ test('reading a large file (17 MB) does not hold up the event loop', async (t) =
   const content = sample(17 * 1024 * 1024, 'large');
   const sha = await store.put(content);
   await store.read(sha); // warm: connections, statements
+  // A stall is the time between two ticks, but no more than the CPU the process used meanwhile:
+  // on a busy machine a loop that was merely descheduled is not held up by the store.
   let last = performance.now();
+  let lastCpu = process.cpuUsage();
   let worst = 0;
+  let worstWall = 0;
   const tick = setInterval(() => {
     const now = performance.now();
-    worst = Math.max(worst, now - last);
+    const cpu = process.cpuUsage(lastCpu);
+    worst = Math.max(worst, Math.min(now - last, (cpu.user + cpu.system) / 1000));
+    worstWall = Math.max(worstWall, now - last);
     last = now;
+    lastCpu = process.cpuUsage();
   }, 1);
   const before = performance.eventLoopUtilization();
   const cpuBefore = process.cpuUsage();
@@ -145,15 +152,17 @@ test('reading a large file (17 MB) does not hold up the event loop', async (t) =
   // CPU time, not the event loop's busy time, is bounded: on a loaded machine a preempted loop
   // counts as busy (busy went from ~220 ms to ~540 ms when other tests ran beside this one).
   const cpu = (used.user + used.system) / 1000;
-  t.diagnostic(`${db.engine}: cpu ${Math.round(cpu)} ms, event loop busy ${Math.round(busy)} ms, worst stall ${Math.round(worst)} ms, ${chunks} chunks`);
+  t.diagnostic(`${db.engine}: cpu ${Math.round(cpu)} ms, event loop busy ${Math.round(busy)} ms, worst stall ${Math.round(worst)} ms (${Math.round(worstWall)} ms by the clock), ${chunks} chunks`);
   if (db.engine === 'pg') {
     // a download is served as it comes out of the database, not after all 17 MB are in memory
     assert.ok(chunks > 1 && biggest <= BLOB_SLICE_BYTES, `streamed in ${chunks} chunks, the biggest ${biggest} bytes`);
   }
   // Measured (2 cores, shared with benches) for 17 MB × 2 reads and 2 streams on PostgreSQL: CPU
-  // 250–330 ms, single stalls 12–29 ms (68 ms once under load). With the hex text decoded on the
-  // event loop (the store before issue 14's change) this test failed: CPU 700–790 ms, the loop
-  // busy 0.8–1.1 s, stalls 116–126 ms, one 17 MB chunk. SQLite's files are read in the thread pool.
-  assert.ok(cpu < 500, `reading 17 MB four times took ${Math.round(cpu)} ms of CPU`);
-  assert.ok(worst < 150, `the event loop stalled up to ${Math.round(worst)} ms`);
+  // 250–400 ms, single stalls 12–29 ms (68 ms once under load, by the clock). With the hex text
+  // decoded on the event loop (the store before issue 14's change) this test failed: CPU 700–790
+  // ms, the loop busy 0.8–1.1 s, stalls 116–126 ms, one 17 MB chunk. SQLite's files are read in the
+  // thread pool. (A CI run on a loaded machine once failed the earlier bounds, 500 ms of CPU and
+  // 150 ms by the clock; stalls are now counted in CPU time, and the CPU bound has more room.)
+  assert.ok(cpu < 600, `reading 17 MB four times took ${Math.round(cpu)} ms of CPU`);
+  assert.ok(worst < 100, `the event loop stalled up to ${Math.round(worst)} ms`);
 });

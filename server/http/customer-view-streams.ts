@@ -45,6 +45,8 @@ interface ProjectWatch {
 export interface CustomerViewStreams {
   /** Opens a stream, or answers 429 when the address holds too many already. */
   open(res: ServerResponse, s: { linkId: number; ticketId: number; projectId: number; address: string; expires: number; onClose(listener: () => void): void }): void;
+  /** How many streams this node holds open now. */
+  held(): number;
 }
 
 const hubs = new WeakMap<DomainCtx, CustomerViewStreams>();
@@ -119,6 +121,7 @@ function createHub(dc: DomainCtx): CustomerViewStreams {
   };
 
   return {
+    held: () => [...byAddress.values()].reduce((a, n) => a + n, 0),
     open(res, o) {
       if ((byAddress.get(o.address) ?? 0) >= MAX_STREAMS_PER_ADDRESS) {
         res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '60' }).end('Too many live pages are open from your address. Close some and reload this one.');
