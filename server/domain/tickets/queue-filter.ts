@@ -5,6 +5,7 @@ import { parseCustomerFilter, splitSearch, type CustomerFilter } from '../../../
 import { CAN } from '../../../shared/roles';
 import type { ProjectAccess } from '../accounts/access';
 import type { DomainCtx } from '../core/context';
+import { maskedSearchCondition } from './masked-search';
 import { ticketMatches } from './search';
 import type { UserRow } from '../accounts/users';
 
@@ -25,7 +26,7 @@ function customerCondition(dc: DomainCtx, f: CustomerFilter): SQL {
 }
 
 /** The WHERE terms a queue shares between its list and its counts (project, visibility, filters). */
-export function queueConditions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, input: QueueConditionsInput): SQL[] {
+export async function queueConditions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow, input: QueueConditionsInput): Promise<SQL[]> {
   const where: (SQL | undefined)[] = [eq(tickets.projectId, pa.project.id)];
   if (pa.access < CAN.seeConfidential) where.push(eq(tickets.confidential, false));
   if (input.assignee === 'me') where.push(eq(tickets.assigneeId, actor.id));
@@ -37,7 +38,9 @@ export function queueConditions(dc: DomainCtx, pa: ProjectAccess, actor: UserRow
   if (customer) where.push(pa.access >= CAN.seeParticipantEmails ? customerCondition(dc, customer) : sql`false`);
   if (text) {
     const asNumber = /^#?(\d+)$/.exec(text);
-    where.push(or(asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined, ticketMatches(text, pa.access >= CAN.respond)) ?? sql`false`);
+    // Below reporter the words must match the text as the caller sees it, addresses masked.
+    const visible = pa.access >= CAN.seeParticipantEmails ? undefined : await maskedSearchCondition(dc, pa, text);
+    where.push(or(asNumber ? eq(tickets.iid, Number(asNumber[1])) : undefined, and(ticketMatches(text, pa.access >= CAN.respond), visible)) ?? sql`false`);
   }
   if (input.label) {
     where.push(

@@ -17,7 +17,7 @@ export async function countTickets(dc: DomainCtx, pa: ProjectAccess, actor: User
   const rows = await dc.db
     .select({ state: tickets.state, n: sql<number>`count(*)` })
     .from(tickets)
-    .where(and(...queueConditions(dc, pa, actor, input)))
+    .where(and(...(await queueConditions(dc, pa, actor, input))))
     .groupBy(tickets.state)
     .all();
   const counts = Object.fromEntries(TICKET_STATES.map((s) => [s, 0])) as StateCounts;

@@ -107,7 +107,7 @@ export async function listTickets(
 ): Promise<TicketPage> {
   const limit = input.limit ?? 50;
   const lastEventId = String(await latestSeq(dc.db, pa.project.id));
-  const where: (SQL | undefined)[] = queueConditions(dc, pa, actor, input);
+  const where: (SQL | undefined)[] = await queueConditions(dc, pa, actor, input);
   const state = input.state ?? 'opened';
   if (state !== 'all') where.push(eq(tickets.state, state));
   const sort = input.sort ?? 'activity';
