@@ -4,7 +4,7 @@
  * keep answering (bound 1 s of its event loop's time) and every ticket must open.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +14,7 @@ import { loadConfig } from '../config';
 import { createProject } from '../domain/projects/projects';
 import { createFirstAdmin } from '../domain/accounts/users';
 import { testDatabaseUrl } from '../testing/test-app';
+import { mainThreadCpuMs } from '../testing/thread-cpu';
 import { serverProcess, type ServerProcess } from '../../e2e/fixtures/server-process';
 import { HOSTILE_BODIES, HOSTILE_REPLIES, hostileMessage, hugeTextMessage } from '../testing/hostile-inputs';
 import { TRUNCATED_EMAIL_MARKER } from './limits';
@@ -56,20 +57,6 @@ async function trpcGet<T>(name: string, input: unknown): Promise<{ status: numbe
 }
 
 /**
- * The CPU time the server's main thread (the event loop) has used, in ms, from Linux's
- * /proc/<pid>/task/<pid>/stat (utime + stime, in 10 ms ticks); null where there is no /proc.
- */
-function eventLoopCpuMs(pid: number | undefined): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Polls /healthz until stopped; returns the slowest answer in ms (a refused or timed-out poll
  * counts as 60 s). A slow answer counts for no more than the CPU the server's event loop used
  * meanwhile (plus a tick): on a busy machine a server that was merely waiting for a core was not
@@ -83,7 +70,7 @@ function pollHealth() {
   const done = (async () => {
     while (!stop) {
       const t0 = performance.now();
-      const cpu0 = eventLoopCpuMs(server.pid());
+      const cpu0 = mainThreadCpuMs(server.pid());
       try {
         const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(60_000) });
         await res.text();
@@ -92,7 +79,7 @@ function pollHealth() {
         worst = Math.max(worst, 60_000);
       }
       const wall = performance.now() - t0;
-      const cpu1 = eventLoopCpuMs(server.pid());
+      const cpu1 = mainThreadCpuMs(server.pid());
       worstWall = Math.max(worstWall, wall);
       worst = Math.max(worst, cpu0 === null || cpu1 === null ? wall : Math.min(wall, cpu1 - cpu0 + 10));
       polls++;

@@ -11,6 +11,7 @@ import { fileBlobs, rawMessages } from '../../../db/schema';
 import { rawOf } from '../../domain/mail-log/inbound-log';
 import { RAW_APART_BYTES } from './receive';
 import { performance } from 'node:perf_hooks';
+import { mainThreadCpuMs } from '../../testing/thread-cpu';
 
 test('sanitising: no script, styles, handlers or javascript: links; remote images blocked until allowed', () => {
   const html = '<p style="background:url(https://t.example/px)">Hi <b>there</b></p><script>alert(1)</script><style>p{}</style><img src="https://t.example/track.gif" onerror="alert(2)"><a href="javascript:alert(3)">x</a><form><input></form>';
@@ -127,15 +128,19 @@ test('viewing the original of a large, many-part mail does not hold up the serve
   // the client): ~100 ms, most of it the 17 MB going to the worker and 1 MB of text through
   // JSON; parsed on the event loop, with all its text, it was ~1,200 ms.
   const before = performance.eventLoopUtilization();
+  const cpuBefore = mainThreadCpuMs();
   for (let i = 0; i < 2; i++) {
     const mail = await rep.trpc.tickets.originalEmail.query({ projectPath: 'acme/app', iid: out.iid });
     assert.equal(mail.subject, 'All the logs');
     assert.equal(mail.from, 'logs@customer.test');
     assert.match(mail.html ?? '', /Logs below/);
   }
-  const busy = performance.eventLoopUtilization(before).active;
+  // The main thread's CPU time where Linux tells it: the loop's busy time also counts the time it
+  // waited for a core, and on a loaded machine (load 10) it measured 1,610 ms for the same work.
+  const cpuAfter = mainThreadCpuMs();
+  const busy = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : performance.eventLoopUtilization(before).active;
   // On PostgreSQL the 17 MB also come out of file_blobs, as raw bytes through COPY binary
   // (~50 ms a read; the driver's hex text cost ~250 ms and this test measured ~500 ms there);
   // parsed on the event loop it was ~1,400 ms there. Measured now: ~110 ms on PostgreSQL.
-  assert.ok(busy < 500, `the event loop was busy ${Math.round(busy)} ms reading it twice`);
+  assert.ok(busy < 500, `the event loop was busy ${Math.round(busy)} ms (its CPU time) reading it twice`);
 });
