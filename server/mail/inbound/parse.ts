@@ -4,6 +4,7 @@ import { type Address, flatten, fromHeaders } from './parse-address';
 import { headersAsUtf8 } from './eight-bit';
 import { encodedWordsRelabelled } from './encoded-words';
 import { useQuoteAwareFlowedDecoding } from './flowed';
+import { headerLocation, linkContentLocations, nameFromLocation } from './content-location';
 import { bodyInDeclaredCharset, bodyOfPartlessMultipart, uudecode, withoutTrailingBoundaries } from './parse-body';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
 
@@ -16,6 +17,8 @@ export interface ParsedAttachment {
   filename?: string | undefined;
   contentType: string;
   cid?: string | undefined;
+  /** the part's Content-Location (RFC 2557), which HTML may refer to instead of a cid */
+  location?: string | undefined;
 }
 
 export interface ParsedEmail {
@@ -125,7 +128,10 @@ export function sha256(raw: Buffer): string {
 function plainAttachment(a: Attachment): ParsedAttachment {
   const te = String(a.headers?.get('content-transfer-encoding') ?? '').trim().toLowerCase();
   const content = /^(?:x-)?uu(?:encode|e)$/.test(te) ? (uudecode(a.content) ?? a.content) : a.content;
-  return { content, filename: a.filename, contentType: a.contentType, cid: a.cid };
+  const location = headerLocation(a.headers?.get('content-location'));
+  // an unnamed part is named after its location (`image001.jpg`), not "attachment-1.png"
+  const filename = a.filename ?? (location ? nameFromLocation(location, a.contentType) : undefined);
+  return { content, filename, contentType: a.contentType, cid: a.cid, ...(location ? { location } : {}) };
 }
 
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
@@ -163,6 +169,9 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     if (text) text = withoutTrailingBoundaries(text, raw);
     if (html) html = withoutTrailingBoundaries(html, raw);
   }
+  let attachments = parsed.attachments.map(plainAttachment);
+  // images found by Content-Location (MHTML) are pointed at as cid images are
+  if (html) ({ html, attachments } = linkContentLocations(html, attachments, headerLocation(headers.get('content-base')?.[0]) ?? headerLocation(headers.get('content-location')?.[0])));
   const unusableSenders: string[] = [];
   const froms = await fromHeaders(parsed.headerLines, parsed.from, unusableSenders);
   const replyTo = flatten(parsed.replyTo, headers.get('reply-to')?.[0] ?? '', unusableSenders);
@@ -183,7 +192,7 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     headers,
     text,
     html,
-    attachments: parsed.attachments.map(plainAttachment),
+    attachments,
     contentType,
   });
 }
