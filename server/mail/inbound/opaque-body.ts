@@ -1,7 +1,8 @@
 /**
  * Mail whose whole content sits in an attachment we cannot show: Outlook's rich text as TNEF
- * (`winmail.dat`, application/ms-tnef), S/MIME in one opaque part (`smime.p7m`: encrypted, or
- * signed in the form that wraps the text; `multipart/signed` keeps its text and is not this) and
+ * (`winmail.dat`, application/ms-tnef), S/MIME in one opaque part (`smime.p7m`: encrypted, or a
+ * signature wrapping the text that cannot be read — a readable one is opened by parse.ts, see
+ * smime-signed.ts; `multipart/signed` keeps its text and is not this) and
  * PGP/MIME encryption (`multipart/encrypted`).
  * The ticket would have an empty body: the agent gets a short line saying where the content is
  * instead, and the attachment stays. (A TNEF stream that can be read is opened up before this,

@@ -4,6 +4,7 @@ import { type Address, flatten, fromHeaders } from './parse-address';
 import { headersAsUtf8 } from './eight-bit';
 import { encodedWordsRelabelled } from './encoded-words';
 import { useQuoteAwareFlowedDecoding } from './flowed';
+import { mayBeOpaqueSigned, signedContent, withSignedEntity } from './smime-signed';
 import { headerLocation, linkContentLocations, nameFromLocation } from './content-location';
 import { bodyInDeclaredCharset, bodyOfPartlessMultipart, uudecode, withoutTrailingBoundaries } from './parse-body';
 import type { AddressObject, Attachment, HeaderLines } from 'mailparser';
@@ -134,7 +135,14 @@ function plainAttachment(a: Attachment): ParsedAttachment {
   return { content, filename, contentType: a.contentType, cid: a.cid, ...(location ? { location } : {}) };
 }
 
-export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
+/** How many S/MIME signatures wrapped in one another are opened (a gateway's around a client's). */
+const MAX_SIGNED_LAYERS = 3;
+
+/**
+ * `signed`: the message is the content of an S/MIME opaque signature around `original` (what the
+ * derived Message-ID is made from), `layers` deep.
+ */
+export async function parseEmail(input: Buffer, signed?: { original: Buffer; layers: number }): Promise<ParsedEmail> {
   const raw = encodedWordsRelabelled(headersAsUtf8(withoutLeadingBlankLines(input)));
   // loaded on first use: starting the server needs only this module's helpers, not the parser
   const { simpleParser } = await import('mailparser');
@@ -149,8 +157,14 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     throw new UnparsableEmailError('The message has none of the standard header fields (From, To, Subject, Date, Message-ID).');
   }
   const ids = messageIdList(parsed.messageId);
-  const messageId = ids[0] ?? `<${sha256(input)}@derived.threadline>`;
+  const messageId = ids[0] ?? `<${sha256(signed?.original ?? input)}@derived.threadline>`;
   const contentType = (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase();
+  // S/MIME opaque-signed: the message is inside its signature, unencrypted; it is read from there
+  const layers = signed?.layers ?? 0;
+  if (layers < MAX_SIGNED_LAYERS && parsed.attachments.length === 1 && mayBeOpaqueSigned(contentType)) {
+    const entity = signedContent(parsed.attachments[0]!.content);
+    if (entity) return parseEmail(withSignedEntity(withoutLeadingBlankLines(input), entity), { original: signed?.original ?? input, layers: layers + 1 });
+  }
   let text = parsed.text ?? null;
   let html = typeof parsed.html === 'string' ? parsed.html : null;
   if (!text?.trim() && !html && parsed.attachments.length === 0 && contentType.startsWith('multipart/')) {
