@@ -42,18 +42,18 @@ const WRAPPED_ADDRESS = /^\s*[<(][ \t]*[^<>()\s@]+@/;
  * with ":" or "：", perhaps bold ("**От:**"); webmail puts a no-break space after it (GMX and WEB.DE
  * `<b>Von:</b>&nbsp;…`), and after a full-width colon there is often no space at all ("发件人：Ann").
  */
-const FROM_LABELS = 'From|Von|De|Van|Da|От|Від|Od|Från|Fra|Lähettäjä|Kimden|Feladó|Από|Afzender|Expéditeur|Remitente|Mittente|发件人|發件人|寄件者|差出人|送信者|보낸 사람';
+const FROM_LABELS = 'From|Von|De|Van|Da|От|Від|Od|Från|Fra|Lähettäjä|Kimden|Feladó|Από|Afzender|Expéditeur|Remitente|Mittente|发件人|發件人|寄件者|差出人|送信者|보낸 사람|מאת|من|Dari|Từ|จาก';
 const SENT_LABELS =
-  'Sent|Date|Gesendet|Envoyé|Enviado|Enviada|Verzonden|Inviato|Datum|Отправлено|Дата|Надіслано|Wysłano|Data|Odesláno|Skickat|Sendt|Lähetetty|Päivämäärä|Gönderildi|Tarih|Elküldve|Dátum|Στάλθηκε|Ημερομηνία|Verstuurd|Enviada em|Enviado em|发送时间|發送時間|日期|寄件日期|送信日時|日時|보낸 날짜';
+  'Sent|Date|Gesendet|Envoyé|Enviado|Enviada|Verzonden|Inviato|Datum|Отправлено|Дата|Надіслано|Wysłano|Data|Odesláno|Skickat|Sendt|Lähetetty|Päivämäärä|Gönderildi|Tarih|Elküldve|Dátum|Στάλθηκε|Ημερομηνία|Verstuurd|Enviada em|Enviado em|发送时间|發送時間|日期|寄件日期|送信日時|日時|보낸 날짜|נשלח|תאריך|تم الإرسال|التاريخ|Dikirim|Tanggal|Đã gửi|Ngày|ส่ง|วันที่';
 const BETWEEN_LABELS =
-  'To|Cc|cc|Bcc|Subject|An|Kopie|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To|Sent by|Gesendet von|Кому|Копия|Тема|Komu|Kopia|Do|DW|Temat|Předmět|Till|Ämne|Til|Emne|Vastaanottaja|Kopio|Aihe|Kime|Konu|Bilgi|Címzett|Másolat|Tárgy|Προς|Κοιν|Θέμα|Assunto|收件人|收件者|抄送|副本|主题|主題|主旨|宛先|件名|받는 사람|참조|제목';
+  'To|Cc|cc|Bcc|Subject|An|Kopie|Betreff|Objet|À|A|Para|Asunto|Aan|Onderwerp|Oggetto|Reply-To|Sent by|Gesendet von|Кому|Копия|Тема|Komu|Kopia|Do|DW|Temat|Předmět|Till|Ämne|Til|Emne|Vastaanottaja|Kopio|Aihe|Kime|Konu|Bilgi|Címzett|Másolat|Tárgy|Προς|Κοιν|Θέμα|Assunto|收件人|收件者|抄送|副本|主题|主題|主旨|宛先|件名|받는 사람|참조|제목|אל|עותק|נושא|إلى|نسخة|الموضوع|Kepada|Tembusan|Subjek|Perihal|Đến|Chủ đề|ถึง|สำเนา|เรื่อง';
 /** The end of a header label: ":" then blanks, or a full-width "：" and perhaps blanks; bold around it. */
 const LABEL_END = String.raw`(?:(?:\*\*|__)?:(?:\*\*|__)?[ \t\u00a0]+|(?:\*\*|__)?：(?:\*\*|__)?[ \t\u00a0]*)`;
 const OUTLOOK_FROM = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${FROM_LABELS})${LABEL_END}\S`);
 const OUTLOOK_NEXT = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${SENT_LABELS})${LABEL_END}`);
 /** Header lines that may come between From: and Sent: (Zimbra, Yahoo and AOL put To: first). */
 const HEADER_BETWEEN = new RegExp(String.raw`^[ \t]*(?:\*\*|__)?(?:${BETWEEN_LABELS})(?:${LABEL_END}|(?:\*\*|__)?[:：](?:\*\*|__)?$)`);
-const SUBJECT_LABELS = 'Subject|Betreff|Objet|Asunto|Onderwerp|Oggetto|Тема|Temat|Předmět|Ämne|Emne|Aihe|Konu|Tárgy|Θέμα|Assunto|主题|主題|主旨|件名|제목';
+const SUBJECT_LABELS = 'Subject|Betreff|Objet|Asunto|Onderwerp|Oggetto|Тема|Temat|Předmět|Ämne|Emne|Aihe|Konu|Tárgy|Θέμα|Assunto|主题|主題|主旨|件名|제목|נושא|الموضوع|Subjek|Perihal|Chủ đề|เรื่อง';
 const HEADER_SUBJECT = new RegExp(String.raw`^[ 	]*(?:\*\*|__)?(?:${SUBJECT_LABELS})(?:${LABEL_END}|(?:\*\*|__)?[:：](?:\*\*|__)?$)`);
 /** A separator line mail clients put above the quoted message (Outlook's row of underscores, an <hr>). */
 const SEPARATOR = /^[ \t]*(?:[-_*=][ \t]*){3,}$/;
@@ -209,6 +209,9 @@ const ORIGINAL_MESSAGE = new RegExp(
       '原始信件',
       '元のメッセージ',
       '원본 메시지',
+      'הודעה מקורית',
+      'الرسالة الأصلية',
+      'Pesan Asli',
     ].join('|') +
     String.raw`)[ \t\u00a0]*[-‐‑‒–—―－]{2,}[ \t\u00a0]*$`,
   'i',
@@ -254,6 +257,14 @@ function isMobileSignature(line: string): boolean {
   if (line.length > MAX_ATTRIBUTION_CHARS || !line.includes('](')) return false;
   return MOBILE_SIGNATURE.test(line.replace(/\[([^[\]\n]{0,200})\]\([^()\s]{0,500}\)/g, '$1'));
 }
+
+/**
+ * Bidirectional-text controls: Gmail in Hebrew, Arabic and Persian wraps its attribution in them
+ * (`U+202B בתאריך … מאת U+202A Limor U+202C <limor@x.com>:U+202C`), Outlook puts RLM before an RTL
+ * header label. Invisible, they would keep a line from being seen as an attribution or a label.
+ */
+const BIDI_CONTROL = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Pathological input (thousands of lines) stays linear: the history is cut after this many lines. */
 const MAX_LINES = 5000;
@@ -495,12 +506,14 @@ function leadingHistory(lines: string[]): number {
 export function trimReply(input: string): Trimmed {
   const squeezed = input.replace(/\r\n?/g, '\n').replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
   const lines = squeezed.split('\n');
-  let cut = historyStart(lines);
+  // history is recognised on the lines without bidi controls; what is kept and folded is as written
+  const probe = BIDI_CONTROL.test(squeezed) ? lines.map((l) => l.replace(BIDI_CONTROLS, '')) : lines;
+  let cut = historyStart(probe);
   // the separator above the history (Outlook's "_____", an <hr>) goes with it
-  if (cut < lines.length) while (cut > 0 && (SEPARATOR.test(lines[cut - 1] as string) || isNotesSectionTitle(lines[cut - 1] as string) || FORWARDED.test(lines[cut - 1] as string) || !(lines[cut - 1] as string).trim())) cut--;
+  if (cut < probe.length) while (cut > 0 && (SEPARATOR.test(probe[cut - 1] as string) || isNotesSectionTitle(probe[cut - 1] as string) || FORWARDED.test(probe[cut - 1] as string) || !(probe[cut - 1] as string).trim())) cut--;
   const trimmed = lines.slice(cut).join('\n').trim();
   const kept = lines.slice(0, cut);
-  const own = leadingHistory(kept);
+  const own = leadingHistory(probe.slice(0, cut));
   if (own > 0) return { leading: kept.slice(0, own).join('\n').trim(), visible: kept.slice(own).join('\n').trim(), trimmed };
   return { visible: kept.join('\n').trim(), trimmed };
 }
