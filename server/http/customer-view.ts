@@ -26,6 +26,7 @@ import { customerViewStreams } from './customer-view-streams';
 import { createRateLimiter } from './rate-limit';
 import { FULL_TIME_FORMAT } from '../../shared/local-time-format';
 import { FAVICON_LINK } from './favicon';
+import { replySubject } from '../domain/customer-email/reply-subject';
 
 export const CUSTOMER_VIEW_SCRIPT_PATH = '/customer-view.js';
 const MAX_REPLY_BYTES = 100_000;
@@ -225,7 +226,7 @@ async function replyEmail(dc: DomainCtx, t: CustomerThread, text: string): Promi
   const mail = new MailComposer({
     from: t.yourName ? { name: t.yourName, address: t.link.email } : t.link.email,
     to: book.incomingFor(key),
-    subject: `Re: ${t.title} (#${t.iid})`,
+    subject: replySubject(t.title, t.iid),
     text: `${text}\n`,
     messageId: `<web-${randomBytes(12).toString('hex')}@${book.host()}>`,
     ...(root ? { inReplyTo: root, references: [root] } : {}),

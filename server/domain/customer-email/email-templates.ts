@@ -8,6 +8,7 @@ import { templateSource, templateVars } from './notifications';
 import { defaultTemplate, REJECTIONS, TEMPLATE_KINDS, unknownPlaceholders, type TemplateKind } from '../../mail/outbound/templates';
 import { renderEmailTemplate } from '../../render';
 import type { TicketRow } from '../tickets/ticket-views';
+import { replySubject } from './reply-subject';
 
 export interface EmailTemplateView {
   kind: TemplateKind;
@@ -59,7 +60,7 @@ export async function previewEmailTemplate(dc: DomainCtx, project: ProjectRow, k
     rejectionReason: kind === 'rejection' ? REJECTIONS.EmptyEmail.reason : '',
     customerName: 'Ada Lovelace',
   });
-  const subject = `Re: ${ticket.title} (#${ticket.iid})`;
+  const subject = replySubject(ticket.title, ticket.iid);
   const r = await renderEmailTemplate(body, vars, subject);
   return { subject, html: r.html, text: r.text, unknownPlaceholders: r.unknown };
 }

@@ -19,6 +19,7 @@ import { queueEmail } from './outbox';
 import { CUSTOMER_LINK_TTL_MS, customerLinkFor, signAttachmentLinks, viewToken } from './customer-links';
 import { defaultOutgoingName } from '../projects/service-desk';
 import type { TicketRow } from '../tickets/ticket-views';
+import { replySubject } from './reply-subject';
 
 export const ATTACH_LIMIT_BYTES = 10 * 1024 * 1024;
 
@@ -176,7 +177,7 @@ async function queue(tx: Tx, mc: MailContext, s: Send, at: number): Promise<void
   const { key, unsubscribeToken } = await newReplyKey(tx, s.ticket, s.to, at);
   const host = mc.book.host();
   const unsubscribeUrl = `${mc.publicUrl}/unsubscribe/${unsubscribeToken}`;
-  const subject = `Re: ${s.ticket.title} (#${s.ticket.iid})`;
+  const subject = replySubject(s.ticket.title, s.ticket.iid);
   // the customer link's statement and the thread's go out together (one round trip on PostgreSQL)
   const text = recipientText(tx, mc, s, unsubscribeUrl, at);
   text.catch(() => undefined);
