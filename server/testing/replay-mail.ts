@@ -2,7 +2,7 @@
  * Developer tool: replays a directory of real-world .eml files through the real SMTP listener of
  * a real app (startTestApp: SQLite, or PostgreSQL with THREADLINE_TEST_PG) and dumps what each
  * became, for a human to read: outcome, title, customer, description Markdown and HTML as stored,
- * attachments, the sanitised "original email" HTML.
+ * attachments, the email going back to the customer (thank-you), the sanitised "original email" HTML.
  *
  *   node --import tsx server/testing/replay-mail.ts <dir-of-eml> [out.md] [--replies]
  *
@@ -18,7 +18,7 @@ import { desc, eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { startTestApp } from './test-app';
 import { createProject } from '../domain/projects/projects';
-import { attachments, inboundMessages, notes, replyKeys, tickets } from '../../db/schema';
+import { attachments, inboundMessages, notes, outbox, replyKeys, tickets } from '../../db/schema';
 import { originalEmailHtml, closeRenderPool } from '../render';
 
 const REPLY_KEY = 'feedfacefeedfacefeedfacefeedface';
@@ -78,6 +78,12 @@ async function main(): Promise<void> {
           ? (await app.dc.db.select().from(attachments).where(eq(attachments.ticketId, row.ticketId)).all()).filter((x) => x.noteId === null)
           : [];
       for (const x of atts) out.push(`- attachment: ${JSON.stringify(x.filename)} ${x.contentType} ${x.size} B`);
+      // the email the customer gets back (thank-you, rejection): its recipient, subject and text
+      const mails = row.ticketId && row.status === 'ticket' ? await app.dc.db.select().from(outbox).where(eq(outbox.ticketId, row.ticketId)).all() : [];
+      for (const o of mails) {
+        const spec = o.spec as { text?: string };
+        out.push(`- email out (${o.kind}) to ${o.toAddress}: ${JSON.stringify(o.subject)}`, '```', (spec.text ?? '').slice(0, 1500), '```');
+      }
     };
     for (const f of files) {
       const raw = readFileSync(path.join(dir, f));
