@@ -81,8 +81,9 @@ async function main(): Promise<void> {
       // the email the customer gets back (thank-you, rejection): its recipient, subject and text
       const mails = row.ticketId && row.status === 'ticket' ? await app.dc.db.select().from(outbox).where(eq(outbox.ticketId, row.ticketId)).all() : [];
       for (const o of mails) {
-        const spec = o.spec as { text?: string };
-        out.push(`- email out (${o.kind}) to ${o.toAddress}: ${JSON.stringify(o.subject)}`, '```', (spec.text ?? '').slice(0, 1500), '```');
+        const spec = o.spec as { text?: string; template?: { source?: string } };
+        const text = spec.text || spec.template?.source || JSON.stringify(o.spec);
+        out.push(`- email out (${o.kind}) to ${o.toAddress}: ${JSON.stringify(o.subject)}`, '```', text.slice(0, 1500), '```');
       }
     };
     for (const f of files) {
