@@ -272,6 +272,28 @@ test('Portuguese mobile signatures (iPhone, Samsung, Outlook in Brazil and Portu
   assert.equal(trimReply('Enviado do meu escritório ontem: a fatura.\n').trimmed, '');
 });
 
+test("Samsung's and Outlook mobile's signatures in German, French, Italian, Dutch, Russian, Chinese, Japanese and Korean fold away as \"Sent from my Galaxy\" does", () => {
+  for (const signature of [
+    'Von meinem Samsung Galaxy Smartphone gesendet.',
+    'Envoyé depuis mon appareil Galaxy',
+    'Envoyé depuis mon smartphone Samsung Galaxy.',
+    'Inviato dal mio dispositivo Galaxy',
+    'Verzonden vanaf mijn Galaxy',
+    'Отправлено с устройства Galaxy',
+    'Получить Outlook для Android',
+    '获取 Outlook for Android',
+    'Outlook for iOS を入手',
+    'iOS 版 Outlook を入手',
+    'iOS용 Outlook 받기',
+  ]) {
+    const t = trimReply(`Thanks, it works now.\n\n${signature}\n\n-------- Original message --------\nFrom: Support <help@desk.test>\nDate: 05.03.24 10:00\n\nold text\n`);
+    assert.equal(t.visible, 'Thanks, it works now.', signature);
+    assert.ok(t.trimmed.startsWith(signature), signature);
+  }
+  // a sentence that merely starts like one stays
+  assert.equal(trimReply('Отправлено с устройства коллеги вчера: счёт не пришёл.\n').trimmed, '');
+});
+
 test('header blocks and "Original Message" lines in Russian, Chinese, Japanese and more, bold or with a full-width colon, are history', () => {
   // Windows Mail / Outlook in Russian, as HTML (bold labels, linked names)
   const ru = trimReply(bodyMarkdown(null, '<div>Спасибо, всё работает.</div><div><br></div><div style="border-top:1px solid"><b>От:</b>&nbsp;<a href="mailto:help@desk.test">Поддержка</a><br><b>Отправлено:</b>&nbsp;четверг, 6 марта 2025 г. 10:05<br><b>Кому:</b>&nbsp;<a href="mailto:ivan@example.ru">Иван</a></div><div>Попробуйте ещё раз.</div>'));
