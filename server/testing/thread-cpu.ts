@@ -19,3 +19,14 @@ export function mainThreadCpuMs(pid: number | undefined = process.pid): number |
     return null;
   }
 }
+
+/**
+ * The CPU time `fn` takes, in ms (this process's, which for synchronous work is the calling
+ * thread's), with its result: for bounds on pure work that a loaded machine must not fail.
+ */
+export function cpuMsOf<T>(fn: () => T): { ms: number; value: T } {
+  const before = process.cpuUsage();
+  const value = fn();
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000, value };
+}

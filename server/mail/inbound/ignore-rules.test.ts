@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { ignoreReason } from './ignore-rules';
 import { parseEmail } from './parse';
 
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+
 const reason = async (headers: string[]) =>
   ignoreReason(await parseEmail(Buffer.from(`${headers.join('\r\n')}\r\nTo: help@desk.test\r\nSubject: Hello\r\n\r\nHi\r\n`)), (a) => a === 'help@desk.test', () => false);
 
@@ -20,13 +25,14 @@ test('a long spaced "<word … word@host>" sender is read in linear time (parse 
   // `/\S+$/` for the last word took ~1.7 s on the event loop at 40,000 characters, ~a minute at 300,000
   for (const n of [40_000, 300_000]) {
     const raw = Buffer.from(`From: <${'a'.repeat(n)} b@c.de>\r\nTo: help@desk.test\r\nSubject: hi\r\nMessage-ID: <1@x>\r\n\r\nhello\r\n`);
-    let start = performance.now();
+    // CPU time, which a loaded machine does not stretch (mailparser works on this thread)
+    let start = process.cpuUsage();
     const parsed = await parseEmail(raw);
-    const parseMs = performance.now() - start;
-    start = performance.now();
+    const parseMs = cpuMs(start);
+    start = process.cpuUsage();
     assert.equal(await ignoreReason(parsed, (a) => a === 'help@desk.test', () => false), null);
-    const rulesMs = performance.now() - start;
-    assert.ok(parseMs < 1000 && rulesMs < 200, `${n}: parse ${parseMs.toFixed(0)} ms, rules ${rulesMs.toFixed(0)} ms`);
+    const rulesMs = cpuMs(start);
+    assert.ok(parseMs < 1000 && rulesMs < 200, `${n}: parse ${parseMs.toFixed(0)} ms, rules ${rulesMs.toFixed(0)} ms of CPU`);
   }
 });
 

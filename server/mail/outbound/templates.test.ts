@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { assertNoActiveUrl, HOSTILE_URLS } from '../../testing/hostile-urls';
 import { customerNames, defaultTemplate, fill, unknownPlaceholders, type Vars } from './templates';
 import { markdownToSafeHtml, render } from './render-template';
+import { cpuMsOf } from '../../testing/thread-cpu';
 
 const vars: Vars = {
   ISSUE_ID: '#7',
@@ -62,17 +63,17 @@ test("a customer's escaped <word> reads as typed in both parts of the email", ()
 
 test('filling a template stays linear on long runs of blanks (a template may hold 100,000 characters)', () => {
   const blanks = `${' '.repeat(100_000)}x %{ISSUE_ID}`;
-  const t = performance.now();
-  assert.equal(fill(blanks, vars), `${' '.repeat(100_000)}x #7`);
-  assert.equal(fill(`Hi${' '.repeat(50_000)}%{CUSTOMER_FIRST_NAME}, and${'\t'.repeat(50_000)}`, { ...vars, CUSTOMER_FIRST_NAME: '' }), `Hi, and${'\t'.repeat(50_000)}`);
-  assert.ok(performance.now() - t < 500, `took ${(performance.now() - t).toFixed(0)} ms (quadratic: minutes)`);
+  const { ms } = cpuMsOf(() => {
+    assert.equal(fill(blanks, vars), `${' '.repeat(100_000)}x #7`);
+    assert.equal(fill(`Hi${' '.repeat(50_000)}%{CUSTOMER_FIRST_NAME}, and${'\t'.repeat(50_000)}`, { ...vars, CUSTOMER_FIRST_NAME: '' }), `Hi, and${'\t'.repeat(50_000)}`);
+  });
+  assert.ok(ms < 500, `took ${ms.toFixed(0)} ms of CPU (quadratic: minutes)`);
   assert.equal(fill('Thanks, %{CUSTOMER_NAME}! Hi %{CUSTOMER_FIRST_NAME},', { ...vars, CUSTOMER_NAME: '', CUSTOMER_FIRST_NAME: '' }), 'Thanks! Hi,');
   assert.equal(fill('Hi %{CUSTOMER_FIRST_NAME},', { ...vars, CUSTOMER_FIRST_NAME: 'Ada' }), 'Hi Ada,');
 });
 
 test("a customer's display name is read in bounded time, however long (names are kept to 200 characters)", () => {
-  const t = performance.now();
-  const n = customerNames(`a${`"'`.repeat(50_000)}b`);
-  assert.ok(performance.now() - t < 200, `took ${(performance.now() - t).toFixed(0)} ms (unbounded: seconds)`);
+  const { ms, value: n } = cpuMsOf(() => customerNames(`a${`"'`.repeat(50_000)}b`));
+  assert.ok(ms < 200, `took ${ms.toFixed(0)} ms of CPU (unbounded: seconds)`);
   assert.equal(n.name.length <= 200, true);
 });
