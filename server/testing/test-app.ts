@@ -87,6 +87,14 @@ export async function seedMember(app: TestApp, projectPath: string, email: strin
   await setMember(app.dc, { project, role: null, access: ACCESS.admin }, { email, role });
 }
 
+/** Each a new user and a member of the project with that role. */
+export async function seedMembers(app: TestApp, projectPath: string, members: readonly (readonly [email: string, role: Role])[]): Promise<void> {
+  for (const [email, role] of members) {
+    await seedUser(app, email);
+    await seedMember(app, projectPath, email, role);
+  }
+}
+
 export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 export interface Session {

@@ -2,18 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProjectEventEnvelope } from '../../shared/events';
-import {
-  collect,
-  outcome,
-  seedAdmin,
-  seedMember,
-  seedProject,
-  seedUser,
-  signIn,
-  startTestApp,
-  type Session,
-  type TestApp,
-} from '../testing/test-app';
+import { collect, outcome, seedAdmin, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp, seedMembers } from '../testing/test-app';
 
 const P = 'acme/internal-desk';
 let app: TestApp;
@@ -28,10 +17,7 @@ before(async () => {
   // internal: any signed-in user may read its non-confidential tickets
   await seedProject(app, P, 'internal');
   await seedProject(app, 'acme/private-desk', 'private');
-  for (const [email, role] of [['rep@test.io', 'reporter'], ['guest@test.io', 'guest']] as const) {
-    await seedUser(app, email);
-    await seedMember(app, P, email, role);
-  }
+  await seedMembers(app, P, [['rep@test.io', 'reporter'], ['guest@test.io', 'guest']]);
   await seedUser(app, 'outsider@test.io');
   reporter = await signIn(app, 'rep@test.io');
   guest = await signIn(app, 'guest@test.io');

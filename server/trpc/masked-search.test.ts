@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { seedAdmin, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp, seedMembers } from '../testing/test-app';
 
 const P = 'acme/app';
 const TO = 'incoming+acme-app-1-issue-@desk.test';
@@ -27,10 +27,7 @@ before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
   await seedProject(app, P, 'internal');
-  for (const [email, role] of [['owner@test.io', 'maintainer'], ['rep@test.io', 'reporter'], ['guest@test.io', 'guest']] as const) {
-    await seedUser(app, email);
-    await seedMember(app, P, email, role);
-  }
+  await seedMembers(app, P, [['owner@test.io', 'maintainer'], ['rep@test.io', 'reporter'], ['guest@test.io', 'guest']]);
   await seedUser(app, 'viewer@test.io');
   const maintainer = await signIn(app, 'owner@test.io');
   await maintainer.trpc.serviceDesk.update.mutate({ projectPath: P, confidentialByDefault: false, addCcParticipants: true });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ProjectEventEnvelope } from '../../shared/events';
 import { ACCESS } from '../../shared/roles';
 import { readEventsAfter } from '../events/store';
-import { collect, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { collect, seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp, seedMembers } from '../testing/test-app';
 
 const P = 'acme/app';
 const TO = 'incoming+acme-app-1-issue-@desk.test';
@@ -42,10 +42,7 @@ before(async () => {
   app = await startTestApp({ INCOMING_EMAIL: 'incoming+%{key}@desk.test' });
   await seedAdmin(app);
   await seedProject(app, P, 'internal');
-  for (const [email, role] of [['owner@test.io', 'maintainer'], ['rep@test.io', 'reporter'], ['guest@test.io', 'guest']] as const) {
-    await seedUser(app, email);
-    await seedMember(app, P, email, role);
-  }
+  await seedMembers(app, P, [['owner@test.io', 'maintainer'], ['rep@test.io', 'reporter'], ['guest@test.io', 'guest']]);
   const maintainer = await signIn(app, 'owner@test.io');
   await maintainer.trpc.serviceDesk.update.mutate({ projectPath: P, addCcParticipants: true, confidentialByDefault: false });
   reporter = await signIn(app, 'rep@test.io');

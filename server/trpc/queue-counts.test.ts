@@ -1,7 +1,7 @@
 /** The queue's counts and label list: right for each filter, and never a hint of confidential tickets below reporter. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp, seedMembers } from '../testing/test-app';
 
 const P = 'acme/counted';
 let app: TestApp;
@@ -12,10 +12,7 @@ before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
   await seedProject(app, P, 'internal');
-  for (const [email, role] of [['rep@count.io', 'reporter'], ['guest@count.io', 'guest']] as const) {
-    await seedUser(app, email);
-    await seedMember(app, P, email, role);
-  }
+  await seedMembers(app, P, [['rep@count.io', 'reporter'], ['guest@count.io', 'guest']]);
   reporter = await signIn(app, 'rep@count.io');
   guest = await signIn(app, 'guest@count.io');
   const t = reporter.trpc.tickets;

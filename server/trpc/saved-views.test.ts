@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProjectEventEnvelope } from '../../shared/events';
-import { collect, outcome, seedAdmin, seedMember, seedProject, seedUser, signIn, startTestApp, type Session, type TestApp } from '../testing/test-app';
+import { collect, outcome, seedAdmin, seedProject, signIn, startTestApp, type Session, type TestApp, seedMembers } from '../testing/test-app';
 
 let app: TestApp;
 let rep: Session;
@@ -19,10 +19,7 @@ before(async () => {
   app = await startTestApp();
   await seedAdmin(app);
   await seedProject(app, P, 'internal');
-  for (const [email, role] of [['rep@test.io', 'reporter'], ['dev@test.io', 'developer'], ['boss@test.io', 'maintainer'], ['guest@test.io', 'guest']] as const) {
-    await seedUser(app, email);
-    await seedMember(app, P, email, role);
-  }
+  await seedMembers(app, P, [['rep@test.io', 'reporter'], ['dev@test.io', 'developer'], ['boss@test.io', 'maintainer'], ['guest@test.io', 'guest']]);
   rep = await signIn(app, 'rep@test.io');
   dev = await signIn(app, 'dev@test.io');
   boss = await signIn(app, 'boss@test.io');
